@@ -1,0 +1,44 @@
+import type { Command } from '../io';
+import { json, parse, UsageError } from '../io';
+import { engineForCli, stderrProgress } from '../engineForCli';
+import type { ImportSummary } from '../../../shared/api/bundle';
+
+export function inspectText(s: ImportSummary): string {
+  const lines: string[] = [];
+  lines.push(`${s.name}  (${s.path})`);
+  lines.push(`integrity: ${s.integrity.state.toUpperCase()}   root hash ${s.integrity.root_hash}`);
+  for (const p of s.integrity.problems) lines.push(`  ! ${p.status}: ${p.path} — ${p.detail}`);
+  lines.push(`period: ${s.period.start ?? '?'} → ${s.period.end ?? '?'}`);
+  lines.push('');
+  lines.push('tables:');
+  for (const t of s.tables) lines.push(`  ${t.name.padEnd(24)} ${String(t.rows).padStart(12)} rows${t.canonical ? '' : '  (extra)'}`);
+  lines.push('');
+  lines.push('files:');
+  for (const f of s.files)
+    lines.push(`  ${f.path.padEnd(40)} ${f.format.padEnd(12)} read ${f.rows_read}  loaded ${f.rows_loaded}  rejected ${f.rows_rejected}  ${f.status}`);
+  if (s.checks.length > 0) {
+    lines.push('');
+    lines.push('checks:');
+    for (const c of s.checks) lines.push(`  ${c.check} (${c.table}): ${c.count} — ${c.detail}`);
+  }
+  return lines.join('\n');
+}
+
+export const inspectCommand: Command = {
+  name: 'inspect',
+  summary: 'Import a bundle read-only and report files, hashes, rows, rejects and integrity.',
+  usage: 'auditdesk inspect BUNDLE [--json] [--progress]',
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, { json: { type: 'boolean' }, progress: { type: 'boolean' } });
+    const bundle = positionals[0];
+    if (!bundle || positionals.length > 1) throw new UsageError('expected exactly one BUNDLE (folder or .zip)');
+    const engine = engineForCli({ progress: stderrProgress(values.progress === true) });
+    try {
+      const summary = await engine.openBundle({ path: bundle });
+      io.out(values.json ? json(summary) : inspectText(summary));
+      return 0;
+    } finally {
+      await engine.dispose();
+    }
+  },
+};

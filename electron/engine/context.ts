@@ -1,0 +1,86 @@
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { ApiError, type Progress } from '../../shared/api/common';
+import type { ImportSummary } from '../../shared/api/bundle';
+
+/** One opened bundle: its DuckDB database (locked down after import) and what the import found. */
+export interface BundleSession {
+  id: string;
+  path: string;
+  instance: DuckDBInstance;
+  /** Connection for engine analyses. */
+  conn: DuckDBConnection;
+  summary: ImportSummary;
+}
+
+export interface EngineConfig {
+  /** Where the engine may write: demo bundle cache, recent-bundles list, temp/spill files. Never inside a bundle. */
+  dataDir: string;
+  /** DuckDB memory limit, e.g. "8GB"; default derived from free memory. */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+/** A cancellable unit of work; `signal` aborts when cancelJob is called with its id. */
+export interface Job {
+  id: string;
+  signal: AbortSignal;
+  progress(p: Omit<Progress, 'jobId'>): void;
+  /** Connections to interrupt on cancel. */
+  onCancel(fn: () => void): void;
+}
+
+export class EngineContext {
+  readonly sessions = new Map<string, BundleSession>();
+  private readonly jobs = new Map<string, { controller: AbortController; cancelHooks: (() => void)[] }>();
+
+  constructor(
+    readonly config: EngineConfig,
+    private readonly emit: (p: Progress) => void,
+  ) {}
+
+  session(bundleId: string): BundleSession {
+    const s = this.sessions.get(bundleId);
+    if (!s) throw new ApiError('not_found', `No open bundle with id ${bundleId}. Open the bundle again.`);
+    return s;
+  }
+
+  /** Runs `work` as a job: progress events go out under its id; cancelJob(id) aborts it. */
+  async runJob<T>(jobId: string | undefined, work: (job: Job) => Promise<T>): Promise<T> {
+    const id = jobId ?? `job-${Math.random().toString(36).slice(2)}`;
+    const controller = new AbortController();
+    const entry = { controller, cancelHooks: [] as (() => void)[] };
+    this.jobs.set(id, entry);
+    const job: Job = {
+      id,
+      signal: controller.signal,
+      progress: (p) => this.emit({ jobId: id, ...p }),
+      onCancel: (fn) => entry.cancelHooks.push(fn),
+    };
+    try {
+      return await work(job);
+    } catch (e) {
+      if (controller.signal.aborted) throw new ApiError('cancelled', 'Cancelled.');
+      throw e;
+    } finally {
+      this.jobs.delete(id);
+    }
+  }
+
+  cancel(jobId: string): boolean {
+    const entry = this.jobs.get(jobId);
+    if (!entry) return false;
+    entry.controller.abort();
+    for (const fn of entry.cancelHooks) {
+      try {
+        fn();
+      } catch {
+        // a hook failing must not stop the others
+      }
+    }
+    return true;
+  }
+}
+
+export function throwIfCancelled(job: Job): void {
+  if (job.signal.aborted) throw new ApiError('cancelled', 'Cancelled.');
+}

@@ -1,0 +1,37 @@
+import type { AuditApi } from '../../shared/contract';
+import type { Progress } from '../../shared/api/common';
+import { EngineContext, type EngineConfig } from './context';
+import { bundleHandlers } from './bundle/handlers';
+import { driftHandlers } from './drift/handlers';
+import { analyticsHandlers } from './analytics/handlers';
+import { workspaceHandlers, type PdfPrinter } from './workspace/handlers';
+
+export interface EngineOptions extends EngineConfig {
+  onProgress?: (p: Progress) => void;
+  /** Turns print-ready HTML into PDF bytes: Electron's printToPDF in the app, headless Chromium in the CLI and tests. */
+  printPdf?: PdfPrinter;
+}
+
+export interface Engine extends AuditApi {
+  readonly context: EngineContext;
+  /** Closes every open bundle session. */
+  dispose(): Promise<void>;
+}
+
+/** The whole engine behind the contract. No Electron import: runs in tests, the CLI and the app's utility process. */
+export function createEngine(options: EngineOptions): Engine {
+  const ctx = new EngineContext(options, options.onProgress ?? (() => undefined));
+  const api: AuditApi = {
+    ...bundleHandlers(ctx),
+    ...driftHandlers(ctx),
+    ...analyticsHandlers(ctx),
+    ...workspaceHandlers(ctx, options.printPdf),
+  };
+  return {
+    ...api,
+    context: ctx,
+    async dispose() {
+      for (const id of [...ctx.sessions.keys()]) await api.closeBundle({ bundleId: id });
+    },
+  };
+}

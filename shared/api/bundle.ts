@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { bundleIdSchema, jobIdSchema, type Cell } from './common';
+import type { ColumnRole } from '../canonical';
+
+export type FileStatus = 'ok' | 'hash_mismatch' | 'missing' | 'extra' | 'rowcount_mismatch' | 'unreadable';
+
+export interface FileReport {
+  /** Path relative to the bundle root, forward slashes. */
+  path: string;
+  bytes: number;
+  sha256: string;
+  /** Table the file was loaded into (canonical or extra), or null when not loaded. */
+  table: string | null;
+  /** parquet, csv, tsv, jsonl, json, otlp-json, otlp-jsonl, phoenix-spans, mlflow-trace, mlflow-model, ... (+ .gz) */
+  format: string;
+  rows_read: number;
+  rows_loaded: number;
+  rows_rejected: number;
+  status: FileStatus;
+  /** Declared by the manifest, when it declares one. */
+  manifest_sha256?: string | null;
+  manifest_rows?: number | null;
+  /** What the importer inferred (role, format, delimiter...) when the manifest did not say. */
+  inferred?: string[];
+}
+
+export type IntegrityState = 'verified' | 'unverified' | 'altered';
+
+export interface IntegrityReport {
+  /** verified: manifest present and every file matches; unverified: no manifest (hashes computed, nothing to compare); altered: any mismatch, missing or extra file. */
+  state: IntegrityState;
+  /** SHA-256 over the sorted "<sha256>  <path>\n" lines of every file (documented in docs/bundle-format.md). */
+  root_hash: string;
+  problems: { path: string; status: FileStatus; detail: string }[];
+}
+
+export interface TableSummary {
+  name: string;
+  canonical: boolean;
+  rows: number;
+  columns: { name: string; type: string; role: ColumnRole | null }[];
+}
+
+export interface CheckFinding {
+  /** e.g. orphan_parent_span, unknown_eval_target, unknown_model_version, duplicate_id */
+  check: string;
+  table: string;
+  count: number;
+  detail: string;
+  examples: string[];
+}
+
+export interface ImportSummary {
+  bundleId: string;
+  path: string;
+  name: string;
+  format_version: string | null;
+  exporter: string | null;
+  exported_at: string | null;
+  files: FileReport[];
+  tables: TableSummary[];
+  integrity: IntegrityReport;
+  checks: CheckFinding[];
+  rejects_total: number;
+  period: { start: string | null; end: string | null };
+  tool_version: string;
+  duckdb_version: string;
+  import_ms: number;
+}
+
+export interface RejectRow {
+  file: string;
+  line: number | null;
+  column: string | null;
+  reason: string;
+  raw: string | null;
+}
+
+export interface RecentBundle {
+  path: string;
+  name: string;
+  opened_at: string;
+  root_hash: string | null;
+}
+
+export interface QueryColumn {
+  name: string;
+  type: string;
+}
+
+export interface QueryResult {
+  columns: QueryColumn[];
+  /** Row-major JSON cells (for small results, the CLI and tests). */
+  rows: Cell[][];
+  /** Same result as an Arrow IPC stream, for grids and charts. */
+  arrow: Uint8Array;
+  truncated: boolean;
+  row_count: number;
+  elapsed_ms: number;
+}
+
+export const bundleSchemas = {
+  openBundle: z.object({ path: z.string().min(1).max(4096), jobId: jobIdSchema.optional() }).strict(),
+  closeBundle: z.object({ bundleId: bundleIdSchema }).strict(),
+  getSummary: z.object({ bundleId: bundleIdSchema }).strict(),
+  listRejects: z
+    .object({ bundleId: bundleIdSchema, file: z.string().max(4096).optional(), offset: z.number().int().min(0), limit: z.number().int().min(1).max(10_000) })
+    .strict(),
+  runSql: z
+    .object({ bundleId: bundleIdSchema, sql: z.string().min(1).max(100_000), limit: z.number().int().min(1).max(1_000_000).optional(), jobId: jobIdSchema.optional() })
+    .strict(),
+  cancelJob: z.object({ jobId: jobIdSchema }).strict(),
+  demoBundle: z.object({ jobId: jobIdSchema.optional() }).strict(),
+  recentBundles: z.object({}).strict(),
+} as const;
+
+export interface BundleApi {
+  /** Import a folder or .zip read-only; progress arrives as events under jobId; cancel with cancelJob. */
+  openBundle(args: z.infer<typeof bundleSchemas.openBundle>): Promise<ImportSummary>;
+  closeBundle(args: z.infer<typeof bundleSchemas.closeBundle>): Promise<void>;
+  getSummary(args: z.infer<typeof bundleSchemas.getSummary>): Promise<ImportSummary>;
+  listRejects(args: z.infer<typeof bundleSchemas.listRejects>): Promise<{ total: number; rows: RejectRow[] }>;
+  /** Read-only SQL over the bundle's tables; refused when it would write, read files or change settings. */
+  runSql(args: z.infer<typeof bundleSchemas.runSql>): Promise<QueryResult>;
+  cancelJob(args: z.infer<typeof bundleSchemas.cancelJob>): Promise<{ cancelled: boolean }>;
+  /** Path of the demo bundle, generated deterministically on first use. */
+  demoBundle(args: z.infer<typeof bundleSchemas.demoBundle>): Promise<{ path: string }>;
+  recentBundles(args: z.infer<typeof bundleSchemas.recentBundles>): Promise<RecentBundle[]>;
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { bundleIdSchema, jobIdSchema } from './common';
+
+export const DRIFT_METHODS = ['ks', 'wasserstein', 'wasserstein_norm', 'psi', 'js', 'kl', 'hellinger', 'chi2', 'z', 'linf', 'null_rate'] as const;
+export type DriftMethod = (typeof DRIFT_METHODS)[number];
+
+export const SELECTOR_KEYS = ['window', 'release', 'dataset_version', 'model_version'] as const;
+export type SelectorKey = (typeof SELECTOR_KEYS)[number];
+
+/** Baseline / current selection. window value is an ISO 8601 half-open interval START/END. */
+export const selectorSchema = z.object({ key: z.enum(SELECTOR_KEYS), value: z.string().min(1).max(200) }).strict();
+export type Selector = z.infer<typeof selectorSchema>;
+
+export const cohortFilterSchema = z.object({ attribute: z.string().min(1).max(200), value: z.string().max(500) }).strict();
+export type CohortFilter = z.infer<typeof cohortFilterSchema>;
+
+export const driftRequestSchema = z
+  .object({
+    bundleId: bundleIdSchema,
+    /** records, spans, or any table with a timestamp column. */
+    table: z.string().min(1).max(200),
+    /** Empty or missing = every comparable column (features, score, prediction, label; derived LLM signals for spans). */
+    columns: z.array(z.string().min(1).max(200)).max(500).optional(),
+    baseline: selectorSchema,
+    current: selectorSchema,
+    cohort: z.array(cohortFilterSchema).max(20).optional(),
+    /** Missing = automatic choice per column (docs/drift-methods.md). */
+    methods: z.array(z.enum(DRIFT_METHODS)).max(DRIFT_METHODS.length).optional(),
+    bins: z.number().int().min(2).max(1000).optional(),
+    binning: z.enum(['quantile', 'equal_width']).optional(),
+    /** Per-time-bucket series of the current side. */
+    by: z.enum(['day', 'week', 'month']).optional(),
+    chunks: z.number().int().min(2).max(500).optional(),
+    correction: z.enum(['bh', 'bonferroni', 'none']).optional(),
+    jobId: jobIdSchema.optional(),
+  })
+  .strict();
+export type DriftRequest = z.infer<typeof driftRequestSchema>;
+
+export interface DriftBin {
+  /** Label for people: "[0.1, 0.5)", "EU", "(out of baseline range: below)", "(unseen in baseline)", "(null)". */
+  label: string;
+  lower: number | null;
+  upper: number | null;
+  baseline_count: number;
+  current_count: number;
+  baseline_share: number;
+  current_share: number;
+}
+
+export interface DriftResult {
+  column: string;
+  /** "all" or "attr=value[,attr=value]" */
+  cohort: string;
+  column_kind: 'numeric' | 'categorical' | 'binary';
+  method: DriftMethod;
+  /** null when not computable. */
+  statistic: number | null;
+  p_value: number | null;
+  /** p-value after multiple-testing correction, for methods with a p-value. */
+  p_adjusted: number | null;
+  threshold: number;
+  drifted: boolean;
+  n_baseline: number;
+  n_current: number;
+  null_rate_baseline: number;
+  null_rate_current: number;
+  /** e.g. "exact", "asymptotic", "reference-quantile bins (10)", "auto: n>1000 numeric". */
+  detail: string;
+  not_computable: string | null;
+  bins?: DriftBin[];
+}
+
+export interface DriftSeriesPoint {
+  bucket: string;
+  bucket_start: string;
+  column: string;
+  method: DriftMethod;
+  statistic: number | null;
+  drifted: boolean;
+  n_current: number;
+}
+
+export interface DriftReport {
+  request: Omit<DriftRequest, 'bundleId' | 'jobId'>;
+  correction: 'bh' | 'bonferroni' | 'none';
+  results: DriftResult[];
+  series: DriftSeriesPoint[];
+  elapsed_ms: number;
+}
+
+export interface DriftOptions {
+  tables: {
+    name: string;
+    timestamp_column: string | null;
+    columns: { name: string; kind: 'numeric' | 'categorical' | 'binary'; role: string | null }[];
+  }[];
+  releases: { release_id: string; released_at: string | null }[];
+  dataset_versions: string[];
+  model_versions: string[];
+  cohort_attributes: { attribute: string; values: string[] }[];
+  period: { start: string | null; end: string | null };
+}
+
+export const driftSchemas = {
+  driftOptions: z.object({ bundleId: bundleIdSchema }).strict(),
+  computeDrift: driftRequestSchema,
+} as const;
+
+export interface DriftApi {
+  driftOptions(args: z.infer<typeof driftSchemas.driftOptions>): Promise<DriftOptions>;
+  computeDrift(args: DriftRequest): Promise<DriftReport>;
+}

@@ -1,0 +1,42 @@
+/**
+ * The one typed API between the renderer and the engine. Main registers every key of `argSchemas`
+ * as an IPC channel; the preload exposes the same keys; the renderer's `window.auditDesk` is typed by it.
+ */
+import type { z } from 'zod';
+import { bundleSchemas, type BundleApi } from './api/bundle';
+import { driftSchemas, type DriftApi } from './api/drift';
+import { analyticsSchemas, type AnalyticsApi } from './api/analytics';
+import { workspaceSchemas, type WorkspaceApi } from './api/workspace';
+import type { Progress } from './api/common';
+
+export interface AuditApi extends BundleApi, DriftApi, AnalyticsApi, WorkspaceApi {}
+export type ApiMethod = keyof AuditApi;
+export type ApiArgs<K extends ApiMethod> = Parameters<AuditApi[K]>[0];
+export type ApiResult<K extends ApiMethod> = Awaited<ReturnType<AuditApi[K]>>;
+
+export const argSchemas: { [K in ApiMethod]: z.ZodType<ApiArgs<K>> } = {
+  ...bundleSchemas,
+  ...driftSchemas,
+  ...analyticsSchemas,
+  ...workspaceSchemas,
+};
+
+export const API_METHODS = Object.keys(argSchemas).sort() as ApiMethod[];
+
+/** Calls the shell implements itself (native dialogs) rather than forwarding to the engine. */
+export const SHELL_METHODS = ['pickSavePath', 'pickBundlePath', 'exportReport'] as const satisfies readonly ApiMethod[];
+
+export interface AuditEvents {
+  progress: Progress;
+}
+
+/** What the preload exposes on window.auditDesk. */
+export interface AuditBridge {
+  api: AuditApi;
+  onProgress(listener: (p: Progress) => void): () => void;
+  /** Absolute path of a dropped File (Electron webUtils), null outside Electron. */
+  pathForFile(file: unknown): string | null;
+}
+
+export const IPC_PREFIX = 'auditdesk:';
+export const PROGRESS_CHANNEL = 'auditdesk:progress';

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/engine/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/shared/**/*.test.ts'],
+    // DuckDB's native binding: one process per file keeps instances apart.
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+  },
+});
