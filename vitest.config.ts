@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/engine/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/shared/**/*.test.ts'],
+    include: ['test/engine/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/shared/**/*.test.ts', 'test/shell/**/*.test.ts'],
     // DuckDB's native binding: one process per file keeps instances apart.
     pool: 'forks',
     maxWorkers: 2,

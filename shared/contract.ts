@@ -8,6 +8,7 @@ import { driftSchemas, type DriftApi } from './api/drift';
 import { analyticsSchemas, type AnalyticsApi } from './api/analytics';
 import { workspaceSchemas, type WorkspaceApi } from './api/workspace';
 import type { Progress } from './api/common';
+import { API_METHOD_NAMES, type ApiMethodName } from './methods';
 
 export interface AuditApi extends BundleApi, DriftApi, AnalyticsApi, WorkspaceApi {}
 export type ApiMethod = keyof AuditApi;
@@ -21,10 +22,15 @@ export const argSchemas: { [K in ApiMethod]: z.ZodType<ApiArgs<K>> } = {
   ...workspaceSchemas,
 };
 
-export const API_METHODS = Object.keys(argSchemas).sort() as ApiMethod[];
+export const API_METHODS: readonly ApiMethod[] = API_METHOD_NAMES;
+
+// Compile-time proof that the preload's name list and the contract agree in both directions.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const methodListMatchesContract: Exact<ApiMethodName, ApiMethod> = true;
+void methodListMatchesContract;
 
 /** Calls the shell implements itself (native dialogs) rather than forwarding to the engine. */
-export const SHELL_METHODS = ['pickSavePath', 'pickBundlePath', 'exportReport'] as const satisfies readonly ApiMethod[];
+export const SHELL_METHODS = ['pickSavePath', 'pickBundlePath'] as const satisfies readonly ApiMethod[];
 
 export interface AuditEvents {
   progress: Progress;
@@ -34,9 +40,9 @@ export interface AuditEvents {
 export interface AuditBridge {
   api: AuditApi;
   onProgress(listener: (p: Progress) => void): () => void;
+  /* Every api call rejects with an Error whose message is a JSON ApiErrorShape: use parseBridgeError. */
   /** Absolute path of a dropped File (Electron webUtils), null outside Electron. */
   pathForFile(file: unknown): string | null;
 }
 
-export const IPC_PREFIX = 'auditdesk:';
-export const PROGRESS_CHANNEL = 'auditdesk:progress';
+export { IPC_PREFIX, PROGRESS_CHANNEL } from './methods';

@@ -29,6 +29,8 @@ export interface Job {
   onCancel(fn: () => void): void;
 }
 
+let jobCounter = 0;
+
 export class EngineContext {
   readonly sessions = new Map<string, BundleSession>();
   private readonly jobs = new Map<string, { controller: AbortController; cancelHooks: (() => void)[] }>();
@@ -46,7 +48,7 @@ export class EngineContext {
 
   /** Runs `work` as a job: progress events go out under its id; cancelJob(id) aborts it. */
   async runJob<T>(jobId: string | undefined, work: (job: Job) => Promise<T>): Promise<T> {
-    const id = jobId ?? `job-${Math.random().toString(36).slice(2)}`;
+    const id = jobId ?? `job-${++jobCounter}`;
     const controller = new AbortController();
     const entry = { controller, cancelHooks: [] as (() => void)[] };
     this.jobs.set(id, entry);

@@ -59,3 +59,23 @@ export function isApiErrorShape(x: unknown): x is ApiErrorShape {
 
 /** A JSON-safe scalar cell as results cross IPC. BIGINT beyond 2^53 arrives as string. */
 export type Cell = string | number | boolean | null;
+
+/**
+ * Errors reach the renderer as plain Errors (Electron's contextBridge keeps only `message`), so the
+ * bridge puts the JSON ApiErrorShape in the message. This recovers the shape from anything thrown.
+ */
+export function parseBridgeError(e: unknown): ApiErrorShape {
+  if (isApiErrorShape(e) && !(e instanceof Error && e.message.startsWith('{'))) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  // Electron prefixes "Error invoking remote method '...': " on some paths.
+  const start = message.indexOf('{');
+  if (start >= 0) {
+    try {
+      const parsed: unknown = JSON.parse(message.slice(start));
+      if (isApiErrorShape(parsed)) return parsed;
+    } catch {
+      // not JSON: fall through
+    }
+  }
+  return { code: 'internal', message };
+}

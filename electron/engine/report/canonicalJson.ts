@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+
+/** Keys that carry wall-clock or session noise and never belong in a deterministic document. */
+const NOISE_KEYS = new Set(['elapsed_ms', 'import_ms', 'bundleId']);
+
+/** Significant digits kept for non-integer numbers: enough for every metric, stable against last-bit noise. */
+export const SIGNIFICANT_DIGITS = 6;
+
+export function roundNumber(x: number): number | null {
+  if (!Number.isFinite(x)) return null;
+  if (Number.isInteger(x)) return Object.is(x, -0) ? 0 : x;
+  const r = Number(x.toPrecision(SIGNIFICANT_DIGITS));
+  return Object.is(r, -0) ? 0 : r;
+}
+
+/** Deep copy with sorted keys, rounded numbers, undefined dropped, noise keys removed. */
+export function normalizeForJson(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return roundNumber(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : normalizeForJson(v)));
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value as Record<string, unknown>).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v === undefined || NOISE_KEYS.has(key)) continue;
+      out[key] = normalizeForJson(v);
+    }
+    return out;
+  }
+  return null;
+}
+
+/** Canonical JSON text: sorted keys, rounded numbers, two-space indent, trailing newline. */
+export function canonicalJson(value: unknown): string {
+  return `${JSON.stringify(normalizeForJson(value), null, 2)}\n`;
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}

@@ -1,0 +1,50 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { toUiError, type UiError } from './api';
+
+export interface ApiState<T> {
+  data: T | null;
+  error: UiError | null;
+  loading: boolean;
+  reload: () => void;
+}
+
+/**
+ * Runs `fetcher` whenever `key` changes. The last good result stays visible while a new one loads,
+ * and a response is only applied if it belongs to the newest request (request ids), so a slow,
+ * stale answer never overwrites a newer one. `key` null means "nothing to load".
+ */
+export function useApi<T>(key: string | null, fetcher: () => Promise<T>): ApiState<T> {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<UiError | null>(null);
+  const [loading, setLoading] = useState(false);
+  const latest = useRef(0);
+  const fetcherRef = useRef(fetcher);
+  fetcherRef.current = fetcher;
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    if (key === null) {
+      latest.current += 1;
+      setLoading(false);
+      return;
+    }
+    const id = ++latest.current;
+    setLoading(true);
+    fetcherRef.current().then(
+      (result) => {
+        if (id !== latest.current) return;
+        setData(result);
+        setError(null);
+        setLoading(false);
+      },
+      (e: unknown) => {
+        if (id !== latest.current) return;
+        setError(toUiError(e));
+        setLoading(false);
+      },
+    );
+  }, [key, tick]);
+
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { data, error, loading, reload };
+}

@@ -1,0 +1,98 @@
+import { create } from 'zustand';
+import type { ImportSummary, RecentBundle } from '../../../shared/api/bundle';
+import { call, newJobId, toUiError, type UiError } from '../lib/api';
+import { useJobs } from './jobs';
+import { useNavigation } from './navigation';
+import { useWorkspace } from './workspace';
+import { useInspector } from './inspector';
+
+export interface ImportJob {
+  jobId: string;
+  path: string;
+  startedAt: number;
+}
+
+interface SessionState {
+  summary: ImportSummary | null;
+  importing: ImportJob | null;
+  openError: UiError | null;
+  recent: RecentBundle[] | null;
+  recentError: UiError | null;
+  /** Shows the integrity details dialog. */
+  integrityOpen: boolean;
+  openPath(path: string): Promise<void>;
+  openDemo(): Promise<void>;
+  cancelImport(): Promise<void>;
+  loadRecent(): Promise<void>;
+  setIntegrityOpen(open: boolean): void;
+}
+
+export const useSession = create<SessionState>((set, get) => ({
+  summary: null,
+  importing: null,
+  openError: null,
+  recent: null,
+  recentError: null,
+  integrityOpen: false,
+
+  async openPath(path) {
+    const jobId = newJobId('open');
+    set({ importing: { jobId, path, startedAt: Date.now() }, openError: null });
+    try {
+      const previous = get().summary;
+      const summary = await call('openBundle', { path, jobId });
+      if (get().importing?.jobId !== jobId) return; // superseded or cancelled
+      set({ summary, importing: null });
+      useInspector.getState().select(null);
+      if (previous && previous.bundleId !== summary.bundleId) {
+        call('closeBundle', { bundleId: previous.bundleId }).catch(() => undefined);
+      }
+      useNavigation.getState().navigate('import');
+      void useWorkspace.getState().load(summary.bundleId, summary.integrity.root_hash);
+      void get().loadRecent();
+    } catch (e) {
+      if (get().importing?.jobId !== jobId) return;
+      set({ importing: null, openError: toUiError(e) });
+    } finally {
+      useJobs.getState().clear(jobId);
+    }
+  },
+
+  async openDemo() {
+    const jobId = newJobId('demo');
+    set({ importing: { jobId, path: 'demo bundle (generating)', startedAt: Date.now() }, openError: null });
+    try {
+      const { path } = await call('demoBundle', { jobId });
+      if (get().importing?.jobId !== jobId) return;
+      await get().openPath(path);
+    } catch (e) {
+      if (get().importing?.jobId !== jobId) return;
+      set({ importing: null, openError: toUiError(e) });
+    } finally {
+      useJobs.getState().clear(jobId);
+    }
+  },
+
+  async cancelImport() {
+    const job = get().importing;
+    if (!job) return;
+    set({ importing: null, openError: null });
+    await call('cancelJob', { jobId: job.jobId }).catch(() => undefined);
+  },
+
+  async loadRecent() {
+    try {
+      set({ recent: await call('recentBundles', {}), recentError: null });
+    } catch (e) {
+      set({ recentError: toUiError(e) });
+    }
+  },
+
+  setIntegrityOpen(open) {
+    set({ integrityOpen: open });
+  },
+}));
+
+export function useBundleId(): string | null {
+  return useSession((s) => s.summary?.bundleId ?? null);
+}
