@@ -31,6 +31,7 @@ function createWindow(): BrowserWindow {
       experimentalFeatures: false,
       webviewTag: false,
       spellcheck: false,
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   lockDownContents(win.webContents, rendererDirUrl);

@@ -4,7 +4,7 @@ import { BrowserWindow } from 'electron';
 export async function printHtmlToPdf(html: string): Promise<Uint8Array> {
   const win = new BrowserWindow({
     show: false,
-    webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false },
+    webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, disableBlinkFeatures: 'Auxclick' },
   });
   try {
     win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));

@@ -5,8 +5,15 @@ export function isAppUrl(url: string, rendererDirUrl: string): boolean {
   return url.startsWith(rendererDirUrl);
 }
 
+/** Same policy as the renderer's meta tag, also sent as a header wherever Chromium applies one. */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'self' data:";
+
 export function lockDownSession(rendererDirUrl: string): void {
   const s = session.defaultSession;
+  s.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
   s.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   s.setPermissionCheckHandler(() => false);
   // No remote content: every request that is not the app's own files (or devtools/data URLs) is cancelled.

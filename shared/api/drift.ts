@@ -32,6 +32,10 @@ export const driftRequestSchema = z
     by: z.enum(['day', 'week', 'month']).optional(),
     chunks: z.number().int().min(2).max(500).optional(),
     correction: z.enum(['bh', 'bonferroni', 'none']).optional(),
+    /** Significance level for p-value gates (default 0.05). */
+    alpha: z.number().gt(0).lt(1).optional(),
+    /** Effect-size thresholds per method, overriding the defaults in docs/drift-methods.md. */
+    thresholds: z.partialRecord(z.enum(DRIFT_METHODS), z.number().min(0)).optional(),
     jobId: jobIdSchema.optional(),
   })
   .strict();
@@ -59,6 +63,12 @@ export interface DriftResult {
   p_value: number | null;
   /** p-value after multiple-testing correction, for methods with a p-value. */
   p_adjusted: number | null;
+  /** Significance level the adjusted p-value is compared with. */
+  alpha: number;
+  /** Effect size the decision uses (D, W1/σ, PSI, JS, Cramér's V, Cohen's h, ...), named in effect_name. */
+  effect: number | null;
+  effect_name: string;
+  /** Threshold on `effect`: drifted = p_adjusted < alpha (when there is a p-value) AND effect ≥ threshold. */
   threshold: number;
   drifted: boolean;
   n_baseline: number;
@@ -72,18 +82,33 @@ export interface DriftResult {
 }
 
 export interface DriftSeriesPoint {
+  /** "2026-06-15" (day/week/month start) or "chunk 3/10". */
   bucket: string;
   bucket_start: string;
+  /** Exclusive end of the bucket (ISO), null for the last chunk. */
+  bucket_end: string | null;
   column: string;
+  cohort: string;
   method: DriftMethod;
   statistic: number | null;
+  /** Unadjusted p-value of this bucket's comparison (series points are not multiple-testing corrected). */
+  p_value: number | null;
+  effect: number | null;
+  threshold: number;
   drifted: boolean;
+  n_baseline: number;
   n_current: number;
+  not_computable: string | null;
 }
 
 export interface DriftReport {
   request: Omit<DriftRequest, 'bundleId' | 'jobId'>;
   correction: 'bh' | 'bonferroni' | 'none';
+  alpha: number;
+  /** How many p-values the correction was applied over. */
+  tests_corrected: number;
+  /** Human-readable notes: selections, cohorts, decision rule, skipped columns. */
+  notes: string[];
   results: DriftResult[];
   series: DriftSeriesPoint[];
   elapsed_ms: number;

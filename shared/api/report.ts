@@ -199,6 +199,8 @@ export interface MetricDefinition {
 export interface ReportModel {
   model_version: typeof REPORT_MODEL_VERSION;
   tool: { name: string; version: string; duckdb_version: string };
+  /** Parameters as given (workspace + params file + command line); verify recomputes from these. */
+  requested_params: ReportParams;
   params: EffectiveReportParams;
   title: ReportTitle;
   /** Sign-off fields and findings as the auditor entered them (inputs, kept verbatim so verify can recompute). */

@@ -1,0 +1,106 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ApiError } from '../../../shared/api/common';
+import { LIMITS, isIgnoredFile } from './limits';
+import { extractZip } from './zip';
+
+export interface BundleFile {
+  /** Path relative to the bundle root, forward slashes. */
+  relPath: string;
+  /** Where the engine reads it: inside the bundle folder, or inside the private extraction dir for a zip. */
+  absPath: string;
+  bytes: number;
+}
+
+export interface DiscoveredBundle {
+  /** The path the user gave, resolved. */
+  inputPath: string;
+  kind: 'folder' | 'zip';
+  /** Folder whose files are the bundle (the bundle itself, or the private extraction dir). */
+  root: string;
+  files: BundleFile[];
+}
+
+function isInside(root: string, candidate: string): boolean {
+  const rel = path.relative(root, candidate);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Lists every file of a folder bundle; refuses symbolic links that leave the bundle. */
+export async function walkFolder(root: string): Promise<BundleFile[]> {
+  const realRoot = await fs.realpath(root);
+  const out: BundleFile[] = [];
+  async function walk(dir: string): Promise<void> {
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const abs = path.join(dir, e.name);
+      const rel = path.relative(root, abs).split(path.sep).join('/');
+      if (e.isSymbolicLink()) {
+        let target: string;
+        try {
+          target = await fs.realpath(abs);
+        } catch {
+          throw new ApiError('bad_bundle', `Symbolic link ${rel} is broken; refused.`, { file: rel });
+        }
+        if (!isInside(realRoot, target)) {
+          throw new ApiError('bad_bundle', `Symbolic link ${rel} points outside the bundle (${target}); refused.`, { file: rel });
+        }
+        const st = await fs.stat(target);
+        // Links to folders inside the bundle are not followed (their files are listed once, at their real place).
+        if (st.isFile() && !isIgnoredFile(rel)) out.push({ relPath: rel, absPath: target, bytes: st.size });
+      } else if (e.isDirectory()) {
+        await walk(abs);
+      } else if (e.isFile()) {
+        if (isIgnoredFile(rel)) continue;
+        const st = await fs.stat(abs);
+        out.push({ relPath: rel, absPath: abs, bytes: st.size });
+      }
+      if (out.length > LIMITS.folderMaxFiles) throw new ApiError('bad_bundle', `Bundle has more than ${LIMITS.folderMaxFiles} files; refused.`);
+    }
+  }
+  await walk(root);
+  return out;
+}
+
+async function looksLikeZip(p: string): Promise<boolean> {
+  const fh = await fs.open(p, 'r');
+  try {
+    const buf = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(buf, 0, 4, 0);
+    return bytesRead === 4 && buf.readUInt32LE(0) === 0x04034b50;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Resolves a bundle path (folder or .zip) into its files. Zips are extracted into `extractDir` (never next to the zip). */
+export async function discoverBundle(inputPath: string, extractDir: string, signal?: AbortSignal): Promise<DiscoveredBundle> {
+  const resolved = path.resolve(inputPath);
+  let st;
+  try {
+    st = await fs.stat(resolved);
+  } catch {
+    throw new ApiError('not_found', `Bundle not found: ${resolved}`, { file: resolved });
+  }
+  if (st.isDirectory()) {
+    const files = await walkFolder(resolved);
+    // A folder holding a single zip and nothing else is not a bundle; say so rather than importing nothing.
+    if (files.length === 0) throw new ApiError('bad_bundle', `Bundle folder ${resolved} contains no files.`, { file: resolved });
+    return { inputPath: resolved, kind: 'folder', root: resolved, files };
+  }
+  if (st.isFile() && (resolved.toLowerCase().endsWith('.zip') || (await looksLikeZip(resolved)))) {
+    await extractZip(resolved, extractDir, signal);
+    const files = await walkFolder(extractDir);
+    // A zip of a folder: use the single top-level folder as the root.
+    const tops = new Set(files.map((f) => f.relPath.split('/')[0]));
+    if (tops.size === 1 && files.every((f) => f.relPath.includes('/'))) {
+      const top = [...tops][0] as string;
+      const root = path.join(extractDir, top);
+      return { inputPath: resolved, kind: 'zip', root, files: await walkFolder(root) };
+    }
+    if (files.length === 0) throw new ApiError('bad_bundle', `Zip ${path.basename(resolved)} contains no files.`, { file: resolved });
+    return { inputPath: resolved, kind: 'zip', root: extractDir, files };
+  }
+  throw new ApiError('bad_bundle', `Not a bundle: ${resolved} is neither a folder nor a .zip file.`, { file: resolved });
+}

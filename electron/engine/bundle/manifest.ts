@@ -1,0 +1,42 @@
+import fs from 'node:fs/promises';
+import { manifestSchema, type Manifest, type ManifestFile } from '../../../shared/manifest';
+import type { BundleFile } from './discover';
+
+export const MANIFEST_NAME = 'manifest.json';
+
+export type ManifestRead = { state: 'absent' } | { state: 'ok'; manifest: Manifest } | { state: 'invalid'; detail: string };
+
+/** Reads and validates manifest.json; an invalid manifest is reported, never fatal (the bundle stays usable, marked altered). */
+export async function readManifest(files: BundleFile[]): Promise<ManifestRead> {
+  const f = files.find((x) => x.relPath === MANIFEST_NAME);
+  if (!f) return { state: 'absent' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await fs.readFile(f.absPath, 'utf8'));
+  } catch (e) {
+    return { state: 'invalid', detail: `manifest.json is not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  const res = manifestSchema.safeParse(parsed);
+  if (!res.success) {
+    const first = res.error.issues[0];
+    const where = first ? first.path.join('.') : '';
+    return { state: 'invalid', detail: `manifest.json does not match the manifest schema${where ? ` at ${where}` : ''}: ${first?.message ?? 'invalid'}` };
+  }
+  return { state: 'ok', manifest: res.data };
+}
+
+/** Manifest entries by normalised path ("./a//b.csv" → "a/b.csv"). */
+export function manifestEntries(m: Manifest | null): Map<string, ManifestFile> {
+  const map = new Map<string, ManifestFile>();
+  if (!m) return map;
+  for (const f of m.files) map.set(normalizeManifestPath(f.path), f);
+  return map;
+}
+
+export function normalizeManifestPath(p: string): string {
+  return p
+    .replaceAll('\\', '/')
+    .split('/')
+    .filter((x) => x !== '' && x !== '.')
+    .join('/');
+}

@@ -1,0 +1,228 @@
+import type { AuditApi } from '../../../shared/contract';
+import type { ImportSummary } from '../../../shared/api/bundle';
+import type { DriftOptions, DriftMethod, Selector } from '../../../shared/api/drift';
+import { DRIFT_METHODS } from '../../../shared/api/drift';
+import type { CoverageReport, EvalReport, HealthReport, LineageReport, Overview, PostureReport } from '../../../shared/api/analytics';
+import type { Availability, DriftComparison, DriftSection, EffectiveReportParams } from '../../../shared/api/report';
+import { parseSelector } from './params';
+
+/** The engine calls the report reads. The real engine satisfies it; so does anything with the same shape. */
+export type ReportSource = Pick<
+  AuditApi,
+  'getSummary' | 'overview' | 'lineage' | 'coverage' | 'evals' | 'health' | 'posture' | 'driftOptions' | 'computeDrift' | 'runSql'
+>;
+
+export interface ReportInputs {
+  summary: ImportSummary;
+  overview: Availability<Overview>;
+  lineage: Availability<LineageReport>;
+  coverage: Availability<CoverageReport>;
+  evals: Availability<EvalReport>;
+  health: Availability<HealthReport>;
+  posture: Availability<PostureReport>;
+  drift: Availability<DriftSection>;
+  data_facts: { records_labelled: number | null; records_total: number | null };
+}
+
+function reasonOf(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'object' && e !== null && 'message' in e) return String((e as { message: unknown }).message);
+  return String(e);
+}
+
+async function attempt<T>(work: () => Promise<T>): Promise<Availability<T>> {
+  try {
+    return { status: 'ok', data: await work() };
+  } catch (e) {
+    return { status: 'unavailable', reason: reasonOf(e) };
+  }
+}
+
+export interface ReleaseRef {
+  release_id: string;
+  released_at: string | null;
+  promoted: boolean;
+}
+
+function byTime(a: ReleaseRef, b: ReleaseRef): number {
+  const ta = a.released_at ?? '';
+  const tb = b.released_at ?? '';
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return a.release_id < b.release_id ? -1 : a.release_id > b.release_id ? 1 : 0;
+}
+
+export interface DriftPlan {
+  baseline: Selector | null;
+  current: Selector | null;
+  baseline_source: string;
+  current_source: string;
+  tables: string[];
+  cohorts: { attribute: string; value: string }[];
+  methods: DriftMethod[] | undefined;
+  problem: string | null;
+}
+
+/** Default comparison: baseline = first promoted release, current = last release; params may override either. */
+export function planDrift(params: EffectiveReportParams, releases: ReleaseRef[], options: DriftOptions | null): DriftPlan {
+  const sorted = [...releases].sort(byTime);
+  const firstPromoted = sorted.find((r) => r.promoted) ?? sorted[0];
+  const last = sorted[sorted.length - 1];
+  let baseline = parseSelector(params.drift_baseline);
+  let current = parseSelector(params.drift_current);
+  let baseline_source = 'parameter drift_baseline';
+  let current_source = 'parameter drift_current';
+  if (!baseline && firstPromoted) {
+    baseline = { key: 'release', value: firstPromoted.release_id };
+    baseline_source = firstPromoted.promoted ? 'first promoted release' : 'first release (none promoted)';
+  }
+  if (!current && last) {
+    current = { key: 'release', value: last.release_id };
+    current_source = 'last release';
+  }
+  const tables = options ? params.drift_tables.filter((t) => options.tables.some((o) => o.name === t)) : params.drift_tables;
+  let attrs: { attribute: string; values: string[] }[] = [];
+  if (options && params.drift_cohort_attributes !== 'none') {
+    const wanted = params.drift_cohort_attributes === 'auto' ? null : new Set(params.drift_cohort_attributes.split(',').map((s) => s.trim()));
+    attrs = options.cohort_attributes.filter((a) => !wanted || wanted.has(a.attribute));
+  }
+  const cohorts = attrs
+    .flatMap((a) => [...a.values].sort().map((value) => ({ attribute: a.attribute, value })))
+    .sort((a, b) => (a.attribute === b.attribute ? (a.value < b.value ? -1 : 1) : a.attribute < b.attribute ? -1 : 1));
+  const methods =
+    params.drift_methods === 'auto'
+      ? undefined
+      : params.drift_methods
+          .split(',')
+          .map((s) => s.trim())
+          .filter((m): m is DriftMethod => (DRIFT_METHODS as readonly string[]).includes(m));
+  let problem: string | null = null;
+  if (!baseline || !current) problem = 'the bundle has no releases to compare and no drift_baseline/drift_current parameter was given';
+  else if (baseline.key === current.key && baseline.value === current.value)
+    problem = `baseline and current are the same (${baseline.key} ${baseline.value}): the bundle has a single release`;
+  else if (tables.length === 0) problem = `none of the drift tables (${params.drift_tables.join(', ')}) is in the bundle`;
+  return { baseline, current, baseline_source, current_source, tables, cohorts, methods, problem };
+}
+
+export function releasesFrom(overview: Availability<Overview>, lineage: Availability<LineageReport>, options: DriftOptions | null): ReleaseRef[] {
+  if (overview.status === 'ok' && overview.data.releases.length > 0) {
+    return overview.data.releases.map((r) => ({
+      release_id: r.release_id,
+      released_at: r.released_at,
+      promoted: r.events.some((e) => e.event_type === 'promote'),
+    }));
+  }
+  if (lineage.status === 'ok' && lineage.data.changelog.length > 0) {
+    return lineage.data.changelog.map((c) => ({ release_id: c.release_id, released_at: c.released_at, promoted: c.outcome === 'promoted' }));
+  }
+  return (options?.releases ?? []).map((r) => ({ release_id: r.release_id, released_at: r.released_at, promoted: false }));
+}
+
+function cohortKey(c: { attribute: string; value: string } | null): string {
+  return c ? `${c.attribute}=${c.value}` : 'all';
+}
+
+export async function runDrift(
+  source: ReportSource,
+  bundleId: string,
+  params: EffectiveReportParams,
+  plan: DriftPlan,
+  onStep: (done: number, total: number, label: string) => void,
+): Promise<DriftSection> {
+  const comparisons: DriftComparison[] = [];
+  const { baseline, current } = plan;
+  if (!baseline || !current || plan.problem) throw new Error(plan.problem ?? 'no drift comparison');
+  const steps = plan.tables.flatMap((table) => [null, ...plan.cohorts].map((cohort) => ({ table, cohort })));
+  let done = 0;
+  for (const { table, cohort } of steps) {
+    onStep(done, steps.length, `${table} ${cohortKey(cohort)}`);
+    const base = { table, baseline, current, cohort: cohortKey(cohort) };
+    try {
+      const r = await source.computeDrift({
+        bundleId,
+        table,
+        baseline,
+        current,
+        ...(cohort ? { cohort: [cohort] } : {}),
+        ...(plan.methods && plan.methods.length > 0 ? { methods: plan.methods } : {}),
+        bins: params.drift_bins,
+        binning: params.drift_binning,
+        correction: params.drift_correction,
+      });
+      const results = [...r.results]
+        .map((x) => (x.drifted ? x : { ...x, bins: undefined }))
+        .sort((a, b) => (a.column === b.column ? (a.method < b.method ? -1 : a.method > b.method ? 1 : 0) : a.column < b.column ? -1 : 1));
+      comparisons.push({
+        ...base,
+        status: 'ok',
+        reason: null,
+        correction: r.correction,
+        tested: results.filter((x) => x.not_computable === null).length,
+        drifted: results.filter((x) => x.drifted).length,
+        results,
+      });
+    } catch (e) {
+      comparisons.push({ ...base, status: 'unavailable', reason: reasonOf(e), correction: null, tested: 0, drifted: 0, results: [] });
+    }
+    done += 1;
+  }
+  onStep(done, steps.length, 'drift done');
+  return {
+    baseline,
+    current,
+    baseline_source: plan.baseline_source,
+    current_source: plan.current_source,
+    comparisons,
+  };
+}
+
+async function labelFacts(source: ReportSource, bundleId: string, summary: ImportSummary): Promise<ReportInputs['data_facts']> {
+  const records = summary.tables.find((t) => t.name === 'records');
+  if (!records) return { records_labelled: null, records_total: null };
+  if (!records.columns.some((c) => c.name === 'label')) return { records_labelled: 0, records_total: records.rows };
+  try {
+    const r = await source.runSql({ bundleId, sql: 'select count(label) as labelled, count(*) as total from records' });
+    const row = r.rows[0];
+    return { records_labelled: Number(row?.[0] ?? 0), records_total: Number(row?.[1] ?? 0) };
+  } catch {
+    return { records_labelled: null, records_total: records.rows };
+  }
+}
+
+/** Collects everything the report model needs; a section that fails records why instead of failing the report. */
+export async function gatherReportInputs(
+  source: ReportSource,
+  bundleId: string,
+  params: EffectiveReportParams,
+  progress: (phase: string, message: string, fraction?: number) => void,
+): Promise<ReportInputs> {
+  progress('compute', 'Reading the import summary');
+  const summary = await source.getSummary({ bundleId });
+  progress('compute', 'Overview, lineage, coverage, evaluations, health, posture', 0.05);
+  const overview = await attempt(() => source.overview({ bundleId }));
+  const lineage = await attempt(() => source.lineage({ bundleId }));
+  const coverage = await attempt(() =>
+    source.coverage({
+      bundleId,
+      ...(params.coverage_min_rows !== null ? { minRows: params.coverage_min_rows } : {}),
+      ...(params.coverage_small_cell_k !== null ? { smallCellK: params.coverage_small_cell_k } : {}),
+    }),
+  );
+  const evals = await attempt(() => source.evals({ bundleId }));
+  const health = await attempt(() => source.health({ bundleId }));
+  const posture = await attempt(() => source.posture({ bundleId, retentionDays: params.retention_days }));
+  const options = await attempt(() => source.driftOptions({ bundleId }));
+  const optionsData = options.status === 'ok' ? options.data : null;
+  const plan = planDrift(params, releasesFrom(overview, lineage, optionsData), optionsData);
+  const drift: Availability<DriftSection> =
+    options.status === 'unavailable'
+      ? { status: 'unavailable', reason: options.reason }
+      : plan.problem
+        ? { status: 'unavailable', reason: plan.problem }
+        : await attempt(() =>
+            runDrift(source, bundleId, params, plan, (done, total, label) =>
+              progress('drift', `Drift ${done + 1 > total ? total : done + 1}/${total}: ${label}`, 0.1 + 0.8 * (done / Math.max(total, 1))),
+            ),
+          );
+  const data_facts = await labelFacts(source, bundleId, summary);
+  return { summary, overview, lineage, coverage, evals, health, posture, drift, data_facts };
+}

@@ -1,0 +1,182 @@
+import type { ImportSummary } from '../../../shared/api/bundle';
+import { CANONICAL_TABLE_NAMES } from '../../../shared/canonical';
+import {
+  REPORT_MODEL_VERSION,
+  type EffectiveReportParams,
+  type IntegritySection,
+  type LineageSection,
+  type ReportLimitation,
+  type ReportModel,
+  type ReportParams,
+  type ReportTitle,
+} from '../../../shared/api/report';
+import type { Finding, Signoff } from '../../../shared/api/workspace';
+import { TOOL_NAME } from '../version';
+import { automaticFindings, executiveSummary } from './findings';
+import { METRIC_DEFINITIONS } from './definitions';
+import type { ReportInputs } from './gather';
+import { canonicalJson } from './canonicalJson';
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function integritySection(s: ImportSummary): IntegritySection {
+  return {
+    state: s.integrity.state,
+    root_hash: s.integrity.root_hash,
+    files: [...s.files]
+      .sort((a, b) => cmp(a.path, b.path))
+      .map((f) => ({
+        path: f.path,
+        bytes: f.bytes,
+        sha256: f.sha256,
+        table: f.table,
+        format: f.format,
+        rows_read: f.rows_read,
+        rows_loaded: f.rows_loaded,
+        rows_rejected: f.rows_rejected,
+        status: f.status,
+        manifest_sha256: f.manifest_sha256 ?? null,
+        manifest_rows: f.manifest_rows ?? null,
+      })),
+    tables: [...s.tables].sort((a, b) => cmp(a.name, b.name)).map((t) => ({ name: t.name, rows: t.rows, canonical: t.canonical })),
+    problems: [...s.integrity.problems].sort((a, b) => cmp(a.path, b.path) || cmp(a.status, b.status)),
+    checks: [...s.checks].sort((a, b) => cmp(a.check, b.check) || cmp(a.table, b.table)),
+    rejects_total: s.rejects_total,
+    tool_name: TOOL_NAME,
+    tool_version: s.tool_version,
+    duckdb_version: s.duckdb_version,
+  };
+}
+
+function lineageSection(inputs: ReportInputs): ReportModel['lineage'] {
+  if (inputs.lineage.status !== 'ok') return inputs.lineage;
+  const l = inputs.lineage.data;
+  const counts = new Map<string, { type: string; count: number; warnings: number; errors: number }>();
+  for (const n of l.nodes) {
+    const c = counts.get(n.type) ?? { type: n.type, count: 0, warnings: 0, errors: 0 };
+    c.count += 1;
+    if (n.status === 'warning') c.warnings += 1;
+    if (n.status === 'error') c.errors += 1;
+    counts.set(n.type, c);
+  }
+  const data: LineageSection = {
+    completeness: l.completeness,
+    changelog: l.changelog,
+    node_counts: [...counts.values()].sort((a, b) => cmp(a.type, b.type)),
+  };
+  return { status: 'ok', data };
+}
+
+function limitations(inputs: ReportInputs, model: Omit<ReportModel, 'limitations' | 'executive_summary'>): ReportLimitation[] {
+  const out: Omit<ReportLimitation, 'id'>[] = [];
+  const present = new Set(inputs.summary.tables.map((t) => t.name));
+  for (const t of CANONICAL_TABLE_NAMES) {
+    if (!present.has(t)) out.push({ section: 'general', text: `The bundle has no ${t} table; analyses that need it are not measurable.` });
+  }
+  if (model.integrity.state === 'unverified') {
+    out.push({ section: 'integrity', text: 'No manifest with file hashes: the report proves which files it read, not that they are the files the exporter wrote.' });
+  }
+  const f = inputs.data_facts;
+  if (f.records_total !== null && f.records_total > 0) {
+    if (f.records_labelled === 0) out.push({ section: 'drift', text: 'Records carry no ground-truth labels: accuracy and outcome analysis are not possible.' });
+    else if (f.records_labelled !== null && f.records_labelled < f.records_total)
+      out.push({
+        section: 'drift',
+        text: `Only ${f.records_labelled} of ${f.records_total} records carry a ground-truth label (labels arrive late or not at all); outcome metrics cover the labelled part only.`,
+      });
+  }
+  const sections = [
+    ['logging', model.logging],
+    ['lineage', model.lineage],
+    ['evals', model.evals],
+    ['drift', model.drift],
+    ['coverage', model.coverage],
+    ['health', model.health],
+    ['compliance', model.compliance],
+  ] as const;
+  for (const [id, sec] of sections) {
+    if (sec.status === 'unavailable') out.push({ section: id, text: `This section could not be computed: ${sec.reason}` });
+  }
+  if (model.drift.status === 'ok') {
+    const notComputable = new Map<string, number>();
+    for (const c of model.drift.data.comparisons) {
+      if (c.status === 'unavailable') out.push({ section: 'drift', text: `Drift for ${c.table} / ${c.cohort} not computed: ${c.reason ?? 'unknown reason'}` });
+      for (const r of c.results) if (r.not_computable) notComputable.set(r.not_computable, (notComputable.get(r.not_computable) ?? 0) + 1);
+    }
+    for (const [why, n] of [...notComputable.entries()].sort((a, b) => cmp(a[0], b[0])))
+      out.push({ section: 'drift', text: `${n} drift test(s) not computable: ${why}` });
+  }
+  if (model.compliance.status === 'ok') {
+    for (const item of model.compliance.data.items) {
+      if (item.status === 'not_measurable') out.push({ section: 'compliance', text: `${item.evidence}: not measurable from this bundle (${item.value}).` });
+    }
+  }
+  if (model.coverage.status === 'ok') {
+    const small = model.coverage.data.cells.filter((c) => c.small_cell).length;
+    if (small > 0) out.push({ section: 'coverage', text: `${small} release × cohort cell(s) have fewer than ${model.coverage.data.small_cell_k} rows; their metrics are suppressed.` });
+  }
+  out.push({
+    section: 'general',
+    text: 'The report shows what the bundle contains. Events that were never exported, and the behaviour of systems outside the bundle, cannot be assessed.',
+  });
+  return out.map((l, i) => ({ ...l, id: `L-${String(i + 1).padStart(2, '0')}` }));
+}
+
+export interface ReportWorkspaceInputs {
+  signoff: Signoff;
+  findings: Finding[];
+}
+
+/** Pure: the same inputs give the same model (and the same canonical JSON bytes). */
+export function buildReportModel(
+  inputs: ReportInputs,
+  ws: ReportWorkspaceInputs,
+  requested: ReportParams,
+  params: EffectiveReportParams,
+): ReportModel {
+  const s = inputs.summary;
+  const overview = inputs.overview.status === 'ok' ? inputs.overview.data : null;
+  const exporterSystem = s.exporter;
+  const title: ReportTitle = {
+    title: params.title,
+    system: ws.signoff.system.trim() || exporterSystem || overview?.systems.join(', ') || 'Unnamed system',
+    exporter: s.exporter,
+    format_version: s.format_version,
+    period_start: s.period.start,
+    period_end: s.period.end,
+    as_of: params.as_of,
+    auditor: ws.signoff.auditor,
+    approver: ws.signoff.approver,
+    root_hash: s.integrity.root_hash,
+    integrity_state: s.integrity.state,
+    model_versions: overview ? [...overview.model_versions].sort() : [],
+    systems: overview ? [...overview.systems].sort() : [],
+  };
+  const posture = inputs.posture;
+  const base: Omit<ReportModel, 'limitations' | 'executive_summary'> = {
+    model_version: REPORT_MODEL_VERSION,
+    tool: { name: TOOL_NAME, version: s.tool_version, duckdb_version: s.duckdb_version },
+    requested_params: requested,
+    params,
+    title,
+    signoff: ws.signoff,
+    auditor_findings: [...ws.findings].sort((a, b) => cmp(a.id, b.id)),
+    integrity: integritySection(s),
+    logging: posture,
+    lineage: lineageSection(inputs),
+    evals: inputs.evals,
+    drift: inputs.drift,
+    coverage: inputs.coverage,
+    health: inputs.health,
+    compliance: posture.status === 'ok' ? { status: 'ok', data: { items: posture.data.checklist } } : posture,
+    data_facts: inputs.data_facts,
+    definitions: METRIC_DEFINITIONS,
+  };
+  const executive_summary = executiveSummary(base.auditor_findings, automaticFindings(base));
+  return { ...base, executive_summary, limitations: limitations(inputs, base) };
+}
+
+/** results.json bytes. */
+export function reportJson(model: ReportModel): string {
+  return canonicalJson(model);
+}

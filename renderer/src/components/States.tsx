@@ -1,0 +1,98 @@
+import type { ReactNode } from 'react';
+import type { UiError } from '../lib/api';
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <div className="state" role="status" aria-live="polite">
+      <div className="loading-bar" />
+      Loading {what}…
+    </div>
+  );
+}
+
+export function Empty({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="state" data-state="empty">
+      <h3>{title}</h3>
+      {children}
+    </div>
+  );
+}
+
+function whereText(e: UiError): string | null {
+  const w = e.where;
+  if (!w) return null;
+  const parts = [w.file, w.line !== undefined ? `line ${w.line}` : null, w.column ? `column ${w.column}` : null, w.field ? `field ${w.field}` : null];
+  const s = parts.filter(Boolean).join(', ');
+  return s || null;
+}
+
+function advice(e: UiError): string {
+  if (/not implemented yet/.test(e.message)) return 'This part of the engine has not landed in this build yet; the screen will work once it does.';
+  switch (e.code) {
+    case 'not_found':
+      return 'Open the bundle again from the Open screen.';
+    case 'bad_bundle':
+      return 'Check the file named above against the bundle format (docs/bundle-format.md).';
+    case 'integrity':
+      return 'The bundle does not match its manifest: see the integrity details in the top bar.';
+    case 'cancelled':
+      return 'The work was cancelled; run it again when ready.';
+    case 'sql_refused':
+      return 'The SQL console is read-only: it cannot write, read files, attach databases or change settings.';
+    case 'sql_error':
+      return 'Fix the query and run it again.';
+    case 'not_computable':
+      return 'The bundle lacks data needed for this analysis.';
+    case 'bad_argument':
+      return 'A parameter was rejected; adjust the pickers and retry.';
+    default:
+      return 'Retry; if it persists, note the message above in a finding.';
+  }
+}
+
+export function ErrorState({ error, what, onRetry }: { error: UiError; what: string; onRetry?: () => void }) {
+  const where = whereText(error);
+  return (
+    <div className="state error" role="alert" data-state="error">
+      <h3>Could not load {what}</h3>
+      <div>{error.message}</div>
+      {where && <div className="where">at {where}</div>}
+      <div className="muted small" style={{ marginTop: 6 }}>
+        {advice(error)} <span className="mono">({error.code})</span>
+      </div>
+      {onRetry && (
+        <button type="button" style={{ marginTop: 10 }} onClick={onRetry}>
+          Retry
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Renders the data when present (dimmed while a newer request loads), otherwise loading or error. */
+export function Async<T>({
+  state,
+  what,
+  children,
+}: {
+  state: { data: T | null; error: UiError | null; loading: boolean; reload?: () => void };
+  what: string;
+  children: (data: T) => ReactNode;
+}) {
+  if (state.error && !state.loading) {
+    return (
+      <>
+        <ErrorState error={state.error} what={what} {...(state.reload ? { onRetry: state.reload } : {})} />
+        {state.data !== null && <div className="stale" style={{ marginTop: 12 }}>{children(state.data)}</div>}
+      </>
+    );
+  }
+  if (state.data === null) return state.loading ? <Loading what={what} /> : <Empty title={`No ${what} yet`} />;
+  return (
+    <div className={state.loading ? 'stale' : undefined} aria-busy={state.loading}>
+      {state.loading && <div className="loading-bar" />}
+      {children(state.data)}
+    </div>
+  );
+}

@@ -1,0 +1,183 @@
+import { useEffect, useState, type DragEvent } from 'react';
+import { useSession } from '../stores/session';
+import { useJobs } from '../stores/jobs';
+import { call, pathForFile, toUiError, type UiError } from '../lib/api';
+import { ErrorState } from '../components/States';
+import { fmtDateTime } from '../lib/format';
+
+function ImportProgress() {
+  const importing = useSession((s) => s.importing);
+  const cancel = useSession((s) => s.cancelImport);
+  const job = useJobs((s) => (importing ? s.jobs[importing.jobId] : undefined));
+  if (!importing) return null;
+  const files = Object.values(job?.byFile ?? {});
+  const overall = job?.latest.fraction;
+  return (
+    <section className="card" aria-label="Import progress" data-testid="import-progress">
+      <div className="card-head">
+        <h2>Importing {importing.path}</h2>
+        <button type="button" onClick={() => void cancel()}>
+          Cancel
+        </button>
+      </div>
+      <div className="row between small">
+        <span>{job?.latest.message ?? 'Starting…'}</span>
+        <span className="num">{overall !== undefined ? `${Math.round(overall * 100)}%` : ''}</span>
+      </div>
+      <div className="progress" role="progressbar" aria-label="Overall import progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round((overall ?? 0) * 100)}>
+        <div style={{ width: `${Math.round((overall ?? 0.02) * 100)}%` }} />
+      </div>
+      {files.length > 0 && (
+        <table className="data" style={{ marginTop: 12 }}>
+          <thead>
+            <tr>
+              <th>File</th>
+              <th>Phase</th>
+              <th style={{ width: '40%' }}>Progress</th>
+              <th className="num">Rows</th>
+            </tr>
+          </thead>
+          <tbody>
+            {files.map((p) => {
+              const frac = p.fraction ?? (p.bytesTotal ? (p.bytesDone ?? 0) / p.bytesTotal : undefined);
+              return (
+                <tr key={p.file}>
+                  <td className="mono">{p.file}</td>
+                  <td>{p.phase}</td>
+                  <td>
+                    <div className="progress">
+                      <div style={{ width: `${Math.round((frac ?? 0) * 100)}%` }} />
+                    </div>
+                  </td>
+                  <td className="num">{p.rowsDone ?? ''}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+export function OpenScreen() {
+  const { openPath, openDemo, openError, recent, recentError, loadRecent, importing, summary } = useSession();
+  const [over, setOver] = useState(false);
+  const [dropError, setDropError] = useState<UiError | null>(null);
+
+  useEffect(() => {
+    void loadRecent();
+  }, [loadRecent]);
+
+  const pick = async (kind: 'folder' | 'zip') => {
+    setDropError(null);
+    try {
+      const { path } = await call('pickBundlePath', { kind });
+      if (path) await openPath(path);
+    } catch (e) {
+      setDropError(toUiError(e));
+    }
+  };
+
+  const onDrop = (e: DragEvent<HTMLDivElement>) => {
+    e.preventDefault();
+    setOver(false);
+    const file = e.dataTransfer.files[0];
+    if (!file) return;
+    const path = pathForFile(file);
+    if (!path) {
+      setDropError(toUiError({ code: 'bad_argument', message: `Could not resolve a path for “${file.name}”: drop a bundle folder or .zip from your file manager.` }));
+      return;
+    }
+    setDropError(null);
+    void openPath(path);
+  };
+
+  return (
+    <div style={{ maxWidth: 980 }}>
+      <div className="screen-head">
+        <div className="titles">
+          <h1>Open a bundle</h1>
+          <div className="sub">
+            An export bundle is a folder or .zip of traces, dataset rows, eval results, releases, deployment events and audit logs. It is opened read-only; your notes are
+            saved next to it, never inside.
+          </div>
+        </div>
+      </div>
+      <div
+        className={`dropzone${over ? ' over' : ''}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={onDrop}
+        data-testid="dropzone"
+      >
+        <h2>Drop a bundle folder or .zip here</h2>
+        <div className="muted">or choose one</div>
+        <div className="actions">
+          <button type="button" className="primary" onClick={() => void pick('folder')} disabled={!!importing}>
+            Open folder…
+          </button>
+          <button type="button" onClick={() => void pick('zip')} disabled={!!importing}>
+            Open .zip…
+          </button>
+          <button type="button" onClick={() => void openDemo()} disabled={!!importing}>
+            Open demo bundle
+          </button>
+        </div>
+        <div className="muted small" style={{ marginTop: 12 }}>
+          The demo bundle is a fictional payments system (“Northwind Payments”) with planted problems to find.
+        </div>
+      </div>
+      <div style={{ height: 14 }} />
+      <ImportProgress />
+      {openError && <ErrorState error={openError} what="the bundle" />}
+      {dropError && <ErrorState error={dropError} what="the dropped item" />}
+      {summary && !importing && (
+        <div className="banner info">
+          <span className="icon">ⓘ</span>
+          <span>
+            <strong>{summary.name}</strong> is open. Opening another bundle replaces it.
+          </span>
+        </div>
+      )}
+      <section className="card" aria-label="Recent bundles">
+        <div className="card-head">
+          <h2>Recent bundles</h2>
+        </div>
+        {recentError && <ErrorState error={recentError} what="recent bundles" onRetry={() => void loadRecent()} />}
+        {!recentError && recent === null && <div className="muted">Loading…</div>}
+        {recent && recent.length === 0 && <div className="muted">No bundle opened yet. Recent bundles appear here.</div>}
+        {recent && recent.length > 0 && (
+          <table className="data">
+            <thead>
+              <tr>
+                <th>Bundle</th>
+                <th>Path</th>
+                <th>Opened</th>
+                <th>Root hash</th>
+              </tr>
+            </thead>
+            <tbody>
+              {recent.map((r) => (
+                <tr key={r.path}>
+                  <td>
+                    <button type="button" className="link" onClick={() => void openPath(r.path)} disabled={!!importing}>
+                      {r.name}
+                    </button>
+                  </td>
+                  <td className="mono small">{r.path}</td>
+                  <td className="small">{fmtDateTime(r.opened_at)}</td>
+                  <td className="mono small">{r.root_hash ? `${r.root_hash.slice(0, 12)}…` : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <p className="muted small">Folders and .zip files are supported, with a manifest.json (integrity verified) or without one (hashes computed, unverified).</p>
+    </div>
+  );
+}
