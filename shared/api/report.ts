@@ -56,6 +56,10 @@ export const reportParamsSchema = z
     drift_bins: z.number().int().min(2).max(100).optional(),
     drift_binning: z.enum(['quantile', 'equal_width']).optional(),
     drift_correction: z.enum(['bh', 'bonferroni', 'none']).optional(),
+    /** Significance level for p-value gates; default: the drift engine's (0.05). */
+    drift_alpha: z.number().gt(0).lt(1).optional(),
+    /** Comma-separated columns; "auto" = every comparable column except ground-truth labels (their null rate changes as labels arrive late); "all" = include labels. */
+    drift_columns: z.string().max(5000).optional(),
     /** Comma-separated drift methods; "auto" = the engine's automatic choice per column. */
     drift_methods: z.string().max(500).optional(),
     /** How many bin charts the drift section draws at most. */
@@ -80,6 +84,8 @@ export interface EffectiveReportParams {
   drift_bins: number;
   drift_binning: 'quantile' | 'equal_width';
   drift_correction: 'bh' | 'bonferroni' | 'none';
+  drift_alpha: number | null;
+  drift_columns: string;
   drift_methods: string;
   drift_max_charts: number;
   coverage_min_rows: number | null;
@@ -171,6 +177,9 @@ export interface DriftComparison {
   status: 'ok' | 'unavailable';
   reason: string | null;
   correction: 'bh' | 'bonferroni' | 'none' | null;
+  alpha: number | null;
+  /** The drift engine's notes: selections, decision rule, skipped columns. */
+  notes: string[];
   tested: number;
   drifted: number;
   /** Bins are kept only for drifted results (they feed the charts). */

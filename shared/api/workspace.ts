@@ -55,7 +55,8 @@ export const workspaceSchemas = {
 
 export interface WorkspaceApi {
   /** Workspace file lives next to (never inside) the bundle: <bundle>.auditdesk.json. */
-  loadWorkspace(args: z.infer<typeof workspaceSchemas.loadWorkspace>): Promise<{ workspace: Workspace; path: string }>;
+  /** `notice` explains anything the auditor should know, e.g. the workspace was made for a bundle with another root hash. */
+  loadWorkspace(args: z.infer<typeof workspaceSchemas.loadWorkspace>): Promise<{ workspace: Workspace; path: string; exists: boolean; notice: string | null }>;
   saveWorkspace(args: z.infer<typeof workspaceSchemas.saveWorkspace>): Promise<{ path: string; saved_at: string }>;
   /** Builds the report model from the workspace params and findings, renders and prints to PDF. */
   exportReport(args: z.infer<typeof workspaceSchemas.exportReport>): Promise<{ path: string; bytes: number; pages: number | null }>;

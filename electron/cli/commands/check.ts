@@ -1,11 +1,45 @@
 import type { Command } from '../io';
-import { notImplemented } from '../../engine/notImplemented';
+import { json, parse, UsageError } from '../io';
+import { engineForCli, stderrProgress } from '../engineForCli';
+import type { ReportParams } from '../../../shared/api/report';
+import { parseReportParams } from '../../engine/report/params';
+import { computeReport } from '../../engine/report/service';
+import { evaluatePolicy, parsePolicy } from '../../engine/report/policy';
+import { readJsonFile } from '../../engine/report/cliSupport';
+import { defaultWorkspace } from '../../engine/workspace/workspaceFile';
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: '(not implemented yet)',
-  usage: 'auditdesk check BUNDLE ...',
-  async run() {
-    return notImplemented('auditdesk check');
+  summary: 'Release gate: evaluate a policy of thresholds (drift, coverage, rollback, lineage, logging, evals) on a bundle.',
+  usage: 'auditdesk check BUNDLE --policy policy.json [--params params.json] [--json] [--progress]',
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, { policy: { type: 'string' }, params: { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
+    const bundle = positionals[0];
+    if (!bundle || positionals.length > 1) throw new UsageError('expected exactly one BUNDLE (folder or .zip)');
+    if (!values.policy) throw new UsageError('--policy policy.json is required');
+    const policy = parsePolicy(await readJsonFile(values.policy, 'policy'), values.policy);
+    const fileParams: ReportParams = values.params ? parseReportParams(await readJsonFile(values.params, 'params file'), values.params) : {};
+    const engine = engineForCli({ progress: stderrProgress(values.progress === true) });
+    try {
+      const summary = await engine.openBundle({ path: bundle });
+      const ws = defaultWorkspace(summary.integrity.root_hash, summary.exporter ?? '');
+      const { model } = await computeReport(engine, { bundleId: summary.bundleId, signoff: ws.signoff, findings: [], params: { ...(policy.params ?? {}), ...fileParams } });
+      const outcome = evaluatePolicy(policy, model);
+      if (values.json) {
+        io.out(json({ pass: outcome.violations.length === 0, root_hash: model.integrity.root_hash, ...outcome }));
+      } else {
+        const lines: string[] = [];
+        if (outcome.violations.length === 0) lines.push(`PASS: ${values.policy} — no violations (root hash ${model.integrity.root_hash.slice(0, 16)}…)`);
+        else {
+          lines.push(`FAIL: ${outcome.violations.length} policy violation(s) in ${summary.name} (policy ${values.policy}):`);
+          for (const x of outcome.violations) lines.push(`  ✗ ${x.rule} — ${x.subject}: ${x.message} (observed ${x.observed}; limit ${x.limit})`);
+        }
+        for (const n of outcome.not_evaluated) lines.push(`  ? ${n.rule} not evaluated: ${n.reason}`);
+        io.out(lines.join('\n'));
+      }
+      return outcome.violations.length === 0 ? 0 : 1;
+    } finally {
+      await engine.dispose();
+    }
   },
 };

@@ -1,11 +1,55 @@
 import type { Command } from '../io';
-import { notImplemented } from '../../engine/notImplemented';
+import { json, parse, UsageError } from '../io';
+import { engineForCli, stderrProgress } from '../engineForCli';
+import type { PostureReport } from '../../../shared/api/analytics';
+import { pct, positiveInt, withBundle } from './analyticsCli';
+
+const STATUS_LABEL = { met: 'MET', partly: 'PARTLY', not_met: 'NOT MET', not_measurable: 'N/A' } as const;
+
+export function postureText(r: PostureReport): string {
+  const lines: string[] = [];
+  lines.push(`logging window ${r.first_event ?? '?'} → ${r.last_event ?? '?'}: ${r.days_covered} days (minimum ${r.retention_min_days}: ${r.meets_retention === null ? 'n/a' : r.meets_retention ? 'met' : 'NOT MET'})`);
+  lines.push(`spans with trace id ${pct(r.share_with_trace_id)}, model version ${pct(r.share_with_model_version)}, dataset version ${pct(r.share_with_dataset_version)}`);
+  lines.push(`deployment events with an audit-log entry (±${r.deployment_audit.window_hours} h): ${r.deployment_audit.covered}/${r.deployment_audit.total}`);
+  lines.push('');
+  for (const t of r.tables)
+    lines.push(
+      `  ${t.table.padEnd(18)} ${String(t.rows).padStart(10)} rows  ${(t.first_event ?? '?').slice(0, 10)} → ${(t.last_event ?? '?').slice(0, 10)}  ${t.days_with_data} days with data${t.continuous ? `, ${t.zero_volume_day_count ?? 0} silent` : ' (event-driven)'}${t.rows_without_ts > 0 ? `, ${t.rows_without_ts} without timestamp` : ''}`,
+    );
+  for (const g of r.gaps) lines.push(`  GAP ${g.table}: ${g.start} → ${g.end} (${g.days} days)`);
+  lines.push('');
+  lines.push('checklist:');
+  for (const c of r.checklist) {
+    const refs = [...c.frameworks.eu_ai_act, ...c.frameworks.nist_ai_rmf, ...c.frameworks.iso_42001.map((x) => `ISO 42001 ${x}`)].join(', ');
+    lines.push(`  [${STATUS_LABEL[c.status].padEnd(7)}] ${c.evidence}`);
+    lines.push(`            ${c.value}`);
+    lines.push(`            ${refs}`);
+  }
+  for (const m of r.not_measurable) lines.push(`not measurable: ${m.metric} — ${m.reason}`);
+  return lines.join('\n');
+}
 
 export const postureCommand: Command = {
   name: 'posture',
-  summary: '(not implemented yet)',
-  usage: 'auditdesk posture BUNDLE ...',
-  async run() {
-    return notImplemented('auditdesk posture');
+  summary: 'Compliance posture: logging coverage and gaps, traceability, audit trail, and the EU AI Act / NIST AI RMF / ISO 42001 checklist.',
+  usage: 'auditdesk posture BUNDLE [--retention-days N] [--audit-window-hours N] [--json] [--progress]',
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, { 'retention-days': { type: 'string' }, 'audit-window-hours': { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
+    const bundle = positionals[0];
+    if (!bundle || positionals.length > 1) throw new UsageError('expected exactly one BUNDLE (folder or .zip)');
+    let retentionDays: number | undefined;
+    let auditWindowHours: number | undefined;
+    try {
+      retentionDays = positiveInt('retention-days', values['retention-days']);
+      auditWindowHours = positiveInt('audit-window-hours', values['audit-window-hours']);
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e));
+    }
+    const engine = engineForCli({ progress: stderrProgress(values.progress === true) });
+    const report = await withBundle(engine, bundle, (bundleId) =>
+      engine.posture({ bundleId, ...(retentionDays ? { retentionDays } : {}), ...(auditWindowHours ? { auditWindowHours } : {}) }),
+    );
+    io.out(values.json ? json(report) : postureText(report));
+    return 0;
   },
 };

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EvalGroup, EvalReport, NotMeasurable, PreReleaseGate, ThresholdCheck } from '../../../shared/api/analytics';
 import { EVAL_STAGES } from '../../../shared/canonical';
-import { queryRows, queryValue, quoteIdent, quoteLiteral } from '../db';
+import { queryRows, queryValue, quoteLiteral } from '../db';
 import { ANALYTICS_DEFAULTS, BundleSchema, cohortAttributes, count, num, releasesSql } from './schema';
 import { wilsonSql } from './wilson';
 
@@ -44,7 +44,7 @@ function groupSql(from: string, keys: ('stage' | 'evaluator' | 'cohort' | 'relea
            order by ${order}`;
 }
 
-interface GroupRow {
+type GroupRow = {
   stage: string | null;
   evaluator: string | null;
   cohort: string | null;
@@ -175,6 +175,3 @@ export async function evalReport(conn: DuckDBConnection, opts: EvalOptions = {})
     ),
   };
 }
-
-/** Quoted identifier re-export for callers building eval SQL on top. */
-export const evalColumn = quoteIdent;

@@ -165,7 +165,7 @@ export async function loadCohorts(conn: DuckDBConnection, schema: BundleSchema):
   );
 }
 
-export interface ReleaseRow {
+export type ReleaseRow = {
   release_id: string;
   released_at: string | null;
   model_version: string | null;
@@ -193,7 +193,8 @@ export function releasesSql(schema: BundleSchema): string | null {
   for (const t of ['deployment_events', 'eval_results'])
     if (schema.hasColumn(t, 'release_id'))
       parts.push(
-        `select ${schema.text(t, 'release_id')}, CAST(NULL AS TIMESTAMP), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), false from ${quoteIdent(t)}`,
+        `select ${schema.text(t, 'release_id')} as release_id, CAST(NULL AS TIMESTAMP) as released_at, CAST(NULL AS VARCHAR) as model_version, CAST(NULL AS VARCHAR) as dataset_version,
+                CAST(NULL AS VARCHAR) as prompt_version, CAST(NULL AS VARCHAR) as approved_by, CAST(NULL AS VARCHAR) as description, false as defined from ${quoteIdent(t)}`,
       );
   if (parts.length === 0) return null;
   const firstEvent = schema.hasColumn('deployment_events', 'release_id')

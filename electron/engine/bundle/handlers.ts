@@ -1,16 +1,79 @@
-import type { BundleApi } from '../../../shared/api/bundle';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { BundleApi, RejectRow } from '../../../shared/api/bundle';
+import { META_TABLES } from '../../../shared/canonical';
 import type { EngineContext } from '../context';
-import { notImplemented } from '../notImplemented';
+import { queryRows, queryValue, quoteIdent } from '../db';
+import { ensureDemoBundle } from './demo';
+import { importBundle } from './importBundle';
+import { addRecent, readRecent } from './recent';
+import { DEFAULT_SQL_LIMIT, runReadOnlySql } from './sql';
+
+/** Private per-session folder under dataDir: zip extraction, decompressed .gz, staging, DuckDB spill. */
+function workDirFor(dataDir: string, bundleId: string): string {
+  return path.join(dataDir, 'work', bundleId);
+}
 
 export function bundleHandlers(ctx: EngineContext): BundleApi {
+  const dataDir = ctx.config.dataDir;
   return {
-    openBundle: async () => notImplemented('openBundle'),
-    closeBundle: async () => notImplemented('closeBundle'),
+    async openBundle({ path: bundlePath, jobId }) {
+      const bundleId = `b-${randomUUID()}`;
+      const workDir = workDirFor(dataDir, bundleId);
+      try {
+        const imported = await ctx.runJob(jobId, (job) => importBundle(ctx.config, bundlePath, bundleId, workDir, job));
+        ctx.sessions.set(bundleId, { id: bundleId, path: imported.summary.path, instance: imported.instance, conn: imported.conn, summary: imported.summary });
+        await addRecent(dataDir, {
+          path: imported.summary.path,
+          name: imported.summary.name,
+          opened_at: new Date().toISOString(),
+          root_hash: imported.summary.integrity.root_hash,
+        }).catch(() => undefined);
+        return imported.summary;
+      } catch (e) {
+        await fs.rm(workDir, { recursive: true, force: true });
+        throw e;
+      }
+    },
+
+    async closeBundle({ bundleId }) {
+      const s = ctx.sessions.get(bundleId);
+      if (!s) return;
+      ctx.sessions.delete(bundleId);
+      try {
+        s.conn.disconnectSync();
+      } finally {
+        s.instance.closeSync();
+        await fs.rm(workDirFor(dataDir, bundleId), { recursive: true, force: true });
+      }
+    },
+
     getSummary: async ({ bundleId }) => ctx.session(bundleId).summary,
-    listRejects: async () => notImplemented('listRejects'),
-    runSql: async () => notImplemented('runSql'),
+
+    async listRejects({ bundleId, file, offset, limit }) {
+      const { conn } = ctx.session(bundleId);
+      const where = file === undefined ? '' : 'WHERE file = $1';
+      const params = file === undefined ? [] : [file];
+      const total = Number(await queryValue(conn, `SELECT count(*)::BIGINT FROM ${quoteIdent(META_TABLES.rejects)} ${where}`, params));
+      const rows = await queryRows<{ file: string; line: number | null; column: string | null; reason: string; raw: string | null }>(
+        conn,
+        `SELECT file, line, column_name AS "column", reason, raw FROM ${quoteIdent(META_TABLES.rejects)} ${where}
+         ORDER BY file, line NULLS FIRST, column_name NULLS FIRST, reason LIMIT ${limit} OFFSET ${offset}`,
+        params,
+      );
+      return { total, rows: rows as RejectRow[] };
+    },
+
+    async runSql({ bundleId, sql, limit, jobId }) {
+      const s = ctx.session(bundleId);
+      return ctx.runJob(jobId, (job) => runReadOnlySql(s.instance, sql, limit ?? DEFAULT_SQL_LIMIT, job));
+    },
+
     cancelJob: async ({ jobId }) => ({ cancelled: ctx.cancel(jobId) }),
-    demoBundle: async () => notImplemented('demoBundle'),
-    recentBundles: async () => notImplemented('recentBundles'),
+
+    demoBundle: async () => ({ path: await ensureDemoBundle(dataDir) }),
+
+    recentBundles: async () => readRecent(dataDir),
   };
 }

@@ -18,8 +18,11 @@ export interface PlainFile {
 }
 
 export class FileProblem extends Error {
-  constructor(message: string) {
+  /** Format the file was read as, when known. */
+  format?: string;
+  constructor(message: string, format?: string) {
     super(message);
+    if (format) this.format = format;
     this.name = 'FileProblem';
   }
 }

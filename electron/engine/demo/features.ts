@@ -97,7 +97,7 @@ export function drawFeatures(rng: Rng, cohort: Cohort, hourOfDay: number, euShif
 /** The scorer's fixed logistic function (identical for every model version, so releases are comparable). */
 export function fraudLogit(f: Features, merchantRisk: number): number {
   return (
-    -6.2 +
+    -7.4 +
     4.0 * merchantRisk +
     2.4 * (1 - f.device_score) +
     0.45 * Math.log(f.amount + 1) -
@@ -116,14 +116,14 @@ export function score(f: Features): number {
 }
 
 export function decision(s: number): 'block' | 'review' | 'allow' {
-  if (s >= 0.5) return 'block';
-  if (s >= 0.2) return 'review';
+  if (s >= 0.35) return 'block';
+  if (s >= 0.12) return 'review';
   return 'allow';
 }
 
 /** Ground truth follows the real (undistorted) risk, so the EU shift moves scores but not fraud. */
 export function drawLabel(rng: Rng, f: Features, trueMerchantRisk: number): 'fraud' | 'legit' {
-  return rng.chance(sigmoid(fraudLogit(f, trueMerchantRisk) + 0.3)) ? 'fraud' : 'legit';
+  return rng.chance(sigmoid(fraudLogit(f, trueMerchantRisk))) ? 'fraud' : 'legit';
 }
 
 export function hourOf(ms: number): number {

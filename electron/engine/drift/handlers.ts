@@ -1,10 +1,36 @@
 import type { DriftApi } from '../../../shared/api/drift';
+import { driftSchemas } from '../../../shared/api/drift';
+import { ApiError } from '../../../shared/api/common';
 import type { EngineContext } from '../context';
-import { notImplemented } from '../notImplemented';
+import { computeDrift } from './compute';
+import { driftOptions } from './options';
 
-export function driftHandlers(_ctx: EngineContext): DriftApi {
+function parseArgs<T>(schema: { safeParse(x: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, args: unknown): T {
+  const r = schema.safeParse(args);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const field = issue ? issue.path.map(String).join('.') : undefined;
+    throw new ApiError('bad_argument', issue ? `${field ? `${field}: ` : ''}${issue.message}` : 'invalid arguments', field ? { field } : undefined);
+  }
+  return r.data;
+}
+
+export function driftHandlers(ctx: EngineContext): DriftApi {
   return {
-    driftOptions: async () => notImplemented('driftOptions'),
-    computeDrift: async () => notImplemented('computeDrift'),
+    driftOptions: async (raw) => {
+      const args = parseArgs(driftSchemas.driftOptions, raw);
+      return driftOptions(ctx.session(args.bundleId).conn);
+    },
+    computeDrift: async (raw) => {
+      const { bundleId, jobId, ...request } = parseArgs(driftSchemas.computeDrift, raw);
+      const session = ctx.session(bundleId);
+      return ctx.runJob(jobId, async (job) => {
+        job.onCancel(() => session.conn.interrupt());
+        return computeDrift(session.conn, request, {
+          signal: job.signal,
+          progress: (message, fraction) => job.progress({ phase: 'compute', message, fraction }),
+        });
+      });
+    },
   };
 }

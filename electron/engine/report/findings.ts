@@ -9,8 +9,8 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 /**
  * Findings the engine raises by itself from the computed sections. Severity rules (documented in docs/report.md):
  * high = evidence a control failed (altered bundle, logging gap, release without passing eval, release-critical cohort
- * missing from eval); medium = drift flagged, rollback / failed canary, incomplete lineage, missing approval, retention
- * short; low = rejected rows, approval recorded only in the audit log; info = unverified (no manifest) bundle.
+ * missing from eval); medium = drift flagged, rollback / failed canary / incident, incomplete lineage, missing approval,
+ * retention short, critical cohort below its minimum rows; low = rejected rows, approval recorded only in the audit log; info = unverified (no manifest) bundle.
  */
 export function automaticFindings(s: Sections): Omit<ReportFinding, 'id'>[] {
   const out: Omit<ReportFinding, 'id'>[] = [];
@@ -35,14 +35,14 @@ export function automaticFindings(s: Sections): Omit<ReportFinding, 'id'>[] {
     for (const g of p.gaps) {
       add('high', 'logging', `Logging gap of ${g.days} days in ${g.table}`, `No ${g.table} entries from ${g.start} to ${g.end} (EU AI Act Art. 12 requires automatic logging over the lifetime).`);
     }
-    if (!p.meets_retention) {
+    if (p.meets_retention === false) {
       add('medium', 'logging', 'Logs cover less than the retention minimum', `Logs cover ${p.days_covered} days; the minimum is ${p.retention_min_days} days (AI Act Art. 19 / 26(6)).`);
     }
   }
 
   if (s.lineage.status === 'ok') {
     for (const c of s.lineage.data.completeness) {
-      if (c.total > 0 && c.share_complete < 0.99) {
+      if (c.total > 0 && c.share_complete !== null && c.share_complete < 0.99) {
         const gaps = c.gaps.map((g) => `${g.reason}: ${g.count}`).join('; ');
         add('medium', 'lineage', `Lineage incomplete for ${pct(1 - c.share_complete)} of ${c.table}`, `${c.total - c.complete} of ${c.total} ${c.unit}s lack a complete version chain${gaps ? ` (${gaps})` : ''}.`);
       }
@@ -65,14 +65,17 @@ export function automaticFindings(s: Sections): Omit<ReportFinding, 'id'>[] {
   if (s.coverage.status === 'ok') {
     for (const r of s.coverage.data.per_release) {
       if (r.missing.length > 0) {
-        add('high', 'coverage', `Release ${r.release_id}: ${r.missing.length} release-critical cohort(s) under-covered in eval data`, `Below the minimum eval rows: ${[...r.missing].sort().join(', ')} (coverage ${pct(r.coverage)}).`);
+        add('high', 'coverage', `Release ${r.release_id}: ${r.missing.length} release-critical cohort(s) missing from eval data`, `No evaluation rows for ${[...r.missing].sort().join(', ')}${r.coverage === null ? '' : ` (critical coverage ${pct(r.coverage)})`}.`);
+      }
+      if (r.below_threshold.length > 0) {
+        add('medium', 'coverage', `Release ${r.release_id}: ${r.below_threshold.length} release-critical cohort(s) below the minimum eval rows`, `Too few evaluation rows for ${[...r.below_threshold].sort().join(', ')}.`);
       }
     }
   }
 
   if (s.health.status === 'ok') {
     for (const r of s.health.data.releases) {
-      if (r.rolled_back || r.canary_failures > 0) {
+      if (r.rolled_back || r.canary_failures > 0 || r.change_failed) {
         const what = [r.canary_failures > 0 ? `${r.canary_failures} failed canary run(s)` : '', r.rolled_back ? 'rolled back' : '', r.incidents > 0 ? `${r.incidents} incident(s)` : '']
           .filter(Boolean)
           .join(', ');
@@ -83,10 +86,47 @@ export function automaticFindings(s: Sections): Omit<ReportFinding, 'id'>[] {
   }
 
   if (s.drift.status === 'ok') {
+    // One finding per drifted column: where it drifts (all rows and/or which cohorts) and where it is strongest.
+    const byColumn = new Map<string, { table: string; column: string; hits: { cohort: string; method: string; effect_name: string; effect: number | null }[]; sel: string }>();
+    const cohortsTested = new Map<string, number>();
+    const valuesTested = new Map<string, number>();
     for (const c of s.drift.data.comparisons) {
-      if (c.status !== 'ok' || c.drifted === 0) continue;
-      const cols = c.results.filter((r) => r.drifted).map((r) => `${r.column} (${r.method} ${r.statistic === null ? 'n/a' : r.statistic.toPrecision(3)})`);
-      add('medium', 'drift', `Drift in ${c.table}${c.cohort === 'all' ? '' : ` for ${c.cohort}`}: ${c.drifted} column(s)`, `${c.baseline.key} ${c.baseline.value} → ${c.current.key} ${c.current.value}: ${cols.join(', ')}.`);
+      if (c.status !== 'ok') continue;
+      if (c.cohort !== 'all') {
+        cohortsTested.set(c.table, (cohortsTested.get(c.table) ?? 0) + 1);
+        const attrKey = `${c.table}\u0000${c.cohort.split('=')[0] ?? ''}`;
+        valuesTested.set(attrKey, (valuesTested.get(attrKey) ?? 0) + 1);
+      }
+      for (const r of c.results) {
+        if (!r.drifted) continue;
+        const key = `${c.table}\u0000${r.column}`;
+        const entry = byColumn.get(key) ?? { table: c.table, column: r.column, hits: [], sel: `${c.baseline.key} ${c.baseline.value} → ${c.current.key} ${c.current.value}` };
+        entry.hits.push({ cohort: c.cohort, method: r.method, effect_name: r.effect_name, effect: r.effect });
+        byColumn.set(key, entry);
+      }
+    }
+    for (const e of [...byColumn.values()].sort((x, y) => (x.table === y.table ? (x.column < y.column ? -1 : 1) : x.table < y.table ? -1 : 1))) {
+      const overall = e.hits.some((h) => h.cohort === 'all');
+      const cohorts = e.hits.filter((h) => h.cohort !== 'all');
+      const strongest = [...e.hits].sort((x, y) => (y.effect ?? -1) - (x.effect ?? -1) || (x.cohort < y.cohort ? -1 : 1))[0];
+      const where = overall
+        ? `all rows${cohorts.length ? ` and ${cohorts.length} of ${cohortsTested.get(e.table) ?? 0} cohorts` : ''}`
+        : cohorts.length === 1
+          ? `${cohorts[0]?.cohort} only`
+          : `${cohorts.length} cohorts (${cohorts.map((h) => h.cohort).join(', ')})`;
+      const fmt = (h: { cohort: string; method: string; effect_name: string; effect: number | null }): string => `${h.cohort}: ${h.method} ${h.effect_name} ${h.effect === null ? 'n/a' : h.effect.toPrecision(3)}`;
+      const perAttribute = new Map<string, string[]>();
+      for (const h of cohorts) {
+        const [attr, ...rest] = h.cohort.split('=');
+        const list = perAttribute.get(attr ?? h.cohort) ?? [];
+        list.push(rest.join('='));
+        perAttribute.set(attr ?? h.cohort, list);
+      }
+      const flagged = [
+        ...(overall ? ['all rows'] : []),
+        ...[...perAttribute.entries()].map(([attr, values]) => `${attr} ${values.join(', ')} (${values.length} of ${valuesTested.get(`${e.table}\u0000${attr}`) ?? values.length})`),
+      ].join('; ');
+      add('medium', 'drift', `Drift in ${e.table}.${e.column}: ${where}`, `${e.sel}. Strongest in ${strongest ? fmt(strongest) : 'n/a'}. Flagged in: ${flagged}.`);
     }
   }
   return out;

@@ -59,6 +59,8 @@ export interface DriftPlan {
   tables: string[];
   cohorts: { attribute: string; value: string }[];
   methods: DriftMethod[] | undefined;
+  /** Per table: the columns to compare, or undefined for the engine's full set. */
+  columns: Record<string, string[] | undefined>;
   problem: string | null;
 }
 
@@ -95,12 +97,22 @@ export function planDrift(params: EffectiveReportParams, releases: ReleaseRef[],
           .split(',')
           .map((s) => s.trim())
           .filter((m): m is DriftMethod => (DRIFT_METHODS as readonly string[]).includes(m));
+  const columns: Record<string, string[] | undefined> = {};
+  for (const t of tables) {
+    const known = options?.tables.find((o) => o.name === t)?.columns ?? null;
+    if (params.drift_columns === 'all') columns[t] = undefined;
+    else if (params.drift_columns === 'auto') columns[t] = known ? known.filter((c) => c.role !== 'label').map((c) => c.name) : undefined;
+    else {
+      const wanted = params.drift_columns.split(',').map((s) => s.trim()).filter(Boolean);
+      columns[t] = known ? wanted.filter((w) => known.some((c) => c.name === w)) : wanted;
+    }
+  }
   let problem: string | null = null;
   if (!baseline || !current) problem = 'the bundle has no releases to compare and no drift_baseline/drift_current parameter was given';
   else if (baseline.key === current.key && baseline.value === current.value)
     problem = `baseline and current are the same (${baseline.key} ${baseline.value}): the bundle has a single release`;
   else if (tables.length === 0) problem = `none of the drift tables (${params.drift_tables.join(', ')}) is in the bundle`;
-  return { baseline, current, baseline_source, current_source, tables, cohorts, methods, problem };
+  return { baseline, current, baseline_source, current_source, tables, cohorts, methods, columns, problem };
 }
 
 export function releasesFrom(overview: Availability<Overview>, lineage: Availability<LineageReport>, options: DriftOptions | null): ReleaseRef[] {
@@ -108,7 +120,7 @@ export function releasesFrom(overview: Availability<Overview>, lineage: Availabi
     return overview.data.releases.map((r) => ({
       release_id: r.release_id,
       released_at: r.released_at,
-      promoted: r.events.some((e) => e.event_type === 'promote'),
+      promoted: r.outcome === 'promoted' || r.events.some((e) => e.event_type === 'promote'),
     }));
   }
   if (lineage.status === 'ok' && lineage.data.changelog.length > 0) {
@@ -136,6 +148,12 @@ export async function runDrift(
   for (const { table, cohort } of steps) {
     onStep(done, steps.length, `${table} ${cohortKey(cohort)}`);
     const base = { table, baseline, current, cohort: cohortKey(cohort) };
+    const columns = plan.columns[table];
+    if (columns && columns.length === 0) {
+      comparisons.push({ ...base, status: 'unavailable', reason: `no comparable columns selected in ${table}`, correction: null, alpha: null, notes: [], tested: 0, drifted: 0, results: [] });
+      done += 1;
+      continue;
+    }
     try {
       const r = await source.computeDrift({
         bundleId,
@@ -143,10 +161,12 @@ export async function runDrift(
         baseline,
         current,
         ...(cohort ? { cohort: [cohort] } : {}),
+        ...(columns ? { columns } : {}),
         ...(plan.methods && plan.methods.length > 0 ? { methods: plan.methods } : {}),
         bins: params.drift_bins,
         binning: params.drift_binning,
         correction: params.drift_correction,
+        ...(params.drift_alpha !== null ? { alpha: params.drift_alpha } : {}),
       });
       const results = [...r.results]
         .map((x) => (x.drifted ? x : { ...x, bins: undefined }))
@@ -156,12 +176,14 @@ export async function runDrift(
         status: 'ok',
         reason: null,
         correction: r.correction,
+        alpha: r.alpha,
+        notes: r.notes,
         tested: results.filter((x) => x.not_computable === null).length,
         drifted: results.filter((x) => x.drifted).length,
         results,
       });
     } catch (e) {
-      comparisons.push({ ...base, status: 'unavailable', reason: reasonOf(e), correction: null, tested: 0, drifted: 0, results: [] });
+      comparisons.push({ ...base, status: 'unavailable', reason: reasonOf(e), correction: null, alpha: null, notes: [], tested: 0, drifted: 0, results: [] });
     }
     done += 1;
   }

@@ -11,6 +11,8 @@ import {
   type ReportTitle,
 } from '../../../shared/api/report';
 import type { Finding, Signoff } from '../../../shared/api/workspace';
+import type { NotMeasurable } from '../../../shared/api/analytics';
+import type { Availability } from '../../../shared/api/report';
 import { TOOL_NAME } from '../version';
 import { automaticFindings, executiveSummary } from './findings';
 import { METRIC_DEFINITIONS } from './definitions';
@@ -96,6 +98,18 @@ function limitations(inputs: ReportInputs, model: Omit<ReportModel, 'limitations
   ] as const;
   for (const [id, sec] of sections) {
     if (sec.status === 'unavailable') out.push({ section: id, text: `This section could not be computed: ${sec.reason}` });
+  }
+  const notMeasurable: [ReportLimitation['section'], Availability<{ not_measurable: NotMeasurable[] }>][] = [
+    ['logging', inputs.posture],
+    ['lineage', inputs.lineage],
+    ['evals', inputs.evals],
+    ['coverage', inputs.coverage],
+    ['health', inputs.health],
+  ];
+  for (const [section, a] of notMeasurable) {
+    if (a.status !== 'ok') continue;
+    for (const nm of [...a.data.not_measurable].sort((x, y) => cmp(x.metric, y.metric) || cmp(x.reason, y.reason)))
+      out.push({ section, text: `${nm.metric}: not measurable — ${nm.reason}` });
   }
   if (model.drift.status === 'ok') {
     const notComputable = new Map<string, number>();

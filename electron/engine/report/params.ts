@@ -74,6 +74,8 @@ export function effectiveParams(
     drift_bins: p.drift_bins ?? 10,
     drift_binning: p.drift_binning ?? 'quantile',
     drift_correction: p.drift_correction ?? 'bh',
+    drift_alpha: p.drift_alpha ?? null,
+    drift_columns: p.drift_columns ?? 'auto',
     drift_methods: p.drift_methods ?? 'auto',
     drift_max_charts: p.drift_max_charts ?? 12,
     coverage_min_rows: p.coverage_min_rows ?? null,

@@ -1,15 +1,72 @@
-import type { WorkspaceApi } from '../../../shared/api/workspace';
-import type { EngineContext } from '../context';
-import { notImplemented } from '../notImplemented';
+import type { WorkspaceApi, Workspace } from '../../../shared/api/workspace';
+import { ApiError } from '../../../shared/api/common';
+import type { AuditApi } from '../../../shared/contract';
+import { throwIfCancelled, type EngineContext } from '../context';
+import { bundleHandlers } from '../bundle/handlers';
+import { driftHandlers } from '../drift/handlers';
+import { analyticsHandlers } from '../analytics/handlers';
+import type { ReportSource } from '../report/gather';
+import { reportParamsFromWorkspace } from '../report/params';
+import { computeReport, renderReportPdf, reportAttachments, writeReportFile } from '../report/service';
+import { renderReportHtml } from '../report/html/render';
+import { defaultWorkspace, loadWorkspaceFile, saveWorkspaceFile } from './workspaceFile';
 
+/** Turns print-ready HTML into PDF bytes: Electron's printToPDF in the app, headless Chromium in the CLI and tests. */
 export type PdfPrinter = (html: string) => Promise<Uint8Array>;
 
-export function workspaceHandlers(_ctx: EngineContext, _printPdf: PdfPrinter | undefined): WorkspaceApi {
+/** The engine reads the report needs, built over the same context (the handler factories are stateless over ctx). */
+function reportSource(ctx: EngineContext): ReportSource {
+  const api: Pick<AuditApi, keyof ReportSource> = { ...bundleHandlers(ctx), ...driftHandlers(ctx), ...analyticsHandlers(ctx) };
+  return api;
+}
+
+export function workspaceHandlers(ctx: EngineContext, printPdf: PdfPrinter | undefined): WorkspaceApi {
+  const source = reportSource(ctx);
+
+  async function load(bundleId: string): Promise<{ workspace: Workspace; path: string; exists: boolean; notice: string | null }> {
+    const s = ctx.session(bundleId);
+    const defaults = defaultWorkspace(s.summary.integrity.root_hash, s.summary.exporter ?? '');
+    const loaded = await loadWorkspaceFile(s.path, defaults);
+    const notice =
+      loaded.exists && loaded.workspace.root_hash && loaded.workspace.root_hash !== s.summary.integrity.root_hash
+        ? `This workspace was saved for a bundle with root hash ${loaded.workspace.root_hash.slice(0, 12)}…; the open bundle has ${s.summary.integrity.root_hash.slice(0, 12)}…. Its findings may not match this data.`
+        : null;
+    return { ...loaded, notice };
+  }
+
+  async function request(bundleId: string) {
+    const { workspace } = await load(bundleId);
+    return { bundleId, signoff: workspace.signoff, findings: workspace.findings, params: reportParamsFromWorkspace(workspace.params) };
+  }
+
   return {
-    loadWorkspace: async () => notImplemented('loadWorkspace'),
-    saveWorkspace: async () => notImplemented('saveWorkspace'),
-    exportReport: async () => notImplemented('exportReport'),
-    reportPreview: async () => notImplemented('reportPreview'),
+    loadWorkspace: async ({ bundleId }) => load(bundleId),
+    saveWorkspace: async ({ bundleId, workspace }) => {
+      const s = ctx.session(bundleId);
+      const { path } = await saveWorkspaceFile(s.path, workspace);
+      return { path, saved_at: new Date().toISOString() };
+    },
+    reportPreview: async ({ bundleId }) => {
+      const { model } = await computeReport(source, await request(bundleId));
+      return { html: renderReportHtml(model) };
+    },
+    exportReport: async ({ bundleId, outPath, jobId }) => {
+      if (!printPdf) throw new ApiError('internal', 'This engine has no PDF printer configured.');
+      return ctx.runJob(jobId, async (job) => {
+        const progress = (phase: string, message: string, fraction?: number): void => {
+          throwIfCancelled(job);
+          job.progress({ phase, message, ...(fraction !== undefined ? { fraction } : {}) });
+        };
+        const s = ctx.session(bundleId);
+        const { model, json } = await computeReport(source, await request(bundleId), progress);
+        const attachments = await reportAttachments(json, s.path, s.summary);
+        const { bytes, pages } = await renderReportPdf(model, json, printPdf, attachments, progress);
+        throwIfCancelled(job);
+        await writeReportFile(outPath, bytes);
+        job.progress({ phase: 'done', message: `Saved ${outPath}`, fraction: 1 });
+        return { path: outPath, bytes: bytes.length, pages };
+      });
+    },
     pickSavePath: async () => ({ path: null }),
     pickBundlePath: async () => ({ path: null }),
   };

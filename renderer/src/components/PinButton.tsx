@@ -49,7 +49,7 @@ export function PinButton({
   return (
     <>
       <button type="button" className={compact ? 'ghost small' : 'small'} onClick={start} disabled={!hasWorkspace} title="Pin this evidence as a finding (note + severity)">
-        📌 {pinned ? 'Pinned' : 'Pin as finding'}
+        ⊕ {pinned ? 'Pinned' : 'Pin as finding'}
       </button>
       <Dialog open={open} onClose={() => setOpen(false)} label="Pin as finding">
         <form

@@ -11,8 +11,8 @@ const ITEMS: { screen: Screen; label: string; icon: string }[] = [
   { screen: 'releases', label: 'Releases', icon: '⚑' },
   { screen: 'evals', label: 'Evals', icon: '✓' },
   { screen: 'traces', label: 'Traces', icon: '☰' },
-  { screen: 'sql', label: 'SQL', icon: '⌗' },
-  { screen: 'findings', label: 'Findings', icon: '📌' },
+  { screen: 'sql', label: 'SQL', icon: '▤' },
+  { screen: 'findings', label: 'Findings', icon: '✎' },
 ];
 
 export function Rail() {

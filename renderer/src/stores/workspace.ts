@@ -11,6 +11,8 @@ interface WorkspaceState {
   workspace: Workspace | null;
   path: string | null;
   loadError: UiError | null;
+  /** Something the engine wants the auditor to know about the saved workspace (e.g. a different root hash). */
+  notice: string | null;
   saveState: SaveState;
   saveError: UiError | null;
   savedAt: string | null;
@@ -53,16 +55,17 @@ export const useWorkspace = create<WorkspaceState>((set, get) => {
     workspace: null,
     path: null,
     loadError: null,
+    notice: null,
     saveState: 'idle',
     saveError: null,
     savedAt: null,
 
     async load(bundleId, rootHash) {
-      set({ bundleId, workspace: null, path: null, loadError: null, saveState: 'idle', saveError: null });
+      set({ bundleId, workspace: null, path: null, loadError: null, notice: null, saveState: 'idle', saveError: null });
       try {
-        const { workspace, path } = await call('loadWorkspace', { bundleId });
+        const { workspace, path, notice } = await call('loadWorkspace', { bundleId });
         if (get().bundleId !== bundleId) return;
-        set({ workspace, path });
+        set({ workspace, path, notice });
       } catch (e) {
         if (get().bundleId !== bundleId) return;
         // Keep working in memory, but say loudly that nothing is persisted.

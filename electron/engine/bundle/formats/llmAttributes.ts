@@ -62,7 +62,7 @@ export const LLM_KEYS = {
 } as const;
 
 /** Which resource attributes may stand in for missing span attributes (versions are often set per process). */
-const RESOURCE_FALLBACK_KEYS = ['modelVersion', 'datasetVersion', 'releaseId'] as const;
+type ResourceFallbackKey = 'modelVersion' | 'datasetVersion' | 'releaseId';
 
 /**
  * Looks up a dotted key in attributes that may be flat ({"llm.token_count.prompt": 1}), nested
@@ -198,7 +198,7 @@ export function canonicalSpanKind(attrs: AttributeMap): string | null {
 /** Maps span attributes (and, for version / release ids, resource attributes) onto canonical span columns. */
 export function mapLlmAttributes(attrs: AttributeMap, resource: AttributeMap = {}): LlmSpanColumns {
   const pick = (keys: readonly string[]) => first(attrs, keys);
-  const pickWithResource = (name: (typeof RESOURCE_FALLBACK_KEYS)[number]) => pick(LLM_KEYS[name]) ?? first(resource, LLM_KEYS[name]);
+  const pickWithResource = (name: ResourceFallbackKey) => pick(LLM_KEYS[name]) ?? first(resource, LLM_KEYS[name]);
 
   const input = asCount(pick(LLM_KEYS.inputTokens));
   const output = asCount(pick(LLM_KEYS.outputTokens));

@@ -184,22 +184,32 @@ export function fileStem(relPath: string): string {
   return fileName(relPath).replace(/\.(jsonl|ndjson|json|parquet)$/i, '');
 }
 
-/** Iterates the records of a JSON Lines file or of a JSON document holding an array (or one object). */
+/**
+ * Iterates the records of a JSON Lines file or of a JSON document holding an array (or one object).
+ * 'auto' decides on the first non-blank line: a complete JSON object means JSON Lines, anything else a document.
+ */
 export async function* jsonRecords(
   source: { lines(): AsyncIterable<{ line: number; text: string }>; text(): Promise<string> },
-  mode: 'lines' | 'document',
+  mode: 'lines' | 'document' | 'auto',
   bigIntegerKeys: readonly string[] = [],
-): AsyncGenerator<{ line: number; value: unknown } | { line: number; error: string; raw: string }> {
-  if (mode === 'lines') {
+): AsyncGenerator<{ line: number; value: unknown; fromLines: boolean } | { line: number; error: string; raw: string }> {
+  if (mode !== 'document') {
+    let decided = mode === 'lines';
     for await (const { line, text } of source.lines()) {
       if (text.trim() === '') continue;
+      if (!decided) {
+        const t = text.trim();
+        if (!(t.startsWith('{') && t.endsWith('}'))) break;
+        decided = true;
+      }
       const parsed = parseJson(text, bigIntegerKeys);
-      if (parsed.ok) yield { line, value: parsed.value };
+      if (parsed.ok) yield { line, value: parsed.value, fromLines: true };
       else yield { line, error: parsed.reason, raw: text };
     }
-    return;
+    if (decided) return;
   }
   const text = await source.text();
+  if (text.trim() === '') return;
   const parsed = parseJson(text, bigIntegerKeys);
   if (!parsed.ok) {
     yield { line: 1, error: parsed.reason, raw: text };
@@ -207,7 +217,7 @@ export async function* jsonRecords(
   }
   const items = Array.isArray(parsed.value) ? parsed.value : [parsed.value];
   let index = 0;
-  for (const value of items) yield { line: ++index, value };
+  for (const value of items) yield { line: ++index, value, fromLines: false };
 }
 
 /** Line-oriented when the head's first line is a complete JSON object and the name is not a plain .json array. */

@@ -1,0 +1,181 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { HeadlineFinding, Overview, OverviewRelease } from '../../../shared/api/analytics';
+import type { ImportSummary } from '../../../shared/api/bundle';
+import { queryRows } from '../db';
+import { coverageReport } from './coverage';
+import { evalReport } from './evals';
+import { healthReport } from './health';
+import { changeLog, lineageCompleteness, loadEvents } from './lineage';
+import { postureReport } from './posture';
+import { BundleSchema, byCodePoint } from './schema';
+
+const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
+const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
+
+async function distinctNames(conn: DuckDBConnection, schema: BundleSchema, sources: [string, string][]): Promise<string[]> {
+  const parts = sources.filter(([t, c]) => schema.hasColumn(t, c)).map(([t, c]) => `select distinct ${schema.text(t, c)} as v from ${t}`);
+  if (parts.length === 0) return [];
+  const rows = await queryRows<{ v: string }>(conn, `select distinct v from (${parts.join(' union ')}) where v is not null order by v`);
+  return rows.map((r) => r.v);
+}
+
+/**
+ * The bundle at a glance. Drift findings are the drift engine's (issue 4); integrity findings come from the import
+ * summary when the caller passes it.
+ */
+export async function overviewReport(conn: DuckDBConnection, summary?: ImportSummary): Promise<Overview> {
+  const schema = await BundleSchema.load(conn);
+  const changelog = await changeLog(conn, schema);
+  const events = await loadEvents(conn, schema);
+  const coverage = await coverageReport(conn);
+  const evals = await evalReport(conn);
+  const health = await healthReport(conn);
+  const posture = await postureReport(conn, {}, { coverage, evals, health });
+  const completeness = await lineageCompleteness(conn, schema, []);
+
+  const releases: OverviewRelease[] = changelog.map((c) => ({
+    release_id: c.release_id,
+    released_at: c.released_at,
+    model_version: c.model_version,
+    dataset_version: c.dataset_version,
+    outcome: c.outcome,
+    events: events.filter((e) => e.release_id === c.release_id).map((e) => ({ event_type: e.event_type, ts: e.ts })),
+  }));
+
+  const headline: HeadlineFinding[] = [];
+  if (summary) {
+    if (summary.integrity.state === 'altered')
+      headline.push({
+        id: 'integrity:altered',
+        kind: 'integrity',
+        severity: 'high',
+        title: 'Bundle does not match its manifest',
+        detail: summary.integrity.problems.map((p) => `${p.status}: ${p.path}`).join('; '),
+        metric: 'integrity_state',
+        value: summary.integrity.problems.length,
+        target: { screen: 'open', params: { view: 'integrity' } },
+      });
+    if (summary.rejects_total > 0)
+      headline.push({
+        id: 'integrity:rejects',
+        kind: 'integrity',
+        severity: 'medium',
+        title: `${summary.rejects_total} rows rejected at import`,
+        detail: summary.files.filter((f) => f.rows_rejected > 0).map((f) => `${f.path}: ${f.rows_rejected}`).join('; '),
+        metric: 'rows_rejected',
+        value: summary.rejects_total,
+        target: { screen: 'open', params: { view: 'rejects' } },
+      });
+    for (const c of summary.checks)
+      if (c.count > 0)
+        headline.push({
+          id: `integrity:${c.check}:${c.table}`,
+          kind: 'integrity',
+          severity: 'low',
+          title: `${c.count} × ${c.check.replaceAll('_', ' ')} in ${c.table}`,
+          detail: c.detail,
+          metric: c.check,
+          value: c.count,
+          target: { screen: 'open', params: { view: 'checks', check: c.check } },
+        });
+  }
+  for (const c of completeness)
+    if (c.share_complete !== null && c.share_complete < 1)
+      headline.push({
+        id: `lineage:${c.table}`,
+        kind: 'lineage',
+        severity: c.share_complete < 0.95 ? 'high' : 'medium',
+        title: `${c.total - c.complete} of ${c.total} ${c.unit}s do not resolve to a model version, dataset version and release`,
+        detail: c.gaps.map((g) => `${g.reason}: ${g.count}`).join('; '),
+        metric: 'lineage_completeness',
+        value: c.share_complete,
+        target: { screen: 'lineage', params: { view: 'completeness', table: c.table } },
+      });
+  for (const r of coverage.per_release) {
+    if (r.missing.length > 0)
+      headline.push({
+        id: `coverage:missing:${r.release_id}`,
+        kind: 'coverage',
+        severity: 'high',
+        title: `Release-critical cohort${r.missing.length > 1 ? 's' : ''} ${r.missing.join(', ')} missing from ${r.release_id} eval data`,
+        detail: `${r.critical_covered} of ${r.critical_total} critical cohorts meet their threshold in ${r.release_id}`,
+        metric: 'cohort_coverage',
+        value: r.coverage,
+        target: { screen: 'coverage', params: { release: r.release_id } },
+      });
+    if (r.below_threshold.length > 0)
+      headline.push({
+        id: `coverage:below:${r.release_id}`,
+        kind: 'coverage',
+        severity: 'medium',
+        title: `${r.below_threshold.join(', ')} below the minimum eval rows in ${r.release_id}`,
+        detail: `default threshold ${coverage.min_rows_default} rows`,
+        metric: 'cohort_coverage',
+        value: r.coverage,
+        target: { screen: 'coverage', params: { release: r.release_id } },
+      });
+  }
+  for (const r of health.releases)
+    if (r.canary_failures > 0 || r.rolled_back)
+      headline.push({
+        id: `canary:${r.release_id}`,
+        kind: 'canary',
+        severity: 'high',
+        title: `${r.release_id}: ${[r.canary_failures > 0 ? 'canary failed' : '', r.rolled_back ? 'rolled back' : ''].filter(Boolean).join(', ')}`,
+        detail: `error rate ${pct(r.error_rate)}${r.vs_previous?.error_rate_delta != null ? ` (${r.vs_previous.error_rate_delta >= 0 ? '+' : ''}${(r.vs_previous.error_rate_delta * 100).toFixed(1)} pts vs ${r.vs_previous.previous_release_id})` : ''}; ${r.incidents} incident(s); time to recover ${r.time_to_recover_hours === null ? 'n/a' : `${r.time_to_recover_hours.toFixed(1)} h`}`,
+        metric: 'canary_failure_rate',
+        value: r.canary_runs > 0 ? r.canary_failures / r.canary_runs : null,
+        target: { screen: 'releases', params: { release: r.release_id } },
+      });
+  for (const rid of evals.shipped_without_passing_eval) {
+    const g = evals.pre_release.find((x) => x.release_id === rid);
+    headline.push({
+      id: `eval:${rid}`,
+      kind: 'eval',
+      severity: 'high',
+      title: `${rid} shipped without a passing pre-release eval`,
+      detail: g && g.n > 0 ? `${g.failures} of ${g.n} ${evals.gate.stages.join('/')} results failed before release` : `no ${evals.gate.stages.join('/')} result dated before release`,
+      metric: 'releases_without_passing_eval',
+      value: g?.fail_rate ?? null,
+      target: { screen: 'evals', params: { release: rid } },
+    });
+  }
+  for (const g of posture.gaps)
+    headline.push({
+      id: `logging:${g.table}:${g.start}`,
+      kind: 'logging',
+      severity: g.table === 'audit_log' || g.days >= 3 ? 'high' : 'medium',
+      title: `No ${g.table} entries from ${g.start} to ${g.end} (${g.days} day${g.days > 1 ? 's' : ''})`,
+      detail: `zero-volume days in ${g.table} inside the logging window ${posture.first_event?.slice(0, 10) ?? '?'} → ${posture.last_event?.slice(0, 10) ?? '?'}`,
+      metric: 'log_gap_days',
+      value: g.days,
+      target: { screen: 'posture', params: { table: g.table, start: g.start, end: g.end } },
+    });
+  if (posture.meets_retention === false)
+    headline.push({
+      id: 'logging:retention',
+      kind: 'logging',
+      severity: 'high',
+      title: `Logs cover ${posture.days_covered} days, below the ${posture.retention_min_days}-day minimum`,
+      detail: `${posture.first_event ?? '?'} → ${posture.last_event ?? '?'}`,
+      metric: 'days_covered',
+      value: posture.days_covered,
+      target: { screen: 'posture', params: { view: 'retention' } },
+    });
+  headline.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || byCodePoint(a.kind, b.kind) || byCodePoint(a.id, b.id));
+
+  return {
+    period: { start: posture.first_event ?? summary?.period.start ?? null, end: posture.last_event ?? summary?.period.end ?? null },
+    systems: await distinctNames(conn, schema, [['spans', 'service_name']]),
+    model_names: await distinctNames(conn, schema, [
+      ['model_versions', 'model_name'],
+      ['spans', 'model_name'],
+    ]),
+    model_versions: await distinctNames(conn, schema, [
+      ['model_versions', 'model_version'],
+      ['releases', 'model_version'],
+    ]),
+    releases,
+    headline,
+  };
+}

@@ -1,0 +1,83 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { CheckFinding } from '../../../shared/api/bundle';
+import { CANONICAL_TABLES, META_TABLES } from '../../../shared/canonical';
+import { queryRows, quoteIdent, quoteLiteral } from '../db';
+
+interface CheckDef {
+  check: string;
+  table: string;
+  /** SELECT yielding one VARCHAR column `example` per offending row (or key). */
+  offenders: string;
+  detail: (count: number) => string;
+}
+
+const EXAMPLES = 5;
+
+function defs(): CheckDef[] {
+  const out: CheckDef[] = [
+    {
+      check: 'orphan_parent_span',
+      table: 'spans',
+      offenders: `SELECT s.span_id AS example FROM spans s WHERE s.parent_span_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.span_id = s.parent_span_id AND p.trace_id IS NOT DISTINCT FROM s.trace_id)`,
+      detail: (n) => `${n} span(s) name a parent span that is not in the bundle`,
+    },
+    {
+      check: 'unknown_eval_span',
+      table: 'eval_results',
+      offenders: `SELECT e.eval_id AS example FROM eval_results e WHERE e.span_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.span_id = e.span_id)`,
+      detail: (n) => `${n} eval result(s) point at a span_id that is not in spans`,
+    },
+    {
+      check: 'unknown_eval_record',
+      table: 'eval_results',
+      offenders: `SELECT e.eval_id AS example FROM eval_results e WHERE e.record_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM records r WHERE r.record_id = e.record_id)`,
+      detail: (n) => `${n} eval result(s) point at a record_id that is not in records`,
+    },
+    {
+      check: 'unknown_eval_trace',
+      table: 'eval_results',
+      offenders: `SELECT e.eval_id AS example FROM eval_results e WHERE e.trace_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = e.trace_id)`,
+      detail: (n) => `${n} eval result(s) point at a trace_id that has no span`,
+    },
+    {
+      check: 'unknown_model_version',
+      table: 'releases',
+      offenders: `SELECT r.release_id AS example FROM releases r WHERE r.model_version IS NOT NULL AND NOT EXISTS (SELECT 1 FROM model_versions m WHERE m.model_version = r.model_version)`,
+      detail: (n) => `${n} release(s) name a model_version that is not in model_versions`,
+    },
+    {
+      check: 'unknown_dataset_version',
+      table: 'releases',
+      offenders: `SELECT r.release_id AS example FROM releases r WHERE r.dataset_version IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dataset_versions d WHERE d.dataset_version = r.dataset_version)`,
+      detail: (n) => `${n} release(s) name a dataset_version that is not in dataset_versions`,
+    },
+  ];
+  for (const t of CANONICAL_TABLES) {
+    if (!t.key) continue;
+    // OTLP span ids are unique within a trace, so spans are keyed by (trace_id, span_id).
+    const key = t.name === 'spans' ? `trace_id || '/' || span_id` : quoteIdent(t.key);
+    out.push({
+      check: 'duplicate_id',
+      table: t.name,
+      offenders: `SELECT ${key} AS example FROM ${quoteIdent(t.name)} WHERE ${quoteIdent(t.key)} IS NOT NULL GROUP BY ALL HAVING count(*) > 1`,
+      detail: (n) => `${n} ${t.name === 'spans' ? '(trace_id, span_id)' : t.key} value(s) occur more than once in ${t.name}`,
+    });
+  }
+  return out;
+}
+
+/** Referential and uniqueness checks over the canonical tables; stored in _ad_checks, non-zero findings returned. */
+export async function runChecks(conn: DuckDBConnection): Promise<CheckFinding[]> {
+  const findings: CheckFinding[] = [];
+  for (const d of defs()) {
+    const rows = await queryRows<{ n: number; examples: string | null }>(
+      conn,
+      `SELECT count(*)::BIGINT AS n, CAST(to_json(list(example ORDER BY example)[1:${EXAMPLES}]) AS VARCHAR) AS examples FROM (${d.offenders}) o`,
+    );
+    const n = Number(rows[0]?.n ?? 0);
+    const examples = n > 0 ? ((JSON.parse(rows[0]?.examples ?? '[]') as (string | null)[]).map((x) => String(x))) : [];
+    await conn.run(`INSERT INTO ${quoteIdent(META_TABLES.checks)} VALUES ($1, $2, $3, $4, ${quoteLiteral(JSON.stringify(examples))}::JSON)`, [d.check, d.table, n, d.detail(n)]);
+    if (n > 0) findings.push({ check: d.check, table: d.table, count: n, detail: d.detail(n), examples });
+  }
+  return findings;
+}

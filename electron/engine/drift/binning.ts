@@ -1,0 +1,178 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DriftBin } from '../../../shared/api/drift';
+import { queryOne, queryRows } from '../db';
+import type { ValueType } from './columns';
+import { sampleCte, type Sample } from './select';
+
+export type BinningRule = 'quantile' | 'equal_width';
+export const DEFAULT_BINS = 10;
+/** Categorical columns keep their most frequent values (over both sides) as bins; the rest share one bin. */
+export const MAX_CATEGORY_BINS = 200;
+
+export interface BinCounts {
+  bins: DriftBin[];
+  /** How the bins were made, for `detail`. */
+  rule: string;
+}
+
+function withShares(raw: Omit<DriftBin, 'baseline_share' | 'current_share'>[]): DriftBin[] {
+  const nb = raw.reduce((a, b) => a + b.baseline_count, 0);
+  const nc = raw.reduce((a, b) => a + b.current_count, 0);
+  return raw.map((b) => ({ ...b, baseline_share: nb > 0 ? b.baseline_count / nb : 0, current_share: nc > 0 ? b.current_count / nc : 0 }));
+}
+
+export interface CategoryCounts {
+  rowsBaseline: number;
+  rowsCurrent: number;
+  nullBaseline: number;
+  nullCurrent: number;
+  /** Distinct non-null values over both sides. */
+  distinct: number;
+  bins: DriftBin[];
+  /** Values folded into "(other values)". */
+  folded: number;
+}
+
+interface CatRow extends Record<string, string | number | boolean | null> {
+  label: string | null;
+  is_null: boolean;
+  is_other: boolean;
+  cb: number;
+  cc: number;
+  members: number;
+}
+
+function labelExpr(valueType: ValueType): string {
+  if (valueType === 'integer') return 'v::BIGINT::VARCHAR';
+  return 'v::VARCHAR';
+}
+
+/**
+ * Per-value counts for categorical / binary columns, one bin per value ordered by value; values
+ * seen only in the current sample keep their own bin (baseline count 0). Only the top
+ * MAX_CATEGORY_BINS values by combined count are shipped; the rest are summed in SQL.
+ */
+export async function categoryCounts(conn: DuckDBConnection, sample: Sample, expr: string, valueType: ValueType): Promise<CategoryCounts> {
+  const src = sampleCte(sample, expr);
+  const sql = `with ${src.sql},
+g as (select v, count(*) filter (where s = 0) as cb, count(*) filter (where s = 1) as cc from src group by v),
+r as (select v, cb, cc, row_number() over (order by cb + cc desc, v) as rk from g where v is not null),
+kept as (select v, cb, cc from r where rk <= ${MAX_CATEGORY_BINS})
+select ${labelExpr(valueType)} as label, false as is_null, false as is_other, cb, cc, 1 as members, 0 as grp, v as ord from kept
+union all
+select null, false, true, sum(cb), sum(cc), count(*), 1, null from r where rk > ${MAX_CATEGORY_BINS} having count(*) > 0
+union all
+select null, true, false, cb, cc, 1, 2, null from g where v is null
+order by grp, ord`;
+  const rows = await queryRows<CatRow>(conn, sql, src.params);
+  let nullBaseline = 0;
+  let nullCurrent = 0;
+  let folded = 0;
+  let distinct = 0;
+  let rowsBaseline = 0;
+  let rowsCurrent = 0;
+  const raw: Omit<DriftBin, 'baseline_share' | 'current_share'>[] = [];
+  for (const r of rows) {
+    const cb = Number(r.cb);
+    const cc = Number(r.cc);
+    rowsBaseline += cb;
+    rowsCurrent += cc;
+    if (r.is_null) {
+      nullBaseline = cb;
+      nullCurrent = cc;
+      continue;
+    }
+    const members = Number(r.members);
+    distinct += members;
+    if (r.is_other) {
+      folded = members;
+      raw.push({ label: `(other values: ${members})`, lower: null, upper: null, baseline_count: cb, current_count: cc });
+    } else {
+      raw.push({ label: String(r.label), lower: null, upper: null, baseline_count: cb, current_count: cc });
+    }
+  }
+  return { rowsBaseline, rowsCurrent, nullBaseline, nullCurrent, distinct, bins: withShares(raw), folded };
+}
+
+function sqlDouble(x: number): string {
+  return `'${String(x)}'::DOUBLE`;
+}
+
+function fmt(x: number): string {
+  return String(Number(x.toPrecision(6)));
+}
+
+/** Inner edges e₁ < … < e_{k−1} strictly inside (min, max]: quantile_disc of the baseline, or equal width. */
+export async function numericEdges(
+  conn: DuckDBConnection,
+  sample: Sample,
+  expr: string,
+  rule: BinningRule,
+  bins: number,
+  min: number,
+  max: number,
+): Promise<number[]> {
+  let candidates: number[] = [];
+  if (min === max) return [];
+  if (rule === 'equal_width') {
+    for (let k = 1; k < bins; k++) candidates.push(min + ((max - min) * k) / bins);
+  } else {
+    const probs = Array.from({ length: bins - 1 }, (_, k) => String((k + 1) / bins)).join(', ');
+    const src = sampleCte(sample, expr);
+    const row = await queryOne<{ q: string | null }>(
+      conn,
+      `with ${src.sql} select to_json(quantile_disc(v, [${probs}]))::VARCHAR as q from src where s = 0 and v is not null`,
+      src.params,
+    );
+    candidates = row?.q ? (JSON.parse(row.q) as number[]) : [];
+  }
+  const edges: number[] = [];
+  for (const e of candidates) if (e > min && e <= max && (edges.length === 0 || e > (edges[edges.length - 1] as number))) edges.push(e);
+  return edges;
+}
+
+/**
+ * Counts per numeric bin. Bins: [min, e₁), [e₁, e₂), …, [e_{k−1}, max] over the baseline range, plus
+ * "below baseline range" (v < min) and "above baseline range" (v > max) when the current sample has
+ * such values (the baseline never does). Nulls are excluded (see the null_rate result).
+ */
+export async function numericBinCounts(
+  conn: DuckDBConnection,
+  sample: Sample,
+  expr: string,
+  edges: number[],
+  min: number,
+  max: number,
+): Promise<DriftBin[]> {
+  const k = edges.length + 1;
+  const inner = edges.length === 0 ? '0' : edges.map((e) => `(v >= ${sqlDouble(e)})::INTEGER`).join(' + ');
+  const src = sampleCte(sample, expr);
+  const rows = await queryRows<{ bin: number; cb: number; cc: number }>(
+    conn,
+    `with ${src.sql}
+select case when v < ${sqlDouble(min)} then -1 when v > ${sqlDouble(max)} then ${k} else ${inner} end as bin,
+  count(*) filter (where s = 0) as cb, count(*) filter (where s = 1) as cc
+from src where v is not null group by bin order by bin`,
+    src.params,
+  );
+  const counts = new Map(rows.map((r) => [Number(r.bin), r]));
+  const bounds = [min, ...edges, max];
+  const raw: Omit<DriftBin, 'baseline_share' | 'current_share'>[] = [];
+  const below = counts.get(-1);
+  if (below) raw.push({ label: `below baseline range (< ${fmt(min)})`, lower: null, upper: min, baseline_count: Number(below.cb), current_count: Number(below.cc) });
+  for (let i = 0; i < k; i++) {
+    const lo = bounds[i] as number;
+    const hi = bounds[i + 1] as number;
+    const r = counts.get(i);
+    raw.push({
+      label: i === k - 1 ? `[${fmt(lo)}, ${fmt(hi)}]` : `[${fmt(lo)}, ${fmt(hi)})`,
+      lower: lo,
+      upper: hi,
+      baseline_count: r ? Number(r.cb) : 0,
+      current_count: r ? Number(r.cc) : 0,
+    });
+  }
+  const above = counts.get(k);
+  if (above) raw.push({ label: `above baseline range (> ${fmt(max)})`, lower: max, upper: null, baseline_count: Number(above.cb), current_count: Number(above.cc) });
+  return withShares(raw);
+}

@@ -1,0 +1,95 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ApiError } from '../../../shared/api/common';
+import type { DriftReport, DriftRequest, DriftResult, DriftSeriesPoint } from '../../../shared/api/drift';
+import { DEFAULT_ALPHA } from './auto';
+import { loadColumn } from './column';
+import { cohortAttributes, comparableColumns, defaultColumns, resolveColumns } from './columns';
+import { compareColumn } from './compare';
+import { correctAndDecide } from './decide';
+import { andParts, cohortLabel, cohortPredicate, describeTable, expandCohorts, selectorPredicate, type Sample } from './select';
+import { calendarBuckets, chunkBuckets, seriesPoints, type Bucket, type SeriesTarget } from './series';
+
+export type DriftArgs = Omit<DriftRequest, 'bundleId' | 'jobId'>;
+
+export interface DriftHooks {
+  signal?: AbortSignal;
+  progress?: (message: string, fraction: number) => void;
+}
+
+function checkCancel(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new ApiError('cancelled', 'Cancelled.');
+}
+
+/** Compares baseline and current selections of one table, column by column, inside DuckDB. */
+export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hooks: DriftHooks = {}): Promise<DriftReport> {
+  const started = performance.now();
+  const info = await describeTable(conn, args.table);
+  const all = comparableColumns(info);
+  const cohortAttrs = await cohortAttributes(conn, info);
+  const columns = args.columns && args.columns.length > 0 ? resolveColumns(info, all, args.columns) : defaultColumns(info, all, cohortAttrs);
+  const baseline = selectorPredicate(info, args.baseline, 'baseline');
+  const current = selectorPredicate(info, args.current, 'current');
+  const cohorts = expandCohorts(args.cohort);
+  const alpha = args.alpha ?? DEFAULT_ALPHA;
+  const correction = args.correction ?? 'bh';
+  const binOpts = { bins: args.bins, binning: args.binning };
+  const notes: string[] = [
+    `baseline: ${args.baseline.key}=${args.baseline.value}; current: ${args.current.key}=${args.current.value}${args.baseline.key === 'window' || args.current.key === 'window' ? ' (windows are half-open [start, end), UTC)' : ''}`,
+    'decision: drifted when p_adjusted < alpha (where the method has a p-value) and effect ≥ threshold',
+  ];
+  if (columns.length === 0) notes.push(`table "${info.name}" has no comparable columns`);
+
+  const results: DriftResult[] = [];
+  const targets: SeriesTarget[] = [];
+  const total = cohorts.length * columns.length;
+  let done = 0;
+  for (const filters of cohorts) {
+    const cohortSql = cohortPredicate(info, filters);
+    const sample: Sample = { table: info.name, baseline: andParts(baseline, cohortSql), current: andParts(current, cohortSql) };
+    const cohort = cohortLabel(filters);
+    for (const spec of columns) {
+      checkCancel(hooks.signal);
+      hooks.progress?.(`${cohort}: ${spec.name}`, total > 0 ? done / total : 0);
+      const col = await loadColumn(conn, sample, spec, binOpts);
+      const rs = await compareColumn(col, { methods: args.methods, alpha, thresholds: args.thresholds, cohort, nullRate: true });
+      results.push(...rs);
+      const first = rs.find((r) => r.method !== 'null_rate' && r.not_computable === null) ?? rs.find((r) => r.method !== 'null_rate');
+      if (first) targets.push({ spec, method: first.method, cohort, sample });
+      done++;
+    }
+  }
+  const tested = correctAndDecide(results, correction);
+  notes.push(
+    correction === 'none'
+      ? `no multiple-testing correction over ${tested} p-values`
+      : `${correction === 'bh' ? 'Benjamini–Hochberg' : 'Bonferroni'} correction over ${tested} p-values (p_adjusted)`,
+  );
+
+  const series: DriftSeriesPoint[] = [];
+  if (args.by || args.chunks) {
+    const bucketCache = new Map<string, Bucket[]>();
+    for (const t of targets) {
+      checkCancel(hooks.signal);
+      let buckets = bucketCache.get(t.cohort);
+      if (!buckets) {
+        buckets = args.by ? await calendarBuckets(conn, info, t.sample.current, args.by) : await chunkBuckets(conn, info, t.sample.current, args.chunks as number);
+        bucketCache.set(t.cohort, buckets);
+      }
+      hooks.progress?.(`series: ${t.cohort}: ${t.spec.name}`, 1);
+      series.push(...(await seriesPoints(conn, t, buckets, { ...binOpts, alpha, thresholds: args.thresholds }, hooks.signal)));
+    }
+    notes.push(`series: ${args.by ? `per ${args.by} (UTC${args.by === 'week' ? ', weeks start Monday' : ''})` : `${args.chunks} equal-count chunks`} of the current side, each against the whole baseline; series p-values are not corrected`);
+  }
+
+  const { ...request } = args;
+  return {
+    request,
+    correction,
+    alpha,
+    tests_corrected: tested,
+    notes,
+    results,
+    series,
+    elapsed_ms: Math.round(performance.now() - started),
+  };
+}

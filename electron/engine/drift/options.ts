@@ -1,0 +1,82 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DriftOptions } from '../../../shared/api/drift';
+import { queryRows, queryValue, quoteIdent, tableExists } from '../db';
+import { columnKind } from './auto';
+import { cohortAttributes, comparableColumns, defaultColumns } from './columns';
+import { describeTable } from './select';
+
+async function listTables(conn: DuckDBConnection): Promise<string[]> {
+  const rows = await queryRows<{ name: string }>(
+    conn,
+    "select table_name as name from duckdb_tables() where schema_name = 'main' and not starts_with(table_name, '_ad_') union select view_name from duckdb_views() where schema_name = 'main' and not internal and not starts_with(view_name, '_ad_') order by 1",
+  );
+  return rows.map((r) => r.name);
+}
+
+async function distinctStrings(conn: DuckDBConnection, table: string, column: string): Promise<string[]> {
+  if (!(await tableExists(conn, table))) return [];
+  const has = await queryValue(conn, "select count(*) from duckdb_columns() where schema_name = 'main' and table_name = ? and column_name = ?", [table, column]);
+  if (Number(has) === 0) return [];
+  const rows = await queryRows<{ v: string }>(conn, `select distinct ${quoteIdent(column)}::VARCHAR as v from ${quoteIdent(table)} where ${quoteIdent(column)} is not null order by 1`);
+  return rows.map((r) => r.v);
+}
+
+/** What the drift screen can offer: tables, comparable columns with kinds and roles, selectors, cohorts, period. */
+export async function driftOptions(conn: DuckDBConnection): Promise<DriftOptions> {
+  const tables: DriftOptions['tables'] = [];
+  let start: string | null = null;
+  let end: string | null = null;
+  for (const name of await listTables(conn)) {
+    const info = await describeTable(conn, name);
+    const all = comparableColumns(info);
+    if (all.length === 0) continue;
+    const cohortAttrs = await cohortAttributes(conn, info);
+    const defaults = new Set(defaultColumns(info, all, cohortAttrs).map((c) => c.name));
+    const comparable = all.filter((c) => defaults.has(c.name));
+    if (comparable.length === 0 || !info.timestampColumn) continue;
+    // approx_count_distinct is enough to tell ≤ 2 / ≤ 10 distinct values apart and scans once.
+    const counts = await queryRows(
+      conn,
+      `select ${comparable.map((c, i) => `approx_count_distinct(${c.expr}) as c${i}`).join(', ')} from ${quoteIdent(name)}`,
+    );
+    const row = counts[0] ?? {};
+    tables.push({
+      name,
+      timestamp_column: info.timestampColumn,
+      columns: comparable.map((c, i) => ({ name: c.name, kind: columnKind(c.valueType, Number(row[`c${i}`] ?? 0)), role: c.role })),
+    });
+    if (name === 'records' || name === 'spans') {
+      const ts = quoteIdent(info.timestampColumn);
+      const range = await queryRows<{ lo: string | null; hi: string | null }>(conn, `select min(${ts}) as lo, max(${ts}) as hi from ${quoteIdent(name)}`);
+      const lo = range[0]?.lo ?? null;
+      const hi = range[0]?.hi ?? null;
+      if (lo && (start === null || lo < start)) start = lo;
+      if (hi && (end === null || hi > end)) end = hi;
+    }
+  }
+  const releases = (await tableExists(conn, 'releases'))
+    ? await queryRows<{ release_id: string; released_at: string | null }>(
+        conn,
+        'select release_id::VARCHAR as release_id, released_at from releases where release_id is not null order by released_at nulls last, release_id',
+      )
+    : [];
+  const datasetVersions = [...new Set([...(await distinctStrings(conn, 'dataset_versions', 'dataset_version')), ...(await distinctStrings(conn, 'records', 'dataset_version'))])].sort();
+  const modelVersions = [...new Set([...(await distinctStrings(conn, 'model_versions', 'model_version')), ...(await distinctStrings(conn, 'records', 'model_version'))])].sort();
+
+  const attrValues = new Map<string, Set<string>>();
+  if (await tableExists(conn, 'cohorts')) {
+    const rows = await queryRows<{ attribute: string; value: string }>(conn, 'select attribute::VARCHAR as attribute, value::VARCHAR as value from cohorts where attribute is not null and value is not null');
+    for (const r of rows) attrValues.set(r.attribute, (attrValues.get(r.attribute) ?? new Set()).add(r.value));
+  }
+  for (const t of ['records', 'spans']) {
+    if (!(await tableExists(conn, t))) continue;
+    const info = await describeTable(conn, t);
+    for (const attr of await cohortAttributes(conn, info)) {
+      for (const v of await distinctStrings(conn, t, attr)) attrValues.set(attr, (attrValues.get(attr) ?? new Set()).add(v));
+    }
+  }
+  const cohort_attributes = [...attrValues.entries()]
+    .map(([attribute, values]) => ({ attribute, values: [...values].sort() }))
+    .sort((a, b) => (a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0));
+  return { tables, releases, dataset_versions: datasetVersions, model_versions: modelVersions, cohort_attributes, period: { start, end } };
+}

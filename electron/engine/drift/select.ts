@@ -1,0 +1,152 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ApiError } from '../../../shared/api/common';
+import type { CohortFilter, Selector } from '../../../shared/api/drift';
+import { columnsOf, queryRows, quoteIdent, tableExists, type SqlParam } from '../db';
+import { META_TABLES, CANONICAL_TABLES } from '../../../shared/canonical';
+
+/** A SQL fragment with its `?` parameters in order. */
+export interface SqlPart {
+  sql: string;
+  params: SqlParam[];
+}
+
+export interface TableInfo {
+  name: string;
+  columns: { name: string; type: string }[];
+  timestampColumn: string | null;
+  /** column → role, from _ad_column_roles when present, else the canonical definition. */
+  roles: Map<string, string>;
+}
+
+const SELECTOR_COLUMN: Record<Exclude<Selector['key'], 'window'>, string> = {
+  release: 'release_id',
+  dataset_version: 'dataset_version',
+  model_version: 'model_version',
+};
+
+export async function describeTable(conn: DuckDBConnection, table: string): Promise<TableInfo> {
+  if (!(await tableExists(conn, table)) && (await columnsOf(conn, table)).length === 0)
+    throw new ApiError('not_found', `table "${table}" is not in this bundle`, { field: 'table' });
+  const columns = await columnsOf(conn, table);
+  const roles = new Map<string, string>();
+  const canonical = CANONICAL_TABLES.find((t) => t.name === table);
+  for (const c of canonical?.columns ?? []) if (c.role) roles.set(c.name, c.role);
+  if (await tableExists(conn, META_TABLES.columnRoles)) {
+    const rows = await queryRows<{ column_name: string; role: string }>(
+      conn,
+      `select column_name, role from ${quoteIdent(META_TABLES.columnRoles)} where table_name = ? order by column_name`,
+      [table],
+    );
+    for (const r of rows) if (r.column_name && r.role) roles.set(r.column_name, r.role);
+  }
+  const names = new Set(columns.map((c) => c.name));
+  const byRole = [...roles.entries()].find(([col, role]) => role === 'timestamp' && names.has(col) && isTimestampType(typeOf(columns, col)));
+  const firstTs = columns.find((c) => isTimestampType(c.type));
+  return { name: table, columns, timestampColumn: byRole?.[0] ?? firstTs?.name ?? null, roles };
+}
+
+function typeOf(columns: TableInfo['columns'], name: string): string {
+  return columns.find((c) => c.name === name)?.type ?? '';
+}
+
+export function isTimestampType(type: string): boolean {
+  return type.startsWith('TIMESTAMP') || type === 'DATE';
+}
+
+function requireColumn(info: TableInfo, column: string, field: string): void {
+  if (!info.columns.some((c) => c.name === column))
+    throw new ApiError('bad_argument', `table "${info.name}" has no column "${column}"`, { field, column });
+}
+
+/** Parses one end of an ISO 8601 interval into a UTC timestamp literal DuckDB casts exactly. */
+function parseInstant(text: string, field: string): string {
+  const trimmed = text.trim();
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(trimmed))
+    throw new ApiError('bad_argument', `"${text}" is not an ISO 8601 date or date-time`, { field });
+  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(trimmed) && trimmed.length > 10;
+  const d = new Date(hasZone || trimmed.length === 10 ? trimmed : `${trimmed}Z`);
+  if (Number.isNaN(d.getTime())) throw new ApiError('bad_argument', `"${text}" is not a valid date-time`, { field });
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** window START/END → [start, end) as UTC timestamp strings. */
+export function parseWindow(value: string, field: string): { start: string; end: string } {
+  const parts = value.split('/');
+  if (parts.length !== 2 || !parts[0] || !parts[1])
+    throw new ApiError('bad_argument', `window must be an ISO 8601 interval START/END (half-open), got "${value}"`, { field });
+  const start = parseInstant(parts[0], field);
+  const end = parseInstant(parts[1], field);
+  if (!(start < end)) throw new ApiError('bad_argument', `window start must be before its end: "${value}"`, { field });
+  return { start, end };
+}
+
+export function timeRangePredicate(info: TableInfo, start: string, end: string | null, field: string): SqlPart {
+  if (!info.timestampColumn) throw new ApiError('bad_argument', `table "${info.name}" has no timestamp column for a time window`, { field });
+  const ts = quoteIdent(info.timestampColumn);
+  if (end === null) return { sql: `${ts} >= ?::TIMESTAMP`, params: [start] };
+  return { sql: `(${ts} >= ?::TIMESTAMP and ${ts} < ?::TIMESTAMP)`, params: [start, end] };
+}
+
+export function selectorPredicate(info: TableInfo, selector: Selector, field: string): SqlPart {
+  if (selector.key === 'window') {
+    const { start, end } = parseWindow(selector.value, field);
+    return timeRangePredicate(info, start, end, field);
+  }
+  const column = SELECTOR_COLUMN[selector.key];
+  requireColumn(info, column, field);
+  return { sql: `${quoteIdent(column)} = ?`, params: [selector.value] };
+}
+
+export function cohortPredicate(info: TableInfo, filters: readonly CohortFilter[]): SqlPart {
+  if (filters.length === 0) return { sql: 'true', params: [] };
+  const sql: string[] = [];
+  const params: SqlParam[] = [];
+  for (const f of filters) {
+    requireColumn(info, f.attribute, 'cohort');
+    sql.push(`${quoteIdent(f.attribute)}::VARCHAR = ?`);
+    params.push(f.value);
+  }
+  return { sql: sql.join(' and '), params };
+}
+
+export function andParts(...parts: SqlPart[]): SqlPart {
+  return { sql: parts.map((p) => `(${p.sql})`).join(' and '), params: parts.flatMap((p) => p.params) };
+}
+
+/**
+ * Filters on the same attribute with different values become separate cohorts; filters on different
+ * attributes combine (AND). region=EU + region=US → two cohorts; region=EU + channel=web → one.
+ */
+export function expandCohorts(filters: readonly CohortFilter[] | undefined): CohortFilter[][] {
+  if (!filters || filters.length === 0) return [[]];
+  const byAttr = new Map<string, string[]>();
+  for (const f of filters) {
+    const values = byAttr.get(f.attribute) ?? [];
+    if (!values.includes(f.value)) values.push(f.value);
+    byAttr.set(f.attribute, values);
+  }
+  let combos: CohortFilter[][] = [[]];
+  for (const [attribute, values] of byAttr) combos = combos.flatMap((c) => values.map((value) => [...c, { attribute, value }]));
+  if (combos.length > 100) throw new ApiError('bad_argument', `the cohort filters expand to ${combos.length} cohorts; at most 100`, { field: 'cohort' });
+  return combos;
+}
+
+export function cohortLabel(filters: readonly CohortFilter[]): string {
+  return filters.length === 0 ? 'all' : filters.map((f) => `${f.attribute}=${f.value}`).join(',');
+}
+
+/** Baseline and current row selections of one table (cohort filter already applied to both). */
+export interface Sample {
+  table: string;
+  baseline: SqlPart;
+  current: SqlPart;
+}
+
+/** `src(s, v)` CTE body: s = 0 baseline rows, 1 current rows; v = the column expression (NULL kept). */
+export function sampleCte(sample: Sample, expr: string): SqlPart {
+  const t = quoteIdent(sample.table);
+  return {
+    sql: `src as (select 0::UTINYINT as s, ${expr} as v from ${t} where ${sample.baseline.sql} union all select 1::UTINYINT as s, ${expr} as v from ${t} where ${sample.current.sql})`,
+    params: [...sample.baseline.params, ...sample.current.params],
+  };
+}

@@ -1,0 +1,499 @@
+import type { Availability, ReportModel, DriftComparison } from '../../../../shared/api/report';
+import type { EvalGroup } from '../../../../shared/api/analytics';
+import { esc } from './escape';
+import { fmtBytes, fmtDate, fmtInt, fmtNum, fmtP, fmtPct, fmtTime } from './format';
+import { coverageMatrix, driftBinsChart, releaseBars, BASELINE_COLOUR, CURRENT_COLOUR } from './svg';
+
+type Cellish = string | number | boolean | null | undefined;
+
+export interface Column<T> {
+  head: string;
+  num?: boolean;
+  cls?: string;
+  /** Returns already-escaped HTML. */
+  cell: (row: T) => string;
+}
+
+export function table<T>(rows: T[], cols: Column<T>[], opts: { flag?: (row: T) => boolean; empty?: string } = {}): string {
+  if (rows.length === 0) return `<p class="muted">${esc(opts.empty ?? 'None.')}</p>`;
+  const head = cols.map((c) => `<th${c.num ? ' class="num"' : ''}>${esc(c.head)}</th>`).join('');
+  const body = rows
+    .map((r) => {
+      const cls = opts.flag?.(r) ? ' class="flag"' : '';
+      return `<tr${cls}>${cols.map((c) => `<td class="${[c.num ? 'num' : '', c.cls ?? ''].join(' ').trim()}">${c.cell(r)}</td>`).join('')}</tr>`;
+    })
+    .join('');
+  return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+const t = (v: Cellish): string => esc(v === null || v === undefined || v === '' ? '—' : v);
+const badge = (cls: string, label: string): string => `<span class="badge ${esc(cls)}">${esc(label)}</span>`;
+const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
+
+function unavailable<T>(a: Availability<T>, render: (d: T) => string): string {
+  if (a.status === 'ok') return render(a.data);
+  return `<div class="unavailable">Not available for this bundle: ${esc(a.reason)}</div>`;
+}
+
+function chapter(id: string, number: string, title: string, body: string, intro?: string): string {
+  return `<section class="chapter" id="${esc(id)}"><h2>${esc(number)} ${esc(title)}</h2>${intro ? `<p class="muted">${esc(intro)}</p>` : ''}${body}</section>`;
+}
+
+export function coverPage(m: ReportModel): string {
+  const ti = m.title;
+  const fields: [string, string][] = [
+    ['System', t(ti.system)],
+    ['Exporter', t(ti.exporter)],
+    ['Period covered', `${esc(fmtTime(ti.period_start))} — ${esc(fmtTime(ti.period_end))}`],
+    ['As of', `${esc(fmtTime(ti.as_of))} <span class="muted small">(${esc(m.params.as_of_source.replace('_', ' '))})</span>`],
+    ['Model versions', t(ti.model_versions.join(', '))],
+    ['Bundle integrity', badge(`st-${ti.integrity_state}`, ti.integrity_state)],
+    ['Root hash (SHA-256)', `<span class="mono">${esc(ti.root_hash)}</span>`],
+    ['Produced with', t(`${m.tool.name} ${m.tool.version}, DuckDB ${m.tool.duckdb_version}`)],
+  ];
+  const box = (role: string, name: string): string =>
+    `<div class="box"><div class="role">${esc(role)}</div><div>${t(name)}</div><div class="muted small" style="margin-top:8mm">Signature and date</div></div>`;
+  return `<section class="cover">
+  <div class="kicker">Audit report</div>
+  <h1>${esc(ti.title)}</h1>
+  <div class="system">${esc(ti.system)}</div>
+  <table class="fields"><tbody>${fields.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${v}</td></tr>`).join('')}</tbody></table>
+  ${m.signoff.notes.trim() ? `<h4>Sign-off notes</h4><p class="note">${esc(m.signoff.notes)}</p>` : ''}
+  <div class="signoff">${box('Auditor', ti.auditor)}${box('Approver', ti.approver)}</div>
+</section>`;
+}
+
+export const CHAPTERS: [string, string][] = [
+  ['summary', 'Executive summary'],
+  ['integrity', 'Integrity manifest'],
+  ['logging', 'Logging coverage and traceability'],
+  ['lineage', 'Release lineage and change log'],
+  ['evals', 'Pre-release evaluation'],
+  ['drift', 'Drift'],
+  ['coverage', 'Cohort coverage'],
+  ['health', 'Release health'],
+  ['compliance', 'Compliance checklist'],
+  ['auditor', 'Auditor findings'],
+  ['limitations', 'Limitations'],
+  ['definitions', 'Appendix A — Metric definitions'],
+  ['parameters', 'Appendix B — Parameters'],
+];
+
+export function contents(): string {
+  return `<section class="chapter"><h2>Contents</h2><ol class="toc">${CHAPTERS.map(([, title]) => `<li>${esc(title)}</li>`).join('')}</ol>
+  <p class="muted small" style="margin-top:6mm">The machine-readable results (results.json) and the bundle manifest are attached to this PDF. Anyone holding the bundle can check this report with <span class="mono">auditdesk verify report.pdf --bundle BUNDLE</span>.</p></section>`;
+}
+
+export function summarySection(m: ReportModel, n: string): string {
+  const c = m.executive_summary.counts;
+  const counts = (['high', 'medium', 'low', 'info'] as const)
+    .map((s) => `<div><div class="n">${c[s]}</div>${badge(`sev-${s}`, s)}</div>`)
+    .join('');
+  const list = m.executive_summary.findings
+    .map(
+      (f) =>
+        `<div class="finding ${esc(f.severity)}"><div>${badge(`sev-${f.severity}`, f.severity)} <strong>${esc(f.title)}</strong> <span class="muted small">${esc(f.id)} · ${esc(f.origin)} · ${esc(f.section)}</span></div><div class="note">${esc(f.detail)}</div></div>`,
+    )
+    .join('');
+  return chapter('summary', n, 'Executive summary', `<div class="counts">${counts}</div>${list || '<p>No findings.</p>'}`, 'Findings by severity: the auditor’s own (origin auditor) and those the engine raised from the analyses below (origin automatic).');
+}
+
+export function integritySection(m: ReportModel, n: string): string {
+  const i = m.integrity;
+  const kv = `<div class="kv">
+    <div>State</div><div>${badge(`st-${i.state}`, i.state)}</div>
+    <div>Root hash</div><div class="mono">${esc(i.root_hash)}</div>
+    <div>Rows rejected</div><div>${fmtInt(i.rejects_total)}</div>
+    <div>Tool</div><div>${esc(`${i.tool_name} ${i.tool_version}`)}</div>
+    <div>DuckDB</div><div>${esc(i.duckdb_version)}</div></div>`;
+  const files = table(
+    i.files,
+    [
+      { head: 'File', cell: (f) => `${esc(f.path)}<div class="mono muted">${esc(f.sha256)}</div>` },
+      { head: 'Table', cell: (f) => t(f.table) },
+      { head: 'Format', cell: (f) => t(f.format) },
+      { head: 'Size', num: true, cell: (f) => esc(fmtBytes(f.bytes)) },
+      { head: 'Rows loaded', num: true, cell: (f) => fmtInt(f.rows_loaded) },
+      { head: 'Rejected', num: true, cell: (f) => fmtInt(f.rows_rejected) },
+      { head: 'Status', cell: (f) => badge(f.status === 'ok' ? 'st-ok' : 'st-not_met', f.status) },
+    ],
+    { flag: (f) => f.status !== 'ok' },
+  );
+  const problems = i.problems.length
+    ? `<h3>Problems</h3>${table(i.problems, [
+        { head: 'File', cell: (p) => esc(p.path) },
+        { head: 'Status', cell: (p) => esc(p.status) },
+        { head: 'Detail', cell: (p) => esc(p.detail) },
+      ])}`
+    : '';
+  const checks = i.checks.length
+    ? `<h3>Consistency checks</h3>${table(i.checks, [
+        { head: 'Check', cell: (c) => esc(c.check) },
+        { head: 'Table', cell: (c) => esc(c.table) },
+        { head: 'Count', num: true, cell: (c) => fmtInt(c.count) },
+        { head: 'Detail', cell: (c) => `${esc(c.detail)}${c.examples.length ? `<div class="muted small">e.g. ${esc(c.examples.slice(0, 3).join(', '))}</div>` : ''}` },
+      ])}`
+    : '';
+  const tables = `<h3>Tables</h3>${table(i.tables, [
+    { head: 'Table', cell: (x) => esc(x.name) },
+    { head: 'Rows', num: true, cell: (x) => fmtInt(x.rows) },
+    { head: 'Kind', cell: (x) => (x.canonical ? 'canonical' : 'extra') },
+  ])}`;
+  return chapter('integrity', n, 'Integrity manifest', `${kv}<h3>Input files</h3>${files}${problems}${checks}${tables}`, 'Every input file with its SHA-256, the bundle root hash and what the import loaded. The parameters are listed in Appendix B.');
+}
+
+export function loggingSection(m: ReportModel, n: string): string {
+  return chapter(
+    'logging',
+    n,
+    'Logging coverage and traceability',
+    unavailable(m.logging, (p) => {
+      const kv = `<div class="kv">
+      <div>First event</div><div>${esc(fmtTime(p.first_event))}</div>
+      <div>Last event</div><div>${esc(fmtTime(p.last_event))}</div>
+      <div>Days covered</div><div>${fmtInt(p.days_covered)} (minimum ${fmtInt(p.retention_min_days)}) ${p.meets_retention === null ? badge('st-not_measurable', 'not measurable') : badge(p.meets_retention ? 'st-met' : 'st-not_met', p.meets_retention ? 'meets retention' : 'short of retention')}</div>
+      <div>Events with trace id</div><div>${fmtPct(p.share_with_trace_id)}</div>
+      <div>Events with model version</div><div>${fmtPct(p.share_with_model_version)}</div>
+      <div>Events with dataset version</div><div>${fmtPct(p.share_with_dataset_version)}</div>
+      <div>Deployment events with an audit-log entry</div><div>${fmtPct(p.deployment_events_with_audit_entry)}</div>
+      <div>Zero-volume days</div><div>${fmtInt(p.zero_volume_days.length)}${p.zero_volume_days.length ? ` <span class="muted small">(${esc(p.zero_volume_days.slice(0, 8).join(', '))}${p.zero_volume_days.length > 8 ? ', …' : ''})</span>` : ''}</div></div>`;
+      const gaps = table(
+        p.gaps,
+        [
+          { head: 'Table', cell: (g) => esc(g.table) },
+          { head: 'From', cell: (g) => esc(fmtTime(g.start)) },
+          { head: 'To', cell: (g) => esc(fmtTime(g.end)) },
+          { head: 'Days', num: true, cell: (g) => fmtNum(g.days, 1) },
+        ],
+        { flag: () => true, empty: 'No logging gaps.' },
+      );
+      const perTable = table(
+        p.tables,
+        [
+          { head: 'Table', cell: (x) => esc(x.table) },
+          { head: 'Rows', num: true, cell: (x) => fmtInt(x.rows) },
+          { head: 'First', cell: (x) => esc(fmtDate(x.first_event)) },
+          { head: 'Last', cell: (x) => esc(fmtDate(x.last_event)) },
+          { head: 'Days with data', num: true, cell: (x) => fmtInt(x.days_with_data) },
+          { head: 'Silent days', num: true, cell: (x) => (x.continuous ? fmtInt(x.zero_volume_day_count) : '<span class="muted small">event-driven</span>') },
+          { head: 'Gaps', num: true, cell: (x) => fmtInt(x.gaps.length) },
+        ],
+        { flag: (x) => x.gaps.length > 0 },
+      );
+      const trace = table(p.traceability, [
+        { head: 'Table', cell: (x) => esc(x.table) },
+        { head: 'Total', num: true, cell: (x) => fmtInt(x.total) },
+        { head: 'Trace id', num: true, cell: (x) => fmtPct(x.share_trace_id) },
+        { head: 'Model version', num: true, cell: (x) => fmtPct(x.share_model_version) },
+        { head: 'Dataset version', num: true, cell: (x) => fmtPct(x.share_dataset_version) },
+      ]);
+      const uncovered = p.deployment_audit.uncovered.length
+        ? `<h3>Deployment events without an audit-log entry (within ${fmtNum(p.deployment_audit.window_hours, 0)} h)</h3>${table(p.deployment_audit.uncovered, [
+            { head: 'Event', cell: (x) => esc(x.event_id) },
+            { head: 'Release', cell: (x) => t(x.release_id) },
+            { head: 'Type', cell: (x) => t(x.event_type) },
+            { head: 'When', cell: (x) => esc(fmtTime(x.ts)) },
+          ])}`
+        : '';
+      return `${kv}<h3>Gaps</h3>${gaps}<h3>Log tables</h3>${perTable}<h3>Traceability</h3>${trace}${uncovered}`;
+    }),
+    'EU AI Act Art. 12, 19 and 26(6); ISO/IEC 42001 A.6.2.8; NIST AI RMF MEASURE 2.4.',
+  );
+}
+
+export function lineageSection(m: ReportModel, n: string): string {
+  return chapter(
+    'lineage',
+    n,
+    'Release lineage and change log',
+    unavailable(m.lineage, (l) => {
+      const comp = table(l.completeness, [
+        { head: 'Table', cell: (c) => esc(c.table) },
+        { head: 'Unit', cell: (c) => esc(c.unit) },
+        { head: 'Total', num: true, cell: (c) => fmtInt(c.total) },
+        { head: 'Model version', num: true, cell: (c) => fmtInt(c.with_model_version) },
+        { head: 'Dataset version', num: true, cell: (c) => fmtInt(c.with_dataset_version) },
+        { head: 'Release', num: true, cell: (c) => fmtInt(c.with_release) },
+        { head: 'Complete', num: true, cell: (c) => fmtPct(c.share_complete) },
+      ]);
+      const gaps = l.completeness
+        .flatMap((c) => c.gaps.map((g) => ({ table: c.table, ...g })))
+        .filter((g) => g.count > 0);
+      const gapTable = gaps.length
+        ? `<h4>Lineage gaps</h4>${table(gaps, [
+            { head: 'Table', cell: (g) => esc(g.table) },
+            { head: 'Reason', cell: (g) => esc(g.reason) },
+            { head: 'Count', num: true, cell: (g) => fmtInt(g.count) },
+            { head: 'Examples', cell: (g) => `<span class="mono">${esc(g.examples.slice(0, 2).join(', '))}</span>` },
+          ])}`
+        : '';
+      const log = table(
+        l.changelog,
+        [
+          { head: 'Release', cell: (c) => esc(c.release_id) },
+          { head: 'Released', cell: (c) => esc(fmtDate(c.released_at)) },
+          { head: 'Model', cell: (c) => `${t(c.model_version)}${c.previous_model_version && c.previous_model_version !== c.model_version ? `<div class="muted small">from ${esc(c.previous_model_version)}</div>` : ''}` },
+          { head: 'Dataset', cell: (c) => `${t(c.dataset_version)}${c.previous_dataset_version && c.previous_dataset_version !== c.dataset_version ? `<div class="muted small">from ${esc(c.previous_dataset_version)}</div>` : ''}` },
+          { head: 'Approved by', cell: (c) => `${t(c.approved_by)}${c.approval_source ? `<div class="muted small">${esc(c.approval_source.replace('_', ' '))}</div>` : ''}` },
+          { head: 'Eval before', cell: (c) => yesNo(c.eval_before_release) },
+          { head: 'Outcome', cell: (c) => badge(c.outcome === 'promoted' ? 'st-met' : c.outcome === 'rolled_back' ? 'st-not_met' : 'st-partly', c.outcome.replace('_', ' ')) },
+        ],
+        { flag: (c) => c.outcome === 'rolled_back' || !c.eval_before_release || c.approval_source === null },
+      );
+      const nodes = l.node_counts.map((c) => `${fmtInt(c.count)} ${esc(c.type.replaceAll('_', ' '))}${c.count === 1 ? '' : 's'}`).join(' · ');
+      return `<p>Lineage graph: ${nodes || 'no nodes'}.</p><h3>Change log</h3>${log}<h3>Traceability of outputs</h3>${comp}${gapTable}`;
+    }),
+    'Dataset version → training run → model version → release → deployment events. Annex IV 2(f), 6; ISO/IEC 42001 A.6.2.6, A.7.5.',
+  );
+}
+
+function evalTable(rows: EvalGroup[], first: { head: string; cell: (g: EvalGroup) => string }[]): string {
+  return table(
+    rows,
+    [
+      ...first,
+      { head: 'n', num: true, cell: (g) => fmtInt(g.n) },
+      { head: 'Failures', num: true, cell: (g) => fmtInt(g.failures) },
+      { head: 'Fail rate', num: true, cell: (g) => fmtPct(g.rate) },
+      { head: '95% CI', num: true, cell: (g) => (g.ci_low === null || g.ci_high === null ? '—' : `${fmtPct(g.ci_low)} – ${fmtPct(g.ci_high)}`) },
+    ],
+    { flag: (g) => (g.rate ?? 0) > 0.1 },
+  );
+}
+
+export function evalsSection(m: ReportModel, n: string): string {
+  return chapter(
+    'evals',
+    n,
+    'Pre-release evaluation',
+    unavailable(m.evals, (e) => {
+      const shipped = e.shipped_without_passing_eval.length
+        ? `<div class="finding high"><strong>Released without a passing pre-release evaluation:</strong> ${esc(e.shipped_without_passing_eval.join(', '))}</div>`
+        : '<p>Every release has a passing evaluation before its release time.</p>';
+      const byRelease = evalTable(e.by_release, [{ head: 'Release', cell: (g) => t(g.release_id) }]);
+      const byStage = evalTable(e.by_stage, [{ head: 'Stage', cell: (g) => t(g.stage) }]);
+      const byEvaluator = evalTable(e.by_evaluator, [{ head: 'Evaluator', cell: (g) => t(g.evaluator) }]);
+      const preRelease = e.by_stage_cohort_release.filter((g) => g.stage === 'validation' && g.cohort === null);
+      const thresholds = table(e.thresholds, [
+        { head: 'Evaluator', cell: (x) => esc(x.evaluator) },
+        { head: 'Metric', cell: (x) => esc(x.metric) },
+        { head: 'Threshold', num: true, cell: (x) => fmtNum(x.threshold) },
+        { head: 'Observed mean', num: true, cell: (x) => fmtNum(x.observed_mean) },
+        { head: 'n', num: true, cell: (x) => fmtInt(x.n) },
+        { head: 'Failures', num: true, cell: (x) => fmtInt(x.failures) },
+      ]);
+      return `${shipped}<h3>By release</h3>${byRelease}${preRelease.length ? `<h3>Validation stage by release</h3>${evalTable(preRelease, [{ head: 'Release', cell: (g) => t(g.release_id) }])}` : ''}<h3>By stage</h3>${byStage}<h3>By evaluator</h3>${byEvaluator}<h3>Thresholds</h3>${thresholds}`;
+    }),
+    'Fail rates with 95% Wilson intervals. Annex IV 2(g), 4; AI Act Art. 15(3); NIST AI RMF MEASURE 2.1.',
+  );
+}
+
+function driftRows(c: DriftComparison): string {
+  return table(
+    c.results,
+    [
+      { head: 'Column', cell: (r) => esc(r.column) },
+      { head: 'Kind', cell: (r) => esc(r.column_kind) },
+      { head: 'Method', cell: (r) => esc(r.method) },
+      { head: 'Statistic', num: true, cell: (r) => fmtNum(r.statistic) },
+      { head: 'Effect', num: true, cell: (r) => `${fmtNum(r.effect)}<div class="muted small">${esc(r.effect_name)}</div>` },
+      { head: 'Threshold', num: true, cell: (r) => fmtNum(r.threshold) },
+      { head: 'p (adj.)', num: true, cell: (r) => fmtP(r.p_adjusted ?? r.p_value) },
+      { head: 'n base', num: true, cell: (r) => fmtInt(r.n_baseline) },
+      { head: 'n cur', num: true, cell: (r) => fmtInt(r.n_current) },
+      { head: 'Drift', cell: (r) => (r.not_computable ? `<span class="muted small">${esc(r.not_computable)}</span>` : r.drifted ? badge('sev-high', 'drift') : 'no') },
+    ],
+    { flag: (r) => r.drifted },
+  );
+}
+
+export function driftSection(m: ReportModel, n: string): string {
+  return chapter(
+    'drift',
+    n,
+    'Drift',
+    unavailable(m.drift, (d) => {
+      const sel = (s: { key: string; value: string } | null): string => (s ? `${s.key} ${s.value}` : '—');
+      const head = `<div class="kv"><div>Baseline</div><div>${esc(sel(d.baseline))} <span class="muted small">(${esc(d.baseline_source)})</span></div>
+        <div>Current</div><div>${esc(sel(d.current))} <span class="muted small">(${esc(d.current_source)})</span></div>
+        <div>Bins / binning</div><div>${m.params.drift_bins} / ${esc(m.params.drift_binning)}</div>
+        <div>Multiple-testing correction</div><div>${esc(m.params.drift_correction)}</div>
+        <div>Decision rule</div><div>drifted = adjusted p &lt; α (when the method has a p-value) and effect ≥ threshold</div></div>
+        <p class="legend">Charts: <span class="swatch" style="background:${BASELINE_COLOUR}"></span>baseline <span class="swatch" style="background:${CURRENT_COLOUR}"></span>current (share of rows per bin).</p>`;
+      const overall = d.comparisons
+        .filter((c) => c.cohort === 'all')
+        .map((c) => `<h3>${esc(c.table)} — all rows</h3>${c.status === 'ok' ? driftRows(c) : `<div class="unavailable">${esc(c.reason)}</div>`}`)
+        .join('');
+      const cohorts = d.comparisons.filter((c) => c.cohort !== 'all');
+      const cohortTable = cohorts.length
+        ? `<h3>By cohort</h3>${table(
+            cohorts,
+            [
+              { head: 'Table', cell: (c) => esc(c.table) },
+              { head: 'Cohort', cell: (c) => esc(c.cohort) },
+              { head: 'Tests', num: true, cell: (c) => fmtInt(c.tested) },
+              { head: 'Drifted', num: true, cell: (c) => fmtInt(c.drifted) },
+              {
+                head: 'Drifted columns (method, effect)',
+                cell: (c) =>
+                  c.status !== 'ok'
+                    ? `<span class="muted">${esc(c.reason)}</span>`
+                    : esc(
+                        c.results
+                          .filter((r) => r.drifted)
+                          .map((r) => `${r.column} (${r.method} ${r.effect_name} ${fmtNum(r.effect)})`)
+                          .join(', ') || '—',
+                      ),
+              },
+            ],
+            { flag: (c) => c.drifted > 0 },
+          )}`
+        : '';
+      const drifted = d.comparisons.flatMap((c) => c.results.filter((r) => r.drifted && (r.bins?.length ?? 0) > 0).map((r) => ({ c, r })));
+      const charts = drifted.slice(0, m.params.drift_max_charts).map(
+        ({ c, r }) =>
+          `<figure>${driftBinsChart(r)}<figcaption>${esc(c.table)} · ${esc(r.column)} · ${esc(r.cohort)} — ${esc(r.method)} statistic ${fmtNum(r.statistic)}, effect ${esc(r.effect_name)} ${fmtNum(r.effect)} (threshold ${fmtNum(r.threshold)}), p adj. ${fmtP(r.p_adjusted ?? r.p_value)} (α ${fmtNum(r.alpha, 2)}); n ${fmtInt(r.n_baseline)} baseline / ${fmtInt(r.n_current)} current; ${esc(r.detail)}</figcaption></figure>`,
+      );
+      const more = drifted.length > charts.length ? `<p class="muted small">${drifted.length - charts.length} further drifted result(s) are listed in the tables and in results.json.</p>` : '';
+      return `${head}${overall}${cohortTable}${charts.length ? `<h3>Distributions of drifted columns</h3>${charts.join('')}${more}` : ''}`;
+    }),
+    'Per-column comparison of the current data with the baseline, with n, method, bins and significance. AI Act Art. 72, 15(4); NIST AI RMF MEASURE 2.4.',
+  );
+}
+
+export function coverageSection(m: ReportModel, n: string): string {
+  return chapter(
+    'coverage',
+    n,
+    'Cohort coverage',
+    unavailable(m.coverage, (c) => {
+      const per = table(
+        c.per_release,
+        [
+          { head: 'Release', cell: (r) => esc(r.release_id) },
+          { head: 'Critical cohorts', num: true, cell: (r) => fmtInt(r.critical_total) },
+          { head: 'Covered', num: true, cell: (r) => fmtInt(r.critical_covered) },
+          { head: 'Coverage', num: true, cell: (r) => fmtPct(r.coverage) },
+          { head: 'Missing or under-covered', cell: (r) => t(r.missing.join(', ')) },
+        ],
+        { flag: (r) => r.missing.length > 0 },
+      );
+      const critical = c.cohorts.some((x) => x.release_critical);
+      return `<p>Minimum eval rows per cohort: ${fmtInt(c.min_rows_default)} (unless the cohort sets its own); small-cell threshold k = ${fmtInt(c.small_cell_k)}.</p>${per}
+      <figure>${coverageMatrix(c, critical)}<figcaption>Evaluation rows per ${critical ? 'release-critical ' : ''}cohort (rows) and release (columns). Red: release-critical and below the minimum; amber: below the minimum; grey: small cell. * release-critical.</figcaption></figure>`;
+    }),
+    'Cohort size in evaluation data per release; release-critical cohorts missing from evaluation. Annex IV 3, 2(g); AI Act Art. 10; NIST AI RMF MEASURE 2.3, 2.11.',
+  );
+}
+
+export function healthSection(m: ReportModel, n: string): string {
+  return chapter(
+    'health',
+    n,
+    'Release health',
+    unavailable(m.health, (h) => {
+      const o = h.overall;
+      const kv = `<div class="kv"><div>Releases</div><div>${fmtInt(o.releases)}</div>
+        <div>Canary failure rate</div><div>${fmtPct(o.canary_failure_rate)}</div>
+        <div>Rollback rate</div><div>${fmtPct(o.rollback_rate)}</div>
+        <div>Change failure rate</div><div>${fmtPct(o.change_failure_rate)}</div>
+        <div>Mean time to recover</div><div>${o.mean_time_to_recover_hours === null ? '—' : `${fmtNum(o.mean_time_to_recover_hours, 1)} h`}</div>
+        <div>Incidents</div><div>${fmtInt(o.incidents)}</div></div>`;
+      const rows = table(
+        h.releases,
+        [
+          { head: 'Release', cell: (r) => `${esc(r.release_id)}<div class="muted small">${esc(fmtDate(r.released_at))}</div>` },
+          { head: 'Model', cell: (r) => t(r.model_version) },
+          { head: 'Canary (fail/runs)', num: true, cell: (r) => `${r.canary_failures}/${r.canary_runs}` },
+          { head: 'Rolled back', cell: (r) => yesNo(r.rolled_back) },
+          { head: 'Spans', num: true, cell: (r) => fmtInt(r.spans) },
+          { head: 'p50 ms', num: true, cell: (r) => fmtNum(r.p50_ms, 0) },
+          { head: 'p95 ms', num: true, cell: (r) => fmtNum(r.p95_ms, 0) },
+          { head: 'p99 ms', num: true, cell: (r) => fmtNum(r.p99_ms, 0) },
+          { head: 'Errors', num: true, cell: (r) => fmtPct(r.error_rate) },
+          { head: 'Retries', num: true, cell: (r) => fmtPct(r.retry_rate) },
+        ],
+        { flag: (r) => r.rolled_back || r.canary_failures > 0 },
+      );
+      const chart1 = releaseBars(h.releases, (r) => r.error_rate, { title: 'Error rate by release', format: (v) => fmtPct(v), highlight: (r) => r.rolled_back || r.canary_failures > 0 });
+      const chart2 = releaseBars(h.releases, (r) => r.p95_ms, { title: 'p95 latency (ms) by release', format: (v) => fmtNum(v, 0) });
+      return `${kv}${rows}<figure>${chart1}<figcaption>Share of spans with status ERROR; orange marks releases with a failed canary or rollback.</figcaption></figure><figure>${chart2}<figcaption>95th percentile of span duration, from raw spans.</figcaption></figure>`;
+    }),
+    'Canary, rollback and incident history with latency and error rates per release. AI Act Art. 15(4); NIST AI RMF MEASURE 2.6, 2.7.',
+  );
+}
+
+export function complianceSection(m: ReportModel, n: string): string {
+  return chapter(
+    'compliance',
+    n,
+    'Compliance checklist',
+    unavailable(m.compliance, (c) =>
+      table(
+        c.items,
+        [
+          { head: 'Evidence', cell: (i) => `${esc(i.evidence)}<div class="muted small">${esc(i.value)}</div>` },
+          { head: 'EU AI Act', cell: (i) => esc(i.frameworks.eu_ai_act.join(', ')) },
+          { head: 'NIST AI RMF', cell: (i) => esc(i.frameworks.nist_ai_rmf.join(', ')) },
+          { head: 'ISO/IEC 42001', cell: (i) => esc(i.frameworks.iso_42001.join(', ')) },
+          { head: 'Status', cell: (i) => badge(`st-${i.status}`, i.status.replaceAll('_', ' ')) },
+        ],
+        { flag: (i) => i.status === 'not_met' },
+      ),
+    ),
+    'Evidence items mapped to EU AI Act (Regulation 2024/1689), NIST AI RMF 1.0 and ISO/IEC 42001:2023 controls. “Met” means the bundle shows the evidence, not that the organisation complies.',
+  );
+}
+
+export function auditorSection(m: ReportModel, n: string): string {
+  const body = m.auditor_findings.length
+    ? m.auditor_findings
+        .map((f) => {
+          const params = Object.entries(f.source.params)
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ');
+          const cols = [...new Set(f.evidence.flatMap((r) => Object.keys(r)))].sort().slice(0, 8);
+          const ev = f.evidence.length
+            ? table(
+                f.evidence.slice(0, 30),
+                cols.map((k) => ({ head: k, cell: (r: Record<string, Cellish>) => t(r[k]) })),
+              ) + (f.evidence.length > 30 ? `<p class="muted small">${f.evidence.length - 30} more evidence rows in results.json.</p>` : '')
+            : '';
+          return `<div class="finding ${esc(f.severity)}"><h4>${badge(`sev-${f.severity}`, f.severity)} ${esc(f.title)}</h4>
+          <div class="muted small">${esc(f.id)} · pinned ${esc(fmtTime(f.created_at))} · from ${esc(f.source.screen)}${params ? ` (${esc(params)})` : ''}</div>
+          <p class="note">${esc(f.note)}</p>${ev}</div>`;
+        })
+        .join('')
+    : '<p class="muted">The auditor recorded no findings of their own.</p>';
+  return chapter('auditor', n, 'Auditor findings', body);
+}
+
+export function limitationsSection(m: ReportModel, n: string): string {
+  return chapter(
+    'limitations',
+    n,
+    'Limitations',
+    `<ul>${m.limitations.map((l) => `<li><span class="muted small">${esc(l.id)} · ${esc(l.section)}</span> ${esc(l.text)}</li>`).join('')}</ul>`,
+    'What this bundle cannot show (NIST AI RMF MEASURE 1.1).',
+  );
+}
+
+export function definitionsSection(m: ReportModel, n: string): string {
+  return chapter('definitions', n, 'Appendix A — Metric definitions', `<dl class="defs">${m.definitions.map((d) => `<dt>${esc(d.term)}</dt><dd>${esc(d.definition)}</dd>`).join('')}</dl>`);
+}
+
+export function parametersSection(m: ReportModel, n: string): string {
+  const rows = Object.entries(m.params)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => ({ k, v: Array.isArray(v) ? v.join(', ') : v === null ? 'engine default' : String(v) }));
+  return chapter(
+    'parameters',
+    n,
+    'Appendix B — Parameters',
+    `${table(rows, [
+      { head: 'Parameter', cell: (r) => `<span class="mono">${esc(r.k)}</span>` },
+      { head: 'Value', cell: (r) => esc(r.v) },
+    ])}<p class="muted small">Numbers in results.json are rounded to 6 significant digits; keys are sorted. The same bundle and parameters give byte-identical results.json.</p>`,
+  );
+}

@@ -1,0 +1,132 @@
+import {
+  AFRelationship,
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  PDFRawStream,
+  PDFString,
+  decodePDFRawStream,
+} from 'pdf-lib';
+import { ApiError } from '../../../shared/api/common';
+import type { PdfPrinter } from '../workspace/handlers';
+import { sha256Hex } from './canonicalJson';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** Headless Chromium (Debian's, or CHROMIUM_PATH) through playwright-core: the CLI's and tests' printer. */
+export function chromiumPrinter(opts: { executablePath?: string; paper?: 'A4' | 'Letter' } = {}): PdfPrinter {
+  return async (html: string) => {
+    const { chromium } = await import('playwright-core');
+    const executablePath = opts.executablePath ?? process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+    let browser;
+    try {
+      browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    } catch (e) {
+      throw new ApiError('internal', `Could not start Chromium at ${executablePath} to print the PDF (set CHROMIUM_PATH): ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    }
+    try {
+      const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
+      const page = await context.newPage();
+      // Nothing may leave the page: the report is self-contained.
+      await page.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()));
+      await page.setContent(html, { waitUntil: 'load' });
+      const pdf = await page.pdf({ format: opts.paper ?? 'A4', printBackground: true, preferCSSPageSize: true });
+      return new Uint8Array(pdf);
+    } finally {
+      await browser.close();
+    }
+  };
+}
+
+export interface PdfMetadata {
+  title: string;
+  author: string;
+  subject: string;
+  keywords: string[];
+  /** as-of instant: creation and modification dates. */
+  asOf: string;
+  tool: string;
+}
+
+export interface PdfAttachment {
+  name: string;
+  bytes: Uint8Array;
+  mimeType: string;
+  description: string;
+  relationship: 'Data' | 'Source';
+}
+
+/**
+ * Sets metadata and dates to the as-of time, a document /ID derived from results.json, and embeds the attachments.
+ * The output depends only on its inputs (no clock, no random id).
+ */
+export async function postProcessPdf(pdf: Uint8Array, meta: PdfMetadata, resultsJson: string, attachments: PdfAttachment[]): Promise<{ bytes: Uint8Array; pages: number }> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const when = new Date(meta.asOf);
+  doc.setTitle(meta.title, { showInWindowTitleBar: true });
+  doc.setAuthor(meta.author);
+  doc.setSubject(meta.subject);
+  doc.setKeywords(meta.keywords);
+  doc.setProducer(meta.tool);
+  doc.setCreator(meta.tool);
+  doc.setCreationDate(when);
+  doc.setModificationDate(when);
+  doc.setLanguage('en');
+  for (const a of attachments) {
+    await doc.attach(a.bytes, a.name, {
+      mimeType: a.mimeType,
+      description: a.description,
+      creationDate: when,
+      modificationDate: when,
+      afRelationship: a.relationship === 'Data' ? AFRelationship.Data : AFRelationship.Source,
+    });
+  }
+  const id = sha256Hex(resultsJson).slice(0, 32);
+  doc.context.trailerInfo.ID = doc.context.obj([PDFHexString.of(id), PDFHexString.of(id)]);
+  const bytes = await doc.save({ useObjectStreams: true });
+  return { bytes, pages: doc.getPageCount() };
+}
+
+/** Embedded files of a PDF by name (EmbeddedFiles name tree, one level of Kids supported). */
+export async function readPdfAttachments(pdf: Uint8Array): Promise<Map<string, Uint8Array>> {
+  let doc: PDFDocument;
+  try {
+    doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  } catch (e) {
+    throw new ApiError('bad_argument', `Not a readable PDF: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const out = new Map<string, Uint8Array>();
+  const names = doc.catalog.lookupMaybe(PDFName.of('Names'), PDFDict);
+  const tree = names?.lookupMaybe(PDFName.of('EmbeddedFiles'), PDFDict);
+  if (!tree) return out;
+  const visit = (node: PDFDict): void => {
+    const arr = node.lookupMaybe(PDFName.of('Names'), PDFArray);
+    if (arr) {
+      for (let i = 0; i + 1 < arr.size(); i += 2) {
+        const nameObj = arr.lookup(i);
+        const name = nameObj instanceof PDFString || nameObj instanceof PDFHexString ? nameObj.decodeText() : String(nameObj);
+        const spec = arr.lookup(i + 1, PDFDict);
+        const ef = spec.lookupMaybe(PDFName.of('EF'), PDFDict);
+        const stream = ef?.lookup(PDFName.of('F'));
+        if (stream instanceof PDFRawStream) out.set(name, decodePDFRawStream(stream).decode());
+      }
+    }
+    const kids = node.lookupMaybe(PDFName.of('Kids'), PDFArray);
+    if (kids) for (let i = 0; i < kids.size(); i++) visit(kids.lookup(i, PDFDict));
+  };
+  visit(tree);
+  return out;
+}
+
+export async function readPdfInfo(pdf: Uint8Array): Promise<{ title: string | undefined; author: string | undefined; producer: string | undefined; creationDate: Date | undefined; pages: number; id: string | null }> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const idArr = doc.context.lookup(doc.context.trailerInfo.ID);
+  let id: string | null = null;
+  if (idArr instanceof PDFArray && idArr.size() > 0) {
+    const first = idArr.lookup(0);
+    if (first instanceof PDFHexString) id = first.asString().toLowerCase();
+  }
+  return { title: doc.getTitle(), author: doc.getAuthor(), producer: doc.getProducer(), creationDate: doc.getCreationDate(), pages: doc.getPageCount(), id };
+}

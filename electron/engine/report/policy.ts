@@ -1,0 +1,216 @@
+import { z } from 'zod';
+import { ApiError } from '../../../shared/api/common';
+import { DRIFT_METHODS } from '../../../shared/api/drift';
+import type { ReportModel } from '../../../shared/api/report';
+import { reportParamsSchema } from '../../../shared/api/report';
+
+const share = z.number().min(0).max(1);
+
+const driftRuleSchema = z
+  .object({
+    /** Which results the rule applies to; missing = all. */
+    table: z.string().min(1).max(200).optional(),
+    column: z.string().min(1).max(200).optional(),
+    /** "all" or "attr=value"; missing = every cohort. */
+    cohort: z.string().min(1).max(500).optional(),
+    method: z.enum(DRIFT_METHODS).optional(),
+    /** Violation when the statistic exceeds this. */
+    max_statistic: z.number().min(0).optional(),
+    /** Violation when the effect size (effect_name of the method) exceeds this. */
+    max_effect: z.number().min(0).optional(),
+    /** Violation when the engine flags drift (statistic over the method's threshold / significant p-value). */
+    fail_if_flagged: z.boolean().optional(),
+  })
+  .strict()
+  .refine((r) => r.max_statistic !== undefined || r.max_effect !== undefined || r.fail_if_flagged !== undefined, {
+    message: 'a drift rule needs max_statistic, max_effect or fail_if_flagged',
+  });
+
+/** Release-gate thresholds. Every part is optional; an empty policy passes. Documented in docs/report.md. */
+export const policySchema = z
+  .object({
+    version: z.literal(1).optional(),
+    description: z.string().max(2000).optional(),
+    /** Analysis parameters (same keys as params.json) used to compute what the policy checks. */
+    params: reportParamsSchema.optional(),
+    integrity: z.object({ require_verified: z.boolean().optional(), max_rejected_rows: z.number().int().min(0).optional() }).strict().optional(),
+    drift: z.object({ rules: z.array(driftRuleSchema).max(500) }).strict().optional(),
+    coverage: z
+      .object({
+        /** Minimum share of release-critical cohorts meeting their min rows, per release. */
+        min_critical_coverage: share.optional(),
+        /** Fail when any release-critical cohort has zero eval rows for a release. */
+        forbid_missing_critical: z.boolean().optional(),
+        /** Only these releases (default: all). */
+        releases: z.array(z.string().min(1).max(200)).max(1000).optional(),
+      })
+      .strict()
+      .optional(),
+    health: z
+      .object({
+        max_rollback_rate: share.optional(),
+        max_canary_failure_rate: share.optional(),
+        max_change_failure_rate: share.optional(),
+        /** Per release. */
+        max_error_rate: share.optional(),
+      })
+      .strict()
+      .optional(),
+    lineage: z
+      .object({
+        /** Per completeness table (spans traces, serving records). */
+        min_completeness: share.optional(),
+        require_recorded_approval: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    logging: z
+      .object({
+        max_gap_days: z.number().min(0).optional(),
+        require_retention: z.boolean().optional(),
+        min_share_with_trace_id: share.optional(),
+      })
+      .strict()
+      .optional(),
+    evals: z.object({ require_passing_pre_release_eval: z.boolean().optional() }).strict().optional(),
+  })
+  .strict();
+export type Policy = z.infer<typeof policySchema>;
+
+export function parsePolicy(raw: unknown, source: string): Policy {
+  const parsed = policySchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.slice(0, 10).map((i) => {
+      const field = i.path.map(String).join('.');
+      const msg = i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.join(', ')}` : i.message;
+      return `${field || '(top level)'}: ${msg}`;
+    });
+    throw new ApiError('bad_argument', `Invalid policy ${source}:\n  ${lines.join('\n  ')}`, { file: source, ...(parsed.error.issues[0] ? { field: parsed.error.issues[0].path.map(String).join('.') } : {}) });
+  }
+  return parsed.data;
+}
+
+export interface Violation {
+  rule: string;
+  subject: string;
+  observed: string;
+  limit: string;
+  message: string;
+}
+
+export interface PolicyOutcome {
+  violations: Violation[];
+  /** Rules that could not be evaluated because the section was not available. */
+  not_evaluated: { rule: string; reason: string }[];
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+/** Evaluates a policy against a computed report model. Pure; results in a stable order. */
+export function evaluatePolicy(policy: Policy, m: ReportModel): PolicyOutcome {
+  const violations: Violation[] = [];
+  const notEvaluated: PolicyOutcome['not_evaluated'] = [];
+  const v = (rule: string, subject: string, observed: string, limit: string, message: string): void => {
+    violations.push({ rule, subject, observed, limit, message });
+  };
+
+  if (policy.integrity) {
+    const p = policy.integrity;
+    if (p.require_verified && m.integrity.state !== 'verified')
+      v('integrity.require_verified', 'bundle', m.integrity.state, 'verified', `Bundle integrity is ${m.integrity.state}${m.integrity.problems.length ? `: ${m.integrity.problems.map((x) => `${x.path} ${x.status}`).join(', ')}` : ''}`);
+    if (p.max_rejected_rows !== undefined && m.integrity.rejects_total > p.max_rejected_rows)
+      v('integrity.max_rejected_rows', 'bundle', String(m.integrity.rejects_total), String(p.max_rejected_rows), `${m.integrity.rejects_total} rows rejected on import`);
+  }
+
+  if (policy.drift) {
+    if (m.drift.status !== 'ok') notEvaluated.push({ rule: 'drift', reason: m.drift.reason });
+    else {
+      policy.drift.rules.forEach((rule, i) => {
+        for (const c of m.drift.status === 'ok' ? m.drift.data.comparisons : []) {
+          if (rule.table && rule.table !== c.table) continue;
+          if (rule.cohort && rule.cohort !== c.cohort) continue;
+          for (const r of c.results) {
+            if (rule.column && rule.column !== r.column) continue;
+            if (rule.method && rule.method !== r.method) continue;
+            const subject = `${c.table}.${r.column} [${c.cohort}] (${c.baseline.value} → ${c.current.value})`;
+            if (rule.max_statistic !== undefined && r.statistic !== null && r.statistic > rule.max_statistic)
+              v(`drift.rules[${i}].max_statistic`, subject, `${r.method} ${r.statistic.toPrecision(4)}`, String(rule.max_statistic), `Drift ${r.method} ${r.statistic.toPrecision(4)} exceeds ${rule.max_statistic}`);
+            else if (rule.max_effect !== undefined && r.effect !== null && r.effect > rule.max_effect)
+              v(`drift.rules[${i}].max_effect`, subject, `${r.method} ${r.effect_name} ${r.effect.toPrecision(4)}`, String(rule.max_effect), `Drift effect ${r.effect_name} ${r.effect.toPrecision(4)} exceeds ${rule.max_effect}`);
+            else if (rule.fail_if_flagged && r.drifted)
+              v(`drift.rules[${i}].fail_if_flagged`, subject, `${r.method} ${r.effect_name} ${r.effect === null ? 'n/a' : r.effect.toPrecision(4)}`, `threshold ${r.threshold}`, `Drift flagged by ${r.method}${r.p_adjusted !== null ? ` (p adj. ${r.p_adjusted.toPrecision(3)})` : ''}`);
+          }
+        }
+      });
+    }
+  }
+
+  if (policy.coverage) {
+    const p = policy.coverage;
+    if (m.coverage.status !== 'ok') notEvaluated.push({ rule: 'coverage', reason: m.coverage.reason });
+    else
+      for (const r of m.coverage.data.per_release) {
+        if (p.releases && !p.releases.includes(r.release_id)) continue;
+        if (p.min_critical_coverage !== undefined && r.coverage !== null && r.coverage < p.min_critical_coverage)
+          v('coverage.min_critical_coverage', `release ${r.release_id}`, pct(r.coverage), pct(p.min_critical_coverage), `Release-critical cohort coverage ${pct(r.coverage)}; under-covered: ${[...r.missing, ...r.below_threshold].join(', ')}`);
+        if (p.forbid_missing_critical && r.missing.length > 0)
+          v('coverage.forbid_missing_critical', `release ${r.release_id}`, r.missing.join(', '), 'none missing', `Release-critical cohort(s) with no eval rows: ${r.missing.join(', ')}`);
+      }
+  }
+
+  if (policy.health) {
+    const p = policy.health;
+    if (m.health.status !== 'ok') notEvaluated.push({ rule: 'health', reason: m.health.reason });
+    else {
+      const o = m.health.data.overall;
+      const over = (rule: string, value: number | null, limit: number | undefined, what: string): void => {
+        if (limit !== undefined && value !== null && value > limit) v(rule, 'all releases', pct(value), pct(limit), `${what} ${pct(value)} exceeds ${pct(limit)}`);
+      };
+      over('health.max_rollback_rate', o.rollback_rate, p.max_rollback_rate, 'Rollback rate');
+      over('health.max_canary_failure_rate', o.canary_failure_rate, p.max_canary_failure_rate, 'Canary failure rate');
+      over('health.max_change_failure_rate', o.change_failure_rate, p.max_change_failure_rate, 'Change failure rate');
+      if (p.max_error_rate !== undefined)
+        for (const r of m.health.data.releases)
+          if (r.error_rate !== null && r.error_rate > p.max_error_rate)
+            v('health.max_error_rate', `release ${r.release_id}`, pct(r.error_rate), pct(p.max_error_rate), `Error rate ${pct(r.error_rate)} exceeds ${pct(p.max_error_rate)}`);
+    }
+  }
+
+  if (policy.lineage) {
+    const p = policy.lineage;
+    if (m.lineage.status !== 'ok') notEvaluated.push({ rule: 'lineage', reason: m.lineage.reason });
+    else {
+      if (p.min_completeness !== undefined)
+        for (const c of m.lineage.data.completeness)
+          if (c.share_complete !== null && c.share_complete < p.min_completeness)
+            v('lineage.min_completeness', `${c.table} (${c.unit}s)`, pct(c.share_complete), pct(p.min_completeness), `${c.total - c.complete} of ${c.total} ${c.unit}s lack a complete lineage (${c.gaps.map((g) => `${g.reason}: ${g.count}`).join('; ')})`);
+      if (p.require_recorded_approval)
+        for (const e of m.lineage.data.changelog)
+          if (e.approval_source !== 'release_record')
+            v('lineage.require_recorded_approval', `release ${e.release_id}`, e.approval_source ?? 'none', 'release_record', e.approval_source === 'audit_log' ? 'Approval found only in the audit log, not in the release record' : 'No recorded approval');
+    }
+  }
+
+  if (policy.logging) {
+    const p = policy.logging;
+    if (m.logging.status !== 'ok') notEvaluated.push({ rule: 'logging', reason: m.logging.reason });
+    else {
+      const l = m.logging.data;
+      if (p.max_gap_days !== undefined)
+        for (const g of l.gaps)
+          if (g.days > p.max_gap_days) v('logging.max_gap_days', `${g.table} ${g.start} → ${g.end}`, `${g.days} days`, `${p.max_gap_days} days`, `No ${g.table} entries for ${g.days} days`);
+      if (p.require_retention && l.meets_retention === false)
+        v('logging.require_retention', 'logs', `${l.days_covered} days`, `${l.retention_min_days} days`, 'Logs cover less than the retention minimum');
+      if (p.min_share_with_trace_id !== undefined && l.share_with_trace_id !== null && l.share_with_trace_id < p.min_share_with_trace_id)
+        v('logging.min_share_with_trace_id', 'spans', pct(l.share_with_trace_id), pct(p.min_share_with_trace_id), 'Too few events carry a trace id');
+    }
+  }
+
+  if (policy.evals?.require_passing_pre_release_eval) {
+    if (m.evals.status !== 'ok') notEvaluated.push({ rule: 'evals', reason: m.evals.reason });
+    else
+      for (const r of [...m.evals.data.shipped_without_passing_eval].sort())
+        v('evals.require_passing_pre_release_eval', `release ${r}`, 'no passing eval', 'passing eval before release', 'Shipped without a passing pre-release evaluation');
+  }
+  return { violations, not_evaluated: notEvaluated };
+}

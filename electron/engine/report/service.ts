@@ -1,0 +1,113 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
+import type { ImportSummary } from '../../../shared/api/bundle';
+import type { ReportModel, ReportParams } from '../../../shared/api/report';
+import type { Finding, Signoff } from '../../../shared/api/workspace';
+import { ApiError } from '../../../shared/api/common';
+import type { PdfPrinter } from '../workspace/handlers';
+import { gatherReportInputs, type ReportSource } from './gather';
+import { buildReportModel, reportJson } from './model';
+import { effectiveParams } from './params';
+import { renderReportHtml } from './html/render';
+import { postProcessPdf, type PdfAttachment } from './pdf';
+import { atomicWriteFile } from '../workspace/atomicWrite';
+import { canonicalJson } from './canonicalJson';
+
+export type ProgressFn = (phase: string, message: string, fraction?: number) => void;
+
+export interface ReportRequest {
+  bundleId: string;
+  signoff: Signoff;
+  findings: Finding[];
+  /** Already merged: workspace params, then params file, then command-line overrides. */
+  params: ReportParams;
+}
+
+/** Gathers, builds and serializes the report model. */
+export async function computeReport(source: ReportSource, req: ReportRequest, progress: ProgressFn = () => undefined): Promise<{ model: ReportModel; json: string }> {
+  const summary = await source.getSummary({ bundleId: req.bundleId });
+  const eff = effectiveParams(req.params, req.signoff, { exported_at: summary.exported_at, period_end: summary.period.end });
+  const inputs = await gatherReportInputs(source, req.bundleId, eff, progress);
+  const model = buildReportModel(inputs, { signoff: req.signoff, findings: req.findings }, req.params, eff);
+  return { model, json: reportJson(model) };
+}
+
+const MAX_ZIP_FOR_MANIFEST = 512 * 1024 * 1024;
+
+/** The bundle's manifest.json bytes, or null when it has none (or it cannot be read cheaply). */
+export async function readBundleManifest(bundlePath: string): Promise<Uint8Array | null> {
+  const stat = await fs.stat(bundlePath).catch(() => null);
+  if (!stat) return null;
+  if (stat.isDirectory()) {
+    return fs.readFile(path.join(bundlePath, 'manifest.json')).then((b) => new Uint8Array(b)).catch(() => null);
+  }
+  if (stat.size > MAX_ZIP_FOR_MANIFEST) return null;
+  try {
+    const zip = new Uint8Array(await fs.readFile(bundlePath));
+    const found = unzipSync(zip, { filter: (f) => /^([^/]+\/)?manifest\.json$/.test(f.name.replaceAll('\\', '/')) });
+    const names = Object.keys(found).sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
+    const first = names[0];
+    return first ? (found[first] ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** When the bundle has no manifest, the attachment is a generated list of what was read (path, bytes, sha256, rows). */
+export function generatedFileList(summary: ImportSummary): Uint8Array {
+  const list = {
+    generated_by: 'Audit Desk (the bundle has no manifest.json)',
+    root_hash: summary.integrity.root_hash,
+    files: [...summary.files]
+      .sort((a, b) => (a.path < b.path ? -1 : 1))
+      .map((f) => ({ path: f.path, bytes: f.bytes, sha256: f.sha256, table: f.table, format: f.format, rows: f.rows_loaded })),
+  };
+  return new TextEncoder().encode(canonicalJson(list));
+}
+
+export async function reportAttachments(json: string, bundlePath: string, summary: ImportSummary): Promise<PdfAttachment[]> {
+  const manifest = await readBundleManifest(bundlePath);
+  return [
+    { name: 'results.json', bytes: new TextEncoder().encode(json), mimeType: 'application/json', description: 'Audit Desk report model (canonical JSON)', relationship: 'Data' },
+    manifest
+      ? { name: 'manifest.json', bytes: manifest, mimeType: 'application/json', description: 'Bundle manifest as exported', relationship: 'Source' }
+      : { name: 'manifest.json', bytes: generatedFileList(summary), mimeType: 'application/json', description: 'Generated list of bundle files (the bundle has no manifest)', relationship: 'Source' },
+  ];
+}
+
+/** Model → HTML → printer → post-processing. */
+export async function renderReportPdf(
+  model: ReportModel,
+  json: string,
+  printPdf: PdfPrinter,
+  attachments: PdfAttachment[],
+  progress: ProgressFn = () => undefined,
+): Promise<{ bytes: Uint8Array; pages: number; html: string }> {
+  progress('render', 'Rendering the report');
+  const html = renderReportHtml(model);
+  progress('print', 'Printing to PDF', 0.92);
+  const raw = await printPdf(html);
+  progress('finish', 'Embedding results and metadata', 0.97);
+  const { bytes, pages } = await postProcessPdf(
+    raw,
+    {
+      title: `${model.title.title} — ${model.title.system}`,
+      author: model.title.auditor || model.tool.name,
+      subject: `Audit of ${model.title.system}, ${model.title.period_start ?? '?'} to ${model.title.period_end ?? '?'}, as of ${model.title.as_of}; root hash ${model.title.root_hash}`,
+      keywords: ['audit', 'AI', model.title.system, `root:${model.title.root_hash}`, `as-of:${model.title.as_of}`],
+      asOf: model.title.as_of,
+      tool: `${model.tool.name} ${model.tool.version}`,
+    },
+    json,
+    attachments,
+  );
+  return { bytes, pages, html };
+}
+
+export async function writeReportFile(outPath: string, bytes: Uint8Array): Promise<void> {
+  const dir = path.dirname(path.resolve(outPath));
+  const stat = await fs.stat(dir).catch(() => null);
+  if (!stat?.isDirectory()) throw new ApiError('bad_argument', `Cannot write the report: folder ${dir} does not exist.`, { file: outPath });
+  await atomicWriteFile(path.resolve(outPath), bytes);
+}

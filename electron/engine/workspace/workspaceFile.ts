@@ -1,0 +1,96 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { ApiError } from '../../../shared/api/common';
+import { workspaceSchema, type Workspace } from '../../../shared/api/workspace';
+import { atomicWriteFile } from './atomicWrite';
+import { sha256Hex } from '../report/canonicalJson';
+
+export const WORKSPACE_SUFFIX = '.auditdesk.json';
+
+/** The auditor's work file lives next to the bundle, never inside it: /x/b → /x/b.auditdesk.json, /x/b.zip → /x/b.zip.auditdesk.json. */
+export function workspacePathFor(bundlePath: string): string {
+  const resolved = path.resolve(bundlePath);
+  return `${resolved}${WORKSPACE_SUFFIX}`;
+}
+
+export function defaultWorkspace(rootHash: string, system = ''): Workspace {
+  return {
+    version: 1,
+    root_hash: rootHash,
+    findings: [],
+    signoff: { system, auditor: '', approver: '', as_of: '', notes: '' },
+    params: {},
+  };
+}
+
+export type LoadedWorkspace = { workspace: Workspace; path: string; exists: boolean };
+
+function describeZodProblem(e: { issues: { path: PropertyKey[]; message: string }[] }): string {
+  const issue = e.issues[0];
+  if (!issue) return 'invalid content';
+  const field = issue.path.map(String).join('.');
+  return `${field ? `field ${field}: ` : ''}${issue.message}`;
+}
+
+/** Validates the text of a workspace file; null + reason when it is not a valid workspace. */
+export function parseWorkspaceText(text: string): { ok: true; workspace: Workspace } | { ok: false; reason: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, reason: `not valid JSON (${e instanceof Error ? e.message : String(e)})` };
+  }
+  const parsed = workspaceSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, reason: describeZodProblem(parsed.error) };
+  return { ok: true, workspace: parsed.data };
+}
+
+/** Moves a corrupt file aside (name derived from its content, so repeated loads do not pile up copies) and returns the new path. */
+async function setAside(file: string, bytes: Buffer): Promise<string> {
+  const aside = `${file}.corrupt-${sha256Hex(bytes).slice(0, 12)}`;
+  await fs.rename(file, aside);
+  return aside;
+}
+
+/**
+ * Reads the workspace next to the bundle. Absent → a default workspace. Corrupt → the file is renamed aside
+ * (kept, never overwritten) and an error names both paths.
+ */
+export async function loadWorkspaceFile(bundlePath: string, defaults: Workspace): Promise<LoadedWorkspace> {
+  const file = workspacePathFor(bundlePath);
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { workspace: defaults, path: file, exists: false };
+    throw new ApiError('internal', `Cannot read the workspace file ${file}: ${(e as Error).message}`, { file });
+  }
+  const parsed = parseWorkspaceText(bytes.toString('utf8'));
+  if (parsed.ok) return { workspace: parsed.workspace, path: file, exists: true };
+  const aside = await setAside(file, bytes);
+  throw new ApiError(
+    'bad_argument',
+    `The workspace file ${path.basename(file)} is damaged (${parsed.reason}). It was kept as ${path.basename(aside)}; a new, empty workspace will be used from now on.`,
+    { file },
+  );
+}
+
+export function workspaceText(ws: Workspace): string {
+  return `${JSON.stringify(ws, null, 2)}\n`;
+}
+
+/** Validates and saves atomically. An existing file that is not a valid workspace is moved aside first, never silently replaced. */
+export async function saveWorkspaceFile(bundlePath: string, ws: Workspace): Promise<{ path: string; set_aside: string | null }> {
+  const checked = workspaceSchema.safeParse(ws);
+  if (!checked.success) throw new ApiError('bad_argument', `Workspace not saved: ${describeZodProblem(checked.error)}`);
+  const file = workspacePathFor(bundlePath);
+  let setAsidePath: string | null = null;
+  try {
+    const existing = await fs.readFile(file);
+    if (!parseWorkspaceText(existing.toString('utf8')).ok) setAsidePath = await setAside(file, existing);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  await atomicWriteFile(file, workspaceText(checked.data));
+  return { path: file, set_aside: setAsidePath };
+}

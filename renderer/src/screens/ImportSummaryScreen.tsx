@@ -1,0 +1,350 @@
+import { useState } from 'react';
+import { useSession } from '../stores/session';
+import { useInspector } from '../stores/inspector';
+import { useNavigation } from '../stores/navigation';
+import { useApi } from '../lib/useApi';
+import { call } from '../lib/api';
+import { Async, Empty } from '../components/States';
+import { VirtualTable } from '../components/VirtualTable';
+import { PinButton } from '../components/PinButton';
+import { fmtBytes, fmtDateTime, fmtInt } from '../lib/format';
+import { sqlIdent } from '../lib/sql';
+import type { FileStatus, ImportSummary, RejectRow, TableSummary } from '../../../shared/api/bundle';
+
+const PAGE = 500;
+
+function statusBadge(status: FileStatus) {
+  if (status === 'ok') return <span className="badge ok">✓ ok</span>;
+  return <span className="badge bad">⚠ {status.replace('_', ' ')}</span>;
+}
+
+function IntegrityBanner({ summary }: { summary: ImportSummary }) {
+  const setOpen = useSession((s) => s.setIntegrityOpen);
+  const { integrity } = summary;
+  if (integrity.state === 'altered') {
+    const files = [...new Set(integrity.problems.map((p) => p.path))];
+    return (
+      <div className="banner bad" role="alert" data-testid="integrity-banner">
+        <span className="icon">⚠</span>
+        <div className="flex1">
+          <strong>Integrity check failed: {files.length} file(s) do not match the manifest.</strong>
+          <div>
+            {integrity.problems.slice(0, 4).map((p) => (
+              <div key={`${p.path}${p.status}`}>
+                <span className="mono">{p.path}</span>: {p.detail}
+              </div>
+            ))}
+          </div>
+          <div className="small">Every result from this bundle may rest on altered evidence. Record this in the report.</div>
+        </div>
+        <button type="button" onClick={() => setOpen(true)}>
+          Details
+        </button>
+      </div>
+    );
+  }
+  if (integrity.state === 'unverified') {
+    return (
+      <div className="banner warn" data-testid="integrity-banner">
+        <span className="icon">○</span>
+        <div className="flex1">
+          <strong>Unverified:</strong> the bundle has no manifest, so file hashes were computed but cannot be compared with what the exporter wrote.
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className="banner info" data-testid="integrity-banner">
+      <span className="icon">✓</span>
+      <div className="flex1">
+        <strong>Verified:</strong> every file matches the manifest’s SHA-256 and row count. Root hash <span className="mono">{integrity.root_hash.slice(0, 16)}…</span>
+      </div>
+    </div>
+  );
+}
+
+function TablesCard({ summary }: { summary: ImportSummary }) {
+  const select = useInspector((s) => s.select);
+  const navigate = useNavigation((s) => s.navigate);
+  const [selected, setSelected] = useState<string | null>(null);
+  const show = (t: TableSummary) => {
+    setSelected(t.name);
+    select({
+      kind: 'Table',
+      title: t.name,
+      fields: [
+        ['Rows', fmtInt(t.rows)],
+        ['Canonical', t.canonical ? 'yes' : 'no (extra table)'],
+        ['Columns', t.columns.length],
+      ],
+      body: (
+        <>
+          <button type="button" onClick={() => navigate('sql', { sql: `SELECT * FROM ${sqlIdent(t.name)} LIMIT 100` })}>
+            Query in SQL console
+          </button>
+          <table className="data" style={{ marginTop: 10 }}>
+            <thead>
+              <tr>
+                <th>Column</th>
+                <th>Type</th>
+                <th>Role</th>
+              </tr>
+            </thead>
+            <tbody>
+              {t.columns.map((c) => (
+                <tr key={c.name}>
+                  <td className="mono">{c.name}</td>
+                  <td className="small">{c.type}</td>
+                  <td className="small">{c.role ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ),
+    });
+  };
+  return (
+    <section className="card" aria-label="Tables">
+      <div className="card-head">
+        <h2>Tables</h2>
+        <PinButton title={`Tables imported from ${summary.name}`} defaultSeverity="info" evidence={() => summary.tables.map((t) => ({ table: t.name, rows: t.rows, canonical: t.canonical }))} />
+      </div>
+      <table className="data" data-testid="tables-table">
+        <thead>
+          <tr>
+            <th>Table</th>
+            <th className="num">Rows</th>
+            <th className="num">Columns</th>
+            <th>Kind</th>
+          </tr>
+        </thead>
+        <tbody>
+          {summary.tables.map((t) => (
+            <tr key={t.name} className={`clickable${selected === t.name ? ' selected' : ''}`} onClick={() => show(t)}>
+              <td>
+                <button type="button" className="link mono" onClick={(e) => { e.stopPropagation(); show(t); }}>
+                  {t.name}
+                </button>
+              </td>
+              <td className="num">{fmtInt(t.rows)}</td>
+              <td className="num">{t.columns.length}</td>
+              <td className="small muted">{t.canonical ? 'canonical' : 'extra'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function FilesCard({ summary, onRejects }: { summary: ImportSummary; onRejects: (file: string) => void }) {
+  return (
+    <section className="card" aria-label="Files">
+      <div className="card-head">
+        <h2>Files</h2>
+        <span className="muted small">{summary.files.length} files</span>
+      </div>
+      <table className="data" data-testid="files-table">
+        <thead>
+          <tr>
+            <th>File</th>
+            <th>Format</th>
+            <th>Table</th>
+            <th className="num">Size</th>
+            <th className="num">Read</th>
+            <th className="num">Loaded</th>
+            <th className="num">Rejected</th>
+            <th>Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {summary.files.map((f) => (
+            <tr key={f.path}>
+              <td className="mono small" title={`sha256 ${f.sha256}`}>
+                {f.path}
+              </td>
+              <td className="small">{f.format}</td>
+              <td className="small mono">{f.table ?? '—'}</td>
+              <td className="num small">{fmtBytes(f.bytes)}</td>
+              <td className="num">{fmtInt(f.rows_read)}</td>
+              <td className="num">{fmtInt(f.rows_loaded)}</td>
+              <td className="num">
+                {f.rows_rejected > 0 ? (
+                  <button type="button" className="link" onClick={() => onRejects(f.path)}>
+                    {fmtInt(f.rows_rejected)}
+                  </button>
+                ) : (
+                  '0'
+                )}
+              </td>
+              <td>{statusBadge(f.status)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function RejectsCard({ bundleId, total, file, setFile, files }: { bundleId: string; total: number; file: string; setFile: (f: string) => void; files: string[] }) {
+  const [offset, setOffset] = useState(0);
+  const state = useApi(total > 0 ? `${bundleId}|${file}|${offset}` : null, () =>
+    call('listRejects', { bundleId, offset, limit: PAGE, ...(file ? { file } : {}) }),
+  );
+  if (total === 0) {
+    return (
+      <section className="card" aria-label="Rejected rows">
+        <div className="card-head">
+          <h2>Rejected rows</h2>
+        </div>
+        <div className="muted">No rows were rejected: every row read was loaded.</div>
+      </section>
+    );
+  }
+  return (
+    <section className="card" aria-label="Rejected rows">
+      <div className="card-head">
+        <h2>Rejected rows</h2>
+        <label className="row small">
+          File
+          <select value={file} onChange={(e) => { setFile(e.target.value); setOffset(0); }}>
+            <option value="">all files</option>
+            {files.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <Async state={state} what="rejected rows">
+        {(data) => (
+          <>
+            <VirtualTable<RejectRow>
+              label="Rejected rows"
+              rows={data.rows}
+              height={260}
+              rowKey={(r, i) => `${offset + i}`}
+              columns={[
+                { key: 'file', label: 'File', width: 190, render: (r) => <span className="mono">{r.file}</span> },
+                { key: 'line', label: 'Line', width: 70, numeric: true, render: (r) => r.line ?? '—' },
+                { key: 'column', label: 'Column', width: 120, render: (r) => r.column ?? '—' },
+                { key: 'reason', label: 'Reason', width: 320, render: (r) => <span title={r.reason}>{r.reason}</span> },
+                { key: 'raw', label: 'Raw', width: 420, render: (r) => <span className="mono" title={r.raw ?? ''}>{r.raw ?? ''}</span> },
+              ]}
+            />
+            <div className="row between small" style={{ marginTop: 8 }}>
+              <span className="muted">
+                {fmtInt(offset + 1)}–{fmtInt(offset + data.rows.length)} of {fmtInt(data.total)}
+              </span>
+              <span className="row">
+                <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+                  Previous
+                </button>
+                <button type="button" disabled={offset + PAGE >= data.total} onClick={() => setOffset(offset + PAGE)}>
+                  Next
+                </button>
+              </span>
+            </div>
+          </>
+        )}
+      </Async>
+    </section>
+  );
+}
+
+function ChecksCard({ summary }: { summary: ImportSummary }) {
+  return (
+    <section className="card" aria-label="Referential checks">
+      <div className="card-head">
+        <h2>Referential checks</h2>
+        {summary.checks.length > 0 && (
+          <PinButton title="Referential check failures at import" evidence={() => summary.checks.map((c) => ({ check: c.check, table: c.table, count: c.count, detail: c.detail }))} />
+        )}
+      </div>
+      {summary.checks.length === 0 ? (
+        <div className="muted">✓ All references resolve (spans to parents, evals to releases and models, releases to model and dataset versions).</div>
+      ) : (
+        <table className="data">
+          <thead>
+            <tr>
+              <th>Check</th>
+              <th>Table</th>
+              <th className="num">Count</th>
+              <th>Detail</th>
+              <th>Examples</th>
+            </tr>
+          </thead>
+          <tbody>
+            {summary.checks.map((c) => (
+              <tr key={`${c.check}-${c.table}`}>
+                <td className="mono small">{c.check}</td>
+                <td className="mono small">{c.table}</td>
+                <td className="num">{fmtInt(c.count)}</td>
+                <td className="wrap small">{c.detail}</td>
+                <td className="mono small">{c.examples.slice(0, 3).join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+export function ImportSummaryScreen() {
+  const summary = useSession((s) => s.summary);
+  const navigate = useNavigation((s) => s.navigate);
+  const [rejectFile, setRejectFile] = useState('');
+  if (!summary) return <Empty title="No bundle is open" />;
+  const totalRows = summary.tables.reduce((s, t) => s + t.rows, 0);
+  const rejectFiles = summary.files.filter((f) => f.rows_rejected > 0).map((f) => f.path);
+  return (
+    <div>
+      <div className="screen-head">
+        <div className="titles">
+          <h1>Import summary · {summary.name}</h1>
+          <div className="sub">
+            {summary.exporter ?? 'unknown exporter'} · format {summary.format_version ?? 'unversioned'} · exported {fmtDateTime(summary.exported_at)} · imported in{' '}
+            {fmtInt(Math.round(summary.import_ms))} ms · DuckDB {summary.duckdb_version} · Audit Desk {summary.tool_version}
+          </div>
+        </div>
+        <button type="button" className="primary" onClick={() => navigate('overview')}>
+          Go to overview →
+        </button>
+      </div>
+      <IntegrityBanner summary={summary} />
+      <div className="card">
+        <div className="stats">
+          <div className="stat">
+            <div className="v">{summary.tables.length}</div>
+            <div className="l">tables</div>
+          </div>
+          <div className="stat">
+            <div className="v">{fmtInt(totalRows)}</div>
+            <div className="l">rows loaded</div>
+          </div>
+          <div className="stat">
+            <div className="v">{summary.files.length}</div>
+            <div className="l">files</div>
+          </div>
+          <div className="stat">
+            <div className="v" style={{ color: summary.rejects_total > 0 ? 'var(--bad)' : undefined }}>{fmtInt(summary.rejects_total)}</div>
+            <div className="l">rows rejected</div>
+          </div>
+          <div className="stat">
+            <div className="v">{summary.checks.length}</div>
+            <div className="l">referential issues</div>
+          </div>
+        </div>
+      </div>
+      <div className="grid-2" style={{ gridTemplateColumns: 'minmax(0, 2fr) minmax(0, 3fr)' }}>
+        <TablesCard summary={summary} />
+        <ChecksCard summary={summary} />
+      </div>
+      <FilesCard summary={summary} onRejects={setRejectFile} />
+      <RejectsCard bundleId={summary.bundleId} total={summary.rejects_total} file={rejectFile} setFile={setRejectFile} files={rejectFiles} />
+    </div>
+  );
+}

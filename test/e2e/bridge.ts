@@ -1,0 +1,185 @@
+/**
+ * Runs the real engine in the Playwright test process and bridges it into the page in place of
+ * Electron IPC: window.auditDesk is defined by an init script in terms of one exposed binding,
+ * every argument is validated with the shared zod schemas (as the Electron main process does),
+ * errors cross as the ApiError JSON shape, and progress events are pushed into the page.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test as base, type Browser, type Page } from '@playwright/test';
+import { createEngine, type Engine } from '../../electron/engine/engine';
+import { chromiumPrinter } from '../../electron/engine/report/pdf';
+import { API_METHODS, argSchemas, type ApiMethod } from '../../shared/contract';
+import { ApiError, isApiErrorShape, type ApiErrorShape, type Progress } from '../../shared/api/common';
+
+export const RENDERER_URL = pathToFileURL(path.resolve('out/renderer/index.html')).href;
+
+/** What the native dialogs "choose" in a test. */
+export interface Dialogs {
+  bundlePath: string | null;
+  savePath: string | null;
+}
+
+export interface Harness {
+  engine: Engine;
+  dialogs: Dialogs;
+  dataDir: string;
+  /** Pages that receive progress events. */
+  pages: Set<Page>;
+  dispose(): Promise<void>;
+}
+
+type Envelope = { ok: true; result: unknown } | { ok: false; error: ApiErrorShape };
+
+const U8_TAG = '__u8base64';
+
+/** Uint8Array (Arrow IPC) does not survive the binding's serializer: send it as tagged base64. */
+function encodeBinary(value: unknown): unknown {
+  if (value instanceof Uint8Array) return { [U8_TAG]: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
+  if (Array.isArray(value)) return value.map(encodeBinary);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = encodeBinary(v);
+    return out;
+  }
+  return value;
+}
+
+function toErrorShape(e: unknown): ApiErrorShape {
+  if (e instanceof ApiError) return e.toJSON();
+  if (isApiErrorShape(e)) return { code: e.code, message: e.message, ...(e.where ? { where: e.where } : {}) };
+  return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
+}
+
+export function createHarness(): Harness {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'auditdesk-e2e-'));
+  const pages = new Set<Page>();
+  const dialogs: Dialogs = { bundlePath: null, savePath: null };
+  const onProgress = (p: Progress): void => {
+    for (const page of pages) {
+      page.evaluate((ev) => window.dispatchEvent(new CustomEvent('auditdesk:progress', { detail: ev })), p).catch(() => undefined);
+    }
+  };
+  const engine = createEngine({ dataDir, onProgress, printPdf: chromiumPrinter() });
+  return {
+    engine,
+    dialogs,
+    dataDir,
+    pages,
+    async dispose() {
+      await engine.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function invoke(h: Harness, method: string, args: unknown): Promise<Envelope> {
+  if (!(API_METHODS as string[]).includes(method)) return { ok: false, error: { code: 'bad_argument', message: `Unknown method ${method}` } };
+  const m = method as ApiMethod;
+  const parsed = argSchemas[m].safeParse(args);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: { code: 'bad_argument', message: `${method}: ${issue?.message ?? 'invalid arguments'}`, where: { field: issue?.path.join('.') ?? '' } } };
+  }
+  try {
+    let result: unknown;
+    // The shell owns the native dialogs; in tests they return the paths the test chose.
+    if (m === 'pickBundlePath') result = { path: h.dialogs.bundlePath };
+    else if (m === 'pickSavePath') result = { path: h.dialogs.savePath };
+    else result = await (h.engine[m] as (a: unknown) => Promise<unknown>)(parsed.data);
+    return { ok: true, result: encodeBinary(result ?? null) };
+  } catch (e) {
+    return { ok: false, error: toErrorShape(e) };
+  }
+}
+
+/** Defines window.auditDesk (the AuditBridge) in the page before the renderer's scripts run. */
+function initScript(tag: string): void {
+  type Env = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
+  const w = window as unknown as { __auditInvoke: (method: string, args: unknown) => Promise<Env>; auditDesk: unknown };
+  const decode = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(decode);
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o[tag] === 'string') {
+        const bin = atob(o[tag] as string);
+        const bytes = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        return bytes;
+      }
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(o)) out[k] = decode(x);
+      return out;
+    }
+    return v;
+  };
+  const api = new Proxy(
+    {},
+    {
+      get: (_t, method) =>
+        typeof method === 'string'
+          ? async (args: unknown) => {
+              const env = await w.__auditInvoke(method, args);
+              if (env.ok) return decode(env.result);
+              // Same convention as the Electron preload: the ApiError JSON travels in the message.
+              throw new Error(JSON.stringify(env.error));
+            }
+          : undefined,
+    },
+  );
+  w.auditDesk = {
+    api,
+    onProgress(listener: (p: unknown) => void) {
+      const handler = (e: Event) => listener((e as CustomEvent).detail);
+      window.addEventListener('auditdesk:progress', handler);
+      return () => window.removeEventListener('auditdesk:progress', handler);
+    },
+    pathForFile(file: unknown) {
+      return file && typeof file === 'object' && typeof (file as { testPath?: unknown }).testPath === 'string' ? (file as { testPath: string }).testPath : null;
+    },
+  };
+}
+
+/** Wires a page to the harness: binding, init script, progress. Call before page.goto. */
+export async function installBridge(page: Page, h: Harness): Promise<void> {
+  await page.exposeBinding('__auditInvoke', (_source, method: string, args: unknown) => invoke(h, method, args));
+  await page.addInitScript(initScript, U8_TAG);
+  h.pages.add(page);
+  page.on('close', () => h.pages.delete(page));
+}
+
+export async function newAppPage(browser: Browser, h: Harness, opts: { colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: opts.colorScheme ?? 'light', deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  await installBridge(page, h);
+  return page;
+}
+
+/** Fixtures: `harness` (engine + dialogs, one per worker: the demo bundle is generated once) and `app` (a bridged page at the Open screen). */
+export const test = base.extend<{ app: Page }, { harness: Harness }>({
+  harness: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const h = createHarness();
+      await use(h);
+      await h.dispose();
+    },
+    { scope: 'worker' },
+  ],
+  app: async ({ browser, harness }, use) => {
+    const page = await newAppPage(browser, harness);
+    await page.goto(RENDERER_URL);
+    await use(page);
+    await page.context().close();
+  },
+});
+
+export { expect } from '@playwright/test';
+
+/** Opens the demo bundle through the UI and waits for the import summary. */
+export async function openDemoThroughUi(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Open demo bundle' }).click();
+  await page.getByRole('heading', { name: /Import summary/ }).waitFor({ timeout: 120_000 });
+}

@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { overviewReport } from '../../../electron/engine/analytics/overview';
+import type { ImportSummary } from '../../../shared/api/bundle';
+import { buildBundle, miniBundle, type FixtureBundle } from './fixtures';
+
+let close: (() => void) | undefined;
+afterEach(() => close?.());
+async function open(spec: FixtureBundle) {
+  const b = await buildBundle(spec);
+  close = b.close;
+  return b.conn;
+}
+
+describe('overview', () => {
+  it('summarises period, systems, versions and releases with their events', async () => {
+    const o = await overviewReport(await open(miniBundle()));
+    expect(o.period).toEqual({ start: '2026-03-01T10:00:00.000Z', end: '2026-03-30T10:00:00.000Z' });
+    expect(o.systems).toEqual(['svc']);
+    expect(o.model_names).toEqual(['gpt-x', 'scorer']);
+    expect(o.model_versions).toEqual(['m:1', 'm:2']);
+    expect(o.releases.map((r) => [r.release_id, r.outcome, r.events.length])).toEqual([
+      ['rA', 'promoted', 3],
+      ['rB', 'promoted', 2],
+      ['rC', 'rolled_back', 5],
+    ]);
+    expect(o.releases[2]?.events.map((e) => e.event_type)).toEqual(['canary_start', 'canary_fail', 'incident_open', 'rollback', 'incident_resolved']);
+  });
+
+  it('lists headline findings, high first, each with a screen to open', async () => {
+    const o = await overviewReport(await open(miniBundle()));
+    const ids = o.headline.map((h) => h.id);
+    expect(ids).toEqual(expect.arrayContaining(['canary:rC', 'coverage:missing:rB', 'eval:rB', 'logging:audit_log:2026-03-13', 'logging:spans:2026-03-06', 'lineage:spans', 'logging:retention']));
+    const sev = o.headline.map((h) => h.severity);
+    expect([...sev].sort((a, b) => ['high', 'medium', 'low'].indexOf(a) - ['high', 'medium', 'low'].indexOf(b))).toEqual(sev);
+    expect(o.headline.find((h) => h.id === 'coverage:missing:rB')).toMatchObject({ severity: 'high', target: { screen: 'coverage', params: { release: 'rB' } } });
+    expect(o.headline.find((h) => h.id === 'eval:rB')?.target).toEqual({ screen: 'evals', params: { release: 'rB' } });
+    expect(o.headline.find((h) => h.id === 'lineage:spans')).toMatchObject({ value: 0.96, target: { screen: 'lineage', params: { view: 'completeness', table: 'spans' } } });
+  });
+
+  it('adds integrity findings from the import summary', async () => {
+    const summary = {
+      integrity: { state: 'altered', root_hash: 'x', problems: [{ path: 'spans.jsonl', status: 'hash_mismatch', detail: 'sha differs' }] },
+      rejects_total: 2,
+      files: [{ path: 'spans.jsonl', rows_rejected: 2 }],
+      checks: [{ check: 'orphan_parent_span', table: 'spans', count: 3, detail: 'parent missing', examples: [] }],
+      period: { start: null, end: null },
+    } as unknown as ImportSummary;
+    const o = await overviewReport(await open(miniBundle()), summary);
+    expect(o.headline.find((h) => h.id === 'integrity:altered')).toMatchObject({ severity: 'high', detail: 'hash_mismatch: spans.jsonl' });
+    expect(o.headline.find((h) => h.id === 'integrity:rejects')?.value).toBe(2);
+    expect(o.headline.find((h) => h.id === 'integrity:orphan_parent_span:spans')?.severity).toBe('low');
+  });
+
+  it('an empty database gives an empty overview', async () => {
+    const o = await overviewReport(await open({}));
+    expect(o).toEqual({ period: { start: null, end: null }, systems: [], model_names: [], model_versions: [], releases: [], headline: [] });
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { chi2Sf, kolmogorovSf, ksExactPValue, ksPValue, normalCdf, normalTwoSided } from '../../../electron/engine/drift/pvalues';
+import { adjustPValues } from '../../../electron/engine/drift/correction';
+
+// Reference values computed once with SciPy 1.17.1 (scipy.stats.chi2.sf, norm.sf, scipy.special.kolmogorov,
+// ks_2samp(method='exact')); the numbers are pasted here, no Python runs in tests.
+describe('chi-square survival function', () => {
+  it.each([
+    [3.5, 2, 0.1737739434504451],
+    [150, 99, 0.0007204453957169282],
+    [0.01, 1, 0.920344325445942],
+    [400, 30, 2.7954938576565057e-66],
+  ])('chi2Sf(%d, %d) matches scipy', (x, df, expected) => {
+    expect(chi2Sf(x, df) / expected).toBeCloseTo(1, 11);
+  });
+  it('is 1 at 0 and decreasing', () => {
+    expect(chi2Sf(0, 5)).toBe(1);
+    expect(chi2Sf(2, 5)).toBeGreaterThan(chi2Sf(3, 5));
+  });
+});
+
+describe('normal tails', () => {
+  it.each([
+    [1.96, 0.04999579029644087],
+    [6.5, 8.032001167718176e-11],
+    [0.1, 0.920344325445942],
+  ])('two-sided p at z=%d matches scipy', (z, expected) => {
+    expect(normalTwoSided(z) / expected).toBeCloseTo(1, 11);
+    expect(normalTwoSided(-z) / expected).toBeCloseTo(1, 11);
+  });
+  it('CDF is symmetric', () => {
+    expect(normalCdf(0)).toBe(0.5);
+    expect(normalCdf(1.3) + normalCdf(-1.3)).toBeCloseTo(1, 14);
+  });
+});
+
+describe('Kolmogorov distribution', () => {
+  it.each([
+    [0.5, 0.9639452436648751],
+    [1.0, 0.26999967167735456],
+    [1.36, 0.049485876755377876],
+    [3.0, 3.045995948942526e-8],
+  ])('kolmogorovSf(%d) matches scipy.special.kolmogorov', (x, expected) => {
+    expect(kolmogorovSf(x) / expected).toBeCloseTo(1, 11);
+  });
+});
+
+describe('exact two-sample KS p-value', () => {
+  it('matches scipy for unequal sizes (0..6 vs 3.5..13.5: D = 5/7·… )', () => {
+    // scipy ks_2samp(arange(7), arange(11)+3.5, method='exact').pvalue; D computed from the ECDFs:
+    // baseline 0..6 (n=7), current 3.5..13.5 (m=11): max gap at x=6 → F_b=1, F_c=3/11 → D·n·m = 77 − 21 = 56.
+    expect(ksExactPValue(7, 11, 56)).toBeCloseTo(0.011060834590246352, 14);
+  });
+  it('p = 1 at D = 0 and uses the exact branch for small n·m', () => {
+    expect(ksExactPValue(5, 5, 0)).toBe(1);
+    expect(ksPValue(100, 100, 1000).mode).toBe('exact');
+    expect(ksPValue(6000, 6000, 300_000).mode).toBe('asymptotic');
+  });
+  it('asymptotic p approaches the exact one on large samples', () => {
+    // n = m = 1900 (n·m ≤ limit, exact) vs the Stephens-corrected Kolmogorov value at the same D.
+    const n = 1900;
+    const dScaled = Math.round(0.045 * n) * n;
+    const exact = ksExactPValue(n, n, dScaled);
+    const rootEn = Math.sqrt(n / 2);
+    const approx = kolmogorovSf((rootEn + 0.12 + 0.11 / rootEn) * (dScaled / (n * n)));
+    expect(Math.abs(approx - exact) / exact).toBeLessThan(0.05);
+  });
+});
+
+describe('multiple-testing correction', () => {
+  const ps = [0.01, 0.04, 0.03, null, 0.2];
+  it('Benjamini–Hochberg matches the step-up definition', () => {
+    // sorted 0.01, 0.03, 0.04, 0.2 (m = 4): 0.04, 0.06, 0.0533…, 0.2 → monotone from the top: 0.04, 0.0533, 0.0533, 0.2
+    const adj = adjustPValues(ps, 'bh');
+    expect(adj[0]).toBeCloseTo(0.04, 15);
+    expect(adj[1]).toBeCloseTo((0.04 * 4) / 3, 15);
+    expect(adj[2]).toBeCloseTo((0.04 * 4) / 3, 15);
+    expect(adj[3]).toBeNull();
+    expect(adj[4]).toBeCloseTo(0.2, 15);
+  });
+  it('Bonferroni multiplies by the number of tests, capped at 1', () => {
+    expect(adjustPValues(ps, 'bonferroni')).toEqual([0.04, 0.16, 0.12, null, 0.8]);
+    expect(adjustPValues([0.5, 0.6], 'bonferroni')).toEqual([1, 1]);
+  });
+  it('none leaves p-values as they are', () => {
+    expect(adjustPValues(ps, 'none')).toEqual(ps);
+  });
+});

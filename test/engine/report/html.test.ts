@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { buildReportModel } from '../../../electron/engine/report/model';
+import { effectiveParams } from '../../../electron/engine/report/params';
+import { renderReportHtml, REPORT_CSP } from '../../../electron/engine/report/html/render';
+import { cssString, esc } from '../../../electron/engine/report/html/escape';
+import { finding, inputs, signoff, summary } from './fixtures';
+
+const HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>\'';
+const CSS_BREAKOUT = '"; } body { display: none } </style><script>alert(3)</script> /*';
+
+function hostileModel() {
+  const inp = inputs({
+    summary: summary({
+      exporter: CSS_BREAKOUT,
+      files: [
+        { path: `${HOSTILE}.jsonl`, bytes: 1, sha256: 'e'.repeat(64), table: HOSTILE, format: 'jsonl', rows_read: 1, rows_loaded: 1, rows_rejected: 0, status: 'ok' },
+      ],
+    }),
+  });
+  const so = signoff({ auditor: HOSTILE, notes: HOSTILE });
+  const eff = effectiveParams({ title: HOSTILE }, so, { exported_at: '2026-09-01T00:00:00Z', period_end: null });
+  return buildReportModel(
+    inp,
+    { signoff: so, findings: [finding({ title: HOSTILE, note: HOSTILE, source: { screen: HOSTILE, params: { [HOSTILE]: HOSTILE } }, evidence: [{ [HOSTILE]: HOSTILE }] })] },
+    { title: HOSTILE },
+    eff,
+  );
+}
+
+describe('report HTML', () => {
+  it('escapes every string from the bundle and the workspace', () => {
+    const html = renderReportHtml(hostileModel());
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('<img');
+    expect(html).not.toMatch(/<[^>]*onerror/i);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    // exactly one </style>: the running header cannot close the style element
+    expect(html.match(/<\/style>/g)?.length).toBe(1);
+  });
+
+  it('is self-contained: strict CSP, no external URLs, paged-media header and page numbers', () => {
+    const html = renderReportHtml(hostileModel());
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${esc(REPORT_CSP)}">`);
+    expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:|\/\/|file:)/i);
+    expect(html).not.toMatch(/@import|url\(/i);
+    expect(html).toContain('counter(page) " of " counter(pages)');
+    expect(html).toContain('size: A4');
+    expect(html).toMatch(/<svg[^>]*role="img"/);
+  });
+
+  it('draws baseline and current bars in the app colours for drifted columns', () => {
+    const html = renderReportHtml(hostileModel());
+    expect(html).toContain('fill="#5B7083"');
+    expect(html).toContain('fill="#E8710A"');
+    expect(html).toContain('merchant_risk · region=EU');
+  });
+
+  it('quotes CSS strings so header text cannot break out', () => {
+    expect(cssString('a"b\\c</style>')).toBe('"a\\22 b\\5c c\\3c /style\\3e "');
+    expect(cssString('line\nbreak')).toBe('"line\\a break"');
+  });
+
+  it('renders an unavailable section as an explanation, not a blank', () => {
+    const inp = inputs({ coverage: { status: 'unavailable', reason: 'no eval_results table' } });
+    const eff = effectiveParams({}, signoff(), { exported_at: null, period_end: null });
+    const html = renderReportHtml(buildReportModel(inp, { signoff: signoff(), findings: [] }, {}, eff));
+    expect(html).toContain('Not available for this bundle: no eval_results table');
+  });
+});

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { buildReportModel, reportJson } from '../../../electron/engine/report/model';
+import { effectiveParams, parseReportParams } from '../../../electron/engine/report/params';
+import { planDrift } from '../../../electron/engine/report/gather';
+import { canonicalJson } from '../../../electron/engine/report/canonicalJson';
+import { finding, inputs, signoff, summary } from './fixtures';
+import type { ReportInputs } from '../../../electron/engine/report/gather';
+
+function build(inp: ReportInputs = inputs(), asOf?: string) {
+  const requested = asOf ? { as_of: asOf } : {};
+  const eff = effectiveParams(requested, signoff(), { exported_at: inp.summary.exported_at, period_end: inp.summary.period.end });
+  return buildReportModel(inp, { signoff: signoff(), findings: [finding(), finding({ id: 'f0', severity: 'low', title: 'Minor' })] }, requested, eff);
+}
+
+describe('report model', () => {
+  it('gives byte-identical results.json for the same inputs, whatever the input order', () => {
+    const a = reportJson(build());
+    const shuffled = inputs();
+    shuffled.summary = summary({ files: [...shuffled.summary.files].reverse(), import_ms: 99999 });
+    const b = reportJson(build(shuffled));
+    expect(b).toBe(a);
+    expect(a).not.toMatch(/elapsed_ms|import_ms|bundleId/);
+    expect(a).not.toContain('/tmp/some/bundle');
+  });
+
+  it('writes sorted keys and numbers rounded to 6 significant digits', () => {
+    const json = reportJson(build());
+    const parsed = JSON.parse(json) as Record<string, unknown>;
+    expect(Object.keys(parsed)).toEqual([...Object.keys(parsed)].sort());
+    expect(json).toContain('300.123');
+    expect(json).not.toContain('300.123456789');
+    expect(canonicalJson({ b: -0, a: [1.23456789e-12, Number.NaN] })).toBe('{\n  "a": [\n    1.23457e-12,\n    null\n  ],\n  "b": 0\n}\n');
+  });
+
+  it('takes as-of from params, else the bundle export time — never the clock', () => {
+    expect(build().params.as_of).toBe('2026-09-01T06:00:00.000Z');
+    expect(build().params.as_of_source).toBe('exported_at');
+    const m = build(inputs(), '2026-10-01T00:00:00Z');
+    expect(m.params.as_of).toBe('2026-10-01T00:00:00.000Z');
+    expect(m.title.as_of).toBe('2026-10-01T00:00:00.000Z');
+    const noExport = inputs({ summary: summary({ exported_at: null }) });
+    expect(build(noExport).params.as_of_source).toBe('period_end');
+    expect(build(noExport).params.as_of).toBe('2026-08-31T23:59:59.000Z');
+  });
+
+  it('raises automatic findings from the sections and orders them by severity', () => {
+    const m = build();
+    const titles = m.executive_summary.findings.map((f) => `${f.severity}:${f.origin}:${f.title}`);
+    expect(titles[0]).toBe('high:auditor:EU merchant risk drift');
+    expect(titles).toContain('high:automatic:Release r2 shipped without a passing pre-release evaluation');
+    expect(titles).toContain('high:automatic:Logging gap of 7 days in audit_log');
+    expect(titles.some((t) => t.startsWith('high:automatic:Release r2: 1 release-critical cohort(s) missing'))).toBe(true);
+    expect(titles).toContain('medium:automatic:Drift in records.merchant_risk: region=EU only');
+    expect(titles.some((t) => t.includes('records.amount'))).toBe(false);
+    expect(titles.some((t) => t.startsWith('medium:automatic:Release r2: 1 failed canary run(s), rolled back'))).toBe(true);
+    expect(titles.some((t) => t.startsWith('medium:automatic:Release r2 has no recorded approval'))).toBe(true);
+    expect(titles[titles.length - 1]).toMatch(/^low:/);
+    const sevs = m.executive_summary.findings.map((f) => ['high', 'medium', 'low', 'info'].indexOf(f.severity));
+    expect(sevs).toEqual([...sevs].sort((a, b) => a - b));
+    expect(m.executive_summary.counts.high).toBe(m.executive_summary.findings.filter((f) => f.severity === 'high').length);
+  });
+
+  it('lists limitations: missing tables, partial labels, not-measurable items, unavailable sections', () => {
+    const m = build(inputs({ health: { status: 'unavailable', reason: 'no deployment_events table' } }));
+    const texts = m.limitations.map((l) => l.text);
+    expect(texts).toContain('The bundle has no eval_results table; analyses that need it are not measurable.');
+    expect(texts.some((t) => t.startsWith('Only 35 of 50 records carry a ground-truth label'))).toBe(true);
+    expect(texts.some((t) => t.includes('accuracy per cohort: not measurable'))).toBe(true);
+    expect(texts).toContain('This section could not be computed: no deployment_events table');
+    expect(m.health.status).toBe('unavailable');
+  });
+
+  it('rejects unknown or malformed parameters with the field name', () => {
+    expect(() => parseReportParams({ drift_bins: 1 }, 'params.json')).toThrow(/drift_bins/);
+    expect(() => parseReportParams({ as_of: 'yesterday' }, 'params.json')).toThrow(/as_of/);
+    expect(() => parseReportParams({ colour: 'red' }, 'params.json')).toThrow(/unknown parameter\(s\) colour/);
+    expect(parseReportParams({ drift_baseline: 'release:r2', as_of: '2026-09-01' }, 'p')).toEqual({ drift_baseline: 'release:r2', as_of: '2026-09-01' });
+  });
+
+  it('plans drift: first promoted release vs last release, per cohort value', () => {
+    const eff = effectiveParams({}, signoff(), { exported_at: null, period_end: null });
+    const plan = planDrift(
+      eff,
+      [
+        { release_id: 'r3', released_at: '2026-05-01T00:00:00Z', promoted: false },
+        { release_id: 'r0', released_at: '2026-02-01T00:00:00Z', promoted: false },
+        { release_id: 'r1', released_at: '2026-03-01T00:00:00Z', promoted: true },
+      ],
+      {
+        tables: [{ name: 'records', timestamp_column: 'ts', columns: [] }],
+        releases: [],
+        dataset_versions: [],
+        model_versions: [],
+        cohort_attributes: [{ attribute: 'region', values: ['US', 'EU'] }],
+        period: { start: null, end: null },
+      },
+    );
+    expect(plan.baseline).toEqual({ key: 'release', value: 'r1' });
+    expect(plan.current).toEqual({ key: 'release', value: 'r3' });
+    expect(plan.tables).toEqual(['records']);
+    expect(plan.cohorts).toEqual([
+      { attribute: 'region', value: 'EU' },
+      { attribute: 'region', value: 'US' },
+    ]);
+    expect(plan.problem).toBeNull();
+    const single = planDrift(eff, [{ release_id: 'r1', released_at: null, promoted: true }], null);
+    expect(single.problem).toMatch(/single release/);
+  });
+});
