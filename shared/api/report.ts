@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DRIFT_METHODS, type DriftResult, type Selector } from './drift';
+import { DRIFT_METHODS, type DriftBin, type DriftMethod, type DriftResult, type Selector } from './drift';
 import type { CheckFinding, FileStatus, IntegrityState } from './bundle';
 import type {
   ChangeLogEntry,
@@ -182,8 +182,21 @@ export interface DriftComparison {
   notes: string[];
   tested: number;
   drifted: number;
-  /** Bins are kept only for drifted results (they feed the charts). */
+  /** Results without bins: the binned distributions of drifted columns are in DriftSection.charts. */
   results: DriftResult[];
+}
+
+/** One chart of a drifted result: baseline vs current share per bin. */
+export interface DriftChart {
+  table: string;
+  cohort: string;
+  column: string;
+  /** The method that flagged the drift. */
+  method: DriftMethod;
+  /** Where the bins come from: that method's own bins, or a PSI run over baseline-quantile bins for methods without bins (KS, Wasserstein). */
+  bins_method: DriftMethod;
+  bins_detail: string;
+  bins: DriftBin[];
 }
 
 export interface DriftSection {
@@ -192,6 +205,8 @@ export interface DriftSection {
   baseline_source: string;
   current_source: string;
   comparisons: DriftComparison[];
+  /** Charts in reading order: per drifted column its all-rows result and its strongest cohort, then by effect size. */
+  charts: DriftChart[];
 }
 
 export interface ReportLimitation {

@@ -2,7 +2,7 @@ import type { Command } from '../io';
 import { json, parse, UsageError } from '../io';
 import { engineForCli, stderrProgress } from '../engineForCli';
 import type { CoverageReport } from '../../../shared/api/analytics';
-import { pct, positiveInt, withBundle } from './analyticsCli';
+import { pct, positiveInt } from '../../engine/analytics/format';
 
 export function coverageText(r: CoverageReport): string {
   const lines: string[] = [];
@@ -47,8 +47,15 @@ export const coverageCommand: Command = {
       throw new UsageError(e instanceof Error ? e.message : String(e));
     }
     const engine = engineForCli({ progress: stderrProgress(values.progress === true) });
-    const report = await withBundle(engine, bundle, (bundleId) => engine.coverage({ bundleId, ...(minRows ? { minRows } : {}), ...(smallCellK ? { smallCellK } : {}) }));
-    io.out(values.json ? json(report) : coverageText(report));
+    let text: string;
+    try {
+      const { bundleId } = await engine.openBundle({ path: bundle });
+      const report = await engine.coverage({ bundleId, ...(minRows ? { minRows } : {}), ...(smallCellK ? { smallCellK } : {}) });
+      text = values.json ? json(report) : coverageText(report);
+    } finally {
+      await engine.dispose();
+    }
+    io.out(text);
     return 0;
   },
 };

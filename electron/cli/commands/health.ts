@@ -2,7 +2,7 @@ import type { Command } from '../io';
 import { json, parse, UsageError } from '../io';
 import { engineForCli, stderrProgress } from '../engineForCli';
 import type { HealthReport } from '../../../shared/api/analytics';
-import { ms, pct, withBundle } from './analyticsCli';
+import { ms, pct } from '../../engine/analytics/format';
 
 export function healthText(r: HealthReport): string {
   const o = r.overall;
@@ -15,14 +15,14 @@ export function healthText(r: HealthReport): string {
   );
   lines.push(`all traffic: ${o.traffic.traces} traces, p50 ${ms(o.traffic.p50_ms)}, p95 ${ms(o.traffic.p95_ms)}, p99 ${ms(o.traffic.p99_ms)}, errors ${pct(o.traffic.error_rate)}; traces with no release: ${o.unattributed.traces}`);
   lines.push('');
-  lines.push(`  ${'release'.padEnd(10)} ${'outcome'.padEnd(22)} ${'traces'.padStart(8)} ${'p50'.padStart(10)} ${'p99'.padStart(10)} ${'errors'.padStart(8)} ${'retries'.padStart(8)} ${'fallback'.padStart(9)} ${'blocked'.padStart(8)} ${'cost $'.padStart(10)}  vs previous`);
+  lines.push(`  ${'release'.padEnd(10)} ${'outcome'.padEnd(42)} ${'traces'.padStart(8)} ${'p50'.padStart(10)} ${'p99'.padStart(10)} ${'errors'.padStart(8)} ${'retries'.padStart(8)} ${'fallback'.padStart(9)} ${'blocked'.padStart(8)} ${'cost $'.padStart(10)}  vs previous`);
   for (const h of r.releases) {
     const outcome = [h.canary_failures > 0 ? 'canary failed' : '', h.rolled_back ? 'rolled back' : '', h.incidents > 0 ? `${h.incidents} incident(s)` : ''].filter(Boolean).join(', ') || (h.deployed ? 'ok' : 'not deployed');
     const vs = h.vs_previous
       ? `${h.vs_previous.previous_release_id}: p99 ${h.vs_previous.p99_ms_delta === null ? 'n/a' : `${h.vs_previous.p99_ms_delta >= 0 ? '+' : ''}${h.vs_previous.p99_ms_delta.toFixed(1)} ms`}, errors ${h.vs_previous.error_rate_delta === null ? 'n/a' : `${h.vs_previous.error_rate_delta >= 0 ? '+' : ''}${(h.vs_previous.error_rate_delta * 100).toFixed(1)} pts`}`
       : '';
     lines.push(
-      `  ${h.release_id.padEnd(10)} ${outcome.padEnd(22)} ${String(h.traces).padStart(8)} ${ms(h.p50_ms).padStart(10)} ${ms(h.p99_ms).padStart(10)} ${pct(h.error_rate).padStart(8)} ${pct(h.retry_rate).padStart(8)} ${pct(h.fallback_rate).padStart(9)} ${pct(h.guardrail_block_rate).padStart(8)} ${(h.cost_usd === null ? 'n/a' : h.cost_usd.toFixed(2)).padStart(10)}  ${vs}`,
+      `  ${h.release_id.padEnd(10)} ${outcome.padEnd(42)} ${String(h.traces).padStart(8)} ${ms(h.p50_ms).padStart(10)} ${ms(h.p99_ms).padStart(10)} ${pct(h.error_rate).padStart(8)} ${pct(h.retry_rate).padStart(8)} ${pct(h.fallback_rate).padStart(9)} ${pct(h.guardrail_block_rate).padStart(8)} ${(h.cost_usd === null ? 'n/a' : h.cost_usd.toFixed(2)).padStart(10)}  ${vs}`,
     );
   }
   for (const m of r.not_measurable) lines.push(`not measurable: ${m.metric} — ${m.reason}`);
@@ -38,8 +38,15 @@ export const healthCommand: Command = {
     const bundle = positionals[0];
     if (!bundle || positionals.length > 1) throw new UsageError('expected exactly one BUNDLE (folder or .zip)');
     const engine = engineForCli({ progress: stderrProgress(values.progress === true) });
-    const report = await withBundle(engine, bundle, (bundleId) => engine.health({ bundleId }));
-    io.out(values.json ? json(report) : healthText(report));
+    let text: string;
+    try {
+      const { bundleId } = await engine.openBundle({ path: bundle });
+      const report = await engine.health({ bundleId });
+      text = values.json ? json(report) : healthText(report);
+    } finally {
+      await engine.dispose();
+    }
+    io.out(text);
     return 0;
   },
 };

@@ -2,7 +2,7 @@ import type { Command } from '../io';
 import { json, parse, UsageError } from '../io';
 import { engineForCli, stderrProgress } from '../engineForCli';
 import type { LineageReport } from '../../../shared/api/analytics';
-import { pct, withBundle } from './analyticsCli';
+import { pct } from '../../engine/analytics/format';
 
 export function lineageText(r: LineageReport): string {
   const lines: string[] = [];
@@ -53,8 +53,15 @@ export const lineageCommand: Command = {
     if (!bundle || positionals.length > 1) throw new UsageError('expected exactly one BUNDLE (folder or .zip)');
     if (values.id !== undefined && values.id.trim() === '') throw new UsageError('--id must not be empty');
     const engine = engineForCli({ progress: stderrProgress(values.progress === true) });
-    const report = await withBundle(engine, bundle, (bundleId) => engine.lineage({ bundleId, ...(values.id ? { id: values.id } : {}) }));
-    io.out(values.json ? json(report) : lineageText(report));
+    let text: string;
+    try {
+      const { bundleId } = await engine.openBundle({ path: bundle });
+      const report = await engine.lineage({ bundleId, ...(values.id ? { id: values.id } : {}) });
+      text = values.json ? json(report) : lineageText(report);
+    } finally {
+      await engine.dispose();
+    }
+    io.out(text);
     return 0;
   },
 };

@@ -2,7 +2,7 @@ import type { Command } from '../io';
 import { json, parse, UsageError } from '../io';
 import { engineForCli, stderrProgress } from '../engineForCli';
 import type { PostureReport } from '../../../shared/api/analytics';
-import { pct, positiveInt, withBundle } from './analyticsCli';
+import { pct, positiveInt } from '../../engine/analytics/format';
 
 const STATUS_LABEL = { met: 'MET', partly: 'PARTLY', not_met: 'NOT MET', not_measurable: 'N/A' } as const;
 
@@ -20,7 +20,13 @@ export function postureText(r: PostureReport): string {
   lines.push('');
   lines.push('checklist:');
   for (const c of r.checklist) {
-    const refs = [...c.frameworks.eu_ai_act, ...c.frameworks.nist_ai_rmf, ...c.frameworks.iso_42001.map((x) => `ISO 42001 ${x}`)].join(', ');
+    const refs = [
+      c.frameworks.eu_ai_act.length > 0 ? `EU AI Act ${c.frameworks.eu_ai_act.join(', ')}` : '',
+      c.frameworks.nist_ai_rmf.length > 0 ? `NIST AI RMF ${c.frameworks.nist_ai_rmf.join(', ')}` : '',
+      c.frameworks.iso_42001.length > 0 ? `ISO/IEC 42001 ${c.frameworks.iso_42001.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
     lines.push(`  [${STATUS_LABEL[c.status].padEnd(7)}] ${c.evidence}`);
     lines.push(`            ${c.value}`);
     lines.push(`            ${refs}`);
@@ -46,10 +52,15 @@ export const postureCommand: Command = {
       throw new UsageError(e instanceof Error ? e.message : String(e));
     }
     const engine = engineForCli({ progress: stderrProgress(values.progress === true) });
-    const report = await withBundle(engine, bundle, (bundleId) =>
-      engine.posture({ bundleId, ...(retentionDays ? { retentionDays } : {}), ...(auditWindowHours ? { auditWindowHours } : {}) }),
-    );
-    io.out(values.json ? json(report) : postureText(report));
+    let text: string;
+    try {
+      const { bundleId } = await engine.openBundle({ path: bundle });
+      const report = await engine.posture({ bundleId, ...(retentionDays ? { retentionDays } : {}), ...(auditWindowHours ? { auditWindowHours } : {}) });
+      text = values.json ? json(report) : postureText(report);
+    } finally {
+      await engine.dispose();
+    }
+    io.out(text);
     return 0;
   },
 };

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EvalGroup, EvalReport, NotMeasurable, PreReleaseGate, ThresholdCheck } from '../../../shared/api/analytics';
 import { EVAL_STAGES } from '../../../shared/canonical';
 import { queryRows, queryValue, quoteLiteral } from '../db';
-import { ANALYTICS_DEFAULTS, BundleSchema, cohortAttributes, count, num, releasesSql } from './schema';
+import { ANALYTICS_DEFAULTS, BundleSchema, cohortAttributes, count, exactMean, num, releasesSql } from './schema';
 import { wilsonSql } from './wilson';
 
 export interface EvalOptions {
@@ -148,7 +148,7 @@ export async function evalReport(conn: DuckDBConnection, opts: EvalOptions = {})
   const thresholds = await queryRows<{ evaluator: string | null; metric: string | null; threshold: number | null; n: number; failures: number; m: number | null; lo: number | null; hi: number | null }>(
     conn,
     `${withEv} select evaluator, metric, threshold, count(*) as n, count(*) filter (where passed = false) as failures,
-            CASE WHEN count(value) > 0 THEN fsum(value) / count(value) END as m, min(value) as lo, max(value) as hi
+            ${exactMean('value')} as m, min(value) as lo, max(value) as hi
        from ev group by evaluator, metric, threshold order by evaluator nulls last, metric nulls last, threshold nulls last`,
   );
   const undated = Number(await queryValue(conn, `select count(*) from eval_results where ${schema.ts('eval_results', 'ts')} is null`));

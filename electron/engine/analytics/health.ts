@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { HealthReport, NotMeasurable, ReleaseHealth, TrafficStats } from '../../../shared/api/analytics';
 import { queryRows } from '../db';
-import { BundleSchema, count, num, releasesSql } from './schema';
+import { BundleSchema, count, exactMean, num, releasesSql } from './schema';
 
 const EMPTY_EVENTS = `select CAST(NULL AS VARCHAR) as rid, CAST(NULL AS VARCHAR) as eid, CAST(NULL AS VARCHAR) as et, CAST(NULL AS TIMESTAMP) as ts where false`;
 const EMPTY_RELEASES = `select CAST(NULL AS VARCHAR) as release_id, CAST(NULL AS TIMESTAMP) as released_at, CAST(NULL AS VARCHAR) as model_version, 0::BIGINT as ord where false`;
@@ -49,7 +49,7 @@ const TRACES_SQL = `
            coalesce(max(dur) filter (where parent is null), date_diff('microsecond', min(st), max(en)) / 1000.0) as latency_ms,
            count(status) as status_n, bool_or(status = 'ERROR') as err,
            count(retries) as retry_n, count(*) filter (where retries > 0) as retry_k,
-           sum(tin) as tin, sum(tout) as tout, sum(coalesce(ttot, tin + tout)) as ttot, fsum(cost) as cost, count(cost) as cost_n,
+           sum(tin) as tin, sum(tout) as tout, sum(coalesce(ttot, tin + tout)) as ttot, sum(CAST(cost AS DECIMAL(38, 12))) as cost, count(cost) as cost_n,
            count(fallback) as fb_n, count(*) filter (where fallback) as fb_k, count(blocked) as gb_n, count(*) filter (where blocked) as gb_k
       from sp group by tid)`;
 
@@ -59,7 +59,7 @@ function trafficAggSql(key: string): string {
                  quantile_disc(latency_ms, 0.5) as p50, quantile_disc(latency_ms, 0.95) as p95, quantile_disc(latency_ms, 0.99) as p99,
                  CASE WHEN sum(status_n) > 0 THEN CAST(count(*) filter (where err) AS DOUBLE) / count(*) filter (where status_n > 0) END as error_rate,
                  CASE WHEN sum(retry_n) > 0 THEN CAST(sum(retry_k) AS DOUBLE) / sum(retry_n) END as retry_rate,
-                 sum(tin) as tin, sum(tout) as tout, sum(ttot) as ttot, CASE WHEN sum(cost_n) > 0 THEN fsum(cost) END as cost,
+                 sum(tin) as tin, sum(tout) as tout, sum(ttot) as ttot, CASE WHEN sum(cost_n) > 0 THEN CAST(sum(cost) AS DOUBLE) END as cost,
                  CASE WHEN sum(fb_n) > 0 THEN CAST(sum(fb_k) AS DOUBLE) / sum(fb_n) END as fallback_rate,
                  CASE WHEN sum(gb_n) > 0 THEN CAST(sum(gb_k) AS DOUBLE) / sum(gb_n) END as guardrail_rate
             from tr`;
@@ -154,7 +154,7 @@ export async function healthReport(conn: DuckDBConnection): Promise<HealthReport
                       count(*) filter (where et = 'rollback') as rollbacks, count(*) filter (where et = 'incident_open') as incidents
                  from ev group by rid),
      epagg as (select rid, count(*) filter (where recovered_at is null and eid in (select eid from ev where et = 'incident_open')) as unresolved,
-                      CASE WHEN count(hours) > 0 THEN fsum(hours) / count(hours) END as ttr
+                      ${exactMean('hours')} as ttr
                  from episodes group by rid),
      tagg as (${trafficAggSql('rid')} group by rid),
      j as (select rel.ord, rel.release_id, rel.released_at, rel.model_version,
@@ -221,7 +221,7 @@ export async function healthReport(conn: DuckDBConnection): Promise<HealthReport
               (select count(*) from per where deployed and release_id in (select rid from ev where et = 'rollback')) as rollbacks,
               (select count(*) filter (where deployed and failed) from per) as change_failures,
               (select count(*) filter (where et = 'incident_open') from ev) as incidents,
-              (select CASE WHEN count(hours) > 0 THEN fsum(hours) / count(hours) END from episodes) as mttr,
+              (select ${exactMean('hours')} from episodes) as mttr,
               (select quantile_cont(hours, 0.5) from episodes) as median_ttr`,
     )
   )[0];

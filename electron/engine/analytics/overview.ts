@@ -10,7 +10,7 @@ import { postureReport } from './posture';
 import { BundleSchema, byCodePoint } from './schema';
 
 const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
-const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
+import { pct } from './format';
 
 async function distinctNames(conn: DuckDBConnection, schema: BundleSchema, sources: [string, string][]): Promise<string[]> {
   const parts = sources.filter(([t, c]) => schema.hasColumn(t, c)).map(([t, c]) => `select distinct ${schema.text(t, c)} as v from ${t}`);

@@ -17,6 +17,7 @@ import { coverageReport } from './coverage';
 import { evalReport } from './evals';
 import { healthReport } from './health';
 import { changeLog, lineageCompleteness } from './lineage';
+import { pct } from './format';
 import { ANALYTICS_DEFAULTS, BundleSchema, count, num } from './schema';
 
 export interface PostureOptions {
@@ -169,7 +170,6 @@ async function deploymentAudit(conn: DuckDBConnection, schema: BundleSchema, win
   };
 }
 
-const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
 
 /** Months (YYYY-MM) of the window with at least one monitoring-stage eval, over all months of the window. */
 async function monitoringMonths(conn: DuckDBConnection, schema: BundleSchema, window: { first: string | null; last: string | null }): Promise<{ months: number; with_eval: number } | null> {

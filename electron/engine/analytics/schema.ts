@@ -227,6 +227,20 @@ export async function loadReleases(conn: DuckDBConnection, schema: BundleSchema)
   );
 }
 
+/**
+ * A sum of doubles that does not depend on row order or thread count: each term is rounded to 12 decimals and summed
+ * as DECIMAL (exact integer arithmetic), then returned as DOUBLE. DuckDB's parallel SUM and even fsum can differ in the
+ * last bits between runs; this cannot.
+ */
+export function exactSum(expr: string): string {
+  return `CAST(sum(CAST(${expr} AS DECIMAL(38, 12))) AS DOUBLE)`;
+}
+
+/** Mean via exactSum; NULL when there is no non-null term. */
+export function exactMean(expr: string): string {
+  return `CASE WHEN count(${expr}) > 0 THEN ${exactSum(expr)} / count(${expr}) END`;
+}
+
 /** Code-point order: deterministic regardless of locale. */
 export function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

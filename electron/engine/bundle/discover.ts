@@ -81,7 +81,7 @@ export async function discoverBundle(inputPath: string, extractDir: string, sign
   try {
     st = await fs.stat(resolved);
   } catch {
-    throw new ApiError('not_found', `Bundle not found: ${resolved}`, { file: resolved });
+    throw new ApiError('not_found', `Bundle not found: ${resolved}`);
   }
   if (st.isDirectory()) {
     const files = await walkFolder(resolved);
@@ -102,5 +102,5 @@ export async function discoverBundle(inputPath: string, extractDir: string, sign
     if (files.length === 0) throw new ApiError('bad_bundle', `Zip ${path.basename(resolved)} contains no files.`, { file: resolved });
     return { inputPath: resolved, kind: 'zip', root: extractDir, files };
   }
-  throw new ApiError('bad_bundle', `Not a bundle: ${resolved} is neither a folder nor a .zip file.`, { file: resolved });
+  throw new ApiError('bad_bundle', `Not a bundle: ${resolved} is neither a folder nor a .zip file.`);
 }

@@ -13,7 +13,7 @@ import { discoverBundle, type BundleFile } from './discover';
 import { STRUCTURED_READERS } from './formats';
 import { rootHash, sha256File } from './hash';
 import { loadIntoTable } from './load';
-import { csvPlan, drainCsvRejects, dropUnits, jsonObjectsSource, jsonStructure, parquetSource, stageJsonUnits } from './loadFlat';
+import { csvPlan, drainCsvRejects, dropUnits, jsonObjectsSource, jsonStructure, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
 import { LINE_KEY, runStructuredReader } from './loadStructured';
 import { MANIFEST_NAME, manifestEntries, readManifest, type ManifestRead } from './manifest';
 import { addReject, createMetaTables } from './meta';
@@ -82,9 +82,10 @@ async function loadJsonFile(state: ImportState, file: string, plainPath: string,
       return { table, format: kind, rows_read: units.units, rows_loaded: 0, rows_rejected: badUnits, inferred: units.units === 0 ? ['no rows'] : inferred };
     }
     const table = chooseTable(state, innerPath, m, Object.keys(structure), inferred);
+    const empty = await rejectEmptyObjects(conn, file);
     const spec = jsonObjectsSource(targets, table, structure, null);
     const counts = await loadIntoTable(conn, targets, file, table, spec);
-    return { table, format: kind, rows_read: units.units, rows_loaded: counts.loaded, rows_rejected: counts.rejected + badUnits, inferred };
+    return { table, format: kind, rows_read: units.units, rows_loaded: counts.loaded, rows_rejected: counts.rejected + badUnits + empty, inferred };
   } finally {
     await dropUnits(conn);
   }

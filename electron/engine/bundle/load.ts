@@ -70,6 +70,7 @@ export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTable
     });
   }
   if (parts.length === 0) return { loaded: 0, rejected: 0, addedColumns };
+  // Rows whose every column is NULL or absent (`{}`) are excluded by the caller; here every source row has a column.
   const inner = `SELECT CAST(${spec.lineExpr ?? 'NULL'} AS BIGINT) AS "__ad_line", CAST(${spec.rawExpr ?? 'NULL'} AS VARCHAR) AS "__ad_raw", ${parts
     .map((p, i) => `${p.src} AS ${quoteIdent(`s_${i}`)}`)
     .join(', ')} FROM ${spec.from}`;

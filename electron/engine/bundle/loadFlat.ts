@@ -3,6 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { META_TABLES } from '../../../shared/canonical';
 import { queryOne, queryRows, quoteIdent, quoteLiteral } from '../db';
 import { jsonStructureType } from './convert';
+
 import { dedupeColumnNames, type SourceSpec } from './load';
 import { FileProblem } from './sniff';
 import type { TargetTables } from './target';
@@ -187,7 +188,8 @@ export interface JsonUnits {
 export async function stageJsonUnits(conn: DuckDBConnection, file: string, plainPath: string, kind: 'jsonl' | 'json'): Promise<JsonUnits> {
   const p = quoteLiteral(plainPath);
   // Two unnests in one SELECT advance together; a lateral join would copy the whole text per line.
-  const lines = `SELECT CAST(ord AS BIGINT) AS _line, rtrim(l, chr(13)) AS _t FROM (SELECT unnest(ls) AS l, unnest(generate_series(1, len(ls))) AS ord FROM (SELECT string_split(content, chr(10)) AS ls FROM read_text(${p}))) WHERE trim(l, ' ' || chr(9) || chr(13)) <> ''`;
+  // A trailing CR is JSON whitespace, so lines keep it; blank lines (spaces, tabs, CR only) are not units.
+  const lines = `SELECT CAST(ord AS BIGINT) AS _line, l AS _t FROM (SELECT unnest(ls) AS l, unnest(generate_series(1, len(ls))) AS ord FROM (SELECT string_split(content, chr(10)) AS ls FROM read_text(${p}))) WHERE NOT regexp_full_match(l, '[ \\t\\r]*')`;
   let select = lines;
   if (kind === 'json') {
     const head = await queryOne<{ c: string | null; valid: boolean | null }>(conn, `SELECT left(ltrim(content, ' ' || chr(9) || chr(10) || chr(13)), 1) AS c, json_valid(content) AS valid FROM read_text(${p})`).catch((e: unknown) => {
@@ -213,7 +215,7 @@ export async function stageJsonUnits(conn: DuckDBConnection, file: string, plain
   );
   await conn.run(
     `INSERT INTO ${quoteIdent(META_TABLES.rejects)}
-     SELECT ${quoteLiteral(file)}, _line, NULL, CASE WHEN _kind = 'INVALID' THEN 'malformed JSON' ELSE 'not a JSON object (found ' || lower(_kind) || ')' END, left(_t, 500)
+     SELECT ${quoteLiteral(file)}, _line, NULL, CASE WHEN _kind = 'INVALID' THEN 'malformed JSON' ELSE 'not a JSON object (found ' || lower(_kind) || ')' END, left(rtrim(_t, chr(13)), 500)
      FROM ${UNITS_TABLE} WHERE _kind <> 'OBJECT' ORDER BY _line`,
   );
   return { units: Number(counts?.units ?? 0), invalid: Number(counts?.invalid ?? 0), notObject: Number(counts?.not_object ?? 0) };
@@ -228,6 +230,7 @@ async function jsonSyntaxDetail(plainPath: string): Promise<string> {
     return 'malformed JSON document';
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
+    if (/end of JSON input/i.test(msg)) return 'malformed JSON document: it ends early (truncated?)';
     const pos = /position (\d+)/.exec(msg);
     if (pos) {
       const at = Number(pos[1]);
@@ -248,14 +251,44 @@ function pointer(key: string): string {
  * JSON columns (and nested extras) are extracted as JSON, everything else as text and converted.
  * `lineKey`: a key carrying the source line (structured readers' staging), excluded from columns.
  */
-export async function jsonStructure(conn: DuckDBConnection): Promise<Record<string, unknown> | null> {
-  const row = await queryOne<{ s: string | null }>(conn, `SELECT CAST(json_group_structure(CAST(_t AS JSON)) AS VARCHAR) AS s FROM ${UNITS_TABLE} WHERE _kind = 'OBJECT'`);
-  if (!row?.s) return null;
-  const parsed: unknown = JSON.parse(row.s);
-  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+/**
+ * Top-level keys of the staged objects, in order of first appearance, each with the JSON type it
+ * carries ("BIGINT", "DOUBLE", "BOOLEAN", "VARCHAR", "NULL" or "JSON" for nested / mixed values).
+ */
+export async function jsonStructure(conn: DuckDBConnection): Promise<Record<string, string> | null> {
+  const keys = await queryRows<{ k: string }>(
+    conn,
+    `SELECT k FROM (SELECT _line, unnest(ks) AS k, unnest(generate_series(1, len(ks))) AS i FROM (SELECT _line, json_keys(_t) AS ks FROM ${UNITS_TABLE} WHERE _kind = 'OBJECT'))
+     GROUP BY k ORDER BY min(CAST(_line AS HUGEINT) * 1000000 + i), k`,
+  );
+  if (keys.length === 0) {
+    const any = await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${UNITS_TABLE} WHERE _kind = 'OBJECT'`);
+    return Number(any?.n ?? 0) > 0 ? {} : null;
+  }
+  const ptrs = keys.map((k) => quoteLiteral(pointer(k.k))).join(', ');
+  const types = await queryRows<{ i: number; t: string | null }>(
+    conn,
+    `SELECT DISTINCT i, t FROM (SELECT unnest(json_type(_t, [${ptrs}])) AS t, unnest(generate_series(1, ${keys.length})) AS i FROM ${UNITS_TABLE} WHERE _kind = 'OBJECT') ORDER BY ALL`,
+  );
+  const out: Record<string, string> = {};
+  keys.forEach((k, idx) => {
+    const seen = new Set(types.filter((t) => Number(t.i) === idx + 1 && t.t !== null && t.t !== 'NULL').map((t) => t.t as string));
+    out[k.k] = leafType(seen);
+  });
+  return out;
 }
 
-export function jsonObjectsSource(targets: TargetTables, table: string, structure: Record<string, unknown>, lineKey: string | null): SourceSpec {
+function leafType(seen: Set<string>): string {
+  if (seen.size === 0) return 'NULL';
+  if (seen.has('OBJECT') || seen.has('ARRAY')) return 'JSON';
+  const all = [...seen];
+  if (all.every((t) => t === 'BIGINT' || t === 'UBIGINT')) return 'BIGINT';
+  if (all.every((t) => t === 'BIGINT' || t === 'UBIGINT' || t === 'DOUBLE')) return 'DOUBLE';
+  if (all.every((t) => t === 'BOOLEAN')) return 'BOOLEAN';
+  return 'VARCHAR';
+}
+
+export function jsonObjectsSource(targets: TargetTables, table: string, structure: Record<string, string>, lineKey: string | null): SourceSpec {
   const keys = Object.keys(structure).filter((k) => k !== lineKey);
   const names = dedupeColumnNames(keys);
   const text: string[] = [];
@@ -279,6 +312,15 @@ export function jsonObjectsSource(targets: TargetTables, table: string, structur
     json.length > 0 ? `json_extract(_t, [${json.map(quoteLiteral).join(', ')}])` : 'NULL'
   } AS _j FROM ${UNITS_TABLE} WHERE _kind = 'OBJECT')`;
   return { from, lineExpr, rawExpr: '_t', columns };
+}
+
+/** Rejects every `{}` unit (an object with no keys carries no row); returns how many. */
+export async function rejectEmptyObjects(conn: DuckDBConnection, file: string): Promise<number> {
+  const n = await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${UNITS_TABLE} WHERE _kind = 'OBJECT' AND json_keys(_t) = []`);
+  await conn.run(
+    `INSERT INTO ${quoteIdent(META_TABLES.rejects)} SELECT ${quoteLiteral(file)}, _line, NULL, 'empty JSON object', left(_t, 500) FROM ${UNITS_TABLE} WHERE _kind = 'OBJECT' AND json_keys(_t) = [] ORDER BY _line`,
+  );
+  return Number(n?.n ?? 0);
 }
 
 export async function dropUnits(conn: DuckDBConnection): Promise<void> {

@@ -4,7 +4,7 @@
  * traffic at any moment. None of this depends on --scale.
  */
 import { Rng } from './prng';
-import { DAY_MS, HOUR_MS, SERVING_START, utc } from './time';
+import { DAY_MS, HOUR_MS, utc } from './time';
 
 export interface DatasetVersion {
   id: string;
@@ -145,11 +145,6 @@ export function servingRelease(ms: number, u: number): Release {
   if (canary && (!live || u < canary.canaryShare)) return canary;
   if (!live) throw new Error(`no release serves ${new Date(ms).toISOString()}`);
   return live;
-}
-
-export function assertServingStartsAtFirstRelease(): void {
-  const first = RELEASES[0];
-  if (!first || first.releasedAt !== SERVING_START) throw new Error('demo calendar: r1 must start serving at the start of the period');
 }
 
 export const COHORT_ATTRIBUTES = ['region', 'channel', 'segment', 'language'] as const;

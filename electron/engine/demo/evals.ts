@@ -193,8 +193,12 @@ export class SpanStats {
   readonly canary = new Map<string, { spans: number; errors: number; fraudDurationsMs: number[] }>();
   readonly weekly = new Map<string, { spans: number; errors: number }>();
 
-  add(release: Release | null, span: SpanRow, startMs: number, weekIndex: number): void {
+  constructor(private readonly weekOf: (ms: number) => number) {}
+
+  add(release: Release | null, span: SpanRow): void {
     if (!release) return;
+    const startMs = Date.parse(span.start_time);
+    const weekIndex = this.weekOf(startMs);
     const error = span.status_code === 'ERROR' ? 1 : 0;
     if (startMs >= release.releasedAt && startMs < release.canaryEnd) {
       const c = this.canary.get(release.id) ?? { spans: 0, errors: 0, fraudDurationsMs: [] };

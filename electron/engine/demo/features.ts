@@ -4,6 +4,7 @@
  * planted shift is merchant_risk for region=EU from release r4 on (see MERCHANT_RISK_EU_SHIFT).
  */
 import type { Rng } from './prng';
+import { round } from './writers';
 
 export interface Cohort {
   region: string;
@@ -61,10 +62,6 @@ const CATEGORY_RISK: Record<string, number> = { grocery: -0.3, fuel: -0.1, elect
 /** Planted fact 1: features@1.6 in EU serving reads merchant risk from a table that double counts chargebacks. */
 export const MERCHANT_RISK_EU_SHIFT = 0.25;
 
-const round = (x: number, digits: number): number => {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-};
 const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
 
 /** Hour-of-day traffic profile (UTC); busier in the afternoon and evening. */
@@ -124,8 +121,4 @@ export function decision(s: number): 'block' | 'review' | 'allow' {
 /** Ground truth follows the real (undistorted) risk, so the EU shift moves scores but not fraud. */
 export function drawLabel(rng: Rng, f: Features, trueMerchantRisk: number): 'fraud' | 'legit' {
   return rng.chance(sigmoid(fraudLogit(f, trueMerchantRisk))) ? 'fraud' : 'legit';
-}
-
-export function hourOf(ms: number): number {
-  return new Date(ms).getUTCHours();
 }

@@ -9,15 +9,15 @@ import { join, resolve } from 'node:path';
 import { ApiError } from '../../../shared/api/common';
 import type { Manifest } from '../../../shared/manifest';
 import { auditEntries, auditJson } from './auditLog';
-import { COHORT_ATTRIBUTES, RELEASES, modelVersions, servingRelease, type Release } from './entities';
-import { evalJson, evalSampleAllowed, onlineJudge, ONLINE_JUDGE_SHARE, postReleaseEvals, preReleaseEvals, SpanStats } from './evals';
-import { drawCohort, drawFeatures, FEATURE_NAMES, decision, score } from './features';
+import { COHORT_ATTRIBUTES, modelVersions } from './entities';
+import { evalJson, postReleaseEvals, preReleaseEvals, SpanStats } from './evals';
+import { FEATURE_NAMES } from './features';
 import { stagingToParquet } from './parquet';
-import { Rng } from './prng';
-import { datasetRows, drawTimeOfDayUs, RECORD_COLUMNS, recordStagingHeader, recordStagingLine, servingRecord } from './records';
+import { datasetRows, RECORD_COLUMNS, recordStagingHeader, recordStagingLine } from './records';
 import { writeSmallTables, type WrittenFile } from './smallTables';
-import { disputeTrace, ErrorSchedule, fraudSpan, SPAN_COLUMNS, type SpanRow } from './spans';
-import { DAY_MS, EXPORTED_AT, SERVING_DAYS, SERVING_END, SERVING_START } from './time';
+import { SPAN_COLUMNS } from './spans';
+import { EXPORTED_AT } from './time';
+import { streamTraffic, weekIndex, weekStart } from './traffic';
 import { LineWriter, sha256File } from './writers';
 
 export interface DemoOptions {
@@ -34,16 +34,6 @@ export interface DemoResult {
   spans: number;
   records: number;
 }
-
-/** Per unit of --scale. */
-export const SERVING_RECORDS_PER_SCALE = 20_000;
-export const DISPUTE_CHATS_PER_SCALE = 2_500;
-export const REPLAY_FRAUD_PER_CANARY = 150;
-export const REPLAY_CHATS_PER_CANARY = 30;
-/** Share of serving requests whose trace was sampled (and so linked from the record). */
-export const TRACE_SAMPLE_SHARE = 0.6;
-/** Planted fact 4: target share of all traces that went through the legacy router. */
-export const LEGACY_TRACE_SHARE = 0.08;
 
 const EXPORTER = { system: 'northwind-ml-platform', version: '4.2.0' };
 
@@ -79,58 +69,6 @@ async function prepareOutDir(dir: string): Promise<void> {
   for (const e of entries) await rm(join(dir, e), { force: true });
 }
 
-/** Deterministic per-day counts summing exactly to `total` (weekends carry 80% of a weekday). */
-function dailyCounts(total: number): number[] {
-  const weights: number[] = [];
-  for (let d = 0; d < SERVING_DAYS; d++) {
-    const dow = new Date(SERVING_START + d * DAY_MS).getUTCDay();
-    weights.push(dow === 0 || dow === 6 ? 0.8 : 1);
-  }
-  const sum = weights.reduce((a, b) => a + b, 0);
-  const out: number[] = [];
-  let cum = 0;
-  let prev = 0;
-  for (const w of weights) {
-    cum += (w / sum) * total;
-    const rounded = Math.round(cum);
-    out.push(rounded - prev);
-    prev = rounded;
-  }
-  return out;
-}
-
-type EventKind = 'fraud' | 'chat' | 'replay-fraud' | 'replay-chat';
-interface TrafficEvent {
-  us: number;
-  kind: EventKind;
-  release: Release | null;
-}
-const KIND_ORDER: Record<EventKind, number> = { fraud: 0, chat: 1, 'replay-fraud': 2, 'replay-chat': 3 };
-
-/** Canary replays: the deploy controller replays recent requests against every canary after r1. */
-function replayEvents(rng: Rng, scale: number): TrafficEvent[] {
-  const out: TrafficEvent[] = [];
-  for (const r of RELEASES) {
-    if (r.canaryShare >= 1) continue;
-    const window = r.canaryEnd - r.releasedAt;
-    const add = (n: number, kind: EventKind): void => {
-      for (let i = 0; i < n; i++) out.push({ us: Math.floor((r.releasedAt + rng.next() * window) * 1000), kind, release: r });
-    };
-    add(Math.max(1, Math.round(REPLAY_FRAUD_PER_CANARY * scale)), 'replay-fraud');
-    add(Math.max(1, Math.round(REPLAY_CHATS_PER_CANARY * scale)), 'replay-chat');
-  }
-  return out.sort((a, b) => a.us - b.us || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
-}
-
-function weekIndex(ms: number): number {
-  return Math.floor((ms - SERVING_START) / (7 * DAY_MS));
-}
-
-/** Start of week `week` of the serving period, capped at its last second (weekly evals are stamped at week end). */
-function weekStart(week: number): number {
-  return Math.min(SERVING_START + week * 7 * DAY_MS, SERVING_END - 1000);
-}
-
 const COHORT_ROLES = Object.fromEntries(COHORT_ATTRIBUTES.map((a) => [a, 'cohort' as const]));
 
 export async function generateDemoBundle(opts: DemoOptions): Promise<DemoResult> {
@@ -161,70 +99,17 @@ export async function generateDemoBundle(opts: DemoOptions): Promise<DemoResult>
     let evalId = 0;
     for (const e of preReleaseEvals(seed, dsRows, models)) await evals.json(evalJson(++evalId, e));
 
-    const stats = new SpanStats();
+    const stats = new SpanStats(weekIndex);
     let spanSeq = 0;
-    const writeSpan = async (s: SpanRow, release: Release | null): Promise<void> => {
-      const json = JSON.stringify(s);
-      await spans.line(opts.spansFormat === 'jsonl' ? json : `{"_seq":${++spanSeq},${json.slice(1)}`);
-      const startMs = Date.parse(s.start_time);
-      stats.add(release, s, startMs, weekIndex(startMs));
-    };
-
-    const trafficRng = new Rng(seed, 'traffic');
-    const recordRng = new Rng(seed, 'serving-records');
-    const spanRng = new Rng(seed, 'spans');
-    const judgeRng = new Rng(seed, 'online-judge');
-    const errors = new ErrorSchedule(new Rng(seed, 'span-errors'));
-    const fraudPerDay = dailyCounts(Math.round(SERVING_RECORDS_PER_SCALE * scale));
-    const chatsPerDay = dailyCounts(Math.round(DISPUTE_CHATS_PER_SCALE * scale));
-    const replays = replayEvents(new Rng(seed, 'replays'), scale);
-    const totalChats = chatsPerDay.reduce((a, b) => a + b, 0);
-    const expectedTraces = TRACE_SAMPLE_SHARE * Math.round(SERVING_RECORDS_PER_SCALE * scale) + totalChats + replays.length;
-    const legacyShareOfChats = Math.min(1, (LEGACY_TRACE_SHARE * expectedTraces) / Math.max(1, totalChats));
-
-    let servingIndex = 0;
-    let replayIndex = 0;
-    for (let day = 0; day < SERVING_DAYS; day++) {
-      const dayStartUs = (SERVING_START + day * DAY_MS) * 1000;
-      const dayEndUs = dayStartUs + DAY_MS * 1000;
-      const events: TrafficEvent[] = [];
-      for (let i = 0; i < (fraudPerDay[day] ?? 0); i++) events.push({ us: dayStartUs + drawTimeOfDayUs(trafficRng), kind: 'fraud', release: null });
-      for (let i = 0; i < (chatsPerDay[day] ?? 0); i++) events.push({ us: dayStartUs + drawTimeOfDayUs(trafficRng), kind: 'chat', release: null });
-      while (replayIndex < replays.length && (replays[replayIndex]?.us ?? Infinity) < dayEndUs) events.push(replays[replayIndex++] as TrafficEvent);
-      events.sort((a, b) => a.us - b.us || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
-
-      for (const ev of events) {
-        const ms = Math.floor(ev.us / 1000);
-        if (ev.kind === 'fraud') {
-          const release = servingRelease(ms, trafficRng.next());
-          const traceId = trafficRng.chance(TRACE_SAMPLE_SHARE) ? spanRng.hex(32) : null;
-          const rec = servingRecord(recordRng, ++servingIndex, ms, release, traceId);
-          await recordsStaging.line(recordStagingLine(++seq, rec));
-          if (traceId) {
-            const span = fraudSpan(spanRng, { traceId, errors, cohort: rec.cohort, release, replay: false, startUs: ev.us, recordId: rec.recordId, score: rec.score, prediction: rec.prediction });
-            await writeSpan(span, release);
-          }
-        } else if (ev.kind === 'replay-fraud') {
-          const release = ev.release as Release;
-          const cohort = drawCohort(recordRng);
-          const { features } = drawFeatures(recordRng, cohort, new Date(ms).getUTCHours(), release.datasetVersion === 'ds-2026.06');
-          const s = score(features);
-          const span = fraudSpan(spanRng, { traceId: spanRng.hex(32), errors, cohort, release, replay: true, startUs: ev.us, recordId: null, score: s, prediction: decision(s) });
-          await writeSpan(span, release);
-        } else {
-          const replay = ev.kind === 'replay-chat';
-          const serving = replay ? (ev.release as Release) : servingRelease(ms, trafficRng.next());
-          const legacy = !replay && trafficRng.chance(legacyShareOfChats);
-          const release = legacy ? null : serving;
-          const cohort = drawCohort(recordRng, true);
-          const trace = disputeTrace(spanRng, { traceId: spanRng.hex(32), errors, cohort, release, replay }, ev.us);
-          for (const s of trace.spans) await writeSpan(s, release);
-          if (release && !replay && judgeRng.chance(ONLINE_JUDGE_SHARE) && evalSampleAllowed(release, cohort)) {
-            await evals.json(evalJson(++evalId, onlineJudge(judgeRng, trace.llm, release, cohort, ms + 60_000)));
-          }
-        }
-      }
-    }
+    await streamTraffic(seed, scale, {
+      record: (rec) => recordsStaging.line(recordStagingLine(++seq, rec)),
+      span: async (span, release) => {
+        const json = JSON.stringify(span);
+        await spans.line(opts.spansFormat === 'jsonl' ? json : `{"_seq":${++spanSeq},${json.slice(1)}`);
+        stats.add(release, span);
+      },
+      evalRow: (e) => evals.json(evalJson(++evalId, e)),
+    });
 
     for (const e of postReleaseEvals(stats, weekStart)) await evals.json(evalJson(++evalId, e));
 
@@ -267,6 +152,8 @@ export async function generateDemoBundle(opts: DemoOptions): Promise<DemoResult>
     return { outDir, files: [...files.map((f) => f.path), 'manifest.json'], spans: spans.rows, records: recordsStaging.rows };
   } catch (err) {
     for (const w of writers) w.abort();
+    // The folder held only demo files (checked above): leave no half-written bundle behind.
+    for (const name of OUTPUT_NAMES) await rm(join(outDir, name), { force: true });
     throw err;
   } finally {
     await rm(tmp, { recursive: true, force: true });

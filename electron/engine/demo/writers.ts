@@ -12,13 +12,20 @@ export class LineWriter {
   private bufferedChars = 0;
   private readonly file: WriteStream;
   private readonly sink: WriteStream | Gzip;
+  private failure: Error | null = null;
   rows = 0;
 
   constructor(readonly path: string, gzip = false) {
     this.file = createWriteStream(path);
+    // Keep stream errors (disk full, permissions) and report them from the next await, naming the file.
+    const keep = (e: Error): void => {
+      this.failure ??= e;
+    };
+    this.file.on('error', keep);
     if (gzip) {
       // Node's gzip header has mtime 0 and no file name, so the bytes depend only on the content.
       const gz = createGzip({ level: 6 });
+      gz.on('error', keep);
       gz.pipe(this.file);
       this.sink = gz;
     } else {
@@ -38,19 +45,36 @@ export class LineWriter {
     await this.line(JSON.stringify(value));
   }
 
+  private check(): void {
+    if (this.failure) throw new Error(`cannot write ${this.path}: ${this.failure.message}`);
+  }
+
   private async flush(): Promise<void> {
+    this.check();
     if (this.buffer.length === 0) return;
     const chunk = this.buffer.join('');
     this.buffer = [];
     this.bufferedChars = 0;
-    if (!this.sink.write(chunk)) await once(this.sink, 'drain');
+    if (!this.sink.write(chunk)) {
+      // Wait for drain, or for the file to close on an error (then drain never comes); drop the loser's listener.
+      const stop = new AbortController();
+      try {
+        await Promise.race([once(this.sink, 'drain', { signal: stop.signal }), once(this.file, 'close', { signal: stop.signal })]);
+      } finally {
+        stop.abort();
+      }
+    }
+    this.check();
   }
 
   async close(): Promise<void> {
     await this.flush();
-    const finished = once(this.file, 'close');
-    this.sink.end();
-    await finished;
+    if (!this.file.closed) {
+      const finished = once(this.file, 'close');
+      this.sink.end();
+      await finished;
+    }
+    this.check();
   }
 
   /** Stops writing without waiting for buffered data (used when generation fails). */

@@ -6,8 +6,8 @@ import { sampleCte, type Sample } from './select';
  * One pass over a numeric column: per-side row and null counts, distinct counts, ranges, the
  * baseline mean and population σ, and the exact two-sample KS D and Wasserstein-1 distance from
  * the two empirical CDFs over GROUP BY value. Counts and cumulative counts are exact integers
- * (HUGEINT), so D is exact: dScaled = max |cumB·nC − cumC·nB| = D·nB·nC. Floating sums are
- * aggregated with ORDER BY value, so they do not depend on row order or thread scheduling.
+ * (HUGEINT), so D is exact: dScaled = max |cumB·nC − cumC·nB| = D·nB·nC. Floating sums are exact
+ * DECIMAL sums of per-row rounded terms, so they do not depend on row order or thread scheduling.
  */
 export interface NumericProfile {
   rowsBaseline: number;
@@ -15,8 +15,6 @@ export interface NumericProfile {
   nBaseline: number;
   nCurrent: number;
   distinct: number;
-  distinctBaseline: number;
-  distinctCurrent: number;
   minBaseline: number | null;
   maxBaseline: number | null;
   minCurrent: number | null;
@@ -34,8 +32,6 @@ interface Row extends Record<string, string | number | boolean | null> {
   nb: number;
   nc: number;
   u: number;
-  ub: number;
-  uc: number;
   minb: number | null;
   maxb: number | null;
   minc: number | null;
@@ -43,35 +39,52 @@ interface Row extends Record<string, string | number | boolean | null> {
   meanb: number | null;
   varb: number | null;
   dscaled: number | string | null;
-  w1scaled: number | null;
+  w1: number | null;
 }
 
 export async function numericProfile(conn: DuckDBConnection, sample: Sample, expr: string): Promise<NumericProfile> {
   const src = sampleCte(sample, expr);
+  // One sort: a window over the non-null values ordered by value. The running sum of
+  // (s = 0 ? nC : −nB) over the RANGE frame (ties included) is cumB·nC − cumC·nB at every value, so
+  // D·nB·nC = max |running sum| exactly; W1 sums |F_b − F_c|·(next value − value) (ties add 0).
+  // Floating sums are made order-independent without sorting: each term is scaled into [0, 1] by a
+  // range, rounded to DECIMAL (a deterministic per-row step) and summed exactly.
   const sql = `with ${src.sql},
-g as (select v, count(*) filter (where s = 0) as cb, count(*) filter (where s = 1) as cc from src group by v),
-rowsum as (select coalesce(sum(cb), 0)::BIGINT as rows_b, coalesce(sum(cc), 0)::BIGINT as rows_c from g),
-nn as (select v, cb, cc from g where v is not null),
+rng as (
+  select count(*) filter (where s = 0) as rows_b, count(*) filter (where s = 1) as rows_c,
+    count(v) filter (where s = 0) as nb, count(v) filter (where s = 1) as nc,
+    min(v) filter (where s = 0) as minb, max(v) filter (where s = 0) as maxb,
+    min(v) filter (where s = 1) as minc, max(v) filter (where s = 1) as maxc,
+    min(v) as mina, max(v) as maxa
+  from src),
 tot as (
-  select coalesce(sum(cb), 0)::BIGINT as nb, coalesce(sum(cc), 0)::BIGINT as nc, count(*) as u,
-    count(*) filter (where cb > 0) as ub, count(*) filter (where cc > 0) as uc,
-    min(v) filter (where cb > 0) as minb, max(v) filter (where cb > 0) as maxb,
-    min(v) filter (where cc > 0) as minc, max(v) filter (where cc > 0) as maxc,
-    sum(cb * v order by v) / nullif(sum(cb), 0) as meanb
-  from nn),
+  select rng.*,
+    case when maxb > minb then maxb - minb else 0 end as rb,
+    case when maxa > mina then maxa - mina else 0 end as ra
+  from rng),
+mean as (
+  select case when any_value(tot.nb) = 0 then null
+    else any_value(tot.minb) + (coalesce(sum(case when tot.rb > 0 then ((src.v - tot.minb) / tot.rb)::DECIMAL(38, 20) else 0 end), 0)::DOUBLE / any_value(tot.nb)) * any_value(tot.rb) end as meanb
+  from tot left join src on src.s = 0 and src.v is not null),
 e as (
-  select v, cb,
-    sum(cb) over w as cumb, sum(cc) over w as cumc,
-    lead(v) over (order by v) as vnext
-  from nn window w as (order by v rows between unbounded preceding and current row)),
+  select v, s,
+    sum(case when s = 0 then tot.nc else -tot.nb end) over (order by v) as sd,
+    lead(v) over (order by v) as vnext,
+    lag(v) over (order by v) as vprev
+  from src, tot where v is not null),
 agg as (
-  select max(abs(e.cumb::HUGEINT * tot.nc - e.cumc::HUGEINT * tot.nb)) as dscaled,
-    sum(abs(e.cumb::HUGEINT * tot.nc - e.cumc::HUGEINT * tot.nb)::DOUBLE * (e.vnext - e.v) order by e.v) as w1scaled,
-    sum(e.cb * (e.v - tot.meanb) * (e.v - tot.meanb) order by e.v) / nullif(any_value(tot.nb), 0) as varb
-  from e, tot)
-select rowsum.rows_b, rowsum.rows_c, tot.nb, tot.nc, tot.u, tot.ub, tot.uc, tot.minb, tot.maxb, tot.minc, tot.maxc, tot.meanb,
-  agg.varb, agg.dscaled::VARCHAR as dscaled, agg.w1scaled
-from rowsum, tot left join agg on true`;
+  select max(abs(e.sd)) as dscaled,
+    count(*) filter (where e.vprev is distinct from e.v) as u,
+    sum(case when tot.ra > 0 and tot.nb > 0 and tot.nc > 0 and e.vnext is not null and e.vnext > e.v
+      then (abs(e.sd)::DOUBLE / (tot.nb * tot.nc)::DOUBLE * ((e.vnext - e.v) / tot.ra))::DECIMAL(38, 30)
+      else 0 end) as w1part,
+    sum(case when tot.rb > 0 and e.s = 0 then (((e.v - mean.meanb) / tot.rb) * ((e.v - mean.meanb) / tot.rb))::DECIMAL(38, 20) else 0 end) as varpart
+  from e, tot, mean)
+select tot.rows_b, tot.rows_c, tot.nb, tot.nc, coalesce(agg.u, 0) as u, tot.minb, tot.maxb, tot.minc, tot.maxc, mean.meanb,
+  case when tot.nb = 0 then null else (agg.varpart::DOUBLE / tot.nb) * tot.rb * tot.rb end as varb,
+  agg.dscaled::VARCHAR as dscaled,
+  case when tot.nb = 0 or tot.nc = 0 then null else agg.w1part::DOUBLE * tot.ra end as w1
+from tot, mean left join agg on true`;
   const r = await queryOne<Row>(conn, sql, src.params);
   if (!r) throw new Error('numeric profile returned no row');
   const nb = Number(r.nb);
@@ -82,8 +95,6 @@ from rowsum, tot left join agg on true`;
     nBaseline: nb,
     nCurrent: nc,
     distinct: Number(r.u),
-    distinctBaseline: Number(r.ub),
-    distinctCurrent: Number(r.uc),
     minBaseline: r.minb,
     maxBaseline: r.maxb,
     minCurrent: r.minc,
@@ -91,6 +102,6 @@ from rowsum, tot left join agg on true`;
     meanBaseline: r.meanb,
     stdBaseline: r.varb === null ? null : Math.sqrt(Math.max(0, r.varb)),
     dScaled: r.dscaled === null ? 0 : Number(r.dscaled),
-    w1: r.w1scaled === null || nb === 0 || nc === 0 ? null : r.w1scaled / (nb * nc),
+    w1: r.w1,
   };
 }

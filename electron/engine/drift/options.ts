@@ -4,6 +4,10 @@ import { queryRows, queryValue, quoteIdent, tableExists } from '../db';
 import { columnKind } from './auto';
 import { cohortAttributes, comparableColumns, defaultColumns } from './columns';
 import { describeTable } from './select';
+import { CANONICAL_TABLE_NAMES } from '../../../shared/canonical';
+
+/** Canonical tables whose rows are observations worth comparing; registry tables (releases, audit_log, …) are not. */
+const OBSERVATION_TABLES = new Set(['records', 'spans', 'eval_results']);
 
 async function listTables(conn: DuckDBConnection): Promise<string[]> {
   const rows = await queryRows<{ name: string }>(
@@ -27,6 +31,8 @@ export async function driftOptions(conn: DuckDBConnection): Promise<DriftOptions
   let start: string | null = null;
   let end: string | null = null;
   for (const name of await listTables(conn)) {
+    const canonical = (CANONICAL_TABLE_NAMES as readonly string[]).includes(name);
+    if (canonical && !OBSERVATION_TABLES.has(name)) continue;
     const info = await describeTable(conn, name);
     const all = comparableColumns(info);
     if (all.length === 0) continue;

@@ -18,7 +18,8 @@ export const METRIC_DEFINITIONS: MetricDefinition[] = [
   { term: 'Rollback rate', definition: 'Releases rolled back ÷ releases deployed in the period.' },
   { term: 'Canary failure rate', definition: 'Canary analyses that failed ÷ canary analyses run.' },
   { term: 'Change failure rate', definition: 'Releases that needed remediation (rollback, incident) ÷ releases (DORA).' },
-  { term: 'Latency percentiles', definition: 'p50 / p95 / p99 of span duration computed from raw spans, never averaged across groups.' },
-  { term: 'Error rate', definition: 'Spans with status ERROR ÷ spans.' },
+  { term: 'Latency percentiles', definition: 'Exact p50 / p95 / p99 of per-trace latency computed from raw spans, never averaged across groups.' },
+  { term: 'Error rate', definition: 'Traces with any span in status ERROR ÷ traces.' },
+  { term: 'Pre-release gate', definition: 'A release passes when its evaluations at the gate stages, dated before its release time, fail at most the gate’s maximum rate; “shipped without a passing eval” means it reached traffic without that.' },
   { term: 'As-of time', definition: 'The instant the report speaks for. It is an input (parameter, sign-off field, or the bundle’s export time), never the clock, so the same bundle and parameters give the same report.' },
 ];

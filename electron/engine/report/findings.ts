@@ -1,6 +1,7 @@
 import type { ReportFinding, ReportModel } from '../../../shared/api/report';
 import type { Finding, Severity } from '../../../shared/api/workspace';
 import { SEVERITIES } from '../../../shared/api/workspace';
+import { sha256Hex } from './canonicalJson';
 
 type Sections = Pick<ReportModel, 'integrity' | 'logging' | 'lineage' | 'evals' | 'drift' | 'coverage' | 'health'>;
 
@@ -144,12 +145,20 @@ export function executiveSummary(auditor: Finding[], automatic: Omit<ReportFindi
     detail: f.note,
     section: 'auditor',
   }));
-  const auto: ReportFinding[] = automatic.map((f, i) => ({ ...f, id: `E-${String(i + 1).padStart(3, '0')}` }));
+  // Content-derived ids: a finding keeps its id when others appear or disappear (verify diffs stay readable).
+  const used = new Set<string>();
+  const auto: ReportFinding[] = automatic.map((f) => {
+    const digest = sha256Hex(`${f.section}\u0000${f.title}\u0000${f.detail}`);
+    let id = `E-${digest.slice(0, 6)}`;
+    for (let n = 2; used.has(id); n++) id = `E-${digest.slice(0, 6)}-${n}`;
+    used.add(id);
+    return { ...f, id };
+  });
   const findings = [...fromAuditor, ...auto].sort((a, b) => {
     const d = severityRank(a.severity) - severityRank(b.severity);
     if (d !== 0) return d;
     if (a.origin !== b.origin) return a.origin === 'auditor' ? -1 : 1;
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    return 0;
   });
   const counts = { high: 0, medium: 0, low: 0, info: 0 } as Record<Severity, number>;
   for (const f of findings) counts[f.severity] += 1;

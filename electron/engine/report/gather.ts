@@ -3,7 +3,8 @@ import type { ImportSummary } from '../../../shared/api/bundle';
 import type { DriftOptions, DriftMethod, Selector } from '../../../shared/api/drift';
 import { DRIFT_METHODS } from '../../../shared/api/drift';
 import type { CoverageReport, EvalReport, HealthReport, LineageReport, Overview, PostureReport } from '../../../shared/api/analytics';
-import type { Availability, DriftComparison, DriftSection, EffectiveReportParams } from '../../../shared/api/report';
+import type { Availability, DriftChart, DriftComparison, DriftSection, EffectiveReportParams } from '../../../shared/api/report';
+import { chartOrder } from './driftCharts';
 import { parseSelector } from './params';
 
 /** The engine calls the report reads. The real engine satisfies it; so does anything with the same shape. */
@@ -169,7 +170,6 @@ export async function runDrift(
         ...(params.drift_alpha !== null ? { alpha: params.drift_alpha } : {}),
       });
       const results = [...r.results]
-        .map((x) => (x.drifted ? x : { ...x, bins: undefined }))
         .sort((a, b) => (a.column === b.column ? (a.method < b.method ? -1 : a.method > b.method ? 1 : 0) : a.column < b.column ? -1 : 1));
       comparisons.push({
         ...base,
@@ -187,13 +187,41 @@ export async function runDrift(
     }
     done += 1;
   }
-  onStep(done, steps.length, 'drift done');
+  onStep(done, steps.length, 'drift charts');
+  const charts: DriftChart[] = [];
+  for (const { c, r } of chartOrder(comparisons).slice(0, params.drift_max_charts)) {
+    if (r.bins && r.bins.length > 0) {
+      charts.push({ table: c.table, cohort: c.cohort, column: r.column, method: r.method, bins_method: r.method, bins_detail: r.detail, bins: r.bins });
+      continue;
+    }
+    // KS / Wasserstein carry no bins: draw the distributions from a PSI run over the same selection.
+    try {
+      const cohort = c.cohort === 'all' ? null : { attribute: c.cohort.slice(0, c.cohort.indexOf('=')), value: c.cohort.slice(c.cohort.indexOf('=') + 1) };
+      const psi = await source.computeDrift({
+        bundleId,
+        table: c.table,
+        columns: [r.column],
+        methods: ['psi'],
+        baseline,
+        current,
+        ...(cohort ? { cohort: [cohort] } : {}),
+        bins: params.drift_bins,
+        binning: params.drift_binning,
+      });
+      const binned = psi.results.find((x) => x.column === r.column && x.bins && x.bins.length > 0);
+      if (binned?.bins) charts.push({ table: c.table, cohort: c.cohort, column: r.column, method: r.method, bins_method: binned.method, bins_detail: binned.detail, bins: binned.bins });
+    } catch {
+      // no chart for this result; the table still lists it
+    }
+  }
+  for (const c of comparisons) c.results = c.results.map((x) => ({ ...x, bins: undefined }));
   return {
     baseline,
     current,
     baseline_source: plan.baseline_source,
     current_source: plan.current_source,
     comparisons,
+    charts,
   };
 }
 

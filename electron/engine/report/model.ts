@@ -17,7 +17,7 @@ import { TOOL_NAME } from '../version';
 import { automaticFindings, executiveSummary } from './findings';
 import { METRIC_DEFINITIONS } from './definitions';
 import type { ReportInputs } from './gather';
-import { canonicalJson } from './canonicalJson';
+import { canonicalJson, sha256Hex } from './canonicalJson';
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -133,7 +133,14 @@ function limitations(inputs: ReportInputs, model: Omit<ReportModel, 'limitations
     section: 'general',
     text: 'The report shows what the bundle contains. Events that were never exported, and the behaviour of systems outside the bundle, cannot be assessed.',
   });
-  return out.map((l, i) => ({ ...l, id: `L-${String(i + 1).padStart(2, '0')}` }));
+  const used = new Set<string>();
+  return out.map((l) => {
+    const digest = sha256Hex(`${l.section}\u0000${l.text}`);
+    let id = `L-${digest.slice(0, 6)}`;
+    for (let n = 2; used.has(id); n++) id = `L-${digest.slice(0, 6)}-${n}`;
+    used.add(id);
+    return { ...l, id };
+  });
 }
 
 export interface ReportWorkspaceInputs {
@@ -156,8 +163,8 @@ export function buildReportModel(
     system: ws.signoff.system.trim() || exporterSystem || overview?.systems.join(', ') || 'Unnamed system',
     exporter: s.exporter,
     format_version: s.format_version,
-    period_start: s.period.start,
-    period_end: s.period.end,
+    period_start: inputs.posture.status === 'ok' && inputs.posture.data.first_event ? inputs.posture.data.first_event : s.period.start,
+    period_end: inputs.posture.status === 'ok' && inputs.posture.data.last_event ? inputs.posture.data.last_event : s.period.end,
     as_of: params.as_of,
     auditor: ws.signoff.auditor,
     approver: ws.signoff.approver,

@@ -13,6 +13,8 @@ const driftRuleSchema = z
     column: z.string().min(1).max(200).optional(),
     /** "all" or "attr=value"; missing = every cohort. */
     cohort: z.string().min(1).max(500).optional(),
+    /** Only the per-value cohorts of this attribute, e.g. "region". */
+    attribute: z.string().min(1).max(200).optional(),
     method: z.enum(DRIFT_METHODS).optional(),
     /** Violation when the statistic exceeds this. */
     max_statistic: z.number().min(0).optional(),
@@ -129,6 +131,7 @@ export function evaluatePolicy(policy: Policy, m: ReportModel): PolicyOutcome {
         for (const c of m.drift.status === 'ok' ? m.drift.data.comparisons : []) {
           if (rule.table && rule.table !== c.table) continue;
           if (rule.cohort && rule.cohort !== c.cohort) continue;
+          if (rule.attribute && !c.cohort.startsWith(`${rule.attribute}=`)) continue;
           for (const r of c.results) {
             if (rule.column && rule.column !== r.column) continue;
             if (rule.method && rule.method !== r.method) continue;

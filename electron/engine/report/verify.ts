@@ -15,9 +15,32 @@ function short(v: unknown): string {
   return s === undefined ? 'undefined' : s.length > 160 ? `${s.slice(0, 157)}...` : s;
 }
 
+/** Arrays of objects with unique string ids (findings, limitations) are compared by id, so one insertion is one difference. */
+function keyed(arr: unknown[]): Map<string, unknown> | null {
+  const m = new Map<string, unknown>();
+  for (const x of arr) {
+    if (!x || typeof x !== 'object' || Array.isArray(x)) return null;
+    const id = (x as Record<string, unknown>)['id'];
+    if (typeof id !== 'string' || m.has(id)) return null;
+    m.set(id, x);
+  }
+  return m.size > 0 ? m : null;
+}
+
 function diff(a: unknown, b: unknown, path: string, out: VerifyOutcome['differences']): void {
   if (a === b) return;
   if (Array.isArray(a) && Array.isArray(b)) {
+    const ka = keyed(a);
+    const kb = keyed(b);
+    if (ka && kb) {
+      for (const id of [...new Set([...ka.keys(), ...kb.keys()])].sort()) {
+        const p = `${path}[id=${id}]`;
+        if (!ka.has(id)) out.push({ path: p, embedded: '(absent)', current: short(kb.get(id)) });
+        else if (!kb.has(id)) out.push({ path: p, embedded: short(ka.get(id)), current: '(absent)' });
+        else diff(ka.get(id), kb.get(id), p, out);
+      }
+      return;
+    }
     const n = Math.max(a.length, b.length);
     for (let i = 0; i < n; i++) {
       if (i >= a.length) out.push({ path: `${path}[${i}]`, embedded: '(absent)', current: short(b[i]) });

@@ -39,6 +39,8 @@ export function VirtualTable<T>({
     overscan: 12,
   });
   const totalWidth = columns.reduce((s, c) => s + c.width, 0);
+  // Short results do not leave a tall empty box.
+  const boxHeight = Math.min(height, (rows.length + 1) * ROW_HEIGHT + 16);
 
   const onKey = (e: KeyboardEvent<HTMLDivElement>, row: T, index: number) => {
     if ((e.key === 'Enter' || e.key === ' ') && onRowClick) {
@@ -56,7 +58,7 @@ export function VirtualTable<T>({
   };
 
   return (
-    <div ref={scrollRef} className="vgrid" style={{ height }} role="grid" aria-label={label} aria-rowcount={rows.length + 1} data-testid={testId}>
+    <div ref={scrollRef} className="vgrid" style={{ height: boxHeight }} role="grid" aria-label={label} aria-rowcount={rows.length + 1} data-testid={testId}>
       <div className="vgrid-row head" role="row" style={{ width: Math.max(totalWidth, 0) }}>
         {columns.map((c) => (
           <div key={c.key} role="columnheader" className="vgrid-cell" style={{ width: c.width, textAlign: c.numeric ? 'right' : 'left' }}>

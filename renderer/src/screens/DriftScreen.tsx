@@ -60,16 +60,15 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
   const rows = [...report.results].sort((a, b) => Number(b.drifted) - Number(a.drifted) || (b.statistic ?? -1) / (b.threshold || 1) - (a.statistic ?? -1) / (a.threshold || 1));
   if (rows.length === 0) return <Empty title="No comparable columns">The engine found no columns to compare in {params.table} for this selection.</Empty>;
   return (
+    <div className="table-scroll">
     <table className="data" data-testid="drift-table">
       <thead>
         <tr>
           <th>Column</th>
-          <th>Kind</th>
           <th>Method</th>
           <th className="num">Statistic</th>
           <th className="num">Threshold</th>
-          <th className="num">p</th>
-          <th className="num">p adj.</th>
+          <th className="num">p (adjusted)</th>
           <th>Verdict</th>
           <th className="num">n baseline</th>
           <th className="num">n current</th>
@@ -84,15 +83,17 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
               <button type="button" className="link mono" onClick={(e) => { e.stopPropagation(); select(r.column); }}>
                 {r.column}
               </button>
+              <span className="col-kind">{r.column_kind}</span>
             </td>
-            <td className="small muted">{r.column_kind}</td>
             <td className="small mono" title={r.detail}>
               {r.method}
             </td>
             <td className="num">{fmtNum(r.statistic)}</td>
             <td className="num muted">{fmtNum(r.threshold, 2)}</td>
-            <td className="num">{fmtP(r.p_value)}</td>
-            <td className="num">{fmtP(r.p_adjusted)}</td>
+            <td className="num">
+              {fmtP(r.p_value)}
+              <span className="muted small"> ({fmtP(r.p_adjusted)})</span>
+            </td>
             <td>
               <DriftFlag r={r} />
             </td>
@@ -108,6 +109,7 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
         ))}
       </tbody>
     </table>
+    </div>
   );
 }
 
@@ -301,7 +303,14 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.data]);
 
-  const update = (patch: Partial<DriftParams>) => setParams({ ...toRouteParams({ ...params, ...patch }), ...(patch.column === null ? { column: '' } : {}), ...(patch.cohort && patch.cohort.length === 0 ? { cohort: '' } : {}), ...(patch.method === null ? { method: '' } : {}) });
+  const update = (patch: Partial<DriftParams>) => {
+    const next: DriftParams = { ...params, ...patch };
+    // A new cohort moves the heatmap to that cohort's attribute.
+    if (patch.cohort && patch.heatAttr === undefined && patch.cohort[0]) next.heatAttr = patch.cohort[0].attribute;
+    const route = toRouteParams(next);
+    // Cleared values must be removed from the hash explicitly.
+    setParams({ column: '', cohort: '', method: '', ...route });
+  };
   const selectColumn = (column: string) => update({ column });
 
   const drilled = state.data?.results.find((r) => r.column === params.column && r.method !== 'null_rate') ?? state.data?.results.find((r) => r.column === params.column) ?? null;

@@ -53,6 +53,30 @@ function ChainView({ chain }: { chain: LineageChain }) {
           </div>
         ))}
       </div>
+      <div className="kv small" style={{ marginTop: 10 }}>
+        {chain.trace_id && (
+          <>
+            <dt>Trace</dt>
+            <dd className="mono">
+              {chain.trace_id} ({chain.spans_in_trace} spans)
+            </dd>
+          </>
+        )}
+        <dt>Records</dt>
+        <dd className="mono">{chain.records.length ? chain.records.slice(0, 5).join(', ') : '—'}</dd>
+        <dt>Approved by</dt>
+        <dd>{chain.approved_by ?? '—'}</dd>
+        <dt>Evals of this item</dt>
+        <dd>
+          {chain.evals.n} ({chain.evals.failures} failed)
+        </dd>
+        {chain.dataset_version_source && (
+          <>
+            <dt>Dataset version from</dt>
+            <dd>{chain.dataset_version_source === 'row' ? 'the row itself' : "the model's training run"}</dd>
+          </>
+        )}
+      </div>
       {chain.deployment_events.length > 0 && (
         <div className="small" style={{ marginTop: 8 }}>
           Deployment events: {chain.deployment_events.map((e) => `${e.event_type} ${fmtDate(e.ts)}`).join(' · ')}
@@ -121,12 +145,27 @@ function LineageBody({ report, lookup }: { report: LineageReport; lookup: { data
   const [selected, setSelected] = useState<string | null>(null);
   const chain = lookup?.data?.chain ?? null;
   const highlight = useMemo(() => chainNodes(report, chain), [report, chain]);
+  const showEvents = useNavigation((s) => s.route.params.events === '1');
+  const setParams = useNavigation((s) => s.setParams);
+  // Deployment events crowd the graph (several per release); they are summarised on the release node's status unless asked for.
+  const graph = useMemo(() => {
+    if (showEvents) return { nodes: report.nodes, edges: report.edges };
+    const nodes = report.nodes.filter((n) => n.type !== 'deployment_event');
+    const ids = new Set(nodes.map((n) => n.id));
+    return { nodes, edges: report.edges.filter((e) => ids.has(e.from) && ids.has(e.to)) };
+  }, [report, showEvents]);
+  const eventCount = report.nodes.length - graph.nodes.length;
   const onSelect = (n: LineageNode) => {
     setSelected(n.id);
     select({
       kind: n.type.replace('_', ' '),
       title: n.label,
-      fields: [['Status', n.status === 'ok' ? '✓ ok' : n.status === 'warning' ? '⚠ warning' : '✗ error'] as [string, string], ...Object.entries(n.detail).map(([k, v]) => [k, v === null ? '—' : String(v)] as [string, string])],
+      fields: [
+        ['Status', n.status === 'ok' ? '✓ ok' : n.status === 'warning' ? '⚠ warning' : '✗ error'] as [string, string],
+        ...(n.issues.length ? [['Issues', n.issues.join('; ')] as [string, string]] : []),
+        ...(n.defined ? [] : [['Defined', 'no: referenced by another table but missing from its own'] as [string, string]]),
+        ...Object.entries(n.detail).map(([k, v]) => [k, v === null ? '—' : String(v)] as [string, string]),
+      ],
     });
   };
   return (
@@ -148,7 +187,11 @@ function LineageBody({ report, lookup }: { report: LineageReport; lookup: { data
             ))}
             <span>⚠ warning · ✗ error (dashed red border)</span>
           </div>
-          <LineageGraph nodes={report.nodes} edges={report.edges} selected={selected} highlight={highlight} onSelect={onSelect} />
+          <label className="row small" style={{ marginBottom: 8 }}>
+            <input type="checkbox" checked={showEvents} onChange={(e) => setParams({ events: e.target.checked ? '1' : '' }, false)} />
+            Show deployment events{!showEvents && eventCount > 0 ? ` (${eventCount} hidden)` : ''}
+          </label>
+          <LineageGraph nodes={graph.nodes} edges={graph.edges} selected={selected} highlight={highlight} onSelect={onSelect} />
         </section>
       )}
       <div className="grid-2" style={{ marginBottom: 14 }}>

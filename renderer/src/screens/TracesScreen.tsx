@@ -273,7 +273,7 @@ export function TracesScreen({ bundleId }: { bundleId: string }) {
                   { key: 'model', label: 'Model', width: 150, render: (r) => str(r.model_name) },
                   { key: 'status', label: 'Status', width: 80, render: (r) => (str(r.status_code) === 'ERROR' ? <span className="sev-high">✗ ERROR</span> : str(r.status_code)) },
                   { key: 'dur', label: 'Latency', width: 90, numeric: true, render: (r) => fmtMs(typeof r.duration_ms === 'number' ? r.duration_ms : null) },
-                  { key: 'start', label: 'Start (UTC)', width: 170, render: (r) => fmtDateTime(str(r.start_time)) },
+                  { key: 'start', label: 'Start (UTC)', width: 200, render: (r) => fmtDateTime(str(r.start_time)) },
                 ]}
               />
             )

@@ -61,6 +61,8 @@ describe('structured exports through the import pipeline', () => {
       'promptfoo/results.json': 'promptfoo',
     });
     for (const f of summary.files) expect(f.rows_read, f.path).toBe(f.rows_loaded + f.rows_rejected);
+    expect(file('traces/otelcol-2024-05-01T10-00.jsonl.gz')).toMatchObject({ table: 'spans', rows_read: 5, rows_loaded: 4, rows_rejected: 1 });
+    expect(file('traces/edge-cases.json')).toMatchObject({ table: 'spans,eval_results', rows_rejected: 2 });
   });
 
   it('stores rejects with file, line and field', async () => {

@@ -162,3 +162,33 @@ describe('Phoenix datasets and experiments', () => {
     expect(sink.readCount).toBe(2);
   });
 });
+
+describe('Phoenix span annotations and long records', () => {
+  it('reads span annotations with a nested result object', async () => {
+    const lines = [
+      { span_id: '0b1c2d3e4f506172', annotation_name: 'user_feedback', annotator_kind: 'HUMAN', result: { label: 'thumbs_down', score: 0, explanation: 'wrong amount' }, identifier: 'fb-1' },
+      { span_id: '0b1c2d3e4f506172', annotation_name: 'toxicity', annotator_kind: 'LLM', 'result.label': 'safe', 'result.score': 0.02 },
+    ];
+    const text = lines.map((l) => JSON.stringify(l)).join('\n');
+    expect(sniffFor('span_annotations.jsonl', text)?.format).toBe('phoenix-evals');
+    const sink = await readWith(phoenixEvalsReader, textSource('span_annotations.jsonl', text));
+    expect(sink.table('eval_results').map((r) => [r.eval_id, r.evaluator, r.label, r.value, r.passed, r.annotator_kind])).toEqual([
+      ['fb-1', 'user_feedback', 'thumbs_down', 0, null, 'HUMAN'],
+      ['toxicity:span:0b1c2d3e4f506172', 'toxicity', 'safe', 0.02, true, 'LLM'],
+    ]);
+  });
+
+  it('reads trace evaluations keyed by context.trace_id, named after the file', async () => {
+    const text = `${JSON.stringify({ 'context.trace_id': '6D3B2A190F8E7C6D5B4A39281706F5E4', label: 'correct', score: 1 })}\n`;
+    expect(sniffFor('evaluations-trace_correctness.jsonl', text)?.format).toBe('phoenix-evals');
+    const sink = await readWith(phoenixEvalsReader, textSource('evaluations-trace_correctness.jsonl', text));
+    expect(sink.table('eval_results')).toEqual([
+      expect.objectContaining({ eval_id: 'trace_correctness:trace:6d3b2a190f8e7c6d5b4a39281706f5e4', evaluator: 'trace_correctness', trace_id: '6d3b2a190f8e7c6d5b4a39281706f5e4', span_id: null, passed: true }),
+    ]);
+  });
+
+  it('still recognises a spans file whose first record is longer than the sniffed head', () => {
+    const record = { name: 'llm', span_kind: 'LLM', parent_id: null, start_time: '2024-05-01T10:00:00Z', 'context.span_id': '0b1c2d3e4f506172', 'context.trace_id': '6d3b2a190f8e7c6d5b4a39281706f5e4', 'attributes.input.value': 'x'.repeat(70000) };
+    expect(sniffFor('spans_export.jsonl', `${JSON.stringify(record)}\n`)?.format).toBe('phoenix-spans');
+  });
+});

@@ -1,4 +1,5 @@
-import type { Availability, ReportModel, DriftComparison } from '../../../../shared/api/report';
+import type { Availability, ReportModel, DriftChart, DriftComparison } from '../../../../shared/api/report';
+import type { DriftResult } from '../../../../shared/api/drift';
 import type { EvalGroup } from '../../../../shared/api/analytics';
 import { esc } from './escape';
 import { fmtBytes, fmtDate, fmtInt, fmtNum, fmtP, fmtPct, fmtTime } from './format';
@@ -273,7 +274,21 @@ export function evalsSection(m: ReportModel, n: string): string {
       const byRelease = evalTable(e.by_release, [{ head: 'Release', cell: (g) => t(g.release_id) }]);
       const byStage = evalTable(e.by_stage, [{ head: 'Stage', cell: (g) => t(g.stage) }]);
       const byEvaluator = evalTable(e.by_evaluator, [{ head: 'Evaluator', cell: (g) => t(g.evaluator) }]);
-      const preRelease = e.by_stage_cohort_release.filter((g) => g.stage === 'validation' && g.cohort === null);
+      const gate = e.pre_release.length
+        ? `<h3>Pre-release gate</h3><p class="muted small">Evaluations at stage ${esc(e.gate.stages.join(', '))} dated before the release; the gate passes when the fail rate is at most ${fmtPct(e.gate.max_fail_rate)}.</p>${table(
+            e.pre_release,
+            [
+              { head: 'Release', cell: (g) => esc(g.release_id) },
+              { head: 'Released', cell: (g) => esc(fmtDate(g.released_at)) },
+              { head: 'Shipped', cell: (g) => yesNo(g.shipped) },
+              { head: 'n', num: true, cell: (g) => fmtInt(g.n) },
+              { head: 'Failures', num: true, cell: (g) => fmtInt(g.failures) },
+              { head: 'Fail rate', num: true, cell: (g) => fmtPct(g.fail_rate) },
+              { head: 'Verdict', cell: (g) => badge(g.verdict === 'pass' ? 'st-met' : g.verdict === 'fail' ? 'st-not_met' : 'st-not_measurable', g.verdict) },
+            ],
+            { flag: (g) => g.shipped && g.verdict !== 'pass' },
+          )}`
+        : '';
       const thresholds = table(e.thresholds, [
         { head: 'Evaluator', cell: (x) => esc(x.evaluator) },
         { head: 'Metric', cell: (x) => esc(x.metric) },
@@ -282,7 +297,7 @@ export function evalsSection(m: ReportModel, n: string): string {
         { head: 'n', num: true, cell: (x) => fmtInt(x.n) },
         { head: 'Failures', num: true, cell: (x) => fmtInt(x.failures) },
       ]);
-      return `${shipped}<h3>By release</h3>${byRelease}${preRelease.length ? `<h3>Validation stage by release</h3>${evalTable(preRelease, [{ head: 'Release', cell: (g) => t(g.release_id) }])}` : ''}<h3>By stage</h3>${byStage}<h3>By evaluator</h3>${byEvaluator}<h3>Thresholds</h3>${thresholds}`;
+      return `${shipped}${gate}<h3>All evaluations by release</h3>${byRelease}<h3>By stage</h3>${byStage}<h3>By evaluator</h3>${byEvaluator}<h3>Thresholds</h3>${thresholds}`;
     }),
     'Fail rates with 95% Wilson intervals. Annex IV 2(g), 4; AI Act Art. 15(3); NIST AI RMF MEASURE 2.1.',
   );
@@ -349,12 +364,22 @@ export function driftSection(m: ReportModel, n: string): string {
             { flag: (c) => c.drifted > 0 },
           )}`
         : '';
-      const drifted = d.comparisons.flatMap((c) => c.results.filter((r) => r.drifted && (r.bins?.length ?? 0) > 0).map((r) => ({ c, r })));
-      const charts = drifted.slice(0, m.params.drift_max_charts).map(
-        ({ c, r }) =>
-          `<figure>${driftBinsChart(r)}<figcaption>${esc(c.table)} · ${esc(r.column)} · ${esc(r.cohort)} — ${esc(r.method)} statistic ${fmtNum(r.statistic)}, effect ${esc(r.effect_name)} ${fmtNum(r.effect)} (threshold ${fmtNum(r.threshold)}), p adj. ${fmtP(r.p_adjusted ?? r.p_value)} (α ${fmtNum(r.alpha, 2)}); n ${fmtInt(r.n_baseline)} baseline / ${fmtInt(r.n_current)} current; ${esc(r.detail)}</figcaption></figure>`,
-      );
-      const more = drifted.length > charts.length ? `<p class="muted small">${drifted.length - charts.length} further drifted result(s) are listed in the tables and in results.json.</p>` : '';
+      const find = (ch: DriftChart): { c: DriftComparison; r: DriftResult } | null => {
+        const c = d.comparisons.find((x) => x.table === ch.table && x.cohort === ch.cohort);
+        const r = c?.results.find((x) => x.column === ch.column && x.method === ch.method);
+        return c && r ? { c, r } : null;
+      };
+      const charts = d.charts.map((ch) => {
+        const hit = find(ch);
+        const r = hit?.r;
+        const binsNote = ch.bins_method === ch.method ? '' : ` Bins from a ${ch.bins_method.toUpperCase()} run on the same selection (${ch.bins_detail.split(';')[0] ?? ''}).`;
+        const caption = r
+          ? `${esc(ch.table)} · ${esc(ch.column)} · ${esc(ch.cohort)} — ${esc(r.method)} statistic ${fmtNum(r.statistic)}, effect ${esc(r.effect_name)} ${fmtNum(r.effect)} (threshold ${fmtNum(r.threshold)}), p adj. ${fmtP(r.p_adjusted ?? r.p_value)} (α ${fmtNum(r.alpha, 2)}); n ${fmtInt(r.n_baseline)} baseline / ${fmtInt(r.n_current)} current.${esc(binsNote)}`
+          : esc(`${ch.table} · ${ch.column} · ${ch.cohort}`);
+        return `<figure>${driftBinsChart(ch.column, ch.cohort, ch.bins)}<figcaption>${caption}</figcaption></figure>`;
+      });
+      const driftedTotal = d.comparisons.reduce((n, c) => n + c.drifted, 0);
+      const more = driftedTotal > charts.length ? `<p class="muted small">${driftedTotal - charts.length} further drifted result(s) are listed in the tables above and in results.json (drift_max_charts = ${m.params.drift_max_charts}).</p>` : '';
       return `${head}${overall}${cohortTable}${charts.length ? `<h3>Distributions of drifted columns</h3>${charts.join('')}${more}` : ''}`;
     }),
     'Per-column comparison of the current data with the baseline, with n, method, bins and significance. AI Act Art. 72, 15(4); NIST AI RMF MEASURE 2.4.',
@@ -378,9 +403,8 @@ export function coverageSection(m: ReportModel, n: string): string {
         ],
         { flag: (r) => r.missing.length > 0 },
       );
-      const critical = c.cohorts.some((x) => x.release_critical);
       return `<p>Minimum eval rows per cohort: ${fmtInt(c.min_rows_default)} (unless the cohort sets its own); small-cell threshold k = ${fmtInt(c.small_cell_k)}.</p>${per}
-      <figure>${coverageMatrix(c, critical)}<figcaption>Evaluation rows per ${critical ? 'release-critical ' : ''}cohort (rows) and release (columns). Red: release-critical and below the minimum; amber: below the minimum; grey: small cell. * release-critical.</figcaption></figure>`;
+      <figure>${coverageMatrix(c, false)}<figcaption>Evaluation rows per cohort (rows) and release (columns). Red: release-critical and below the minimum; amber: below the minimum; grey: small cell. * release-critical.</figcaption></figure>`;
     }),
     'Cohort size in evaluation data per release; release-critical cohorts missing from evaluation. Annex IV 3, 2(g); AI Act Art. 10; NIST AI RMF MEASURE 2.3, 2.11.',
   );
@@ -406,7 +430,7 @@ export function healthSection(m: ReportModel, n: string): string {
           { head: 'Model', cell: (r) => t(r.model_version) },
           { head: 'Canary (fail/runs)', num: true, cell: (r) => `${r.canary_failures}/${r.canary_runs}` },
           { head: 'Rolled back', cell: (r) => yesNo(r.rolled_back) },
-          { head: 'Spans', num: true, cell: (r) => fmtInt(r.spans) },
+          { head: 'Traces', num: true, cell: (r) => fmtInt(r.traces) },
           { head: 'p50 ms', num: true, cell: (r) => fmtNum(r.p50_ms, 0) },
           { head: 'p95 ms', num: true, cell: (r) => fmtNum(r.p95_ms, 0) },
           { head: 'p99 ms', num: true, cell: (r) => fmtNum(r.p99_ms, 0) },
@@ -417,7 +441,7 @@ export function healthSection(m: ReportModel, n: string): string {
       );
       const chart1 = releaseBars(h.releases, (r) => r.error_rate, { title: 'Error rate by release', format: (v) => fmtPct(v), highlight: (r) => r.rolled_back || r.canary_failures > 0 });
       const chart2 = releaseBars(h.releases, (r) => r.p95_ms, { title: 'p95 latency (ms) by release', format: (v) => fmtNum(v, 0) });
-      return `${kv}${rows}<figure>${chart1}<figcaption>Share of spans with status ERROR; orange marks releases with a failed canary or rollback.</figcaption></figure><figure>${chart2}<figcaption>95th percentile of span duration, from raw spans.</figcaption></figure>`;
+      return `${kv}${rows}<figure>${chart1}<figcaption>Share of traces with any span in status ERROR; orange marks releases with a failed canary or a rollback.</figcaption></figure><figure>${chart2}<figcaption>95th percentile of per-trace latency, exact, from raw spans.</figcaption></figure>`;
     }),
     'Canary, rollback and incident history with latency and error rates per release. AI Act Art. 15(4); NIST AI RMF MEASURE 2.6, 2.7.',
   );

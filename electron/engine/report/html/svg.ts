@@ -1,5 +1,5 @@
 import { esc } from './escape';
-import type { DriftResult } from '../../../../shared/api/drift';
+import type { DriftBin } from '../../../../shared/api/drift';
 import type { CoverageReport, ReleaseHealth } from '../../../../shared/api/analytics';
 
 /** App-wide comparison colours. */
@@ -30,14 +30,13 @@ function shorten(s: string, max: number): string {
 }
 
 /** Grouped bars: baseline vs current share per bin. */
-export function driftBinsChart(r: DriftResult): string {
-  const bins = r.bins ?? [];
+export function driftBinsChart(column: string, cohort: string, bins: DriftBin[]): string {
   const W = 640;
-  const H = 230;
+  const H = 190;
   const left = 44;
   const right = 10;
   const top = 24;
-  const bottom = 62;
+  const bottom = 52;
   const plotW = W - left - right;
   const plotH = H - top - bottom;
   const maxShare = Math.max(0.0001, ...bins.map((b) => Math.max(b.baseline_share, b.current_share)));
@@ -63,8 +62,8 @@ export function driftBinsChart(r: DriftResult): string {
   parts.push(`<line x1="${left}" x2="${W - right}" y1="${top + plotH}" y2="${top + plotH}" stroke="${AXIS}" stroke-width="0.8"/>`);
   parts.push(rect(W - 180, 6, 9, 9, BASELINE_COLOUR) + text(W - 167, 14, 'baseline', { size: 8.5 }));
   parts.push(rect(W - 100, 6, 9, 9, CURRENT_COLOUR) + text(W - 87, 14, 'current', { size: 8.5 }));
-  parts.push(text(left, 14, `${r.column} · ${r.cohort}`, { size: 10 }));
-  return svg(W, H, parts.join(''), `Distribution of ${r.column} in ${r.cohort}: baseline vs current`);
+  parts.push(text(left, 14, `${column} · ${cohort}`, { size: 10 }));
+  return svg(W, H, parts.join(''), `Distribution of ${column} in ${cohort}: baseline vs current`);
 }
 
 /** Horizontal bars, one per release, of a value (rate or milliseconds). */

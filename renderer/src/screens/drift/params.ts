@@ -58,14 +58,16 @@ export function resolveParams(p: RouteParams, o: DriftOptions): DriftParams {
   const fallbackBase: Selector = firstRelease ? { key: 'release', value: firstRelease } : { key: 'window', value: `${o.period.start ?? ''}/${o.period.end ?? ''}` };
   const fallbackCur: Selector = lastRelease ? { key: 'release', value: lastRelease } : fallbackBase;
   const method = p.method && (METHODS as readonly string[]).includes(p.method) ? (p.method as DriftMethod) : null;
+  const cohort = parseCohort(p.cohort);
   return {
     table,
     baseline: parseSelector(p.base) ?? fallbackBase,
     current: parseSelector(p.cur) ?? fallbackCur,
-    cohort: parseCohort(p.cohort),
+    cohort,
     method,
     column: p.column || null,
-    heatAttr: p.hattr || (o.cohort_attributes[0]?.attribute ?? null),
+    // The heatmap follows the cohort being examined unless the auditor picked another attribute.
+    heatAttr: p.hattr || cohort[0]?.attribute || (o.cohort_attributes[0]?.attribute ?? null),
   };
 }
 

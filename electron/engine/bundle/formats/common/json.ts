@@ -226,3 +226,18 @@ export function isJsonLines(head: string): boolean {
 }
 
 export type { CanonicalRow };
+
+/**
+ * Keys named in the first record's visible text, for a first record too long to be complete in the head
+ * (a span with a huge `input.value`). Nested keys are included: a hint, used only when firstRecord() is null.
+ */
+export function visibleFirstRecordKeys(head: string): Set<string> {
+  const text = stripBom(head).trimStart();
+  const start = text.startsWith('[') ? text.indexOf('{') : text.startsWith('{') ? 0 : -1;
+  const keys = new Set<string>();
+  if (start === -1) return keys;
+  const nl = text.indexOf('\n', start);
+  const body = text.slice(start, nl === -1 ? text.length : Math.max(nl, start + 1));
+  for (const m of body.matchAll(/"((?:[^"\\]|\\.){1,200})"\s*:/g)) if (m[1] !== undefined) keys.add(m[1]);
+  return keys;
+}

@@ -17,24 +17,31 @@ function selectExpression(name: string, type: string): string {
   return col;
 }
 
-export async function parquetRecords(source: ReaderSource): Promise<{ line: number; value: Record<string, unknown> }[]> {
+/** Rows per query: bounds memory for large span files while keeping the query count small. */
+const BATCH_ROWS = 20_000;
+
+/** Yields the rows of a Parquet file in file order, 1-based row numbers, read in batches. */
+export async function* parquetRecords(source: ReaderSource): AsyncGenerator<{ line: number; value: Record<string, unknown> }> {
   const path = quoteLiteral(source.absPath);
   const described = await source.query(`DESCRIBE SELECT * FROM read_parquet(${path})`);
   const columns = described.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
-  if (columns.length === 0) return [];
+  if (columns.length === 0) return;
   const select = columns.map((c) => selectExpression(c.name, c.type)).join(', ');
-  const rows = await source.query(
-    `SELECT to_json(t)::VARCHAR AS j FROM (SELECT ${select} FROM read_parquet(${path}, file_row_number = true) ORDER BY file_row_number) t`,
-  );
-  return rows.map((r, i) => {
-    const text = String(r.j);
-    let parsed = parseJson(text);
-    if (!parsed.ok) parsed = parseJson(text.replace(/(?<=[:[,])-?(?:NaN|Infinity)(?=[,\]}])/g, 'null'));
-    if (!parsed.ok) throw new Error(`${source.relPath} row ${i + 1}: ${parsed.reason}`);
-    const value = parsed.value as Record<string, unknown>;
-    delete value.file_row_number;
-    return { line: i + 1, value };
-  });
+  for (let offset = 0; ; offset += BATCH_ROWS) {
+    const rows = await source.query(
+      `SELECT to_json(t)::VARCHAR AS j FROM (SELECT ${select} FROM read_parquet(${path}, file_row_number = true)
+        WHERE file_row_number >= ${offset} AND file_row_number < ${offset + BATCH_ROWS} ORDER BY file_row_number) t`,
+    );
+    for (let i = 0; i < rows.length; i++) {
+      const text = String((rows[i] as Record<string, unknown>).j);
+      let parsed = parseJson(text);
+      // Non-finite doubles nested in lists / structs are written by to_json as bare NaN / Infinity.
+      if (!parsed.ok) parsed = parseJson(text.replace(/(?<=[:[,])-?(?:NaN|Infinity)(?=[,\]}])/g, 'null'));
+      if (!parsed.ok) throw new Error(`${source.relPath} row ${offset + i + 1}: ${parsed.reason}`);
+      yield { line: offset + i + 1, value: parsed.value as Record<string, unknown> };
+    }
+    if (rows.length < BATCH_ROWS) return;
+  }
 }
 
 /** Key/value metadata of a Parquet file (Phoenix stores eval name and type under "arize"). */

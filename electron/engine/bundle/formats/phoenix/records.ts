@@ -15,7 +15,7 @@ export function isParquet(relPath: string): boolean {
  */
 export async function forEachRecord(source: ReaderSource, sink: RowSink, handle: RecordHandler, bigIntegerKeys: readonly string[] = []): Promise<void> {
   if (isParquet(source.relPath)) {
-    for (const { line, value } of await parquetRecords(source)) {
+    for await (const { line, value } of parquetRecords(source)) {
       if (sink.signal.aborted) return;
       handleOne(sink, handle, value, line);
     }

@@ -4,7 +4,7 @@
  * nested `attributes` object, and Phoenix's REST span JSON (`context: {trace_id, span_id}`).
  */
 import type { RowValue, SniffInput, StructuredReader } from '../types';
-import { fileName, firstRecord, isObject, toRowObject, toRowValue } from '../common/json';
+import { fileName, firstRecord, isObject, toRowObject, toRowValue, visibleFirstRecordKeys } from '../common/json';
 import { normalizeFlexibleId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../common/ids';
 import { durationMs, isoToNanos, looseTimestamp } from '../common/time';
 import { emitSpan } from '../common/spanRow';
@@ -107,7 +107,9 @@ export const phoenixSpansReader: StructuredReader = {
     const name = fileName(relPath);
     if (isParquet(relPath)) return /^trace_dataset-.*\.parquet$/i.test(name) || /phoenix.*spans?.*\.parquet$/i.test(name);
     const rec = firstRecord(head);
-    return rec !== null && hasSpanContext(rec) && ('name' in rec || 'span_kind' in rec) && ('start_time' in rec || 'parent_id' in rec);
+    if (rec !== null) return hasSpanContext(rec) && ('name' in rec || 'span_kind' in rec) && ('start_time' in rec || 'parent_id' in rec);
+    const keys = visibleFirstRecordKeys(head);
+    return keys.has('context.span_id') && keys.has('span_kind') && keys.has('start_time');
   },
   async read(source, sink) {
     await forEachRecord(source, sink, (record, line) => emitSpan(sink, readPhoenixSpanRecord(record), line));

@@ -1,0 +1,32 @@
+import type { DriftComparison } from '../../../shared/api/report';
+import type { DriftResult } from '../../../shared/api/drift';
+
+export interface ChartCandidate {
+  c: DriftComparison;
+  r: DriftResult;
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Which drifted results get a chart first: per drifted column (strongest column first), its all-rows result and
+ * the cohort where the effect is largest; then every other drifted result by effect size. Stable for ties.
+ */
+export function chartOrder(comparisons: DriftComparison[]): ChartCandidate[] {
+  const items: ChartCandidate[] = comparisons.flatMap((c) => (c.status === 'ok' ? c.results.filter((r) => r.drifted).map((r) => ({ c, r })) : []));
+  const effect = (x: ChartCandidate): number => x.r.effect ?? -1;
+  const key = (x: ChartCandidate): string => `${x.c.table}\u0000${x.r.column}`;
+  const byEffect = [...items].sort((a, b) => effect(b) - effect(a) || cmp(key(a), key(b)) || cmp(a.c.cohort, b.c.cohort));
+  const firstCohort = new Map<string, ChartCandidate>();
+  for (const x of byEffect) if (x.c.cohort !== 'all' && !firstCohort.has(key(x))) firstCohort.set(key(x), x);
+  const columns = [...new Set(byEffect.map(key))];
+  const leading: ChartCandidate[] = [];
+  for (const k of columns) {
+    const all = byEffect.find((x) => key(x) === k && x.c.cohort === 'all');
+    if (all) leading.push(all);
+    const strongest = firstCohort.get(k);
+    if (strongest) leading.push(strongest);
+  }
+  const chosen = new Set(leading);
+  return [...leading, ...byEffect.filter((x) => !chosen.has(x))];
+}

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createEngine, type Engine } from '../../../electron/engine/engine';
+import { generateDemoBundle } from '../../../electron/engine/demo/generate';
+import { chromiumPrinter, readPdfAttachments } from '../../../electron/engine/report/pdf';
+import type { Progress } from '../../../shared/api/common';
+import type { ReportModel } from '../../../shared/api/report';
+
+// The WorkspaceApi handlers through the real engine: workspace file next to the bundle, preview, export with progress.
+describe('workspace handlers on the demo bundle', () => {
+  let tmp: string;
+  let bundle: string;
+  let engine: Engine;
+  const events: Progress[] = [];
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'ad-report-handlers-'));
+    bundle = path.join(tmp, 'demo');
+    await generateDemoBundle({ outDir: bundle, seed: 7, scale: 0.25, spansFormat: 'jsonl' });
+    engine = createEngine({ dataDir: path.join(tmp, 'data'), onProgress: (p) => events.push(p), printPdf: chromiumPrinter() });
+  });
+  afterAll(async () => {
+    await engine?.dispose();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('loads a default workspace, saves it next to the bundle, previews and exports what it says', async () => {
+    const { bundleId } = await engine.openBundle({ path: bundle });
+    const first = await engine.loadWorkspace({ bundleId });
+    expect(first.exists).toBe(false);
+    expect(first.path).toBe(`${bundle}.auditdesk.json`);
+    expect(first.workspace.findings).toEqual([]);
+
+    const workspace = {
+      ...first.workspace,
+      signoff: { ...first.workspace.signoff, auditor: 'Ana Auditor', approver: 'Bo Approver' },
+      params: { drift_tables: 'records', drift_cohort_attributes: 'region', as_of: '2026-09-02T00:00:00Z', some_ui_setting: true },
+      findings: [
+        {
+          id: 'f-1',
+          created_at: '2026-09-01T09:00:00Z',
+          severity: 'high' as const,
+          title: 'EU merchant_risk shift confirmed',
+          note: 'Checked with the model owner.',
+          source: { screen: 'drift', params: { column: 'merchant_risk' } },
+          evidence: [{ column: 'merchant_risk', cohort: 'region=EU' }],
+        },
+      ],
+    };
+    const saved = await engine.saveWorkspace({ bundleId, workspace });
+    expect(saved.path).toBe(first.path);
+    expect(readdirSync(bundle)).not.toContain('demo.auditdesk.json');
+    const again = await engine.loadWorkspace({ bundleId });
+    expect(again).toMatchObject({ exists: true, notice: null });
+    expect(again.workspace).toEqual(workspace);
+
+    const { html } = await engine.reportPreview({ bundleId });
+    expect(html).toContain('EU merchant_risk shift confirmed');
+    expect(html).toContain('Ana Auditor');
+
+    const out = path.join(tmp, 'report.pdf');
+    const res = await engine.exportReport({ bundleId, outPath: out, jobId: 'export-1' });
+    expect(res.path).toBe(out);
+    expect(res.pages).toBeGreaterThan(1);
+    expect(res.bytes).toBe(readFileSync(out).length);
+    const phases = new Set(events.filter((e) => e.jobId === 'export-1').map((e) => e.phase));
+    for (const p of ['compute', 'drift', 'render', 'print', 'done']) expect(phases).toContain(p);
+
+    const files = await readPdfAttachments(new Uint8Array(readFileSync(out)));
+    const model = JSON.parse(new TextDecoder().decode(files.get('results.json'))) as ReportModel;
+    expect(model.title.as_of).toBe('2026-09-02T00:00:00.000Z');
+    expect(model.title.auditor).toBe('Ana Auditor');
+    expect(model.auditor_findings.map((f) => f.id)).toEqual(['f-1']);
+    expect(model.params.drift_tables).toEqual(['records']);
+    expect(model.drift.status === 'ok' && model.drift.data.comparisons.map((c) => c.cohort)).toEqual(['all', 'region=APAC', 'region=EU', 'region=LATAM', 'region=US']);
+  });
+});

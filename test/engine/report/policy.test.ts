@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildReportModel } from '../../../electron/engine/report/model';
+import { effectiveParams } from '../../../electron/engine/report/params';
+import { evaluatePolicy, parsePolicy } from '../../../electron/engine/report/policy';
+import { inputs, signoff } from './fixtures';
+
+function model(inp = inputs()) {
+  const eff = effectiveParams({}, signoff(), { exported_at: '2026-09-01T00:00:00Z', period_end: null });
+  return buildReportModel(inp, { signoff: signoff(), findings: [] }, {}, eff);
+}
+
+describe('check policy', () => {
+  it('lists each violation with the rule, the subject, the observed value and the limit', () => {
+    const policy = parsePolicy(
+      {
+        integrity: { require_verified: true, max_rejected_rows: 0 },
+        drift: { rules: [{ table: 'records', column: 'merchant_risk', attribute: 'region', fail_if_flagged: true }, { cohort: 'all', max_effect: 0.5 }] },
+        coverage: { forbid_missing_critical: true, min_critical_coverage: 0.9 },
+        health: { max_rollback_rate: 0.1, max_error_rate: 0.1 },
+        lineage: { min_completeness: 0.95, require_recorded_approval: true },
+        logging: { max_gap_days: 1 },
+        evals: { require_passing_pre_release_eval: true },
+      },
+      'policy.json',
+    );
+    const { violations, not_evaluated } = evaluatePolicy(policy, model());
+    expect(not_evaluated).toEqual([]);
+    const lines = violations.map((v) => `${v.rule} | ${v.subject}`);
+    expect(lines).toEqual([
+      'integrity.max_rejected_rows | bundle',
+      'drift.rules[0].fail_if_flagged | records.merchant_risk [region=EU] (r1 → r2)',
+      'coverage.min_critical_coverage | release r2',
+      'coverage.forbid_missing_critical | release r2',
+      'health.max_rollback_rate | all releases',
+      'health.max_error_rate | release r2',
+      'lineage.min_completeness | spans (traces)',
+      'lineage.require_recorded_approval | release r2',
+      'logging.max_gap_days | audit_log 2026-06-10 → 2026-06-17',
+      'evals.require_passing_pre_release_eval | release r2',
+    ]);
+    expect(violations.find((v) => v.rule === 'health.max_error_rate')).toMatchObject({ observed: '15.0%', limit: '10.0%' });
+  });
+
+  it('passes a lenient policy, and reports rules it cannot evaluate', () => {
+    const lenient = parsePolicy({ health: { max_rollback_rate: 0.9 }, coverage: { min_critical_coverage: 0.1 } }, 'p');
+    expect(evaluatePolicy(lenient, model()).violations).toEqual([]);
+    const inp = inputs({ coverage: { status: 'unavailable', reason: 'no eval_results table' } });
+    const out = evaluatePolicy(lenient, model(inp));
+    expect(out.not_evaluated).toEqual([{ rule: 'coverage', reason: 'no eval_results table' }]);
+  });
+
+  it('rejects malformed policies with the field named', () => {
+    expect(() => parsePolicy({ health: { max_rollback_rate: 2 } }, 'p.json')).toThrow(/health\.max_rollback_rate/);
+    expect(() => parsePolicy({ helth: {} }, 'p.json')).toThrow(/unknown key\(s\) helth/);
+    expect(() => parsePolicy({ drift: { rules: [{ column: 'x' }] } }, 'p.json')).toThrow(/drift\.rules\.0: a drift rule needs/);
+    expect(() => parsePolicy({ params: { drift_bins: 0 } }, 'p.json')).toThrow(/params\.drift_bins/);
+  });
+
+  it('accepts the shipped example policy', () => {
+    const example = JSON.parse(readFileSync(path.join(process.cwd(), 'examples', 'policy.json'), 'utf8')) as unknown;
+    expect(() => parsePolicy(example, 'examples/policy.json')).not.toThrow();
+  });
+});
