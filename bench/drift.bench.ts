@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     }
     console.log(`exported CSV to ${dir}; running bench/drift_scipy.py`);
     const py = spawnSync('python3', [join(import.meta.dirname, 'drift_scipy.py'), dir], { encoding: 'utf8' });
-    process.stdout.write(py.stdout);
+    process.stdout.write(py.stdout.split('\n').filter((l) => !l.startsWith('{')).join('\n'));
     if (py.status !== 0) process.stderr.write(py.stderr);
     const ours = new Map(
       (await computeDrift(conn, { ...args, columns: NUMERIC, methods: ['ks', 'wasserstein'] })).results.map((r) => [`${r.column}:${r.method}`, r.statistic]),

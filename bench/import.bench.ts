@@ -27,8 +27,9 @@ function floorReader(file: string): string | null {
   const lit = `'${file.replaceAll("'", "''")}'`;
   if (f.endsWith('.parquet')) return `read_parquet(${lit})`;
   if (f.endsWith('.csv')) return `read_csv(${lit})`;
-  if (f.endsWith('.jsonl')) return `read_json(${lit}, format = 'newline_delimited')`;
-  if (f.endsWith('.json')) return `read_json(${lit})`;
+  // sample_size = -1: DuckDB's schema detection over the whole file (its default sample misses keys that appear late).
+  if (f.endsWith('.jsonl')) return `read_json(${lit}, format = 'newline_delimited', sample_size = -1)`;
+  if (f.endsWith('.json')) return `read_json(${lit}, sample_size = -1)`;
   return null;
 }
 
@@ -104,7 +105,7 @@ async function parquetVariant(jsonlDir: string, out: string): Promise<void> {
 }
 
 async function spanColumns(conn: import('@duckdb/node-api').DuckDBConnection, src: string): Promise<string> {
-  const r = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_json('${src}', format = 'newline_delimited')`);
+  const r = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_json('${src}', format = 'newline_delimited', sample_size = -1)`);
   const cols = r.getRowObjectsJS().map((x) => [String(x['column_name']), String(x['column_type'])]);
   const json = new Set(['attributes', 'resource', 'events', 'links']);
   return `{${cols.map(([n, t]) => `'${n}': '${json.has(n as string) ? 'JSON' : n === 'start_time' || n === 'end_time' ? 'VARCHAR' : t}'`).join(', ')}}`;

@@ -66,6 +66,11 @@ export function App() {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
         e.preventDefault();
         setPaletteOpen(true);
+      } else if (e.altKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
+        // Electron has no default back/forward shortcut; the hash routes make history meaningful.
+        e.preventDefault();
+        if (e.key === 'ArrowLeft') window.history.back();
+        else window.history.forward();
       }
     };
     window.addEventListener('keydown', onKey);

@@ -84,7 +84,7 @@ export interface ChangeLogEntry {
   changed: ('model_version' | 'dataset_version' | 'prompt_version')[];
   approved_by: string | null;
   approval_source: 'release_record' | 'audit_log' | null;
-  /** Any pre-release-stage eval for this release dated before released_at. */
+  /** The pre-release gate (EvalReport.gate stages) has at least one result for this release dated before released_at. */
   eval_before_release: boolean;
   /** The pre-release gate passed (see EvalReport.gate). */
   passing_eval_before_release: boolean;

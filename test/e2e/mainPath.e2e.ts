@@ -90,7 +90,7 @@ test('auditor main path: overview → drift drill-down → pin finding → cover
   expect(traceId).toBeTruthy();
   await rail(page, 'Lineage');
   await expect(page.getByTestId('lineage-graph')).toBeVisible();
-  await page.getByLabel('Trace, span or record id').fill(traceId ?? '');
+  await page.getByRole('textbox', { name: 'Trace, span or record id' }).fill(traceId ?? '');
   await page.getByRole('button', { name: 'Show chain' }).click();
   const chain = page.getByTestId('lineage-chain');
   await expect(chain).toContainText(modelVersion ?? '');

@@ -4,13 +4,15 @@
  */
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect, newAppPage, openDemoThroughUi, RENDERER_URL } from './bridge';
+import { test, expect, createHarness, newAppPage, openDemoThroughUi, RENDERER_URL } from './bridge';
 
 const OUT = path.resolve('docs/screenshots');
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle').catch(() => undefined);
   await expect(page.locator('.loading-bar')).toHaveCount(0, { timeout: 60_000 });
+  // Keep chart tooltips (which follow the pointer) out of the picture.
+  await page.mouse.move(1439, 899);
   await page.screenshot({ path: path.join(OUT, `${name}.png`) });
 }
 
@@ -20,8 +22,11 @@ async function go(page: Page, hash: string): Promise<void> {
   }, hash);
 }
 
-test('screenshots of every screen on the demo bundle', async ({ browser, harness }) => {
+test('screenshots of every screen on the demo bundle', async ({ browser }) => {
   test.setTimeout(300_000);
+  // Its own engine and data dir: findings pinned by other tests must not appear in the pictures.
+  const harness = createHarness();
+
   const page = await newAppPage(browser, harness);
   await page.goto(RENDERER_URL);
   await expect(page.getByRole('heading', { name: 'Open a bundle' })).toBeVisible();
@@ -38,6 +43,20 @@ test('screenshots of every screen on the demo bundle', async ({ browser, harness
   await expect(page.getByTestId('drift-distribution').locator('svg').first()).toBeVisible();
   await expect(page.getByTestId('drift-heatmap')).toBeVisible({ timeout: 120_000 });
   await shot(page, 'drift');
+  await page.getByTestId('drift-drilldown').scrollIntoViewIfNeeded();
+  await page.getByTestId('drift-drilldown').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await shot(page, 'drift-drilldown');
+  await page.getByTestId('drift-heatmap').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await shot(page, 'drift-heatmap');
+
+  // Pin the drill-down so the Findings screen shows a real finding.
+  await page.getByTestId('drift-drilldown').getByRole('button', { name: /Pin as finding/ }).click();
+  const pin = page.getByRole('dialog', { name: 'Pin as finding' });
+  await pin.getByLabel('Severity').selectOption('high');
+  await pin.getByLabel('Note').fill('merchant_risk moved up sharply for EU traffic from r4 (fraud-scorer:6, ds-2026.06); score follows. Ask the data team what changed in the EU merchant feed.');
+  await shot(page, 'pin-finding');
+  await pin.getByRole('button', { name: 'Pin finding' }).click();
+  await expect(page.getByTestId('save-state')).toHaveText(/Saved/);
 
   await go(page, '#/coverage');
   await expect(page.getByTestId('coverage-matrix')).toBeVisible();
@@ -46,6 +65,10 @@ test('screenshots of every screen on the demo bundle', async ({ browser, harness
   await go(page, '#/lineage');
   await expect(page.getByTestId('lineage-graph')).toBeVisible();
   await shot(page, 'lineage');
+  // A trace from the planted lineage gap, looked up through the completeness card's example link.
+  await page.getByRole('button', { name: /…$/ }).first().click();
+  await expect(page.getByTestId('lineage-chain')).toBeVisible();
+  await shot(page, 'lineage-lookup');
 
   await go(page, '#/releases?release=r3');
   await expect(page.getByTestId('health-table')).toBeVisible();
@@ -67,7 +90,20 @@ test('screenshots of every screen on the demo bundle', async ({ browser, harness
   await shot(page, 'sql');
 
   await go(page, '#/findings');
+  await expect(page.getByTestId('finding')).toHaveCount(1);
   await shot(page, 'findings');
+
+  await page.getByRole('button', { name: 'Export audit report' }).click();
+  const exp = page.getByRole('dialog', { name: 'Export audit report' });
+  await exp.getByLabel('Auditor').fill('J. Rivera, model risk');
+  await exp.getByLabel('Approver').fill('M. Chen, head of ML platform');
+  await exp.getByRole('button', { name: 'Show preview' }).click();
+  await expect(exp.locator('iframe.preview, [data-state="error"]')).toBeVisible({ timeout: 120_000 });
+  if (await exp.locator('iframe.preview').count()) {
+    await expect(page.frameLocator('iframe.preview').locator('body')).toContainText(/audit/i);
+  }
+  await shot(page, 'export-report');
+  await exp.getByRole('button', { name: 'Close' }).click();
   await page.context().close();
 
   const dark = await newAppPage(browser, harness, { colorScheme: 'dark' });
@@ -78,4 +114,5 @@ test('screenshots of every screen on the demo bundle', async ({ browser, harness
   await expect(dark.getByTestId('drift-heatmap')).toBeVisible({ timeout: 120_000 });
   await shot(dark, 'drift-dark');
   await dark.context().close();
+  await harness.dispose();
 });

@@ -38,6 +38,8 @@ export const reportCommand: Command = {
       const defaults = defaultWorkspace(summary.integrity.root_hash, summary.exporter ?? '');
       const ws = values['no-workspace'] ? { workspace: defaults, exists: false, path: '' } : await loadWorkspaceFile(summary.path, defaults);
       if (ws.exists) io.err(`using workspace ${ws.path} (${ws.workspace.findings.length} finding(s))`);
+      if (ws.exists && ws.workspace.root_hash && ws.workspace.root_hash !== summary.integrity.root_hash)
+        io.err(`warning: the workspace was saved for a bundle with root hash ${ws.workspace.root_hash.slice(0, 12)}…, this bundle has ${summary.integrity.root_hash.slice(0, 12)}…`);
       const params: ReportParams = { ...reportParamsFromWorkspace(ws.workspace.params), ...fileParams, ...cliParams };
       const { model, json } = await computeReport(engine, { bundleId: summary.bundleId, signoff: ws.workspace.signoff, findings: ws.workspace.findings, params });
       if (values.json) await atomicWriteFile(path.resolve(values.json), json);

@@ -8,12 +8,18 @@ export interface CoverageOptions {
   smallCellK?: number;
 }
 
-/** Counts per (release id, attribute, value) from a source query exposing _ad_rid and one column per attribute. */
-function countsSql(source: string, attrs: string[], schema: BundleSchema, table: string): string {
-  const parts = attrs
-    .filter((a) => schema.hasColumn(table, a))
-    .map((a) => `select _ad_rid, ${quoteLiteral(a)} as a, ${schema.text(table, a)} as v, count(*) as n from ${source} where ${schema.text(table, a)} is not null group by all`);
-  return parts.length > 0 ? parts.join(' union all ') : `select CAST(NULL AS VARCHAR) as _ad_rid, CAST(NULL AS VARCHAR) as a, CAST(NULL AS VARCHAR) as v, 0::BIGINT as n where false`;
+/**
+ * One scan of `from` (which exposes _ad_rid and the attribute columns): rows per (release or version, attribute, value)
+ * and, with a NULL attribute, the total per release. GROUPING SETS keep it to a single pass over a large table.
+ */
+function countsSql(from: string, attrs: string[], column: (a: string) => string): string {
+  if (attrs.length === 0) return `select _ad_rid, CAST(NULL AS VARCHAR) as a, CAST(NULL AS VARCHAR) as v, count(*) as n from ${from} group by _ad_rid`;
+  const cols = attrs.map((a, i) => `${column(a)} as c${i}`).join(', ');
+  const which = `CASE ${attrs.map((a, i) => `WHEN grouping(c${i}) = 0 THEN ${quoteLiteral(a)}`).join(' ')} END`;
+  const value = `CASE ${attrs.map((_a, i) => `WHEN grouping(c${i}) = 0 THEN c${i}`).join(' ')} END`;
+  const sets = [...attrs.map((_a, i) => `(_ad_rid, c${i})`), '(_ad_rid)'].join(', ');
+  return `select * from (select _ad_rid, ${which} as a, ${value} as v, count(*) as n from (select _ad_rid, ${cols} from ${from}) group by grouping sets (${sets}))
+           where a is null or v is not null`;
 }
 
 function listCell(cell: unknown): string[] {
@@ -64,48 +70,33 @@ export async function coverageReport(conn: DuckDBConnection, opts: CoverageOptio
   // Traffic: serving records when they carry release and cohort columns, else traces.
   const recordsUsable = schema.hasColumn('records', 'release_id') && attrs.some((a) => schema.hasColumn('records', a));
   const spansUsable = schema.hasColumn('spans', 'release_id') && schema.hasColumn('spans', 'trace_id') && attrs.some((a) => schema.hasColumn('spans', a));
-  let trafficCounts = countsSql('(select 1) x', [], schema, 'records');
-  let trafficTotals = `select CAST(NULL AS VARCHAR) as _ad_rid, 0::BIGINT as n where false`;
+  let traffic = `select CAST(NULL AS VARCHAR) as _ad_rid, CAST(NULL AS VARCHAR) as a, CAST(NULL AS VARCHAR) as v, 0::BIGINT as n where false`;
   let trafficAttr = (_a: string) => false;
   if (recordsUsable) {
     report.traffic_source = 'records';
     const serving = schema.hasColumn('records', 'split') && Number(await queryValue(conn, `select count(*) from records where lower(${schema.text('records', 'split')}) = 'serving'`)) > 0;
-    const src = `(select *, ${schema.text('records', 'release_id')} as _ad_rid from records where ${schema.text('records', 'release_id')} is not null ${serving ? `and lower(${schema.text('records', 'split')}) = 'serving'` : ''}) src`;
-    trafficCounts = countsSql(src, attrs, schema, 'records');
-    trafficTotals = `select _ad_rid, count(*) as n from ${src} group by _ad_rid`;
+    const src = `(select *, ${schema.text('records', 'release_id')} as _ad_rid from records where ${schema.text('records', 'release_id')} is not null ${serving ? `and lower(${schema.text('records', 'split')}) = 'serving'` : ''})`;
+    const present = attrs.filter((a) => schema.hasColumn('records', a));
+    traffic = countsSql(src, present, (a) => schema.text('records', a));
     trafficAttr = (a) => schema.hasColumn('records', a);
   } else if (spansUsable) {
     report.traffic_source = 'spans';
     const present = attrs.filter((a) => schema.hasColumn('spans', a));
     const src = `(select ${schema.text('spans', 'trace_id')} as tid, min(${schema.text('spans', 'release_id')}) as _ad_rid ${present.map((a) => `, min(${schema.text('spans', a)}) as ${quoteIdentLocal(a)}`).join('')}
-                   from spans where ${schema.text('spans', 'trace_id')} is not null group by tid having _ad_rid is not null) src`;
-    trafficCounts = present.map((a) => `select _ad_rid, ${quoteLiteral(a)} as a, ${quoteIdentLocal(a)} as v, count(*) as n from ${src} where ${quoteIdentLocal(a)} is not null group by all`).join(' union all ');
-    trafficTotals = `select _ad_rid, count(*) as n from ${src} group by _ad_rid`;
+                   from spans where ${schema.text('spans', 'trace_id')} is not null group by tid having _ad_rid is not null)`;
+    traffic = countsSql(src, present, quoteIdentLocal);
     trafficAttr = (a) => schema.hasColumn('spans', a);
   } else notMeasurable.push({ metric: 'traffic_share', reason: 'neither records nor spans carry a release_id and a cohort attribute' });
 
   if (cohorts.length > 0 && releases.length > 0 && schema.hasColumn('eval_results', 'release_id')) {
-    const evSrc = `(select *, ${schema.text('eval_results', 'release_id')} as _ad_rid from eval_results where ${schema.text('eval_results', 'release_id')} is not null) ev`;
+    const evSrc = `(select *, ${schema.text('eval_results', 'release_id')} as _ad_rid from eval_results where ${schema.text('eval_results', 'release_id')} is not null)`;
+    const evAttrs = attrs.filter((a) => schema.hasColumn('eval_results', a));
     const defsValues = valuesList(
       cohorts.map((c, i) => [i, c.cohort_id, c.attribute, c.value, c.release_critical, c.min_rows, c.measurable, trafficAttr(c.attribute)]),
     );
     const relValues = valuesList(releases.map((r, i) => [i, r.release_id]));
-    const cellsCte = `with defs(ord, cohort_id, attribute, value, critical, min_rows, measurable, traffic_measurable) as (values ${defsValues}),
-        rel(ord, release_id) as (values ${relValues}),
-        ecnt as (${countsSql(evSrc, attrs, schema, 'eval_results')}),
-        etot as (select _ad_rid, count(*) as n from ${evSrc} group by _ad_rid),
-        tcnt as (${trafficCounts}),
-        ttot as (${trafficTotals}),
-        cells as (
-          select rel.ord as rord, defs.ord as cord, rel.release_id, defs.cohort_id, defs.attribute, defs.value, defs.critical, defs.min_rows,
-                 CASE WHEN defs.measurable THEN coalesce(ecnt.n, 0) END as eval_rows, coalesce(etot.n, 0) as eval_total,
-                 CASE WHEN defs.traffic_measurable THEN coalesce(tcnt.n, 0) END as traffic_rows, coalesce(ttot.n, 0) as traffic_total
-            from rel cross join defs
-            left join ecnt on ecnt._ad_rid = rel.release_id and ecnt.a = defs.attribute and ecnt.v = defs.value
-            left join etot on etot._ad_rid = rel.release_id
-            left join tcnt on tcnt._ad_rid = rel.release_id and tcnt.a = defs.attribute and tcnt.v = defs.value
-            left join ttot on ttot._ad_rid = rel.release_id)`;
-    const cellRows = await queryRows<{
+    // Per-release figures ride along each cell as window aggregates, so the large tables are scanned once.
+    const rows = await queryRows<{
       release_id: string;
       cohort_id: string;
       attribute: string;
@@ -113,22 +104,47 @@ export async function coverageReport(conn: DuckDBConnection, opts: CoverageOptio
       critical: boolean;
       min_rows: number;
       eval_rows: number | null;
+      eval_total: number;
       traffic_rows: number | null;
       traffic_share: number | null;
       eval_share: number | null;
       meets: boolean | null;
       small: boolean | null;
       missing: boolean | null;
+      crit: number;
+      rep: number;
+      cov: number;
+      missing_ids: string | null;
+      below_ids: string | null;
     }>(
       conn,
-      `${cellsCte}
-       select release_id, cohort_id, attribute, value, critical, min_rows, eval_rows, traffic_rows,
+      `with defs(ord, cohort_id, attribute, value, critical, min_rows, measurable, traffic_measurable) as (values ${defsValues}),
+        rel(ord, release_id) as (values ${relValues}),
+        ev as materialized (${countsSql(evSrc, evAttrs, (a) => schema.text('eval_results', a))}),
+        tr as materialized (${traffic}),
+        cells as (
+          select rel.ord as rord, defs.ord as cord, rel.release_id, defs.cohort_id, defs.attribute, defs.value, defs.critical, defs.min_rows,
+                 CASE WHEN defs.measurable THEN coalesce(ecnt.n, 0) END as eval_rows, coalesce(etot.n, 0) as eval_total,
+                 CASE WHEN defs.traffic_measurable THEN coalesce(tcnt.n, 0) END as traffic_rows, coalesce(ttot.n, 0) as traffic_total
+            from rel cross join defs
+            left join ev ecnt on ecnt._ad_rid = rel.release_id and ecnt.a = defs.attribute and ecnt.v = defs.value
+            left join (select _ad_rid, n from ev where a is null) etot on etot._ad_rid = rel.release_id
+            left join tr tcnt on tcnt._ad_rid = rel.release_id and tcnt.a = defs.attribute and tcnt.v = defs.value
+            left join (select _ad_rid, n from tr where a is null) ttot on ttot._ad_rid = rel.release_id)
+       select release_id, cohort_id, attribute, value, critical, min_rows, eval_rows, eval_total, traffic_rows,
               CASE WHEN traffic_total > 0 THEN CAST(traffic_rows AS DOUBLE) / traffic_total END as traffic_share,
               CASE WHEN eval_total > 0 THEN CAST(eval_rows AS DOUBLE) / eval_total END as eval_share,
-              eval_rows >= min_rows as meets, eval_rows > 0 and eval_rows < ${k} as small, eval_rows = 0 as missing
-         from cells order by rord, cord`,
+              eval_rows >= min_rows as meets, eval_rows > 0 and eval_rows < ${k} as small, eval_rows = 0 as missing,
+              count(*) filter (where critical and eval_rows is not null) over w as crit,
+              count(*) filter (where critical and eval_rows > 0) over w as rep,
+              count(*) filter (where critical and eval_rows >= min_rows) over w as cov,
+              list(cohort_id) filter (where critical and eval_rows = 0) over w as missing_ids,
+              list(cohort_id) filter (where critical and eval_rows > 0 and eval_rows < min_rows) over w as below_ids
+         from cells
+       window w as (partition by rord order by cord rows between unbounded preceding and unbounded following)
+        order by rord, cord`,
     );
-    report.cells = cellRows.map(
+    report.cells = rows.map(
       (r): CoverageCell => ({
         release_id: r.release_id,
         cohort_id: r.cohort_id,
@@ -145,31 +161,22 @@ export async function coverageReport(conn: DuckDBConnection, opts: CoverageOptio
         missing: r.missing === true,
       }),
     );
-    const per = await queryRows<{ release_id: string; total: number; crit: number; rep: number; cov: number; coverage: number | null; missing: string; below: string }>(
-      conn,
-      `${cellsCte}
-       select release_id, max(eval_total) as total,
-              count(*) filter (where critical and eval_rows is not null) as crit,
-              count(*) filter (where critical and eval_rows > 0) as rep,
-              count(*) filter (where critical and eval_rows >= min_rows) as cov,
-              CASE WHEN count(*) filter (where critical and eval_rows is not null) > 0
-                   THEN CAST(count(*) filter (where critical and eval_rows >= min_rows) AS DOUBLE) / count(*) filter (where critical and eval_rows is not null) END as coverage,
-              coalesce(list(cohort_id order by cord) filter (where critical and eval_rows = 0), []) as missing,
-              coalesce(list(cohort_id order by cord) filter (where critical and eval_rows > 0 and eval_rows < min_rows), []) as below
-         from cells group by release_id, rord order by rord`,
-    );
-    report.per_release = per.map(
-      (r): ReleaseCoverage => ({
+    const seen = new Set<string>();
+    for (const r of rows) {
+      if (seen.has(r.release_id)) continue;
+      seen.add(r.release_id);
+      const crit = count(r.crit);
+      report.per_release.push({
         release_id: r.release_id,
-        eval_rows_total: count(r.total),
-        critical_total: count(r.crit),
+        eval_rows_total: count(r.eval_total),
+        critical_total: crit,
         critical_represented: count(r.rep),
         critical_covered: count(r.cov),
-        coverage: num(r.coverage),
-        missing: listCell(r.missing),
-        below_threshold: listCell(r.below),
-      }),
-    );
+        coverage: crit > 0 ? count(r.cov) / crit : null,
+        missing: listCell(r.missing_ids),
+        below_threshold: listCell(r.below_ids),
+      } satisfies ReleaseCoverage);
+    }
   }
   report.dataset_versions = await datasetVersionCoverage(conn, schema, cohorts, notMeasurable);
   return report;
@@ -187,16 +194,16 @@ async function datasetVersionCoverage(conn: DuckDBConnection, schema: BundleSche
     return [];
   }
   const notServing = schema.hasColumn('records', 'split') ? `and coalesce(lower(${schema.text('records', 'split')}), '') <> 'serving'` : '';
-  const src = `(select *, ${schema.text('records', 'dataset_version')} as _ad_rid from records where ${schema.text('records', 'dataset_version')} is not null ${notServing}) src`;
-  const attrs = [...new Set(critical.map((c) => c.attribute))];
+  const src = `(select *, ${schema.text('records', 'dataset_version')} as _ad_rid from records where ${schema.text('records', 'dataset_version')} is not null ${notServing})`;
+  const attrs = [...new Set(critical.map((c) => c.attribute))].filter((a) => schema.hasColumn('records', a));
   const defsValues = valuesList(critical.map((c, i) => [i, c.cohort_id, c.attribute, c.value, schema.hasColumn('records', c.attribute)]));
   const rows = await queryRows<{ dv: string; rows: number; crit: number; rep: number; coverage: number | null; missing: string }>(
     conn,
     `with defs(ord, cohort_id, attribute, value, measurable) as (values ${defsValues}),
-          dvs as (select _ad_rid as dv, count(*) as n from ${src} group by _ad_rid),
-          cnt as (${countsSql(src, attrs, schema, 'records')}),
-          cells as (select dvs.dv, dvs.n, defs.ord, defs.cohort_id, CASE WHEN defs.measurable THEN coalesce(cnt.n, 0) END as rows
-                      from dvs cross join defs left join cnt on cnt._ad_rid = dvs.dv and cnt.a = defs.attribute and cnt.v = defs.value)
+          cnt as materialized (${countsSql(src, attrs, (a) => schema.text('records', a))}),
+          dvs as (select _ad_rid as dv, n from cnt where a is null),
+          cells as (select dvs.dv, dvs.n, defs.ord, defs.cohort_id, CASE WHEN defs.measurable THEN coalesce(c.n, 0) END as rows
+                      from dvs cross join defs left join cnt c on c._ad_rid = dvs.dv and c.a = defs.attribute and c.v = defs.value)
      select dv, max(n) as rows, count(rows) as crit, count(*) filter (where rows > 0) as rep,
             CASE WHEN count(rows) > 0 THEN CAST(count(*) filter (where rows > 0) AS DOUBLE) / count(rows) END as coverage,
             coalesce(list(cohort_id order by ord) filter (where rows = 0), []) as missing

@@ -53,17 +53,16 @@ const TRACES_SQL = `
            count(fallback) as fb_n, count(*) filter (where fallback) as fb_k, count(blocked) as gb_n, count(*) filter (where blocked) as gb_k
       from sp group by tid)`;
 
-/** Traffic aggregates grouped by `key` over the per-trace table `tr`. */
-function trafficAggSql(key: string): string {
-  return `select ${key} as k, count(*) as traces, sum(spans) as spans,
-                 quantile_disc(latency_ms, 0.5) as p50, quantile_disc(latency_ms, 0.95) as p95, quantile_disc(latency_ms, 0.99) as p99,
-                 CASE WHEN sum(status_n) > 0 THEN CAST(count(*) filter (where err) AS DOUBLE) / count(*) filter (where status_n > 0) END as error_rate,
-                 CASE WHEN sum(retry_n) > 0 THEN CAST(sum(retry_k) AS DOUBLE) / sum(retry_n) END as retry_rate,
-                 sum(tin) as tin, sum(tout) as tout, sum(ttot) as ttot, CASE WHEN sum(cost_n) > 0 THEN CAST(sum(cost) AS DOUBLE) END as cost,
-                 CASE WHEN sum(fb_n) > 0 THEN CAST(sum(fb_k) AS DOUBLE) / sum(fb_n) END as fallback_rate,
-                 CASE WHEN sum(gb_n) > 0 THEN CAST(sum(gb_k) AS DOUBLE) / sum(gb_n) END as guardrail_rate
-            from tr`;
-}
+/** Traffic aggregates over the per-trace table `tr`: per release (g = 0, k = release id or NULL) and overall (g = 1), in one pass. */
+const TRAFFIC_AGG_SQL = `
+  select rid as k, grouping(rid) as g, count(*) as traces, sum(spans) as spans,
+         quantile_disc(latency_ms, 0.5) as p50, quantile_disc(latency_ms, 0.95) as p95, quantile_disc(latency_ms, 0.99) as p99,
+         CASE WHEN sum(status_n) > 0 THEN CAST(count(*) filter (where err) AS DOUBLE) / count(*) filter (where status_n > 0) END as error_rate,
+         CASE WHEN sum(retry_n) > 0 THEN CAST(sum(retry_k) AS DOUBLE) / sum(retry_n) END as retry_rate,
+         sum(tin) as tin, sum(tout) as tout, sum(ttot) as ttot, CASE WHEN sum(cost_n) > 0 THEN CAST(sum(cost) AS DOUBLE) END as cost,
+         CASE WHEN sum(fb_n) > 0 THEN CAST(sum(fb_k) AS DOUBLE) / sum(fb_n) END as fallback_rate,
+         CASE WHEN sum(gb_n) > 0 THEN CAST(sum(gb_k) AS DOUBLE) / sum(gb_n) END as guardrail_rate
+    from tr group by grouping sets ((rid), ())`;
 
 type TrafficRow = {
   k: string | null;
@@ -129,6 +128,7 @@ export async function healthReport(conn: DuckDBConnection): Promise<HealthReport
 
   const rows = await queryRows<
     TrafficRow & {
+      kind: 'release' | 'all' | 'none';
       release_id: string;
       released_at: string | null;
       model_version: string | null;
@@ -156,28 +156,39 @@ export async function healthReport(conn: DuckDBConnection): Promise<HealthReport
      epagg as (select rid, count(*) filter (where recovered_at is null and eid in (select eid from ev where et = 'incident_open')) as unresolved,
                       ${exactMean('hours')} as ttr
                  from episodes group by rid),
-     tagg as (${trafficAggSql('rid')} group by rid),
+     tagg as materialized (${TRAFFIC_AGG_SQL}),
      j as (select rel.ord, rel.release_id, rel.released_at, rel.model_version,
                   coalesce(evagg.deployed, ${ev === EMPTY_EVENTS ? 'rel.released_at is not null' : 'false'}) as deployed,
                   coalesce(evagg.canary_runs, 0) as canary_runs, coalesce(evagg.canary_failures, 0) as canary_failures,
                   coalesce(evagg.rollbacks, 0) as rollbacks, coalesce(evagg.incidents, 0) as incidents, coalesce(epagg.unresolved, 0) as unresolved, epagg.ttr,
-                  tagg.* exclude (k)
-             from rel left join evagg on evagg.rid = rel.release_id left join epagg on epagg.rid = rel.release_id left join tagg on tagg.k = rel.release_id)
-     select *, lag(release_id) over w as prev, p50 - lag(p50) over w as d_p50, p99 - lag(p99) over w as d_p99,
-            error_rate - lag(error_rate) over w as d_err, retry_rate - lag(retry_rate) over w as d_retry,
-            CASE WHEN traces > 0 THEN cost / traces END - lag(CASE WHEN traces > 0 THEN cost / traces END) over w as d_cost
-       from j window w as (order by ord) order by ord`,
+                  t.* exclude (k, g)
+             from rel left join evagg on evagg.rid = rel.release_id left join epagg on epagg.rid = rel.release_id
+             left join (select * from tagg where g = 0) t on t.k = rel.release_id)
+     select * from (
+       select 'release' as kind, *, lag(release_id) over w as prev, p50 - lag(p50) over w as d_p50, p99 - lag(p99) over w as d_p99,
+              error_rate - lag(error_rate) over w as d_err, retry_rate - lag(retry_rate) over w as d_retry,
+              CASE WHEN traces > 0 THEN cost / traces END - lag(CASE WHEN traces > 0 THEN cost / traces END) over w as d_cost
+         from j window w as (order by ord))
+     union all by name
+     select CASE WHEN g = 1 THEN 'all' ELSE 'none' END as kind, 1000000000 + g as ord, * exclude (k, g) from tagg where g = 1 or k is null
+     order by ord`,
   );
-  const routeSql = (key: string, groupBy: string, partition: string) =>
-    `${cte}, rs as (select tr.rid, sp.route as target from sp join tr using (tid) where sp.route is not null)
-     select ${key} as k, target, count(*) as n, CAST(count(*) AS DOUBLE) / sum(count(*)) over (${partition}) as share
-       from rs group by ${groupBy} order by k nulls first, n desc, target`;
-  const routeRows = sp ? await queryRows<{ k: string | null; target: string; n: number; share: number }>(conn, routeSql('rid', 'rid, target', 'partition by rid')) : [];
-  const allRoutes = sp ? await queryRows<{ k: string | null; target: string; n: number; share: number }>(conn, routeSql('CAST(NULL AS VARCHAR)', 'target', '')) : [];
+  // Route targets per release (g = 0) and overall (g = 1); a span's release is its trace's.
+  const routeRows = sp
+    ? await queryRows<{ k: string | null; g: number; target: string; n: number; share: number }>(
+        conn,
+        `with sp as (${sp}),
+              routed as (select tid, route from sp where route is not null),
+              trel as (select tid, min(rid) as rid from sp semi join (select distinct tid from routed) r using (tid) group by tid),
+              counts as (select trel.rid as k, grouping(trel.rid) as g, routed.route as target, count(*) as n
+                           from routed join trel using (tid) group by grouping sets ((trel.rid, routed.route), (routed.route)))
+         select k, g, target, n, CAST(n AS DOUBLE) / sum(n) over (partition by g, k) as share from counts order by g, k nulls first, n desc, target`,
+      )
+    : [];
   const toRoutes = (rs: { target: string; n: number; share: number }[]) => rs.map((r) => ({ target: r.target, spans: count(r.n), share: num(r.share) ?? 0 }));
-  const routesFor = (k: string | null) => toRoutes(routeRows.filter((r) => r.k === k));
+  const routesFor = (k: string | null) => toRoutes(routeRows.filter((r) => count(r.g) === 0 && r.k === k));
 
-  const releases: ReleaseHealth[] = rows.map((r) => ({
+  const releases: ReleaseHealth[] = rows.filter((r) => r.kind === 'release').map((r) => ({
     release_id: r.release_id,
     released_at: r.released_at,
     model_version: r.model_version,
@@ -225,7 +236,6 @@ export async function healthReport(conn: DuckDBConnection): Promise<HealthReport
               (select quantile_cont(hours, 0.5) from episodes) as median_ttr`,
     )
   )[0];
-  const trafficRows = await queryRows<TrafficRow>(conn, `${cte} ${trafficAggSql("'all'")} union all ${trafficAggSql("'none'")} where rid is null order by k`);
   const deployments = count(overall?.deployments);
   const canaryRuns = count(overall?.canary_runs);
   if (releases.length === 0) notMeasurable.push({ metric: 'release_health', reason: 'the bundle names no release' });
@@ -248,11 +258,11 @@ export async function healthReport(conn: DuckDBConnection): Promise<HealthReport
       median_time_to_recover_hours: num(overall?.median_ttr),
       incidents: count(overall?.incidents),
       traffic: toTraffic(
-        trafficRows.find((r) => r.k === 'all'),
-        toRoutes(allRoutes),
+        rows.find((r) => r.kind === 'all'),
+        toRoutes(routeRows.filter((r) => count(r.g) === 1)),
       ),
       unattributed: toTraffic(
-        trafficRows.find((r) => r.k === 'none'),
+        rows.find((r) => r.kind === 'none'),
         routesFor(null),
       ),
     },

@@ -251,13 +251,6 @@ async function completenessOf(
   const flagsSql = `select u.id, u.mv is null as mv_missing, ${km.unknown} as mv_unknown, u.dv is null as dv_missing, ${kd.unknown} as dv_unknown,
                            u.rid is null as rid_missing, ${kr.unknown} as rid_unknown
                       from (${unitsSql}) u ${km.join} ${kd.join} ${kr.join}`;
-  const totals = await queryRows<{ total: number; mv: number; dv: number; rid: number; complete: number }>(
-    conn,
-    `with f as (${flagsSql})
-     select count(*) as total, count(*) filter (where not mv_missing and not mv_unknown) as mv, count(*) filter (where not dv_missing and not dv_unknown) as dv,
-            count(*) filter (where not rid_missing and not rid_unknown) as rid,
-            count(*) filter (where not (mv_missing or mv_unknown or dv_missing or dv_unknown or rid_missing or rid_unknown)) as complete from f`,
-  );
   const reasons: [string, string][] = [
     ['mv_missing', `no model_version ${what}`],
     ['mv_unknown', 'model_version not defined in model_versions'],
@@ -266,24 +259,31 @@ async function completenessOf(
     ['rid_missing', `no release_id ${what}`],
     ['rid_unknown', 'release_id not defined in releases'],
   ];
-  const gapRows = await queryRows<{ reason: string; n: number; ex: string }>(
-    conn,
-    `with f as (${flagsSql})
-     select reason, count(*) as n, list(id order by id)[1:5] as ex
-       from (${reasons.map(([flag, reason]) => `select id, '${reason}' as reason, ${reasons.findIndex(([f2]) => f2 === flag)} as ord from f where ${flag}`).join(' union all ')})
-      group by reason, ord order by ord`,
-  );
-  const t = totals[0];
-  const total = count(t?.total);
-  const gaps: LineageGap[] = gapRows.map((g) => ({ reason: g.reason, count: count(g.n), examples: stringList(g.ex) }));
+  // One pass: totals, and per reason its count and the 5 smallest ids (min(x, n) returns them sorted).
+  const row = (
+    await queryRows(
+      conn,
+      `with f as (${flagsSql})
+       select count(*) as total, count(*) filter (where not mv_missing and not mv_unknown) as mv, count(*) filter (where not dv_missing and not dv_unknown) as dv,
+              count(*) filter (where not rid_missing and not rid_unknown) as rid,
+              count(*) filter (where not (mv_missing or mv_unknown or dv_missing or dv_unknown or rid_missing or rid_unknown)) as complete,
+              ${reasons.map(([flag]) => `count(*) filter (where ${flag}) as n_${flag}, min(id, 5) filter (where ${flag}) as ex_${flag}`).join(', ')}
+         from f`,
+    )
+  )[0];
+  const t = { total: row?.['total'], mv: row?.['mv'], dv: row?.['dv'], rid: row?.['rid'], complete: row?.['complete'] };
+  const total = count(t.total);
+  const gaps: LineageGap[] = reasons
+    .map(([flag, reason]) => ({ reason, count: count(row?.[`n_${flag}`]), examples: stringList(row?.[`ex_${flag}`]) }))
+    .filter((g) => g.count > 0);
   return {
     ...meta,
     total,
-    with_model_version: count(t?.mv),
-    with_dataset_version: count(t?.dv),
-    with_release: count(t?.rid),
-    complete: count(t?.complete),
-    share_complete: total > 0 ? count(t?.complete) / total : null,
+    with_model_version: count(t.mv),
+    with_dataset_version: count(t.dv),
+    with_release: count(t.rid),
+    complete: count(t.complete),
+    share_complete: total > 0 ? count(t.complete) / total : null,
     gaps,
   };
 }

@@ -30,8 +30,8 @@ export async function overviewReport(conn: DuckDBConnection, summary?: ImportSum
   const coverage = await coverageReport(conn);
   const evals = await evalReport(conn);
   const health = await healthReport(conn);
-  const posture = await postureReport(conn, {}, { coverage, evals, health });
   const completeness = await lineageCompleteness(conn, schema, []);
+  const posture = await postureReport(conn, {}, { coverage, evals, health, completeness });
 
   const releases: OverviewRelease[] = changelog.map((c) => ({
     release_id: c.release_id,

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type {
+  LineageCompleteness,
   CoverageReport,
   EvalReport,
   HealthReport,
@@ -28,6 +29,7 @@ export interface PostureOptions {
 
 /** Results of the other analyses, when the caller has them already (overview), so they are not computed twice. */
 export interface PostureInputs {
+  completeness?: LineageCompleteness[];
   coverage?: CoverageReport;
   evals?: EvalReport;
   health?: HealthReport;
@@ -41,6 +43,13 @@ interface LogSource {
 }
 
 const MAX_LISTED_DAYS = 400;
+
+/** `list` cells arrive JSON-encoded (db.toCell). */
+function stringList(cell: unknown): string[] {
+  if (typeof cell !== 'string') return [];
+  const v: unknown = JSON.parse(cell);
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
 
 async function logSources(conn: DuckDBConnection, schema: BundleSchema): Promise<LogSource[]> {
   const out: LogSource[] = [];
@@ -92,20 +101,24 @@ async function tableCoverage(conn: DuckDBConnection, schema: BundleSchema, s: Lo
     zero_volume_days: [],
     gaps: [],
   };
-  if (!s.continuous || !window.first || !window.last) return cov;
+  // Rows that exist but cannot be placed in time say nothing about silent days; an empty table is silent every day.
+  const unplaceable = cov.rows > 0 && cov.first_event === null;
+  if (!s.continuous || !window.first || !window.last || unplaceable) return cov;
   const zeroCte = `with days as (select distinct CAST(${ts} AS DATE) as d from ${s.table} where ${s.where} and ${ts} is not null),
         cal as (select CAST(g AS DATE) as d from generate_series(CAST(CAST(? AS TIMESTAMP) AS DATE), CAST(CAST(? AS TIMESTAMP) AS DATE), INTERVAL 1 DAY) t(g)),
         zero as (select cal.d from cal anti join days on days.d = cal.d)`;
   const params = [window.first, window.last];
-  const zero = await queryRows<{ d: string; n: number }>(conn, `${zeroCte} select strftime(d, '%Y-%m-%d') as d, count(*) over () as n from zero order by zero.d limit ${MAX_LISTED_DAYS}`, params);
-  cov.zero_volume_day_count = zero.length > 0 ? count(zero[0]?.n) : 0;
-  cov.zero_volume_days = zero.map((z) => z.d);
-  const gaps = await queryRows<{ start: string; end: string; days: number }>(
+  // Islands of consecutive silent days: day minus its rank is constant within a run.
+  const gaps = await queryRows<{ start: string; end: string; days: number; list: string }>(
     conn,
     `${zeroCte}, runs as (select d, d - CAST(row_number() over (order by d) AS INTEGER) as grp from zero)
-     select strftime(min(d), '%Y-%m-%d') as start, strftime(max(d) + 1, '%Y-%m-%d') as "end", count(*) as days from runs group by grp order by min(d)`,
+     select strftime(min(d), '%Y-%m-%d') as start, strftime(max(d) + 1, '%Y-%m-%d') as "end", count(*) as days,
+            list(strftime(d, '%Y-%m-%d') order by d) as list
+       from runs group by grp order by min(d)`,
     params,
   );
+  cov.zero_volume_day_count = gaps.reduce((a, g) => a + count(g.days), 0);
+  cov.zero_volume_days = gaps.flatMap((g) => stringList(g.list)).slice(0, MAX_LISTED_DAYS);
   cov.gaps = gaps.map((g): LogGap => ({ table: s.table, start: g.start, end: g.end, days: count(g.days) }));
   return cov;
 }
@@ -224,7 +237,7 @@ export async function postureReport(conn: DuckDBConnection, opts: PostureOptions
 
   // Evidence from the other analyses, for the checklist.
   const lineageGaps: NotMeasurable[] = [];
-  const completeness = await lineageCompleteness(conn, schema, lineageGaps);
+  const completeness = inputs.completeness ?? (await lineageCompleteness(conn, schema, lineageGaps));
   const changelog = await changeLog(conn, schema);
   const coverage = inputs.coverage ?? (await coverageReport(conn, { minRows: opts.minRows }));
   const evals = inputs.evals ?? (await evalReport(conn));

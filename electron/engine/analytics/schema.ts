@@ -56,10 +56,13 @@ export class BundleSchema {
     return quoteIdent(name);
   }
 
-  /** A text column with blanks as NULL, or a typed NULL when absent. `alias` qualifies the column. */
+  /** A text column with empty strings as NULL, or a typed NULL when absent. `alias` qualifies the column. */
   text(table: string, column: string, alias?: string): string {
-    if (!this.hasColumn(table, column)) return 'CAST(NULL AS VARCHAR)';
-    return `nullif(trim(CAST(${qualify(column, alias)} AS VARCHAR)), '')`;
+    const type = this.columnType(table, column);
+    if (!type) return 'CAST(NULL AS VARCHAR)';
+    // No trim on the hot path: the importer stores values as exported, and exports write "" (not "  ") for none.
+    if (type === 'VARCHAR') return `nullif(${qualify(column, alias)}, '')`;
+    return `nullif(CAST(${qualify(column, alias)} AS VARCHAR), '')`;
   }
 
   /** A timestamp column as TIMESTAMP (UTC), whatever it was stored as; NULL when absent or unparseable. */

@@ -54,7 +54,9 @@ export function timestampFromText(v: string): string {
   const h = `TRY_CAST(${t} AS HUGEINT)`;
   const d = `TRY_CAST(${t} AS DOUBLE)`;
   const iso = `CAST(TRY_CAST(${v} AS TIMESTAMPTZ) AS TIMESTAMP)`;
+  // Digits first: a bare number must never be read as a date; ISO text is the common case after that.
   return `(CASE WHEN nullif(${t}, '') IS NULL THEN NULL
+    WHEN NOT regexp_matches(${v}, '^\\s*[+-]?[0-9.]+([eE][+-]?[0-9]+)?\\s*$') THEN (CASE WHEN ${iso} BETWEEN TIMESTAMP '0001-01-01' AND TIMESTAMP '9999-12-31 23:59:59.999999' THEN ${iso} END)
     WHEN regexp_full_match(${t}, '[+-]?[0-9]+') THEN ${fromMicros(epochIntMicros(h))}
     WHEN regexp_full_match(${t}, '[+-]?([0-9]+[.][0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?|[+-]?[0-9]+[eE][+-]?[0-9]+') THEN ${fromMicros(epochDoubleMicros(d))}
     ELSE (CASE WHEN ${iso} BETWEEN TIMESTAMP '0001-01-01' AND TIMESTAMP '9999-12-31 23:59:59.999999' THEN ${iso} END) END)`;
@@ -94,7 +96,8 @@ export function convert(src: string, srcType: string, target: string): Conversio
       if (s === 'VARCHAR') return { expr: timestampFromText(src), canFail: true };
       return { expr: timestampFromText(`CAST(${src} AS VARCHAR)`), canFail: true };
     case 'JSON':
-      if (s === 'JSON') return { expr: `CAST(nullif(CAST(${src} AS VARCHAR), 'null') AS JSON)`, canFail: false };
+      // Already-parsed JSON: only a JSON null becomes SQL NULL (no re-validation of the text).
+      if (s === 'JSON') return { expr: `nullif(${src}, CAST('null' AS JSON))`, canFail: false };
       if (s === 'VARCHAR') return { expr: `(CASE WHEN json_valid(${src}) THEN CAST(${src} AS JSON) END)`, canFail: true };
       return { expr: `to_json(${src})`, canFail: false };
     default:

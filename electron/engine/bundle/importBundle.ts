@@ -46,6 +46,7 @@ interface ImportState {
   reserved: Set<string>;
   workDir: string;
   job: Job;
+  stageCount: number;
 }
 
 function cancelled(job: Job): void {
@@ -75,13 +76,13 @@ async function loadJsonFile(state: ImportState, file: string, plainPath: string,
   const inferred: string[] = [];
   try {
     const units = await stageJsonUnits(conn, file, plainPath, kind);
-    const structure = await jsonStructure(conn);
+    const found = await jsonStructure(conn, targets, (keys) => chooseTable(state, innerPath, m, keys, inferred));
     const badUnits = units.invalid + units.notObject;
-    if (!structure) {
+    if (!found) {
       const table = m?.table ? chooseTable(state, innerPath, m, [], inferred) : tableFromFileName(innerPath);
       return { table, format: kind, rows_read: units.units, rows_loaded: 0, rows_rejected: badUnits, inferred: units.units === 0 ? ['no rows'] : inferred };
     }
-    const table = chooseTable(state, innerPath, m, Object.keys(structure), inferred);
+    const { table, structure } = found;
     const empty = await rejectEmptyObjects(conn, file);
     const spec = jsonObjectsSource(targets, table, structure, null);
     const counts = await loadIntoTable(conn, targets, file, table, spec);
@@ -148,7 +149,7 @@ async function loadFlatAs(state: ImportState, f: BundleFile, plainPath: string, 
 
 async function loadStructuredFile(state: ImportState, f: BundleFile, plainPath: string, gz: boolean, reader: (typeof STRUCTURED_READERS)[number]): Promise<Loaded> {
   const { conn, targets, job } = state;
-  const stageDir = path.join(state.workDir, 'stage', String(Math.random()).slice(2, 10));
+  const stageDir = path.join(state.workDir, 'stage', String(++state.stageCount));
   try {
     const out = await runStructuredReader(conn, reader, f.relPath, plainPath, stageDir, job.signal);
     let loaded = 0;
@@ -159,9 +160,9 @@ async function loadStructuredFile(state: ImportState, f: BundleFile, plainPath: 
       tables.push(table);
       try {
         await stageJsonUnits(conn, f.relPath, t.stagePath, 'jsonl');
-        const structure = await jsonStructure(conn);
-        if (!structure) continue;
-        const counts = await loadIntoTable(conn, targets, f.relPath, table, jsonObjectsSource(targets, table, structure, LINE_KEY));
+        const found = await jsonStructure(conn, targets, table);
+        if (!found) continue;
+        const counts = await loadIntoTable(conn, targets, f.relPath, table, jsonObjectsSource(targets, table, found.structure, LINE_KEY));
         loaded += counts.loaded;
         rejected += counts.rejected;
       } finally {
@@ -208,7 +209,9 @@ async function loadOne(state: ImportState, f: BundleFile, m: ManifestFile | unde
   } catch (e) {
     if (job.signal.aborted) throw new ApiError('cancelled', 'Cancelled.');
     if (e instanceof FileProblem) return { table: null, format: e.format ?? declared ?? 'unknown', rows_read: 0, rows_loaded: 0, rows_rejected: 0, inferred: [], unreadable: e.message };
-    throw e;
+    // Any other failure stays confined to this file (each insert is one statement, so nothing half-loaded).
+    const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+    return { table: null, format: declared ?? 'unknown', rows_read: 0, rows_loaded: 0, rows_rejected: 0, inferred: [], unreadable: `could not load: ${msg}` };
   } finally {
     if (plain.gz) await fs.rm(plain.plainPath, { force: true });
   }
@@ -266,7 +269,14 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
   for (const f of bundle.files) {
     cancelled(job);
     job.progress({ phase: 'hash', message: `Hashing ${f.relPath}`, file: f.relPath, bytesDone: bytesBefore, bytesTotal, fraction: bytesTotal ? (0.2 * bytesBefore) / bytesTotal : 0 });
-    hashes.set(f.relPath, await sha256File(f.absPath, undefined, job.signal));
+    let nextReport = 64 * 1024 * 1024;
+    const onBytes = (done: number): void => {
+      if (done < nextReport) return;
+      nextReport += 64 * 1024 * 1024;
+      const at = bytesBefore + done;
+      job.progress({ phase: 'hash', message: `Hashing ${f.relPath}`, file: f.relPath, bytesDone: at, bytesTotal, fraction: bytesTotal ? (0.2 * at) / bytesTotal : 0 });
+    };
+    hashes.set(f.relPath, await sha256File(f.absPath, onBytes, job.signal));
     bytesBefore += f.bytes;
   }
   const manifestRead = await readManifest(bundle.files);
@@ -281,7 +291,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     const targets = new TargetTables(conn);
     await targets.createCanonical();
     const reserved = new Set((await queryRows<{ k: string }>(conn, `SELECT keyword_name AS k FROM duckdb_keywords() WHERE keyword_category = 'reserved'`)).map((r) => r.k));
-    const state: ImportState = { conn, targets, reserved, workDir, job };
+    const state: ImportState = { conn, targets, reserved, workDir, job, stageCount: 0 };
 
     const reports: FileReport[] = [];
     let loadedBytes = 0;

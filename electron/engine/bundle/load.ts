@@ -13,6 +13,11 @@ export interface SourceSpec {
   /** SQL giving the raw text of a row for rejects, or null. */
   rawExpr: string | null;
   columns: { name: string; type: string; expr: string; targetType?: string }[];
+  /**
+   * Columnar sources (Parquet, CSV) can be probed cheaply for conversion failures first, reading only the
+   * checked columns; when none fails the rows go straight in without a staging table.
+   */
+  probe?: boolean;
 }
 
 export interface LoadCounts {
@@ -80,6 +85,25 @@ export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTable
     const res = await conn.run(`INSERT INTO ${quoteIdent(table)} (${insertCols}) SELECT ${parts.map((p) => p.conv).join(', ')} FROM (${inner}) s`);
     return { loaded: res.rowsChanged, rejected: 0, addedColumns };
   }
+  if (spec.probe) {
+    const checked = parts.map((p, i) => ({ p, i })).filter(({ p }) => p.canFail || p.required);
+    const probeInner = `SELECT ${checked.map(({ p, i }) => `${p.src} AS ${quoteIdent(`s_${i}`)}`).join(', ')} FROM ${spec.from}`;
+    const failing = checked
+      .map(({ p, i }) => {
+        const s = `s.${quoteIdent(`s_${i}`)}`;
+        const present = p.srcIsText ? `nullif(trim(CAST(${s} AS VARCHAR)), '') IS NOT NULL` : `${s} IS NOT NULL`;
+        const conds: string[] = [];
+        if (p.canFail) conds.push(`(${present} AND (${p.conv}) IS NULL)`);
+        if (p.required) conds.push(`(${p.conv}) IS NULL`);
+        return conds.join(' OR ');
+      })
+      .join(' OR ');
+    const bad = await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM (${probeInner}) s WHERE ${failing}`);
+    if (Number(bad?.n ?? 0) === 0) {
+      const res = await conn.run(`INSERT INTO ${quoteIdent(table)} (${insertCols}) SELECT ${parts.map((p) => p.conv).join(', ')} FROM (${inner}) s`);
+      return { loaded: res.rowsChanged, rejected: 0, addedColumns };
+    }
+  }
   const checks = parts
     .map((p, i) => {
       const c = `c.${quoteIdent(`c_${i}`)}`;
@@ -95,16 +119,17 @@ export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTable
       return out;
     })
     .flat();
-  const typed = `SELECT c.*, list_filter([${checks.join(', ')}], x -> x IS NOT NULL) AS "__ad_bad" FROM (SELECT s."__ad_line", s."__ad_raw", ${parts
-    .map((p, i) => `s.${quoteIdent(`s_${i}`)}, ${p.conv} AS ${quoteIdent(`c_${i}`)}`)
-    .join(', ')} FROM (${inner}) s) c`;
+  // Raw text travels only with bad rows, so the typed table stays as small as the target rows.
+  const converted = `SELECT s."__ad_line", s."__ad_raw", ${parts.map((p, i) => `s.${quoteIdent(`s_${i}`)}, ${p.conv} AS ${quoteIdent(`c_${i}`)}`).join(', ')} FROM (${inner}) s`;
+  const checked = `SELECT c.*, list_filter([${checks.join(', ')}], x -> x IS NOT NULL) AS "__ad_bad" FROM (${converted}) c`;
+  const typed = `SELECT "__ad_line", ${parts.map((_p, i) => quoteIdent(`c_${i}`)).join(', ')}, CASE WHEN len("__ad_bad") > 0 THEN left("__ad_raw", 500) END AS "__ad_raw", "__ad_bad" FROM (${checked})`;
   await conn.run(`CREATE OR REPLACE TEMP TABLE "__ad_typed" AS ${typed}`);
   try {
     const ins = await conn.run(
       `INSERT INTO ${quoteIdent(table)} (${insertCols}) SELECT ${parts.map((_p, i) => quoteIdent(`c_${i}`)).join(', ')} FROM "__ad_typed" WHERE len("__ad_bad") = 0`,
     );
     await conn.run(
-      `INSERT INTO ${quoteIdent(META_TABLES.rejects)} SELECT ${quoteLiteral(file)}, "__ad_line", b.column, b.reason, left("__ad_raw", 500)
+      `INSERT INTO ${quoteIdent(META_TABLES.rejects)} SELECT ${quoteLiteral(file)}, "__ad_line", b.column, b.reason, "__ad_raw"
        FROM (SELECT "__ad_line", "__ad_raw", unnest("__ad_bad") AS b FROM "__ad_typed" WHERE len("__ad_bad") > 0) ORDER BY "__ad_line"`,
     );
     const rej = await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM "__ad_typed" WHERE len("__ad_bad") > 0`);

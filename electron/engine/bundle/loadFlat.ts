@@ -41,6 +41,7 @@ export async function parquetSource(conn: DuckDBConnection, plainPath: string, b
     from: fn,
     lineExpr: 'file_row_number + 1',
     rawExpr: null,
+    probe: true,
     columns: data.map((c, i) => ({ name: names[i] as string, type: c.column_type, expr: quoteIdent(c.column_name) })),
   };
 }
@@ -54,6 +55,9 @@ export interface CsvPlan {
   rejectsTable: string;
   rejectsScan: string;
 }
+
+/** Names DuckDB's per-scan reject tables uniquely within the process. */
+let csvScans = 0;
 
 interface SniffRow {
   Delimiter: string;
@@ -108,7 +112,7 @@ export async function csvPlan(
     const canonical = canonicalTypeOf(table, c.name);
     if (canonical) types[c.name] = canonical === 'TIMESTAMP' ? 'TIMESTAMPTZ' : canonical === 'JSON' ? 'VARCHAR' : canonical;
   }
-  const id = Math.random().toString(36).slice(2, 10);
+  const id = String(++csvScans);
   const rejectsTable = `__ad_csv_rej_${id}`;
   const rejectsScan = `__ad_csv_scan_${id}`;
   const readOpts = [
@@ -204,7 +208,8 @@ export async function stageJsonUnits(conn: DuckDBConnection, file: string, plain
   }
   try {
     await conn.run(
-      `CREATE OR REPLACE TEMP TABLE ${UNITS_TABLE} AS SELECT _line, _t, CASE WHEN json_valid(_t) THEN json_type(_t) ELSE 'INVALID' END AS _kind FROM (${select}) ORDER BY _line`,
+      // A valid JSON text starting with "{" is an object: one parse per line instead of two.
+      `CREATE OR REPLACE TEMP TABLE ${UNITS_TABLE} AS SELECT _line, _t, CASE WHEN NOT json_valid(_t) THEN 'INVALID' WHEN starts_with(ltrim(_t), '{') THEN 'OBJECT' ELSE json_type(_t) END AS _kind FROM (${select}) ORDER BY _line`,
     );
   } catch (e) {
     throw new FileProblem(`unreadable text: ${errText(e)}`);
@@ -255,7 +260,8 @@ function pointer(key: string): string {
  * Top-level keys of the staged objects, in order of first appearance, each with the JSON type it
  * carries ("BIGINT", "DOUBLE", "BOOLEAN", "VARCHAR", "NULL" or "JSON" for nested / mixed values).
  */
-export async function jsonStructure(conn: DuckDBConnection): Promise<Record<string, string> | null> {
+/** Top-level keys of the staged objects, in order of first appearance. null when there is no object at all. */
+export async function jsonKeys(conn: DuckDBConnection): Promise<string[] | null> {
   const keys = await queryRows<{ k: string }>(
     conn,
     `SELECT k FROM (SELECT _line, unnest(ks) AS k, unnest(generate_series(1, len(ks))) AS i FROM (SELECT _line, json_keys(_t) AS ks FROM ${UNITS_TABLE} WHERE _kind = 'OBJECT'))
@@ -263,19 +269,40 @@ export async function jsonStructure(conn: DuckDBConnection): Promise<Record<stri
   );
   if (keys.length === 0) {
     const any = await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${UNITS_TABLE} WHERE _kind = 'OBJECT'`);
-    return Number(any?.n ?? 0) > 0 ? {} : null;
+    return Number(any?.n ?? 0) > 0 ? [] : null;
   }
-  const ptrs = keys.map((k) => quoteLiteral(pointer(k.k))).join(', ');
+  return keys.map((k) => k.k);
+}
+
+/**
+ * The JSON type each key carries over all objects ("BIGINT", "DOUBLE", "BOOLEAN", "VARCHAR",
+ * "NULL", or "JSON" for nested / mixed values). Only asked for keys whose column type is not known yet.
+ */
+export async function jsonKeyTypes(conn: DuckDBConnection, keys: string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  if (keys.length === 0) return out;
+  const ptrs = keys.map((k) => quoteLiteral(pointer(k))).join(', ');
   const types = await queryRows<{ i: number; t: string | null }>(
     conn,
     `SELECT DISTINCT i, t FROM (SELECT unnest(json_type(_t, [${ptrs}])) AS t, unnest(generate_series(1, ${keys.length})) AS i FROM ${UNITS_TABLE} WHERE _kind = 'OBJECT') ORDER BY ALL`,
   );
-  const out: Record<string, string> = {};
   keys.forEach((k, idx) => {
     const seen = new Set(types.filter((t) => Number(t.i) === idx + 1 && t.t !== null && t.t !== 'NULL').map((t) => t.t as string));
-    out[k.k] = leafType(seen);
+    out[k] = leafType(seen);
   });
   return out;
+}
+
+/** Keys and types in one go, for a known target table: types are looked up only for keys the table lacks. */
+export async function jsonStructure(conn: DuckDBConnection, targets: TargetTables, table: string | ((keys: string[]) => string)): Promise<{ table: string; structure: Record<string, string> } | null> {
+  const keys = await jsonKeys(conn);
+  if (keys === null) return null;
+  const t = typeof table === 'string' ? table : table(keys);
+  const unknown = keys.filter((k) => !targets.column(t, k));
+  const types = await jsonKeyTypes(conn, unknown);
+  const structure: Record<string, string> = {};
+  for (const k of keys) structure[k] = types[k] ?? 'VARCHAR';
+  return { table: t, structure };
 }
 
 function leafType(seen: Set<string>): string {

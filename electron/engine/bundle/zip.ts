@@ -100,8 +100,14 @@ export async function readCentralDirectory(zipPath: string): Promise<ZipEntry[]>
         const len = extra.readUInt16LE(q + 2);
         if (id === 0x0001) {
           let r = q + 4;
-          if (uncompressedSize === U32_MAX && r + 8 <= q + 4 + len) (uncompressedSize = Number(extra.readBigUInt64LE(r))), (r += 8);
-          if (compressedSize === U32_MAX && r + 8 <= q + 4 + len) (compressedSize = Number(extra.readBigUInt64LE(r))), (r += 8);
+          if (uncompressedSize === U32_MAX && r + 8 <= q + 4 + len) {
+            uncompressedSize = Number(extra.readBigUInt64LE(r));
+            r += 8;
+          }
+          if (compressedSize === U32_MAX && r + 8 <= q + 4 + len) {
+            compressedSize = Number(extra.readBigUInt64LE(r));
+            r += 8;
+          }
           if (localHeaderOffset === U32_MAX && r + 8 <= q + 4 + len) localHeaderOffset = Number(extra.readBigUInt64LE(r));
         }
         q += 4 + len;

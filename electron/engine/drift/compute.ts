@@ -81,9 +81,8 @@ export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hook
     notes.push(`series: ${args.by ? `per ${args.by} (UTC${args.by === 'week' ? ', weeks start Monday' : ''})` : `${args.chunks} equal-count chunks`} of the current side, each against the whole baseline; series p-values are not corrected`);
   }
 
-  const { ...request } = args;
   return {
-    request,
+    request: args,
     correction,
     alpha,
     tests_corrected: tested,

@@ -1,13 +1,20 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryOne } from '../db';
-import { sampleCte, type Sample } from './select';
+import type { Sample } from './select';
+import { quoteIdent } from '../db';
 
 /**
- * One pass over a numeric column: per-side row and null counts, distinct counts, ranges, the
- * baseline mean and population σ, and the exact two-sample KS D and Wasserstein-1 distance from
- * the two empirical CDFs over GROUP BY value. Counts and cumulative counts are exact integers
- * (HUGEINT), so D is exact: dScaled = max |cumB·nC − cumC·nB| = D·nB·nC. Floating sums are exact
- * DECIMAL sums of per-row rounded terms, so they do not depend on row order or thread scheduling.
+ * A numeric column in two passes: (1) a plain scan for per-side row, non-null counts and ranges;
+ * (2) one sort — a window over the non-null values of both sides ordered by value — for the exact
+ * two-sample KS D and Wasserstein-1 distance, the number of distinct values and the baseline mean
+ * and population σ.
+ *
+ * The running sum S of (baseline ? nC : −nB) in value order equals cumB(v)·nC − cumC(v)·nB, an exact
+ * integer, on the last row of each group of equal values (whatever order ties take, that row has the
+ * whole group behind it): D·nB·nC = max |S| over those rows, W1 = Σ |S|/(nB·nC)·(next − v) (ties add 0).
+ * Floating sums are made independent of row order and thread scheduling without an ordered
+ * aggregate: each term is scaled into [0, 1] by a range, rounded to DECIMAL (a deterministic
+ * per-row step) and summed exactly as 128-bit integers.
  */
 export interface NumericProfile {
   rowsBaseline: number;
@@ -26,82 +33,106 @@ export interface NumericProfile {
   w1: number | null;
 }
 
-interface Row extends Record<string, string | number | boolean | null> {
+type Cell = string | number | boolean | null;
+
+interface RangeRow extends Record<string, Cell> {
   rows_b: number;
   rows_c: number;
   nb: number;
   nc: number;
-  u: number;
   minb: number | null;
   maxb: number | null;
   minc: number | null;
   maxc: number | null;
-  meanb: number | null;
-  varb: number | null;
-  dscaled: number | string | null;
-  w1: number | null;
+}
+
+interface EcdfRow extends Record<string, Cell> {
+  dscaled: string | null;
+  u: number | null;
+  w1part: number | null;
+  sz: number | null;
+  sz2: number | null;
+}
+
+/** A double as a SQL literal DuckDB parses to the same double. */
+function lit(x: number): string {
+  return `'${String(x)}'::DOUBLE`;
+}
+
+function sides(sample: Sample, expr: string): { sql: string; params: Sample['baseline']['params'] } {
+  const t = quoteIdent(sample.table);
+  return {
+    sql: `select 0::UTINYINT as s, ${expr} as v from ${t} where ${sample.baseline.sql} union all select 1::UTINYINT as s, ${expr} as v from ${t} where ${sample.current.sql}`,
+    params: [...sample.baseline.params, ...sample.current.params],
+  };
 }
 
 export async function numericProfile(conn: DuckDBConnection, sample: Sample, expr: string): Promise<NumericProfile> {
-  const src = sampleCte(sample, expr);
-  // One sort: a window over the non-null values ordered by value. The running sum of
-  // (s = 0 ? nC : −nB) over the RANGE frame (ties included) is cumB·nC − cumC·nB at every value, so
-  // D·nB·nC = max |running sum| exactly; W1 sums |F_b − F_c|·(next value − value) (ties add 0).
-  // Floating sums are made order-independent without sorting: each term is scaled into [0, 1] by a
-  // range, rounded to DECIMAL (a deterministic per-row step) and summed exactly.
-  const sql = `with ${src.sql},
-rng as (
-  select count(*) filter (where s = 0) as rows_b, count(*) filter (where s = 1) as rows_c,
-    count(v) filter (where s = 0) as nb, count(v) filter (where s = 1) as nc,
-    min(v) filter (where s = 0) as minb, max(v) filter (where s = 0) as maxb,
-    min(v) filter (where s = 1) as minc, max(v) filter (where s = 1) as maxc,
-    min(v) as mina, max(v) as maxa
-  from src),
-tot as (
-  select rng.*,
-    case when maxb > minb then maxb - minb else 0 end as rb,
-    case when maxa > mina then maxa - mina else 0 end as ra
-  from rng),
-mean as (
-  select case when any_value(tot.nb) = 0 then null
-    else any_value(tot.minb) + (coalesce(sum(case when tot.rb > 0 then ((src.v - tot.minb) / tot.rb)::DECIMAL(38, 20) else 0 end), 0)::DOUBLE / any_value(tot.nb)) * any_value(tot.rb) end as meanb
-  from tot left join src on src.s = 0 and src.v is not null),
-e as (
-  select v, s,
-    sum(case when s = 0 then tot.nc else -tot.nb end) over (order by v) as sd,
-    lead(v) over (order by v) as vnext,
-    lag(v) over (order by v) as vprev
-  from src, tot where v is not null),
-agg as (
-  select max(abs(e.sd)) as dscaled,
-    count(*) filter (where e.vprev is distinct from e.v) as u,
-    sum(case when tot.ra > 0 and tot.nb > 0 and tot.nc > 0 and e.vnext is not null and e.vnext > e.v
-      then (abs(e.sd)::DOUBLE / (tot.nb * tot.nc)::DOUBLE * ((e.vnext - e.v) / tot.ra))::DECIMAL(38, 30)
-      else 0 end) as w1part,
-    sum(case when tot.rb > 0 and e.s = 0 then (((e.v - mean.meanb) / tot.rb) * ((e.v - mean.meanb) / tot.rb))::DECIMAL(38, 20) else 0 end) as varpart
-  from e, tot, mean)
-select tot.rows_b, tot.rows_c, tot.nb, tot.nc, coalesce(agg.u, 0) as u, tot.minb, tot.maxb, tot.minc, tot.maxc, mean.meanb,
-  case when tot.nb = 0 then null else (agg.varpart::DOUBLE / tot.nb) * tot.rb * tot.rb end as varb,
-  agg.dscaled::VARCHAR as dscaled,
-  case when tot.nb = 0 or tot.nc = 0 then null else agg.w1part::DOUBLE * tot.ra end as w1
-from tot, mean left join agg on true`;
-  const r = await queryOne<Row>(conn, sql, src.params);
-  if (!r) throw new Error('numeric profile returned no row');
+  const src = sides(sample, expr);
+  const r = await queryOne<RangeRow>(
+    conn,
+    `select count(*) filter (where s = 0) as rows_b, count(*) filter (where s = 1) as rows_c,
+       count(v) filter (where s = 0) as nb, count(v) filter (where s = 1) as nc,
+       min(v) filter (where s = 0) as minb, max(v) filter (where s = 0) as maxb,
+       min(v) filter (where s = 1) as minc, max(v) filter (where s = 1) as maxc
+     from (${src.sql})`,
+    src.params,
+  );
+  if (!r) throw new Error('numeric range query returned no row');
   const nb = Number(r.nb);
   const nc = Number(r.nc);
-  return {
+  const base: NumericProfile = {
     rowsBaseline: Number(r.rows_b),
     rowsCurrent: Number(r.rows_c),
     nBaseline: nb,
     nCurrent: nc,
-    distinct: Number(r.u),
+    distinct: 0,
     minBaseline: r.minb,
     maxBaseline: r.maxb,
     minCurrent: r.minc,
     maxCurrent: r.maxc,
-    meanBaseline: r.meanb,
-    stdBaseline: r.varb === null ? null : Math.sqrt(Math.max(0, r.varb)),
-    dScaled: r.dscaled === null ? 0 : Number(r.dscaled),
-    w1: r.w1,
+    meanBaseline: null,
+    stdBaseline: null,
+    dScaled: 0,
+    w1: null,
+  };
+  if (nb + nc === 0) return base;
+  const mins = [r.minb, r.minc].filter((x): x is number => x !== null);
+  const maxs = [r.maxb, r.maxc].filter((x): x is number => x !== null);
+  const minAll = Math.min(...mins);
+  const ra = Math.max(...maxs) - minAll;
+  const minb = r.minb ?? 0;
+  const rb = r.maxb !== null && r.minb !== null ? r.maxb - r.minb : 0;
+  // nB·nC < 2^63 for any realistic sample; the running sum is exact in HUGEINT.
+  const w1Term =
+    nb > 0 && nc > 0 && ra > 0
+      ? `sum(case when vnext > v then (abs(sd)::DOUBLE / ${lit(nb * nc)} * ((vnext - v) / ${lit(ra)}))::DECIMAL(38, 30) else 0 end)`
+      : 'null';
+  const zTerm = rb > 0 ? `((v - ${lit(minb)}) / ${lit(rb)})` : '0';
+  const e = await queryOne<EcdfRow>(
+    conn,
+    `select max(abs(sd)) filter (where vnext is distinct from v)::VARCHAR as dscaled,
+       count(*) filter (where vnext is distinct from v) as u,
+       ${w1Term}::DOUBLE as w1part,
+       sum(case when s = 0 then (${zTerm})::DECIMAL(38, 20) end)::DOUBLE as sz,
+       sum(case when s = 0 then (${zTerm} * ${zTerm})::DECIMAL(38, 20) end)::DOUBLE as sz2
+     from (
+       select s, v,
+         sum(case when s = 0 then ${nc}::BIGINT else -${nb}::BIGINT end) over (order by v rows between unbounded preceding and current row) as sd,
+         lead(v) over (order by v) as vnext
+       from (${src.sql}) where v is not null)`,
+    src.params,
+  );
+  if (!e) throw new Error('ECDF query returned no row');
+  const zMean = nb > 0 && e.sz !== null ? e.sz / nb : null;
+  // var/rb² = E[z²] − E[z]² with z in [0, 1]: both sums exact, so only the final doubles round.
+  const zVar = zMean !== null && e.sz2 !== null ? Math.max(0, e.sz2 / nb - zMean * zMean) : null;
+  return {
+    ...base,
+    distinct: Number(e.u ?? 0),
+    meanBaseline: zMean === null ? null : minb + zMean * rb,
+    stdBaseline: zVar === null ? null : Math.sqrt(zVar) * rb,
+    dScaled: e.dscaled === null ? 0 : Number(e.dscaled),
+    w1: nb > 0 && nc > 0 ? (e.w1part ?? 0) * ra : null,
   };
 }

@@ -130,6 +130,11 @@ export function releasesFrom(overview: Availability<Overview>, lineage: Availabi
   return (options?.releases ?? []).map((r) => ({ release_id: r.release_id, released_at: r.released_at, promoted: false }));
 }
 
+/** Long decimals inside explanatory text (e.g. "W1 = 23.698595026624403") are cut to 6 significant digits, like every number in results.json. */
+export function roundNumbersInText(text: string): string {
+  return text.replace(/-?\d+\.\d{7,}(?:e[-+]?\d+)?/gi, (m) => String(Number(Number(m).toPrecision(6))));
+}
+
 function cohortKey(c: { attribute: string; value: string } | null): string {
   return c ? `${c.attribute}=${c.value}` : 'all';
 }
@@ -170,6 +175,7 @@ export async function runDrift(
         ...(params.drift_alpha !== null ? { alpha: params.drift_alpha } : {}),
       });
       const results = [...r.results]
+        .map((x) => ({ ...x, detail: roundNumbersInText(x.detail) }))
         .sort((a, b) => (a.column === b.column ? (a.method < b.method ? -1 : a.method > b.method ? 1 : 0) : a.column < b.column ? -1 : 1));
       comparisons.push({
         ...base,

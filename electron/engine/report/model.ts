@@ -170,7 +170,11 @@ export function buildReportModel(
     approver: ws.signoff.approver,
     root_hash: s.integrity.root_hash,
     integrity_state: s.integrity.state,
-    model_versions: overview ? [...overview.model_versions].sort() : [],
+    model_versions: overview
+      ? [...overview.model_versions].sort()
+      : inputs.lineage.status === 'ok'
+        ? [...new Set(inputs.lineage.data.changelog.map((c) => c.model_version).filter((v): v is string => v !== null))].sort()
+        : [],
     systems: overview ? [...overview.systems].sort() : [],
   };
   const posture = inputs.posture;

@@ -32,6 +32,8 @@ export function chromiumPrinter(opts: { executablePath?: string; paper?: 'A4' | 
       // Nothing may leave the page: the report is self-contained.
       await page.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()));
       await page.setContent(html, { waitUntil: 'load' });
+      // System fonts only, but wait for them anyway so the first page never prints with a fallback face.
+      await page.evaluate('document.fonts.ready.then(() => true)');
       const pdf = await page.pdf({ format: opts.paper ?? 'A4', printBackground: true, preferCSSPageSize: true });
       return new Uint8Array(pdf);
     } finally {
@@ -74,7 +76,8 @@ export async function postProcessPdf(pdf: Uint8Array, meta: PdfMetadata, results
   doc.setCreationDate(when);
   doc.setModificationDate(when);
   doc.setLanguage('en');
-  for (const a of attachments) {
+  // The EmbeddedFiles name tree must list names in sorted order; pdf-lib appends in call order.
+  for (const a of [...attachments].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))) {
     await doc.attach(a.bytes, a.name, {
       mimeType: a.mimeType,
       description: a.description,

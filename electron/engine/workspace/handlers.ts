@@ -7,7 +7,9 @@ import { driftHandlers } from '../drift/handlers';
 import { analyticsHandlers } from '../analytics/handlers';
 import type { ReportSource } from '../report/gather';
 import { reportParamsFromWorkspace } from '../report/params';
-import { computeReport, renderReportPdf, reportAttachments, writeReportFile } from '../report/service';
+import { computeReport, renderReportPdf, reportAttachments, writeReportFile, type ProgressFn, type ReportRequest } from '../report/service';
+import { canonicalJson, sha256Hex } from '../report/canonicalJson';
+import type { ReportModel } from '../../../shared/api/report';
 import { renderReportHtml } from '../report/html/render';
 import { defaultWorkspace, loadWorkspaceFile, saveWorkspaceFile } from './workspaceFile';
 
@@ -34,7 +36,22 @@ export function workspaceHandlers(ctx: EngineContext, printPdf: PdfPrinter | und
     return { ...loaded, notice };
   }
 
-  async function request(bundleId: string) {
+  // Preview then export with the same workspace computes the model once. Keyed by session and request content.
+  const cache = new Map<string, { key: string; model: ReportModel; json: string }>();
+  async function computeCached(req: ReportRequest, progress?: ProgressFn): Promise<{ model: ReportModel; json: string }> {
+    const s = ctx.session(req.bundleId);
+    const key = sha256Hex(canonicalJson({ req, path: s.path, root: s.summary.integrity.root_hash }));
+    const hit = cache.get(req.bundleId);
+    if (hit && hit.key === key) {
+      progress?.('compute', 'Using the report model computed for the preview', 0.9);
+      return hit;
+    }
+    const fresh = await computeReport(source, req, progress);
+    cache.set(req.bundleId, { key, ...fresh });
+    return fresh;
+  }
+
+  async function request(bundleId: string): Promise<ReportRequest> {
     const { workspace } = await load(bundleId);
     return { bundleId, signoff: workspace.signoff, findings: workspace.findings, params: reportParamsFromWorkspace(workspace.params) };
   }
@@ -47,7 +64,7 @@ export function workspaceHandlers(ctx: EngineContext, printPdf: PdfPrinter | und
       return { path, saved_at: new Date().toISOString() };
     },
     reportPreview: async ({ bundleId }) => {
-      const { model } = await computeReport(source, await request(bundleId));
+      const { model } = await computeCached(await request(bundleId));
       return { html: renderReportHtml(model) };
     },
     exportReport: async ({ bundleId, outPath, jobId }) => {
@@ -58,7 +75,7 @@ export function workspaceHandlers(ctx: EngineContext, printPdf: PdfPrinter | und
           job.progress({ phase, message, ...(fraction !== undefined ? { fraction } : {}) });
         };
         const s = ctx.session(bundleId);
-        const { model, json } = await computeReport(source, await request(bundleId), progress);
+        const { model, json } = await computeCached(await request(bundleId), progress);
         const attachments = await reportAttachments(json, s.path, s.summary);
         const { bytes, pages } = await renderReportPdf(model, json, printPdf, attachments, progress);
         throwIfCancelled(job);

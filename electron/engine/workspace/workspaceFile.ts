@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../../shared/api/common';
 import { workspaceSchema, type Workspace } from '../../../shared/api/workspace';
-import { atomicWriteFile } from './atomicWrite';
+import { atomicWriteFile, removeStaleTempFiles } from './atomicWrite';
 import { sha256Hex } from '../report/canonicalJson';
 
 export const WORKSPACE_SUFFIX = '.auditdesk.json';
@@ -92,5 +92,6 @@ export async function saveWorkspaceFile(bundlePath: string, ws: Workspace): Prom
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   await atomicWriteFile(file, workspaceText(checked.data));
+  await removeStaleTempFiles(file);
   return { path: file, set_aside: setAsidePath };
 }

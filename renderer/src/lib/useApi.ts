@@ -13,6 +13,23 @@ export interface ApiState<T> {
  * and a response is only applied if it belongs to the newest request (request ids), so a slow,
  * stale answer never overwrites a newer one. `key` null means "nothing to load".
  */
+/**
+ * A bundle is read-only and every engine result is deterministic for the same bundle and parameters,
+ * so results are cached by key: returning to a screen shows its answer at once.
+ */
+const CACHE_LIMIT = 80;
+const cache = new Map<string, unknown>();
+function remember(key: string, value: unknown): void {
+  cache.delete(key);
+  cache.set(key, value);
+  while (cache.size > CACHE_LIMIT) {
+    const oldest = cache.keys().next().value;
+    if (oldest === undefined) break;
+    cache.delete(oldest);
+  }
+}
+
+/** `key` must be unique per call and parameters (prefix it with the method): it also keys the result cache. */
 export function useApi<T>(key: string | null, fetcher: () => Promise<T>): ApiState<T> {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<UiError | null>(null);
@@ -21,6 +38,7 @@ export function useApi<T>(key: string | null, fetcher: () => Promise<T>): ApiSta
   const fetcherRef = useRef(fetcher);
   fetcherRef.current = fetcher;
   const [tick, setTick] = useState(0);
+  const lastTick = useRef(0);
 
   useEffect(() => {
     if (key === null) {
@@ -29,9 +47,17 @@ export function useApi<T>(key: string | null, fetcher: () => Promise<T>): ApiSta
       return;
     }
     const id = ++latest.current;
+    if (tick === lastTick.current && cache.has(key)) {
+      setData(cache.get(key) as T);
+      setError(null);
+      setLoading(false);
+      return;
+    }
+    lastTick.current = tick;
     setLoading(true);
     fetcherRef.current().then(
       (result) => {
+        remember(key, result);
         if (id !== latest.current) return;
         setData(result);
         setError(null);

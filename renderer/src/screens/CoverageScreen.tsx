@@ -213,7 +213,7 @@ export function CoverageScreen({ bundleId }: { bundleId: string }) {
     // The report uses the same threshold the auditor chose here.
     if (Number.isInteger(n) && n >= 1) useWorkspace.getState().setParams({ coverage_min_rows: n });
   };
-  const state = useApi(`${bundleId}|${minRows ?? ''}`, () => call('coverage', { bundleId, ...(minRows ? { minRows } : {}) }));
+  const state = useApi(`coverage|${bundleId}|${minRows ?? ''}`, () => call('coverage', { bundleId, ...(minRows ? { minRows } : {}) }));
   return (
     <div>
       <div className="screen-head">

@@ -126,7 +126,7 @@ function useBins(bundleId: string, result: DriftResult, params: DriftParams) {
         methods: [result.column_kind === 'numeric' ? 'psi' : 'chi2'],
         ...(params.cohort.length ? { cohort: params.cohort } : {}),
       };
-  const state = useApi(req ? JSON.stringify(req) : null, () => call('computeDrift', req as DriftRequest));
+  const state = useApi(req ? `drift|${JSON.stringify(req)}` : null, () => call('computeDrift', req as DriftRequest));
   if (!req) return { result, loading: false, error: null };
   const binned = state.data?.results.find((r) => r.column === result.column && r.bins?.length) ?? null;
   return { result: binned, loading: state.loading, error: state.error };
@@ -142,7 +142,7 @@ function DrillDown({ bundleId, report, result, params }: { bundleId: string; rep
     <section className="card" aria-label={`Drill-down for ${result.column}`} data-testid="drift-drilldown">
       <div className="card-head">
         <h2>{title}</h2>
-        <PinButton title={title} defaultSeverity={result.drifted ? 'high' : 'low'} evidence={() => [evidenceOf(result), ...(result.bins ?? []).map((b) => ({ bin: b.label, baseline_share: b.baseline_share, current_share: b.current_share, baseline_count: b.baseline_count, current_count: b.current_count }))]} />
+        <PinButton title={title} defaultSeverity={result.drifted ? 'high' : 'low'} evidence={() => [evidenceOf(result), ...(binned.result?.bins ?? []).map((b) => ({ bin: b.label, baseline_share: b.baseline_share, current_share: b.current_share, baseline_count: b.baseline_count, current_count: b.current_count }))]} />
       </div>
       <div className="legend" style={{ marginBottom: 8 }}>
         <span>
@@ -185,7 +185,7 @@ function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; para
   const navigateParams = useNavigation((s) => s.setParams);
   const attr = options.cohort_attributes.find((a) => a.attribute === params.heatAttr) ?? null;
   const key = attr ? JSON.stringify([bundleId, params.table, params.baseline, params.current, params.method, attr.attribute]) : null;
-  const state = useApi(key, async () => {
+  const state = useApi(key ? `heatmap|${key}` : null, async () => {
     if (!attr) return [];
     const out: { value: string; report: DriftReport }[] = [];
     // One at a time: each call is a full scan; running them together only contends for the same two cores.
@@ -241,15 +241,13 @@ function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; para
                       {columns.map((col) => {
                         const r = c.report.results.find((x) => x.column === col);
                         if (!r) return <td key={col} />;
-                        const ratio = r.statistic !== null && r.threshold ? r.statistic / r.threshold : 0;
                         const cls = r.not_computable ? 'cell-na' : r.drifted ? 'cell-bad' : '';
-                        const shade = r.drifted || r.not_computable ? undefined : `color-mix(in srgb, var(--baseline) ${Math.round(Math.min(ratio, 1) * 28)}%, var(--panel))`;
                         return (
                           <td key={col}>
                             <button
                               type="button"
                               className={cls}
-                              style={shade ? { background: shade, minWidth: 88 } : { minWidth: 88 }}
+                              style={{ minWidth: 88 }}
                               onClick={() => attr && onPick(attr.attribute, c.value, col)}
                               aria-label={`${attr?.attribute}=${c.value}, ${col}: ${r.method} ${fmtNum(r.statistic)}${r.drifted ? ', drifted' : ''}`}
                               data-cell={`${c.value}|${col}`}
@@ -265,7 +263,7 @@ function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; para
                 </tbody>
               </table>
               <div className="muted small" style={{ marginTop: 6 }}>
-                Each cell: the column’s statistic for that cohort with the auto method; shading grows toward its threshold; ▲ marks drift. Click a cell to drill into it.
+                Each cell: the column’s statistic for that cohort (automatic method per column, same baseline and current); ▲ drift marks a statistic past its threshold and significant after correction. Click a cell to drill into it.
               </div>
             </div>
           );
@@ -290,7 +288,7 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
 
   const req = requestFor(bundleId, params);
   const key = JSON.stringify(req);
-  const state = useApi(key, () => call('computeDrift', req));
+  const state = useApi(`drift|${key}`, () => call('computeDrift', req));
 
   // The report shows the parameters the auditor last looked at.
   useEffect(() => {
@@ -371,7 +369,7 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
 }
 
 export function DriftScreen({ bundleId }: { bundleId: string }) {
-  const options = useApi(bundleId, () => driftOptionsFor(bundleId));
+  const options = useApi(`driftOptions|${bundleId}`, () => driftOptionsFor(bundleId));
   return (
     <div>
       <div className="screen-head">

@@ -187,7 +187,7 @@ function GroupTable({ groups, label, head }: { groups: EvalGroup[]; label: (g: E
 }
 
 export function EvalsScreen({ bundleId }: { bundleId: string }) {
-  const state = useApi(bundleId, () => call('evals', { bundleId }));
+  const state = useApi(`evals|${bundleId}`, () => call('evals', { bundleId }));
   return (
     <div>
       <div className="screen-head">

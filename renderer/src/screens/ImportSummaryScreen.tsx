@@ -189,7 +189,7 @@ function FilesCard({ summary, onRejects }: { summary: ImportSummary; onRejects: 
 
 function RejectsCard({ bundleId, total, file, setFile, files }: { bundleId: string; total: number; file: string; setFile: (f: string) => void; files: string[] }) {
   const [offset, setOffset] = useState(0);
-  const state = useApi(total > 0 ? `${bundleId}|${file}|${offset}` : null, () =>
+  const state = useApi(total > 0 ? `rejects|${bundleId}|${file}|${offset}` : null, () =>
     call('listRejects', { bundleId, offset, limit: PAGE, ...(file ? { file } : {}) }),
   );
   if (total === 0) {

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useApi } from '../lib/useApi';
 import { call } from '../lib/api';
 import { Async, Empty } from '../components/States';
@@ -251,8 +251,9 @@ export function LineageScreen({ bundleId }: { bundleId: string }) {
   const setParams = useNavigation((s) => s.setParams);
   const id = route.params.id ?? '';
   const [draft, setDraft] = useState(id);
-  const base = useApi(bundleId, () => call('lineage', { bundleId }));
-  const lookup = useApi(id ? `${bundleId}|${id}` : null, () => call('lineage', { bundleId, id }));
+  useEffect(() => setDraft(id), [id]);
+  const base = useApi(`lineage|${bundleId}`, () => call('lineage', { bundleId }));
+  const lookup = useApi(id ? `lineage|${bundleId}|${id}` : null, () => call('lineage', { bundleId, id }));
   return (
     <div>
       <div className="screen-head">

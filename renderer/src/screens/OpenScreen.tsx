@@ -177,6 +177,35 @@ export function OpenScreen() {
           </table>
         )}
       </section>
+      <section className="card" aria-label="What Audit Desk checks">
+        <h2 style={{ marginBottom: 8 }}>What you will see once a bundle is open</h2>
+        <div className="grid-3 small">
+          <div>
+            <strong>Integrity</strong>
+            <div className="muted">Every file hashed and compared with the manifest; rejected rows with file and line.</div>
+          </div>
+          <div>
+            <strong>Drift</strong>
+            <div className="muted">Feature, score and LLM-signal drift between releases, per cohort, with the distributions behind each number.</div>
+          </div>
+          <div>
+            <strong>Coverage</strong>
+            <div className="muted">Whether release-critical cohorts were evaluated before each release.</div>
+          </div>
+          <div>
+            <strong>Lineage</strong>
+            <div className="muted">Dataset → training run → model → release → traffic, and the requests that cannot be traced.</div>
+          </div>
+          <div>
+            <strong>Release health</strong>
+            <div className="muted">Canaries, rollbacks, incidents, latency, errors and cost, release over release.</div>
+          </div>
+          <div>
+            <strong>Findings and report</strong>
+            <div className="muted">Pin any chart or table with a note, then export a signed, verifiable PDF.</div>
+          </div>
+        </div>
+      </section>
       <p className="muted small">Folders and .zip files are supported, with a manifest.json (integrity verified) or without one (hashes computed, unverified).</p>
     </div>
   );

@@ -21,6 +21,17 @@ function ReleaseTimeline({ overview }: { overview: Overview }) {
   );
   const releases = overview.releases.map((r) => ({ release: r.release_id, date: toDate(r.released_at) })).filter((r): r is { release: string; date: Date } => r.date !== null);
   if (events.length === 0 && releases.length === 0) return <Empty title="No release events">This bundle has no deployment_events table, so there is no timeline to draw.</Empty>;
+  // Serving period per release, read from its events: from canary start to its rollback, or to the next promoted release.
+  const firstTs = (r: Overview['releases'][number], type: string) => toDate(r.events.find((e) => e.event_type === type)?.ts ?? null);
+  const periods = overview.releases
+    .map((r, i) => {
+      const start = firstTs(r, 'canary_start') ?? firstTs(r, 'promote') ?? toDate(r.released_at);
+      const rollback = firstTs(r, 'rollback');
+      const nextPromote = overview.releases.slice(i + 1).map((n) => firstTs(n, 'promote')).find((d) => d !== null) ?? null;
+      const end = rollback ?? nextPromote ?? toDate(overview.period.end);
+      return { release: r.release_id, start, end };
+    })
+    .filter((p): p is { release: string; start: Date; end: Date } => p.start !== null && p.end !== null && p.end > p.start);
   const types = Object.keys(EVENT_COLORS).filter((t) => events.some((e) => e.type === t));
   const extra = [...new Set(events.map((e) => e.type))].filter((t) => !types.includes(t));
   const domain = [...types, ...extra];
@@ -34,7 +45,7 @@ function ReleaseTimeline({ overview }: { overview: Overview }) {
       plot={(width) =>
         Plot.plot({
           width,
-          height: 60 + overview.releases.length * 34,
+          height: 70 + overview.releases.length * 36,
           marginLeft: 56,
           marginRight: 20,
           x: { type: 'utc', label: 'Date (UTC) →', grid: true, ...(start && end ? { domain: [start, end] } : {}) },
@@ -43,6 +54,7 @@ function ReleaseTimeline({ overview }: { overview: Overview }) {
           symbol: { domain, range: domain.map((t) => EVENT_SYMBOLS[t] ?? 'circle') },
           marks: [
             Plot.ruleY(overview.releases.map((r) => r.release_id), { stroke: 'currentColor', strokeOpacity: 0.12 }),
+            Plot.barX(periods, { x1: 'start', x2: 'end', y: 'release', fill: 'currentColor', fillOpacity: 0.1, insetTop: 6, insetBottom: 6 }),
             Plot.tickX(releases, { x: 'date', y: 'release', stroke: 'currentColor', strokeOpacity: 0.5 }),
             Plot.dot(events, {
               x: 'date',
@@ -135,6 +147,7 @@ function OverviewBody({ overview }: { overview: Overview }) {
       <section className="card" aria-label="Release timeline">
         <div className="card-head">
           <h2>Releases and deployment events</h2>
+          <span className="muted small">shaded: serving period derived from the events</span>
           <PinButton
             title="Release timeline"
             defaultSeverity="info"
@@ -253,8 +266,8 @@ function PostureCard({ posture }: { posture: PostureReport }) {
 }
 
 export function OverviewScreen({ bundleId }: { bundleId: string }) {
-  const state = useApi(bundleId, () => call('overview', { bundleId }));
-  const posture = useApi(bundleId, () => call('posture', { bundleId }));
+  const state = useApi(`overview|${bundleId}`, () => call('overview', { bundleId }));
+  const posture = useApi(`posture|${bundleId}`, () => call('posture', { bundleId }));
   return (
     <div>
       <div className="screen-head">

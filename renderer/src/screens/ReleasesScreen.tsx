@@ -68,7 +68,7 @@ function LatencyChart({ health }: { health: HealthReport }) {
           height: 240,
           marginLeft: 56,
           x: { domain: health.releases.map((r) => r.release_id), label: 'Release', padding: 0.3 },
-          y: { label: 'Span latency (ms)', grid: true, zero: true },
+          y: { label: 'Trace latency (ms, log scale)', type: 'log', grid: true },
           color: { domain: ['p50', 'p95', 'p99'], range: [OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[5]], legend: true },
           symbol: { domain: ['p50', 'p95', 'p99'], range: ['circle', 'square', 'triangle'] },
           marks: [
@@ -162,7 +162,6 @@ function HealthBody({ health }: { health: HealthReport }) {
             <thead>
               <tr>
                 <th>Release</th>
-                <th>Released</th>
                 <th>Model</th>
                 <th>Canary</th>
                 <th>Rollback</th>
@@ -183,13 +182,13 @@ function HealthBody({ health }: { health: HealthReport }) {
                 const d = (k: NumKey, pct?: boolean) => (prev ? <Delta cur={r[k]} prev={prev[k]} {...(pct ? { pct } : {})} /> : null);
                 return (
                   <tr key={r.release_id} className={`clickable${selected === r.release_id ? ' selected' : ''}`} onClick={() => setParams({ release: r.release_id })}>
-                    <td>
+                    <td style={{ whiteSpace: 'nowrap' }}>
                       <button type="button" className="link" onClick={(e) => { e.stopPropagation(); setParams({ release: r.release_id }); }}>
                         {r.release_id}
                       </button>
+                      <span className="col-kind">{fmtDate(r.released_at)}</span>
                     </td>
-                    <td className="small">{fmtDate(r.released_at)}</td>
-                    <td className="mono small">{r.model_version ?? '—'}</td>
+                    <td className="mono small" style={{ whiteSpace: 'nowrap' }}>{r.model_version ?? '—'}</td>
                     <td>{r.canary_runs === 0 ? <span className="badge na">– none</span> : r.canary_failures > 0 ? <span className="badge bad">✗ {r.canary_failures} failed</span> : <span className="badge ok">✓ passed</span>}</td>
                     <td>{r.rolled_back ? <span className="badge bad">↩ rolled back</span> : <span className="muted small">no</span>}</td>
                     <td className="num">{r.incidents}</td>
@@ -244,7 +243,7 @@ function HealthBody({ health }: { health: HealthReport }) {
 }
 
 export function ReleasesScreen({ bundleId }: { bundleId: string }) {
-  const state = useApi(bundleId, () => call('health', { bundleId }));
+  const state = useApi(`health|${bundleId}`, () => call('health', { bundleId }));
   return (
     <div>
       <div className="screen-head">

@@ -90,7 +90,7 @@ function SpanTree({ bundleId, traceId }: { bundleId: string; traceId: string }) 
   const available = useAvailableColumns();
   const [selected, setSelected] = useState<string | null>(null);
   const sql = `SELECT ${TREE_COLUMNS.filter((c) => available.has(c)).join(', ')} FROM spans WHERE trace_id = ${sqlString(traceId)} ORDER BY start_time, span_id LIMIT 2000`;
-  const state = useApi(`${bundleId}|${sql}`, () => call('runSql', { bundleId, sql, limit: 2000 }));
+  const state = useApi(`sql|${bundleId}|${sql}`, () => call('runSql', { bundleId, sql, limit: 2000 }));
   const tree = useMemo(() => (state.data ? buildTree(toRows(state.data)) : null), [state.data]);
   const show = (n: TreeNode) => {
     setSelected(str(n.row.span_id));
@@ -182,8 +182,8 @@ export function TracesScreen({ bundleId }: { bundleId: string }) {
   const traceId = route.params.trace ?? '';
   const hasSpans = available.size > 0;
   const sql = hasSpans ? spanSearchSql(filters, available) : null;
-  const list = useApi(sql ? `${bundleId}|${sql}` : null, () => call('runSql', { bundleId, sql: sql ?? '', limit: LIST_LIMIT }));
-  const models = useApi(hasSpans && available.has('model_name') ? `${bundleId}|models` : null, () =>
+  const list = useApi(sql ? `sql|${bundleId}|${sql}` : null, () => call('runSql', { bundleId, sql: sql ?? '', limit: LIST_LIMIT }));
+  const models = useApi(hasSpans && available.has('model_name') ? `sql|${bundleId}|models` : null, () =>
     call('runSql', { bundleId, sql: 'SELECT DISTINCT model_name FROM spans WHERE model_name IS NOT NULL ORDER BY model_name LIMIT 200' }),
   );
   const rows = useMemo(() => (list.data ? toRows(list.data) : []), [list.data]);

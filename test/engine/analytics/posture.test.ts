@@ -60,6 +60,18 @@ describe('logging coverage', () => {
     expect(tight.deployment_audit.covered).toBe(0);
   });
 
+  it('a log whose rows have no timestamp is not measurable rather than silent; an empty log is silent throughout', async () => {
+    const spec = miniBundle();
+    spec.audit_log = (spec.audit_log ?? []).map((r) => ({ ...r, ts: null }));
+    const r = await postureReport(await open(spec));
+    expect(r.tables.find((t) => t.table === 'audit_log')).toMatchObject({ rows_without_ts: 29, zero_volume_day_count: null, gaps: [] });
+    expect(r.not_measurable).toContainEqual({ metric: 'logging_coverage.audit_log', reason: '29 rows have no usable ts' });
+    const empty = miniBundle();
+    empty.audit_log = [];
+    const e = await postureReport(await open(empty));
+    expect(e.gaps.filter((g) => g.table === 'audit_log')).toEqual([{ table: 'audit_log', start: '2026-03-01', end: '2026-03-31', days: 30 }]);
+  });
+
   it('rows without timestamps are counted and reported', async () => {
     const spec = miniBundle();
     spec.audit_log?.push({ log_id: 'nots', ts: null, actor: 'x' });

@@ -78,11 +78,11 @@ describe('property-based: identifiers and JSON Lines accounting', () => {
         try {
           const units = await stageJsonUnits(db.conn, 'f.jsonl', file, 'jsonl');
           expect(units.units).toBe(expectedUnits.length);
-          const structure = await jsonStructure(db.conn);
+          const found = await jsonStructure(db.conn, targets, table);
           let loaded = 0;
           let rejected = 0;
-          if (structure) {
-            const c = await loadIntoTable(db.conn, targets, 'f.jsonl', table, jsonObjectsSource(targets, table, structure, null));
+          if (found && Object.keys(found.structure).length > 0) {
+            const c = await loadIntoTable(db.conn, targets, 'f.jsonl', table, jsonObjectsSource(targets, table, found.structure, null));
             loaded = c.loaded;
             rejected = c.rejected;
           }

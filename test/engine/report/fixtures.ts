@@ -1,6 +1,6 @@
 // Small hand-made report inputs typed by the contract, for tests that must not depend on the importer or analytics.
 import type { ImportSummary } from '../../../shared/api/bundle';
-import type { DriftResult } from '../../../shared/api/drift';
+import type { DriftBin, DriftResult } from '../../../shared/api/drift';
 import type { CoverageReport, EvalReport, HealthReport, LineageReport, Overview, PostureReport, ReleaseHealth, TrafficStats } from '../../../shared/api/analytics';
 import type { ReportInputs } from '../../../electron/engine/report/gather';
 import type { Finding, Signoff } from '../../../shared/api/workspace';
@@ -74,6 +74,11 @@ function release(id: string, at: string, over: Partial<ReleaseHealth> = {}): Rel
   };
 }
 
+export const BINS: DriftBin[] = [
+      { label: '[0, 0.5)', lower: 0, upper: 0.5, baseline_count: 600, current_count: 200, baseline_share: 0.6, current_share: 0.2222222 },
+      { label: '[0.5, 1]', lower: 0.5, upper: 1, baseline_count: 400, current_count: 700, baseline_share: 0.4, current_share: 0.7777778 },
+    ];
+
 export function driftResult(column: string, cohort: string, drifted: boolean, over: Partial<DriftResult> = {}): DriftResult {
   return {
     column,
@@ -94,10 +99,6 @@ export function driftResult(column: string, cohort: string, drifted: boolean, ov
     null_rate_current: 0,
     detail: 'auto: n>1000 numeric',
     not_computable: null,
-    bins: [
-      { label: '[0, 0.5)', lower: 0, upper: 0.5, baseline_count: 600, current_count: 200, baseline_share: 0.6, current_share: 0.2222222 },
-      { label: '[0.5, 1]', lower: 0.5, upper: 1, baseline_count: 400, current_count: 700, baseline_share: 0.4, current_share: 0.7777778 },
-    ],
     ...over,
   };
 }
@@ -226,8 +227,11 @@ export function inputs(over: Partial<ReportInputs> = {}): ReportInputs {
         baseline_source: 'first promoted release',
         current_source: 'last release',
         comparisons: [
-          { table: 'records', baseline: { key: 'release', value: 'r1' }, current: { key: 'release', value: 'r2' }, cohort: 'all', status: 'ok', reason: null, correction: 'bh', alpha: 0.05, notes: [], tested: 2, drifted: 0, results: [driftResult('amount', 'all', false, { bins: undefined }), driftResult('merchant_risk', 'all', false, { bins: undefined })] },
-          { table: 'records', baseline: { key: 'release', value: 'r1' }, current: { key: 'release', value: 'r2' }, cohort: 'region=EU', status: 'ok', reason: null, correction: 'bh', alpha: 0.05, notes: ['cohort region=EU'], tested: 2, drifted: 1, results: [driftResult('amount', 'region=EU', false, { bins: undefined }), driftResult('merchant_risk', 'region=EU', true)] },
+          { table: 'records', baseline: { key: 'release', value: 'r1' }, current: { key: 'release', value: 'r2' }, cohort: 'all', status: 'ok', reason: null, correction: 'bh', alpha: 0.05, notes: [], tested: 2, drifted: 0, results: [driftResult('amount', 'all', false), driftResult('merchant_risk', 'all', false)] },
+          { table: 'records', baseline: { key: 'release', value: 'r1' }, current: { key: 'release', value: 'r2' }, cohort: 'region=EU', status: 'ok', reason: null, correction: 'bh', alpha: 0.05, notes: ['cohort region=EU'], tested: 2, drifted: 1, results: [driftResult('amount', 'region=EU', false), driftResult('merchant_risk', 'region=EU', true)] },
+        ],
+        charts: [
+          { table: 'records', cohort: 'region=EU', column: 'merchant_risk', method: 'wasserstein_norm', bins_method: 'psi', bins_detail: 'baseline-quantile bins (2); half-count smoothing', bins: BINS },
         ],
       },
     },

@@ -66,7 +66,7 @@ describe('workspace handlers on the demo bundle', () => {
     expect(res.pages).toBeGreaterThan(1);
     expect(res.bytes).toBe(readFileSync(out).length);
     const phases = new Set(events.filter((e) => e.jobId === 'export-1').map((e) => e.phase));
-    for (const p of ['compute', 'drift', 'render', 'print', 'done']) expect(phases).toContain(p);
+    for (const p of ['compute', 'render', 'print', 'done']) expect(phases).toContain(p);
 
     const files = await readPdfAttachments(new Uint8Array(readFileSync(out)));
     const model = JSON.parse(new TextDecoder().decode(files.get('results.json'))) as ReportModel;

@@ -55,6 +55,10 @@ describe('report HTML', () => {
     expect(html).toContain('merchant_risk · region=EU');
   });
 
+  it('replaces control characters that HTML cannot carry', () => {
+    expect(esc('a\u0000b\u001bc\td')).toBe('a\uFFFDb\uFFFDc\td');
+  });
+
   it('quotes CSS strings so header text cannot break out', () => {
     expect(cssString('a"b\\c</style>')).toBe('"a\\22 b\\5c c\\3c /style\\3e "');
     expect(cssString('line\nbreak')).toBe('"line\\a break"');

@@ -107,3 +107,27 @@ describe('report model', () => {
     expect(single.problem).toMatch(/single release/);
   });
 });
+
+describe('drift chart order', () => {
+  it('puts each drifted column’s all-rows result and strongest cohort first, strongest column first', async () => {
+    const { chartOrder } = await import('../../../electron/engine/report/driftCharts');
+    const { driftResult } = await import('./fixtures');
+    const sel = { baseline: { key: 'release' as const, value: 'r1' }, current: { key: 'release' as const, value: 'r2' }, status: 'ok' as const, reason: null, correction: 'bh' as const, alpha: 0.05, notes: [], tested: 2, drifted: 2 };
+    const comparisons = [
+      { ...sel, table: 'records', cohort: 'all', results: [driftResult('score', 'all', true, { effect: 0.3 }), driftResult('merchant_risk', 'all', true, { effect: 0.5 })] },
+      { ...sel, table: 'records', cohort: 'region=EU', results: [driftResult('score', 'region=EU', true, { effect: 0.6 }), driftResult('merchant_risk', 'region=EU', true, { effect: 2 })] },
+      { ...sel, table: 'records', cohort: 'region=US', results: [driftResult('merchant_risk', 'region=US', true, { effect: 0.2 }), driftResult('amount', 'region=US', false)] },
+    ];
+    const order = chartOrder(comparisons).map((x) => `${x.r.column}/${x.c.cohort}`);
+    expect(order).toEqual(['merchant_risk/all', 'merchant_risk/region=EU', 'score/all', 'score/region=EU', 'merchant_risk/region=US']);
+  });
+});
+
+describe('numbers inside drift detail text', () => {
+  it('are rounded to 6 significant digits; short numbers and ids stay', async () => {
+    const { roundNumbersInText } = await import('../../../electron/engine/report/gather');
+    expect(roundNumbersInText('exact W1 = 23.698595026624403 over σ = 568.1555588061111; n·m = 14051583; 10 bins; p 0.05')).toBe(
+      'exact W1 = 23.6986 over σ = 568.156; n·m = 14051583; 10 bins; p 0.05',
+    );
+  });
+});

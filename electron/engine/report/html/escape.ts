@@ -1,3 +1,7 @@
+// Control characters other than tab, newline and carriage return cannot appear in HTML text; they print as U+FFFD.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
 /** Escapes text for HTML element content and quoted attribute values. Every string from a bundle goes through this. */
 export function esc(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
@@ -7,7 +11,7 @@ export function esc(value: string | number | boolean | null | undefined): string
     .replaceAll('>', '&gt;')
     .replaceAll('"', '&quot;')
     .replaceAll("'", '&#39;')
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '\uFFFD');
+    .replace(CONTROL_CHARS, '\uFFFD');
 }
 
 /** A CSS string literal (for `content:` in @page margin boxes): quotes, backslashes, newlines and `<` escaped. */

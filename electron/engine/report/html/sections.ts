@@ -59,6 +59,8 @@ export function coverPage(m: ReportModel): string {
   <h1>${esc(ti.title)}</h1>
   <div class="system">${esc(ti.system)}</div>
   <table class="fields"><tbody>${fields.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${v}</td></tr>`).join('')}</tbody></table>
+  <div class="glance"><div class="role">Findings at a glance</div><div class="counts">${countBoxes(m)}</div>
+  <p class="small muted">Machine-readable results (results.json) and the bundle manifest are attached to this PDF; <span class="mono">auditdesk verify</span> recomputes them from the bundle.</p></div>
   ${m.signoff.notes.trim() ? `<h4>Sign-off notes</h4><p class="note">${esc(m.signoff.notes)}</p>` : ''}
   <div class="signoff">${box('Auditor', ti.auditor)}${box('Approver', ti.approver)}</div>
 </section>`;
@@ -85,11 +87,13 @@ export function contents(): string {
   <p class="muted small" style="margin-top:6mm">The machine-readable results (results.json) and the bundle manifest are attached to this PDF. Anyone holding the bundle can check this report with <span class="mono">auditdesk verify report.pdf --bundle BUNDLE</span>.</p></section>`;
 }
 
-export function summarySection(m: ReportModel, n: string): string {
+function countBoxes(m: ReportModel): string {
   const c = m.executive_summary.counts;
-  const counts = (['high', 'medium', 'low', 'info'] as const)
-    .map((s) => `<div><div class="n">${c[s]}</div>${badge(`sev-${s}`, s)}</div>`)
-    .join('');
+  return (['high', 'medium', 'low', 'info'] as const).map((s) => `<div><div class="n">${c[s]}</div>${badge(`sev-${s}`, s)}</div>`).join('');
+}
+
+export function summarySection(m: ReportModel, n: string): string {
+  const counts = countBoxes(m);
   const list = m.executive_summary.findings
     .map(
       (f) =>
@@ -236,10 +240,13 @@ export function lineageSection(m: ReportModel, n: string): string {
           { head: 'Model', cell: (c) => `${t(c.model_version)}${c.previous_model_version && c.previous_model_version !== c.model_version ? `<div class="muted small">from ${esc(c.previous_model_version)}</div>` : ''}` },
           { head: 'Dataset', cell: (c) => `${t(c.dataset_version)}${c.previous_dataset_version && c.previous_dataset_version !== c.dataset_version ? `<div class="muted small">from ${esc(c.previous_dataset_version)}</div>` : ''}` },
           { head: 'Approved by', cell: (c) => `${t(c.approved_by)}${c.approval_source ? `<div class="muted small">${esc(c.approval_source.replace('_', ' '))}</div>` : ''}` },
-          { head: 'Eval before', cell: (c) => yesNo(c.eval_before_release) },
+          {
+            head: 'Pre-release eval',
+            cell: (c) => (!c.eval_before_release ? badge('st-not_met', 'none') : c.passing_eval_before_release ? badge('st-met', 'passed') : badge('st-not_met', 'failed')),
+          },
           { head: 'Outcome', cell: (c) => badge(c.outcome === 'promoted' ? 'st-met' : c.outcome === 'rolled_back' ? 'st-not_met' : 'st-partly', c.outcome.replace('_', ' ')) },
         ],
-        { flag: (c) => c.outcome === 'rolled_back' || !c.eval_before_release || c.approval_source === null },
+        { flag: (c) => c.outcome === 'rolled_back' || !c.passing_eval_before_release || c.approval_source === null },
       );
       const nodes = l.node_counts.map((c) => `${fmtInt(c.count)} ${esc(c.type.replaceAll('_', ' '))}${c.count === 1 ? '' : 's'}`).join(' · ');
       return `<p>Lineage graph: ${nodes || 'no nodes'}.</p><h3>Change log</h3>${log}<h3>Traceability of outputs</h3>${comp}${gapTable}`;

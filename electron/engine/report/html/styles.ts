@@ -48,6 +48,8 @@ figcaption { font-size: 7.6pt; color: #3E4C59; margin-top: 1mm; }
 .cover .system { font-size: 14pt; color: #3E4C59; margin-bottom: 10mm; }
 .cover table.fields td { border: none; padding: 1.2mm 0; }
 .cover table.fields td:first-child { width: 40mm; color: #5B6670; }
+.glance { margin-top: 14mm; }
+.glance .role { font-size: 7.6pt; color: #5B6670; text-transform: uppercase; letter-spacing: 0.06em; }
 .signoff { margin-top: auto; display: grid; grid-template-columns: 1fr 1fr; gap: 10mm; }
 .signoff .box { border-top: 0.6pt solid #14202B; padding-top: 1.5mm; min-height: 22mm; }
 .signoff .role { font-size: 7.6pt; color: #5B6670; text-transform: uppercase; letter-spacing: 0.06em; }

@@ -32,18 +32,20 @@ function shorten(s: string, max: number): string {
 /** Grouped bars: baseline vs current share per bin. */
 export function driftBinsChart(column: string, cohort: string, bins: DriftBin[]): string {
   const W = 640;
-  const H = 190;
+  const H = 200;
   const left = 44;
   const right = 10;
   const top = 24;
-  const bottom = 52;
+  const bottom = 62;
   const plotW = W - left - right;
   const plotH = H - top - bottom;
   const maxShare = Math.max(0.0001, ...bins.map((b) => Math.max(b.baseline_share, b.current_share)));
-  const yMax = Math.min(1, Math.ceil(maxShare * 10) / 10 || 0.1);
+  const step = [0.02, 0.05, 0.1, 0.2, 0.25].find((s) => maxShare / s <= 5) ?? 0.25;
+  const ticks = Math.max(1, Math.ceil(maxShare / step - 1e-9));
+  const yMax = step * ticks;
   const parts: string[] = [];
-  for (let i = 0; i <= 4; i++) {
-    const v = (yMax * i) / 4;
+  for (let i = 0; i <= ticks; i++) {
+    const v = step * i;
     const y = top + plotH - (v / yMax) * plotH;
     parts.push(`<line x1="${left}" x2="${W - right}" y1="${n2(y)}" y2="${n2(y)}" stroke="#E3E7EB" stroke-width="0.6"/>`);
     parts.push(text(left - 4, y + 3, `${Math.round(v * 100)}%`, { anchor: 'end', size: 8 }));
@@ -57,7 +59,7 @@ export function driftBinsChart(column: string, cohort: string, bins: DriftBin[])
     parts.push(rect(cx - barW, top + plotH - hb, barW, hb, BASELINE_COLOUR, `${b.label} baseline ${(b.baseline_share * 100).toFixed(1)}% (n=${b.baseline_count})`));
     parts.push(rect(cx, top + plotH - hc, barW, hc, CURRENT_COLOUR, `${b.label} current ${(b.current_share * 100).toFixed(1)}% (n=${b.current_count})`));
     const rotate = bins.length > 6;
-    parts.push(text(cx, top + plotH + 11, shorten(b.label, 18), { size: 7.5, anchor: rotate ? 'end' : 'middle', rotate: rotate ? -35 : 0 }));
+    parts.push(text(cx, top + plotH + 11, shorten(b.label, 26), { size: 7.5, anchor: rotate ? 'end' : 'middle', rotate: rotate ? -35 : 0 }));
   });
   parts.push(`<line x1="${left}" x2="${W - right}" y1="${top + plotH}" y2="${top + plotH}" stroke="${AXIS}" stroke-width="0.8"/>`);
   parts.push(rect(W - 180, 6, 9, 9, BASELINE_COLOUR) + text(W - 167, 14, 'baseline', { size: 8.5 }));
@@ -117,7 +119,7 @@ export function coverageMatrix(cov: CoverageReport, onlyCritical: boolean): stri
       const cell = index.get(`${r}\u0000${c.cohort_id}`);
       const x = left + j * cellW;
       let fill = '#E6F0E8';
-      let label = '0';
+      let label: string;
       if (!cell) {
         fill = c.release_critical ? '#F6D5D1' : '#F1F3F5';
         label = '—';

@@ -23,8 +23,8 @@ export function DistributionChart({ result, baseLabel, curLabel }: { result: Dri
       plot={(width) =>
         Plot.plot({
           width,
-          height: 300,
-          marginBottom: Math.min(110, 30 + longest * 4.5),
+          height: 320,
+          marginBottom: Math.min(130, 44 + longest * 5),
           marginLeft: 52,
           x: { domain: labels, label: `${result.column} (${result.column_kind === 'numeric' ? 'bin' : 'category'})`, tickRotate: labels.length > 6 || longest > 10 ? -30 : 0, padding: 0.12 },
           y: { label: 'Share of rows (%)', percent: true, grid: true },
@@ -58,7 +58,8 @@ export function DriftOverTimeChart({ column, series, threshold, method }: { colu
           width,
           height: 250,
           marginLeft: 52,
-          x: { type: 'utc', label: 'Week of current period (UTC) →' },
+          marginBottom: 48,
+          x: { type: 'utc', label: 'Week of current period (UTC) →', labelOffset: 42 },
           y: { label: `${method} statistic`, grid: true, zero: true },
           symbol: { domain: ['stable', 'drift'], range: ['circle', 'triangle'], legend: true },
           color: { domain: ['stable', 'drift'], range: [CURRENT, '#B3261E'] },

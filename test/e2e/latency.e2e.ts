@@ -1,0 +1,61 @@
+/**
+ * Interaction latency benchmark (not a test: skipped unless UI_BENCH=1, and it asserts no timings).
+ * Measures click → chart drawn in the page (PlotChart stamps data-rendered-at with performance.now()).
+ *   UI_BENCH=1 npx playwright test latency
+ * Optional: UI_BENCH_BUNDLE=/path/to/bundle to measure on a bigger bundle (e.g. `auditdesk demo --scale 50`).
+ * Results are printed and written to test-results/ui-latency.json; docs/benchmarks/ui.md records them.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Locator, Page } from '@playwright/test';
+import { test, expect, openDemoThroughUi } from './bridge';
+
+test.skip(process.env['UI_BENCH'] !== '1', 'benchmark: run with UI_BENCH=1');
+
+async function clickUntilDrawn(page: Page, click: Locator, chartTestId: string): Promise<number> {
+  const chart = page.getByTestId(chartTestId);
+  const before = (await chart.count()) ? await chart.first().getAttribute('data-rendered-at') : null;
+  const t0 = await page.evaluate(() => performance.now());
+  await click.click();
+  await expect(chart.first()).toHaveAttribute('data-rendered-at', /\d/);
+  await expect.poll(async () => chart.first().getAttribute('data-rendered-at')).not.toBe(before);
+  const drawn = Number(await chart.first().getAttribute('data-rendered-at'));
+  return drawn - t0;
+}
+
+function p(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? NaN;
+}
+
+test('click → chart rendered latency on the demo bundle', async ({ app, harness }) => {
+  test.setTimeout(900_000);
+  const bundle = process.env['UI_BENCH_BUNDLE'];
+  if (bundle) {
+    harness.dialogs.bundlePath = bundle;
+    await app.getByRole('button', { name: 'Open folder…' }).click();
+    await app.getByRole('heading', { name: /Import summary/ }).waitFor({ timeout: 900_000 });
+  } else {
+    await openDemoThroughUi(app);
+  }
+  const results: Record<string, number[]> = { 'drift column drill-down': [], 'overview timeline (screen switch)': [], 'releases latency chart (screen switch)': [] };
+  const rail = app.getByRole('navigation', { name: 'Screens' });
+  await app.evaluate(() => {
+    window.location.hash = '#/drift?table=records&base=release:r2&cur=release:r4&cohort=region=EU';
+  });
+  await expect(app.getByTestId('drift-table')).toBeVisible({ timeout: 300_000 });
+  const columns = ['amount', 'device_score', 'distance_km', 'merchant_risk', 'account_age_days', 'hour_of_day', 'score', 'txn_count_24h'];
+  for (let round = 0; round < 3; round++) {
+    for (const c of columns) {
+      const button = app.getByTestId('drift-table').locator(`tr[data-column="${c}"]`).first().getByRole('button', { name: c });
+      results['drift column drill-down']?.push(await clickUntilDrawn(app, button, 'drift-distribution'));
+    }
+  }
+  for (let i = 0; i < 10; i++) {
+    results['overview timeline (screen switch)']?.push(await clickUntilDrawn(app, rail.getByRole('button', { name: 'Overview' }), 'release-timeline'));
+    results['releases latency chart (screen switch)']?.push(await clickUntilDrawn(app, rail.getByRole('button', { name: 'Releases' }), 'latency-chart'));
+  }
+  const summary = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { n: v.length, p50_ms: Math.round(p(v, 0.5)), p95_ms: Math.round(p(v, 0.95)), max_ms: Math.round(Math.max(...v)) }]));
+  console.log(JSON.stringify(summary, null, 2));
+  mkdirSync('test-results', { recursive: true });
+  writeFileSync('test-results/ui-latency.json', JSON.stringify({ bundle: bundle ?? 'demo (scale 1)', summary, raw: results }, null, 2));
+});
