@@ -5,3 +5,5 @@ export * from './api/bundle';
 export * from './api/drift';
 export * from './api/analytics';
 export * from './api/workspace';
+export * from './api/report';
+export * from './manifest';

@@ -118,3 +118,17 @@ test('command palette jumps to a column and a trace id', async ({ app, harness }
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('span-tree')).toContainText('dispute.handle');
 });
+
+test('span search quotes user input: a hostile id filter finds nothing instead of breaking the SQL', async ({ app }) => {
+  await openDemoThroughUi(app);
+  await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Traces' }).click();
+  await expect(app.getByTestId('spans-grid')).toBeVisible();
+  await app.getByRole('textbox', { name: 'Trace or span id' }).fill("x'; DROP TABLE spans; -- %_\\");
+  await app.getByRole('button', { name: 'Search' }).click();
+  await expect(app.getByText('No spans match these filters')).toBeVisible();
+  await expect(app.locator('main [data-state="error"]')).toHaveCount(0);
+  // The table is still there: clearing the filter lists spans again.
+  await app.getByRole('textbox', { name: 'Trace or span id' }).fill('');
+  await app.getByRole('button', { name: 'Search' }).click();
+  await expect(app.getByTestId('spans-grid')).toBeVisible();
+});

@@ -31,3 +31,24 @@ test('the renderer requests nothing outside file:// while every screen loads wit
   const outside = requested.filter((u) => !u.startsWith('file://') && !u.startsWith('data:'));
   expect(outside).toEqual([]);
 });
+
+test('an altered bundle opened with "Open folder…" shows a loud integrity banner naming the file', async ({ app, harness }) => {
+  const { cpSync, readFileSync, writeFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const { path: demo } = await harness.engine.demoBundle({});
+  const copy = path.join(harness.dataDir, 'altered-bundle');
+  cpSync(demo, copy, { recursive: true });
+  const releases = path.join(copy, 'releases.csv');
+  const text = readFileSync(releases, 'utf8');
+  expect(text).toContain('m.chen');
+  writeFileSync(releases, text.replace('m.chen', 'm.chan')); // same length, different bytes
+  harness.dialogs.bundlePath = copy;
+  await app.getByRole('button', { name: 'Open folder…' }).click();
+  await app.getByRole('heading', { name: /Import summary/ }).waitFor({ timeout: 120_000 });
+  await expect(app.getByTestId('integrity-badge')).toHaveText(/altered: 1 file/);
+  const banner = app.getByTestId('integrity-banner');
+  await expect(banner).toHaveAttribute('role', 'alert');
+  await expect(banner).toContainText('releases.csv');
+  await app.getByTestId('integrity-badge').click();
+  await expect(app.getByRole('dialog', { name: 'Integrity details' })).toContainText('releases.csv');
+});

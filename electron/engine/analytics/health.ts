@@ -208,6 +208,7 @@ export async function healthReport(conn: DuckDBConnection): Promise<HealthReport
       : null,
   }));
 
+  const noEvents = ev === EMPTY_EVENTS;
   const overall = (
     await queryRows<{
       releases: number;
@@ -219,6 +220,9 @@ export async function healthReport(conn: DuckDBConnection): Promise<HealthReport
       incidents: number;
       mttr: number | null;
       median_ttr: number | null;
+      canary_failure_rate: number | null;
+      rollback_rate: number | null;
+      change_failure_rate: number | null;
     }>(
       conn,
       `${cte},
@@ -226,6 +230,12 @@ export async function healthReport(conn: DuckDBConnection): Promise<HealthReport
                       ${ev === EMPTY_EVENTS ? 'rel.released_at is not null' : `exists (select 1 from ev where ev.rid = rel.release_id and ev.et in ('canary_start', 'promote'))`} as deployed,
                       (select count(*) from ev where ev.rid = rel.release_id and ev.et in ('rollback', 'incident_open')) > 0 as failed
                  from rel)
+       select *,
+              -- Without deployment events a failure cannot be seen, so its rates are unknown rather than 0.
+              CASE WHEN canary_runs > 0 AND ${noEvents} = false THEN CAST(canary_failures AS DOUBLE) / canary_runs END as canary_failure_rate,
+              CASE WHEN deployments > 0 AND ${noEvents} = false THEN CAST(rollbacks AS DOUBLE) / deployments END as rollback_rate,
+              CASE WHEN deployments > 0 AND ${noEvents} = false THEN CAST(change_failures AS DOUBLE) / deployments END as change_failure_rate
+       from (
        select (select count(*) from rel) as releases, (select count(*) filter (where deployed) from per) as deployments,
               (select count(*) filter (where et in ('canary_pass', 'canary_fail')) from ev) as canary_runs,
               (select count(*) filter (where et = 'canary_fail') from ev) as canary_failures,
@@ -233,15 +243,12 @@ export async function healthReport(conn: DuckDBConnection): Promise<HealthReport
               (select count(*) filter (where deployed and failed) from per) as change_failures,
               (select count(*) filter (where et = 'incident_open') from ev) as incidents,
               (select ${exactMean('hours')} from episodes) as mttr,
-              (select quantile_cont(hours, 0.5) from episodes) as median_ttr`,
+              (select quantile_cont(hours, 0.5) from episodes) as median_ttr)`,
     )
   )[0];
   const deployments = count(overall?.deployments);
   const canaryRuns = count(overall?.canary_runs);
   if (releases.length === 0) notMeasurable.push({ metric: 'release_health', reason: 'the bundle names no release' });
-  // Without deployment events a failure cannot be seen, so its rates are unknown rather than 0.
-  const noEvents = ev === EMPTY_EVENTS;
-  const ratio = (a: number, b: number) => (b > 0 && !noEvents ? a / b : null);
   return {
     releases,
     overall: {
@@ -249,11 +256,11 @@ export async function healthReport(conn: DuckDBConnection): Promise<HealthReport
       deployments,
       canary_runs: canaryRuns,
       canary_failures: count(overall?.canary_failures),
-      canary_failure_rate: ratio(count(overall?.canary_failures), canaryRuns),
+      canary_failure_rate: num(overall?.canary_failure_rate),
       rollbacks: count(overall?.rollbacks),
-      rollback_rate: ratio(count(overall?.rollbacks), deployments),
+      rollback_rate: num(overall?.rollback_rate),
       change_failures: count(overall?.change_failures),
-      change_failure_rate: ratio(count(overall?.change_failures), deployments),
+      change_failure_rate: num(overall?.change_failure_rate),
       mean_time_to_recover_hours: num(overall?.mttr),
       median_time_to_recover_hours: num(overall?.median_ttr),
       incidents: count(overall?.incidents),

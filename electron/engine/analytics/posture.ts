@@ -130,13 +130,14 @@ async function traceability(conn: DuckDBConnection, schema: BundleSchema, source
     const has = (c: string) => schema.hasColumn(t, c);
     const cnt = (c: string) => (has(c) ? `count(${schema.text(t, c)})` : 'CAST(NULL AS BIGINT)');
     const row = (
-      await queryRows<{ total: number; tid: number | null; mv: number | null; dv: number | null }>(
+      await queryRows<{ total: number; tid: number | null; mv: number | null; dv: number | null; s_tid: number | null; s_mv: number | null; s_dv: number | null }>(
         conn,
-        `select count(*) as total, ${cnt('trace_id')} as tid, ${cnt('model_version')} as mv, ${cnt('dataset_version')} as dv from ${t} where ${s.where}`,
+        `select *, CASE WHEN total > 0 THEN CAST(tid AS DOUBLE) / total END as s_tid, CASE WHEN total > 0 THEN CAST(mv AS DOUBLE) / total END as s_mv,
+                CASE WHEN total > 0 THEN CAST(dv AS DOUBLE) / total END as s_dv
+           from (select count(*) as total, ${cnt('trace_id')} as tid, ${cnt('model_version')} as mv, ${cnt('dataset_version')} as dv from ${t} where ${s.where})`,
       )
     )[0];
     const total = count(row?.total);
-    const share = (x: number | null) => (x === null || total === 0 ? null : x / total);
     out.push({
       table: t,
       unit: t === 'spans' ? 'span' : 'record',
@@ -144,9 +145,9 @@ async function traceability(conn: DuckDBConnection, schema: BundleSchema, source
       with_trace_id: num(row?.tid),
       with_model_version: num(row?.mv),
       with_dataset_version: num(row?.dv),
-      share_trace_id: share(num(row?.tid)),
-      share_model_version: share(num(row?.mv)),
-      share_dataset_version: share(num(row?.dv)),
+      share_trace_id: num(row?.s_tid),
+      share_model_version: num(row?.s_mv),
+      share_dataset_version: num(row?.s_dv),
     });
   }
   return out;

@@ -50,7 +50,6 @@ export function PlotChart({
     return () => {
       el.replaceChildren();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [width, ...deps]);
 
   return <div ref={ref} className="chart" role="img" aria-label={label} data-testid={testId} style={{ minHeight }} />;

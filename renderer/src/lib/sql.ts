@@ -1,12 +1,14 @@
 /** SQL literal and identifier quoting for queries the UI builds for runSql (which accepts only SQL text). */
 
+const NUL = String.fromCharCode(0);
+
 export function sqlString(value: string): string {
   // DuckDB string literals: single quotes doubled; NUL cannot appear in a VARCHAR literal.
-  return `'${value.replace(/\u0000/g, '').replace(/'/g, "''")}'`;
+  return `'${value.split(NUL).join('').replace(/'/g, "''")}'`;
 }
 
 export function sqlIdent(name: string): string {
-  return `"${name.replace(/\u0000/g, '').replace(/"/g, '""')}"`;
+  return `"${name.split(NUL).join('').replace(/"/g, '""')}"`;
 }
 
 export function sqlNumber(value: number): string {

@@ -52,7 +52,7 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
     const m = new Map<string, { v: number | null; drifted: boolean }[]>();
     for (const s of report.series) {
       const list = m.get(s.column) ?? [];
-      list.push({ v: s.statistic, drifted: s.drifted });
+      list.push({ v: s.effect ?? s.statistic, drifted: s.drifted });
       m.set(s.column, list);
     }
     return m;
@@ -67,7 +67,7 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
           <th>Column</th>
           <th>Method</th>
           <th className="num">Statistic</th>
-          <th className="num">Threshold</th>
+          <th className="num" title="The decision: effect at or above the threshold, and p (adjusted) below alpha where there is a p-value">Effect / threshold</th>
           <th className="num">p (adjusted)</th>
           <th>Verdict</th>
           <th className="num">n baseline</th>
@@ -89,7 +89,10 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
               {r.method}
             </td>
             <td className="num">{fmtNum(r.statistic)}</td>
-            <td className="num muted">{fmtNum(r.threshold, 2)}</td>
+            <td className="num" title={r.effect_name}>
+              {fmtNum(r.effect)}
+              <span className="muted small"> / {fmtNum(r.threshold, 2)}</span>
+            </td>
             <td className="num">
               {fmtP(r.p_value)}
               <span className="muted small"> ({fmtP(r.p_adjusted)})</span>
@@ -137,7 +140,7 @@ function DrillDown({ bundleId, report, result, params }: { bundleId: string; rep
   const baseLabel = selectorLabel(params.baseline);
   const curLabel = selectorLabel(params.current);
   const verdict = result.not_computable ? 'not computable' : result.drifted ? 'drifted' : 'no drift';
-  const title = `${result.column}: ${result.method.toUpperCase()} ${fmtNum(result.statistic)} for ${cohortText(params)}, ${baseLabel} → ${curLabel} (${verdict})`;
+  const title = `${result.column}: ${result.effect_name || result.method} ${fmtNum(result.effect ?? result.statistic)} for ${cohortText(params)}, ${baseLabel} → ${curLabel} (${verdict})`;
   return (
     <section className="card" aria-label={`Drill-down for ${result.column}`} data-testid="drift-drilldown">
       <div className="card-head">
@@ -174,7 +177,7 @@ function DrillDown({ bundleId, report, result, params }: { bundleId: string; rep
         </div>
         <div>
           <h3 style={{ marginBottom: 4 }}>Drift over time ({cohortText(params)})</h3>
-          <DriftOverTimeChart column={result.column} series={report.series} threshold={result.threshold} method={result.method} />
+          <DriftOverTimeChart column={result.column} series={report.series.filter((p) => p.method === result.method)} threshold={result.threshold} measure={result.effect_name || `${result.method} effect`} />
         </div>
       </div>
     </section>
@@ -249,10 +252,10 @@ function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; para
                               className={cls}
                               style={{ minWidth: 88 }}
                               onClick={() => attr && onPick(attr.attribute, c.value, col)}
-                              aria-label={`${attr?.attribute}=${c.value}, ${col}: ${r.method} ${fmtNum(r.statistic)}${r.drifted ? ', drifted' : ''}`}
+                              aria-label={`${attr?.attribute}=${c.value}, ${col}: ${r.method} effect ${fmtNum(r.effect)}${r.drifted ? ', drifted' : ''}`}
                               data-cell={`${c.value}|${col}`}
                             >
-                              <span className="num">{fmtNum(r.statistic, 3)}</span>
+                              <span className="num">{fmtNum(r.effect, 3)}</span>
                               <span className="small">{r.not_computable ? '– n/a' : r.drifted ? '▲ drift' : '✓'}</span>
                             </button>
                           </td>
@@ -263,7 +266,7 @@ function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; para
                 </tbody>
               </table>
               <div className="muted small" style={{ marginTop: 6 }}>
-                Each cell: the column’s statistic for that cohort (automatic method per column, same baseline and current); ▲ drift marks a statistic past its threshold and significant after correction. Click a cell to drill into it.
+                Each cell: the column’s effect size for that cohort (automatic method per column, same baseline and current); ▲ drift marks a statistic past its threshold and significant after correction. Click a cell to drill into it.
               </div>
             </div>
           );
@@ -283,7 +286,6 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
 
   useEffect(() => {
     remember(routeParams);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [JSON.stringify(routeParams)]);
 
   const req = requestFor(bundleId, params);
@@ -298,7 +300,6 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
     const wanted = { drift_baseline: formatSelector(params.baseline), drift_current: formatSelector(params.current), drift_cohort: formatCohort(params.cohort) };
     const current = ws.workspace?.params ?? {};
     if (ws.workspace && Object.entries(wanted).some(([k, v]) => current[k] !== v)) ws.setParams(wanted);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.data]);
 
   const update = (patch: Partial<DriftParams>) => {
@@ -323,7 +324,8 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
         ['Method', drilled.method],
         ['Statistic', fmtNum(drilled.statistic, 4)],
         ['Threshold', drilled.threshold],
-        ['p / adjusted', `${fmtP(drilled.p_value)} / ${fmtP(drilled.p_adjusted)}`],
+        ['p / adjusted', `${fmtP(drilled.p_value)} / ${fmtP(drilled.p_adjusted)} (α ${drilled.alpha})`],
+        ...(drilled.effect !== null ? [[`Effect${drilled.effect_name ? ` (${drilled.effect_name})` : ''}`, fmtNum(drilled.effect, 4)] as [string, string]] : []),
         ['Verdict', <DriftFlag key="v" r={drilled} />],
         ['n baseline', fmtInt(drilled.n_baseline)],
         ['n current', fmtInt(drilled.n_current)],

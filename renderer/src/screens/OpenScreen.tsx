@@ -39,17 +39,18 @@ function ImportProgress() {
           </thead>
           <tbody>
             {files.map((p) => {
-              const frac = p.fraction ?? (p.bytesTotal ? (p.bytesDone ?? 0) / p.bytesTotal : undefined);
+              // Per-file events carry overall byte counts, so a file's own bar is done / in progress.
+              const done = p.phase === 'load' && p.message.startsWith('Loaded');
               return (
                 <tr key={p.file}>
                   <td className="mono">{p.file}</td>
-                  <td>{p.phase}</td>
+                  <td>{done ? '✓ loaded' : p.phase === 'hash' ? 'hashing' : 'loading'}</td>
                   <td>
-                    <div className="progress">
-                      <div style={{ width: `${Math.round((frac ?? 0) * 100)}%` }} />
+                    <div className="progress" aria-label={`${p.file}: ${done ? 'done' : 'in progress'}`}>
+                      {done ? <div style={{ width: '100%' }} /> : <div className="loading-bar" style={{ height: '100%', margin: 0 }} />}
                     </div>
                   </td>
-                  <td className="num">{p.rowsDone ?? ''}</td>
+                  <td className="num">{p.rowsDone !== undefined ? p.rowsDone.toLocaleString('en-US') : ''}</td>
                 </tr>
               );
             })}

@@ -118,7 +118,6 @@ function HealthBody({ health }: { health: HealthReport }) {
   useEffect(() => {
     const r = selected ? byId.get(selected) : undefined;
     if (r) select({ kind: 'Release', title: r.release_id, fields: releaseFields(r) });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selected, health]);
   if (health.releases.length === 0) return <Empty title="No releases">Release health needs a releases table (and deployment_events and spans for the numbers).</Empty>;
   const o = health.overall;

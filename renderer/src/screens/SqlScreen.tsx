@@ -81,7 +81,6 @@ export function SqlScreen({ bundleId }: { bundleId: string }) {
   // Arriving from an evidence link ("show the rows behind it") runs the query straight away.
   useEffect(() => {
     if (route.params.sql) void run(route.params.sql);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const cancel = async () => {

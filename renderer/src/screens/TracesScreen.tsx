@@ -178,7 +178,7 @@ export function TracesScreen({ bundleId }: { bundleId: string }) {
   const available = useAvailableColumns();
   const filters: Filters = { id: route.params.q ?? '', model: route.params.model ?? '', status: route.params.status ?? '', minMs: route.params.minMs ?? '', name: route.params.name ?? '' };
   const [draft, setDraft] = useState(filters);
-  useEffect(() => setDraft(filters), [route.params.q, route.params.model, route.params.status, route.params.minMs, route.params.name]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => setDraft(filters), [route.params.q, route.params.model, route.params.status, route.params.minMs, route.params.name]);
   const traceId = route.params.trace ?? '';
   const hasSpans = available.size > 0;
   const sql = hasSpans ? spanSearchSql(filters, available) : null;

@@ -79,6 +79,8 @@ describe('flat encodings', () => {
       { span_id: 's3', start_time: '2026-03-01T10:00:00.000Z', end_time: '2026-03-01T10:00:00.000Z', input_tokens: null, model: null, region: null },
       { span_id: 'x1', start_time: '2026-03-01T10:00:00.000Z', end_time: null, input_tokens: null, model: null, region: null },
     ]);
+    // rows keep file order (files in path order, lines in line order): same bundle, same tables
+    expect((await rows(`SELECT string_agg(span_id, ',' ORDER BY rowid) AS ids FROM spans`))[0]?.ids).toBe('s1,s2,s3,x1');
     const micros = await rows(`SELECT epoch_us(end_time) AS us FROM spans WHERE span_id = 's3'`);
     expect(micros[0]?.us).toBe(1772359200000001);
   });

@@ -30,6 +30,8 @@ describe('rejects: every row accounted for, every problem named with file, line 
       'latin1.csv': Buffer.concat([Buffer.from('record_id,city\nr1,'), Buffer.from([0x4d, 0xfc, 0x6e, 0x63, 0x68, 0x65, 0x6e]), Buffer.from('\n')]),
       'nul.jsonl': '{"log_id":"l1","ts":"2026-03-01T00:00:00Z","detail":"a\\u0000b"}\n',
       'bad_magic.parquet': 'definitely not parquet',
+      // one 20 MB line (above DuckDB's default JSON object and CSV line limits) and one 5 000-deep nesting
+      'big.jsonl': `${JSON.stringify({ id: 'big', text: 'x'.repeat(20 * 1024 * 1024) })}\n{"id": "deep", "v": ${'['.repeat(5000)}${']'.repeat(5000)}}\n`,
       'zero.parquet': '',
     });
     await writeParquet(path.join(b, 'records_src.parquet'), `SELECT 'r' || i AS record_id FROM range(3) t(i)`);
@@ -127,6 +129,13 @@ describe('rejects: every row accounted for, every problem named with file, line 
       [2, 'span_id', 'required value missing'],
       [3, 'retry_count', 'wrong type: cannot convert 1099511627776 to INTEGER'],
     ]);
+  });
+
+  it('a 20 MB line and a 5 000-deep nesting both load whole', async () => {
+    expect(report('big.jsonl')).toMatchObject({ table: 'big', rows_read: 2, rows_loaded: 2, rows_rejected: 0 });
+    expect((await rows(`SELECT length(text) AS n FROM big WHERE id = 'big'`))[0]?.n).toBe(20 * 1024 * 1024);
+    expect((await rows(`SELECT json_array_length(v) AS n FROM big WHERE id = 'deep'`))[0]?.n).toBe(1);
+    expect(await rejectsOf('big.jsonl')).toEqual([]);
   });
 
   it('listRejects pages deterministically and reports the total', async () => {

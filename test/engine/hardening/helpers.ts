@@ -25,7 +25,8 @@ export function snapshot(dir: string): Entry[] {
       else if (st.isDirectory()) {
         out.push(`dir ${rel} ${st.mtimeMs}`);
         walk(abs);
-      } else out.push(`file ${rel} ${st.size} ${st.mtimeMs} ${createHash('sha256').update(fs.readFileSync(abs)).digest('hex')}`);
+      } else if (st.isFile()) out.push(`file ${rel} ${st.size} ${st.mtimeMs} ${createHash('sha256').update(fs.readFileSync(abs)).digest('hex')}`);
+      else out.push(`special ${rel} ${st.mode} ${st.mtimeMs}`);
     }
   };
   walk(dir);

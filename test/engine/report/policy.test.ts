@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildReportModel } from '../../../electron/engine/report/model';
-import { effectiveParams } from '../../../electron/engine/report/params';
+import { effectiveParams, parseReportParams } from '../../../electron/engine/report/params';
 import { evaluatePolicy, parsePolicy } from '../../../electron/engine/report/policy';
 import { inputs, signoff } from './fixtures';
 
@@ -58,8 +58,10 @@ describe('check policy', () => {
     expect(() => parsePolicy({ params: { drift_bins: 0 } }, 'p.json')).toThrow(/params\.drift_bins/);
   });
 
-  it('accepts the shipped example policy', () => {
+  it('accepts the shipped example policy and params', () => {
     const example = JSON.parse(readFileSync(path.join(process.cwd(), 'examples', 'policy.json'), 'utf8')) as unknown;
     expect(() => parsePolicy(example, 'examples/policy.json')).not.toThrow();
+    const params = JSON.parse(readFileSync(path.join(process.cwd(), 'examples', 'params.json'), 'utf8')) as unknown;
+    expect(parseReportParams(params, 'examples/params.json')).toMatchObject({ drift_baseline: 'release:r2', drift_current: 'release:r4' });
   });
 });

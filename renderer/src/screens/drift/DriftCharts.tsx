@@ -41,10 +41,10 @@ export function DistributionChart({ result, baseLabel, curLabel }: { result: Dri
   );
 }
 
-export function DriftOverTimeChart({ column, series, threshold, method }: { column: string; series: DriftSeriesPoint[]; threshold: number; method: string }) {
+export function DriftOverTimeChart({ column, series, threshold, measure }: { column: string; series: DriftSeriesPoint[]; threshold: number; measure: string }) {
   const pts = series
     .filter((s) => s.column === column)
-    .map((s) => ({ date: toDate(s.bucket_start), statistic: s.statistic, verdict: s.drifted ? 'drift' : 'stable', n: s.n_current, bucket: s.bucket }))
+    .map((s) => ({ date: toDate(s.bucket_start), statistic: s.effect ?? s.statistic, verdict: s.drifted ? 'drift' : 'stable', n: s.n_current, bucket: s.bucket }))
     .filter((p): p is { date: Date; statistic: number; verdict: string; n: number; bucket: string } => p.date !== null && p.statistic !== null);
   if (pts.length === 0) return <div className="state">No time series for {column}: the current side has too few rows per time bucket, or the table has no timestamp.</div>;
   return (
@@ -60,7 +60,7 @@ export function DriftOverTimeChart({ column, series, threshold, method }: { colu
           marginLeft: 52,
           marginBottom: 48,
           x: { type: 'utc', label: 'Week of current period (UTC) →', labelOffset: 42 },
-          y: { label: `${method} statistic`, grid: true, zero: true },
+          y: { label: `${measure} (effect size)`, grid: true, zero: true },
           symbol: { domain: ['stable', 'drift'], range: ['circle', 'triangle'], legend: true },
           color: { domain: ['stable', 'drift'], range: [CURRENT, '#B3261E'] },
           marks: [
