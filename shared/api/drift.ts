@@ -32,6 +32,8 @@ export const driftRequestSchema = z
     by: z.enum(['day', 'week', 'month']).optional(),
     chunks: z.number().int().min(2).max(500).optional(),
     correction: z.enum(['bh', 'bonferroni', 'none']).optional(),
+    /** Also return bins and series as Arrow IPC streams (report.arrow) for charts. */
+    arrow: z.boolean().optional(),
     /** Significance level for p-value gates (default 0.05). */
     alpha: z.number().gt(0).lt(1).optional(),
     /** Effect-size thresholds per method, overriding the defaults in docs/drift-methods.md. */
@@ -111,6 +113,8 @@ export interface DriftReport {
   notes: string[];
   results: DriftResult[];
   series: DriftSeriesPoint[];
+  /** Present when the request asked for it: Arrow IPC streams of every result's bins and of the series. */
+  arrow?: { bins: Uint8Array; series: Uint8Array };
   elapsed_ms: number;
 }
 

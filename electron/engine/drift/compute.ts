@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/api/common';
 import type { DriftReport, DriftRequest, DriftResult, DriftSeriesPoint } from '../../../shared/api/drift';
 import { DEFAULT_ALPHA } from './auto';
+import { driftBinsIpc, driftSeriesIpc } from './arrow';
 import { loadColumn } from './column';
 import { cohortAttributes, comparableColumns, defaultColumns, resolveColumns } from './columns';
 import { compareColumn } from './compare';
@@ -81,7 +82,7 @@ export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hook
     notes.push(`series: ${args.by ? `per ${args.by} (UTC${args.by === 'week' ? ', weeks start Monday' : ''})` : `${args.chunks} equal-count chunks`} of the current side, each against the whole baseline; series p-values are not corrected`);
   }
 
-  return {
+  const report: DriftReport = {
     request: args,
     correction,
     alpha,
@@ -89,6 +90,9 @@ export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hook
     notes,
     results,
     series,
-    elapsed_ms: Math.round(performance.now() - started),
+    elapsed_ms: 0,
   };
+  if (args.arrow) report.arrow = { bins: driftBinsIpc(report), series: driftSeriesIpc(report) };
+  report.elapsed_ms = Math.round(performance.now() - started);
+  return report;
 }

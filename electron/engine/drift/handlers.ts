@@ -5,7 +5,7 @@ import type { EngineContext } from '../context';
 import { computeDrift } from './compute';
 import { driftOptions } from './options';
 
-function parseArgs<T>(schema: { safeParse(x: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, args: unknown): T {
+function validated<T>(schema: { safeParse(x: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, args: unknown): T {
   const r = schema.safeParse(args);
   if (!r.success) {
     const issue = r.error.issues[0];
@@ -18,11 +18,11 @@ function parseArgs<T>(schema: { safeParse(x: unknown): { success: true; data: T 
 export function driftHandlers(ctx: EngineContext): DriftApi {
   return {
     driftOptions: async (raw) => {
-      const args = parseArgs(driftSchemas.driftOptions, raw);
+      const args = validated(driftSchemas.driftOptions, raw);
       return driftOptions(ctx.session(args.bundleId).conn);
     },
     computeDrift: async (raw) => {
-      const { bundleId, jobId, ...request } = parseArgs(driftSchemas.computeDrift, raw);
+      const { bundleId, jobId, ...request } = validated(driftSchemas.computeDrift, raw);
       const session = ctx.session(bundleId);
       return ctx.runJob(jobId, async (job) => {
         job.onCancel(() => session.conn.interrupt());
