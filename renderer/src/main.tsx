@@ -5,5 +5,13 @@ import { subscribeProgress } from './stores/jobs';
 import './styles.css';
 
 subscribeProgress();
+// A file dropped outside the drop zone must not make the window navigate to it.
+window.addEventListener('dragover', (e) => e.preventDefault());
+window.addEventListener('drop', (e) => e.preventDefault());
 const root = document.getElementById('root');
-if (root) createRoot(root).render(<StrictMode><App /></StrictMode>);
+if (root)
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );

@@ -1,12 +1,14 @@
 /**
- * Screenshots of every screen on the demo bundle (1440×900, light theme, plus one dark), written to
- * docs/screenshots/. Each step also asserts the screen shows real engine output before the shot.
+ * Screenshots of every screen on the demo bundle (1440×900, light theme, plus one dark). Each step also
+ * asserts the screen shows real engine output before the shot.
+ *   UPDATE_SCREENSHOTS=1 npx playwright test screenshots   → docs/screenshots/*.png
  */
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, createHarness, newAppPage, openDemoThroughUi, RENDERER_URL } from './bridge';
 
-const OUT = path.resolve('docs/screenshots');
+// The committed pictures are refreshed on demand (UPDATE_SCREENSHOTS=1); ordinary runs write to test-results.
+const OUT = path.resolve(process.env['UPDATE_SCREENSHOTS'] === '1' ? 'docs/screenshots' : 'test-results/screenshots');
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle').catch(() => undefined);

@@ -55,11 +55,12 @@ function defs(): CheckDef[] {
   for (const t of CANONICAL_TABLES) {
     if (!t.key) continue;
     // OTLP span ids are unique within a trace, so spans are keyed by (trace_id, span_id).
-    const key = t.name === 'spans' ? `trace_id || '/' || span_id` : quoteIdent(t.key);
+    const group = t.name === 'spans' ? 'trace_id, span_id' : quoteIdent(t.key);
+    const example = t.name === 'spans' ? `trace_id || '/' || span_id` : quoteIdent(t.key);
     out.push({
       check: 'duplicate_id',
       table: t.name,
-      offenders: `SELECT ${key} AS example FROM ${quoteIdent(t.name)} WHERE ${quoteIdent(t.key)} IS NOT NULL GROUP BY ALL HAVING count(*) > 1`,
+      offenders: `SELECT ${example} AS example FROM ${quoteIdent(t.name)} WHERE ${quoteIdent(t.key)} IS NOT NULL GROUP BY ${group} HAVING count(*) > 1`,
       detail: (n) => `${n} ${t.name === 'spans' ? '(trace_id, span_id)' : t.key} value(s) occur more than once in ${t.name}`,
     });
   }

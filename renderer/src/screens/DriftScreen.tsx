@@ -70,9 +70,7 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
           <th className="num" title="The decision: effect at or above the threshold, and p (adjusted) below alpha where there is a p-value">Effect / threshold</th>
           <th className="num">p (adjusted)</th>
           <th>Verdict</th>
-          <th className="num">n baseline</th>
-          <th className="num">n current</th>
-          <th className="num">Null % (b → c)</th>
+          <th className="num">n baseline / current</th>
           <th>Over time</th>
         </tr>
       </thead>
@@ -100,10 +98,8 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
             <td>
               <DriftFlag r={r} />
             </td>
-            <td className="num">{fmtInt(r.n_baseline)}</td>
-            <td className="num">{fmtInt(r.n_current)}</td>
-            <td className="num small">
-              {fmtPct(r.null_rate_baseline)} → {fmtPct(r.null_rate_current)}
+            <td className="num" title={`null rate ${fmtPct(r.null_rate_baseline)} → ${fmtPct(r.null_rate_current)}`}>
+              {fmtInt(r.n_baseline)} / {fmtInt(r.n_current)}
             </td>
             <td>
               <Sparkline values={seriesByColumn.get(r.column) ?? []} threshold={r.threshold} />

@@ -39,18 +39,21 @@ function ImportProgress() {
           </thead>
           <tbody>
             {files.map((p) => {
-              // Per-file events carry overall byte counts, so a file's own bar is done / in progress.
+              // Per-file events carry overall byte and row counts; a file's own state is read from its phase and message.
               const done = p.phase === 'load' && p.message.startsWith('Loaded');
+              const queued = !done && p.phase === 'hash' && job?.latest.phase !== 'hash';
+              const rows = done ? /: ([\d,]+) rows/.exec(p.message)?.[1] : undefined;
+              const state = done ? '✓ loaded' : queued ? 'hashed, queued' : p.phase === 'hash' ? 'hashing' : 'loading';
               return (
                 <tr key={p.file}>
                   <td className="mono">{p.file}</td>
-                  <td>{done ? '✓ loaded' : p.phase === 'hash' ? 'hashing' : 'loading'}</td>
+                  <td>{state}</td>
                   <td>
-                    <div className="progress" aria-label={`${p.file}: ${done ? 'done' : 'in progress'}`}>
-                      {done ? <div style={{ width: '100%' }} /> : <div className="loading-bar" style={{ height: '100%', margin: 0 }} />}
+                    <div className="progress" aria-label={`${p.file}: ${state}`}>
+                      {done ? <div style={{ width: '100%' }} /> : queued ? null : <div className="loading-bar" style={{ height: '100%', margin: 0 }} />}
                     </div>
                   </td>
-                  <td className="num">{p.rowsDone !== undefined ? p.rowsDone.toLocaleString('en-US') : ''}</td>
+                  <td className="num">{rows ?? ''}</td>
                 </tr>
               );
             })}
