@@ -5,8 +5,12 @@ import { defineConfig } from '@playwright/test';
  * over file:// in Debian's Chromium, with the real engine bridged in by test/e2e/bridge.ts.
  */
 export default defineConfig({
-  testDir: 'test/e2e',
-  testMatch: '**/*.e2e.ts',
+  projects: [
+    // The renderer in Debian Chromium with the real engine bridged in place of IPC.
+    { name: 'renderer', testDir: 'test/e2e', testMatch: '**/*.e2e.ts' },
+    // The real Electron shell: runs where an Electron binary exists, reported as skipped (with the reason) where not.
+    { name: 'electron', testDir: 'test/electron', testMatch: '**/*.spec.ts' },
+  ],
   // One DuckDB engine per worker and two cores on the CI machine: run serially.
   workers: 1,
   fullyParallel: false,

@@ -1,12 +1,16 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { test, expect, _electron as electron, type ElectronApplication } from '@playwright/test';
 import { findElectronBinary } from './electronBinary';
 
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const binary = findElectronBinary(root);
 const display = process.platform !== 'linux' || Boolean(process.env['DISPLAY'] || process.env['WAYLAND_DISPLAY']);
+
+if ('reason' in binary) process.stdout.write(`\nElectron e2e SKIPPED (not passed): ${binary.reason}\n`);
+else if (!display) process.stdout.write('\nElectron e2e SKIPPED (not passed): no display; run under xvfb-run\n');
 
 test.describe('Electron shell', () => {
   test.skip('reason' in binary, 'reason' in binary ? `SKIPPED, not passed: ${binary.reason}` : '');

@@ -18,7 +18,7 @@ import { LINE_KEY, runStructuredReader } from './loadStructured';
 import { MANIFEST_NAME, manifestEntries, readManifest, type ManifestRead } from './manifest';
 import { addReject, createMetaTables } from './meta';
 import { recordColumnRoles, type DeclaredRole } from './roles';
-import { createBundleDb, lockDown } from './session';
+import { createBundleDb, lockDown, memoryLimitBytes } from './session';
 import { FileProblem, flatFormat, headText, plainFile, type FlatFormat } from './sniff';
 import { period, tableSummaries } from './summary';
 import { extraTableName, isCanonicalName, stemOf, tableFromColumns, tableFromFileName } from './tableRole';
@@ -47,6 +47,8 @@ interface ImportState {
   workDir: string;
   job: Job;
   stageCount: number;
+  /** Longest JSON line accepted when a JSON Lines file has to be screened line by line (1/8 of the memory limit). */
+  jsonLineLimit: number;
 }
 
 function cancelled(job: Job): void {
@@ -75,7 +77,7 @@ async function loadJsonFile(state: ImportState, file: string, plainPath: string,
   const { conn, targets } = state;
   const inferred: string[] = [];
   try {
-    const units = await stageJsonUnits(conn, file, plainPath, kind);
+    const units = await stageJsonUnits(conn, file, plainPath, kind, { workDir: path.join(state.workDir, 'screen'), lineLimit: state.jsonLineLimit });
     const found = await jsonStructure(conn, targets, (keys) => chooseTable(state, innerPath, m, keys, inferred));
     const badUnits = units.invalid + units.notObject;
     if (!found) {
@@ -90,6 +92,26 @@ async function loadJsonFile(state: ImportState, file: string, plainPath: string,
   } finally {
     await dropUnits(conn);
   }
+}
+
+/** Text formats are read as UTF-8: a UTF-16 or UTF-32 byte-order mark makes the file unreadable, with the reason. */
+async function refuseNonUtf8Bom(plainPath: string): Promise<void> {
+  const fh = await fs.open(plainPath, 'r');
+  let head: Buffer;
+  try {
+    const buf = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(buf, 0, 4, 0);
+    head = buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+  const starts = (...b: number[]): boolean => head.length >= b.length && b.every((x, i) => head[i] === x);
+  let found: string | null = null;
+  if (starts(0xff, 0xfe, 0, 0)) found = 'UTF-32 (little-endian)';
+  else if (starts(0, 0, 0xfe, 0xff)) found = 'UTF-32 (big-endian)';
+  else if (starts(0xff, 0xfe)) found = 'UTF-16 (little-endian)';
+  else if (starts(0xfe, 0xff)) found = 'UTF-16 (big-endian)';
+  if (found) throw new FileProblem(`not UTF-8 text: the file starts with a ${found} byte-order mark; re-export it as UTF-8`);
 }
 
 async function loadFlatFile(state: ImportState, f: BundleFile, plainPath: string, innerPath: string, gz: boolean, m: ManifestFile | undefined): Promise<Loaded> {
@@ -114,6 +136,7 @@ async function loadFlatAs(state: ImportState, f: BundleFile, plainPath: string, 
     const table = m?.table ? chooseTable(state, innerPath, m, [], inferred) : tableFromFileName(innerPath);
     return { table, format: fmt + suffix, rows_read: 0, rows_loaded: 0, rows_rejected: 0, inferred };
   }
+  if (fmt !== 'parquet') await refuseNonUtf8Bom(plainPath);
   if (fmt === 'jsonl' || fmt === 'json') {
     const r = await loadJsonFile(state, f.relPath, plainPath, fmt, innerPath, m);
     return { ...r, format: r.format + suffix };
@@ -291,7 +314,8 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     const targets = new TargetTables(conn);
     await targets.createCanonical();
     const reserved = new Set((await queryRows<{ k: string }>(conn, `SELECT keyword_name AS k FROM duckdb_keywords() WHERE keyword_category = 'reserved'`)).map((r) => r.k));
-    const state: ImportState = { conn, targets, reserved, workDir, job, stageCount: 0 };
+    const jsonLineLimit = Math.floor(((await memoryLimitBytes(conn)) ?? 512 * 1024 * 1024) / 8);
+    const state: ImportState = { conn, targets, reserved, workDir, job, stageCount: 0, jsonLineLimit };
 
     const reports: FileReport[] = [];
     let loadedBytes = 0;
@@ -368,7 +392,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     };
     cancelled(job);
     await lockDown(conn);
-    await Promise.all(['zip', 'gz', 'stage'].map((d) => fs.rm(path.join(workDir, d), { recursive: true, force: true })));
+    await Promise.all(['zip', 'gz', 'stage', 'screen'].map((d) => fs.rm(path.join(workDir, d), { recursive: true, force: true })));
     job.progress({ phase: 'done', message: `Imported ${bundle.inputPath}`, fraction: 1 });
     return { instance, conn, summary };
   } catch (e) {

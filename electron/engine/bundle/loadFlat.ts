@@ -1,16 +1,27 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { META_TABLES } from '../../../shared/canonical';
 import { queryOne, queryRows, quoteIdent, quoteLiteral } from '../db';
 import { jsonStructureType } from './convert';
 
 import { dedupeColumnNames, type SourceSpec } from './load';
+import { copyWithoutLines, SCREEN_MAX_BAD_LINES, screenJsonLines, type ScreenedLine } from './screenLines';
 import { FileProblem } from './sniff';
 import type { TargetTables } from './target';
 
 function errText(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   return m.split('\n')[0] ?? m;
+}
+
+/**
+ * A NUL character cannot appear in a DuckDB identifier, so a file whose column names hold one is
+ * refused as a whole (renaming silently could merge it with another column).
+ */
+export function refuseNulColumnNames(names: string[]): void {
+  const bad = names.find((n) => n.includes('\u0000'));
+  if (bad !== undefined) throw new FileProblem(`column name ${JSON.stringify(bad)} contains a NUL character; the file cannot be loaded (rename the column in the export)`);
 }
 
 /* ----------------------------------------------------------------- Parquet */
@@ -28,18 +39,23 @@ export async function parquetSource(conn: DuckDBConnection, plainPath: string, b
   } finally {
     await fh.close();
   }
-  const fn = `read_parquet(${quoteLiteral(plainPath)}, file_row_number = true)`;
-  let cols: { column_name: string; column_type: string }[];
-  try {
-    cols = await queryRows<{ column_name: string; column_type: string }>(conn, `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ${fn})`);
-  } catch (e) {
-    throw new FileProblem(`unreadable Parquet file: ${errText(e)}`);
-  }
-  const data = cols.filter((c) => c.column_name !== 'file_row_number');
+  const describe = async (fn: string): Promise<{ column_name: string; column_type: string }[]> => {
+    try {
+      return await queryRows<{ column_name: string; column_type: string }>(conn, `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ${fn})`);
+    } catch (e) {
+      throw new FileProblem(`unreadable Parquet file: ${errText(e)}`);
+    }
+  };
+  const plain = `read_parquet(${quoteLiteral(plainPath)})`;
+  const data = await describe(plain);
+  refuseNulColumnNames(data.map((c) => c.column_name));
+  // DuckDB cannot number rows of a file that has its own "file_row_number" column: such a file is read
+  // without row numbers (its rejects carry no row), and the column stays ordinary data.
+  const ownRowNumber = data.some((c) => c.column_name.toLowerCase() === 'file_row_number');
   const names = dedupeColumnNames(data.map((c) => c.column_name));
   return {
-    from: fn,
-    lineExpr: 'file_row_number + 1',
+    from: ownRowNumber ? plain : `read_parquet(${quoteLiteral(plainPath)}, file_row_number = true)`,
+    lineExpr: ownRowNumber ? null : 'file_row_number + 1',
     rawExpr: null,
     probe: true,
     columns: data.map((c, i) => ({ name: names[i] as string, type: c.column_type, expr: quoteIdent(c.column_name) })),
@@ -80,6 +96,7 @@ export async function csvPlan(
   canonicalTypeOf: (table: string, column: string) => string | null,
 ): Promise<CsvPlan & { table: string }> {
   const inferred: string[] = [];
+  if (header) refuseNulColumnNames(header);
   const opts: string[] = [];
   if (delimiter) opts.push(`delim = ${quoteLiteral(delimiter)}`);
   if (header) opts.push('header = false', `names = [${header.map(quoteLiteral).join(', ')}]`);
@@ -102,6 +119,7 @@ export async function csvPlan(
   }
   const sniff = sniffed.row;
   const sniffedCols = sniffed.cols;
+  refuseNulColumnNames(sniffedCols.map((c) => c.name));
   if (!delimiter) inferred.push(`delimiter ${JSON.stringify(sniff.Delimiter)} (sniffed)`);
   if (!header) {
     inferred.push(sniff.HasHeader ? 'header row (sniffed)' : 'no header row (sniffed): columns named column0..N; declare "header" in the manifest to name them');
@@ -140,6 +158,7 @@ export async function csvPlan(
   } catch (e) {
     throw new FileProblem(`unreadable CSV: ${errText(e)}`);
   }
+  refuseNulColumnNames(cols.map((c) => c.column_name));
   const outNames = dedupeColumnNames(cols.map((c) => c.column_name));
   return {
     table,
@@ -187,44 +206,126 @@ export interface JsonUnits {
 /**
  * Stages a JSON Lines / JSON array file as one row per unit (line or element) with its number,
  * then rejects every malformed line and every non-object with its line number. Nothing is
- * skipped silently: units = objects + invalid + notObject.
+ * skipped silently: units = objects + invalid + notObject (+ empty objects, counted as objects).
+ *
+ * The fast path reads the file as one text value. When that fails for a JSON Lines file (a byte that
+ * is not UTF-8, or a line too big for memory) and `screen` is given, the file is screened line by line:
+ * the bad lines are rejected with their number and reason, and the rest is read from a copy without them.
  */
-export async function stageJsonUnits(conn: DuckDBConnection, file: string, plainPath: string, kind: 'jsonl' | 'json'): Promise<JsonUnits> {
-  const p = quoteLiteral(plainPath);
+export async function stageJsonUnits(conn: DuckDBConnection, file: string, plainPath: string, kind: 'jsonl' | 'json', screen?: JsonScreen): Promise<JsonUnits> {
   // Two unnests in one SELECT advance together; a lateral join would copy the whole text per line.
   // A trailing CR is JSON whitespace, so lines keep it; blank lines (spaces, tabs, CR only) are not units.
-  const lines = `SELECT CAST(ord AS BIGINT) AS _line, l AS _t FROM (SELECT unnest(ls) AS l, unnest(generate_series(1, len(ls))) AS ord FROM (SELECT string_split(content, chr(10)) AS ls FROM read_text(${p}))) WHERE NOT regexp_full_match(l, '[ \\t\\r]*')`;
-  let select = lines;
+  const linesOf = (p: string): string =>
+    `SELECT CAST(ord AS BIGINT) AS _line, l AS _t FROM (SELECT unnest(ls) AS l, unnest(generate_series(1, len(ls))) AS ord FROM (SELECT string_split(content, chr(10)) AS ls FROM read_text(${quoteLiteral(p)}))) WHERE NOT regexp_full_match(l, '[ \\t\\r]*')`;
+  const p = quoteLiteral(plainPath);
+  let select = linesOf(plainPath);
+  let asLines = true;
   if (kind === 'json') {
-    const head = await queryOne<{ c: string | null; valid: boolean | null }>(conn, `SELECT left(ltrim(content, ' ' || chr(9) || chr(10) || chr(13)), 1) AS c, json_valid(content) AS valid FROM read_text(${p})`).catch((e: unknown) => {
-      throw new FileProblem(`unreadable text: ${errText(e)}`);
-    });
+    let head: { c: string | null; valid: boolean | null } | undefined;
+    try {
+      head = await queryOne<{ c: string | null; valid: boolean | null }>(conn, `SELECT left(ltrim(content, ' ' || chr(9) || chr(10) || chr(13)), 1) AS c, json_valid(content) AS valid FROM read_text(${p})`);
+    } catch (e) {
+      // Unreadable as text: a document ("[") is refused whole, naming the first bad byte; anything else is read as lines.
+      if ((await firstNonBlankByte(plainPath)) === '[') throw new FileProblem((await notUtf8Detail(plainPath)) ?? `unreadable text: ${errText(e)}`);
+    }
     if (head?.c === '[') {
       if (!head.valid) throw new FileProblem(await jsonSyntaxDetail(plainPath));
+      asLines = false;
       select = `SELECT CAST(ord AS BIGINT) AS _line, CAST(e AS VARCHAR) AS _t FROM (SELECT unnest(es) AS e, unnest(generate_series(1, len(es))) AS ord FROM (SELECT json_extract(content, '$[*]') AS es FROM read_text(${p})))`;
     } else if (head?.c === '{' && head.valid) {
+      asLines = false;
       select = `SELECT CAST(1 AS BIGINT) AS _line, content AS _t FROM read_text(${p})`;
     }
   }
-  try {
+  const stage = async (sel: string): Promise<void> => {
     await conn.run(
-      // A valid JSON text starting with "{" is an object: one parse per line instead of two. No ORDER BY:
+      // A valid JSON text starting with "{" is an object: one parse per line instead of two. An object without
+      // a single quote character has no key ("{}"): kind EMPTY, rejected once by rejectEmptyObjects. No ORDER BY:
       // the lines come from unnesting one list, already in file order (sorting them would copy every line).
-      `CREATE OR REPLACE TEMP TABLE ${UNITS_TABLE} AS SELECT _line, _t, CASE WHEN NOT json_valid(_t) THEN 'INVALID' WHEN starts_with(ltrim(_t), '{') THEN 'OBJECT' ELSE json_type(_t) END AS _kind FROM (${select})`,
+      `CREATE OR REPLACE TEMP TABLE ${UNITS_TABLE} AS SELECT _line, _t, CASE WHEN NOT json_valid(_t) THEN 'INVALID' WHEN starts_with(ltrim(_t), '{') THEN (CASE WHEN contains(_t, '"') THEN 'OBJECT' ELSE 'EMPTY' END) ELSE json_type(_t) END AS _kind FROM (${sel})`,
     );
+  };
+  let screened: ScreenedLine[] = [];
+  try {
+    await stage(select);
   } catch (e) {
-    throw new FileProblem(`unreadable text: ${errText(e)}`);
+    if (!asLines || !screen) throw new FileProblem(`unreadable text: ${errText(e)}`);
+    screened = await screenJsonLines(plainPath, screen.lineLimit);
+    if (screened.length === 0) throw new FileProblem(`unreadable text: ${errText(e)}`);
+    if (screened.length > SCREEN_MAX_BAD_LINES) {
+      const first = screened[0] as ScreenedLine;
+      throw new FileProblem(`not valid text: more than ${SCREEN_MAX_BAD_LINES} lines are not valid UTF-8 or too long (first: line ${first.line}, ${first.reason}); re-export the file as UTF-8`);
+    }
+    const cleanPath = path.join(screen.workDir, `screened-${++screenedFiles}.jsonl`);
+    await fs.mkdir(screen.workDir, { recursive: true });
+    try {
+      await copyWithoutLines(plainPath, cleanPath, screened);
+      await stage(linesOf(cleanPath));
+    } catch (e2) {
+      throw new FileProblem(`unreadable text: ${errText(e2)}`);
+    } finally {
+      await fs.rm(cleanPath, { force: true });
+    }
+    await insertScreenedRejects(conn, file, screened);
   }
   const counts = await queryOne<{ units: number; invalid: number; not_object: number }>(
     conn,
-    `SELECT count(*)::BIGINT AS units, count(*) FILTER (_kind = 'INVALID')::BIGINT AS invalid, count(*) FILTER (_kind NOT IN ('INVALID', 'OBJECT'))::BIGINT AS not_object FROM ${UNITS_TABLE}`,
+    `SELECT count(*)::BIGINT AS units, count(*) FILTER (_kind = 'INVALID')::BIGINT AS invalid, count(*) FILTER (_kind NOT IN ('INVALID', 'OBJECT', 'EMPTY'))::BIGINT AS not_object FROM ${UNITS_TABLE}`,
   );
   await conn.run(
     `INSERT INTO ${quoteIdent(META_TABLES.rejects)}
      SELECT ${quoteLiteral(file)}, _line, NULL, CASE WHEN _kind = 'INVALID' THEN 'malformed JSON' ELSE 'not a JSON object (found ' || lower(_kind) || ')' END, left(rtrim(_t, chr(13)), 500)
-     FROM ${UNITS_TABLE} WHERE _kind <> 'OBJECT' ORDER BY _line`,
+     FROM ${UNITS_TABLE} WHERE _kind NOT IN ('OBJECT', 'EMPTY') ORDER BY _line`,
   );
-  return { units: Number(counts?.units ?? 0), invalid: Number(counts?.invalid ?? 0), notObject: Number(counts?.not_object ?? 0) };
+  return {
+    units: Number(counts?.units ?? 0) + screened.length,
+    invalid: Number(counts?.invalid ?? 0) + screened.length,
+    notObject: Number(counts?.not_object ?? 0),
+  };
+}
+
+/** How a JSON Lines file that cannot be read whole is screened: where the copy goes, the longest line accepted. */
+export interface JsonScreen {
+  workDir: string;
+  lineLimit: number;
+}
+
+/** Names screened copies uniquely within the process. */
+let screenedFiles = 0;
+
+async function insertScreenedRejects(conn: DuckDBConnection, file: string, lines: ScreenedLine[]): Promise<void> {
+  const batch = 500;
+  for (let i = 0; i < lines.length; i += batch) {
+    const part = lines.slice(i, i + batch);
+    const params: (string | number)[] = [];
+    const rows = part.map((l) => {
+      params.push(file, l.line, l.reason, l.raw.slice(0, 500));
+      const b = params.length - 4;
+      return `($${b + 1}, $${b + 2}, NULL, $${b + 3}, $${b + 4})`;
+    });
+    await conn.run(`INSERT INTO ${quoteIdent(META_TABLES.rejects)} VALUES ${rows.join(', ')}`, params);
+  }
+}
+
+async function firstNonBlankByte(plainPath: string): Promise<string | null> {
+  const fh = await fs.open(plainPath, 'r');
+  try {
+    const buf = Buffer.alloc(4096);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    for (let i = 0; i < bytesRead; i++) {
+      const b = buf[i] as number;
+      if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return String.fromCharCode(b);
+    }
+    return null;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** "not valid UTF-8 text: line n …" for the first line that is not UTF-8, or null when every byte is fine. */
+async function notUtf8Detail(plainPath: string): Promise<string | null> {
+  const [first] = await screenJsonLines(plainPath, Number.MAX_SAFE_INTEGER, 0);
+  return first ? `not valid UTF-8 text: line ${first.line} is ${first.reason}; re-export the file as UTF-8` : null;
 }
 
 async function jsonSyntaxDetail(plainPath: string): Promise<string> {
@@ -269,7 +370,7 @@ export async function jsonKeys(conn: DuckDBConnection): Promise<string[] | null>
      GROUP BY k ORDER BY min(CAST(_line AS HUGEINT) * 1000000 + i), k`,
   );
   if (keys.length === 0) {
-    const any = await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${UNITS_TABLE} WHERE _kind = 'OBJECT'`);
+    const any = await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${UNITS_TABLE} WHERE _kind IN ('OBJECT', 'EMPTY')`);
     return Number(any?.n ?? 0) > 0 ? [] : null;
   }
   return keys.map((k) => k.k);
@@ -298,6 +399,7 @@ export async function jsonKeyTypes(conn: DuckDBConnection, keys: string[]): Prom
 export async function jsonStructure(conn: DuckDBConnection, targets: TargetTables, table: string | ((keys: string[]) => string)): Promise<{ table: string; structure: Record<string, string> } | null> {
   const keys = await jsonKeys(conn);
   if (keys === null) return null;
+  refuseNulColumnNames(keys);
   const t = typeof table === 'string' ? table : table(keys);
   const unknown = keys.filter((k) => !targets.column(t, k));
   const types = await jsonKeyTypes(conn, unknown);
@@ -342,11 +444,12 @@ export function jsonObjectsSource(targets: TargetTables, table: string, structur
   return { from, lineExpr, rawExpr: '_t', columns };
 }
 
-/** Rejects every `{}` unit (an object with no keys carries no row); returns how many. */
+/** Rejects every `{}` unit (an object with no keys carries no row; it is never loaded); returns how many. */
 export async function rejectEmptyObjects(conn: DuckDBConnection, file: string): Promise<number> {
-  const n = await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${UNITS_TABLE} WHERE _kind = 'OBJECT' AND json_keys(_t) = []`);
+  const n = await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${UNITS_TABLE} WHERE _kind = 'EMPTY'`);
+  if (Number(n?.n ?? 0) === 0) return 0;
   await conn.run(
-    `INSERT INTO ${quoteIdent(META_TABLES.rejects)} SELECT ${quoteLiteral(file)}, _line, NULL, 'empty JSON object', left(_t, 500) FROM ${UNITS_TABLE} WHERE _kind = 'OBJECT' AND json_keys(_t) = [] ORDER BY _line`,
+    `INSERT INTO ${quoteIdent(META_TABLES.rejects)} SELECT ${quoteLiteral(file)}, _line, NULL, 'empty JSON object', left(rtrim(_t, chr(13)), 500) FROM ${UNITS_TABLE} WHERE _kind = 'EMPTY' ORDER BY _line`,
   );
   return Number(n?.n ?? 0);
 }

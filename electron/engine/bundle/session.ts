@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { queryOne } from '../db';
 import type { EngineConfig } from '../context';
 
 /** 60% of free memory, at least 512 MiB, at most 32 GiB — leaves room for the app and other processes. */
@@ -35,4 +36,15 @@ export async function createBundleDb(config: EngineConfig, spillDir: string): Pr
 export async function lockDown(conn: DuckDBConnection): Promise<void> {
   await conn.run('SET enable_external_access = false');
   await conn.run('SET lock_configuration = true');
+}
+
+const UNIT_BYTES: Record<string, number> = { B: 1, BYTES: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 };
+
+/** The session's memory limit in bytes, as DuckDB reports it ("488.2 MiB"); null when it cannot be read. */
+export async function memoryLimitBytes(conn: DuckDBConnection): Promise<number | null> {
+  const row = await queryOne<{ m: string | null }>(conn, `SELECT current_setting('memory_limit') AS m`);
+  const m = /^\s*([\d.]+)\s*([A-Za-z]*)\s*$/.exec(row?.m ?? '');
+  if (!m) return null;
+  const unit = UNIT_BYTES[(m[2] || 'B').toUpperCase()];
+  return unit === undefined ? null : Math.floor(Number(m[1]) * unit);
 }

@@ -148,35 +148,80 @@ export function validateEntries(zipName: string, entries: ZipEntry[]): void {
   }
 }
 
-/** Extracts a zip into `destDir` (a private engine folder), refusing zip-slip, links and bombs. */
+/** Where one entry's compressed data lies in the archive (from its local header). */
+interface EntryData {
+  entry: ZipEntry;
+  dataStart: number;
+  dataEnd: number;
+}
+
+/**
+ * Reads every file entry's local header and refuses entries whose bytes overlap another's: several
+ * central-directory records sharing one local record is the overlapping ("non-recursive") zip bomb,
+ * where each record's ratio looks harmless but the same data is written again and again.
+ */
+async function locateEntries(fh: fsp.FileHandle, zipName: string, zipSize: number, entries: ZipEntry[]): Promise<Map<ZipEntry, EntryData>> {
+  const located: EntryData[] = [];
+  for (const e of entries) {
+    if (e.isDirectory || checkEntryName(zipName, e.name) === '') continue;
+    const lh = await readAt(fh, e.localHeaderOffset, 30);
+    if (lh.length < 30 || lh.readUInt32LE(0) !== SIG_LOCAL) throw bad(zipName, `entry "${e.name}" is truncated or corrupt (local header not found).`, e.name);
+    const dataStart = e.localHeaderOffset + 30 + lh.readUInt16LE(26) + lh.readUInt16LE(28);
+    const dataEnd = dataStart + e.compressedSize;
+    if (dataEnd > zipSize) throw bad(zipName, `entry "${e.name}" is truncated (its data runs past the end of the file).`, e.name);
+    located.push({ entry: e, dataStart, dataEnd });
+  }
+  const byOffset = [...located].sort((a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset);
+  for (let i = 1; i < byOffset.length; i++) {
+    const prev = byOffset[i - 1] as EntryData;
+    const cur = byOffset[i] as EntryData;
+    if (cur.entry.localHeaderOffset < prev.dataEnd) {
+      const [first, second] = entries.indexOf(prev.entry) < entries.indexOf(cur.entry) ? [prev.entry, cur.entry] : [cur.entry, prev.entry];
+      throw bad(zipName, `entries "${first.name}" and "${second.name}" overlap (they share bytes of the archive); refused (zip bomb guard).`, second.name);
+    }
+  }
+  return new Map(located.map((d) => [d.entry, d]));
+}
+
+/** Why an extracted entry could not be created, from the file system's error code. */
+function createFailure(zipName: string, name: string, err: unknown): ApiError {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EEXIST') return bad(zipName, `entry "${name}" appears twice (or clashes with a folder); refused.`, name);
+  if (code === 'EISDIR' || code === 'ENOTDIR') return bad(zipName, `entry "${name}" clashes with a folder of the same name; refused.`, name);
+  if (code === 'ENAMETOOLONG') return bad(zipName, `entry "${name}" has a name too long for the file system; refused.`, name);
+  const msg = err instanceof Error ? err.message : String(err);
+  return bad(zipName, `entry "${name}" could not be extracted to the private work folder (${msg}); refused.`, name);
+}
+
+/** Extracts a zip into `destDir` (a private engine folder), refusing zip-slip, links, overlapping entries and bombs. */
 export async function extractZip(zipPath: string, destDir: string, signal?: AbortSignal): Promise<void> {
   const zipName = path.basename(zipPath);
   const entries = await readCentralDirectory(zipPath);
   validateEntries(zipName, entries);
-  await fsp.mkdir(destDir, { recursive: true });
   const fh = await fsp.open(zipPath, 'r');
   const zipSize = (await fh.stat()).size;
   let total = 0;
   try {
+    const located = await locateEntries(fh, zipName, zipSize, entries);
+    await fsp.mkdir(destDir, { recursive: true });
     for (const e of entries) {
       if (signal?.aborted) throw new ApiError('cancelled', 'Cancelled.');
       const rel = checkEntryName(zipName, e.name);
       if (rel === '') continue;
       const out = path.join(destDir, ...rel.split('/'));
-      if (e.isDirectory) {
-        await fsp.mkdir(out, { recursive: true });
-        continue;
+      try {
+        await fsp.mkdir(e.isDirectory ? out : path.dirname(out), { recursive: true });
+      } catch (err) {
+        throw createFailure(zipName, e.name, err);
       }
-      await fsp.mkdir(path.dirname(out), { recursive: true });
-      const lh = await readAt(fh, e.localHeaderOffset, 30);
-      if (lh.length < 30 || lh.readUInt32LE(0) !== SIG_LOCAL) throw bad(zipName, `entry "${e.name}" is truncated or corrupt (local header not found).`, e.name);
-      const dataStart = e.localHeaderOffset + 30 + lh.readUInt16LE(26) + lh.readUInt16LE(28);
-      if (dataStart + e.compressedSize > zipSize) throw bad(zipName, `entry "${e.name}" is truncated (its data runs past the end of the file).`, e.name);
+      const where = located.get(e);
+      if (e.isDirectory || !where) continue;
+      const { dataStart } = where;
       let fd: number;
       try {
         fd = fs.openSync(out, 'wx');
-      } catch {
-        throw bad(zipName, `entry "${e.name}" appears twice (or clashes with a folder); refused.`, e.name);
+      } catch (err) {
+        throw createFailure(zipName, e.name, err);
       }
       let written = 0;
       let overflow = false;

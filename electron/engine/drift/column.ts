@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { categoryCounts, DEFAULT_BINS, numericBinCounts, numericEdges, type BinCounts, type BinningRule, type CategoryCounts } from './binning';
 import { columnKind } from './auto';
 import type { ColumnSpec } from './columns';
-import { numericProfile } from './ecdf';
+import { numericProfile, type NumericRange } from './ecdf';
 import type { ColumnData } from './methods/types';
 import type { Sample } from './select';
 
@@ -12,13 +12,14 @@ export interface BinOptions {
 }
 
 /** Loads what every method needs for one column and comparison: one SQL pass, more only on demand. */
-export async function loadColumn(conn: DuckDBConnection, sample: Sample, spec: ColumnSpec, opts: BinOptions): Promise<ColumnData> {
+/** `range`: the column's counts and ranges when already computed by a batched `numericRanges` scan. */
+export async function loadColumn(conn: DuckDBConnection, sample: Sample, spec: ColumnSpec, opts: BinOptions, range?: NumericRange): Promise<ColumnData> {
   let categories: Promise<CategoryCounts> | null = null;
   let bins: Promise<BinCounts> | null = null;
   const getCategories = (): Promise<CategoryCounts> => (categories ??= categoryCounts(conn, sample, spec.expr, spec.valueType));
 
   if (spec.valueType === 'float' || spec.valueType === 'integer') {
-    const p = await numericProfile(conn, sample, spec.expr);
+    const p = await numericProfile(conn, sample, spec.expr, range);
     const kind = columnKind(spec.valueType, p.distinct);
     const data: ColumnData = {
       spec,

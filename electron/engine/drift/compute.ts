@@ -4,6 +4,7 @@ import type { DriftReport, DriftRequest, DriftResult, DriftSeriesPoint } from '.
 import { DEFAULT_ALPHA } from './auto';
 import { driftBinsIpc, driftSeriesIpc } from './arrow';
 import { loadColumn } from './column';
+import { numericRanges, type NumericRange } from './ecdf';
 import { cohortAttributes, comparableColumns, defaultColumns, resolveColumns } from './columns';
 import { compareColumn } from './compare';
 import { correctAndDecide } from './decide';
@@ -14,6 +15,12 @@ export type DriftArgs = Omit<DriftRequest, 'bundleId' | 'jobId'>;
 
 export interface DriftHooks {
   signal?: AbortSignal;
+  /**
+   * 'batched' (default): one scan for the counts and ranges of all numeric columns of a comparison.
+   * 'per_column': one such scan per column (the earlier strategy, kept for A/B benchmarks and the
+   * equivalence test). Results are byte-identical.
+   */
+  strategy?: 'batched' | 'per_column';
   progress?: (message: string, fraction: number) => void;
 }
 
@@ -48,10 +55,20 @@ export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hook
     const cohortSql = cohortPredicate(info, filters);
     const sample: Sample = { table: info.name, baseline: andParts(baseline, cohortSql), current: andParts(current, cohortSql) };
     const cohort = cohortLabel(filters);
+    // One scan gives every numeric column's counts and ranges (instead of one scan per column).
+    const numeric = columns.filter((s) => s.valueType === 'float' || s.valueType === 'integer');
+    const ranges = new Map<string, NumericRange>();
+    if (hooks.strategy !== 'per_column') {
+      const rs = await numericRanges(conn, sample, numeric.map((s) => s.expr));
+      numeric.forEach((s, k) => {
+        const r = rs[k];
+        if (r) ranges.set(s.name, r);
+      });
+    }
     for (const spec of columns) {
       checkCancel(hooks.signal);
       hooks.progress?.(`${cohort}: ${spec.name}`, total > 0 ? done / total : 0);
-      const col = await loadColumn(conn, sample, spec, binOpts);
+      const col = await loadColumn(conn, sample, spec, binOpts, ranges.get(spec.name));
       const rs = await compareColumn(col, { methods: args.methods, alpha, thresholds: args.thresholds, cohort, nullRate: true });
       results.push(...rs);
       const first = rs.find((r) => r.method !== 'null_rate' && r.not_computable === null) ?? rs.find((r) => r.method !== 'null_rate');

@@ -35,7 +35,7 @@ export interface NumericProfile {
 
 type Cell = string | number | boolean | null;
 
-interface RangeRow extends Record<string, Cell> {
+export interface NumericRange {
   rows_b: number;
   rows_c: number;
   nb: number;
@@ -67,17 +67,46 @@ function sides(sample: Sample, expr: string): { sql: string; params: Sample['bas
   };
 }
 
-export async function numericProfile(conn: DuckDBConnection, sample: Sample, expr: string): Promise<NumericProfile> {
-  const src = sides(sample, expr);
-  const r = await queryOne<RangeRow>(
+/**
+ * Per-side row and non-null counts and ranges of several column expressions in ONE scan of the
+ * selection (a plain streaming aggregate), in the order of `exprs`.
+ */
+export async function numericRanges(conn: DuckDBConnection, sample: Sample, exprs: readonly string[]): Promise<NumericRange[]> {
+  if (exprs.length === 0) return [];
+  const t = quoteIdent(sample.table);
+  const cols = exprs.map((e, i) => `${e} as v${i}`).join(', ');
+  const aggs = exprs
+    .map(
+      (_, i) => `count(v${i}) filter (where s = 0) as nb${i}, count(v${i}) filter (where s = 1) as nc${i},
+       min(v${i}) filter (where s = 0) as minb${i}, max(v${i}) filter (where s = 0) as maxb${i},
+       min(v${i}) filter (where s = 1) as minc${i}, max(v${i}) filter (where s = 1) as maxc${i}`,
+    )
+    .join(',\n       ');
+  const row = await queryOne<Record<string, Cell>>(
     conn,
     `select count(*) filter (where s = 0) as rows_b, count(*) filter (where s = 1) as rows_c,
-       count(v) filter (where s = 0) as nb, count(v) filter (where s = 1) as nc,
-       min(v) filter (where s = 0) as minb, max(v) filter (where s = 0) as maxb,
-       min(v) filter (where s = 1) as minc, max(v) filter (where s = 1) as maxc
-     from (${src.sql})`,
-    src.params,
+       ${aggs}
+     from (select 0::UTINYINT as s, ${cols} from ${t} where ${sample.baseline.sql} union all select 1::UTINYINT as s, ${cols} from ${t} where ${sample.current.sql})`,
+    [...sample.baseline.params, ...sample.current.params],
   );
+  if (!row) throw new Error('numeric range query returned no row');
+  const num = (x: Cell): number | null => (x === null ? null : Number(x));
+  return exprs.map((_, i) => ({
+    rows_b: Number(row['rows_b']),
+    rows_c: Number(row['rows_c']),
+    nb: Number(row[`nb${i}`]),
+    nc: Number(row[`nc${i}`]),
+    minb: num(row[`minb${i}`] ?? null),
+    maxb: num(row[`maxb${i}`] ?? null),
+    minc: num(row[`minc${i}`] ?? null),
+    maxc: num(row[`maxc${i}`] ?? null),
+  }));
+}
+
+/** The exact ECDF profile of one column; `range` may come from a batched `numericRanges` scan. */
+export async function numericProfile(conn: DuckDBConnection, sample: Sample, expr: string, range?: NumericRange): Promise<NumericProfile> {
+  const src = sides(sample, expr);
+  const r = range ?? (await numericRanges(conn, sample, [expr]))[0];
   if (!r) throw new Error('numeric range query returned no row');
   const nb = Number(r.nb);
   const nc = Number(r.nc);

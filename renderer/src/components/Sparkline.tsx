@@ -1,5 +1,5 @@
 /** A tiny inline SVG trend of a statistic over time; drifted buckets get a dot (shape, not only colour). */
-export function Sparkline({ values, threshold, width = 110, height = 24 }: { values: { v: number | null; drifted: boolean }[]; threshold: number | null; width?: number; height?: number }) {
+export function Sparkline({ values, threshold, width = 96, height = 24 }: { values: { v: number | null; drifted: boolean }[]; threshold: number | null; width?: number; height?: number }) {
   const pts = values.map((p, i) => ({ ...p, i })).filter((p): p is { v: number; drifted: boolean; i: number } => p.v !== null && Number.isFinite(p.v));
   if (pts.length < 2) return <span className="muted small">—</span>;
   const max = Math.max(...pts.map((p) => p.v), threshold ?? 0) || 1;

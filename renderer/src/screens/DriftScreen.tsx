@@ -65,13 +65,12 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
       <thead>
         <tr>
           <th>Column</th>
-          <th>Method</th>
-          <th className="num">Statistic</th>
+          <th>Method · statistic</th>
           <th className="num" title="The decision: effect at or above the threshold, and p (adjusted) below alpha where there is a p-value">Effect / threshold</th>
           <th className="num">p (adjusted)</th>
           <th>Verdict</th>
-          <th className="num">n baseline / current</th>
-          <th>Over time</th>
+          <th className="num" title="rows compared: baseline / current">n (b / c)</th>
+          <th>Effect by week</th>
         </tr>
       </thead>
       <tbody>
@@ -85,8 +84,10 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
             </td>
             <td className="small mono" title={r.detail}>
               {r.method}
+              <span className="col-kind num" style={{ textAlign: 'left' }}>
+                statistic {fmtNum(r.statistic)}
+              </span>
             </td>
-            <td className="num">{fmtNum(r.statistic)}</td>
             <td className="num" title={r.effect_name}>
               {fmtNum(r.effect)}
               <span className="muted small"> / {fmtNum(r.threshold, 2)}</span>

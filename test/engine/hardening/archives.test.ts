@@ -166,6 +166,21 @@ describe('hostile archives and links', () => {
     expect(e.message).toMatch(/overlap/);
   });
 
+  it('a local header naming "../evil" cannot redirect extraction: only the central directory names count', async () => {
+    const zip = Buffer.from(zipSync({ 'b/spans.jsonl': enc(GOOD_SPANS) }));
+    // Same length as "b/spans.jsonl", in the local header only.
+    zip.write('../evil-1.txt', 30, 'latin1');
+    const z = zipAt(zip, 'localslip.zip');
+    const guard = new WriteGuard(z);
+    const s = await engine.openBundle({ path: z });
+    guard.check();
+    expect(s.files.map((f) => f.path)).toEqual(['spans.jsonl']);
+    expect(await countOf(engine, s, 'spans')).toBe(2);
+    expect(fs.existsSync(path.join(root, 'evil-1.txt'))).toBe(false);
+    await engine.closeBundle({ bundleId: s.bundleId });
+    expect(workLeft(dataDir)).toEqual([]);
+  }, HOSTILE_TIMEOUT);
+
   it('a zip nested in a zip is hashed and listed, never expanded', async () => {
     const inner = zipSync({ 'evil-inner.csv': [new Uint8Array(8 * 1024 * 1024), { level: 9 }] });
     const z = zipAt(zipSync({ 'b/spans.jsonl': enc(GOOD_SPANS), 'b/inner.zip': [inner, { level: 0 }] }), 'nested.zip');
