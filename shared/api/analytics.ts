@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bundleIdSchema, type Cell } from './common';
+import type { DriftMethod } from './drift';
 
 // Analytics contract: lineage, cohort coverage, evals, release health, compliance posture, overview.
 // Every metric is defined once in docs/metrics.md. Rates are 0..1 (null when the denominator is 0);
@@ -382,6 +383,49 @@ export interface HeadlineFinding {
   metric: string;
   value: number | null;
   target: FindingTarget;
+}
+/** One confirmed drift from the overview's release-to-release scan (docs/metrics.md, "Drift headline"). */
+export interface DriftScanFinding {
+  table: string;
+  column: string;
+  /** "all" or "attribute=value". */
+  cohort: string;
+  cohort_attribute: string | null;
+  cohort_value: string | null;
+  baseline_release: string;
+  current_release: string;
+  /** The exact drift engine's result for this column and cohort. */
+  method: DriftMethod;
+  statistic: number | null;
+  effect: number | null;
+  effect_name: string;
+  threshold: number;
+  p_value: number | null;
+  /** Benjamini–Hochberg over every test the scan screened for this release pair (unconfirmed ones count as p = 1). */
+  p_adjusted: number | null;
+  n_baseline: number;
+  n_current: number;
+  /** The screening statistic that made this a candidate (standardized mean/std difference, JS distance, Cohen's h). */
+  screen: number;
+}
+export interface DriftScanPair {
+  table: string;
+  baseline_release: string;
+  current_release: string;
+  /** (column, cohort) cells screened; the correction family is twice this (distribution and null rate). */
+  cells_screened: number;
+  candidates: number;
+  /** Candidates confirmed with the exact engine (at most maxCohortsPerColumn per column). */
+  confirmed_with_engine: number;
+  /** Candidates beyond the per-column cap: "column · cohort", not confirmed. */
+  unconfirmed: string[];
+}
+export interface DriftScanReport {
+  /** Promoted releases in release order, each compared with the previous one. */
+  promoted: string[];
+  pairs: DriftScanPair[];
+  drifted: DriftScanFinding[];
+  not_measurable: NotMeasurable[];
 }
 export interface OverviewRelease {
   release_id: string;

@@ -1,6 +1,6 @@
 /**
  * The auditor's main path on the demo bundle, through the UI only, against the real engine:
- * open demo → overview → drift drill-down on the planted cohort (merchant_risk, region=EU, r2 vs r4)
+ * open demo → overview (drift headline → its drill-down) → drift drill-down on the planted cohort (merchant_risk, region=EU, r2 vs r4)
  * → pin a finding (persisted by the engine) → coverage shows the planted gap (language=es in r4)
  * → lineage lookup of a trace id.
  */
@@ -28,6 +28,18 @@ test('auditor main path: overview → drift drill-down → pin finding → cover
   await expect(headline.getByRole('button').first()).toBeVisible();
   await expect(headline).toContainText('language=es');
   await expect(page.getByTestId('release-timeline').locator('svg').first()).toBeVisible();
+
+  // The planted drift is a headline too; clicking it opens the drill-down for that column, cohort and release pair.
+  await headline.getByRole('button', { name: /merchant_risk drifted for region=EU: release r2 → r4/ }).click();
+  await expect(page).toHaveURL(/#\/drift\?.*column=merchant_risk/);
+  await expect(page).toHaveURL(/cohort=region%3DEU/);
+  await expect(page.getByTestId('drift-params')).toContainText('release r2');
+  await expect(page.getByTestId('drift-params')).toContainText('release r4');
+  await expect(page.getByTestId('drift-params')).toContainText('region=EU');
+  await expect(page.getByTestId('drift-drilldown').getByRole('heading', { level: 2 })).toContainText('merchant_risk');
+  await expect(page.getByTestId('drift-drilldown').getByRole('heading', { level: 2 })).toContainText('drifted');
+  await page.goBack();
+  await expect(headline).toBeVisible();
 
   // Drift: pick the planted comparison with the pickers.
   await rail(page, 'Drift');

@@ -1,16 +1,20 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { HeadlineFinding, Overview, OverviewRelease } from '../../../shared/api/analytics';
+import type { DriftScanFinding, DriftScanReport, HeadlineFinding, Overview, OverviewRelease } from '../../../shared/api/analytics';
 import type { ImportSummary } from '../../../shared/api/bundle';
 import { queryRows } from '../db';
 import { coverageReport } from './coverage';
+import { driftScan } from './driftScan';
 import { evalReport } from './evals';
 import { healthReport } from './health';
 import { changeLog, lineageCompleteness, loadEvents } from './lineage';
 import { postureReport } from './posture';
 import { BundleSchema, byCodePoint } from './schema';
 
-const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
 import { pct } from './format';
+
+const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
+/** Drift headlines shown (strongest first); the rest are summed up in one low-severity line. */
+const MAX_DRIFT_HEADLINES = 5;
 
 async function distinctNames(conn: DuckDBConnection, schema: BundleSchema, sources: [string, string][]): Promise<string[]> {
   const parts = sources.filter(([t, c]) => schema.hasColumn(t, c)).map(([t, c]) => `select distinct ${schema.text(t, c)} as v from ${t}`);
@@ -162,6 +166,7 @@ export async function overviewReport(conn: DuckDBConnection, summary?: ImportSum
       value: posture.days_covered,
       target: { screen: 'posture', params: { view: 'retention' } },
     });
+  headline.push(...(await driftScanHeadlines(conn)));
   headline.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || byCodePoint(a.kind, b.kind) || byCodePoint(a.id, b.id));
 
   return {
@@ -178,4 +183,93 @@ export async function overviewReport(conn: DuckDBConnection, summary?: ImportSum
     releases,
     headline,
   };
+}
+
+/** A bundle the scan cannot read must not take the Overview down: the failure becomes a finding pointing at Drift. */
+async function driftScanHeadlines(conn: DuckDBConnection): Promise<HeadlineFinding[]> {
+  try {
+    return driftHeadlines(await driftScan(conn));
+  } catch (e) {
+    return [
+      {
+        id: 'drift:scan-failed',
+        kind: 'drift',
+        severity: 'low',
+        title: 'Release-to-release drift scan could not run',
+        detail: e instanceof Error ? e.message : String(e),
+        metric: 'drift_scan',
+        value: null,
+        target: { screen: 'drift', params: {} },
+      },
+    ];
+  }
+}
+
+function fmtStat(x: number | null): string {
+  if (x === null) return 'n/a';
+  const a = Math.abs(x);
+  return a !== 0 && (a < 0.01 || a >= 1e4) ? x.toExponential(2) : x.toFixed(2);
+}
+
+function fmtP(p: number | null): string {
+  if (p === null) return 'n/a';
+  return p < 1e-300 ? '< 1e-300' : p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}
+
+function driftParams(f: DriftScanFinding): Record<string, string> {
+  const params: Record<string, string> = { table: f.table, base: `release:${f.baseline_release}`, cur: `release:${f.current_release}`, column: f.column };
+  if (f.cohort_attribute !== null && f.cohort_value !== null) {
+    params.cohort = `${f.cohort_attribute}=${f.cohort_value}`;
+    params.hattr = f.cohort_attribute;
+  }
+  if (f.method === 'null_rate') params.method = 'null_rate';
+  return params;
+}
+
+/**
+ * One finding per (table, column, release pair), titled by its strongest confirmed cohort; the other confirmed cohorts
+ * are named in the detail. Strongest first; beyond MAX_DRIFT_HEADLINES one line counts the rest.
+ */
+export function driftHeadlines(scan: DriftScanReport): HeadlineFinding[] {
+  const groups = new Map<string, DriftScanFinding[]>();
+  for (const f of scan.drifted) {
+    const key = `${f.table}\u0000${f.column}\u0000${f.baseline_release}\u0000${f.current_release}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  // scan.drifted is sorted strongest first, so each group's first entry is its strongest cohort.
+  const findings = [...groups.values()].map((fs): HeadlineFinding => {
+    const top = fs[0] as DriftScanFinding;
+    const where = top.cohort === 'all' ? '' : ` for ${top.cohort}`;
+    const others = fs.slice(1).map((f) => `${f.cohort} (${f.method} ${fmtStat(f.statistic)})`);
+    const pair = scan.pairs.find((p) => p.table === top.table && p.baseline_release === top.baseline_release && p.current_release === top.current_release);
+    const unconfirmed = pair?.unconfirmed.filter((u) => u.startsWith(`${top.column} · `)).length ?? 0;
+    return {
+      id: `drift:${top.table}:${top.column}:${top.baseline_release}:${top.current_release}`,
+      kind: 'drift',
+      severity: top.effect !== null && Math.abs(top.effect) >= 2 * top.threshold ? 'high' : 'medium',
+      title: `${top.column} drifted${where}: release ${top.baseline_release} → ${top.current_release} (${top.method} ${fmtStat(top.statistic)})`,
+      detail:
+        `${top.table}; ${top.effect_name || 'effect'} ${fmtStat(top.effect)} vs threshold ${fmtStat(top.threshold)}, p (BH-adjusted) ${fmtP(top.p_adjusted)}, n ${top.n_baseline} / ${top.n_current}` +
+        (others.length > 0 ? `; also drifted: ${others.join(', ')}` : '') +
+        (unconfirmed > 0 ? `; ${unconfirmed} more cohort${unconfirmed > 1 ? 's' : ''} flagged by the screen, not confirmed` : ''),
+      metric: `drift_${top.method}`,
+      value: top.statistic,
+      target: { screen: 'drift', params: driftParams(top) },
+    };
+  });
+  if (findings.length <= MAX_DRIFT_HEADLINES) return findings;
+  const rest = findings.slice(MAX_DRIFT_HEADLINES);
+  return [
+    ...findings.slice(0, MAX_DRIFT_HEADLINES),
+    {
+      id: 'drift:more',
+      kind: 'drift',
+      severity: 'low',
+      title: `${rest.length} more drifted column${rest.length > 1 ? 's' : ''} between promoted releases`,
+      detail: rest.map((f) => f.title).join('; '),
+      metric: 'drifted_columns',
+      value: rest.length,
+      target: rest[0]?.target ?? { screen: 'drift', params: {} },
+    },
+  ];
 }

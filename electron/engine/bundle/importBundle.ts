@@ -19,7 +19,7 @@ import { MANIFEST_NAME, manifestEntries, readManifest, type ManifestRead } from 
 import { addReject, createMetaTables } from './meta';
 import { recordColumnRoles, type DeclaredRole } from './roles';
 import { createBundleDb, lockDown, memoryLimitBytes } from './session';
-import { FileProblem, flatFormat, headText, plainFile, type FlatFormat } from './sniff';
+import { FileProblem, flatFormat, headText, plainFile, refuseNonUtf8Text, type FlatFormat } from './sniff';
 import { period, tableSummaries } from './summary';
 import { extraTableName, isCanonicalName, stemOf, tableFromColumns, tableFromFileName } from './tableRole';
 import { TargetTables } from './target';
@@ -77,7 +77,7 @@ async function loadJsonFile(state: ImportState, file: string, plainPath: string,
   const { conn, targets } = state;
   const inferred: string[] = [];
   try {
-    const units = await stageJsonUnits(conn, file, plainPath, kind, { workDir: path.join(state.workDir, 'screen'), lineLimit: state.jsonLineLimit });
+    const units = await stageJsonUnits(conn, file, plainPath, kind, { workDir: path.join(state.workDir, 'screen'), lineLimit: state.jsonLineLimit, signal: state.job.signal });
     const found = await jsonStructure(conn, targets, (keys) => chooseTable(state, innerPath, m, keys, inferred));
     const badUnits = units.invalid + units.notObject;
     if (!found) {
@@ -92,26 +92,6 @@ async function loadJsonFile(state: ImportState, file: string, plainPath: string,
   } finally {
     await dropUnits(conn);
   }
-}
-
-/** Text formats are read as UTF-8: a UTF-16 or UTF-32 byte-order mark makes the file unreadable, with the reason. */
-async function refuseNonUtf8Bom(plainPath: string): Promise<void> {
-  const fh = await fs.open(plainPath, 'r');
-  let head: Buffer;
-  try {
-    const buf = Buffer.alloc(4);
-    const { bytesRead } = await fh.read(buf, 0, 4, 0);
-    head = buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-  const starts = (...b: number[]): boolean => head.length >= b.length && b.every((x, i) => head[i] === x);
-  let found: string | null = null;
-  if (starts(0xff, 0xfe, 0, 0)) found = 'UTF-32 (little-endian)';
-  else if (starts(0, 0, 0xfe, 0xff)) found = 'UTF-32 (big-endian)';
-  else if (starts(0xff, 0xfe)) found = 'UTF-16 (little-endian)';
-  else if (starts(0xfe, 0xff)) found = 'UTF-16 (big-endian)';
-  if (found) throw new FileProblem(`not UTF-8 text: the file starts with a ${found} byte-order mark; re-export it as UTF-8`);
 }
 
 async function loadFlatFile(state: ImportState, f: BundleFile, plainPath: string, innerPath: string, gz: boolean, m: ManifestFile | undefined): Promise<Loaded> {
@@ -136,7 +116,7 @@ async function loadFlatAs(state: ImportState, f: BundleFile, plainPath: string, 
     const table = m?.table ? chooseTable(state, innerPath, m, [], inferred) : tableFromFileName(innerPath);
     return { table, format: fmt + suffix, rows_read: 0, rows_loaded: 0, rows_rejected: 0, inferred };
   }
-  if (fmt !== 'parquet') await refuseNonUtf8Bom(plainPath);
+  if (fmt !== 'parquet') await refuseNonUtf8Text(plainPath);
   if (fmt === 'jsonl' || fmt === 'json') {
     const r = await loadJsonFile(state, f.relPath, plainPath, fmt, innerPath, m);
     return { ...r, format: r.format + suffix };

@@ -250,7 +250,7 @@ export async function stageJsonUnits(conn: DuckDBConnection, file: string, plain
     await stage(select);
   } catch (e) {
     if (!asLines || !screen) throw new FileProblem(`unreadable text: ${errText(e)}`);
-    screened = await screenJsonLines(plainPath, screen.lineLimit);
+    screened = await screenJsonLines(plainPath, screen.lineLimit, SCREEN_MAX_BAD_LINES, screen.signal);
     if (screened.length === 0) throw new FileProblem(`unreadable text: ${errText(e)}`);
     if (screened.length > SCREEN_MAX_BAD_LINES) {
       const first = screened[0] as ScreenedLine;
@@ -288,6 +288,7 @@ export async function stageJsonUnits(conn: DuckDBConnection, file: string, plain
 export interface JsonScreen {
   workDir: string;
   lineLimit: number;
+  signal?: AbortSignal;
 }
 
 /** Names screened copies uniquely within the process. */

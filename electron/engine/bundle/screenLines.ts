@@ -76,7 +76,7 @@ function hexByte(b: number): string {
  * Finds the lines that are not valid UTF-8 or are longer than `lineLimit` bytes. Stops early (returning
  * maxBad + 1 entries) when there are more.
  */
-export async function screenJsonLines(plainPath: string, lineLimit: number, maxBad = SCREEN_MAX_BAD_LINES): Promise<ScreenedLine[]> {
+export async function screenJsonLines(plainPath: string, lineLimit: number, maxBad = SCREEN_MAX_BAD_LINES, signal?: AbortSignal): Promise<ScreenedLine[]> {
   const bad: ScreenedLine[] = [];
   const fh = await fsp.open(plainPath, 'r');
   try {
@@ -107,6 +107,7 @@ export async function screenJsonLines(plainPath: string, lineLimit: number, maxB
       return bad.length <= maxBad;
     };
     for (;;) {
+      if (signal?.aborted) throw new Error('screening cancelled');
       const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
       if (bytesRead === 0) break;
       let from = 0;

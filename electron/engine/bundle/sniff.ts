@@ -114,3 +114,37 @@ export async function flatFormat(innerPath: string, plainPath: string, manifestF
   if (head.startsWith('[')) return 'json';
   return null;
 }
+
+/**
+ * Text formats are read as UTF-8: a UTF-16 or UTF-32 byte-order mark, or UTF-16 without one (every second
+ * byte zero at the start), makes the file unreadable with the reason instead of odd NUL-laden column names.
+ */
+export async function refuseNonUtf8Text(plainPath: string): Promise<void> {
+  const fh = await fsp.open(plainPath, 'r');
+  let head: Buffer;
+  try {
+    const buf = Buffer.alloc(256);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    head = buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+  const starts = (...b: number[]): boolean => head.length >= b.length && b.every((x, i) => head[i] === x);
+  let found: string | null = null;
+  if (starts(0xff, 0xfe, 0, 0)) found = 'starts with a UTF-32 (little-endian) byte-order mark';
+  else if (starts(0, 0, 0xfe, 0xff)) found = 'starts with a UTF-32 (big-endian) byte-order mark';
+  else if (starts(0xff, 0xfe)) found = 'starts with a UTF-16 (little-endian) byte-order mark';
+  else if (starts(0xfe, 0xff)) found = 'starts with a UTF-16 (big-endian) byte-order mark';
+  else {
+    const pairs = Math.floor(head.length / 2);
+    let zeroEven = 0;
+    let zeroOdd = 0;
+    for (let i = 0; i < pairs * 2; i += 2) {
+      if (head[i] === 0) zeroEven++;
+      if (head[i + 1] === 0) zeroOdd++;
+    }
+    if (pairs >= 4 && zeroOdd === pairs && zeroEven === 0) found = 'looks like UTF-16 (little-endian) without a byte-order mark (every second byte is zero)';
+    else if (pairs >= 4 && zeroEven === pairs && zeroOdd === 0) found = 'looks like UTF-16 (big-endian) without a byte-order mark (every second byte is zero)';
+  }
+  if (found) throw new FileProblem(`not UTF-8 text: the file ${found}; re-export it as UTF-8`);
+}

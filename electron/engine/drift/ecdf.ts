@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryOne } from '../db';
+import { queryOne, queryRows } from '../db';
 import type { Sample } from './select';
 import { quoteIdent } from '../db';
 
@@ -75,31 +75,28 @@ export async function numericRanges(conn: DuckDBConnection, sample: Sample, expr
   if (exprs.length === 0) return [];
   const t = quoteIdent(sample.table);
   const cols = exprs.map((e, i) => `${e} as v${i}`).join(', ');
-  const aggs = exprs
-    .map(
-      (_, i) => `count(v${i}) filter (where s = 0) as nb${i}, count(v${i}) filter (where s = 1) as nc${i},
-       min(v${i}) filter (where s = 0) as minb${i}, max(v${i}) filter (where s = 0) as maxb${i},
-       min(v${i}) filter (where s = 1) as minc${i}, max(v${i}) filter (where s = 1) as maxc${i}`,
-    )
-    .join(',\n       ');
-  const row = await queryOne<Record<string, Cell>>(
+  // GROUP BY side with plain aggregates: many `filter (where s = …)` aggregates in one query measured
+  // 2–4× slower than one query per column; two groups without filters are faster than both.
+  const aggs = exprs.map((_, i) => `count(v${i}) as n${i}, min(v${i}) as mn${i}, max(v${i}) as mx${i}`).join(', ');
+  const rows = await queryRows<Record<string, Cell>>(
     conn,
-    `select count(*) filter (where s = 0) as rows_b, count(*) filter (where s = 1) as rows_c,
-       ${aggs}
-     from (select 0::UTINYINT as s, ${cols} from ${t} where ${sample.baseline.sql} union all select 1::UTINYINT as s, ${cols} from ${t} where ${sample.current.sql})`,
+    `select s, count(*) as rows_n, ${aggs}
+     from (select 0::UTINYINT as s, ${cols} from ${t} where ${sample.baseline.sql} union all select 1::UTINYINT as s, ${cols} from ${t} where ${sample.current.sql})
+     group by s`,
     [...sample.baseline.params, ...sample.current.params],
   );
-  if (!row) throw new Error('numeric range query returned no row');
-  const num = (x: Cell): number | null => (x === null ? null : Number(x));
+  const b = rows.find((r) => Number(r['s']) === 0);
+  const c = rows.find((r) => Number(r['s']) === 1);
+  const num = (x: Cell | undefined): number | null => (x === null || x === undefined ? null : Number(x));
   return exprs.map((_, i) => ({
-    rows_b: Number(row['rows_b']),
-    rows_c: Number(row['rows_c']),
-    nb: Number(row[`nb${i}`]),
-    nc: Number(row[`nc${i}`]),
-    minb: num(row[`minb${i}`] ?? null),
-    maxb: num(row[`maxb${i}`] ?? null),
-    minc: num(row[`minc${i}`] ?? null),
-    maxc: num(row[`maxc${i}`] ?? null),
+    rows_b: Number(b?.['rows_n'] ?? 0),
+    rows_c: Number(c?.['rows_n'] ?? 0),
+    nb: Number(b?.[`n${i}`] ?? 0),
+    nc: Number(c?.[`n${i}`] ?? 0),
+    minb: num(b?.[`mn${i}`]),
+    maxb: num(b?.[`mx${i}`]),
+    minc: num(c?.[`mn${i}`]),
+    maxc: num(c?.[`mx${i}`]),
   }));
 }
 

@@ -125,7 +125,7 @@ function OverviewBody({ overview }: { overview: Overview }) {
             {headline.map((h) => (
               <li key={h.id} style={{ borderBottom: '1px solid var(--border)' }}>
                 <button type="button" className="ghost" style={{ width: '100%', textAlign: 'left', padding: '9px 6px', display: 'flex', gap: 12, whiteSpace: 'normal' }} onClick={() => goToTarget(h.target)}>
-                  <span className={`badge ${h.severity === 'high' ? 'bad' : h.severity === 'medium' ? 'warn' : 'na'}`} style={{ width: 74, justifyContent: 'center' }}>
+                  <span className={`badge ${h.severity === 'high' ? 'bad' : h.severity === 'medium' ? 'warn' : 'na'}`} style={{ width: 74, justifyContent: 'center', alignSelf: 'flex-start' }}>
                     {h.severity === 'high' ? '▲' : h.severity === 'medium' ? '●' : '○'} {h.severity}
                   </span>
                   <span aria-hidden="true" style={{ width: 16, color: 'var(--muted)' }}>

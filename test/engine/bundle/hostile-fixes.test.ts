@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileReport, ImportSummary, RejectRow } from '../../../shared/api/bundle';
 import type { Engine } from '../../../electron/engine/engine';
+import { copyWithoutLines, screenJsonLines } from '../../../electron/engine/bundle/screenLines';
 import { engineIn, errorOf, rmDir, sha256, tempDir, writeFiles, writeParquet } from './helpers';
 
 /**
@@ -116,10 +118,94 @@ describe('hostile input the importer now survives', () => {
     expect((await engine.runSql({ bundleId: s.bundleId, sql: 'SELECT k FROM latin' })).rows).toEqual([['ok']]);
   }, TIMEOUT);
 
+  it('invalid UTF-8 in JSON Lines: each bad line rejected by number (CRLF, cut characters, surrogates), the rest keep their numbers', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"k":1}\r\n'),
+      Buffer.from([0x7b, 0x22, 0x6b, 0x22, 0x3a, 0x22, 0xe2, 0x82, 0x22, 0x7d, 0x0d, 0x0a]), // line 2: "€" cut short
+      Buffer.from('\n{"k":3}\n'), // line 3 blank, line 4 fine
+      Buffer.from([0x7b, 0x22, 0x6b, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d, 0x0a]), // line 5: an encoded surrogate
+      Buffer.from('[1]\n{"k":"ü"}'), // line 6 not an object, line 7 fine (no final newline)
+    ]);
+    const s = await open('latin-many', { 'm.jsonl': bytes, 'doc.json': Buffer.concat([Buffer.from('[\n{"k":1},\n{"k":"'), Buffer.from([0xfc]), Buffer.from('"}\n]')]) });
+    expect(fileReport(s, 'm.jsonl')).toMatchObject({ status: 'ok', rows_read: 6, rows_loaded: 3, rows_rejected: 3 });
+    expect((await rejectsOf(s, 'm.jsonl')).map((r) => [r.line, r.reason])).toEqual([
+      [2, 'not valid UTF-8 (byte 0x22 at byte 9 of the line)'],
+      [5, 'not valid UTF-8 (byte 0xA0 at byte 8 of the line)'],
+      [6, 'not a JSON object (found array)'],
+    ]);
+    expect((await engine.runSql({ bundleId: s.bundleId, sql: 'SELECT k FROM m ORDER BY k' })).rows).toEqual([['1'], ['3'], ['ü']]);
+    // a JSON document is one unit: refused whole, naming the first bad byte
+    expect(fileReport(s, 'doc.json')).toMatchObject({ status: 'unreadable', rows_loaded: 0 });
+    expect((await rejectsOf(s, 'doc.json'))[0]?.reason).toBe('not valid UTF-8 text: line 3 is not valid UTF-8 (byte 0xFC at byte 7 of the line); re-export the file as UTF-8');
+  }, TIMEOUT);
+
+  it('screening finds a bad byte right after a multi-byte character split across read chunks', async () => {
+    const file = path.join(root, 'split.jsonl');
+    const pad = 1024 * 1024 - 8; // "€" (3 bytes) straddles the 1 MiB chunk boundary
+    fs.writeFileSync(file, Buffer.concat([Buffer.from('{"k":"'), Buffer.alloc(pad, 'a'), Buffer.from('€'), Buffer.from([0xff]), Buffer.from('"}\n{"k":2}\n'), Buffer.from([0xe9, 0x0a])]));
+    const bad = await screenJsonLines(file, Number.MAX_SAFE_INTEGER);
+    expect(bad.map((b) => [b.line, b.reason])).toEqual([
+      [1, `not valid UTF-8 (byte 0xFF at byte ${6 + pad + 3 + 1} of the line)`],
+      [3, 'not valid UTF-8 (the line ends inside a multi-byte character)'],
+    ]);
+    expect(await screenJsonLines(file, 100)).toMatchObject([{ line: 1, reason: `line is ${6 + pad + 3 + 1 + 2} bytes, above the 100-byte limit for one JSON line (1/8 of the session memory limit)` }, { line: 3 }]);
+  }, TIMEOUT);
+
+  it('property: screening flags exactly the lines a strict UTF-8 decoder refuses, and the copy keeps every other line in place', async () => {
+    const dir = path.join(root, 'prop');
+    fs.mkdirSync(dir, { recursive: true });
+    const strict = new TextDecoder('utf-8', { fatal: true });
+    const valid = (b: Buffer): boolean => {
+      try {
+        strict.decode(b);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const piece = fc.oneof(
+      fc.constantFrom('a', '{"k":1}', '\n', 'é', '€', '😀').map((t) => Buffer.from(t)),
+      fc.uint8Array({ minLength: 1, maxLength: 4 }).map((a) => Buffer.from(a)),
+    );
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(piece, { maxLength: 30 }), fc.integer({ min: 1, max: 12 }), async (pieces, limit) => {
+        const bytes = Buffer.concat(pieces);
+        const src = path.join(dir, `in${n}.jsonl`);
+        const dest = path.join(dir, `out${n++}.jsonl`);
+        fs.writeFileSync(src, bytes);
+        const lines = bytes.toString('latin1').split('\n').map((l) => Buffer.from(l, 'latin1'));
+        const bad = await screenJsonLines(src, limit);
+        const expected = lines.map((l, i) => ({ line: i + 1, l })).filter(({ l }) => l.length > limit || !valid(l)).map(({ line }) => line);
+        expect(bad.map((b) => b.line)).toEqual(expected);
+        await copyWithoutLines(src, dest, bad);
+        const out = fs.readFileSync(dest).toString('latin1').split('\n');
+        expect(out).toEqual(lines.map((l, i) => (expected.includes(i + 1) ? '' : l.toString('latin1'))));
+      }),
+      { seed: 20261126, numRuns: 200 },
+    );
+  }, TIMEOUT);
+
   it('a UTF-16 CSV is reported unreadable with the reason, not fatal', async () => {
     const s = await open('utf16', { 'spans.jsonl': GOOD_SPANS, 'u16.csv': Buffer.from('\ufeffa,b\n1,2\n', 'utf16le') });
     expect(fileReport(s, 'u16.csv').status).toBe('unreadable');
     expect((await rejectsOf(s, 'u16.csv'))[0]?.reason).toBe('not UTF-8 text: the file starts with a UTF-16 (little-endian) byte-order mark; re-export it as UTF-8');
+    expect(await countOf(s, 'spans')).toBe(2);
+  }, TIMEOUT);
+
+  it('UTF-16 without a byte-order mark and UTF-32 are named as such; a CSV with one NUL cell still loads', async () => {
+    const s = await open('utf16-nobom', {
+      'spans.jsonl': GOOD_SPANS,
+      'le.csv': Buffer.from('a,b\n1,2\n', 'utf16le'),
+      'be.jsonl': Buffer.from('{"k":1}\n', 'utf16le').swap16(),
+      'u32.tsv': Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), Buffer.from('a\0\0\0')]),
+      'nulcell.csv': Buffer.from('a,b\n1,\u0000\n'),
+    });
+    const reasons = async (f: string): Promise<(string | undefined)[]> => (await rejectsOf(s, f)).map((r) => r.reason);
+    expect(await reasons('le.csv')).toEqual(['not UTF-8 text: the file looks like UTF-16 (little-endian) without a byte-order mark (every second byte is zero); re-export it as UTF-8']);
+    expect(await reasons('be.jsonl')).toEqual(['not UTF-8 text: the file looks like UTF-16 (big-endian) without a byte-order mark (every second byte is zero); re-export it as UTF-8']);
+    expect(await reasons('u32.tsv')).toEqual(['not UTF-8 text: the file starts with a UTF-32 (little-endian) byte-order mark; re-export it as UTF-8']);
+    expect(fileReport(s, 'nulcell.csv')).toMatchObject({ status: 'ok', rows_loaded: 1 });
     expect(await countOf(s, 'spans')).toBe(2);
   }, TIMEOUT);
 

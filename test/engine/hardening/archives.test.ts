@@ -152,12 +152,9 @@ describe('hostile archives and links', () => {
     expect(e).toMatchObject({ code: 'bad_bundle', message: 'Zip twice.zip: entry "spans.jsonl" appears twice (or clashes with a folder); refused.' });
   }, HOSTILE_TIMEOUT);
 
-  // BLOCKED on importer: overlapping zip entries (several central-directory records pointing at the same
-  // local data, the "non-recursive zip bomb" construction) are not detected; electron/engine/bundle/zip.ts
-  // extracts the shared data once per record. Expected: refused before extraction ("entries overlap ...; refused
-  // (zip bomb guard)"). Actual: the zip opens and b.jsonl is a silent copy of a.jsonl (1 000 overlapping
-  // records of a 1 MB entry would write 1 GB while each record's ratio looks harmless).
-  it.skip('BLOCKED on importer: overlapping entries (shared local data) are refused', async () => {
+  // Several central-directory records pointing at the same local data (the "non-recursive zip bomb"
+  // construction: each record's ratio looks harmless while the total explodes) are refused before extraction.
+  it('overlapping entries (shared local data) are refused', async () => {
     const zip = Buffer.from(zipSync({ 'a.jsonl': enc(GOOD_SPANS), 'b.jsonl': enc(GOOD_SPANS) }));
     const [, cdB] = centralRecords(zip);
     zip.writeUInt32LE(0, (cdB as number) + 42);
@@ -211,22 +208,14 @@ describe('hostile archives and links', () => {
     expect(e.message.startsWith(`Zip longname.zip: entry "${long}"`)).toBe(true);
   }, HOSTILE_TIMEOUT);
 
-  // BLOCKED on importer: electron/engine/bundle/zip.ts maps every failure of fs.openSync(out, 'wx') to "appears twice
-  // (or clashes with a folder)". Input: an entry named 'n' × 300 + '.csv'. Expected: a message naming the real
-  // cause (name too long for the file system, ENAMETOOLONG). Actual: 'Zip longname.zip: entry "nnn….csv" appears
-  // twice (or clashes with a folder); refused.'
-  it.skip('BLOCKED on importer: a too-long entry name is refused with the real reason', async () => {
+  it('a too-long entry name is refused with the real reason, not as a duplicate', async () => {
     const long = `${'n'.repeat(300)}.csv`;
     const e = await refused(zipAt(zipSync({ 'spans.jsonl': enc(GOOD_SPANS), [long]: enc('a\n1\n') }), 'longname2.zip'));
     expect(e.message).toMatch(/too long/);
   });
 
-  // BLOCKED on importer: the root hash (electron/engine/bundle/hash.ts rootHash, documented in docs/bundle-format.md)
-  // hashes "<sha256>  <path>\n" lines without escaping, so a path holding "\n" can imitate several lines. Input:
-  // bundle A = {a.csv: X, b.csv: Y}; bundle B = one file named "a.csv\n<sha256(Y)>  b.csv" holding X. Expected:
-  // different root hashes (or B refused: control characters in file names). Actual: identical root hashes, so the
-  // audit report of B would claim to cover exactly A.
-  it.skip('BLOCKED on importer: a file name holding a newline cannot forge the root hash of another bundle', async () => {
+  // The root hash hashes "<sha256>  <path>\n" lines: a path holding "\n" must not imitate several lines.
+  it('a file name holding a newline cannot forge the root hash of another bundle', async () => {
     const x = 'release_id\nr1\n';
     const y = 'release_id\nr2\n';
     const two = path.join(bundles, 'two-files');
