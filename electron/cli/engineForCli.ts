@@ -3,6 +3,8 @@ import path from 'node:path';
 import { createEngine, type Engine } from '../engine/engine';
 import type { Progress } from '../../shared/api/common';
 import type { PdfPrinter } from '../engine/workspace/handlers';
+import type { ImportSummary } from '../../shared/api/bundle';
+import { UsageError } from './io';
 
 /** Where the CLI keeps its cache (demo bundle, recent list): AUDITDESK_DATA_DIR or ~/.cache/auditdesk. */
 export function cliDataDir(): string {
@@ -20,4 +22,26 @@ export function stderrProgress(enabled: boolean): ((p: Progress) => void) | unde
     const pct = p.fraction !== undefined ? ` ${(p.fraction * 100).toFixed(0)}%` : '';
     process.stderr.write(`[${p.phase}]${pct} ${p.message}\n`);
   };
+}
+
+/** The single BUNDLE positional every bundle command takes. */
+export function oneBundle(positionals: string[]): string {
+  const bundle = positionals[0];
+  if (!bundle || positionals.length > 1) throw new UsageError('expected exactly one BUNDLE (folder or .zip)');
+  return bundle;
+}
+
+/** Opens the bundle read-only, runs `work` on it, and always closes the engine (and its DuckDB session). */
+export async function withBundle<T>(
+  bundlePath: string,
+  opts: { progress: boolean; printPdf?: PdfPrinter },
+  work: (engine: Engine, summary: ImportSummary) => Promise<T>,
+): Promise<T> {
+  const engine = engineForCli({ progress: stderrProgress(opts.progress), ...(opts.printPdf ? { printPdf: opts.printPdf } : {}) });
+  try {
+    const summary = await engine.openBundle({ path: bundlePath });
+    return await work(engine, summary);
+  } finally {
+    await engine.dispose();
+  }
 }

@@ -1,6 +1,6 @@
 import type { Command } from '../io';
 import { json, parse, UsageError } from '../io';
-import { engineForCli, stderrProgress } from '../engineForCli';
+import { oneBundle, withBundle } from '../engineForCli';
 import type { CoverageReport } from '../../../shared/api/analytics';
 import { pct, positiveInt } from '../../engine/analytics/format';
 
@@ -36,8 +36,7 @@ export const coverageCommand: Command = {
   usage: 'auditdesk coverage BUNDLE [--min-rows N] [--small-cell K] [--json] [--progress]',
   async run(argv, io) {
     const { values, positionals } = parse(argv, { 'min-rows': { type: 'string' }, 'small-cell': { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
-    const bundle = positionals[0];
-    if (!bundle || positionals.length > 1) throw new UsageError('expected exactly one BUNDLE (folder or .zip)');
+    const bundle = oneBundle(positionals);
     let minRows: number | undefined;
     let smallCellK: number | undefined;
     try {
@@ -46,15 +45,10 @@ export const coverageCommand: Command = {
     } catch (e) {
       throw new UsageError(e instanceof Error ? e.message : String(e));
     }
-    const engine = engineForCli({ progress: stderrProgress(values.progress === true) });
-    let text: string;
-    try {
-      const { bundleId } = await engine.openBundle({ path: bundle });
+    const text = await withBundle(bundle, { progress: values.progress === true }, async (engine, { bundleId }) => {
       const report = await engine.coverage({ bundleId, ...(minRows ? { minRows } : {}), ...(smallCellK ? { smallCellK } : {}) });
-      text = values.json ? json(report) : coverageText(report);
-    } finally {
-      await engine.dispose();
-    }
+      return values.json ? json(report) : coverageText(report);
+    });
     io.out(text);
     return 0;
   },

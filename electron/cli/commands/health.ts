@@ -1,6 +1,6 @@
 import type { Command } from '../io';
-import { json, parse, UsageError } from '../io';
-import { engineForCli, stderrProgress } from '../engineForCli';
+import { json, parse } from '../io';
+import { oneBundle, withBundle } from '../engineForCli';
 import type { HealthReport } from '../../../shared/api/analytics';
 import { ms, pct } from '../../engine/analytics/format';
 
@@ -35,17 +35,11 @@ export const healthCommand: Command = {
   usage: 'auditdesk health BUNDLE [--json] [--progress]',
   async run(argv, io) {
     const { values, positionals } = parse(argv, { json: { type: 'boolean' }, progress: { type: 'boolean' } });
-    const bundle = positionals[0];
-    if (!bundle || positionals.length > 1) throw new UsageError('expected exactly one BUNDLE (folder or .zip)');
-    const engine = engineForCli({ progress: stderrProgress(values.progress === true) });
-    let text: string;
-    try {
-      const { bundleId } = await engine.openBundle({ path: bundle });
+    const bundle = oneBundle(positionals);
+    const text = await withBundle(bundle, { progress: values.progress === true }, async (engine, { bundleId }) => {
       const report = await engine.health({ bundleId });
-      text = values.json ? json(report) : healthText(report);
-    } finally {
-      await engine.dispose();
-    }
+      return values.json ? json(report) : healthText(report);
+    });
     io.out(text);
     return 0;
   },

@@ -1,6 +1,6 @@
 import type { Command } from '../io';
-import { json, parse, UsageError } from '../io';
-import { engineForCli, stderrProgress } from '../engineForCli';
+import { json, parse } from '../io';
+import { oneBundle, withBundle } from '../engineForCli';
 import type { ImportSummary } from '../../../shared/api/bundle';
 
 export function inspectText(s: ImportSummary): string {
@@ -30,15 +30,9 @@ export const inspectCommand: Command = {
   usage: 'auditdesk inspect BUNDLE [--json] [--progress]',
   async run(argv, io) {
     const { values, positionals } = parse(argv, { json: { type: 'boolean' }, progress: { type: 'boolean' } });
-    const bundle = positionals[0];
-    if (!bundle || positionals.length > 1) throw new UsageError('expected exactly one BUNDLE (folder or .zip)');
-    const engine = engineForCli({ progress: stderrProgress(values.progress === true) });
-    try {
-      const summary = await engine.openBundle({ path: bundle });
-      io.out(values.json ? json(summary) : inspectText(summary));
-      return 0;
-    } finally {
-      await engine.dispose();
-    }
+    const bundle = oneBundle(positionals);
+    const summary = await withBundle(bundle, { progress: values.progress === true }, async (_engine, s) => s);
+    io.out(values.json ? json(summary) : inspectText(summary));
+    return 0;
   },
 };

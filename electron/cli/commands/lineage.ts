@@ -1,6 +1,6 @@
 import type { Command } from '../io';
 import { json, parse, UsageError } from '../io';
-import { engineForCli, stderrProgress } from '../engineForCli';
+import { oneBundle, withBundle } from '../engineForCli';
 import type { LineageReport } from '../../../shared/api/analytics';
 import { pct } from '../../engine/analytics/format';
 
@@ -49,18 +49,12 @@ export const lineageCommand: Command = {
   usage: 'auditdesk lineage BUNDLE [--id ID] [--json] [--progress]',
   async run(argv, io) {
     const { values, positionals } = parse(argv, { id: { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
-    const bundle = positionals[0];
-    if (!bundle || positionals.length > 1) throw new UsageError('expected exactly one BUNDLE (folder or .zip)');
+    const bundle = oneBundle(positionals);
     if (values.id !== undefined && values.id.trim() === '') throw new UsageError('--id must not be empty');
-    const engine = engineForCli({ progress: stderrProgress(values.progress === true) });
-    let text: string;
-    try {
-      const { bundleId } = await engine.openBundle({ path: bundle });
+    const text = await withBundle(bundle, { progress: values.progress === true }, async (engine, { bundleId }) => {
       const report = await engine.lineage({ bundleId, ...(values.id ? { id: values.id } : {}) });
-      text = values.json ? json(report) : lineageText(report);
-    } finally {
-      await engine.dispose();
-    }
+      return values.json ? json(report) : lineageText(report);
+    });
     io.out(text);
     return 0;
   },

@@ -1,6 +1,6 @@
 import type { Command } from '../io';
 import { json, parse, UsageError } from '../io';
-import { engineForCli, stderrProgress } from '../engineForCli';
+import { oneBundle, withBundle } from '../engineForCli';
 import type { PostureReport } from '../../../shared/api/analytics';
 import { pct, positiveInt } from '../../engine/analytics/format';
 
@@ -41,8 +41,7 @@ export const postureCommand: Command = {
   usage: 'auditdesk posture BUNDLE [--retention-days N] [--audit-window-hours N] [--json] [--progress]',
   async run(argv, io) {
     const { values, positionals } = parse(argv, { 'retention-days': { type: 'string' }, 'audit-window-hours': { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
-    const bundle = positionals[0];
-    if (!bundle || positionals.length > 1) throw new UsageError('expected exactly one BUNDLE (folder or .zip)');
+    const bundle = oneBundle(positionals);
     let retentionDays: number | undefined;
     let auditWindowHours: number | undefined;
     try {
@@ -51,15 +50,10 @@ export const postureCommand: Command = {
     } catch (e) {
       throw new UsageError(e instanceof Error ? e.message : String(e));
     }
-    const engine = engineForCli({ progress: stderrProgress(values.progress === true) });
-    let text: string;
-    try {
-      const { bundleId } = await engine.openBundle({ path: bundle });
+    const text = await withBundle(bundle, { progress: values.progress === true }, async (engine, { bundleId }) => {
       const report = await engine.posture({ bundleId, ...(retentionDays ? { retentionDays } : {}), ...(auditWindowHours ? { auditWindowHours } : {}) });
-      text = values.json ? json(report) : postureText(report);
-    } finally {
-      await engine.dispose();
-    }
+      return values.json ? json(report) : postureText(report);
+    });
     io.out(text);
     return 0;
   },
