@@ -24,15 +24,29 @@ export async function tableSummaries(conn: DuckDBConnection, tables: string[]): 
   return out;
 }
 
-/** First and last timestamp over spans, records, audit_log and deployment_events (ISO, UTC). */
+/**
+ * The period the bundle covers (ISO, UTC): from the first production event (a span, a serving record or
+ * a deployment event) to the last event of any production kind (including audit_log). Training and
+ * test rows describe a dataset's history, and audit entries before go-live describe preparation, so
+ * neither moves the start back; they give the period only when a bundle holds nothing else.
+ */
 export async function period(conn: DuckDBConnection): Promise<{ start: string | null; end: string | null }> {
-  const row = await queryOne<{ start: string | null; end: string | null }>(
+  const serving = `coalesce(lower(split), 'serving') NOT IN ('train', 'test', 'validation')`;
+  const row = await queryOne<{ start: string | null; end: string | null; any_start: string | null; any_end: string | null }>(
     conn,
-    `SELECT min(t) AS start, max(t) AS "end" FROM (
-       SELECT min(start_time) AS t FROM spans UNION ALL SELECT max(coalesce(end_time, start_time)) FROM spans
-       UNION ALL SELECT min(ts) FROM records UNION ALL SELECT max(ts) FROM records
-       UNION ALL SELECT min(ts) FROM audit_log UNION ALL SELECT max(ts) FROM audit_log
-       UNION ALL SELECT min(ts) FROM deployment_events UNION ALL SELECT max(ts) FROM deployment_events)`,
+    `WITH production AS (
+       SELECT start_time AS s, coalesce(end_time, start_time) AS e FROM spans
+       UNION ALL SELECT ts, ts FROM records WHERE ${serving}
+       UNION ALL SELECT ts, ts FROM deployment_events),
+     everything AS (
+       SELECT s, e FROM production
+       UNION ALL SELECT ts, ts FROM records WHERE NOT (${serving})
+       UNION ALL SELECT ts, ts FROM audit_log)
+     SELECT (SELECT min(s) FROM production) AS start,
+            (SELECT max(e) FROM (SELECT e FROM production UNION ALL SELECT ts FROM audit_log)) AS "end",
+            (SELECT min(s) FROM everything) AS any_start,
+            (SELECT max(e) FROM everything) AS any_end`,
   );
-  return { start: row?.start ?? null, end: row?.end ?? null };
+  if (row?.start) return { start: row.start, end: row.end ?? null };
+  return { start: row?.any_start ?? null, end: row?.any_end ?? null };
 }

@@ -206,7 +206,7 @@ export function OpenScreen() {
           </div>
           <div>
             <strong>Findings and report</strong>
-            <div className="muted">Pin any chart or table with a note, then export a signed, verifiable PDF.</div>
+            <div className="muted">Pin any chart or table with a note, then export a verifiable PDF with sign-off fields.</div>
           </div>
         </div>
       </section>
