@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { DriftScanFinding, DriftScanPair, DriftScanReport, NotMeasurable } from '../../../shared/api/analytics';
+import type { DriftScanFinding, DriftScanReport, NotMeasurable } from '../../../shared/api/analytics';
 import type { CohortFilter, DriftOptions, DriftResult } from '../../../shared/api/drift';
 import { queryRows, quoteIdent } from '../db';
 import { DEFAULT_ALPHA, DEFAULT_THRESHOLDS } from '../drift/auto';
