@@ -2,21 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli } from '../../electron/cli/main';
+import { cli } from '../helpers/cli';
 import { generateDemoBundle } from '../../electron/engine/demo/generate';
 import type { CoverageReport, LineageReport, PostureReport } from '../../shared/api/analytics';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
-
-async function cli(...argv: string[]) {
-  const c = capture();
-  const code = await runCli(argv, c.io);
-  return { code, stdout: c.out.join('\n'), stderr: c.err.join('\n') };
-}
 
 // A quarter-scale demo bundle: same planted facts, a few seconds less import per command.
 describe('auditdesk lineage / coverage / health / posture', () => {

@@ -2,21 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli } from '../../electron/cli/main';
+import { cli } from '../helpers/cli';
 import { generateDemoBundle } from '../../electron/engine/demo/generate';
 import { readPdfAttachments, readPdfInfo } from '../../electron/engine/report/pdf';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
-
-async function cli(...argv: string[]) {
-  const c = capture();
-  const code = await runCli(argv, c.io);
-  return { code, stdout: c.out.join('\n'), stderr: c.err.join('\n') };
-}
 
 // Quarter-scale demo bundle (same planted facts); drift per region only, to keep each run to seconds.
 describe('auditdesk report / verify / check on the demo bundle', () => {
