@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DRIFT_METHODS, type DriftBin, type DriftMethod, type DriftResult, type Selector } from './drift';
-import type { CheckFinding, FileStatus, IntegrityState } from './bundle';
+import type { CheckFinding, FileReport, FileStatus, IntegrityState } from './bundle';
 import type {
   ChangeLogEntry,
   ChecklistItem,
@@ -135,19 +135,11 @@ export interface ReportTitle {
   systems: string[];
 }
 
-export interface ReportFile {
-  path: string;
-  bytes: number;
-  sha256: string;
-  table: string | null;
-  format: string;
-  rows_read: number;
-  rows_loaded: number;
-  rows_rejected: number;
-  status: FileStatus;
+/** An input file as the report lists it: the import's FileReport, with the manifest's claims always present (null when none). */
+export type ReportFile = Omit<FileReport, 'inferred' | 'manifest_sha256' | 'manifest_rows'> & {
   manifest_sha256: string | null;
   manifest_rows: number | null;
-}
+};
 
 export interface IntegritySection {
   state: IntegrityState;
