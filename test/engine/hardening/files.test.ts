@@ -334,6 +334,7 @@ describe('hostile files in a folder bundle', () => {
       expect(rej.map((r) => [r.line, r.column])).toEqual([[1, null]]);
       expect(rej[0]?.reason).toMatch(/^line is 104857608 bytes, above the \d+-byte limit for one JSON line \(1\/8 of the session memory limit\)$/);
       expect((rej[0]?.raw ?? '').length).toBeLessThanOrEqual(500);
+      expect(rej[0]?.raw?.startsWith('{"k":"aaaa')).toBe(true);
       expect((await engine.runSql({ bundleId: s.bundleId, sql: 'SELECT k FROM big' })).rows).toEqual([['small']]);
       expect(await countOf(engine, s, 'spans')).toBe(2);
     } finally {
