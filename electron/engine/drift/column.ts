@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { categoryCounts, DEFAULT_BINS, numericBinCounts, numericEdges, type BinCounts, type BinningRule, type CategoryCounts } from './binning';
 import { columnKind } from './auto';
 import type { ColumnSpec } from './columns';
-import { numericProfile, type NumericRange } from './ecdf';
+import { numericProfile, type EcdfMethod, type NumericRange } from './ecdf';
 import type { ColumnData } from './methods/types';
 import type { Sample } from './select';
 
@@ -11,15 +11,17 @@ export interface BinOptions {
   binning?: BinningRule | undefined;
 }
 
-/** Loads what every method needs for one column and comparison: one SQL pass, more only on demand. */
-/** `range`: the column's counts and ranges when already computed by a batched `numericRanges` scan. */
-export async function loadColumn(conn: DuckDBConnection, sample: Sample, spec: ColumnSpec, opts: BinOptions, range?: NumericRange): Promise<ColumnData> {
+/**
+ * Loads what every method needs for one column and comparison: one SQL pass, more only on demand.
+ * `range`: the column's counts and ranges when already computed by a batched `numericRanges` scan.
+ */
+export async function loadColumn(conn: DuckDBConnection, sample: Sample, spec: ColumnSpec, opts: BinOptions, range?: NumericRange, ecdf?: EcdfMethod): Promise<ColumnData> {
   let categories: Promise<CategoryCounts> | null = null;
   let bins: Promise<BinCounts> | null = null;
   const getCategories = (): Promise<CategoryCounts> => (categories ??= categoryCounts(conn, sample, spec.expr, spec.valueType));
 
   if (spec.valueType === 'float' || spec.valueType === 'integer') {
-    const p = await numericProfile(conn, sample, spec.expr, range);
+    const p = await numericProfile(conn, sample, spec.expr, range, ecdf);
     const kind = columnKind(spec.valueType, p.distinct);
     const data: ColumnData = {
       spec,

@@ -4,7 +4,7 @@ import type { DriftReport, DriftRequest, DriftResult, DriftSeriesPoint } from '.
 import { DEFAULT_ALPHA } from './auto';
 import { driftBinsIpc, driftSeriesIpc } from './arrow';
 import { loadColumn } from './column';
-import { numericRanges, type NumericRange } from './ecdf';
+import { numericRanges, type EcdfMethod, type NumericRange } from './ecdf';
 import { cohortAttributes, comparableColumns, defaultColumns, resolveColumns } from './columns';
 import { compareColumn } from './compare';
 import { correctAndDecide } from './decide';
@@ -15,12 +15,8 @@ export type DriftArgs = Omit<DriftRequest, 'bundleId' | 'jobId'>;
 
 export interface DriftHooks {
   signal?: AbortSignal;
-  /**
-   * 'batched' (default): one scan for the counts and ranges of all numeric columns of a comparison.
-   * 'per_column': one such scan per column (the earlier strategy, kept for A/B benchmarks and the
-   * equivalence test). Results are byte-identical.
-   */
-  strategy?: 'batched' | 'per_column';
+  /** The exact ECDF pass for numeric columns: 'bucketed' (default) or 'sorted' (the reference, for A/B and tests). */
+  ecdf?: EcdfMethod;
   progress?: (message: string, fraction: number) => void;
 }
 
@@ -58,17 +54,15 @@ export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hook
     // One scan gives every numeric column's counts and ranges (instead of one scan per column).
     const numeric = columns.filter((s) => s.valueType === 'float' || s.valueType === 'integer');
     const ranges = new Map<string, NumericRange>();
-    if (hooks.strategy !== 'per_column') {
-      const rs = await numericRanges(conn, sample, numeric.map((s) => s.expr));
-      numeric.forEach((s, k) => {
-        const r = rs[k];
-        if (r) ranges.set(s.name, r);
-      });
-    }
+    const rs = await numericRanges(conn, sample, numeric.map((s) => s.expr));
+    numeric.forEach((s, k) => {
+      const r = rs[k];
+      if (r) ranges.set(s.name, r);
+    });
     for (const spec of columns) {
       checkCancel(hooks.signal);
       hooks.progress?.(`${cohort}: ${spec.name}`, total > 0 ? done / total : 0);
-      const col = await loadColumn(conn, sample, spec, binOpts, ranges.get(spec.name));
+      const col = await loadColumn(conn, sample, spec, binOpts, ranges.get(spec.name), hooks.ecdf);
       const rs = await compareColumn(col, { methods: args.methods, alpha, thresholds: args.thresholds, cohort, nullRate: true });
       results.push(...rs);
       const first = rs.find((r) => r.method !== 'null_rate' && r.not_computable === null) ?? rs.find((r) => r.method !== 'null_rate');

@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryOne, queryRows } from '../db';
-import type { Sample } from './select';
+import { sidesSql, type Sample } from './select';
 import { quoteIdent } from '../db';
+import { bucketedProfile } from './buckets';
 
 /**
  * A numeric column in two passes: (1) a plain scan for per-side row, non-null counts and ranges;
@@ -59,13 +60,6 @@ function lit(x: number): string {
   return `'${String(x)}'::DOUBLE`;
 }
 
-function sides(sample: Sample, expr: string): { sql: string; params: Sample['baseline']['params'] } {
-  const t = quoteIdent(sample.table);
-  return {
-    sql: `select 0::UTINYINT as s, ${expr} as v from ${t} where ${sample.baseline.sql} union all select 1::UTINYINT as s, ${expr} as v from ${t} where ${sample.current.sql}`,
-    params: [...sample.baseline.params, ...sample.current.params],
-  };
-}
 
 /**
  * Per-side row and non-null counts and ranges of several column expressions in ONE scan of the
@@ -100,9 +94,16 @@ export async function numericRanges(conn: DuckDBConnection, sample: Sample, expr
   }));
 }
 
+/**
+ * How the exact ECDF pass runs: 'bucketed' (default) hashes values into value-ordered buckets and
+ * sorts only the buckets where it matters (buckets.ts); 'sorted' sorts every value (the reference
+ * the bucketed pass is tested against). Both give the same D and distinct kind, W1 and σ to rounding.
+ */
+export type EcdfMethod = 'bucketed' | 'sorted';
+
 /** The exact ECDF profile of one column; `range` may come from a batched `numericRanges` scan. */
-export async function numericProfile(conn: DuckDBConnection, sample: Sample, expr: string, range?: NumericRange): Promise<NumericProfile> {
-  const src = sides(sample, expr);
+export async function numericProfile(conn: DuckDBConnection, sample: Sample, expr: string, range?: NumericRange, method: EcdfMethod = 'bucketed'): Promise<NumericProfile> {
+  const src = sidesSql(sample, expr);
   const r = range ?? (await numericRanges(conn, sample, [expr]))[0];
   if (!r) throw new Error('numeric range query returned no row');
   const nb = Number(r.nb);
@@ -123,18 +124,23 @@ export async function numericProfile(conn: DuckDBConnection, sample: Sample, exp
     w1: null,
   };
   if (nb + nc === 0) return base;
+  if (method === 'bucketed') {
+    const bucketed = await bucketedProfile(conn, sample, expr, r, base);
+    if (bucketed) return bucketed;
+  }
   const mins = [r.minb, r.minc].filter((x): x is number => x !== null);
   const maxs = [r.maxb, r.maxc].filter((x): x is number => x !== null);
-  const minAll = Math.min(...mins);
-  const ra = Math.max(...maxs) - minAll;
+  // Half ranges and half values: a difference of two finite doubles can overflow, of their halves not
+  // (halving is exact, so the quotients are the same doubles as with whole values).
+  const ra2 = Math.max(...maxs) / 2 - Math.min(...mins) / 2;
   const minb = r.minb ?? 0;
-  const rb = r.maxb !== null && r.minb !== null ? r.maxb - r.minb : 0;
+  const rb2 = r.maxb !== null && r.minb !== null ? r.maxb / 2 - r.minb / 2 : 0;
   // nB·nC < 2^63 for any realistic sample; the running sum is exact in HUGEINT.
   const w1Term =
-    nb > 0 && nc > 0 && ra > 0
-      ? `sum(case when vnext > v then (abs(sd)::DOUBLE / ${lit(nb * nc)} * ((vnext - v) / ${lit(ra)}))::DECIMAL(38, 30) else 0 end)`
+    nb > 0 && nc > 0 && ra2 > 0
+      ? `sum(case when vnext > v then (abs(sd)::DOUBLE / ${lit(nb * nc)} * ((vnext / 2 - v / 2) / ${lit(ra2)}))::DECIMAL(38, 30) else 0 end)`
       : 'null';
-  const zTerm = rb > 0 ? `((v - ${lit(minb)}) / ${lit(rb)})` : '0';
+  const zTerm = rb2 > 0 ? `((v / 2 - ${lit(minb / 2)}) / ${lit(rb2)})` : '0';
   const e = await queryOne<EcdfRow>(
     conn,
     `select max(abs(sd)) filter (where vnext is distinct from v)::VARCHAR as dscaled,
@@ -156,9 +162,9 @@ export async function numericProfile(conn: DuckDBConnection, sample: Sample, exp
   return {
     ...base,
     distinct: Number(e.u ?? 0),
-    meanBaseline: zMean === null ? null : minb + zMean * rb,
-    stdBaseline: zVar === null ? null : Math.sqrt(zVar) * rb,
+    meanBaseline: zMean === null ? null : minb + zMean * rb2 * 2,
+    stdBaseline: zVar === null ? null : Math.sqrt(zVar) * rb2 * 2,
     dScaled: e.dscaled === null ? 0 : Number(e.dscaled),
-    w1: nb > 0 && nc > 0 ? (e.w1part ?? 0) * ra : null,
+    w1: nb > 0 && nc > 0 ? (e.w1part ?? 0) * ra2 * 2 : null,
   };
 }

@@ -150,3 +150,12 @@ export function sampleCte(sample: Sample, expr: string): SqlPart {
     params: [...sample.baseline.params, ...sample.current.params],
   };
 }
+
+/** Both sides of a comparison as one relation (s = 0 baseline, 1 current; a row in both selections counts on both). */
+export function sidesSql(sample: Sample, expr: string): { sql: string; params: Sample['baseline']['params'] } {
+  const t = quoteIdent(sample.table);
+  return {
+    sql: `select 0::UTINYINT as s, ${expr} as v from ${t} where ${sample.baseline.sql} union all select 1::UTINYINT as s, ${expr} as v from ${t} where ${sample.current.sql}`,
+    params: [...sample.baseline.params, ...sample.current.params],
+  };
+}
