@@ -39,6 +39,7 @@ function lit(x: number): string {
 }
 
 interface BucketSummary extends Record<string, Cell> {
+  ordered: boolean | null;
   dl: string | null;
   nonempty: number;
   /** ∫|S| dY outside refined buckets, Y in fixed point (2^40 per bucket). */
@@ -72,8 +73,10 @@ export function refinedRuns(refined: readonly (readonly [number | string, number
 }
 
 interface RefineRow extends Record<string, Cell> {
+  ordered: boolean | null;
   dmax: string | null;
   wpart: string | null;
+  ylast: string | null;
 }
 
 /** Fixed-point bits per bucket: a value's position y is held as the integer Y = round(y·2^40). */
@@ -84,6 +87,7 @@ const HALF = 1n << (SHIFT - 1n);
 const SQ_SHIFT = 12n;
 
 const hugeint = (x: bigint): string => `'${x.toString()}'::HUGEINT`;
+const abs = (x: bigint): bigint => (x < 0n ? -x : x);
 
 /**
  * The same profile as the full-sort `numericProfile`, from buckets. `distinct` is exact up to 10
@@ -120,19 +124,21 @@ export async function bucketedProfile(conn: DuckDBConnection, sample: Sample, ex
        from (select s, k, y - (k << ${SHIFT}) as z from (select s, y, (y + ${HALF}) >> ${SHIFT} as k from (${rows})))
        group by k),
      w as (
-       select k, c - cc as cb, cc, z - zc as zb, zc, z2b,
-         coalesce(sum(c * ${NC} - cc * ${NBC}) over (order by k rows between unbounded preceding and 1 preceding), 0)::BIGINT as sp,
-         lead(k) over (order by k) as knext
-       from g),
+       select *, se - (cb * ${NC} - cc * ${NB}) as sp, k - coalesce(kprev, -1) - 1 as gap
+       from (
+         select k, c - cc as cb, cc, z - zc as zb, zc, z2b,
+           sum(c * ${NC} - cc * ${NBC}) over (rows between unbounded preceding and current row)::BIGINT as se,
+           lag(k) over () as kprev
+         from (select * from g order by k))),
      e as (
-       select *, sp + cb * ${NC} - cc * ${NB} as se,
+       select *,
          (sp - ${NB} * cc < 0 and sp + ${NC} * cb > 0) as crosses,
          greatest(abs(sp - ${NB} * cc), abs(sp + ${NC} * cb)) as bound
        from w),
      f as (select *, crosses or bound > max(abs(se)) over () as refine from e)
-     select max(abs(se))::VARCHAR as dl, count(*) as nonempty,
+     select bool_and(gap >= 0) as ordered, max(abs(se))::VARCHAR as dl, count(*) as nonempty,
        sum(case when refine then 0 else abs(sp::HUGEINT * ${hugeint(ONE)} + ${NC} * (cb * ${hugeint(HALF)} - zb) - ${NB} * (cc * ${hugeint(HALF)} - zc)) end
-         + case when knext > k + 1 then abs(se)::HUGEINT * (knext - k - 1) * ${hugeint(ONE)} else 0 end)::VARCHAR as wpart,
+         + case when gap > 0 then abs(sp)::HUGEINT * gap * ${hugeint(ONE)} else 0 end)::VARCHAR as wpart,
        sum(k * ${hugeint(ONE)} * cb + zb)::VARCHAR as sy,
        sum(k::HUGEINT * k * cb * ${hugeint(1n << (2n * (SHIFT - SQ_SHIFT)))} + 2 * k * zb * ${hugeint(1n << (SHIFT - 2n * SQ_SHIFT))} + z2b)::VARCHAR as sy2,
        to_json(list([k, sp, se] order by k) filter (where refine))::VARCHAR as refined
@@ -140,19 +146,21 @@ export async function bucketedProfile(conn: DuckDBConnection, sample: Sample, ex
     src.params,
   );
   if (!summary) throw new Error('bucket query returned no row');
+  // The running sums stream over an ORDER BY subquery; should an engine change ever break that order, sort instead.
+  if (summary.ordered !== true) return null;
 
   let dScaled = summary.dl === null ? 0n : BigInt(summary.dl);
   let wFixed = summary.wpart === null ? 0n : BigInt(summary.wpart);
   const runs = summary.refined === null ? [] : refinedRuns((JSON.parse(summary.refined) as [number, number, number][] | null) ?? []);
   if (runs.length > 0) {
-    // One global sort of the refined rows (runs are disjoint in value order): S = off + running sum,
-    // where off removes the steps of earlier runs' rows.
+    // One global sort of the refined rows (runs are disjoint in value order): S before a row =
+    // off + running sum − own step, where off removes the steps of earlier runs' rows.
     let before = 0n;
     const values = runs
       .map((x) => {
         const off = x.sp - before;
         before += x.se - x.sp;
-        return `(${x.a}, ${x.b}, ${x.sp}::BIGINT, ${off}::BIGINT)`;
+        return `(${x.a}, ${x.b}, ${off}::BIGINT, ${x.se}::BIGINT)`;
       })
       .join(', ');
     const first = runs[0] as Run;
@@ -161,25 +169,26 @@ export async function bucketedProfile(conn: DuckDBConnection, sample: Sample, ex
     const hi = BigInt(last.b) * ONE + HALF;
     const refined = await queryOne<RefineRow>(
       conn,
-      `with runs(a, b, sp, off) as (values ${values}),
-       rk as (select unnest(range(a, b + 1)) as k, a from runs),
-       r as (select y.s, y.v, y.y, rk.a from (${rows}) y join rk on (y.y + ${HALF}) >> ${SHIFT} = rk.k
+      `with runs(a, b, off, se) as (values ${values}),
+       rk as (select unnest(range(a, b + 1)) as k, a, b, off, se from runs),
+       r as (select y.s, y.v, y.y, rk.a, rk.b, rk.off, rk.se from (${rows}) y join rk on (y.y + ${HALF}) >> ${SHIFT} = rk.k
              where y.y >= ${lo} and y.y < ${hi}),
        o as (
          select a, v, y,
-           sum(case when s = 0 then ${NC} else -${NB} end) over (order by v rows between unbounded preceding and current row) as cum,
-           lead(v) over (order by v) as vnext,
-           lead(y) over (order by v) as ynext,
-           lead(a) over (order by v) as anext,
-           lag(a) over (order by v) as aprev
-         from r),
-       t as (select o.*, runs.b, runs.sp, (runs.off + o.cum)::BIGINT as sd from o join runs using (a))
-       select max(abs(sd)) filter (where vnext is distinct from v)::VARCHAR as dmax,
-         sum(abs(sd)::HUGEINT * (case when anext = a then ynext else b * ${hugeint(ONE)} + ${HALF} end - y)
-           + case when aprev is distinct from a then abs(sp)::HUGEINT * (y - (a * ${hugeint(ONE)} - ${HALF})) else 0 end)::VARCHAR as wpart
-       from t`,
+           off + sum(delta) over (rows between unbounded preceding and current row) - delta as sb,
+           lag(v) over () as vprev, lag(y) over () as yprev, lag(a) over () as aprev, lag(b) over () as bprev, lag(se) over () as seprev
+         from (select *, case when s = 0 then ${NC} else -${NB} end as delta from r order by v))
+       select bool_and(vprev <= v or vprev is null) as ordered,
+         max(abs(sb)) filter (where aprev = a and vprev is distinct from v)::VARCHAR as dmax,
+         sum(abs(sb)::HUGEINT * (y - case when aprev = a then yprev else a * ${hugeint(ONE)} - ${HALF} end)
+           + case when aprev <> a then abs(seprev)::HUGEINT * (bprev * ${hugeint(ONE)} + ${HALF} - yprev) else 0 end)::VARCHAR as wpart,
+         max(y)::VARCHAR as ylast
+       from o`,
       src.params,
     );
+    if (!refined || refined.ordered !== true) return null;
+    // The stretch after the last refined row up to the end of its bucket, where S = S after that run.
+    if (refined.ylast !== null) wFixed += abs(last.se) * (BigInt(last.b) * ONE + HALF - BigInt(refined.ylast));
     if (refined?.dmax !== null && refined?.dmax !== undefined) {
       const m = BigInt(refined.dmax);
       if (m > dScaled) dScaled = m;
