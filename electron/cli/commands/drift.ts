@@ -44,6 +44,11 @@ function num(x: number | null, digits = 4): string {
   return String(Number(x.toFixed(digits)));
 }
 
+/** A p-value of exactly 0 is an underflow of a double (the true value is below about 1e-300), not a certainty. */
+function pval(x: number | null): string {
+  return x === 0 ? '<1e-300' : num(x);
+}
+
 function grid(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
@@ -66,8 +71,8 @@ export function driftText(r: DriftReport): string {
         x.column_kind,
         x.method,
         num(x.statistic),
-        num(x.p_value),
-        num(x.p_adjusted),
+        pval(x.p_value),
+        pval(x.p_adjusted),
         x.effect === null ? '—' : `${num(x.effect)} ${x.effect_name}`,
         String(x.threshold),
         String(x.n_baseline),
@@ -88,7 +93,7 @@ export function driftText(r: DriftReport): string {
     out.push(
       ...grid(
         ['bucket', 'column', 'cohort', 'method', 'statistic', 'p', 'n_cur', 'drifted'],
-        r.series.map((p) => [p.bucket, p.column, p.cohort, p.method, num(p.statistic), num(p.p_value), String(p.n_current), p.not_computable ? 'n/a' : p.drifted ? 'DRIFT' : 'no']),
+        r.series.map((p) => [p.bucket, p.column, p.cohort, p.method, num(p.statistic), pval(p.p_value), String(p.n_current), p.not_computable ? 'n/a' : p.drifted ? 'DRIFT' : 'no']),
       ),
     );
   }

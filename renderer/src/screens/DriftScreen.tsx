@@ -13,7 +13,7 @@ import { useWorkspace } from '../stores/workspace';
 import { fmtInt, fmtNum, fmtP, fmtPct } from '../lib/format';
 import { DriftPickers } from './drift/DriftPickers';
 import { DistributionChart, DriftOverTimeChart } from './drift/DriftCharts';
-import { formatCohort, formatSelector, resolveParams, selectorLabel, toRouteParams, type DriftParams } from './drift/params';
+import { cohortDisplay, formatCohort, formatSelector, resolveParams, selectorLabel, toRouteParams, type DriftParams } from './drift/params';
 import type { DriftOptions, DriftReport, DriftRequest, DriftResult } from '../../../shared/api/drift';
 
 function requestFor(bundleId: string, p: DriftParams): DriftRequest {
@@ -29,7 +29,7 @@ function requestFor(bundleId: string, p: DriftParams): DriftRequest {
 }
 
 function cohortText(p: DriftParams): string {
-  return p.cohort.length ? formatCohort(p.cohort) : 'all traffic';
+  return p.cohort.length ? cohortDisplay(p.cohort) : 'all traffic';
 }
 
 function evidenceOf(r: DriftResult): Record<string, string | number | boolean | null> {

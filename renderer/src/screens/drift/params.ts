@@ -1,5 +1,6 @@
 import type { CohortFilter, DriftMethod, DriftOptions, Selector, SelectorKey } from '../../../../shared/api/drift';
 import type { RouteParams } from '../../stores/navigation';
+import { formatCohortParam, parseCohortParam } from '../../../../shared/cohortParam';
 
 export const METHODS = ['ks', 'wasserstein', 'wasserstein_norm', 'psi', 'js', 'kl', 'hellinger', 'chi2', 'z', 'linf', 'null_rate'] as const satisfies readonly DriftMethod[];
 export const SELECTOR_KEYS = ['release', 'dataset_version', 'model_version', 'window'] as const satisfies readonly SelectorKey[];
@@ -28,20 +29,13 @@ export function formatSelector(s: Selector): string {
   return `${s.key}:${s.value}`;
 }
 
-/** "region=EU,channel=web" ⇄ filters. */
-export function parseCohort(s: string | undefined): CohortFilter[] {
-  if (!s) return [];
-  return s
-    .split(',')
-    .map((part) => {
-      const i = part.indexOf('=');
-      return i > 0 ? { attribute: part.slice(0, i), value: part.slice(i + 1) } : null;
-    })
-    .filter((c): c is CohortFilter => c !== null);
-}
+/** Cohort filters ⇄ the route parameter ("region=EU,channel=web", with ',' '=' '%' inside names and values escaped). */
+export const parseCohort = parseCohortParam;
+export const formatCohort = formatCohortParam;
 
-export function formatCohort(c: CohortFilter[]): string {
-  return c.map((f) => `${f.attribute}=${f.value}`).join(',');
+/** Cohort filters for people to read (not parsed back). */
+export function cohortDisplay(c: readonly CohortFilter[]): string {
+  return c.map((f) => `${f.attribute}=${f.value}`).join(', ');
 }
 
 export function selectorLabel(s: Selector): string {
