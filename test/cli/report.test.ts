@@ -72,6 +72,22 @@ describe('auditdesk report / verify / check on the demo bundle', () => {
     expect(bad.stdout).toContain('integrity.state: "verified" → "altered"');
   });
 
+  it('check fails closed when a rule group cannot be evaluated, unless --allow-unevaluated', async () => {
+    const policy = path.join(tmp, 'drift-only.json');
+    writeFileSync(policy, JSON.stringify({ version: 1, drift: { rules: [{ table: 'records', cohort: 'all', max_effect: 0.5 }] } }));
+    const noTables = path.join(tmp, 'no-tables.json');
+    writeFileSync(noTables, JSON.stringify({ drift_tables: 'no_such_table' }));
+    const r = await cli('check', bundle, '--policy', policy, '--params', noTables);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^FAIL: 1 rule group\(s\) of .* could not be evaluated/);
+    expect(r.stdout).toMatch(/\? drift not evaluated: none of the drift tables \(no_such_table\) is in the bundle/);
+    const allowed = await cli('check', bundle, '--policy', policy, '--params', noTables, '--allow-unevaluated', '--json');
+    expect(allowed.code).toBe(0);
+    const out = JSON.parse(allowed.stdout) as { pass: boolean; not_evaluated: { rule: string }[] };
+    expect(out.pass).toBe(true);
+    expect(out.not_evaluated.map((n) => n.rule)).toEqual(['drift']);
+  });
+
   it('check exits 1 on the planted problems with a readable list', async () => {
     const policy = path.join(process.cwd(), 'examples', 'policy.json');
     const r = await cli('check', bundle, '--policy', policy, '--params', params);

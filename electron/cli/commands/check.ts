@@ -11,9 +11,9 @@ import { defaultWorkspace } from '../../engine/workspace/workspaceFile';
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Release gate: evaluate a policy of thresholds (drift, coverage, rollback, lineage, logging, evals) on a bundle.',
-  usage: 'auditdesk check BUNDLE --policy policy.json [--params params.json] [--json] [--progress]',
+  usage: 'auditdesk check BUNDLE --policy policy.json [--params params.json] [--allow-unevaluated] [--json] [--progress]\n  A rule group that cannot be evaluated (its section is unavailable in this bundle) fails the gate unless --allow-unevaluated.',
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { policy: { type: 'string' }, params: { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
+    const { values, positionals } = parse(argv, { policy: { type: 'string' }, params: { type: 'string' }, 'allow-unevaluated': { type: 'boolean' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
     const bundle = positionals[0];
     if (!bundle || positionals.length > 1) throw new UsageError('expected exactly one BUNDLE (folder or .zip)');
     if (!values.policy) throw new UsageError('--policy policy.json is required');
@@ -25,11 +25,16 @@ export const checkCommand: Command = {
       const ws = defaultWorkspace(summary.integrity.root_hash, summary.exporter ?? '');
       const { model } = await computeReport(engine, { bundleId: summary.bundleId, signoff: ws.signoff, findings: [], params: { ...(policy.params ?? {}), ...fileParams } });
       const outcome = evaluatePolicy(policy, model);
+      // A gate fails closed: a rule it could not evaluate is not a rule that passed.
+      const unevaluatedFail = outcome.not_evaluated.length > 0 && values['allow-unevaluated'] !== true;
+      const pass = outcome.violations.length === 0 && !unevaluatedFail;
       if (values.json) {
-        io.out(json({ pass: outcome.violations.length === 0, root_hash: model.integrity.root_hash, ...outcome }));
+        io.out(json({ pass, root_hash: model.integrity.root_hash, ...outcome }));
       } else {
         const lines: string[] = [];
-        if (outcome.violations.length === 0) lines.push(`PASS: ${values.policy} — no violations (root hash ${model.integrity.root_hash.slice(0, 16)}…)`);
+        if (pass) lines.push(`PASS: ${values.policy} — no violations${outcome.not_evaluated.length > 0 ? ` (${outcome.not_evaluated.length} rule group(s) not evaluated, allowed by --allow-unevaluated)` : ''} (root hash ${model.integrity.root_hash.slice(0, 16)}…)`);
+        else if (outcome.violations.length === 0)
+          lines.push(`FAIL: ${outcome.not_evaluated.length} rule group(s) of ${values.policy} could not be evaluated on ${summary.name} (pass --allow-unevaluated to accept that):`);
         else {
           lines.push(`FAIL: ${outcome.violations.length} policy violation(s) in ${summary.name} (policy ${values.policy}):`);
           for (const x of outcome.violations) lines.push(`  ✗ ${x.rule} — ${x.subject}: ${x.message} (observed ${x.observed}; limit ${x.limit})`);
@@ -37,7 +42,7 @@ export const checkCommand: Command = {
         for (const n of outcome.not_evaluated) lines.push(`  ? ${n.rule} not evaluated: ${n.reason}`);
         io.out(lines.join('\n'));
       }
-      return outcome.violations.length === 0 ? 0 : 1;
+      return pass ? 0 : 1;
     } finally {
       await engine.dispose();
     }
