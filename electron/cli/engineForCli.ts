@@ -11,8 +11,27 @@ export function cliDataDir(): string {
   return process.env['AUDITDESK_DATA_DIR'] ?? path.join(os.homedir(), '.cache', 'auditdesk');
 }
 
+/** DuckDB limits for every engine this CLI run creates (global --memory-limit / --threads, or AUDITDESK_MEMORY_LIMIT). */
+export interface CliEngineLimits {
+  memoryLimit?: string;
+  threads?: number;
+}
+
+let limits: CliEngineLimits = {};
+
+export function setCliEngineLimits(next: CliEngineLimits): void {
+  limits = next;
+}
+
 export function engineForCli(opts: { progress?: (p: Progress) => void; printPdf?: PdfPrinter } = {}): Engine {
-  return createEngine({ dataDir: cliDataDir(), onProgress: opts.progress, ...(opts.printPdf ? { printPdf: opts.printPdf } : {}) });
+  const memoryLimit = limits.memoryLimit ?? process.env['AUDITDESK_MEMORY_LIMIT'];
+  return createEngine({
+    dataDir: cliDataDir(),
+    onProgress: opts.progress,
+    ...(memoryLimit ? { memoryLimit } : {}),
+    ...(limits.threads ? { threads: limits.threads } : {}),
+    ...(opts.printPdf ? { printPdf: opts.printPdf } : {}),
+  });
 }
 
 /** Progress on stderr, one line per phase/file, only when stderr is a terminal or --progress was given. */

@@ -53,6 +53,21 @@ describe('auditdesk sql', () => {
     expect(d.err).toMatch(/^error: Refused: DROP statements are not allowed in the read-only console\./);
   });
 
+  it('global --memory-limit and --threads reach DuckDB; bad values exit 2', async () => {
+    const r = await cli(['--memory-limit', '300MB', 'sql', bundle, "SELECT current_setting('memory_limit') AS m, current_setting('threads') AS t", '--threads=1', '--json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const rows = (JSON.parse(r.out) as { rows: unknown[][] }).rows;
+    expect(rows[0]?.[0]).toMatch(/^286\.1 MiB$|^300\.0 MB$/);
+    expect(rows[0]?.[1]).toBe(1);
+    const bad = await cli(['sql', bundle, 'SELECT 1', '--memory-limit', 'lots']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--memory-limit expects a size such as 2GB');
+    const badThreads = await cli(['--threads', '0', 'sql', bundle, 'SELECT 1']);
+    expect(badThreads.code).toBe(2);
+    expect(badThreads.err).toContain('--threads expects an integer');
+  });
+
   it('usage errors exit 2', async () => {
     const r = await cli(['sql', bundle]);
     expect(r.code).toBe(2);
