@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { memoryDb } from '../../../electron/engine/db';
 import { columnKind } from '../../../electron/engine/drift/auto';
@@ -73,6 +74,32 @@ describe('bucketed ECDF against the full sort', () => {
       close(bucketed.stdBaseline, sorted.stdBaseline, 1e-9);
     });
   }
+
+  it('agrees with the full sort on random samples (ties, clusters, extremes, one-sided nulls)', async () => {
+    const { conn } = await memoryDb();
+    const value = fc.oneof(
+      fc.integer({ min: -3, max: 3 }),
+      fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }),
+      fc.constantFrom(0, 1e-300, -1e300, 1e300, 0.1, 0.1 + 1e-12),
+      fc.constant(null),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(value, { maxLength: 120 }), fc.array(value, { maxLength: 120 }), async (b, c) => {
+        const rows = [...b.map((v) => ['b', v] as const), ...c.map((v) => ['c', v] as const)];
+        const values = rows.map(([side, v]) => `('${side}', ${v === null ? 'NULL' : `'${String(v)}'`}::DOUBLE)`).join(', ');
+        await conn.run(`create or replace table t (side VARCHAR, v DOUBLE)`);
+        if (values) await conn.run(`insert into t values ${values}`);
+        const { bucketed, sorted } = await profiles(conn);
+        expect(bucketed.dScaled).toBe(sorted.dScaled);
+        expect(columnKind('float', bucketed.distinct)).toBe(columnKind('float', sorted.distinct));
+        if (sorted.distinct <= 10) expect(bucketed.distinct).toBe(sorted.distinct);
+        const range = Math.max(sorted.maxBaseline ?? 0, sorted.maxCurrent ?? 0) - Math.min(sorted.minBaseline ?? 0, sorted.minCurrent ?? 0);
+        close(bucketed.w1, sorted.w1, 1e-12, range * 1e-15);
+        close(bucketed.stdBaseline, sorted.stdBaseline, 1e-9, range * 1e-15);
+      }),
+      { numRuns: 60, seed: 20261126 },
+    );
+  });
 
   it('is deterministic: rows stored in the opposite order give an identical profile', async () => {
     const { conn } = await memoryDb();
