@@ -15,7 +15,7 @@ export type DriftArgs = Omit<DriftRequest, 'bundleId' | 'jobId'>;
 
 export interface DriftHooks {
   signal?: AbortSignal;
-  /** The exact ECDF pass for numeric columns: 'bucketed' (default) or 'sorted' (the reference, for A/B and tests). */
+  /** The exact ECDF pass for numeric columns: 'auto' (default: bucketed for large samples), 'bucketed' or 'sorted' (the reference, for A/B and tests). */
   ecdf?: EcdfMethod;
   progress?: (message: string, fraction: number) => void;
 }

@@ -95,14 +95,19 @@ export async function numericRanges(conn: DuckDBConnection, sample: Sample, expr
 }
 
 /**
- * How the exact ECDF pass runs: 'bucketed' (default) hashes values into value-ordered buckets and
- * sorts only the buckets where it matters (buckets.ts); 'sorted' sorts every value (the reference
- * the bucketed pass is tested against). Both give the same D and distinct kind, W1 and σ to rounding.
+ * How the exact ECDF pass runs: 'bucketed' hashes values into value-ordered buckets and sorts only the
+ * buckets where it matters (buckets.ts); 'sorted' sorts every value (the reference the bucketed pass is
+ * tested against); 'auto' (default) buckets from BUCKETED_MIN_VALUES non-null values on, where it is
+ * faster — below that the sort's single query beats the bucketed pass's fixed cost of two or three.
+ * Both give the same D, p-values and column kind, and W1 and σ to rounding.
  */
-export type EcdfMethod = 'bucketed' | 'sorted';
+export type EcdfMethod = 'auto' | 'bucketed' | 'sorted';
+
+/** Both sides together; measured crossover 240k–400k values (docs/benchmarks/drift.md). */
+export const BUCKETED_MIN_VALUES = 300_000;
 
 /** The exact ECDF profile of one column; `range` may come from a batched `numericRanges` scan. */
-export async function numericProfile(conn: DuckDBConnection, sample: Sample, expr: string, range?: NumericRange, method: EcdfMethod = 'bucketed'): Promise<NumericProfile> {
+export async function numericProfile(conn: DuckDBConnection, sample: Sample, expr: string, range?: NumericRange, method: EcdfMethod = 'auto'): Promise<NumericProfile> {
   const src = sidesSql(sample, expr);
   const r = range ?? (await numericRanges(conn, sample, [expr]))[0];
   if (!r) throw new Error('numeric range query returned no row');
@@ -124,7 +129,7 @@ export async function numericProfile(conn: DuckDBConnection, sample: Sample, exp
     w1: null,
   };
   if (nb + nc === 0) return base;
-  if (method === 'bucketed') {
+  if (method === 'bucketed' || (method === 'auto' && nb + nc >= BUCKETED_MIN_VALUES)) {
     const bucketed = await bucketedProfile(conn, sample, expr, r, base);
     if (bucketed) return bucketed;
   }
