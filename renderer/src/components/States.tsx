@@ -53,6 +53,19 @@ function advice(e: UiError): string {
 
 export function ErrorState({ error, what, onRetry }: { error: UiError; what: string; onRetry?: () => void }) {
   const where = whereText(error);
+  // Cancelling is the auditor's own choice, not a failure: say so calmly.
+  if (error.code === 'cancelled')
+    return (
+      <div className="state" role="status" data-state="cancelled">
+        <h3>Cancelled</h3>
+        <div className="muted small">{advice(error)}</div>
+        {onRetry && (
+          <button type="button" style={{ marginTop: 10 }} onClick={onRetry}>
+            Run again
+          </button>
+        )}
+      </div>
+    );
   return (
     <div className="state error" role="alert" data-state="error">
       <h3>Could not load {what}</h3>

@@ -1,0 +1,62 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test, expect, openDemoThroughUi } from './bridge';
+import { readPdfAttachments } from '../../electron/engine/report/pdf';
+import { cli } from '../helpers/cli';
+
+test('a long SQL query can be cancelled, and the console answers the next one', async ({ app }) => {
+  await openDemoThroughUi(app);
+  await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'SQL' }).click();
+  const editor = app.getByLabel('SQL query');
+  // About 10^10 rows: minutes of work unless the cancel reaches DuckDB.
+  await editor.fill('select sum(a.range * b.range) from range(100000000) a, range(100) b');
+  await app.getByRole('button', { name: /^Run/ }).click();
+  await expect(app.getByRole('button', { name: /^Running/ })).toBeVisible();
+  await app.getByRole('button', { name: 'Cancel', exact: true }).click();
+  const state = app.locator('main [data-state="cancelled"]');
+  await expect(state).toContainText('Cancelled', { timeout: 30_000 });
+  await expect(app.locator('main [data-state="error"]')).toHaveCount(0);
+  await editor.fill('select 41 + 1 as answer');
+  await app.getByRole('button', { name: /^Run/ }).click();
+  await expect(app.getByTestId('sql-status')).toContainText('1 row(s)');
+  await expect(state).toHaveCount(0);
+});
+
+test('exports the audit report from the UI: a cancelled export leaves no file, the next one writes a PDF that verifies', async ({ app, harness }) => {
+  test.setTimeout(300_000);
+  await openDemoThroughUi(app);
+  await app.getByRole('button', { name: 'Export audit report' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Export audit report' });
+  await dialog.getByLabel('Auditor').fill('R. Tester, model risk');
+
+  const cancelled = path.join(harness.dataDir, 'cancelled.pdf');
+  harness.dialogs.savePath = cancelled;
+  await dialog.getByRole('button', { name: 'Export PDF…' }).click();
+  await expect(dialog.getByRole('progressbar')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel export' }).click();
+  await expect(dialog.getByRole('button', { name: 'Export PDF…' })).toBeEnabled();
+
+  const out = path.join(harness.dataDir, 'report.pdf');
+  harness.dialogs.savePath = out;
+  await dialog.getByRole('button', { name: 'Export PDF…' }).click();
+  await expect(dialog.getByRole('progressbar')).toBeVisible();
+  await expect(dialog.getByRole('status')).toContainText(/Saved .*report\.pdf \(.*, \d+ pages\)/, { timeout: 240_000 });
+  // The cancelled export started first; had it not stopped, its file would exist by now.
+  expect(existsSync(cancelled)).toBe(false);
+
+  const files = await readPdfAttachments(new Uint8Array(readFileSync(out)));
+  const results = JSON.parse(Buffer.from(files.get('results.json') as Uint8Array).toString('utf8')) as { signoff?: { auditor?: string } };
+  expect(results.signoff?.auditor).toBe('R. Tester, model risk');
+
+  const { path: demo } = await harness.engine.demoBundle({});
+  const saved = process.env['AUDITDESK_DATA_DIR'];
+  process.env['AUDITDESK_DATA_DIR'] = path.join(harness.dataDir, 'cli');
+  try {
+    const verify = await cli('verify', out, '--bundle', demo);
+    expect(verify.stdout).toMatch(/^MATCH: /);
+    expect(verify.code).toBe(0);
+  } finally {
+    if (saved === undefined) delete process.env['AUDITDESK_DATA_DIR'];
+    else process.env['AUDITDESK_DATA_DIR'] = saved;
+  }
+});
