@@ -3,43 +3,26 @@
  * dispute chats are CHAIN → RETRIEVER → LLM → GUARDRAIL. Legacy-router chats (planted fact 4)
  * carry no lineage stamps at all.
  */
+import type { LlmSpanColumns } from '../bundle/formats/llmAttributes';
 import type { Release } from './entities';
 import type { Cohort } from './features';
 import type { Rng } from './prng';
 import { isoMicros } from './time';
 import { round } from './writers';
 
-export interface SpanRow {
+/** The canonical span row: the generic span fields plus the same LLM columns the importer maps to. */
+export interface SpanRow extends LlmSpanColumns {
   trace_id: string;
   span_id: string;
   parent_span_id: string | null;
   name: string;
   kind: string;
-  span_kind: string | null;
   start_time: string;
   end_time: string;
   duration_ms: number;
   status_code: string;
   status_message: string | null;
   service_name: string;
-  model_name: string | null;
-  provider: string | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  total_tokens: number | null;
-  cost_usd: number | null;
-  session_id: string | null;
-  user_id: string | null;
-  prompt_version: string | null;
-  model_version: string | null;
-  dataset_version: string | null;
-  release_id: string | null;
-  retry_count: number | null;
-  input_length: number | null;
-  output_length: number | null;
-  route_target: string | null;
-  fallback_taken: boolean | null;
-  guardrail_blocked: boolean | null;
   region: string;
   channel: string;
   segment: string;
