@@ -60,3 +60,21 @@ test('exports the audit report from the UI: a cancelled export leaves no file, t
     else process.env['AUDITDESK_DATA_DIR'] = saved;
   }
 });
+
+test('right after import the Overview is fetched in the background, once, and the screen joins that request', async ({ app, harness }) => {
+  const original = harness.engine.overview;
+  let calls = 0;
+  harness.engine.overview = async (args) => {
+    calls++;
+    return original(args);
+  };
+  try {
+    await openDemoThroughUi(app);
+    await expect.poll(() => calls, { timeout: 10_000 }).toBe(1);
+    await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Overview' }).click();
+    await expect(app.getByTestId('headline-findings')).toBeVisible({ timeout: 60_000 });
+    expect(calls).toBe(1);
+  } finally {
+    harness.engine.overview = original;
+  }
+});

@@ -29,6 +29,31 @@ function remember(key: string, value: unknown): void {
   }
 }
 
+/** Requests in flight by key: a screen that asks for a result already being fetched joins that request. */
+const pending = new Map<string, Promise<unknown>>();
+function track<T>(key: string, request: Promise<T>): Promise<T> {
+  pending.set(key, request);
+  request.then(
+    (value) => remember(key, value),
+    () => undefined,
+  );
+  void request
+    .finally(() => {
+      if (pending.get(key) === request) pending.delete(key);
+    })
+    .catch(() => undefined);
+  return request;
+}
+
+/**
+ * Starts fetching a result the auditor is likely to open next (the Overview right after import), so the
+ * screen finds it cached or in flight. Errors are left for the screen to fetch and show itself.
+ */
+export function prefetch<T>(key: string, fetcher: () => Promise<T>): void {
+  if (cache.has(key) || pending.has(key)) return;
+  track(key, fetcher()).catch(() => undefined);
+}
+
 /** `key` must be unique per call and parameters (prefix it with the method): it also keys the result cache. */
 export function useApi<T>(key: string | null, fetcher: () => Promise<T>): ApiState<T> {
   const [data, setData] = useState<T | null>(null);
@@ -47,7 +72,8 @@ export function useApi<T>(key: string | null, fetcher: () => Promise<T>): ApiSta
       return;
     }
     const id = ++latest.current;
-    if (tick === lastTick.current && cache.has(key)) {
+    const reloading = tick !== lastTick.current;
+    if (!reloading && cache.has(key)) {
       setData(cache.get(key) as T);
       setError(null);
       setLoading(false);
@@ -55,9 +81,9 @@ export function useApi<T>(key: string | null, fetcher: () => Promise<T>): ApiSta
     }
     lastTick.current = tick;
     setLoading(true);
-    fetcherRef.current().then(
+    const inFlight = reloading ? undefined : (pending.get(key) as Promise<T> | undefined);
+    (inFlight ?? track(key, fetcherRef.current())).then(
       (result) => {
-        remember(key, result);
         if (id !== latest.current) return;
         setData(result);
         setError(null);

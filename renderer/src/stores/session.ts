@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { ImportSummary, RecentBundle } from '../../../shared/api/bundle';
 import { call, newJobId, toUiError, type UiError } from '../lib/api';
+import { prefetch } from '../lib/useApi';
 import { useJobs } from './jobs';
 import { useNavigation } from './navigation';
 import { useWorkspace } from './workspace';
@@ -50,6 +51,10 @@ export const useSession = create<SessionState>((set, get) => ({
       useNavigation.getState().navigate('import');
       void useWorkspace.getState().load(summary.bundleId, summary.integrity.root_hash);
       void get().loadRecent();
+      // The Overview is where an auditor goes next; on a large bundle its analyses take seconds.
+      const bundleId = summary.bundleId;
+      prefetch(`overview|${bundleId}`, () => call('overview', { bundleId }));
+      prefetch(`posture|${bundleId}`, () => call('posture', { bundleId }));
     } catch (e) {
       if (get().importing?.jobId !== jobId) return;
       set({ importing: null, openError: toUiError(e) });
