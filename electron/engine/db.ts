@@ -44,6 +44,11 @@ export function quoteIdent(name: string): string {
 }
 
 /** Quotes a string literal for DuckDB. Prefer bound parameters; use this only where DuckDB takes no parameter (e.g. file paths in table functions). */
+/** A finite double as a SQL literal that DuckDB parses back to the same double (JS prints the shortest round-trip form). */
+export function sqlDouble(x: number): string {
+  return `'${String(x)}'::DOUBLE`;
+}
+
 export function quoteLiteral(value: string): string {
   if (value.includes('\u0000')) throw new Error('string literal contains a NUL character');
   return `'${value.replaceAll("'", "''")}'`;

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DriftBin } from '../../../shared/api/drift';
-import { queryOne, queryRows } from '../db';
+import { queryOne, queryRows, sqlDouble } from '../db';
 import type { ValueType } from './columns';
 import { sampleCte, type Sample } from './select';
 
@@ -92,10 +92,6 @@ order by grp, ord`;
     }
   }
   return { rowsBaseline, rowsCurrent, nullBaseline, nullCurrent, distinct, bins: withShares(raw), folded };
-}
-
-function sqlDouble(x: number): string {
-  return `'${String(x)}'::DOUBLE`;
 }
 
 function fmt(x: number): string {

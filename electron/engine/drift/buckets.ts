@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Cell } from '../../../shared/api/common';
-import { queryOne } from '../db';
+import { queryOne, sqlDouble } from '../db';
 import type { NumericProfile, NumericRange } from './ecdf';
 import { sidesSql, type Sample } from './select';
 
@@ -10,15 +10,18 @@ import { sidesSql, type Sample } from './select';
  * Each value becomes the integer Y = round((v − min)·B/range·2^40) (monotone in v, so bucket order
  * is value order) and falls in bucket k = round(Y/2^40), 0 ≤ k ≤ B. One hash aggregation gives, per
  * bucket, the count on each side and the exact sums of z = Y − k·2^40. With S = cum_b·n_c − cum_c·n_b
- * (an exact integer), a window over the buckets gives S at every bucket end; inside bucket k S stays
- * within [S_prev − n_b·c_c, S_prev + n_c·c_b].
+ * (an exact integer), a running sum over the buckets gives S at every bucket end; inside bucket k S
+ * stays within [S_prev − n_b·c_c, S_prev + n_c·c_b].
  *
  * - Where S cannot change sign inside a bucket, ∫|S| dY over it is
  *   |S_prev·2^40 + n_c·Σ_b(2^39 − z) − n_b·Σ_c(2^39 − z)|, an exact integer; across empty buckets
  *   S is constant.
  * - D·n_b·n_c is the largest |S| at a bucket end unless some bucket's bound could exceed it.
- * - Buckets that may change sign or may hold the maximum ("refined": a few % of the rows for
- *   continuous data) are sorted row by row like the full-sort query, starting from S_prev.
+ * - The rows of the buckets where S may change sign or may hold the maximum ("refined": 0.5–10 % of
+ *   the rows on continuous data) are sorted once, each run of such buckets starting from its S_prev.
+ *
+ * Running sums stream over an ORDER BY subquery (cheaper than a window); both queries check that the
+ * order held and the caller sorts the whole column should it ever not.
  *
  * Everything is integer arithmetic (HUGEINT) until one final division, so results do not depend on
  * row order or threads. Positions are quantised to range·2^-40/B (below a double's resolution of the
@@ -31,11 +34,6 @@ export function bucketCount(n: number): number {
   let b = 1024;
   while (b < DEFAULT_BUCKETS && b * 32 < n) b *= 2;
   return b;
-}
-
-/** A double as a SQL literal DuckDB parses to the same double. */
-function lit(x: number): string {
-  return `'${String(x)}'::DOUBLE`;
 }
 
 interface BucketSummary extends Record<string, Cell> {
@@ -93,7 +91,7 @@ const abs = (x: bigint): bigint => (x < 0n ? -x : x);
  * The same profile as the full-sort `numericProfile`, from buckets. `distinct` is exact up to 10
  * (all the column-kind rules need); above that it is the number of non-empty buckets, a lower bound.
  * Returns null when the column cannot be bucketed safely (infinite range, 2^31 or more values a
- * side): the caller sorts instead.
+ * side, order not preserved): the caller sorts instead.
  */
 export async function bucketedProfile(conn: DuckDBConnection, sample: Sample, expr: string, r: NumericRange, base: NumericProfile): Promise<NumericProfile | null> {
   const nb = base.nBaseline;
@@ -116,7 +114,7 @@ export async function bucketedProfile(conn: DuckDBConnection, sample: Sample, ex
   const NB = `${nb}::BIGINT`;
   const NC = `${nc}::BIGINT`;
   const NBC = `${nb + nc}::BIGINT`;
-  const rows = `select s, v, ((v - ${lit(mn)}) * ${lit(scale)})::BIGINT as y from (${src.sql}) where v is not null`;
+  const rows = `select s, v, ((v - ${sqlDouble(mn)}) * ${sqlDouble(scale)})::BIGINT as y from (${src.sql}) where v is not null`;
   const summary = await queryOne<BucketSummary>(
     conn,
     `with g as (

@@ -1,7 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryOne, queryRows } from '../db';
+import { queryOne, queryRows, quoteIdent, sqlDouble } from '../db';
 import { sidesSql, type Sample } from './select';
-import { quoteIdent } from '../db';
 import { bucketedProfile } from './buckets';
 
 /**
@@ -53,11 +52,6 @@ interface EcdfRow extends Record<string, Cell> {
   w1part: number | null;
   sz: number | null;
   sz2: number | null;
-}
-
-/** A double as a SQL literal DuckDB parses to the same double. */
-function lit(x: number): string {
-  return `'${String(x)}'::DOUBLE`;
 }
 
 
@@ -143,9 +137,9 @@ export async function numericProfile(conn: DuckDBConnection, sample: Sample, exp
   // nB·nC < 2^63 for any realistic sample; the running sum is exact in HUGEINT.
   const w1Term =
     nb > 0 && nc > 0 && ra2 > 0
-      ? `sum(case when vnext > v then (abs(sd)::DOUBLE / ${lit(nb * nc)} * ((vnext / 2 - v / 2) / ${lit(ra2)}))::DECIMAL(38, 30) else 0 end)`
+      ? `sum(case when vnext > v then (abs(sd)::DOUBLE / ${sqlDouble(nb * nc)} * ((vnext / 2 - v / 2) / ${sqlDouble(ra2)}))::DECIMAL(38, 30) else 0 end)`
       : 'null';
-  const zTerm = rb2 > 0 ? `((v / 2 - ${lit(minb / 2)}) / ${lit(rb2)})` : '0';
+  const zTerm = rb2 > 0 ? `((v / 2 - ${sqlDouble(minb / 2)}) / ${sqlDouble(rb2)})` : '0';
   const e = await queryOne<EcdfRow>(
     conn,
     `select max(abs(sd)) filter (where vnext is distinct from v)::VARCHAR as dscaled,
