@@ -2,9 +2,12 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DriftBin } from '../../../shared/api/drift';
 import { queryOne, queryRows, sqlDouble } from '../db';
 import type { ValueType } from './columns';
+import { bucketedQuantiles } from './quantiles';
 import { sampleCte, type Sample } from './select';
 
 export type BinningRule = 'quantile' | 'equal_width';
+/** Baseline size from which quantile edges come from buckets instead of quantile_disc's sort. */
+export const BUCKETED_QUANTILES_MIN = 150_000;
 export const DEFAULT_BINS = 10;
 /** Categorical columns keep their most frequent values (over both sides) as bins; the rest share one bin. */
 export const MAX_CATEGORY_BINS = 200;
@@ -107,20 +110,26 @@ export async function numericEdges(
   bins: number,
   min: number,
   max: number,
+  nBaseline = 0,
 ): Promise<number[]> {
   let candidates: number[] = [];
   if (min === max) return [];
   if (rule === 'equal_width') {
     for (let k = 1; k < bins; k++) candidates.push(min + ((max - min) * k) / bins);
   } else {
-    const probs = Array.from({ length: bins - 1 }, (_, k) => String((k + 1) / bins)).join(', ');
-    const src = sampleCte(sample, expr);
-    const row = await queryOne<{ q: string | null }>(
-      conn,
-      `with ${src.sql} select to_json(quantile_disc(v, [${probs}]))::VARCHAR as q from src where s = 0 and v is not null`,
-      src.params,
-    );
-    candidates = row?.q ? (JSON.parse(row.q) as number[]) : [];
+    const probs = Array.from({ length: bins - 1 }, (_, k) => (k + 1) / bins);
+    // Large baselines: the same values as quantile_disc without sorting the baseline (quantiles.ts).
+    const bucketed = nBaseline >= BUCKETED_QUANTILES_MIN ? await bucketedQuantiles(conn, sample, expr, probs, nBaseline, min, max) : null;
+    if (bucketed) candidates = bucketed;
+    else {
+      const src = sampleCte(sample, expr);
+      const row = await queryOne<{ q: string | null }>(
+        conn,
+        `with ${src.sql} select to_json(quantile_disc(v, [${probs.map(String).join(', ')}]))::VARCHAR as q from src where s = 0 and v is not null`,
+        src.params,
+      );
+      candidates = row?.q ? (JSON.parse(row.q) as number[]) : [];
+    }
   }
   const edges: number[] = [];
   for (const e of candidates) if (e > min && e <= max && (edges.length === 0 || e > (edges[edges.length - 1] as number))) edges.push(e);

@@ -45,7 +45,7 @@ export async function loadColumn(conn: DuckDBConnection, sample: Sample, spec: C
           const requested = opts.bins ?? DEFAULT_BINS;
           const min = p.minBaseline as number;
           const max = p.maxBaseline as number;
-          const edges = await numericEdges(conn, sample, spec.expr, rule, requested, min, max);
+          const edges = await numericEdges(conn, sample, spec.expr, rule, requested, min, max, p.nBaseline);
           const counted = await numericBinCounts(conn, sample, spec.expr, edges, min, max);
           const outside = counted.filter((b) => b.lower === null || b.upper === null).length;
           const name = rule === 'quantile' ? 'baseline-quantile bins (quantile_disc)' : 'equal-width bins over the baseline range';
