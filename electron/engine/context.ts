@@ -9,6 +9,8 @@ export interface BundleSession {
   instance: DuckDBInstance;
   /** Connection for engine analyses. */
   conn: DuckDBConnection;
+  /** Further connections in use right now (SQL console queries), interrupted when the bundle closes. */
+  connections: Set<DuckDBConnection>;
   summary: ImportSummary;
 }
 
@@ -34,6 +36,8 @@ let jobCounter = 0;
 export class EngineContext {
   readonly sessions = new Map<string, BundleSession>();
   private readonly jobs = new Map<string, { controller: AbortController; cancelHooks: (() => void)[] }>();
+  /** Calls in flight per bundle, so closing a bundle can wait for them instead of pulling DuckDB from under them. */
+  private readonly inflight = new Map<string, number>();
 
   constructor(
     readonly config: EngineConfig,
@@ -44,6 +48,37 @@ export class EngineContext {
     const s = this.sessions.get(bundleId);
     if (!s) throw new ApiError('not_found', `No open bundle with id ${bundleId}. Open the bundle again.`);
     return s;
+  }
+
+  /** Marks a call on `bundleId` as in flight; call the returned function when it settles. */
+  enter(bundleId: string): () => void {
+    this.inflight.set(bundleId, (this.inflight.get(bundleId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.inflight.get(bundleId) ?? 1) - 1;
+      if (left > 0) this.inflight.set(bundleId, left);
+      else this.inflight.delete(bundleId);
+    };
+  }
+
+  /**
+   * Waits until no call on `bundleId` is in flight, calling `interrupt` meanwhile (a multi-query analysis
+   * needs one interrupt per query). Gives up after `timeoutMs`; the caller closes the database anyway.
+   */
+  async quiesce(bundleId: string, interrupt: () => void, timeoutMs = 30_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while ((this.inflight.get(bundleId) ?? 0) > 0) {
+      if (Date.now() > deadline) return false;
+      try {
+        interrupt();
+      } catch {
+        // interrupting an idle connection is harmless; a failure must not stop the close
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return true;
   }
 
   /** Runs `work` as a job: progress events go out under its id; cancelJob(id) aborts it. */

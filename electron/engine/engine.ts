@@ -27,8 +27,28 @@ export function createEngine(options: EngineOptions): Engine {
     ...analyticsHandlers(ctx),
     ...workspaceHandlers(ctx, options.printPdf),
   };
+  // Every call naming an open bundle is tracked, so closeBundle waits for it (after interrupting it)
+  // instead of closing DuckDB under a running query.
+  const tracked = Object.fromEntries(
+    Object.entries(api).map(([name, fn]) => {
+      if (name === 'closeBundle' || name === 'openBundle') return [name, fn];
+      const call = fn as (args: unknown) => Promise<unknown>;
+      return [
+        name,
+        async (args: unknown) => {
+          const id = args && typeof args === 'object' && typeof (args as { bundleId?: unknown }).bundleId === 'string' ? (args as { bundleId: string }).bundleId : null;
+          const release = id !== null && ctx.sessions.has(id) ? ctx.enter(id) : null;
+          try {
+            return await call(args);
+          } finally {
+            release?.();
+          }
+        },
+      ];
+    }),
+  ) as unknown as AuditApi;
   return {
-    ...api,
+    ...tracked,
     context: ctx,
     async dispose() {
       for (const id of [...ctx.sessions.keys()]) await api.closeBundle({ bundleId: id });

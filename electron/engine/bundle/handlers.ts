@@ -23,7 +23,7 @@ export function bundleHandlers(ctx: EngineContext): BundleApi {
       const workDir = workDirFor(dataDir, bundleId);
       try {
         const imported = await ctx.runJob(jobId, (job) => importBundle(ctx.config, bundlePath, bundleId, workDir, job));
-        ctx.sessions.set(bundleId, { id: bundleId, path: imported.summary.path, instance: imported.instance, conn: imported.conn, summary: imported.summary });
+        ctx.sessions.set(bundleId, { id: bundleId, path: imported.summary.path, instance: imported.instance, conn: imported.conn, connections: new Set(), summary: imported.summary });
         await addRecent(dataDir, {
           path: imported.summary.path,
           name: imported.summary.name,
@@ -40,7 +40,12 @@ export function bundleHandlers(ctx: EngineContext): BundleApi {
     async closeBundle({ bundleId }) {
       const s = ctx.sessions.get(bundleId);
       if (!s) return;
+      // New calls now fail with not_found; calls in flight are interrupted and awaited before DuckDB closes.
       ctx.sessions.delete(bundleId);
+      await ctx.quiesce(bundleId, () => {
+        s.conn.interrupt();
+        for (const c of s.connections) c.interrupt();
+      });
       try {
         s.conn.disconnectSync();
       } finally {
@@ -67,7 +72,7 @@ export function bundleHandlers(ctx: EngineContext): BundleApi {
 
     async runSql({ bundleId, sql, limit, jobId }) {
       const s = ctx.session(bundleId);
-      return ctx.runJob(jobId, (job) => runReadOnlySql(s.instance, sql, limit ?? DEFAULT_SQL_LIMIT, job));
+      return ctx.runJob(jobId, (job) => runReadOnlySql(s.instance, sql, limit ?? DEFAULT_SQL_LIMIT, job, s.connections));
     },
 
     cancelJob: async ({ jobId }) => ({ cancelled: ctx.cancel(jobId) }),

@@ -1,4 +1,4 @@
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { StatementType } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/api/common';
 import type { QueryResult } from '../../../shared/api/bundle';
@@ -58,16 +58,18 @@ export async function checkReadOnly(conn: DuckDBConnection, sql: string, depth =
 }
 
 /** Runs one read-only statement on its own connection; at most `limit` rows come back. */
-export async function runReadOnlySql(instance: DuckDBInstance, sql: string, limit: number, job: Job): Promise<QueryResult> {
+export async function runReadOnlySql(instance: DuckDBInstance, sql: string, limit: number, job: Job, inUse?: Set<DuckDBConnection>): Promise<QueryResult> {
   const started = Date.now();
   const conn = await instance.connect();
+  inUse?.add(conn);
   job.onCancel(() => conn.interrupt());
+  let prepared: DuckDBPreparedStatement | null = null;
   try {
     if (job.signal.aborted) throw new ApiError('cancelled', 'Cancelled.');
     await checkReadOnly(conn, sql);
     let reader;
     try {
-      const prepared = await conn.prepare(sql);
+      prepared = await conn.prepare(sql);
       reader = await prepared.streamAndReadUntil(limit + 1);
     } catch (e) {
       if (job.signal.aborted) throw new ApiError('cancelled', 'Cancelled.');
@@ -87,6 +89,8 @@ export async function runReadOnlySql(instance: DuckDBInstance, sql: string, limi
       elapsed_ms: Date.now() - started,
     };
   } finally {
+    inUse?.delete(conn);
+    prepared?.destroySync();
     conn.disconnectSync();
   }
 }

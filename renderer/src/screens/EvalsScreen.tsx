@@ -7,6 +7,7 @@ import { PlotChart } from '../components/PlotChart';
 import { useNavigation } from '../stores/navigation';
 import { OKABE_ITO } from '../lib/colors';
 import { fmtInt, fmtNum, fmtPct } from '../lib/format';
+import { failedEvalsSql } from '../lib/evidenceSql';
 import type { EvalGroup, EvalReport } from '../../../shared/api/analytics';
 
 function attrOf(cohort: string | null): string {
@@ -117,11 +118,11 @@ function EvalsBody({ report }: { report: EvalReport }) {
       <div className="grid-2">
         <section className="card" aria-label="By release">
           <h3 style={{ marginBottom: 6 }}>By release (all stages)</h3>
-          <GroupTable groups={report.by_release} label={(g) => g.release_id ?? '(none)'} head="Release" />
+          <GroupTable groups={report.by_release} label={(g) => g.release_id ?? '(none)'} head="Release" by="release_id" />
         </section>
         <section className="card" aria-label="By stage">
           <h3 style={{ marginBottom: 6 }}>By stage</h3>
-          <GroupTable groups={report.by_stage} label={(g) => g.stage ?? '(none)'} head="Stage" />
+          <GroupTable groups={report.by_stage} label={(g) => g.stage ?? '(none)'} head="Stage" by="stage" />
         </section>
       </div>
       {report.thresholds.length > 0 && (
@@ -157,7 +158,8 @@ function EvalsBody({ report }: { report: EvalReport }) {
   );
 }
 
-function GroupTable({ groups, label, head }: { groups: EvalGroup[]; label: (g: EvalGroup) => string; head: string }) {
+function GroupTable({ groups, label, head, by }: { groups: EvalGroup[]; label: (g: EvalGroup) => string; head: string; by: 'release_id' | 'stage' }) {
+  const navigate = useNavigation((s) => s.navigate);
   return (
     <table className="data">
       <thead>
@@ -174,7 +176,15 @@ function GroupTable({ groups, label, head }: { groups: EvalGroup[]; label: (g: E
           <tr key={label(g)}>
             <td>{label(g)}</td>
             <td className="num">{fmtInt(g.n)}</td>
-            <td className="num">{fmtInt(g.failures)}</td>
+            <td className="num">
+              {g.failures > 0 ? (
+                <button type="button" className="link" title="Show the failed results" onClick={() => navigate('sql', { sql: failedEvalsSql(by, by === 'stage' ? g.stage : g.release_id) })}>
+                  {fmtInt(g.failures)}
+                </button>
+              ) : (
+                fmtInt(g.failures)
+              )}
+            </td>
             <td className="num">{fmtPct(g.rate)}</td>
             <td className="num small">
               {fmtPct(g.ci_low)} – {fmtPct(g.ci_high)}

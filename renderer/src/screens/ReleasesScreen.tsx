@@ -7,6 +7,8 @@ import { PinButton } from '../components/PinButton';
 import { PlotChart } from '../components/PlotChart';
 import { useInspector } from '../stores/inspector';
 import { useNavigation } from '../stores/navigation';
+import { useSession } from '../stores/session';
+import { releaseEvidence } from '../lib/evidenceSql';
 import { OKABE_ITO } from '../lib/colors';
 import { scalarsOf } from '../lib/evidence';
 import { fmtDate, fmtInt, fmtMs, fmtNum, fmtPct, fmtUsd } from '../lib/format';
@@ -115,10 +117,32 @@ function HealthBody({ health }: { health: HealthReport }) {
   const select = useInspector((s) => s.select);
   const selected = route.params.release ?? null;
   const byId = new Map(health.releases.map((r) => [r.release_id, r]));
+  const tables = useSession((s) => s.summary?.tables ?? []);
+  const navigate = useNavigation((s) => s.navigate);
   useEffect(() => {
     const r = selected ? byId.get(selected) : undefined;
-    if (r) select({ kind: 'Release', title: r.release_id, fields: releaseFields(r) });
-  }, [selected, health]);
+    if (!r) return;
+    const evidence = releaseEvidence(tables, r.release_id);
+    select({
+      kind: 'Release',
+      title: r.release_id,
+      fields: releaseFields(r),
+      ...(evidence.length
+        ? {
+            body: (
+              <div className="evidence-links" aria-label={`Rows behind release ${r.release_id}`}>
+                <div className="muted small">Show the rows behind these numbers:</div>
+                {evidence.map((q) => (
+                  <button key={q.label} type="button" className="link" onClick={() => navigate('sql', { sql: q.sql })}>
+                    {q.label}
+                  </button>
+                ))}
+              </div>
+            ),
+          }
+        : {}),
+    });
+  }, [selected, health, tables]);
   if (health.releases.length === 0) return <Empty title="No releases">Release health needs a releases table (and deployment_events and spans for the numbers).</Empty>;
   const o = health.overall;
   return (

@@ -95,4 +95,31 @@ describe('cancel leaves the engine usable', () => {
     expect((await engine.health({ bundleId: s.bundleId })).releases.length).toBeGreaterThan(0);
     await engine.closeBundle({ bundleId: s.bundleId });
   }, 120_000);
+
+  it('closing a bundle while an analysis and a console query run interrupts them, waits for them, then closes', async () => {
+    const s = await engine.openBundle({ path: bundle });
+    const settled: string[] = [];
+    const overview = engine.overview({ bundleId: s.bundleId }).then(
+      () => settled.push('overview ok'),
+      (e: unknown) => settled.push(`overview ${(e as { code?: string }).code ?? 'error'}`),
+    );
+    const query = engine.runSql({ bundleId: s.bundleId, sql: 'SELECT sum(a.duration_ms * b.duration_ms) FROM spans a, spans b, range(100) r', jobId: 'long-q2' }).then(
+      () => settled.push('query ok'),
+      (e: unknown) => settled.push(`query ${(e as { code?: string }).code ?? 'error'}`),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const started = Date.now();
+    await engine.closeBundle({ bundleId: s.bundleId });
+    // Both calls had settled before DuckDB closed: close waited for them.
+    expect(settled).toHaveLength(2);
+    expect(settled.find((x) => x.startsWith('query'))).not.toBe('query ok');
+    expect(Date.now() - started).toBeLessThan(20_000);
+    await Promise.all([overview, query]);
+    expect(workLeft(dataDir)).toEqual([]);
+    expect(await errorOf(() => engine.health({ bundleId: s.bundleId }))).toMatchObject({ code: 'not_found' });
+    // The engine carries on: the bundle opens again and answers.
+    const again = await engine.openBundle({ path: bundle });
+    expect((await engine.health({ bundleId: again.bundleId })).releases.length).toBeGreaterThan(0);
+    await engine.closeBundle({ bundleId: again.bundleId });
+  }, 120_000);
 });

@@ -1,0 +1,35 @@
+import type { TableSummary } from '../../../shared/api/bundle';
+import { sqlIdent, sqlString } from './sql';
+
+/** A query that shows the rows behind a number, offered only when the bundle has the table and columns it needs. */
+export interface EvidenceQuery {
+  label: string;
+  sql: string;
+}
+
+export function hasColumns(tables: readonly TableSummary[], table: string, columns: readonly string[]): boolean {
+  const t = tables.find((x) => x.name === table);
+  return !!t && columns.every((c) => t.columns.some((x) => x.name === c));
+}
+
+const eq = (column: string, value: string | null): string => (value === null ? `${sqlIdent(column)} IS NULL` : `${sqlIdent(column)} = ${sqlString(value)}`);
+
+/** The rows behind one release's health numbers (docs/metrics.md): events, failing and retried spans, slowest traces, evals. */
+export function releaseEvidence(tables: readonly TableSummary[], release: string): EvidenceQuery[] {
+  const out: EvidenceQuery[] = [];
+  const r = sqlString(release);
+  if (hasColumns(tables, 'deployment_events', ['release_id', 'ts'])) out.push({ label: 'Deployment events', sql: `SELECT * FROM deployment_events WHERE release_id = ${r} ORDER BY ts` });
+  if (hasColumns(tables, 'spans', ['release_id', 'status_code', 'start_time']))
+    out.push({ label: 'Spans with an error', sql: `SELECT * FROM spans WHERE release_id = ${r} AND status_code = 'ERROR' ORDER BY start_time LIMIT 1000` });
+  if (hasColumns(tables, 'spans', ['release_id', 'retry_count', 'start_time']))
+    out.push({ label: 'Retried spans', sql: `SELECT * FROM spans WHERE release_id = ${r} AND retry_count > 0 ORDER BY start_time LIMIT 1000` });
+  if (hasColumns(tables, 'spans', ['release_id', 'parent_span_id', 'duration_ms']))
+    out.push({ label: 'Slowest traces (root spans)', sql: `SELECT * FROM spans WHERE release_id = ${r} AND parent_span_id IS NULL ORDER BY duration_ms DESC NULLS LAST LIMIT 100` });
+  if (hasColumns(tables, 'eval_results', ['release_id', 'ts'])) out.push({ label: 'Eval results', sql: `SELECT * FROM eval_results WHERE release_id = ${r} ORDER BY ts LIMIT 1000` });
+  return out;
+}
+
+/** The failed eval results behind one fail rate (a release's or a stage's; null = the results naming none). */
+export function failedEvalsSql(by: 'release_id' | 'stage', value: string | null): string {
+  return `SELECT * FROM eval_results WHERE passed = false AND ${eq(by, value)} ORDER BY ts LIMIT 1000`;
+}

@@ -1,0 +1,28 @@
+import { test, expect, openDemoThroughUi } from './bridge';
+
+test('release and eval numbers open the rows behind them in the SQL console', async ({ app }) => {
+  await openDemoThroughUi(app);
+  const rail = app.getByRole('navigation', { name: 'Screens' });
+
+  // Releases: select r3, then "Spans with an error" from the inspector.
+  await rail.getByRole('button', { name: 'Releases' }).click();
+  await app.getByTestId('health-table').getByRole('button', { name: 'r3', exact: true }).click();
+  const inspector = app.getByTestId('inspector');
+  await expect(inspector.getByRole('group', { name: 'Rows behind release r3' }).or(inspector.getByLabel('Rows behind release r3'))).toBeVisible();
+  await inspector.getByRole('button', { name: 'Spans with an error' }).click();
+  await expect(app.locator('main h1')).toHaveText('SQL console');
+  await expect(app.getByLabel('SQL query')).toHaveValue(/release_id = 'r3' AND status_code = 'ERROR'/);
+  await expect(app.getByTestId('sql-status')).toContainText(/[1-9][\d,]* row\(s\)/);
+  const grid = app.getByTestId('sql-grid');
+  await expect(grid).toContainText('ERROR');
+
+  // Evals: the failures of a release open its failed results.
+  await rail.getByRole('button', { name: 'Evals' }).click();
+  const byRelease = app.getByRole('region', { name: 'By release' });
+  const failures = byRelease.getByRole('button', { name: /^\d[\d,]*$/ }).first();
+  const count = Number((await failures.innerText()).replace(/,/g, ''));
+  expect(count).toBeGreaterThan(0);
+  await failures.click();
+  await expect(app.getByLabel('SQL query')).toHaveValue(/passed = false AND "release_id" (=|IS NULL)/);
+  await expect(app.getByTestId('sql-status')).toContainText(`${count.toLocaleString('en-US')} row(s)`);
+});
