@@ -26,3 +26,15 @@ test('release and eval numbers open the rows behind them in the SQL console', as
   await expect(app.getByLabel('SQL query')).toHaveValue(/passed = false AND "release_id" (=|IS NULL)/);
   await expect(app.getByTestId('sql-status')).toContainText(`${count.toLocaleString('en-US')} row(s)`);
 });
+
+test('a lineage node opens its defining row and the rows naming it', async ({ app }) => {
+  await openDemoThroughUi(app);
+  await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Lineage' }).click();
+  await app.getByRole('button', { name: /^model version fraud-scorer:5, status/ }).click();
+  const links = app.getByTestId('inspector').getByLabel('Rows behind model version fraud-scorer:5');
+  await expect(links.getByRole('button', { name: 'Its row in model_versions' })).toBeVisible();
+  await links.getByRole('button', { name: 'Rows of releases naming it' }).click();
+  await expect(app.getByLabel('SQL query')).toHaveValue(`SELECT * FROM "releases" WHERE "model_version" = 'fraud-scorer:5' LIMIT 1000`);
+  await expect(app.getByTestId('sql-status')).toContainText('1 row(s)');
+  await expect(app.getByTestId('sql-grid')).toContainText('r3');
+});

@@ -33,3 +33,31 @@ export function releaseEvidence(tables: readonly TableSummary[], release: string
 export function failedEvalsSql(by: 'release_id' | 'stage', value: string | null): string {
   return `SELECT * FROM eval_results WHERE passed = false AND ${eq(by, value)} ORDER BY ts LIMIT 1000`;
 }
+
+/** Where each lineage entity is defined, and which tables name it (docs/bundle-format.md). */
+const LINEAGE_TABLES: Record<string, { table: string; key: string; referencedBy: [string, string][] }> = {
+  dataset_version: {
+    table: 'dataset_versions',
+    key: 'dataset_version',
+    referencedBy: [['training_runs', 'dataset_version'], ['records', 'dataset_version'], ['releases', 'dataset_version'], ['spans', 'dataset_version'], ['eval_results', 'dataset_version']],
+  },
+  training_run: { table: 'training_runs', key: 'run_id', referencedBy: [['model_versions', 'run_id']] },
+  model_version: {
+    table: 'model_versions',
+    key: 'model_version',
+    referencedBy: [['releases', 'model_version'], ['records', 'model_version'], ['spans', 'model_version'], ['eval_results', 'model_version']],
+  },
+  release: { table: 'releases', key: 'release_id', referencedBy: [['deployment_events', 'release_id'], ['spans', 'release_id'], ['eval_results', 'release_id']] },
+  deployment_event: { table: 'deployment_events', key: 'event_id', referencedBy: [] },
+};
+
+/** The row that defines a lineage entity and the rows that name it, for the tables this bundle has. */
+export function lineageEvidence(tables: readonly TableSummary[], type: string, id: string): EvidenceQuery[] {
+  const spec = LINEAGE_TABLES[type];
+  if (!spec) return [];
+  const out: EvidenceQuery[] = [];
+  if (hasColumns(tables, spec.table, [spec.key])) out.push({ label: `Its row in ${spec.table}`, sql: `SELECT * FROM ${sqlIdent(spec.table)} WHERE ${eq(spec.key, id)}` });
+  for (const [table, column] of spec.referencedBy)
+    if (hasColumns(tables, table, [column])) out.push({ label: `Rows of ${table} naming it`, sql: `SELECT * FROM ${sqlIdent(table)} WHERE ${eq(column, id)} LIMIT 1000` });
+  return out;
+}

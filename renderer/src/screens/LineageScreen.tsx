@@ -10,6 +10,9 @@ import { NODE_COLORS } from '../lib/colors';
 import { scalarsOf } from '../lib/evidence';
 import { fmtDate, fmtDateTime, fmtInt, fmtPct } from '../lib/format';
 import type { LineageChain, LineageCompleteness, LineageNode, LineageReport } from '../../../shared/api/analytics';
+import { lineageEvidence } from '../lib/evidenceSql';
+import { EvidenceLinks } from '../components/EvidenceLinks';
+import { NO_TABLES, useSession } from '../stores/session';
 
 function nodeMatches(n: LineageNode, value: string | null): boolean {
   return value !== null && (n.label === value || n.id === value || n.id.endsWith(`:${value}`));
@@ -142,6 +145,7 @@ function CompletenessCard({ c }: { c: LineageCompleteness }) {
 
 function LineageBody({ report, lookup }: { report: LineageReport; lookup: { data: LineageReport | null; loading: boolean; error: unknown } | null }) {
   const select = useInspector((s) => s.select);
+  const tables = useSession((s) => s.summary?.tables ?? NO_TABLES);
   const [selected, setSelected] = useState<string | null>(null);
   const chain = lookup?.data?.chain ?? null;
   const highlight = useMemo(() => chainNodes(report, chain), [report, chain]);
@@ -166,6 +170,7 @@ function LineageBody({ report, lookup }: { report: LineageReport; lookup: { data
         ...(n.defined ? [] : [['Defined', 'no: referenced by another table but missing from its own'] as [string, string]]),
         ...Object.entries(n.detail).map(([k, v]) => [k, v === null ? '—' : String(v)] as [string, string]),
       ],
+      body: <EvidenceLinks label={`Rows behind ${n.type.replace('_', ' ')} ${n.label}`} intro="Show the rows:" queries={lineageEvidence(tables, n.type, n.label)} />,
     });
   };
   return (

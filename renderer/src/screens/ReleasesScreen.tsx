@@ -7,8 +7,9 @@ import { PinButton } from '../components/PinButton';
 import { PlotChart } from '../components/PlotChart';
 import { useInspector } from '../stores/inspector';
 import { useNavigation } from '../stores/navigation';
-import { useSession } from '../stores/session';
+import { NO_TABLES, useSession } from '../stores/session';
 import { releaseEvidence } from '../lib/evidenceSql';
+import { EvidenceLinks } from '../components/EvidenceLinks';
 import { OKABE_ITO } from '../lib/colors';
 import { scalarsOf } from '../lib/evidence';
 import { fmtDate, fmtInt, fmtMs, fmtNum, fmtPct, fmtUsd } from '../lib/format';
@@ -117,8 +118,7 @@ function HealthBody({ health }: { health: HealthReport }) {
   const select = useInspector((s) => s.select);
   const selected = route.params.release ?? null;
   const byId = new Map(health.releases.map((r) => [r.release_id, r]));
-  const tables = useSession((s) => s.summary?.tables ?? []);
-  const navigate = useNavigation((s) => s.navigate);
+  const tables = useSession((s) => s.summary?.tables ?? NO_TABLES);
   useEffect(() => {
     const r = selected ? byId.get(selected) : undefined;
     if (!r) return;
@@ -127,20 +127,7 @@ function HealthBody({ health }: { health: HealthReport }) {
       kind: 'Release',
       title: r.release_id,
       fields: releaseFields(r),
-      ...(evidence.length
-        ? {
-            body: (
-              <div className="evidence-links" aria-label={`Rows behind release ${r.release_id}`}>
-                <div className="muted small">Show the rows behind these numbers:</div>
-                {evidence.map((q) => (
-                  <button key={q.label} type="button" className="link" onClick={() => navigate('sql', { sql: q.sql })}>
-                    {q.label}
-                  </button>
-                ))}
-              </div>
-            ),
-          }
-        : {}),
+      ...(evidence.length ? { body: <EvidenceLinks label={`Rows behind release ${r.release_id}`} intro="Show the rows behind these numbers:" queries={evidence} /> } : {}),
     });
   }, [selected, health, tables]);
   if (health.releases.length === 0) return <Empty title="No releases">Release health needs a releases table (and deployment_events and spans for the numbers).</Empty>;

@@ -5,7 +5,7 @@ import { ErrorState, Empty } from '../components/States';
 import { VirtualTable, type VColumn } from '../components/VirtualTable';
 import { PinButton } from '../components/PinButton';
 import { useNavigation } from '../stores/navigation';
-import { useSession } from '../stores/session';
+import { NO_TABLES, useSession } from '../stores/session';
 import { fmtInt } from '../lib/format';
 import type { QueryResult } from '../../../shared/api/bundle';
 
@@ -50,7 +50,7 @@ function toGrid(r: QueryResult): Grid {
 export function SqlScreen({ bundleId }: { bundleId: string }) {
   const route = useNavigation((s) => s.route);
   const setParams = useNavigation((s) => s.setParams);
-  const tables = useSession((s) => s.summary?.tables ?? []);
+  const tables = useSession((s) => s.summary?.tables ?? NO_TABLES);
   const [sql, setSql] = useState(route.params.sql ?? 'SELECT release_id, count(*) AS spans FROM spans GROUP BY ALL ORDER BY release_id');
   const [result, setResult] = useState<QueryResult | null>(null);
   const [error, setError] = useState<UiError | null>(null);

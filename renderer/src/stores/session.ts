@@ -28,6 +28,9 @@ interface SessionState {
   setIntegrityOpen(open: boolean): void;
 }
 
+/** A stable empty list for selectors (a new [] per call would re-render forever). */
+export const NO_TABLES: ImportSummary['tables'] = [];
+
 export const useSession = create<SessionState>((set, get) => ({
   summary: null,
   importing: null,
