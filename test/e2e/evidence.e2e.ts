@@ -38,3 +38,21 @@ test('a lineage node opens its defining row and the rows naming it', async ({ ap
   await expect(app.getByTestId('sql-status')).toContainText('1 row(s)');
   await expect(app.getByTestId('sql-grid')).toContainText('r3');
 });
+
+test('a span opens its whole trace, the records it carried and its evals', async ({ app, harness }) => {
+  await openDemoThroughUi(app);
+  const bundleId = [...harness.engine.context.sessions.keys()].pop() as string;
+  const { rows } = await harness.engine.runSql({ bundleId, sql: "SELECT trace_id, count(*) FROM spans WHERE name = 'dispute.handle' GROUP BY trace_id ORDER BY trace_id LIMIT 1" });
+  const traceId = String(rows[0]?.[0]);
+  const { rows: counted } = await harness.engine.runSql({ bundleId, sql: `SELECT count(*) FROM spans WHERE trace_id = '${traceId}'` });
+  const spans = Number(counted[0]?.[0]);
+  await app.evaluate((id) => {
+    window.location.hash = `#/traces?trace=${id}`;
+  }, traceId);
+  await app.getByTestId('span-tree').getByRole('treeitem').first().click();
+  const links = app.getByTestId('inspector').getByLabel(/^Rows around span /);
+  await expect(links.getByRole('button', { name: 'Records this trace carried' })).toBeVisible();
+  await expect(links.getByRole('button', { name: 'Eval results of this span or trace' })).toBeVisible();
+  await links.getByRole('button', { name: 'All spans of this trace' }).click();
+  await expect(app.getByTestId('sql-status')).toContainText(`${spans} row(s)`);
+});

@@ -61,3 +61,14 @@ export function lineageEvidence(tables: readonly TableSummary[], type: string, i
     if (hasColumns(tables, table, [column])) out.push({ label: `Rows of ${table} naming it`, sql: `SELECT * FROM ${sqlIdent(table)} WHERE ${eq(column, id)} LIMIT 1000` });
   return out;
 }
+
+/** The rows around one span: its whole trace, the records that trace carried, and the evals of the span or trace. */
+export function spanEvidence(tables: readonly TableSummary[], traceId: string, spanId: string): EvidenceQuery[] {
+  const out: EvidenceQuery[] = [];
+  const t = sqlString(traceId);
+  if (hasColumns(tables, 'spans', ['trace_id', 'start_time'])) out.push({ label: 'All spans of this trace', sql: `SELECT * FROM spans WHERE trace_id = ${t} ORDER BY start_time, span_id` });
+  if (hasColumns(tables, 'records', ['trace_id'])) out.push({ label: 'Records this trace carried', sql: `SELECT * FROM records WHERE trace_id = ${t} LIMIT 1000` });
+  if (hasColumns(tables, 'eval_results', ['span_id', 'trace_id']))
+    out.push({ label: 'Eval results of this span or trace', sql: `SELECT * FROM eval_results WHERE span_id = ${sqlString(spanId)} OR trace_id = ${t} ORDER BY ts LIMIT 1000` });
+  return out;
+}

@@ -6,7 +6,9 @@ import { PinButton } from '../components/PinButton';
 import { VirtualTable } from '../components/VirtualTable';
 import { useInspector } from '../stores/inspector';
 import { useNavigation } from '../stores/navigation';
-import { useSession } from '../stores/session';
+import { NO_TABLES, useSession } from '../stores/session';
+import { EvidenceLinks } from '../components/EvidenceLinks';
+import { spanEvidence } from '../lib/evidenceSql';
 import { fmtDateTime, fmtInt, fmtMs, toDate } from '../lib/format';
 import { sqlContains, sqlNumber, sqlString } from '../lib/sql';
 import type { Cell } from '../../../shared/api/common';
@@ -87,6 +89,7 @@ function buildTree(rows: Row[]): { nodes: TreeNode[]; t0: number; total: number 
 
 function SpanTree({ bundleId, traceId }: { bundleId: string; traceId: string }) {
   const select = useInspector((s) => s.select);
+  const tables = useSession((s) => s.summary?.tables ?? NO_TABLES);
   const available = useAvailableColumns();
   const [selected, setSelected] = useState<string | null>(null);
   const sql = `SELECT ${TREE_COLUMNS.filter((c) => available.has(c)).join(', ')} FROM spans WHERE trace_id = ${sqlString(traceId)} ORDER BY start_time, span_id LIMIT 2000`;
@@ -107,14 +110,19 @@ function SpanTree({ bundleId, traceId }: { bundleId: string; traceId: string }) 
       fields: Object.entries(n.row)
         .filter(([k, v]) => k !== 'attributes' && v !== null && v !== '')
         .map(([k, v]) => [k, k === 'duration_ms' && typeof v === 'number' ? fmtMs(v) : k.endsWith('_time') ? fmtDateTime(str(v)) : str(v)]),
-      body: attrs ? (
+      body: (
         <>
-          <h3>Attributes</h3>
-          <pre className="mono small" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all', background: 'var(--panel-2)', padding: 8, borderRadius: 6 }}>
-            {pretty}
-          </pre>
+          <EvidenceLinks label={`Rows around span ${str(n.row.span_id)}`} intro="Show the rows:" queries={spanEvidence(tables, traceId, str(n.row.span_id))} />
+          {attrs && (
+            <>
+              <h3>Attributes</h3>
+              <pre className="mono small" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all', background: 'var(--panel-2)', padding: 8, borderRadius: 6 }}>
+                {pretty}
+              </pre>
+            </>
+          )}
         </>
-      ) : undefined,
+      ),
     });
   };
   return (
