@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Cell } from '../../../shared/api/common';
 import { queryOne, sqlDouble } from '../db';
 import type { NumericProfile, NumericRange } from './ecdf';
-import { sidesSql, type Sample } from './select';
+import { sidesSql, type Sample, type SqlPart } from './select';
 
 /**
  * Exact KS D and Wasserstein-1 without sorting the whole column.
@@ -223,7 +223,7 @@ export async function bucketedProfile(conn: DuckDBConnection, sample: Sample, ex
   };
 }
 
-async function exactDistinct(conn: DuckDBConnection, src: { sql: string; params: Sample['baseline']['params'] }): Promise<number> {
+async function exactDistinct(conn: DuckDBConnection, src: SqlPart): Promise<number> {
   const row = await queryOne<{ u: number }>(conn, `select count(distinct v) as u from (${src.sql})`, src.params);
   return Number(row?.u ?? 0);
 }

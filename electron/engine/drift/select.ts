@@ -142,20 +142,17 @@ export interface Sample {
   current: SqlPart;
 }
 
-/** `src(s, v)` CTE body: s = 0 baseline rows, 1 current rows; v = the column expression (NULL kept). */
-export function sampleCte(sample: Sample, expr: string): SqlPart {
-  const t = quoteIdent(sample.table);
-  return {
-    sql: `src as (select 0::UTINYINT as s, ${expr} as v from ${t} where ${sample.baseline.sql} union all select 1::UTINYINT as s, ${expr} as v from ${t} where ${sample.current.sql})`,
-    params: [...sample.baseline.params, ...sample.current.params],
-  };
-}
-
 /** Both sides of a comparison as one relation (s = 0 baseline, 1 current; a row in both selections counts on both). */
-export function sidesSql(sample: Sample, expr: string): { sql: string; params: Sample['baseline']['params'] } {
+export function sidesSql(sample: Sample, expr: string): SqlPart {
   const t = quoteIdent(sample.table);
   return {
     sql: `select 0::UTINYINT as s, ${expr} as v from ${t} where ${sample.baseline.sql} union all select 1::UTINYINT as s, ${expr} as v from ${t} where ${sample.current.sql}`,
     params: [...sample.baseline.params, ...sample.current.params],
   };
+}
+
+/** The same relation as a `src(s, v)` CTE (v = the column expression, NULL kept). */
+export function sampleCte(sample: Sample, expr: string): SqlPart {
+  const sides = sidesSql(sample, expr);
+  return { sql: `src as (${sides.sql})`, params: sides.params };
 }
