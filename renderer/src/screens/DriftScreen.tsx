@@ -13,7 +13,8 @@ import { useWorkspace } from '../stores/workspace';
 import { fmtInt, fmtNum, fmtP, fmtPct } from '../lib/format';
 import { DriftPickers } from './drift/DriftPickers';
 import { DistributionChart, DriftOverTimeChart } from './drift/DriftCharts';
-import { cohortDisplay, formatCohort, formatSelector, resolveParams, selectorLabel, toRouteParams, type DriftParams } from './drift/params';
+import { cohortDisplay, formatSelector, resolveParams, selectorLabel, toRouteParams, type DriftParams } from './drift/params';
+import { formatCohortParam } from '../../../shared/cohortParam';
 import type { DriftOptions, DriftReport, DriftRequest, DriftResult } from '../../../shared/api/drift';
 
 function requestFor(bundleId: string, p: DriftParams): DriftRequest {
@@ -294,7 +295,7 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
     if (!state.data) return;
     const ws = useWorkspace.getState();
     // drift_baseline / drift_current are report parameters; drift_cohort is only remembered by the UI.
-    const wanted = { drift_baseline: formatSelector(params.baseline), drift_current: formatSelector(params.current), drift_cohort: formatCohort(params.cohort) };
+    const wanted = { drift_baseline: formatSelector(params.baseline), drift_current: formatSelector(params.current), drift_cohort: formatCohortParam(params.cohort) };
     const current = ws.workspace?.params ?? {};
     if (ws.workspace && Object.entries(wanted).some(([k, v]) => current[k] !== v)) ws.setParams(wanted);
   }, [state.data]);

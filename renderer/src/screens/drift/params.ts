@@ -29,10 +29,6 @@ export function formatSelector(s: Selector): string {
   return `${s.key}:${s.value}`;
 }
 
-/** Cohort filters ⇄ the route parameter ("region=EU,channel=web", with ',' '=' '%' inside names and values escaped). */
-export const parseCohort = parseCohortParam;
-export const formatCohort = formatCohortParam;
-
 /** Cohort filters for people to read (not parsed back). */
 export function cohortDisplay(c: readonly CohortFilter[]): string {
   return c.map((f) => `${f.attribute}=${f.value}`).join(', ');
@@ -52,7 +48,7 @@ export function resolveParams(p: RouteParams, o: DriftOptions): DriftParams {
   const fallbackBase: Selector = firstRelease ? { key: 'release', value: firstRelease } : { key: 'window', value: `${o.period.start ?? ''}/${o.period.end ?? ''}` };
   const fallbackCur: Selector = lastRelease ? { key: 'release', value: lastRelease } : fallbackBase;
   const method = p.method && (METHODS as readonly string[]).includes(p.method) ? (p.method as DriftMethod) : null;
-  const cohort = parseCohort(p.cohort);
+  const cohort = parseCohortParam(p.cohort);
   return {
     table,
     baseline: parseSelector(p.base) ?? fallbackBase,
@@ -67,7 +63,7 @@ export function resolveParams(p: RouteParams, o: DriftOptions): DriftParams {
 
 export function toRouteParams(d: DriftParams): RouteParams {
   const out: RouteParams = { table: d.table, base: formatSelector(d.baseline), cur: formatSelector(d.current) };
-  if (d.cohort.length) out.cohort = formatCohort(d.cohort);
+  if (d.cohort.length) out.cohort = formatCohortParam(d.cohort);
   if (d.method) out.method = d.method;
   if (d.column) out.column = d.column;
   if (d.heatAttr) out.hattr = d.heatAttr;
