@@ -1,14 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { coverageReport } from '../../../electron/engine/analytics/coverage';
-import { buildBundle, day, miniBundle, times, type FixtureBundle } from './fixtures';
+import { fixtureOpener, day, miniBundle, times } from './fixtures';
 
-let close: (() => void) | undefined;
-afterEach(() => close?.());
-async function open(spec: FixtureBundle) {
-  const b = await buildBundle(spec);
-  close = b.close;
-  return b.conn;
-}
+const open = fixtureOpener();
 
 describe('cohort × release coverage', () => {
   it('counts eval rows per cell, compares traffic and eval shares, and applies per-cohort thresholds', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,15 +7,9 @@ import { driftHeadlines, overviewReport } from '../../../electron/engine/analyti
 import { generateDemoBundle } from '../../../electron/engine/demo/generate';
 import { createEngine, type Engine } from '../../../electron/engine/engine';
 import type { DriftScanFinding, DriftScanReport, Overview } from '../../../shared/api/analytics';
-import { buildBundle, day, times, type FixtureBundle, type FixtureRow } from './fixtures';
+import { fixtureOpener, day, times, type FixtureBundle, type FixtureRow } from './fixtures';
 
-let close: (() => void) | undefined;
-afterEach(() => close?.());
-async function open(spec: FixtureBundle) {
-  const b = await buildBundle(spec);
-  close = b.close;
-  return b.conn;
-}
+const open = fixtureOpener();
 
 const RELEASES = [
   { release_id: 'r1', released_at: day(0), outcome: 'promote' },

@@ -1,15 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { evalReport } from '../../../electron/engine/analytics/evals';
 import { wilson } from '../../../electron/engine/analytics/wilson';
-import { buildBundle, day, miniBundle, type FixtureBundle } from './fixtures';
+import { fixtureOpener, day, miniBundle } from './fixtures';
 
-let close: (() => void) | undefined;
-afterEach(() => close?.());
-async function open(spec: FixtureBundle) {
-  const b = await buildBundle(spec);
-  close = b.close;
-  return b.conn;
-}
+const open = fixtureOpener();
 
 describe('eval fail rates', () => {
   it('groups by stage (canonical order), evaluator, release and cohort with Wilson intervals', async () => {

@@ -1,4 +1,5 @@
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import { afterEach } from 'vitest';
 import { CANONICAL_TABLES, META_TABLES, type CanonicalTableName } from '../../../shared/canonical';
 import { memoryDb, quoteIdent } from '../../../electron/engine/db';
 
@@ -65,6 +66,20 @@ export async function buildBundle(spec: FixtureBundle): Promise<{ instance: Duck
 }
 
 /** n copies of a row built from its index. */
+/**
+ * `open(spec)` for a test file: builds the fixture bundle and closes it after the test. Call once at the
+ * top level of the file.
+ */
+export function fixtureOpener(): (spec: FixtureBundle) => Promise<DuckDBConnection> {
+  let close: (() => void) | undefined;
+  afterEach(() => close?.());
+  return async (spec) => {
+    const b = await buildBundle(spec);
+    close = b.close;
+    return b.conn;
+  };
+}
+
 export function times(n: number, make: (i: number) => FixtureRow): FixtureRow[] {
   return Array.from({ length: n }, (_, i) => make(i));
 }

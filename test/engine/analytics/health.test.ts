@@ -1,14 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { healthReport } from '../../../electron/engine/analytics/health';
-import { buildBundle, day, miniBundle, type FixtureBundle } from './fixtures';
+import { fixtureOpener, day, miniBundle } from './fixtures';
 
-let close: (() => void) | undefined;
-afterEach(() => close?.());
-async function open(spec: FixtureBundle) {
-  const b = await buildBundle(spec);
-  close = b.close;
-  return b.conn;
-}
+const open = fixtureOpener();
 
 describe('deployment health (DORA)', () => {
   it('computes canary failure, rollback and change failure rates and time to recover', async () => {

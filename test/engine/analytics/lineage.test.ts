@@ -1,14 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lineageReport } from '../../../electron/engine/analytics/lineage';
-import { buildBundle, day, miniBundle, type FixtureBundle } from './fixtures';
+import { fixtureOpener, day, miniBundle } from './fixtures';
 
-let close: (() => void) | undefined;
-afterEach(() => close?.());
-async function open(spec: FixtureBundle) {
-  const b = await buildBundle(spec);
-  close = b.close;
-  return b.conn;
-}
+const open = fixtureOpener();
 
 describe('lineage graph and change log', () => {
   it('links dataset → run → model → release → events, in time order, with statuses', async () => {

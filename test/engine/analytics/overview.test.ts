@@ -1,15 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { overviewReport } from '../../../electron/engine/analytics/overview';
 import type { ImportSummary } from '../../../shared/api/bundle';
-import { buildBundle, miniBundle, type FixtureBundle } from './fixtures';
+import { fixtureOpener, miniBundle } from './fixtures';
 
-let close: (() => void) | undefined;
-afterEach(() => close?.());
-async function open(spec: FixtureBundle) {
-  const b = await buildBundle(spec);
-  close = b.close;
-  return b.conn;
-}
+const open = fixtureOpener();
 
 describe('overview', () => {
   it('summarises period, systems, versions and releases with their events', async () => {

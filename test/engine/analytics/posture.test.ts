@@ -1,14 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { postureReport } from '../../../electron/engine/analytics/posture';
-import { buildBundle, day, miniBundle, type FixtureBundle } from './fixtures';
+import { fixtureOpener, day, miniBundle } from './fixtures';
 
-let close: (() => void) | undefined;
-afterEach(() => close?.());
-async function open(spec: FixtureBundle) {
-  const b = await buildBundle(spec);
-  close = b.close;
-  return b.conn;
-}
+const open = fixtureOpener();
 
 describe('logging coverage', () => {
   it('finds the window, retention against the 183-day default, silent days and gaps per table', async () => {
