@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createEngine, type Engine } from '../engine/engine';
 import type { Progress } from '../../shared/api/common';
-import type { PdfPrinter } from '../engine/workspace/handlers';
+import type { PdfPrinter } from '../engine/report/printer';
 import type { ImportSummary } from '../../shared/api/bundle';
 import { UsageError } from './io';
 

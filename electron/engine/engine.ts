@@ -4,7 +4,8 @@ import { EngineContext, type EngineConfig } from './context';
 import { bundleHandlers } from './bundle/handlers';
 import { driftHandlers } from './drift/handlers';
 import { analyticsHandlers } from './analytics/handlers';
-import { workspaceHandlers, type PdfPrinter } from './workspace/handlers';
+import { workspaceHandlers } from './workspace/handlers';
+import type { PdfPrinter } from './report/printer';
 
 export interface EngineOptions extends EngineConfig {
   onProgress?: (p: Progress) => void;

@@ -9,7 +9,7 @@ import { computeReport, renderReportPdf, reportAttachments, writeReportFile } fr
 import { chromiumPrinter } from '../../engine/report/pdf';
 import { readJsonFile } from '../../engine/report/cliSupport';
 import { defaultWorkspace, loadWorkspaceFile } from '../../engine/workspace/workspaceFile';
-import { atomicWriteFile } from '../../engine/workspace/atomicWrite';
+import { atomicWriteFile } from '../../engine/fs/atomicWrite';
 
 export const reportCommand: Command = {
   name: 'report',

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Cell } from '../../../shared/api/common';
 import { queryOne, sqlDouble } from '../db';
-import type { NumericProfile, NumericRange } from './ecdf';
+import type { NumericProfile, NumericRange } from './profile';
 import { sidesSql, type Sample, type SqlPart } from './select';
 
 /**

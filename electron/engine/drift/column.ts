@@ -2,7 +2,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { categoryCounts, DEFAULT_BINS, numericBinCounts, numericEdges, type BinCounts, type BinningRule, type CategoryCounts } from './binning';
 import { columnKind } from './auto';
 import type { ColumnSpec } from './columns';
-import { numericProfile, type EcdfMethod, type NumericRange } from './ecdf';
+import { numericProfile, type EcdfMethod } from './ecdf';
+import type { NumericRange } from './profile';
 import type { ColumnData } from './methods/types';
 import type { Sample } from './select';
 

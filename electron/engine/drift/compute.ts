@@ -4,7 +4,8 @@ import type { DriftReport, DriftRequest, DriftResult, DriftSeriesPoint } from '.
 import { DEFAULT_ALPHA } from './auto';
 import { driftBinsIpc, driftSeriesIpc } from './arrow';
 import { loadColumn } from './column';
-import { numericRanges, type EcdfMethod, type NumericRange } from './ecdf';
+import { numericRanges, type EcdfMethod } from './ecdf';
+import type { NumericRange } from './profile';
 import { cohortAttributes, comparableColumns, defaultColumns, resolveColumns } from './columns';
 import { compareColumn } from './compare';
 import { correctAndDecide } from './decide';

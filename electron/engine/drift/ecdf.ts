@@ -2,49 +2,9 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryOne, queryRows, quoteIdent, sqlDouble } from '../db';
 import { sidesSql, type Sample } from './select';
 import { bucketedProfile } from './buckets';
-
-/**
- * A numeric column in two passes: (1) a plain scan for per-side row, non-null counts and ranges;
- * (2) one sort — a window over the non-null values of both sides ordered by value — for the exact
- * two-sample KS D and Wasserstein-1 distance, the number of distinct values and the baseline mean
- * and population σ.
- *
- * The running sum S of (baseline ? nC : −nB) in value order equals cumB(v)·nC − cumC(v)·nB, an exact
- * integer, on the last row of each group of equal values (whatever order ties take, that row has the
- * whole group behind it): D·nB·nC = max |S| over those rows, W1 = Σ |S|/(nB·nC)·(next − v) (ties add 0).
- * Floating sums are made independent of row order and thread scheduling without an ordered
- * aggregate: each term is scaled into [0, 1] by a range, rounded to DECIMAL (a deterministic
- * per-row step) and summed exactly as 128-bit integers.
- */
-export interface NumericProfile {
-  rowsBaseline: number;
-  rowsCurrent: number;
-  nBaseline: number;
-  nCurrent: number;
-  distinct: number;
-  minBaseline: number | null;
-  maxBaseline: number | null;
-  minCurrent: number | null;
-  maxCurrent: number | null;
-  meanBaseline: number | null;
-  stdBaseline: number | null;
-  /** D·nB·nC as an exact integer. */
-  dScaled: number;
-  w1: number | null;
-}
+import type { NumericProfile, NumericRange } from './profile';
 
 type Cell = string | number | boolean | null;
-
-export interface NumericRange {
-  rows_b: number;
-  rows_c: number;
-  nb: number;
-  nc: number;
-  minb: number | null;
-  maxb: number | null;
-  minc: number | null;
-  maxc: number | null;
-}
 
 interface EcdfRow extends Record<string, Cell> {
   dscaled: string | null;
@@ -100,7 +60,21 @@ export type EcdfMethod = 'auto' | 'bucketed' | 'sorted';
 /** Both sides together; measured crossover 240k–400k values (docs/benchmarks/drift.md). */
 export const BUCKETED_MIN_VALUES = 300_000;
 
-/** The exact ECDF profile of one column; `range` may come from a batched `numericRanges` scan. */
+/**
+ * The exact ECDF profile of one column; `range` may come from a batched `numericRanges` scan.
+ *
+ * A numeric column in two passes: (1) a plain scan for per-side row, non-null counts and ranges;
+ * (2) one sort — a window over the non-null values of both sides ordered by value — for the exact
+ * two-sample KS D and Wasserstein-1 distance, the number of distinct values and the baseline mean
+ * and population σ.
+ *
+ * The running sum S of (baseline ? nC : −nB) in value order equals cumB(v)·nC − cumC(v)·nB, an exact
+ * integer, on the last row of each group of equal values (whatever order ties take, that row has the
+ * whole group behind it): D·nB·nC = max |S| over those rows, W1 = Σ |S|/(nB·nC)·(next − v) (ties add 0).
+ * Floating sums are made independent of row order and thread scheduling without an ordered
+ * aggregate: each term is scaled into [0, 1] by a range, rounded to DECIMAL (a deterministic
+ * per-row step) and summed exactly as 128-bit integers.
+ */
 export async function numericProfile(conn: DuckDBConnection, sample: Sample, expr: string, range?: NumericRange, method: EcdfMethod = 'auto'): Promise<NumericProfile> {
   const src = sidesSql(sample, expr);
   const r = range ?? (await numericRanges(conn, sample, [expr]))[0];

@@ -10,7 +10,7 @@ import {
   decodePDFRawStream,
 } from 'pdf-lib';
 import { ApiError } from '../../../shared/api/common';
-import type { PdfPrinter } from '../workspace/handlers';
+import type { PdfPrinter } from './printer';
 import { sha256Hex } from './canonicalJson';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];

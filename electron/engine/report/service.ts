@@ -5,13 +5,13 @@ import type { ImportSummary } from '../../../shared/api/bundle';
 import type { ReportModel, ReportParams } from '../../../shared/api/report';
 import type { Finding, Signoff } from '../../../shared/api/workspace';
 import { ApiError } from '../../../shared/api/common';
-import type { PdfPrinter } from '../workspace/handlers';
+import type { PdfPrinter } from './printer';
 import { gatherReportInputs, type ReportSource } from './gather';
 import { buildReportModel, reportJson } from './model';
 import { effectiveParams } from './params';
 import { renderReportHtml } from './html/render';
 import { postProcessPdf, type PdfAttachment } from './pdf';
-import { atomicWriteFile } from '../workspace/atomicWrite';
+import { atomicWriteFile } from '../fs/atomicWrite';
 import { canonicalJson } from './canonicalJson';
 
 export type ProgressFn = (phase: string, message: string, fraction?: number) => void;

@@ -11,10 +11,9 @@ import { computeReport, renderReportPdf, reportAttachments, writeReportFile, typ
 import { canonicalJson, sha256Hex } from '../report/canonicalJson';
 import type { ReportModel } from '../../../shared/api/report';
 import { renderReportHtml } from '../report/html/render';
+import type { PdfPrinter } from '../report/printer';
 import { defaultWorkspace, loadWorkspaceFile, saveWorkspaceFile } from './workspaceFile';
 
-/** Turns print-ready HTML into PDF bytes: Electron's printToPDF in the app, headless Chromium in the CLI and tests. */
-export type PdfPrinter = (html: string) => Promise<Uint8Array>;
 
 /** The engine reads the report needs, built over the same context (the handler factories are stateless over ctx). */
 function reportSource(ctx: EngineContext): ReportSource {

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../../shared/api/common';
 import { workspaceSchema, type Workspace } from '../../../shared/api/workspace';
-import { atomicWriteFile, removeStaleTempFiles } from './atomicWrite';
+import { atomicWriteFile, removeStaleTempFiles } from '../fs/atomicWrite';
 import { sha256Hex } from '../report/canonicalJson';
 
 export const WORKSPACE_SUFFIX = '.auditdesk.json';

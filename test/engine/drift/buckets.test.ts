@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { memoryDb } from '../../../electron/engine/db';
 import { columnKind } from '../../../electron/engine/drift/auto';
 import { bucketCount, refinedRuns } from '../../../electron/engine/drift/buckets';
-import { numericProfile, numericRanges, type NumericProfile } from '../../../electron/engine/drift/ecdf';
+import { numericProfile, numericRanges } from '../../../electron/engine/drift/ecdf';
+import type { NumericProfile } from '../../../electron/engine/drift/profile';
 import type { Sample } from '../../../electron/engine/drift/select';
 
 /** Uniform in (0, 1) from a hash of (row, stream): deterministic test data generated inside DuckDB. */

@@ -1,5 +1,5 @@
 import { ksPValue, KS_EXACT_MAX_CELLS } from '../pvalues';
-import type { NumericProfile } from '../ecdf';
+import type { NumericProfile } from '../profile';
 import { notComputable, type ColumnData, type Outcome } from './types';
 
 export interface KsOutcome {

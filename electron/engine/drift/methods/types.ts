@@ -1,7 +1,7 @@
 import type { DriftBin } from '../../../../shared/api/drift';
 import type { BinCounts, CategoryCounts } from '../binning';
 import type { ColumnKind, ColumnSpec } from '../columns';
-import type { NumericProfile } from '../ecdf';
+import type { NumericProfile } from '../profile';
 
 /** What a method sees of one column in one comparison; SQL results are fetched once and shared. */
 export interface ColumnData {
