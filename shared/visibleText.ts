@@ -7,7 +7,6 @@
  * character (category Cf: bidi embeddings, overrides and isolates, LRM/RLM/ALM, zero-width space/joiners,
  * word joiner, BOM, soft hyphen, ...), line and paragraph separators, and lone surrogates.
  */
-// eslint-disable-next-line no-control-regex
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
 // eslint-disable-next-line no-control-regex
 const INVISIBLE_MULTILINE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\p{Cf}\p{Zl}\p{Zp}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
