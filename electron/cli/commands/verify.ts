@@ -3,14 +3,14 @@ import type { Command } from '../io';
 import { json, parse, UsageError } from '../io';
 import { engineForCli, stderrProgress } from '../engineForCli';
 import { ApiError } from '../../../shared/api/common';
-import { readPdfAttachments, readPdfInfo } from '../../engine/report/pdf';
-import { computeReport } from '../../engine/report/service';
+import { chromiumPrinter, readPdfAttachments, readPdfInfo } from '../../engine/report/pdf';
+import { comparePrintedPages, computeReport } from '../../engine/report/service';
 import { compareReportModels, looksLikeReportModel } from '../../engine/report/verify';
 import { sha256Hex } from '../../engine/report/canonicalJson';
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'Check a report against a bundle: re-hash the bundle, recompute the embedded results, list every difference.',
+  summary: 'Check a report against a bundle: re-hash the bundle, recompute the results, print them again and compare every page; list every difference.',
   usage: 'auditdesk verify report.pdf --bundle BUNDLE [--json] [--progress]',
   async run(argv, io) {
     const { values, positionals } = parse(argv, { bundle: { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
@@ -47,15 +47,33 @@ export const verifyCommand: Command = {
         params: embedded.requested_params,
       });
       const outcome = compareReportModels(embedded, model);
-      const ok = outcome.match && idMatches;
+      // The pages people read and sign are compared with a fresh print of what the bundle says now.
+      const pages = await comparePrintedPages(pdf, model, chromiumPrinter());
+      const ok = outcome.match && idMatches && pages.level !== 'different';
       if (values.json) {
-        io.out(json({ ok, pdf_id_matches_results: idMatches, ...outcome }));
+        io.out(json({ ok, pdf_id_matches_results: idMatches, ...outcome, pages }));
         return ok ? 0 : 1;
+      }
+      const pageLines: string[] = [];
+      if (pages.level === 'identical') pageLines.push(`  printed pages: all ${pages.page_count.pdf} pages identical to a fresh print of the recomputed results (text and drawing).`);
+      else if (pages.level === 'text')
+        pageLines.push(
+          `  printed pages: the text of all ${pages.page_count.pdf} pages matches a fresh print; the drawing differs on page(s) ${pages.drawn_differently.join(', ')}`,
+          '    (expected when the report was printed by another Chromium build; a change of glyph shapes or positions is then not ruled out).',
+        );
+      else {
+        if (pages.page_count.pdf !== pages.page_count.reprint) pageLines.push(`  ! the PDF has ${pages.page_count.pdf} pages, a fresh print of the recomputed results has ${pages.page_count.reprint}`);
+        for (const d of pages.differences.slice(0, 50)) {
+          pageLines.push(`  ! page ${d.page}: the printed text differs from a fresh print of the recomputed results`);
+          pageLines.push(`      PDF shows:   ${d.embedded}`, `      fresh print: ${d.current}`);
+        }
+        if (pages.differences.length > 50) pageLines.push(`  … ${pages.differences.length - 50} more page(s) (use --json for all)`);
       }
       const lines: string[] = [];
       if (ok) {
         lines.push(`MATCH: ${pdfPath} says what ${summary.name} says.`);
         lines.push(`  root hash ${outcome.root_hash.current}; ${embedded.integrity.files.length} files re-hashed; results recomputed and identical.`);
+        lines.push(...pageLines);
       } else {
         lines.push(`MISMATCH: ${pdfPath} does not match ${summary.name}.`);
         if (!idMatches) lines.push('  ! the embedded results.json does not match the PDF document ID: it was altered after the report was produced');
@@ -70,6 +88,7 @@ export const verifyCommand: Command = {
           for (const d of outcome.differences.slice(0, 200)) lines.push(`    ${d.path}: ${d.embedded} → ${d.current}`);
           if (outcome.differences.length > 200) lines.push(`    … ${outcome.differences.length - 200} more (use --json for all)`);
         }
+        lines.push(...pageLines);
       }
       io.out(lines.join('\n'));
       return ok ? 0 : 1;

@@ -7,11 +7,11 @@ import {
   PDFName,
   PDFRawStream,
   PDFString,
-  decodePDFRawStream,
 } from 'pdf-lib';
 import { ApiError } from '../../../shared/api/common';
 import type { PdfPrinter } from './printer';
 import { sha256Hex } from './canonicalJson';
+import { decodeStreamCapped } from './pdfStreams';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -92,7 +92,7 @@ export async function postProcessPdf(pdf: Uint8Array, meta: PdfMetadata, results
   return { bytes, pages: doc.getPageCount() };
 }
 
-/** Embedded files of a PDF by name (EmbeddedFiles name tree, one level of Kids supported). */
+/** Embedded files of a PDF by name (EmbeddedFiles name tree, Kids followed once each); each inflated under a cap. */
 export async function readPdfAttachments(pdf: Uint8Array): Promise<Map<string, Uint8Array>> {
   let doc: PDFDocument;
   try {
@@ -113,12 +113,20 @@ export async function readPdfAttachments(pdf: Uint8Array): Promise<Map<string, U
         const spec = arr.lookup(i + 1, PDFDict);
         const ef = spec.lookupMaybe(PDFName.of('EF'), PDFDict);
         const stream = ef?.lookup(PDFName.of('F'));
-        if (stream instanceof PDFRawStream) out.set(name, decodePDFRawStream(stream).decode());
+        if (stream instanceof PDFRawStream) out.set(name, decodeStreamCapped(stream, `The embedded file ${JSON.stringify(name)}`));
       }
     }
     const kids = node.lookupMaybe(PDFName.of('Kids'), PDFArray);
-    if (kids) for (let i = 0; i < kids.size(); i++) visit(kids.lookup(i, PDFDict));
+    if (kids)
+      for (let i = 0; i < kids.size(); i++) {
+        const kid = kids.lookup(i, PDFDict);
+        // A name tree whose Kids point back up would otherwise be walked forever.
+        if (seen.has(kid)) continue;
+        seen.add(kid);
+        visit(kid);
+      }
   };
+  const seen = new Set<PDFDict>([tree]);
   visit(tree);
   return out;
 }

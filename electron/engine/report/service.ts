@@ -13,6 +13,7 @@ import { renderReportHtml } from './html/render';
 import { postProcessPdf, type PdfAttachment } from './pdf';
 import { atomicWriteFile } from '../fs/atomicWrite';
 import { canonicalJson } from './canonicalJson';
+import { comparePages, readPageContents, type PagesComparison } from './pdfPages';
 
 export type ProgressFn = (phase: string, message: string, fraction?: number) => void;
 
@@ -110,4 +111,14 @@ export async function writeReportFile(outPath: string, bytes: Uint8Array): Promi
   const stat = await fs.stat(dir).catch(() => null);
   if (!stat?.isDirectory()) throw new ApiError('bad_argument', `Cannot write the report: folder ${dir} does not exist.`, { file: outPath });
   await atomicWriteFile(path.resolve(outPath), bytes);
+}
+
+/**
+ * The printed side of verify: the recomputed model is rendered and printed again, and every page of the
+ * report is compared with the fresh print by its text and by its drawing (see docs/report.md, threat model).
+ */
+export async function comparePrintedPages(pdf: Uint8Array, recomputed: ReportModel, printPdf: PdfPrinter): Promise<PagesComparison> {
+  const given = await readPageContents(pdf);
+  const fresh = await readPageContents(await printPdf(renderReportHtml(recomputed)));
+  return comparePages(given, fresh);
 }
