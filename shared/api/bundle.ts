@@ -95,6 +95,8 @@ export interface QueryResult {
   /** Same result as an Arrow IPC stream, for grids and charts. */
   arrow: Uint8Array;
   truncated: boolean;
+  /** Why the result stops early: the row limit, or the byte cap (the console streams and stops at ~32 MiB). */
+  truncated_by: 'rows' | 'bytes' | null;
   row_count: number;
   elapsed_ms: number;
 }

@@ -16,7 +16,7 @@ export function sqlText(r: QueryResult): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
-  out.push(`(${r.row_count} row${r.row_count === 1 ? '' : 's'}${r.truncated ? `, truncated at --limit ${r.row_count}` : ''})`);
+  out.push(`(${r.row_count} row${r.row_count === 1 ? '' : 's'}${r.truncated_by === 'bytes' ? ', stopped at the 32 MiB result cap (long cells cut)' : r.truncated ? `, truncated at --limit ${r.row_count}` : ''})`);
   return out.join('\n');
 }
 
@@ -38,7 +38,7 @@ export const sqlCommand: Command = {
       const summary = await engine.openBundle({ path: bundle });
       const result = await engine.runSql({ bundleId: summary.bundleId, sql, ...(limit !== undefined ? { limit } : {}) });
       if (values.json) {
-        io.out(json({ columns: result.columns, rows: result.rows, row_count: result.row_count, truncated: result.truncated }));
+        io.out(json({ columns: result.columns, rows: result.rows, row_count: result.row_count, truncated: result.truncated, truncated_by: result.truncated_by }));
       } else {
         io.out(sqlText(result));
       }

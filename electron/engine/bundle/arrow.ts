@@ -70,10 +70,13 @@ function vector(kind: Kind, values: unknown[]): Vector {
   return vectorFromArray(data, type);
 }
 
-/** Arrow IPC stream of a result; column names made unique (Arrow tables key columns by name). */
+/**
+ * Arrow IPC stream of a result; column names made unique (Arrow tables key columns by name). The columns
+ * object has no prototype, so a column named `__proto__` (or `constructor`) is an ordinary column.
+ */
 export function toArrowIpc(names: string[], types: DuckDBType[], rows: unknown[][]): Uint8Array {
   const seen = new Set<string>();
-  const cols: Record<string, Vector> = {};
+  const cols = Object.create(null) as Record<string, Vector>;
   names.forEach((n, i) => {
     let name = n;
     for (let k = 2; seen.has(name); k++) name = `${n}_${k}`;
@@ -85,4 +88,9 @@ export function toArrowIpc(names: string[], types: DuckDBType[], rows: unknown[]
 
 export function toCells(rows: unknown[][]): Cell[][] {
   return rows.map((r) => r.map(toCell));
+}
+
+/** Console cells: like toCells, but NaN and ±Infinity stay visible as text instead of becoming NULL. */
+export function toConsoleCells(rows: unknown[][]): Cell[][] {
+  return rows.map((r) => r.map((v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : toCell(v))));
 }

@@ -125,7 +125,7 @@ export async function csvPlan(
     inferred.push(sniff.HasHeader ? 'header row (sniffed)' : 'no header row (sniffed): columns named column0..N; declare "header" in the manifest to name them');
   }
   const table = chooseTable(sniffedCols.map((c) => c.name));
-  const types: Record<string, string> = {};
+  const types = Object.create(null) as Record<string, string>;
   for (const c of sniffedCols) {
     const canonical = canonicalTypeOf(table, c.name);
     if (canonical) types[c.name] = canonical === 'TIMESTAMP' ? 'TIMESTAMPTZ' : canonical === 'JSON' ? 'VARCHAR' : canonical;
@@ -382,7 +382,7 @@ export async function jsonKeys(conn: DuckDBConnection): Promise<string[] | null>
  * "NULL", or "JSON" for nested / mixed values). Only asked for keys whose column type is not known yet.
  */
 export async function jsonKeyTypes(conn: DuckDBConnection, keys: string[]): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   if (keys.length === 0) return out;
   const ptrs = keys.map((k) => quoteLiteral(pointer(k))).join(', ');
   const types = await queryRows<{ i: number; t: string | null }>(
@@ -404,7 +404,7 @@ export async function jsonStructure(conn: DuckDBConnection, targets: TargetTable
   const t = typeof table === 'string' ? table : table(keys);
   const unknown = keys.filter((k) => !targets.column(t, k));
   const types = await jsonKeyTypes(conn, unknown);
-  const structure: Record<string, string> = {};
+  const structure = Object.create(null) as Record<string, string>;
   for (const k of keys) structure[k] = types[k] ?? 'VARCHAR';
   return { table: t, structure };
 }

@@ -131,7 +131,7 @@ export function SqlScreen({ bundleId }: { bundleId: string }) {
           <span className="flex1" />
           {result && !error && (
             <span className="muted small" data-testid="sql-status">
-              {fmtInt(result.row_count)} row(s){result.truncated ? ` (truncated at ${fmtInt(ROW_LIMIT)})` : ''} · {fmtInt(Math.round(result.elapsed_ms))} ms · via {grid?.source}
+              {fmtInt(result.row_count)} row(s){result.truncated_by === 'bytes' ? ' (stopped at the 32 MiB result cap; long cells cut)' : result.truncated ? ` (truncated at ${fmtInt(ROW_LIMIT)})` : ''} · {fmtInt(Math.round(result.elapsed_ms))} ms · via {grid?.source}
             </span>
           )}
           {result && grid && (

@@ -24,7 +24,7 @@ async function forgeOneDigit(pdf: Uint8Array, pageIndex: number): Promise<{ byte
   if (!page) throw new Error('no such page');
   const contentsRef = page.node.get(PDFName.of('Contents'));
   if (!(contentsRef instanceof PDFRef)) throw new Error('expected one content stream');
-  const stream = doc.context.lookup(contentsRef, PDFRawStream);
+  const stream = doc.context.lookup(contentsRef) as PDFRawStream;
   const fonts = page.node.Resources()?.lookup(PDFName.of('Font'), PDFDict);
   if (!fonts) throw new Error('no fonts');
   let content = Buffer.from(decodeStreamCapped(stream, 'test')).toString('latin1');
@@ -37,7 +37,7 @@ async function forgeOneDigit(pdf: Uint8Array, pageIndex: number): Promise<{ byte
     const segStart = m.index;
     const segEnd = tfs[t + 1]?.index ?? content.length;
     const font = doc.context.lookup(fonts.get(PDFName.of(m[1] ?? '')), PDFDict);
-    const tu = doc.context.lookup(font.get(PDFName.of('ToUnicode')), PDFRawStream);
+    const tu = doc.context.lookup(font.get(PDFName.of('ToUnicode'))) as PDFRawStream;
     const dec = parseToUnicode(Buffer.from(decodeStreamCapped(tu, 'test')).toString('latin1'));
     const codeOf = new Map<string, number>();
     for (const [code, u] of dec.map) if (DIGITS.includes(u)) codeOf.set(u, code);

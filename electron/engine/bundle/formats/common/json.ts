@@ -58,7 +58,7 @@ export function toRowValue(v: unknown, limit = MAX_VALUE_DEPTH, depth = 0): RowV
   if (depth >= limit) throw new DepthError(limit);
   if (Array.isArray(v)) return v.map((x) => toRowValue(x, limit, depth + 1));
   if (typeof v === 'object') {
-    const out: { [k: string]: RowValue } = {};
+    const out = Object.create(null) as { [k: string]: RowValue };
     for (const [k, x] of Object.entries(v as JsonObject)) out[k] = toRowValue(x, limit, depth + 1);
     return out;
   }

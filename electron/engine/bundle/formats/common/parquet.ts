@@ -48,7 +48,7 @@ export async function* parquetRecords(source: ReaderSource): AsyncGenerator<{ li
 export async function parquetKeyValueMetadata(source: ReaderSource): Promise<Record<string, string>> {
   try {
     const rows = await source.query(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata(${quoteLiteral(source.absPath)})`);
-    const out: Record<string, string> = {};
+    const out = Object.create(null) as Record<string, string>;
     for (const r of rows) out[String(r.k)] = String(r.v);
     return out;
   } catch {
