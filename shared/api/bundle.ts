@@ -26,12 +26,19 @@ export interface FileReport {
 
 export type IntegrityState = 'verified' | 'unverified' | 'altered';
 
+/** duplicate_entry: manifest.json declares the same file more than once (spellings that normalise alike). */
+export interface IntegrityProblem {
+  path: string;
+  status: FileStatus | 'duplicate_entry';
+  detail: string;
+}
+
 export interface IntegrityReport {
   /** verified: manifest present and every file matches; unverified: no manifest (hashes computed, nothing to compare); altered: any mismatch, missing or extra file. */
   state: IntegrityState;
   /** SHA-256 over the sorted "<sha256>  <path>\n" lines of every file (documented in docs/bundle-format.md). */
   root_hash: string;
-  problems: { path: string; status: FileStatus; detail: string }[];
+  problems: IntegrityProblem[];
 }
 
 export interface TableSummary {

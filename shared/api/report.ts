@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DRIFT_METHODS, type DriftBin, type DriftMethod, type DriftResult, type Selector } from './drift';
-import type { CheckFinding, FileReport, FileStatus, IntegrityState } from './bundle';
+import type { CheckFinding, FileReport, FileStatus, IntegrityProblem, IntegrityState } from './bundle';
 import type {
   ChangeLogEntry,
   ChecklistItem,
@@ -146,7 +146,7 @@ export interface IntegritySection {
   root_hash: string;
   files: ReportFile[];
   tables: { name: string; rows: number; canonical: boolean }[];
-  problems: { path: string; status: FileStatus; detail: string }[];
+  problems: IntegrityProblem[];
   checks: CheckFinding[];
   rejects_total: number;
   tool_name: string;

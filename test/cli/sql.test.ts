@@ -35,6 +35,7 @@ describe('auditdesk sql', () => {
       ],
       row_count: 2,
       truncated: false,
+      truncated_by: null,
     });
   });
 

@@ -15,7 +15,7 @@ import { rootHash, sha256File } from './hash';
 import { loadIntoTable } from './load';
 import { csvPlan, drainCsvRejects, dropUnits, jsonObjectsSource, jsonStructure, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
 import { LINE_KEY, runStructuredReader } from './loadStructured';
-import { MANIFEST_NAME, manifestEntries, readManifest, type ManifestRead } from './manifest';
+import { MANIFEST_NAME, manifestDuplicates, manifestEntries, readManifest, type ManifestRead } from './manifest';
 import { addReject, createMetaTables } from './meta';
 import { recordColumnRoles, type DeclaredRole } from './roles';
 import { createBundleDb, lockDown, memoryLimitBytes } from './session';
@@ -225,6 +225,10 @@ function integrityOf(read: ManifestRead, files: FileReport[], allHashes: { path:
   if (read.state === 'absent') return { state: 'unverified', root_hash, problems: [] };
   const problems: IntegrityReport['problems'] = [];
   if (read.state === 'invalid') problems.push({ path: MANIFEST_NAME, status: 'unreadable', detail: read.detail });
+  for (const d of manifestDuplicates(read.state === 'ok' ? read.manifest : null)) {
+    const listed = d.spellings.map((x) => JSON.stringify(x)).join(', ');
+    problems.push({ path: d.path, status: 'duplicate_entry', detail: `manifest.json lists this file ${d.spellings.length} times (${listed}); which declaration holds is ambiguous` });
+  }
   for (const f of files) {
     if (f.status === 'hash_mismatch') problems.push({ path: f.path, status: f.status, detail: `SHA-256 is ${f.sha256}, manifest.json declares ${f.manifest_sha256}` });
     else if (f.status === 'missing') problems.push({ path: f.path, status: f.status, detail: 'declared in manifest.json but not in the bundle' });

@@ -33,6 +33,23 @@ export function manifestEntries(m: Manifest | null): Map<string, ManifestFile> {
   return map;
 }
 
+/**
+ * Manifest entries that name the same file twice ("spans.jsonl" and "./spans.jsonl"): the map above keeps
+ * only one of them, so each such path is an integrity problem, never a silent choice.
+ */
+export function manifestDuplicates(m: Manifest | null): { path: string; spellings: string[] }[] {
+  if (!m) return [];
+  const by = new Map<string, string[]>();
+  for (const f of m.files) {
+    const key = normalizeManifestPath(f.path);
+    by.set(key, [...(by.get(key) ?? []), f.path]);
+  }
+  return [...by]
+    .filter(([, spellings]) => spellings.length > 1)
+    .map(([path, spellings]) => ({ path, spellings }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 export function normalizeManifestPath(p: string): string {
   return p
     .replaceAll('\\', '/')

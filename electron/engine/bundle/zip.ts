@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { Inflate } from 'fflate';
 import { ApiError } from '../../../shared/api/common';
 import { LIMITS } from './limits';
@@ -11,6 +12,8 @@ export interface ZipEntry {
   flags: number;
   compressedSize: number;
   uncompressedSize: number;
+  /** CRC-32 of the uncompressed data, from the central directory. */
+  crc32: number;
   localHeaderOffset: number;
   isDirectory: boolean;
   isSymlink: boolean;
@@ -85,6 +88,7 @@ export async function readCentralDirectory(zipPath: string): Promise<ZipEntry[]>
       const madeBy = cd.readUInt16LE(p + 4);
       const flags = cd.readUInt16LE(p + 8);
       const method = cd.readUInt16LE(p + 10);
+      const crc32 = cd.readUInt32LE(p + 16);
       let compressedSize = cd.readUInt32LE(p + 20);
       let uncompressedSize = cd.readUInt32LE(p + 24);
       const nameLen = cd.readUInt16LE(p + 28);
@@ -119,6 +123,7 @@ export async function readCentralDirectory(zipPath: string): Promise<ZipEntry[]>
         flags,
         compressedSize,
         uncompressedSize,
+        crc32,
         localHeaderOffset,
         isDirectory: name.endsWith('/') || (unixMode & 0o170000) === 0o040000,
         isSymlink: (unixMode & 0o170000) === 0o120000,
@@ -146,6 +151,10 @@ export function validateEntries(zipName: string, entries: ZipEntry[]): void {
       throw bad(zipName, `entry "${e.name}" expands ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))}× (limit ${LIMITS.zipMaxRatio}×); refused (zip bomb guard).`, e.name);
     }
   }
+}
+
+function hex8(n: number): string {
+  return (n >>> 0).toString(16).padStart(8, '0');
 }
 
 /** Where one entry's compressed data lies in the archive (from its local header). */
@@ -225,6 +234,7 @@ export async function extractZip(zipPath: string, destDir: string, signal?: Abor
       }
       let written = 0;
       let overflow = false;
+      let crc = 0;
       const write = (chunk: Uint8Array): void => {
         written += chunk.length;
         total += chunk.length;
@@ -232,6 +242,7 @@ export async function extractZip(zipPath: string, destDir: string, signal?: Abor
           overflow = true;
           return;
         }
+        crc = zlib.crc32(chunk, crc);
         fs.writeSync(fd, chunk);
       };
       try {
@@ -253,6 +264,10 @@ export async function extractZip(zipPath: string, destDir: string, signal?: Abor
         }
         if (written !== e.uncompressedSize) {
           throw bad(zipName, `entry "${e.name}" is truncated or corrupt (${written} bytes extracted, ${e.uncompressedSize} declared).`, e.name);
+        }
+        // The archive's own checksum: a stored entry whose bytes were edited still has the right size.
+        if (crc >>> 0 !== e.crc32 >>> 0) {
+          throw bad(zipName, `entry "${e.name}" fails its CRC-32 check (the data has CRC ${hex8(crc)}, the archive records ${hex8(e.crc32)}): its bytes were altered or damaged; refused.`, e.name);
         }
       } finally {
         fs.closeSync(fd);
