@@ -29,3 +29,15 @@ export function hasInvisible(value: string, opts: { multiline?: boolean } = {}):
   re.lastIndex = 0;
   return found;
 }
+
+/**
+ * JSON text with every control / bidi / invisible character (but its own layout newlines) written as a \uXXXX escape: the same data for a
+ * JSON reader, nothing raw for a terminal. (JSON.stringify already escapes C0 controls and lone surrogates.)
+ */
+export function jsonWithVisibleEscapes(json: string): string {
+  return json.replace(INVISIBLE_MULTILINE, (ch) => {
+    let out = '';
+    for (let i = 0; i < ch.length; i++) out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return out;
+  });
+}

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ApiError, isApiErrorShape } from '../../shared/api/common';
+import { jsonWithVisibleEscapes, visibleText } from '../../shared/visibleText';
 
 export interface CliIO {
   out(text: string): void;
@@ -34,6 +35,19 @@ export function formatError(e: unknown): string {
   return `error: ${String(e)}`;
 }
 
+/** JSON output: bidi and invisible characters escaped as \uXXXX, so the data is exact and the terminal safe. */
 export function json(value: unknown): string {
-  return JSON.stringify(value, null, 2);
+  return jsonWithVisibleEscapes(JSON.stringify(value, null, 2));
+}
+
+/**
+ * The one place CLI text reaches a terminal: every control, bidi and invisible character is shown as a visible
+ * ⟨U+XXXX⟩ token (newlines and tabs kept), so no command can forward an escape sequence (OSC 52 clipboard
+ * writes, cursor moves) or a right-to-left override from a bundle.
+ */
+export function safeIO(io: CliIO): CliIO {
+  return {
+    out: (t) => io.out(visibleText(t, { multiline: true })),
+    err: (t) => io.err(visibleText(t, { multiline: true })),
+  };
 }

@@ -1,5 +1,5 @@
 import type { CliIO, Command } from './io';
-import { formatError, UsageError } from './io';
+import { formatError, safeIO, UsageError } from './io';
 import { COMMANDS } from './commands';
 import { setCliEngineLimits, type CliEngineLimits } from './engineForCli';
 
@@ -45,7 +45,8 @@ export function extractGlobalOptions(argv: string[]): { argv: string[]; limits: 
   return { argv: out, limits };
 }
 
-export async function runCli(rawArgv: string[], io: CliIO): Promise<number> {
+export async function runCli(rawArgv: string[], rawIO: CliIO): Promise<number> {
+  const io = safeIO(rawIO);
   let argv: string[];
   try {
     const g = extractGlobalOptions(rawArgv);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DRIFT_METHODS, type DriftBin, type DriftMethod, type DriftResult, type Selector } from './drift';
-import type { CheckFinding, FileReport, FileStatus, IntegrityProblem, IntegrityState } from './bundle';
+import type { CheckFinding, FileReport, IntegrityProblem, IntegrityState } from './bundle';
 import type {
   ChangeLogEntry,
   ChecklistItem,

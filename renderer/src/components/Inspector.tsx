@@ -1,4 +1,5 @@
 import { useInspector } from '../stores/inspector';
+import { shownNode } from '../lib/format';
 
 export function Inspector() {
   const selection = useInspector((s) => s.selection);
@@ -12,13 +13,13 @@ export function Inspector() {
           ✕
         </button>
       </div>
-      <h2>{selection.title}</h2>
+      <h2>{shownNode(selection.title)}</h2>
       {selection.fields.length > 0 && (
         <dl>
           {selection.fields.map(([k, v]) => (
             <div key={k} style={{ display: 'contents' }}>
-              <dt>{k}</dt>
-              <dd>{v}</dd>
+              <dt>{shownNode(k)}</dt>
+              <dd>{shownNode(v)}</dd>
             </div>
           ))}
         </dl>

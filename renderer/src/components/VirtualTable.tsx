@@ -1,5 +1,6 @@
 import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { shownNode } from '../lib/format';
 
 export interface VColumn<T> {
   key: string;
@@ -62,7 +63,7 @@ export function VirtualTable<T>({
       <div className="vgrid-row head" role="row" style={{ width: Math.max(totalWidth, 0) }}>
         {columns.map((c) => (
           <div key={c.key} role="columnheader" className="vgrid-cell" style={{ width: c.width, textAlign: c.numeric ? 'right' : 'left' }}>
-            {c.label}
+            {shownNode(c.label)}
           </div>
         ))}
       </div>
@@ -84,7 +85,7 @@ export function VirtualTable<T>({
             >
               {columns.map((c) => (
                 <div key={c.key} role="gridcell" className="vgrid-cell" style={{ width: c.width, textAlign: c.numeric ? 'right' : 'left' }}>
-                  {c.render(row)}
+                  {shownNode(c.render(row))}
                 </div>
               ))}
             </div>

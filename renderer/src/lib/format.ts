@@ -1,3 +1,6 @@
+import type { ReactNode } from 'react';
+import { visibleText } from '../../../shared/visibleText';
+
 const intFmt = new Intl.NumberFormat('en-US');
 
 export function fmtInt(n: number | null | undefined): string {
@@ -51,4 +54,14 @@ export function toDate(iso: string | null | undefined): Date | null {
   if (!iso) return null;
   const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`);
   return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** Text from a bundle as shown on screen: control, bidi and invisible characters as visible ⟨U+XXXX⟩ tokens. */
+export function shown(s: string | null | undefined): string {
+  return s === null || s === undefined ? '' : visibleText(s);
+}
+
+/** A cell or label: strings (and numbers' text) go through `shown`; elements are left to their own component. */
+export function shownNode(n: ReactNode): ReactNode {
+  return typeof n === 'string' ? visibleText(n) : n;
 }

@@ -56,12 +56,14 @@ describe('report HTML', () => {
   });
 
   it('replaces control characters that HTML cannot carry', () => {
-    expect(esc('a\u0000b\u001bc\td')).toBe('a\uFFFDb\uFFFDc\td');
+    expect(esc('a\u0000b\u001bc\td')).toBe('a⟨U+0000⟩b⟨U+001B⟩c\td');
   });
 
   it('quotes CSS strings so header text cannot break out', () => {
     expect(cssString('a"b\\c</style>')).toBe('"a\\22 b\\5c c\\3c /style\\3e "');
-    expect(cssString('line\nbreak')).toBe('"line\\a break"');
+    // Control and bidi characters become visible tokens before CSS quoting (a header line cannot break or reverse).
+    expect(cssString('line\nbreak')).toBe('"line⟨U+000A⟩break"');
+    expect(cssString('sys\u202Etem')).toBe('"sys⟨U+202E⟩tem"');
   });
 
   it('renders an unavailable section as an explanation, not a blank', () => {
