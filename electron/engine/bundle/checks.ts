@@ -22,6 +22,27 @@ function defs(): CheckDef[] {
       detail: (n) => `${n} span(s) name a parent span that is not in the bundle`,
     },
     {
+      check: 'span_end_before_start',
+      table: 'spans',
+      offenders: `SELECT coalesce(s.trace_id, '') || '/' || coalesce(s.span_id, '') AS example FROM spans s WHERE s.end_time < s.start_time`,
+      detail: (n) => `${n} span(s) end before they start (end_time < start_time): their durations are negative`,
+    },
+    {
+      // A span is reachable when its parent chain ends at a root (no parent, or a parent not in the bundle).
+      // UNION (not UNION ALL) visits each span once, so the walk ends even on cycles and duplicate ids.
+      check: 'span_parent_cycle',
+      table: 'spans',
+      offenders: `WITH RECURSIVE reach(trace_id, span_id) AS (
+          SELECT s.trace_id, s.span_id FROM spans s
+           WHERE s.span_id IS NOT NULL AND (s.parent_span_id IS NULL OR NOT EXISTS (SELECT 1 FROM spans p WHERE p.span_id = s.parent_span_id AND p.trace_id IS NOT DISTINCT FROM s.trace_id))
+          UNION
+          SELECT c.trace_id, c.span_id FROM spans c JOIN reach r ON c.parent_span_id = r.span_id AND c.trace_id IS NOT DISTINCT FROM r.trace_id
+        )
+        SELECT DISTINCT coalesce(s.trace_id, '') || '/' || s.span_id AS example FROM spans s
+         WHERE s.span_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reach r WHERE r.span_id = s.span_id AND r.trace_id IS NOT DISTINCT FROM s.trace_id)`,
+      detail: (n) => `${n} span(s) are in a parent cycle (a span its own ancestor: self-parent, a↔b, ...) or below one: their parent chain never reaches a root`,
+    },
+    {
       check: 'unknown_eval_span',
       table: 'eval_results',
       offenders: `SELECT e.eval_id AS example FROM eval_results e WHERE e.span_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.span_id = e.span_id)`,

@@ -9,7 +9,8 @@ import { useNavigation } from '../stores/navigation';
 import { NO_TABLES, useSession } from '../stores/session';
 import { EvidenceLinks } from '../components/EvidenceLinks';
 import { spanEvidence } from '../lib/evidenceSql';
-import { fmtDateTime, fmtInt, fmtMs, toDate } from '../lib/format';
+import { fmtDateTime, fmtInt, fmtMs, shown, toDate } from '../lib/format';
+import { buildSpanTree, type SpanTreeNode } from '../lib/spanTree';
 import { sqlContains, sqlNumber, sqlString } from '../lib/sql';
 import type { Cell } from '../../../shared/api/common';
 import type { QueryResult } from '../../../shared/api/bundle';
@@ -52,39 +53,15 @@ export function spanSearchSql(f: Filters, available: Set<string>): string {
   return `SELECT ${cols} FROM spans${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${LIST_LIMIT}`;
 }
 
-interface TreeNode {
-  row: Row;
-  depth: number;
-  startMs: number;
-  durMs: number;
-}
+type TreeNode = SpanTreeNode<Row>;
 
 function buildTree(rows: Row[]): { nodes: TreeNode[]; t0: number; total: number } {
-  const byParent = new Map<string, Row[]>();
-  const ids = new Set(rows.map((r) => str(r.span_id)));
-  for (const r of rows) {
-    const parent = str(r.parent_span_id);
-    const key = parent && ids.has(parent) ? parent : '';
-    const list = byParent.get(key) ?? [];
-    list.push(r);
-    byParent.set(key, list);
-  }
-  const startOf = (r: Row) => toDate(str(r.start_time))?.getTime() ?? 0;
-  const t0 = Math.min(...rows.map(startOf));
-  let end = t0;
-  const nodes: TreeNode[] = [];
-  const walk = (parent: string, depth: number) => {
-    const kids = (byParent.get(parent) ?? []).sort((a, b) => startOf(a) - startOf(b));
-    for (const k of kids) {
-      const s = startOf(k) - t0;
-      const d = typeof k.duration_ms === 'number' ? k.duration_ms : 0;
-      end = Math.max(end, t0 + s + d);
-      nodes.push({ row: k, depth, startMs: s, durMs: d });
-      if (depth < 50) walk(str(k.span_id), depth + 1);
-    }
-  };
-  walk('', 0);
-  return { nodes, t0, total: Math.max(end - t0, 1) };
+  return buildSpanTree(rows, (r) => ({
+    span_id: str(r.span_id),
+    parent_span_id: str(r.parent_span_id),
+    startMs: toDate(str(r.start_time))?.getTime() ?? 0,
+    durMs: typeof r.duration_ms === 'number' ? r.duration_ms : 0,
+  }));
 }
 
 function SpanTree({ bundleId, traceId }: { bundleId: string; traceId: string }) {
@@ -144,11 +121,11 @@ function SpanTree({ bundleId, traceId }: { bundleId: string; traceId: string }) 
                 <span>Timeline (0 – {fmtMs(tree.total)})</span>
                 <span className="num">Duration</span>
               </div>
-              {tree.nodes.map((n) => {
+              {tree.nodes.map((n, i) => {
                 const err = str(n.row.status_code) === 'ERROR';
                 return (
                   <button
-                    key={str(n.row.span_id)}
+                    key={`${i}:${str(n.row.span_id)}`}
                     type="button"
                     role="treeitem"
                     aria-level={n.depth + 1}
@@ -157,7 +134,12 @@ function SpanTree({ bundleId, traceId }: { bundleId: string; traceId: string }) 
                   >
                     <span style={{ paddingLeft: n.depth * 16, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
                       {err ? <span className="sev-high">✗ </span> : null}
-                      {str(n.row.name)}
+                      {n.inCycle ? (
+                        <span className="sev-medium" title="This span's parent chain loops (a parent cycle) instead of reaching a root">
+                          ↻{' '}
+                        </span>
+                      ) : null}
+                      {shown(str(n.row.name))}
                       <span className="muted small"> {str(n.row.span_kind) || str(n.row.kind)}{n.row.model_name ? ` · ${str(n.row.model_name)}` : ''}</span>
                     </span>
                     <span className="span-bar-track">
