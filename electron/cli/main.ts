@@ -42,6 +42,12 @@ export function extractGlobalOptions(argv: string[]): { argv: string[]; limits: 
       limits.threads = n;
     }
   }
+  const env = process.env['AUDITDESK_MEMORY_LIMIT'];
+  if (limits.memoryLimit === undefined && env !== undefined && env.trim() !== '') {
+    // Checked here, naming the variable: DuckDB would only say "Failed to set config".
+    if (!SIZE.test(env.trim())) throw new UsageError(`the environment variable AUDITDESK_MEMORY_LIMIT expects a size such as 2GB or 512MiB, got "${env}"`);
+    limits.memoryLimit = env.trim();
+  }
   return { argv: out, limits };
 }
 

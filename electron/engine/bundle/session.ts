@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { queryOne } from '../db';
+import { ApiError } from '../../../shared/api/common';
 import type { EngineConfig } from '../context';
 
 /** 60% of free memory, at least 512 MiB, at most 32 GiB — leaves room for the app and other processes. */
@@ -11,14 +12,31 @@ export function defaultMemoryLimit(): string {
 
 /** One in-memory DuckDB per bundle; spills to `spillDir` (inside the engine's dataDir) when over the memory limit. */
 export async function createBundleDb(config: EngineConfig, spillDir: string): Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }> {
-  const instance = await DuckDBInstance.create(':memory:', {
-    memory_limit: config.memoryLimit ?? defaultMemoryLimit(),
-    threads: String(config.threads ?? Math.max(1, os.availableParallelism())),
-    temp_directory: spillDir,
-    autoinstall_known_extensions: 'false',
-    autoload_known_extensions: 'false',
-    allow_community_extensions: 'false',
-  });
+  const memoryLimit = config.memoryLimit ?? defaultMemoryLimit();
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(':memory:', {
+      memory_limit: memoryLimit,
+      threads: String(config.threads ?? Math.max(1, os.availableParallelism())),
+      temp_directory: spillDir,
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      allow_community_extensions: 'false',
+    });
+  } catch (e) {
+    // DuckDB says only "Failed to set config": find out whether the memory limit is what it refused.
+    const memoryRefused = await DuckDBInstance.create(':memory:', { memory_limit: memoryLimit }).then(
+      (probe) => {
+        probe.closeSync();
+        return false;
+      },
+      () => true,
+    );
+    if (memoryRefused) {
+      throw new ApiError('bad_argument', `The DuckDB memory limit "${memoryLimit}" is not a size DuckDB accepts (use e.g. 2GB or 512MiB; set by --memory-limit or AUDITDESK_MEMORY_LIMIT).`);
+    }
+    throw e;
+  }
   try {
     const conn = await instance.connect();
     await conn.run(`SET TimeZone = 'UTC'`);

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../../shared/api/common';
 import { workspaceSchema, type Workspace } from '../../../shared/api/workspace';
@@ -38,7 +38,9 @@ export function parseWorkspaceText(text: string): { ok: true; workspace: Workspa
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { ok: false, reason: `not valid JSON (${e instanceof Error ? e.message : String(e)})` };
+    // V8's message quotes the file's first bytes; say only where it failed.
+    const at = /position (\d+)/.exec(e instanceof Error ? e.message : '');
+    return { ok: false, reason: at ? `not valid JSON (at character ${at[1]})` : 'not valid JSON' };
   }
   const parsed = workspaceSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: describeZodProblem(parsed.error) };
@@ -53,6 +55,31 @@ async function setAside(file: string, bytes: Buffer): Promise<string> {
 }
 
 /**
+ * Reads the workspace file without following a symbolic link (O_NOFOLLOW): a link placed beside a bundle
+ * must not make Audit Desk read, quote or move another file. Only a regular file is read.
+ */
+async function readNoFollow(file: string): Promise<Buffer> {
+  let fh;
+  try {
+    fh = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw linkRefused(file);
+    throw e;
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new ApiError('bad_argument', `The workspace file ${path.basename(file)} is not a regular file; it was not read.`, { file });
+    return await fh.readFile();
+  } finally {
+    await fh.close();
+  }
+}
+
+function linkRefused(file: string): ApiError {
+  return new ApiError('bad_argument', `The workspace file ${path.basename(file)} is a symbolic link; Audit Desk does not follow links there. Remove the link or replace it with the file itself.`, { file });
+}
+
+/**
  * Reads the workspace next to the bundle. Absent → a default workspace. Corrupt → the file is renamed aside
  * (kept, never overwritten) and an error names both paths.
  */
@@ -60,10 +87,11 @@ export async function loadWorkspaceFile(bundlePath: string, defaults: Workspace)
   const file = workspacePathFor(bundlePath);
   let bytes: Buffer;
   try {
-    bytes = await fs.readFile(file);
+    bytes = await readNoFollow(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { workspace: defaults, path: file, exists: false };
-    throw new ApiError('internal', `Cannot read the workspace file ${file}: ${(e as Error).message}`, { file });
+    if (e instanceof ApiError) throw e;
+    throw new ApiError('internal', `Cannot read the workspace file ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { file });
   }
   const parsed = parseWorkspaceText(bytes.toString('utf8'));
   if (parsed.ok) return { workspace: parsed.workspace, path: file, exists: true };
@@ -86,7 +114,7 @@ export async function saveWorkspaceFile(bundlePath: string, ws: Workspace): Prom
   const file = workspacePathFor(bundlePath);
   let setAsidePath: string | null = null;
   try {
-    const existing = await fs.readFile(file);
+    const existing = await readNoFollow(file);
     if (!parseWorkspaceText(existing.toString('utf8')).ok) setAsidePath = await setAside(file, existing);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
