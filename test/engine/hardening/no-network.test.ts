@@ -73,3 +73,70 @@ describe.skipIf(!fs.existsSync(STRACE))('no network at runtime (strace; skipped 
     expect(socketFamilies(sample).families).toEqual(['AF_INET', 'AF_INET6', 'AF_UNIX']);
   });
 });
+
+const PRINT_SCRIPT = path.join(__dirname, 'printSession.ts');
+/**
+ * Chromium's IPv6 reachability probe: a UDP socket connect()ed to a public address so the kernel picks a
+ * route; connect() on UDP sends no packet and the probe never sends on it. It is the only inet connect allowed.
+ */
+const ROUTE_PROBE = /connect\(\d+, \{sa_family=AF_INET6, sin6_port=htons\(443\), .*inet_pton\(AF_INET6, "2001:4860:4860::8888"/;
+
+/** Network traffic in an strace log of socket/connect/sendto/sendmsg: what could put a packet on the wire. */
+function networkTraffic(log: string): { streams: string[]; dns: string[]; connects: string[]; sends: string[] } {
+  const lines = log.split('\n');
+  return {
+    streams: lines.filter((l) => /socket\(AF_INET6?, SOCK_STREAM/.test(l)),
+    dns: lines.filter((l) => /sin6?_port=htons\(53\)/.test(l)),
+    connects: lines.filter((l) => /connect\(\d+, \{sa_family=AF_INET6?\b/.test(l) && !ROUTE_PROBE.test(l)),
+    sends: lines.filter((l) => /send(to|msg|mmsg)\(.*sa_family=AF_INET6?\b/.test(l) || /msg_name=\{sa_family=AF_INET6?\b/.test(l)),
+  };
+}
+
+/**
+ * The report printer (headless Chromium, the CLI's and tests' printer) under strace: it used to resolve
+ * hosts (DNS queries to the configured resolver, among them a Google accounts host) while printing.
+ */
+describe.skipIf(!fs.existsSync(STRACE) || !fs.existsSync(process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'))('no network while printing the report (strace; skipped without strace or Chromium)', () => {
+  let work: string;
+  let log = '';
+  let out = { pages: 0, bytes: 0 };
+
+  beforeAll(() => {
+    work = tempDir('hard-net-print');
+    const logFile = path.join(work, 'strace.log');
+    const r = spawnSync(STRACE, ['-f', '-qq', '-e', 'trace=socket,connect,sendto,sendmsg,sendmmsg', '-o', logFile, process.execPath, '--import', 'tsx', PRINT_SCRIPT, work], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 240_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    if (r.status !== 0) throw new Error(`print session failed (status ${r.status}, signal ${r.signal}): ${r.stderr.slice(0, 2000)}`);
+    out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as typeof out;
+    log = fs.readFileSync(logFile, 'utf8');
+  }, 300_000);
+  afterAll(() => rmDir(work));
+
+  it('printed a real report', () => {
+    expect(out.pages).toBeGreaterThan(1);
+    expect(log.length).toBeGreaterThan(0);
+  });
+
+  it('made no DNS query, opened no TCP socket, connected nowhere but the route probe and sent nothing to an inet address', () => {
+    const t = networkTraffic(log);
+    expect(t.dns, 'DNS queries').toEqual([]);
+    expect(t.streams, 'TCP sockets').toEqual([]);
+    expect(t.connects, 'inet connects').toEqual([]);
+    expect(t.sends, 'inet sends').toEqual([]);
+  });
+
+  it('the traffic parser recognises DNS, TCP and inet sends (so the check above can fail)', () => {
+    const sample = [
+      '1 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 21',
+      '1 connect(103, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("10.255.255.53")}, 16) = 0',
+      '1 sendto(7, "x", 1, 0, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr("1.2.3.4")}, 16) = 1',
+      '1 connect(18, {sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "2001:4860:4860::8888", &sin6_addr), sin6_scope_id=0}, 28) = 0',
+    ].join('\n');
+    const t = networkTraffic(sample);
+    expect([t.streams.length, t.dns.length, t.connects.length, t.sends.length]).toEqual([1, 1, 1, 1]);
+  });
+});
