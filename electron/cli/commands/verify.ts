@@ -59,10 +59,16 @@ export const verifyCommand: Command = {
       else if (pages.level === 'text')
         pageLines.push(
           `  printed pages: the text of all ${pages.page_count.pdf} pages matches a fresh print; the drawing differs on page(s) ${pages.drawn_differently.join(', ')}`,
-          '    (expected when the report was printed by another Chromium build; a change of glyph shapes or positions is then not ruled out).',
+          `    (the report was printed by ${pages.printer.pdf ?? 'an unrecorded printer'}, this machine prints with ${pages.printer.reprint ?? 'an unknown printer'}:`,
+          '    only the text was compared, so a change of glyph shapes, colours or positions is not ruled out; verify with the same printer to compare drawings).',
         );
       else {
         if (pages.page_count.pdf !== pages.page_count.reprint) pageLines.push(`  ! the PDF has ${pages.page_count.pdf} pages, a fresh print of the recomputed results has ${pages.page_count.reprint}`);
+        if (pages.differences.length === 0 && pages.drawn_differently.length > 0)
+          pageLines.push(
+            `  ! page(s) ${pages.drawn_differently.join(', ')}: the text matches, but the drawing differs from a fresh print by the same printer (${pages.printer.pdf}):`,
+            '      glyphs, fonts, colours or positions were changed (or this machine has other fonts than the one that printed it)',
+          );
         for (const d of pages.differences.slice(0, 50)) {
           pageLines.push(`  ! page ${d.page}: the printed text differs from a fresh print of the recomputed results`);
           pageLines.push(`      PDF shows:   ${d.embedded}`, `      fresh print: ${d.current}`);

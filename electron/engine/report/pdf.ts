@@ -67,6 +67,22 @@ export function chromiumPrinter(opts: { executablePath?: string; paper?: 'A4' | 
   };
 }
 
+/** Info dictionary key holding the printing backend's own Producer string, kept through post-processing. */
+export const PRINTER_INFO_KEY = 'AuditDeskPrinter';
+
+function infoDict(doc: PDFDocument): PDFDict | undefined {
+  const info = doc.context.lookup(doc.context.trailerInfo.Info);
+  return info instanceof PDFDict ? info : undefined;
+}
+
+/** The printer recorded in a report (post-processed) or the Producer of a raw print. */
+export async function pdfPrinterOf(pdf: Uint8Array): Promise<string | null> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const v = infoDict(doc)?.lookup(PDFName.of(PRINTER_INFO_KEY));
+  if (v instanceof PDFString || v instanceof PDFHexString) return v.decodeText();
+  return doc.getProducer() ?? null;
+}
+
 export interface PdfMetadata {
   title: string;
   author: string;
@@ -92,7 +108,10 @@ export interface PdfAttachment {
 export async function postProcessPdf(pdf: Uint8Array, meta: PdfMetadata, resultsJson: string, attachments: PdfAttachment[]): Promise<{ bytes: Uint8Array; pages: number }> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
   const when = new Date(meta.asOf);
+  // Which PDF backend drew the pages ("Skia/PDF m156"): verify compares drawings only with the same one.
+  const printer = doc.getProducer();
   doc.setTitle(meta.title, { showInWindowTitleBar: true });
+  if (printer) infoDict(doc)?.set(PDFName.of(PRINTER_INFO_KEY), PDFString.of(printer));
   doc.setAuthor(meta.author);
   doc.setSubject(meta.subject);
   doc.setKeywords(meta.keywords);

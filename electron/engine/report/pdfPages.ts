@@ -361,8 +361,13 @@ export interface PageDifference {
 }
 
 export interface PagesComparison {
-  /** identical: same text and drawing as a fresh print; text: same text, drawn differently; different: the text differs. */
+  /**
+   * identical: same text and drawing as a fresh print; text: same text, drawn differently by another printer
+   * (only the text could be compared); different: the text differs, or the same printer drew it differently.
+   */
   level: 'identical' | 'text' | 'different';
+  /** The printer recorded in the report and the one that made the fresh print (PDF backend, e.g. "Skia/PDF m156"). */
+  printer: { pdf: string | null; reprint: string | null };
   page_count: { pdf: number; reprint: number };
   /** Pages whose text differs from the fresh print (first difference on each). */
   differences: PageDifference[];
@@ -376,8 +381,11 @@ function around(s: string, at: number): string {
   return `${from > 0 ? '…' : ''}${s.slice(from, to)}${to < s.length ? '…' : ''}`;
 }
 
-/** Compares the pages of a report with a fresh print of the recomputed model. */
-export function comparePages(pdf: PageContent[], reprint: PageContent[]): PagesComparison {
+/**
+ * Compares the pages of a report with a fresh print of the recomputed model. When both were drawn by the same
+ * printer, a drawing that differs while the text matches is a difference too (glyphs, positions, colours).
+ */
+export function comparePages(pdf: PageContent[], reprint: PageContent[], printer: PagesComparison['printer'] = { pdf: null, reprint: null }): PagesComparison {
   const differences: PageDifference[] = [];
   const drawn: number[] = [];
   const n = Math.max(pdf.length, reprint.length);
@@ -394,8 +402,10 @@ export function comparePages(pdf: PageContent[], reprint: PageContent[]): PagesC
       differences.push({ page: i + 1, embedded: around(a.text, k), current: around(b.text, k) });
     } else if (a.drawing_sha256 !== b.drawing_sha256) drawn.push(i + 1);
   }
+  const samePrinter = printer.pdf !== null && printer.pdf === printer.reprint;
   return {
-    level: differences.length > 0 ? 'different' : drawn.length > 0 ? 'text' : 'identical',
+    level: differences.length > 0 || (samePrinter && drawn.length > 0) ? 'different' : drawn.length > 0 ? 'text' : 'identical',
+    printer,
     page_count: { pdf: pdf.length, reprint: reprint.length },
     differences,
     drawn_differently: drawn,

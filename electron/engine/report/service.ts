@@ -10,7 +10,7 @@ import { gatherReportInputs, type ReportSource } from './gather';
 import { buildReportModel, reportJson } from './model';
 import { effectiveParams } from './params';
 import { renderReportHtml } from './html/render';
-import { postProcessPdf, type PdfAttachment } from './pdf';
+import { pdfPrinterOf, postProcessPdf, type PdfAttachment } from './pdf';
 import { atomicWriteFile } from '../fs/atomicWrite';
 import { canonicalJson } from './canonicalJson';
 import { comparePages, readPageContents, type PagesComparison } from './pdfPages';
@@ -119,6 +119,7 @@ export async function writeReportFile(outPath: string, bytes: Uint8Array): Promi
  */
 export async function comparePrintedPages(pdf: Uint8Array, recomputed: ReportModel, printPdf: PdfPrinter): Promise<PagesComparison> {
   const given = await readPageContents(pdf);
-  const fresh = await readPageContents(await printPdf(renderReportHtml(recomputed)));
-  return comparePages(given, fresh);
+  const freshPdf = await printPdf(renderReportHtml(recomputed));
+  const fresh = await readPageContents(freshPdf);
+  return comparePages(given, fresh, { pdf: await pdfPrinterOf(pdf), reprint: await pdfPrinterOf(freshPdf) });
 }

@@ -63,6 +63,20 @@ async function forgeOneDigit(pdf: Uint8Array, pageIndex: number): Promise<{ byte
   return { bytes: await doc.save({ useObjectStreams: true }), from, to };
 }
 
+/** Rewrites one page's content stream with `edit`, keeping attachments and /ID. */
+async function editPage(pdf: Uint8Array, pageIndex: number, edit: (content: string) => string): Promise<Uint8Array> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const id = doc.context.trailerInfo.ID;
+  const ref = doc.getPages()[pageIndex]?.node.get(PDFName.of('Contents'));
+  if (!(ref instanceof PDFRef)) throw new Error('expected one content stream');
+  const content = Buffer.from(decodeStreamCapped(doc.context.lookup(ref) as PDFRawStream, 'test')).toString('latin1');
+  const edited = edit(content);
+  if (edited === content) throw new Error('the edit changed nothing');
+  doc.context.assign(ref, PDFRawStream.of(doc.context.obj({ Filter: 'FlateDecode' }) as PDFDict, new Uint8Array(zlib.deflateSync(Buffer.from(edited, 'latin1')))));
+  doc.context.trailerInfo.ID = id;
+  return doc.save({ useObjectStreams: true });
+}
+
 /** Replaces the embedded results.json stream with a deflate bomb of `bytes` zeros (streamed, never held whole). */
 async function withAttachmentBomb(pdf: Uint8Array, bytes: number): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
@@ -130,6 +144,17 @@ describe('verify checks the printed pages, not only the attachment', () => {
     expect(r.stdout).toMatch(/^MISMATCH: /);
     expect(r.stdout).toMatch(/! page 3: the printed text differs from a fresh print of the recomputed results/);
     expect(r.stdout.match(/! page \d+:/g)).toEqual(['! page 3:']);
+    expect(r.code).toBe(1);
+  }, 120_000);
+
+  it('a page whose text is kept but whose drawing changed (a colour, with the same printer): MISMATCH naming the page', async () => {
+    // Every fill colour on page 4 turned green: "not met" in red would read as "met".
+    const bytes = await editPage(original, 3, (c) => c.replace(/[\d.]+ [\d.]+ [\d.]+ rg/g, '0 .6 0 rg'));
+    const forged = path.join(root, 'recoloured.pdf');
+    fs.writeFileSync(forged, bytes);
+    const r = await cli('verify', forged, '--bundle', bundle);
+    expect(r.stdout).toMatch(/^MISMATCH: /);
+    expect(r.stdout).toMatch(/! page\(s\) 4: the text matches, but the drawing differs from a fresh print by the same printer \(Skia\/PDF m\d+\)/);
     expect(r.code).toBe(1);
   }, 120_000);
 
