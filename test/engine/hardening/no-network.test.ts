@@ -14,6 +14,19 @@ interface SessionOut {
   newBesideBundle: string[];
 }
 
+/** Runs a session script in a child process under `strace -f`; returns its last stdout line (JSON) and the log. */
+function underStrace(script: string, work: string, calls: string): { out: unknown; log: string } {
+  const logFile = path.join(work, 'strace.log');
+  const r = spawnSync(STRACE, ['-f', '-qq', '-e', `trace=${calls}`, '-o', logFile, process.execPath, '--import', 'tsx', script, work], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 240_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`${path.basename(script)} failed (status ${r.status}, signal ${r.signal}): ${r.stderr.slice(0, 2000)}`);
+  return { out: JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as unknown, log: fs.readFileSync(logFile, 'utf8') };
+}
+
 /** Address families of every socket() and connect() in an strace log (all processes, all threads). */
 function socketFamilies(log: string): { calls: string[]; families: string[] } {
   const calls = log.split('\n').filter((l) => /\b(socket|connect)\(/.test(l));
@@ -37,16 +50,9 @@ describe.skipIf(!fs.existsSync(STRACE))('no network at runtime (strace; skipped 
 
   beforeAll(() => {
     work = tempDir('hard-net');
-    const logFile = path.join(work, 'strace.log');
-    const r = spawnSync(STRACE, ['-f', '-qq', '-e', 'trace=socket,connect', '-o', logFile, process.execPath, '--import', 'tsx', SCRIPT, work], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 240_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    if (r.status !== 0) throw new Error(`session failed (status ${r.status}, signal ${r.signal}): ${r.stderr.slice(0, 2000)}`);
-    out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as SessionOut;
-    log = fs.readFileSync(logFile, 'utf8');
+    const r = underStrace(SCRIPT, work, 'socket,connect');
+    out = r.out as SessionOut;
+    log = r.log;
   }, 300_000);
   afterAll(() => rmDir(work));
 
@@ -103,16 +109,9 @@ describe.skipIf(!fs.existsSync(STRACE) || !fs.existsSync(process.env['CHROMIUM_P
 
   beforeAll(() => {
     work = tempDir('hard-net-print');
-    const logFile = path.join(work, 'strace.log');
-    const r = spawnSync(STRACE, ['-f', '-qq', '-e', 'trace=socket,connect,sendto,sendmsg,sendmmsg', '-o', logFile, process.execPath, '--import', 'tsx', PRINT_SCRIPT, work], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 240_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    if (r.status !== 0) throw new Error(`print session failed (status ${r.status}, signal ${r.signal}): ${r.stderr.slice(0, 2000)}`);
-    out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as typeof out;
-    log = fs.readFileSync(logFile, 'utf8');
+    const r = underStrace(PRINT_SCRIPT, work, 'socket,connect,sendto,sendmsg,sendmmsg');
+    out = r.out as typeof out;
+    log = r.log;
   }, 300_000);
   afterAll(() => rmDir(work));
 
