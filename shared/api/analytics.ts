@@ -75,6 +75,8 @@ export interface LineageChain {
 }
 export interface ChangeLogEntry {
   release_id: string;
+  /** false for a release id referenced by deployment_events or eval_results but missing from releases. */
+  defined: boolean;
   released_at: string | null;
   model_version: string | null;
   previous_model_version: string | null;
@@ -249,6 +251,8 @@ export interface ReleaseComparison {
 }
 export interface ReleaseHealth extends TrafficStats {
   release_id: string;
+  /** false for a release id referenced by deployment_events or eval_results but missing from releases. */
+  defined: boolean;
   released_at: string | null;
   model_version: string | null;
   deployed: boolean;

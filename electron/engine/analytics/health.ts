@@ -4,7 +4,7 @@ import { queryRows } from '../db';
 import { BundleSchema, count, exactMean, num, releasesSql } from './schema';
 
 const EMPTY_EVENTS = `select CAST(NULL AS VARCHAR) as rid, CAST(NULL AS VARCHAR) as eid, CAST(NULL AS VARCHAR) as et, CAST(NULL AS TIMESTAMP) as ts where false`;
-const EMPTY_RELEASES = `select CAST(NULL AS VARCHAR) as release_id, CAST(NULL AS TIMESTAMP) as released_at, CAST(NULL AS VARCHAR) as model_version, 0::BIGINT as ord where false`;
+const EMPTY_RELEASES = `select CAST(NULL AS VARCHAR) as release_id, CAST(NULL AS TIMESTAMP) as released_at, CAST(NULL AS VARCHAR) as model_version, false as defined, 0::BIGINT as ord where false`;
 
 function eventsSql(schema: BundleSchema): string {
   const t = 'deployment_events';
@@ -132,6 +132,7 @@ export async function healthReport(conn: DuckDBConnection): Promise<HealthReport
       release_id: string;
       released_at: string | null;
       model_version: string | null;
+      defined: boolean;
       deployed: boolean;
       canary_runs: number;
       canary_failures: number;
@@ -157,7 +158,7 @@ export async function healthReport(conn: DuckDBConnection): Promise<HealthReport
                       ${exactMean('hours')} as ttr
                  from episodes group by rid),
      tagg as materialized (${TRAFFIC_AGG_SQL}),
-     j as (select rel.ord, rel.release_id, rel.released_at, rel.model_version,
+     j as (select rel.ord, rel.release_id, rel.released_at, rel.model_version, rel.defined,
                   coalesce(evagg.deployed, ${ev === EMPTY_EVENTS ? 'rel.released_at is not null' : 'false'}) as deployed,
                   coalesce(evagg.canary_runs, 0) as canary_runs, coalesce(evagg.canary_failures, 0) as canary_failures,
                   coalesce(evagg.rollbacks, 0) as rollbacks, coalesce(evagg.incidents, 0) as incidents, coalesce(epagg.unresolved, 0) as unresolved, epagg.ttr,
@@ -190,6 +191,7 @@ export async function healthReport(conn: DuckDBConnection): Promise<HealthReport
 
   const releases: ReleaseHealth[] = rows.filter((r) => r.kind === 'release').map((r) => ({
     release_id: r.release_id,
+    defined: r.defined,
     released_at: r.released_at,
     model_version: r.model_version,
     deployed: r.deployed,

@@ -77,6 +77,7 @@ export async function changeLog(conn: DuckDBConnection, schema: BundleSchema, op
     const gate = gates.get(r.release_id);
     out.push({
       release_id: r.release_id,
+      defined: r.defined,
       released_at: r.released_at,
       model_version: r.model_version,
       previous_model_version: prev?.model_version ?? null,
@@ -149,8 +150,8 @@ async function buildGraph(
       )
     : [];
   for (const m of mvRows) add('model_version', m.id, { model_name: m.name, run_id: m.run, created_at: m.created_at, stage: m.stage });
-  for (const c of changelog)
-    add('release', c.release_id, {
+  for (const c of changelog) {
+    const n = add('release', c.release_id, {
       released_at: c.released_at,
       model_version: c.model_version,
       dataset_version: c.dataset_version,
@@ -160,6 +161,12 @@ async function buildGraph(
       passing_eval_before_release: c.passing_eval_before_release,
       outcome: c.outcome,
     });
+    // Referenced by deployment events or evals but not in the releases table (docs/metrics.md "Release order").
+    if (!c.defined) {
+      n.defined = false;
+      flag(n, 'error', 'referenced by deployment events or eval results but not defined in releases');
+    }
+  }
   const events = await loadEvents(conn, schema);
   for (const e of events) add('deployment_event', e.event_id, { release_id: e.release_id, event_type: e.event_type, ts: e.ts, actor: e.actor, detail: e.detail });
 

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { META_TABLES } from '../../../shared/canonical';
 import { queryRows, quoteIdent, quoteLiteral } from '../db';
+import { presentSql, textOrNullSql } from '../../../shared/missing';
 
 /** Defaults for every analytics parameter, stated once (docs/metrics.md repeats them). */
 export const ANALYTICS_DEFAULTS = {
@@ -56,13 +57,11 @@ export class BundleSchema {
     return quoteIdent(name);
   }
 
-  /** A text column with empty strings as NULL, or a typed NULL when absent. `alias` qualifies the column. */
+  /** A text column with missing values (shared/missing.ts: NULL or blank) as NULL, or a typed NULL when absent. `alias` qualifies the column. */
   text(table: string, column: string, alias?: string): string {
     const type = this.columnType(table, column);
     if (!type) return 'CAST(NULL AS VARCHAR)';
-    // No trim on the hot path: the importer stores values as exported, and exports write "" (not "  ") for none.
-    if (type === 'VARCHAR') return `nullif(${qualify(column, alias)}, '')`;
-    return `nullif(CAST(${qualify(column, alias)} AS VARCHAR), '')`;
+    return textOrNullSql(qualify(column, alias));
   }
 
   /** A timestamp column as TIMESTAMP (UTC), whatever it was stored as; NULL when absent or unparseable. */
@@ -139,7 +138,7 @@ export async function loadCohorts(conn: DuckDBConnection, schema: BundleSchema):
       conn,
       `select ${schema.text('cohorts', 'cohort_id')} as id, ${schema.text('cohorts', 'attribute')} as a, CAST(${quoteIdent('value')} AS VARCHAR) as v,
               ${schema.bool('cohorts', 'release_critical')} as rc, ${schema.num('cohorts', 'min_eval_rows', undefined, 'BIGINT')} as m
-         from cohorts where ${schema.text('cohorts', 'attribute')} is not null and "value" is not null`,
+         from cohorts where ${schema.text('cohorts', 'attribute')} is not null and ${presentSql('"value"')}`,
     );
     for (const r of rows)
       defs.push({

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CheckFinding } from '../../../shared/api/bundle';
 import { CANONICAL_TABLES, META_TABLES } from '../../../shared/canonical';
 import { queryRows, quoteIdent, quoteLiteral } from '../db';
+import { presentSql } from '../../../shared/missing';
 
 interface CheckDef {
   check: string;
@@ -18,7 +19,7 @@ function defs(): CheckDef[] {
     {
       check: 'orphan_parent_span',
       table: 'spans',
-      offenders: `SELECT s.span_id AS example FROM spans s WHERE s.parent_span_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.span_id = s.parent_span_id AND p.trace_id IS NOT DISTINCT FROM s.trace_id)`,
+      offenders: `SELECT s.span_id AS example FROM spans s WHERE ${presentSql('s.parent_span_id')} AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.span_id = s.parent_span_id AND p.trace_id IS NOT DISTINCT FROM s.trace_id)`,
       detail: (n) => `${n} span(s) name a parent span that is not in the bundle`,
     },
     {
@@ -45,31 +46,31 @@ function defs(): CheckDef[] {
     {
       check: 'unknown_eval_span',
       table: 'eval_results',
-      offenders: `SELECT e.eval_id AS example FROM eval_results e WHERE e.span_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.span_id = e.span_id)`,
+      offenders: `SELECT e.eval_id AS example FROM eval_results e WHERE ${presentSql('e.span_id')} AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.span_id = e.span_id)`,
       detail: (n) => `${n} eval result(s) point at a span_id that is not in spans`,
     },
     {
       check: 'unknown_eval_record',
       table: 'eval_results',
-      offenders: `SELECT e.eval_id AS example FROM eval_results e WHERE e.record_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM records r WHERE r.record_id = e.record_id)`,
+      offenders: `SELECT e.eval_id AS example FROM eval_results e WHERE ${presentSql('e.record_id')} AND NOT EXISTS (SELECT 1 FROM records r WHERE r.record_id = e.record_id)`,
       detail: (n) => `${n} eval result(s) point at a record_id that is not in records`,
     },
     {
       check: 'unknown_eval_trace',
       table: 'eval_results',
-      offenders: `SELECT e.eval_id AS example FROM eval_results e WHERE e.trace_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = e.trace_id)`,
+      offenders: `SELECT e.eval_id AS example FROM eval_results e WHERE ${presentSql('e.trace_id')} AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = e.trace_id)`,
       detail: (n) => `${n} eval result(s) point at a trace_id that has no span`,
     },
     {
       check: 'unknown_model_version',
       table: 'releases',
-      offenders: `SELECT r.release_id AS example FROM releases r WHERE r.model_version IS NOT NULL AND NOT EXISTS (SELECT 1 FROM model_versions m WHERE m.model_version = r.model_version)`,
+      offenders: `SELECT r.release_id AS example FROM releases r WHERE ${presentSql('r.model_version')} AND NOT EXISTS (SELECT 1 FROM model_versions m WHERE m.model_version = r.model_version)`,
       detail: (n) => `${n} release(s) name a model_version that is not in model_versions`,
     },
     {
       check: 'unknown_dataset_version',
       table: 'releases',
-      offenders: `SELECT r.release_id AS example FROM releases r WHERE r.dataset_version IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dataset_versions d WHERE d.dataset_version = r.dataset_version)`,
+      offenders: `SELECT r.release_id AS example FROM releases r WHERE ${presentSql('r.dataset_version')} AND NOT EXISTS (SELECT 1 FROM dataset_versions d WHERE d.dataset_version = r.dataset_version)`,
       detail: (n) => `${n} release(s) name a dataset_version that is not in dataset_versions`,
     },
   ];
@@ -81,7 +82,7 @@ function defs(): CheckDef[] {
     out.push({
       check: 'duplicate_id',
       table: t.name,
-      offenders: `SELECT ${example} AS example FROM ${quoteIdent(t.name)} WHERE ${quoteIdent(t.key)} IS NOT NULL GROUP BY ${group} HAVING count(*) > 1`,
+      offenders: `SELECT ${example} AS example FROM ${quoteIdent(t.name)} WHERE ${presentSql(quoteIdent(t.key))} GROUP BY ${group} HAVING count(*) > 1`,
       detail: (n) => `${n} ${t.name === 'spans' ? '(trace_id, span_id)' : t.key} value(s) occur more than once in ${t.name}`,
     });
   }

@@ -118,6 +118,21 @@ describe('traffic health per release', () => {
     expect(r.overall.traffic).toMatchObject({ traces: 2, p50_ms: 250, p99_ms: 400, error_rate: null, retry_rate: null, cost_usd: null });
   });
 
+  it('a blank parent_span_id marks a root span, as the orphan_parent_span import check reads it', async () => {
+    const r = await healthReport(
+      await open({
+        spans: [
+          // Root by an empty-string parent: its own 100 ms, not the 300 ms trace span.
+          { trace_id: 't1', span_id: 'a', parent_span_id: '', start_time: '2026-03-01T00:00:00.000Z', end_time: '2026-03-01T00:00:00.100Z', duration_ms: 100 },
+          { trace_id: 't1', span_id: 'b', parent_span_id: 'a', start_time: '2026-03-01T00:00:00.000Z', end_time: '2026-03-01T00:00:00.300Z', duration_ms: 300 },
+          { trace_id: 't2', span_id: 'c', parent_span_id: ' ', start_time: '2026-03-01T00:00:00.000Z', end_time: '2026-03-01T00:00:00.200Z', duration_ms: 200 },
+          { trace_id: 't2', span_id: 'd', parent_span_id: 'c', start_time: '2026-03-01T00:00:00.000Z', end_time: '2026-03-01T00:00:00.900Z', duration_ms: 900 },
+        ],
+      }),
+    );
+    expect(r.overall.traffic).toMatchObject({ traces: 2, p50_ms: 100, p99_ms: 200 });
+  });
+
   it('an empty database does not crash', async () => {
     const r = await healthReport(await open({}));
     expect(r.releases).toEqual([]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lineageReport } from '../../../electron/engine/analytics/lineage';
+import { healthReport } from '../../../electron/engine/analytics/health';
 import { fixtureOpener, day, miniBundle } from './fixtures';
 
 const open = fixtureOpener();
@@ -45,6 +46,23 @@ describe('lineage graph and change log', () => {
     expect(m9?.status).toBe('error');
     expect(m9?.issues[0]).toMatch(/release rD/);
     expect(r.nodes.find((n) => n.id === 'training_run:run-missing')?.defined).toBe(false);
+  });
+
+  it('a release named only in eval_results is undefined: defined=false, status error, in the graph, the change log and health', async () => {
+    const spec = miniBundle();
+    spec.eval_results?.push({ eval_id: 'ev-ghost', release_id: 'rGhost', stage: 'validation', evaluator: 'acc', passed: true, ts: day(3) });
+    const conn = await open(spec);
+    const r = await lineageReport(conn);
+    const ghost = r.nodes.find((n) => n.id === 'release:rGhost');
+    expect(ghost?.defined).toBe(false);
+    expect(ghost?.status).toBe('error');
+    expect(ghost?.issues).toContain('referenced by deployment events or eval results but not defined in releases');
+    expect(r.changelog.find((c) => c.release_id === 'rGhost')?.defined).toBe(false);
+    expect(r.changelog.find((c) => c.release_id === 'rA')?.defined).toBe(true);
+    expect(r.nodes.find((n) => n.id === 'release:rA')?.defined).toBe(true);
+    const h = await healthReport(conn);
+    expect(h.releases.find((x) => x.release_id === 'rGhost')?.defined).toBe(false);
+    expect(h.releases.find((x) => x.release_id === 'rA')?.defined).toBe(true);
   });
 });
 

@@ -22,6 +22,9 @@ describe('referential checks', () => {
         { trace_id: 't2', span_id: 'd', parent_span_id: 'a', name: 'parent in another trace' },
         { trace_id: 't1', span_id: 'a', name: 'duplicate' },
         { trace_id: 't3', span_id: 'a', name: 'same span id, other trace: not a duplicate' },
+        // A blank parent is a missing parent (shared/missing.ts): a root span, as the latency metrics read it.
+        { trace_id: 't4', span_id: 'e', parent_span_id: '', name: 'root with an empty-string parent' },
+        { trace_id: 't5', span_id: 'f', parent_span_id: '  ', name: 'root with a blank parent' },
       ]),
       'records.jsonl': jsonl([{ record_id: 'r1' }, { record_id: 'r2' }, { record_id: 'r2' }]),
       'eval_results.jsonl': jsonl([

@@ -57,6 +57,7 @@ function release(id: string, at: string, over: Partial<ReleaseHealth> = {}): Rel
   return {
     ...traffic(),
     release_id: id,
+    defined: true,
     released_at: at,
     model_version: `m:${id}`,
     deployed: true,
@@ -125,8 +126,8 @@ export function inputs(over: Partial<ReportInputs> = {}): ReportInputs {
       { table: 'spans', unit: 'trace', scope: 'all traces', total: 40, with_model_version: 36, with_dataset_version: 36, with_release: 40, complete: 36, share_complete: 0.9, gaps: [{ reason: 'no model_version on any span', count: 4, examples: ['t1', 't2'] }] },
     ],
     changelog: [
-      { release_id: 'r1', released_at: '2026-03-01T00:00:00Z', model_version: 'm:r1', previous_model_version: null, dataset_version: 'ds1', previous_dataset_version: null, prompt_version: 'v1', previous_prompt_version: null, changed: ['model_version'], approved_by: 'm.chen', approval_source: 'release_record', eval_before_release: true, passing_eval_before_release: true, outcome: 'promoted' },
-      { release_id: 'r2', released_at: '2026-05-01T00:00:00Z', model_version: 'm:r2', previous_model_version: 'm:r1', dataset_version: 'ds2', previous_dataset_version: 'ds1', prompt_version: 'v1', previous_prompt_version: 'v1', changed: ['model_version', 'dataset_version'], approved_by: null, approval_source: null, eval_before_release: false, passing_eval_before_release: false, outcome: 'rolled_back' },
+      { release_id: 'r1', defined: true, released_at: '2026-03-01T00:00:00Z', model_version: 'm:r1', previous_model_version: null, dataset_version: 'ds1', previous_dataset_version: null, prompt_version: 'v1', previous_prompt_version: null, changed: ['model_version'], approved_by: 'm.chen', approval_source: 'release_record', eval_before_release: true, passing_eval_before_release: true, outcome: 'promoted' },
+      { release_id: 'r2', defined: true, released_at: '2026-05-01T00:00:00Z', model_version: 'm:r2', previous_model_version: 'm:r1', dataset_version: 'ds2', previous_dataset_version: 'ds1', prompt_version: 'v1', previous_prompt_version: 'v1', changed: ['model_version', 'dataset_version'], approved_by: null, approval_source: null, eval_before_release: false, passing_eval_before_release: false, outcome: 'rolled_back' },
     ],
     chain: null,
     not_measurable: [],

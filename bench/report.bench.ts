@@ -1,0 +1,85 @@
+/**
+ * Report benchmark: where the audit report's time goes, phase by phase.
+ *   npx tsx bench/report.bench.ts [--bundle DIR] [--scale 1] [--as-of ISO] [--repeat 1] [--out report.pdf]
+ * Generates the demo bundle (seed 42) into a temp dir unless --bundle names one, imports it, then times each engine call
+ * the report makes, the model, the HTML, the Chromium print and the pdf-lib post-processing. Prints the load average
+ * beside the numbers: the machine is shared, so compare ratios within one run.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateDemoBundle } from '../electron/engine/demo/generate';
+import { createEngine } from '../electron/engine/engine';
+import { computeReport, renderReportPdf, reportAttachments } from '../electron/engine/report/service';
+import { chromiumPrinter } from '../electron/engine/report/pdf';
+import { renderReportHtml } from '../electron/engine/report/html/render';
+import type { ReportSource } from '../electron/engine/report/gather';
+import { defaultWorkspace } from '../electron/engine/workspace/workspaceFile';
+
+const { values } = parseArgs({
+  options: { scale: { type: 'string' }, bundle: { type: 'string' }, 'as-of': { type: 'string' }, repeat: { type: 'string' }, out: { type: 'string' } },
+});
+const scale = Number(values.scale ?? 1);
+const repeat = Number(values.repeat ?? 1);
+const load = (): string => os.loadavg().map((x) => x.toFixed(1)).join(' ');
+const s = (ms: number): string => (ms / 1000).toFixed(2);
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'ad-report-bench-'));
+  const bundle = values.bundle ?? path.join(tmp, 'bundle');
+  try {
+    if (!values.bundle || !existsSync(bundle)) {
+      const g = await generateDemoBundle({ outDir: bundle, seed: 42, scale, spansFormat: 'parquet' });
+      console.log(`generated demo scale ${scale}: ${g.spans} spans, ${g.records} records`);
+    }
+    const engine = createEngine({ dataDir: path.join(tmp, 'data') });
+    const printPdf = chromiumPrinter();
+    let t = performance.now();
+    const summary = await engine.openBundle({ path: bundle });
+    console.log(`import ${s(performance.now() - t)} s (load ${load()}); ${summary.tables.map((x) => `${x.name} ${x.rows}`).join(', ')}`);
+    const { bundleId } = summary;
+    for (let run = 1; run <= repeat; run++) {
+      // Every engine call the report makes, timed where it is made.
+      const timings = new Map<string, number>();
+      const timed = <K extends keyof ReportSource>(name: K): ReportSource[K] =>
+        (async (args: never) => {
+          const t0 = performance.now();
+          try {
+            return await (engine[name] as (a: never) => Promise<unknown>)(args);
+          } finally {
+            timings.set(name, (timings.get(name) ?? 0) + performance.now() - t0);
+          }
+        }) as unknown as ReportSource[K];
+      const source = Object.fromEntries(
+        (['getSummary', 'overview', 'lineage', 'coverage', 'evals', 'health', 'posture', 'driftOptions', 'computeDrift', 'runSql'] as const).map((k) => [k, timed(k)]),
+      ) as unknown as ReportSource;
+      const ws = defaultWorkspace(summary.integrity.root_hash, summary.exporter ?? '');
+      const signoff = { ...ws.signoff, system: ws.signoff.system || 'benchmark system', auditor: 'Bench Auditor' };
+      const params = values['as-of'] ? { as_of: values['as-of'] } : {};
+      console.log(`\nrun ${run} (load ${load()})`);
+      t = performance.now();
+      const { model, json } = await computeReport(source, { bundleId, signoff, findings: [], params });
+      const modelMs = performance.now() - t;
+      for (const [k, v] of [...timings.entries()].sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(14)} ${s(v)} s`);
+      console.log(`model total    ${s(modelMs)} s`);
+      t = performance.now();
+      const html = renderReportHtml(model);
+      console.log(`html           ${s(performance.now() - t)} s (${(html.length / 1024).toFixed(0)} KiB)`);
+      t = performance.now();
+      const attachments = await reportAttachments(json, summary.path, summary);
+      const pdf = await renderReportPdf(model, json, printPdf, attachments);
+      console.log(`html+print+pdf ${s(performance.now() - t)} s (${pdf.pages} pages, ${(pdf.bytes.length / 1024).toFixed(0)} KiB)`);
+      console.log(`report total   ${s(modelMs + performance.now() - t)} s (load ${load()})`);
+      if (values.out) writeFileSync(values.out, pdf.bytes);
+    }
+    await engine.dispose();
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
