@@ -12,6 +12,23 @@ export interface BundleSession {
   /** Further connections in use right now (SQL console queries), interrupted when the bundle closes. */
   connections: Set<DuckDBConnection>;
   summary: ImportSummary;
+  /**
+   * Analysis results of this session by call and arguments (see `sessionMemo`): the bundle is read-only once
+   * imported, so a result computed for a screen is reused by the report and vice versa. Dropped with the session.
+   */
+  memo: Map<string, Promise<unknown>>;
+}
+
+/** The session's result for `key`, computing it once; a failed or interrupted computation is forgotten, not cached. */
+export function sessionMemo<T>(session: BundleSession, key: string, work: () => Promise<T>): Promise<T> {
+  const hit = session.memo.get(key);
+  if (hit) return hit as Promise<T>;
+  const p = work();
+  session.memo.set(key, p);
+  p.catch(() => {
+    if (session.memo.get(key) === p) session.memo.delete(key);
+  });
+  return p;
 }
 
 export interface EngineConfig {

@@ -11,6 +11,7 @@ import type {
   PostureReport,
 } from './analytics';
 import type { Finding, Severity, Signoff } from './workspace';
+import type { AsOfSource } from '../reportSignoff';
 
 /**
  * The audit report as one typed JSON document (results.json). The engine computes it from a bundle
@@ -40,7 +41,7 @@ const selectorText = z
  */
 export const reportParamsSchema = z
   .object({
-    /** The report's as-of time; default: the bundle's exported_at, else the end of its period. */
+    /** The report's as-of time; default: the end of the bundle's period, else its exported_at (shared/reportSignoff.ts). */
     as_of: isoInstant.optional(),
     paper: z.enum(['A4', 'Letter']).optional(),
     /** Report title; default "AI system audit report". */
@@ -64,6 +65,8 @@ export const reportParamsSchema = z
     drift_methods: z.string().max(500).optional(),
     /** How many bin charts the drift section draws at most. */
     drift_max_charts: z.number().int().min(0).max(200).optional(),
+    /** Per cohort attribute, how many cohorts (the largest by rows) the drift section compares; the rest are counted and named. */
+    drift_max_cohorts: z.number().int().min(0).max(1000).optional(),
     coverage_min_rows: z.number().int().min(1).max(1_000_000).optional(),
     coverage_small_cell_k: z.number().int().min(1).max(10_000).optional(),
     retention_days: z.number().int().min(1).max(36_500).optional(),
@@ -73,8 +76,9 @@ export type ReportParams = z.infer<typeof reportParamsSchema>;
 export const REPORT_PARAM_KEYS = Object.keys(reportParamsSchema.shape) as (keyof ReportParams)[];
 
 export interface EffectiveReportParams {
-  as_of: string;
-  as_of_source: 'params' | 'signoff' | 'exported_at' | 'period_end' | 'none';
+  /** null when neither a parameter, the sign-off nor the bundle gives one: the model can be checked, never rendered. */
+  as_of: string | null;
+  as_of_source: AsOfSource;
   paper: 'A4' | 'Letter';
   title: string;
   drift_baseline: string;
@@ -84,12 +88,13 @@ export interface EffectiveReportParams {
   drift_bins: number;
   drift_binning: 'quantile' | 'equal_width';
   drift_correction: 'bh' | 'bonferroni' | 'none';
-  drift_alpha: number | null;
+  drift_alpha: number;
   drift_columns: string;
   drift_methods: string;
   drift_max_charts: number;
-  coverage_min_rows: number | null;
-  coverage_small_cell_k: number | null;
+  drift_max_cohorts: number;
+  coverage_min_rows: number;
+  coverage_small_cell_k: number;
   retention_days: number;
 }
 
@@ -126,13 +131,12 @@ export interface ReportTitle {
   format_version: string | null;
   period_start: string | null;
   period_end: string | null;
-  as_of: string;
+  as_of: string | null;
   auditor: string;
   approver: string;
   root_hash: string;
   integrity_state: IntegrityState;
   model_versions: string[];
-  systems: string[];
 }
 
 /** An input file as the report lists it: the import's FileReport, with the manifest's claims always present (null when none). */
@@ -191,6 +195,16 @@ export interface DriftChart {
   bins: DriftBin[];
 }
 
+/** An attribute with more values than `drift_max_cohorts`: which cohorts were left out of the drift comparison. */
+export interface SkippedCohorts {
+  attribute: string;
+  values_total: number;
+  compared: number;
+  /** Rows (over the drift tables) of the cohorts left out. */
+  skipped_rows: number;
+  skipped: string[];
+}
+
 export interface DriftSection {
   baseline: Selector | null;
   current: Selector | null;
@@ -199,12 +213,16 @@ export interface DriftSection {
   comparisons: DriftComparison[];
   /** Charts in reading order: per drifted column its all-rows result and its strongest cohort, then by effect size. */
   charts: DriftChart[];
+  cohorts_skipped: SkippedCohorts[];
 }
 
 export interface ReportLimitation {
   id: string;
   section: ReportSectionId | 'general';
   text: string;
+  /** How many like cases this line stands for (1 for a single one); `examples` names some of them. */
+  count: number;
+  examples: string[];
 }
 
 export interface MetricDefinition {

@@ -1,5 +1,5 @@
-import type { AnalyticsApi } from '../../../shared/api/analytics';
-import type { EngineContext } from '../context';
+import type { AnalyticsApi, CoverageReport, EvalReport, HealthReport } from '../../../shared/api/analytics';
+import { sessionMemo, type EngineContext } from '../context';
 import { coverageReport } from './coverage';
 import { evalReport } from './evals';
 import { healthReport } from './health';
@@ -7,16 +7,31 @@ import { lineageReport } from './lineage';
 import { overviewReport } from './overview';
 import { postureReport } from './posture';
 
+/**
+ * Every analysis is computed once per bundle session and arguments (`sessionMemo`): the Overview prefetch, the
+ * screens, the report preview, the export and `check` share the results instead of recomputing them.
+ */
 export function analyticsHandlers(ctx: EngineContext): AnalyticsApi {
+  const memo = <T>(bundleId: string, key: unknown[], work: () => Promise<T>): Promise<T> => sessionMemo(ctx.session(bundleId), JSON.stringify(key), work);
+  const coverage = (bundleId: string, minRows?: number, smallCellK?: number): Promise<CoverageReport> =>
+    memo(bundleId, ['coverage', minRows ?? null, smallCellK ?? null], () => coverageReport(ctx.session(bundleId).conn, { minRows, smallCellK }));
+  const evals = (bundleId: string, smallCellK?: number, gateMaxFailRate?: number): Promise<EvalReport> =>
+    memo(bundleId, ['evals', smallCellK ?? null, gateMaxFailRate ?? null], () => evalReport(ctx.session(bundleId).conn, { smallCellK, gateMaxFailRate }));
+  const health = (bundleId: string): Promise<HealthReport> => memo(bundleId, ['health'], () => healthReport(ctx.session(bundleId).conn));
   return {
-    lineage: async ({ bundleId, id }) => lineageReport(ctx.session(bundleId).conn, { id }),
-    coverage: async ({ bundleId, minRows, smallCellK }) => coverageReport(ctx.session(bundleId).conn, { minRows, smallCellK }),
-    evals: async ({ bundleId, smallCellK, gateMaxFailRate }) => evalReport(ctx.session(bundleId).conn, { smallCellK, gateMaxFailRate }),
-    health: async ({ bundleId }) => healthReport(ctx.session(bundleId).conn),
-    posture: async ({ bundleId, retentionDays, auditWindowHours }) => postureReport(ctx.session(bundleId).conn, { retentionDays, auditWindowHours }),
-    overview: async ({ bundleId }) => {
-      const session = ctx.session(bundleId);
-      return overviewReport(session.conn, session.summary);
-    },
+    lineage: async ({ bundleId, id }) =>
+      id === undefined ? memo(bundleId, ['lineage'], () => lineageReport(ctx.session(bundleId).conn, {})) : lineageReport(ctx.session(bundleId).conn, { id }),
+    coverage: async ({ bundleId, minRows, smallCellK }) => coverage(bundleId, minRows, smallCellK),
+    evals: async ({ bundleId, smallCellK, gateMaxFailRate }) => evals(bundleId, smallCellK, gateMaxFailRate),
+    health: async ({ bundleId }) => health(bundleId),
+    posture: async ({ bundleId, retentionDays, auditWindowHours }) =>
+      memo(bundleId, ['posture', retentionDays ?? null, auditWindowHours ?? null], async () =>
+        postureReport(ctx.session(bundleId).conn, { retentionDays, auditWindowHours }, { coverage: await coverage(bundleId), evals: await evals(bundleId), health: await health(bundleId) }),
+      ),
+    overview: async ({ bundleId }) =>
+      memo(bundleId, ['overview'], async () => {
+        const session = ctx.session(bundleId);
+        return overviewReport(session.conn, session.summary, { coverage: await coverage(bundleId), evals: await evals(bundleId), health: await health(bundleId) });
+      }),
   };
 }

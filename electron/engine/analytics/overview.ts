@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { DriftScanFinding, DriftScanReport, HeadlineFinding, Overview, OverviewRelease } from '../../../shared/api/analytics';
+import type { CoverageReport, DriftScanFinding, DriftScanReport, EvalReport, HealthReport, HeadlineFinding, Overview, OverviewRelease } from '../../../shared/api/analytics';
 import type { ImportSummary } from '../../../shared/api/bundle';
 import { queryRows } from '../db';
 import { coverageReport } from './coverage';
@@ -27,13 +27,18 @@ async function distinctNames(conn: DuckDBConnection, schema: BundleSchema, sourc
  * The bundle at a glance. Drift findings are the drift engine's (issue 4); integrity findings come from the import
  * summary when the caller passes it.
  */
-export async function overviewReport(conn: DuckDBConnection, summary?: ImportSummary): Promise<Overview> {
+export async function overviewReport(
+  conn: DuckDBConnection,
+  summary?: ImportSummary,
+  /** Results already computed with default options (the engine's session memo), so they are not computed twice. */
+  inputs: { coverage?: CoverageReport; evals?: EvalReport; health?: HealthReport } = {},
+): Promise<Overview> {
   const schema = await BundleSchema.load(conn);
   const changelog = await changeLog(conn, schema);
   const events = await loadEvents(conn, schema);
-  const coverage = await coverageReport(conn);
-  const evals = await evalReport(conn);
-  const health = await healthReport(conn);
+  const coverage = inputs.coverage ?? (await coverageReport(conn));
+  const evals = inputs.evals ?? (await evalReport(conn));
+  const health = inputs.health ?? (await healthReport(conn));
   const completeness = await lineageCompleteness(conn, schema, []);
   const posture = await postureReport(conn, {}, { coverage, evals, health, completeness });
 

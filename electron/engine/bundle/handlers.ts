@@ -23,7 +23,7 @@ export function bundleHandlers(ctx: EngineContext): BundleApi {
       const workDir = workDirFor(dataDir, bundleId);
       try {
         const imported = await ctx.runJob(jobId, (job) => importBundle(ctx.config, bundlePath, bundleId, workDir, job));
-        ctx.sessions.set(bundleId, { id: bundleId, path: imported.summary.path, instance: imported.instance, conn: imported.conn, connections: new Set(), summary: imported.summary });
+        ctx.sessions.set(bundleId, { id: bundleId, path: imported.summary.path, instance: imported.instance, conn: imported.conn, connections: new Set(), summary: imported.summary, memo: new Map() });
         await addRecent(dataDir, {
           path: imported.summary.path,
           name: imported.summary.name,

@@ -1,4 +1,4 @@
-import type { DriftComparison } from '../../../shared/api/report';
+import type { DriftComparison, DriftSection } from '../../../shared/api/report';
 import type { DriftResult } from '../../../shared/api/drift';
 
 export interface ChartCandidate {
@@ -29,4 +29,13 @@ export function chartOrder(comparisons: DriftComparison[]): ChartCandidate[] {
   }
   const chosen = new Set(leading);
   return [...leading, ...byEffect.filter((x) => !chosen.has(x))];
+}
+
+/** Every drift test that could not be computed, named "table.column [cohort] (method)", with its reason. */
+export function notComputableTests(d: DriftSection): { name: string; table: string; cohort: string; column: string; method: string; reason: string }[] {
+  return d.comparisons.flatMap((c) =>
+    c.results
+      .filter((r) => r.not_computable !== null)
+      .map((r) => ({ name: `${c.table}.${r.column} [${c.cohort}] (${r.method})`, table: c.table, cohort: c.cohort, column: r.column, method: r.method, reason: r.not_computable as string })),
+  );
 }

@@ -2,20 +2,20 @@ import type { AuditApi } from '../../../shared/contract';
 import type { ImportSummary } from '../../../shared/api/bundle';
 import type { DriftOptions, DriftMethod, Selector } from '../../../shared/api/drift';
 import { DRIFT_METHODS } from '../../../shared/api/drift';
-import type { CoverageReport, EvalReport, HealthReport, LineageReport, Overview, PostureReport } from '../../../shared/api/analytics';
-import type { Availability, DriftChart, DriftComparison, DriftSection, EffectiveReportParams } from '../../../shared/api/report';
+import type { CoverageReport, EvalReport, HealthReport, LineageReport, PostureReport } from '../../../shared/api/analytics';
+import type { Availability, DriftChart, DriftComparison, DriftSection, EffectiveReportParams, SkippedCohorts } from '../../../shared/api/report';
+import { ANALYTICS_DEFAULTS } from '../analytics/schema';
 import { chartOrder } from './driftCharts';
 import { parseSelector } from './params';
 
 /** The engine calls the report reads. The real engine satisfies it; so does anything with the same shape. */
 export type ReportSource = Pick<
   AuditApi,
-  'getSummary' | 'overview' | 'lineage' | 'coverage' | 'evals' | 'health' | 'posture' | 'driftOptions' | 'computeDrift' | 'runSql'
+  'getSummary' | 'lineage' | 'coverage' | 'evals' | 'health' | 'posture' | 'driftOptions' | 'computeDrift' | 'runSql'
 >;
 
 export interface ReportInputs {
   summary: ImportSummary;
-  overview: Availability<Overview>;
   lineage: Availability<LineageReport>;
   coverage: Availability<CoverageReport>;
   evals: Availability<EvalReport>;
@@ -116,16 +116,15 @@ export function planDrift(params: EffectiveReportParams, releases: ReleaseRef[],
   return { baseline, current, baseline_source, current_source, tables, cohorts, methods, columns, problem };
 }
 
-export function releasesFrom(overview: Availability<Overview>, lineage: Availability<LineageReport>, options: DriftOptions | null): ReleaseRef[] {
-  if (overview.status === 'ok' && overview.data.releases.length > 0) {
-    return overview.data.releases.map((r) => ({
-      release_id: r.release_id,
-      released_at: r.released_at,
-      promoted: r.outcome === 'promoted' || r.events.some((e) => e.event_type === 'promote'),
-    }));
-  }
+/** Releases in time order with whether each was ever promoted (a promote event, even if rolled back later). */
+export function releasesFrom(lineage: Availability<LineageReport>, options: DriftOptions | null): ReleaseRef[] {
   if (lineage.status === 'ok' && lineage.data.changelog.length > 0) {
-    return lineage.data.changelog.map((c) => ({ release_id: c.release_id, released_at: c.released_at, promoted: c.outcome === 'promoted' }));
+    const promoted = new Set(
+      lineage.data.nodes
+        .filter((n) => n.type === 'deployment_event' && n.detail['event_type'] === 'promote' && typeof n.detail['release_id'] === 'string')
+        .map((n) => n.detail['release_id'] as string),
+    );
+    return lineage.data.changelog.map((c) => ({ release_id: c.release_id, released_at: c.released_at, promoted: c.outcome === 'promoted' || promoted.has(c.release_id) }));
   }
   return (options?.releases ?? []).map((r) => ({ release_id: r.release_id, released_at: r.released_at, promoted: false }));
 }
@@ -172,7 +171,7 @@ export async function runDrift(
         bins: params.drift_bins,
         binning: params.drift_binning,
         correction: params.drift_correction,
-        ...(params.drift_alpha !== null ? { alpha: params.drift_alpha } : {}),
+        alpha: params.drift_alpha,
       });
       const results = [...r.results]
         .map((x) => ({ ...x, detail: roundNumbersInText(x.detail) }))
@@ -228,7 +227,45 @@ export async function runDrift(
     current_source: plan.current_source,
     comparisons,
     charts,
+    cohorts_skipped: [],
   };
+}
+
+/** SQL identifier quoting (the cohort attribute and table names come from the bundle). */
+const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * Attributes with more values than `max` are compared for their `max` largest cohorts (rows over the drift tables,
+ * ties by value); the others are counted and named in the model (`cohorts_skipped`), never silently dropped.
+ */
+export async function capCohorts(source: ReportSource, bundleId: string, plan: DriftPlan, max: number): Promise<{ plan: DriftPlan; skipped: SkippedCohorts[] }> {
+  const byAttr = new Map<string, string[]>();
+  for (const c of plan.cohorts) byAttr.set(c.attribute, [...(byAttr.get(c.attribute) ?? []), c.value]);
+  const keep = new Set<string>();
+  const skipped: SkippedCohorts[] = [];
+  for (const [attribute, values] of [...byAttr.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (values.length <= max) {
+      for (const v of values) keep.add(`${attribute}\u0000${v}`);
+      continue;
+    }
+    const volume = new Map<string, number>(values.map((v) => [v, 0]));
+    for (const table of plan.tables) {
+      try {
+        const r = await source.runSql({ bundleId, sql: `select CAST(${ident(attribute)} AS VARCHAR) as v, count(*) as n from ${ident(table)} group by 1` });
+        for (const row of r.rows) {
+          const v = row[0];
+          if (typeof v === 'string' && volume.has(v)) volume.set(v, (volume.get(v) ?? 0) + Number(row[1] ?? 0));
+        }
+      } catch {
+        // the table lacks the attribute: its rows do not count towards any cohort
+      }
+    }
+    const ranked = [...volume.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    for (const [v] of ranked.slice(0, max)) keep.add(`${attribute}\u0000${v}`);
+    const rest = ranked.slice(max);
+    skipped.push({ attribute, values_total: values.length, compared: max, skipped_rows: rest.reduce((n, [, x]) => n + x, 0), skipped: rest.map(([v]) => v).sort() });
+  }
+  return { plan: { ...plan, cohorts: plan.cohorts.filter((c) => keep.has(`${c.attribute}\u0000${c.value}`)) }, skipped };
 }
 
 async function labelFacts(source: ReportSource, bundleId: string, summary: ImportSummary): Promise<ReportInputs['data_facts']> {
@@ -254,21 +291,24 @@ export async function gatherReportInputs(
   progress('compute', 'Reading the import summary');
   const summary = await source.getSummary({ bundleId });
   progress('compute', 'Overview, lineage, coverage, evaluations, health, posture', 0.05);
-  const overview = await attempt(() => source.overview({ bundleId }));
   const lineage = await attempt(() => source.lineage({ bundleId }));
+  // Default values are passed as undefined so these calls share the session's results with the screens.
   const coverage = await attempt(() =>
     source.coverage({
       bundleId,
-      ...(params.coverage_min_rows !== null ? { minRows: params.coverage_min_rows } : {}),
-      ...(params.coverage_small_cell_k !== null ? { smallCellK: params.coverage_small_cell_k } : {}),
+      ...(params.coverage_min_rows !== ANALYTICS_DEFAULTS.minEvalRows ? { minRows: params.coverage_min_rows } : {}),
+      ...(params.coverage_small_cell_k !== ANALYTICS_DEFAULTS.smallCellK ? { smallCellK: params.coverage_small_cell_k } : {}),
     }),
   );
   const evals = await attempt(() => source.evals({ bundleId }));
   const health = await attempt(() => source.health({ bundleId }));
-  const posture = await attempt(() => source.posture({ bundleId, retentionDays: params.retention_days }));
+  const posture = await attempt(() =>
+    source.posture({ bundleId, ...(params.retention_days !== ANALYTICS_DEFAULTS.retentionDays ? { retentionDays: params.retention_days } : {}) }),
+  );
   const options = await attempt(() => source.driftOptions({ bundleId }));
   const optionsData = options.status === 'ok' ? options.data : null;
-  const plan = planDrift(params, releasesFrom(overview, lineage, optionsData), optionsData);
+  const planned = planDrift(params, releasesFrom(lineage, optionsData), optionsData);
+  const { plan, skipped } = planned.problem ? { plan: planned, skipped: [] } : await capCohorts(source, bundleId, planned, params.drift_max_cohorts);
   const drift: Availability<DriftSection> =
     options.status === 'unavailable'
       ? { status: 'unavailable', reason: options.reason }
@@ -277,8 +317,8 @@ export async function gatherReportInputs(
         : await attempt(() =>
             runDrift(source, bundleId, params, plan, (done, total, label) =>
               progress('drift', `Drift ${done + 1 > total ? total : done + 1}/${total}: ${label}`, 0.1 + 0.8 * (done / Math.max(total, 1))),
-            ),
+            ).then((d) => ({ ...d, cohorts_skipped: skipped })),
           );
   const data_facts = await labelFacts(source, bundleId, summary);
-  return { summary, overview, lineage, coverage, evals, health, posture, drift, data_facts };
+  return { summary, lineage, coverage, evals, health, posture, drift, data_facts };
 }

@@ -13,6 +13,7 @@ import {
 import type { Finding, Signoff } from '../../../shared/api/workspace';
 import type { NotMeasurable } from '../../../shared/api/analytics';
 import type { Availability } from '../../../shared/api/report';
+import { notComputableTests } from './driftCharts';
 import { TOOL_NAME } from '../version';
 import { automaticFindings, executiveSummary } from './findings';
 import { METRIC_DEFINITIONS } from './definitions';
@@ -69,12 +70,61 @@ function lineageSection(inputs: ReportInputs): ReportModel['lineage'] {
   return { status: 'ok', data };
 }
 
-function limitations(inputs: ReportInputs, model: Omit<ReportModel, 'limitations' | 'executive_summary'>): ReportLimitation[] {
-  const out: Omit<ReportLimitation, 'id'>[] = [];
-  const present = new Set(inputs.summary.tables.map((t) => t.name));
-  for (const t of CANONICAL_TABLE_NAMES) {
-    if (!present.has(t)) out.push({ section: 'general', text: `The bundle has no ${t} table; analyses that need it are not measurable.` });
+/** A limitation before grouping: like lines share a `group` text and differ by `example`. */
+interface RawLimitation {
+  section: ReportLimitation['section'];
+  text: string;
+  group?: string;
+  example?: string;
+}
+
+/** Groups of at least this many like lines print as one line with a count and examples. */
+const GROUP_AT = 3;
+const EXAMPLES = 5;
+
+/** "eval_results has no column origin (cohort origin=AAX)" → group "eval_results has no column origin", example "cohort origin=AAX". */
+function splitTrailingParenthesis(text: string): { group: string; example: string } | null {
+  const m = /^(.*\S)\s*\(([^()]+)\)\.?$/.exec(text);
+  return m ? { group: m[1] as string, example: m[2] as string } : null;
+}
+
+export function groupLimitations(raw: RawLimitation[]): Omit<ReportLimitation, 'id'>[] {
+  const sizes = new Map<string, number>();
+  const keyOf = (l: RawLimitation): string | null => (l.group === undefined ? null : `${l.section}\u0000${l.group}`);
+  for (const l of raw) {
+    const k = keyOf(l);
+    if (k) sizes.set(k, (sizes.get(k) ?? 0) + 1);
   }
+  const out: Omit<ReportLimitation, 'id'>[] = [];
+  const grouped = new Map<string, Omit<ReportLimitation, 'id'>>();
+  for (const l of raw) {
+    const k = keyOf(l);
+    if (!k || (sizes.get(k) ?? 0) < GROUP_AT) {
+      out.push({ section: l.section, text: l.text, count: 1, examples: [] });
+      continue;
+    }
+    const g = grouped.get(k);
+    if (g) {
+      g.count += 1;
+      if (l.example !== undefined && g.examples.length < EXAMPLES) g.examples.push(l.example);
+      continue;
+    }
+    const first = { section: l.section, text: l.group as string, count: 1, examples: l.example !== undefined ? [l.example] : [] };
+    grouped.set(k, first);
+    out.push(first);
+  }
+  return out;
+}
+
+function limitations(inputs: ReportInputs, model: Omit<ReportModel, 'limitations' | 'executive_summary'>): ReportLimitation[] {
+  const out: RawLimitation[] = [];
+  const present = new Set(inputs.summary.tables.filter((t) => t.rows > 0).map((t) => t.name));
+  const absent = CANONICAL_TABLE_NAMES.filter((t) => !present.has(t));
+  if (absent.length > 0)
+    out.push({
+      section: 'general',
+      text: `The bundle has no rows in ${absent.length === 1 ? 'table' : 'tables'} ${absent.join(', ')}; the analyses that need ${absent.length === 1 ? 'it' : 'them'} are not measurable.`,
+    });
   if (model.integrity.state === 'unverified') {
     out.push({ section: 'integrity', text: 'No manifest with file hashes: the report proves which files it read, not that they are the files the exporter wrote.' });
   }
@@ -108,21 +158,33 @@ function limitations(inputs: ReportInputs, model: Omit<ReportModel, 'limitations
   ];
   for (const [section, a] of notMeasurable) {
     if (a.status !== 'ok') continue;
-    for (const nm of [...a.data.not_measurable].sort((x, y) => cmp(x.metric, y.metric) || cmp(x.reason, y.reason)))
-      out.push({ section, text: `${nm.metric}: not measurable — ${nm.reason}` });
+    for (const nm of [...a.data.not_measurable].sort((x, y) => cmp(x.metric, y.metric) || cmp(x.reason, y.reason))) {
+      const split = splitTrailingParenthesis(nm.reason);
+      out.push({
+        section,
+        text: `${nm.metric}: not measurable — ${nm.reason}`,
+        group: `${nm.metric}: not measurable — ${split ? split.group : nm.reason}`,
+        ...(split ? { example: split.example } : {}),
+      });
+    }
   }
   if (model.drift.status === 'ok') {
-    const notComputable = new Map<string, number>();
-    for (const c of model.drift.data.comparisons) {
-      if (c.status === 'unavailable') out.push({ section: 'drift', text: `Drift for ${c.table} / ${c.cohort} not computed: ${c.reason ?? 'unknown reason'}` });
-      for (const r of c.results) if (r.not_computable) notComputable.set(r.not_computable, (notComputable.get(r.not_computable) ?? 0) + 1);
-    }
-    for (const [why, n] of [...notComputable.entries()].sort((a, b) => cmp(a[0], b[0])))
-      out.push({ section: 'drift', text: `${n} drift test(s) not computable: ${why}` });
+    const d = model.drift.data;
+    for (const c of d.comparisons)
+      if (c.status === 'unavailable')
+        out.push({ section: 'drift', text: `Drift for ${c.table} / ${c.cohort} not computed: ${c.reason ?? 'unknown reason'}`, group: `Drift comparison not computed: ${c.reason ?? 'unknown reason'}`, example: `${c.table} / ${c.cohort}` });
+    for (const t of notComputableTests(d))
+      out.push({ section: 'drift', text: `Drift test ${t.name} not computable: ${t.reason}`, group: `Drift tests not computable: ${t.reason}`, example: t.name });
+    for (const s of d.cohorts_skipped)
+      out.push({
+        section: 'drift',
+        text: `Drift compared the ${s.compared} largest of the ${s.values_total} cohorts of ${s.attribute}; ${s.skipped.length} smaller cohorts (${s.skipped_rows} rows) were not compared (parameter drift_max_cohorts; they are named in results.json).`,
+      });
   }
   if (model.compliance.status === 'ok') {
     for (const item of model.compliance.data.items) {
-      if (item.status === 'not_measurable') out.push({ section: 'compliance', text: `${item.evidence}: not measurable from this bundle (${item.value}).` });
+      if (item.status === 'not_measurable')
+        out.push({ section: 'compliance', text: `${item.evidence}: not measurable from this bundle (${item.value}).`, group: 'Checklist items not measurable from this bundle', example: `${item.evidence} (${item.value})` });
     }
   }
   if (model.coverage.status === 'ok') {
@@ -134,7 +196,7 @@ function limitations(inputs: ReportInputs, model: Omit<ReportModel, 'limitations
     text: 'The report shows what the bundle contains. Events that were never exported, and the behaviour of systems outside the bundle, cannot be assessed.',
   });
   const used = new Set<string>();
-  return out.map((l) => {
+  return groupLimitations(out).map((l) => {
     const digest = sha256Hex(`${l.section}\u0000${l.text}`);
     let id = `L-${digest.slice(0, 6)}`;
     for (let n = 2; used.has(id); n++) id = `L-${digest.slice(0, 6)}-${n}`;
@@ -156,11 +218,10 @@ export function buildReportModel(
   params: EffectiveReportParams,
 ): ReportModel {
   const s = inputs.summary;
-  const overview = inputs.overview.status === 'ok' ? inputs.overview.data : null;
-  const exporterSystem = s.exporter;
   const title: ReportTitle = {
     title: params.title,
-    system: ws.signoff.system.trim() || exporterSystem || overview?.systems.join(', ') || 'Unnamed system',
+    // Required before export (shared/reportSignoff.ts); a preview without it says so instead of inventing a name.
+    system: ws.signoff.system.trim() || 'System not named',
     exporter: s.exporter,
     format_version: s.format_version,
     period_start: inputs.posture.status === 'ok' && inputs.posture.data.first_event ? inputs.posture.data.first_event : s.period.start,
@@ -170,12 +231,9 @@ export function buildReportModel(
     approver: ws.signoff.approver,
     root_hash: s.integrity.root_hash,
     integrity_state: s.integrity.state,
-    model_versions: overview
-      ? [...overview.model_versions].sort()
-      : inputs.lineage.status === 'ok'
-        ? [...new Set(inputs.lineage.data.changelog.map((c) => c.model_version).filter((v): v is string => v !== null))].sort()
-        : [],
-    systems: overview ? [...overview.systems].sort() : [],
+    // Defined in model_versions or named by a release (the lineage graph's model version nodes).
+    model_versions:
+      inputs.lineage.status === 'ok' ? [...new Set(inputs.lineage.data.nodes.filter((n) => n.type === 'model_version').map((n) => n.label))].sort(cmp) : [],
   };
   const posture = inputs.posture;
   const base: Omit<ReportModel, 'limitations' | 'executive_summary'> = {

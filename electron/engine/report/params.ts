@@ -2,9 +2,14 @@ import { ApiError } from '../../../shared/api/common';
 import type { Selector } from '../../../shared/api/drift';
 import { REPORT_PARAM_KEYS, reportParamsSchema, type EffectiveReportParams, type ReportParams } from '../../../shared/api/report';
 import type { Signoff } from '../../../shared/api/workspace';
+import { chooseAsOf } from '../../../shared/reportSignoff';
+import { DEFAULT_ALPHA } from '../drift/auto';
+import { ANALYTICS_DEFAULTS } from '../analytics/schema';
 
 export const DEFAULT_REPORT_TITLE = 'AI system audit report';
-export const DEFAULT_RETENTION_DAYS = 183;
+export const DEFAULT_RETENTION_DAYS = ANALYTICS_DEFAULTS.retentionDays;
+/** Cohorts per attribute the drift section compares (the largest by rows). */
+export const DEFAULT_MAX_DRIFT_COHORTS = 12;
 
 /** Parses a params object (params.json): unknown keys and bad values are errors naming the field. */
 export function parseReportParams(input: unknown, source: string): ReportParams {
@@ -40,28 +45,13 @@ export function normalizeInstant(s: string): string {
   return new Date(Date.parse(s)).toISOString();
 }
 
-/** Fills defaults. as-of never comes from the clock: params, then sign-off, then the bundle's export time or period end. */
+/** Fills defaults. as-of never comes from the clock: params, then sign-off, then the bundle's period end or export time (shared/reportSignoff.ts); null when none. */
 export function effectiveParams(
   p: ReportParams,
   signoff: Signoff,
   bundle: { exported_at: string | null; period_end: string | null },
 ): EffectiveReportParams {
-  let as_of = '1970-01-01T00:00:00.000Z';
-  let as_of_source: EffectiveReportParams['as_of_source'] = 'none';
-  const signoffAsOf = signoff.as_of.trim();
-  if (p.as_of) {
-    as_of = normalizeInstant(p.as_of);
-    as_of_source = 'params';
-  } else if (signoffAsOf && !Number.isNaN(Date.parse(signoffAsOf))) {
-    as_of = normalizeInstant(signoffAsOf);
-    as_of_source = 'signoff';
-  } else if (bundle.exported_at && !Number.isNaN(Date.parse(bundle.exported_at))) {
-    as_of = normalizeInstant(bundle.exported_at);
-    as_of_source = 'exported_at';
-  } else if (bundle.period_end && !Number.isNaN(Date.parse(bundle.period_end))) {
-    as_of = normalizeInstant(bundle.period_end);
-    as_of_source = 'period_end';
-  }
+  const { as_of, source: as_of_source } = chooseAsOf({ param: p.as_of, signoff: signoff.as_of }, bundle);
   return {
     as_of,
     as_of_source,
@@ -74,12 +64,13 @@ export function effectiveParams(
     drift_bins: p.drift_bins ?? 10,
     drift_binning: p.drift_binning ?? 'quantile',
     drift_correction: p.drift_correction ?? 'bh',
-    drift_alpha: p.drift_alpha ?? null,
+    drift_alpha: p.drift_alpha ?? DEFAULT_ALPHA,
     drift_columns: p.drift_columns ?? 'auto',
     drift_methods: p.drift_methods ?? 'auto',
     drift_max_charts: p.drift_max_charts ?? 12,
-    coverage_min_rows: p.coverage_min_rows ?? null,
-    coverage_small_cell_k: p.coverage_small_cell_k ?? null,
+    drift_max_cohorts: p.drift_max_cohorts ?? DEFAULT_MAX_DRIFT_COHORTS,
+    coverage_min_rows: p.coverage_min_rows ?? ANALYTICS_DEFAULTS.minEvalRows,
+    coverage_small_cell_k: p.coverage_small_cell_k ?? ANALYTICS_DEFAULTS.smallCellK,
     retention_days: p.retention_days ?? DEFAULT_RETENTION_DAYS,
   };
 }

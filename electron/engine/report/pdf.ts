@@ -40,31 +40,90 @@ export const CHROMIUM_ARGS = [
   '--disable-features=OptimizationHints,MediaRouter,DialMediaRouteProvider,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater,NetworkTimeServiceQuerying,SafeBrowsingEnhancedProtection,InterestFeedContentSuggestions,AccountConsistency,ChromeSignin',
 ];
 
-/** Headless Chromium (Debian's, or CHROMIUM_PATH) through playwright-core: the CLI's and tests' printer. */
-export function chromiumPrinter(opts: { executablePath?: string; paper?: 'A4' | 'Letter' } = {}): PdfPrinter {
-  return async (html: string) => {
-    const { chromium } = await import('playwright-core');
-    const executablePath = opts.executablePath ?? process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-    let browser;
-    try {
-      browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-    } catch (e) {
-      throw new ApiError('internal', `Could not start Chromium at ${executablePath} to print the PDF (set CHROMIUM_PATH): ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+/** How long an idle headless Chromium is kept for the next print (a report prints twice: see renderReportPdf). */
+const BROWSER_IDLE_MS = 1500;
+
+/**
+ * Headless Chromium (Debian's, or CHROMIUM_PATH) through playwright-core: the CLI's and tests' printer.
+ * One browser serves consecutive prints and closes itself once idle, or on `close()`.
+ */
+export function chromiumPrinter(opts: { executablePath?: string; paper?: 'A4' | 'Letter' } = {}): PdfPrinter & { close(): Promise<void> } {
+  type Browser = Awaited<ReturnType<(typeof import('playwright-core'))['chromium']['launch']>>;
+  const executablePath = opts.executablePath ?? process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+  let browser: Promise<Browser> | null = null;
+  let busy = 0;
+  let idle: ReturnType<typeof setTimeout> | null = null;
+  const close = async (): Promise<void> => {
+    if (idle) clearTimeout(idle);
+    idle = null;
+    const b = browser;
+    browser = null;
+    await b?.then((x) => x.close()).catch(() => undefined);
+  };
+  const launch = (): Promise<Browser> => {
+    if (!browser) {
+      browser = import('playwright-core').then(({ chromium }) =>
+        chromium.launch({ executablePath, args: CHROMIUM_ARGS }).catch((e: unknown) => {
+          browser = null;
+          throw new ApiError('internal', `Could not start Chromium at ${executablePath} to print the PDF (set CHROMIUM_PATH): ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+        }),
+      );
     }
+    return browser;
+  };
+  const print = async (html: string): Promise<Uint8Array> => {
+    if (idle) clearTimeout(idle);
+    idle = null;
+    busy += 1;
     try {
-      const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
-      const page = await context.newPage();
-      // Nothing may leave the page: the report is self-contained.
-      await page.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()));
-      await page.setContent(html, { waitUntil: 'load' });
-      // System fonts only, but wait for them anyway so the first page never prints with a fallback face.
-      await page.evaluate('document.fonts.ready.then(() => true)');
-      const pdf = await page.pdf({ format: opts.paper ?? 'A4', printBackground: true, preferCSSPageSize: true });
-      return new Uint8Array(pdf);
+      const b = await launch();
+      const context = await b.newContext({ javaScriptEnabled: false, offline: true });
+      try {
+        const page = await context.newPage();
+        // Nothing may leave the page: the report is self-contained.
+        await page.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()));
+        await page.setContent(html, { waitUntil: 'load' });
+        // System fonts only, but wait for them anyway so the first page never prints with a fallback face.
+        await page.evaluate('document.fonts.ready.then(() => true)');
+        const pdf = await page.pdf({ format: opts.paper ?? 'A4', printBackground: true, preferCSSPageSize: true });
+        return new Uint8Array(pdf);
+      } finally {
+        await context.close().catch(() => undefined);
+      }
     } finally {
-      await browser.close();
+      busy -= 1;
+      if (busy === 0) idle = setTimeout(() => void close(), BROWSER_IDLE_MS);
     }
   };
+  return Object.assign(print, { close });
+}
+
+/** 1-based page of every named destination (the anchors the table of contents links to), from the PDF's /Dests. */
+export async function destinationPages(pdf: Uint8Array): Promise<Map<string, number>> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const pageOf = new Map(doc.getPages().map((p, i) => [p.ref.toString(), i + 1]));
+  const out = new Map<string, number>();
+  const add = (name: string, dest: unknown): void => {
+    const arr = dest instanceof PDFDict ? dest.lookupMaybe(PDFName.of('D'), PDFArray) : dest instanceof PDFArray ? dest : undefined;
+    const ref = arr?.get(0);
+    const page = ref ? pageOf.get(ref.toString()) : undefined;
+    if (page !== undefined) out.set(name, page);
+  };
+  const dests = doc.catalog.lookupMaybe(PDFName.of('Dests'), PDFDict);
+  if (dests) for (const [k, v] of dests.entries()) add(k.decodeText(), doc.context.lookup(v));
+  // PDF 1.2+ may keep them in the Names tree instead (flat Names array, one level of Kids).
+  const tree = doc.catalog.lookupMaybe(PDFName.of('Names'), PDFDict)?.lookupMaybe(PDFName.of('Dests'), PDFDict);
+  const visit = (node: PDFDict): void => {
+    const arr = node.lookupMaybe(PDFName.of('Names'), PDFArray);
+    for (let i = 0; arr && i + 1 < arr.size(); i += 2) {
+      const n = arr.lookup(i);
+      add(n instanceof PDFString || n instanceof PDFHexString ? n.decodeText() : String(n), arr.lookup(i + 1));
+    }
+    const kids = node.lookupMaybe(PDFName.of('Kids'), PDFArray);
+    for (let i = 0; kids && i < kids.size(); i++) visit(kids.lookup(i, PDFDict));
+  };
+  if (tree) visit(tree);
+  return out;
 }
 
 /** Info dictionary key holding the printing backend's own Producer string, kept through post-processing. */

@@ -10,10 +10,12 @@ import { gatherReportInputs, type ReportSource } from './gather';
 import { buildReportModel, reportJson } from './model';
 import { effectiveParams } from './params';
 import { renderReportHtml } from './html/render';
-import { pdfPrinterOf, postProcessPdf, type PdfAttachment } from './pdf';
+import { destinationPages, pdfPrinterOf, postProcessPdf, type PdfAttachment } from './pdf';
+import { CHAPTERS } from './html/sections';
 import { atomicWriteFile } from '../fs/atomicWrite';
 import { canonicalJson } from './canonicalJson';
 import { comparePages, readPageContents, type PagesComparison } from './pdfPages';
+import { assertExportable } from './readiness';
 
 export type ProgressFn = (phase: string, message: string, fraction?: number) => void;
 
@@ -77,6 +79,36 @@ export async function reportAttachments(json: string, bundlePath: string, summar
   ];
 }
 
+/** The chapters' page numbers in a printed report (the table of contents links each chapter: its named destination). */
+export async function chapterPages(pdf: Uint8Array): Promise<Record<string, number>> {
+  const dests = await destinationPages(pdf);
+  const out: Record<string, number> = {};
+  for (const c of CHAPTERS) {
+    const page = dests.get(c.id);
+    if (page !== undefined) out[c.id] = page;
+  }
+  return out;
+}
+
+const samePages = (a: Record<string, number>, b: Record<string, number>): boolean =>
+  CHAPTERS.every((c) => a[c.id] === b[c.id]);
+
+/**
+ * Two-pass print: the first pass finds the page of every chapter, the second prints them in the table of contents
+ * (same layout: the page column has a fixed width). Should the numbers still move, one more pass settles them.
+ */
+export async function printWithContents(model: ReportModel, printPdf: PdfPrinter, onPrint: () => void = () => undefined): Promise<{ html: string; raw: Uint8Array; pages: Record<string, number> }> {
+  onPrint();
+  let pages = await chapterPages(await printPdf(renderReportHtml(model, null)));
+  for (let pass = 0; ; pass++) {
+    const html = renderReportHtml(model, pages);
+    const raw = await printPdf(html);
+    const printed = await chapterPages(raw);
+    if (samePages(printed, pages) || pass === 1) return { html, raw, pages: printed };
+    pages = printed;
+  }
+}
+
 /** Model → HTML → printer → post-processing. */
 export async function renderReportPdf(
   model: ReportModel,
@@ -85,19 +117,19 @@ export async function renderReportPdf(
   attachments: PdfAttachment[],
   progress: ProgressFn = () => undefined,
 ): Promise<{ bytes: Uint8Array; pages: number; html: string }> {
+  assertExportable(model);
+  const asOf = model.title.as_of as string;
   progress('render', 'Rendering the report');
-  const html = renderReportHtml(model);
-  progress('print', 'Printing to PDF', 0.92);
-  const raw = await printPdf(html);
+  const { html, raw } = await printWithContents(model, printPdf, () => progress('print', 'Printing to PDF', 0.92));
   progress('finish', 'Embedding results and metadata', 0.97);
   const { bytes, pages } = await postProcessPdf(
     raw,
     {
       title: `${model.title.title} — ${model.title.system}`,
       author: model.title.auditor || model.tool.name,
-      subject: `Audit of ${model.title.system}, ${model.title.period_start ?? '?'} to ${model.title.period_end ?? '?'}, as of ${model.title.as_of}; root hash ${model.title.root_hash}`,
-      keywords: ['audit', 'AI', model.title.system, `root:${model.title.root_hash}`, `as-of:${model.title.as_of}`],
-      asOf: model.title.as_of,
+      subject: `Audit of ${model.title.system}, ${model.title.period_start ?? '?'} to ${model.title.period_end ?? '?'}, as of ${asOf}; root hash ${model.title.root_hash}`,
+      keywords: ['audit', 'AI', model.title.system, `root:${model.title.root_hash}`, `as-of:${asOf}`],
+      asOf,
       tool: `${model.tool.name} ${model.tool.version}`,
     },
     json,
@@ -119,7 +151,8 @@ export async function writeReportFile(outPath: string, bytes: Uint8Array): Promi
  */
 export async function comparePrintedPages(pdf: Uint8Array, recomputed: ReportModel, printPdf: PdfPrinter): Promise<PagesComparison> {
   const given = await readPageContents(pdf);
-  const freshPdf = await printPdf(renderReportHtml(recomputed));
+  // Printed the way the report was: two passes, so the table of contents carries the same page numbers.
+  const { raw: freshPdf } = await printWithContents(recomputed, printPdf);
   const fresh = await readPageContents(freshPdf);
   return comparePages(given, fresh, { pdf: await pdfPrinterOf(pdf), reprint: await pdfPrinterOf(freshPdf) });
 }

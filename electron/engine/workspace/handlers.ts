@@ -12,6 +12,7 @@ import { canonicalJson, sha256Hex } from '../report/canonicalJson';
 import type { ReportModel } from '../../../shared/api/report';
 import { renderReportHtml } from '../report/html/render';
 import type { PdfPrinter } from '../report/printer';
+import { assertAsOfAvailable, assertSignoffComplete } from '../report/readiness';
 import { defaultWorkspace, loadWorkspaceFile, saveWorkspaceFile } from './workspaceFile';
 
 
@@ -63,7 +64,9 @@ export function workspaceHandlers(ctx: EngineContext, printPdf: PdfPrinter | und
       return { path, saved_at: new Date().toISOString() };
     },
     reportPreview: async ({ bundleId }) => {
-      const { model } = await computeCached(await request(bundleId));
+      const req = await request(bundleId);
+      assertAsOfAvailable(req.params.as_of, req.signoff, ctx.session(bundleId).summary);
+      const { model } = await computeCached(req);
       return { html: renderReportHtml(model) };
     },
     exportReport: async ({ bundleId, outPath, jobId }) => {
@@ -74,7 +77,10 @@ export function workspaceHandlers(ctx: EngineContext, printPdf: PdfPrinter | und
           job.progress({ phase, message, ...(fraction !== undefined ? { fraction } : {}) });
         };
         const s = ctx.session(bundleId);
-        const { model, json } = await computeCached(await request(bundleId), progress);
+        const req = await request(bundleId);
+        assertSignoffComplete(req.signoff);
+        assertAsOfAvailable(req.params.as_of, req.signoff, s.summary);
+        const { model, json } = await computeCached(req, progress);
         const attachments = await reportAttachments(json, s.path, s.summary);
         const { bytes, pages } = await renderReportPdf(model, json, printPdf, attachments, progress);
         throwIfCancelled(job);

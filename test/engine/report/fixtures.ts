@@ -105,21 +105,13 @@ export function driftResult(column: string, cohort: string, drifted: boolean, ov
 }
 
 export function inputs(over: Partial<ReportInputs> = {}): ReportInputs {
-  const overview: Overview = {
-    period: { start: '2026-03-01T00:00:00Z', end: '2026-08-31T23:59:59Z' },
-    systems: ['fraud-scorer'],
-    model_names: ['fraud-scorer'],
-    model_versions: ['m:r2', 'm:r1'],
-    releases: [
-      { release_id: 'r2', released_at: '2026-05-01T00:00:00Z', model_version: 'm:r2', dataset_version: 'ds2', outcome: 'rolled_back', events: [{ event_type: 'canary_fail', ts: '2026-05-01T02:00:00Z' }] },
-      { release_id: 'r1', released_at: '2026-03-01T00:00:00Z', model_version: 'm:r1', dataset_version: 'ds1', outcome: 'promoted', events: [{ event_type: 'promote', ts: '2026-03-02T00:00:00Z' }] },
-    ],
-    headline: [],
-  };
   const lineage: LineageReport = {
     nodes: [
       { id: 'release:r1', type: 'release', label: 'r1', status: 'ok', issues: [], defined: true, detail: {} },
       { id: 'release:r2', type: 'release', label: 'r2', status: 'warning', issues: ['rolled back'], defined: true, detail: {} },
+      { id: 'model_version:m:r1', type: 'model_version', label: 'm:r1', status: 'ok', issues: [], defined: true, detail: {} },
+      { id: 'model_version:m:r2', type: 'model_version', label: 'm:r2', status: 'ok', issues: [], defined: true, detail: {} },
+      { id: 'deployment_event:e1', type: 'deployment_event', label: 'e1', status: 'ok', issues: [], defined: true, detail: { release_id: 'r1', event_type: 'promote', ts: '2026-03-02T00:00:00Z' } },
     ],
     edges: [],
     completeness: [
@@ -214,7 +206,6 @@ export function inputs(over: Partial<ReportInputs> = {}): ReportInputs {
   };
   return {
     summary: summary(),
-    overview: { status: 'ok', data: overview },
     lineage: { status: 'ok', data: lineage },
     coverage: { status: 'ok', data: coverage },
     evals: { status: 'ok', data: evals },
@@ -234,6 +225,7 @@ export function inputs(over: Partial<ReportInputs> = {}): ReportInputs {
         charts: [
           { table: 'records', cohort: 'region=EU', column: 'merchant_risk', method: 'wasserstein_norm', bins_method: 'psi', bins_detail: 'baseline-quantile bins (2); half-count smoothing', bins: BINS },
         ],
+        cohorts_skipped: [],
       },
     },
     data_facts: { records_labelled: 35, records_total: 50 },

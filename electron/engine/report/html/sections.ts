@@ -1,7 +1,9 @@
-import type { Availability, ReportModel, DriftChart, DriftComparison } from '../../../../shared/api/report';
+import type { Availability, ReportModel, DriftChart, DriftComparison, DriftSection } from '../../../../shared/api/report';
 import type { DriftResult } from '../../../../shared/api/drift';
 import type { EvalGroup } from '../../../../shared/api/analytics';
 import { esc } from './escape';
+import { AS_OF_SOURCE_LABEL } from '../../../../shared/reportSignoff';
+import { notComputableTests } from '../driftCharts';
 import { fmtBytes, fmtDate, fmtInt, fmtNum, fmtP, fmtPct, fmtTime } from './format';
 import { coverageMatrix, driftBinsChart, releaseBars, BASELINE_COLOUR, CURRENT_COLOUR } from './svg';
 
@@ -36,8 +38,22 @@ function unavailable<T>(a: Availability<T>, render: (d: T) => string): string {
   return `<div class="unavailable">Not available for this bundle: ${esc(a.reason)}</div>`;
 }
 
-function chapter(id: string, number: string, title: string, body: string, intro?: string): string {
-  return `<section class="chapter" id="${esc(id)}"><h2>${esc(number)} ${esc(title)}</h2>${intro ? `<p class="muted">${esc(intro)}</p>` : ''}${body}</section>`;
+/** A chapter from a section that may be unavailable or empty: `empty` returns the one-line reason when there is nothing to show. */
+function adaptive<T>(id: ChapterId, label: string, a: Availability<T>, intro: string, empty: (d: T) => string | null, render: (d: T) => string): string {
+  if (a.status !== 'ok') return chapter(id, label, unavailable(a, () => ''), intro, true);
+  const none = empty(a.data);
+  if (none !== null) return chapter(id, label, none, intro, true);
+  return chapter(id, label, render(a.data), intro);
+}
+
+/** A chapter; one that has nothing to show (`brief`) follows the previous one on the same page instead of taking a page. */
+function chapter(id: ChapterId, label: string, body: string, intro?: string, brief = false): string {
+  return `<section class="chapter${brief ? ' brief' : ''}" id="${esc(id)}"><h2><span class="label">${esc(label)}</span> ${esc(titleOf(id))}</h2>${intro ? `<p class="muted">${esc(intro)}</p>` : ''}${body}</section>`;
+}
+
+/** The one line a section prints when the bundle holds nothing for it: what is missing and what it would need. */
+function nothing(what: string, needs: string): string {
+  return `<p class="nothing"><strong>Nothing to show:</strong> ${esc(what)}. <span class="muted">Needs ${esc(needs)}.</span></p>`;
 }
 
 export function coverPage(m: ReportModel): string {
@@ -46,45 +62,54 @@ export function coverPage(m: ReportModel): string {
     ['System', t(ti.system)],
     ['Exporter', t(ti.exporter)],
     ['Period covered', `${esc(fmtTime(ti.period_start))} — ${esc(fmtTime(ti.period_end))}`],
-    ['As of', `${esc(fmtTime(ti.as_of))} <span class="muted small">(${esc(m.params.as_of_source.replace('_', ' '))})</span>`],
+    ['As of', `${esc(fmtTime(ti.as_of))} <span class="muted small">(${esc(AS_OF_SOURCE_LABEL[m.params.as_of_source])})</span>`],
     ['Model versions', t(ti.model_versions.join(', '))],
     ['Bundle integrity', badge(`st-${ti.integrity_state}`, ti.integrity_state)],
-    ['Root hash (SHA-256)', `<span class="mono">${esc(ti.root_hash)}</span>`],
+    ['Root hash (SHA-256)', `<span class="mono hash">${esc(ti.root_hash)}</span>`],
     ['Produced with', t(`${m.tool.name} ${m.tool.version}, DuckDB ${m.tool.duckdb_version}`)],
   ];
   const box = (role: string, name: string): string =>
-    `<div class="box"><div class="role">${esc(role)}</div><div>${t(name)}</div><div class="muted small" style="margin-top:8mm">Signature and date</div></div>`;
+    `<div class="box"><div class="role">${esc(role)}</div><div>${name.trim() ? esc(name) : '<span class="muted">not named</span>'}</div><div class="muted small" style="margin-top:8mm">Signature and date</div></div>`;
   return `<section class="cover">
   <div class="kicker">Audit report</div>
   <h1>${esc(ti.title)}</h1>
   <div class="system">${esc(ti.system)}</div>
   <table class="fields"><tbody>${fields.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${v}</td></tr>`).join('')}</tbody></table>
   <div class="glance"><div class="role">Findings at a glance</div><div class="counts">${countBoxes(m)}</div>
-  <p class="small muted">Machine-readable results (results.json) and the bundle manifest are attached to this PDF; <span class="mono">auditdesk verify</span> recomputes them from the bundle.</p></div>
+  <p class="small muted">Machine-readable results (results.json) and the bundle manifest are attached to this PDF; <span class="cmd">auditdesk verify</span> recomputes them from the bundle.</p></div>
   ${m.signoff.notes.trim() ? `<h4>Sign-off notes</h4><p class="note">${esc(m.signoff.notes)}</p>` : ''}
   <div class="signoff">${box('Auditor', ti.auditor)}${box('Approver', ti.approver)}</div>
 </section>`;
 }
 
-export const CHAPTERS: [string, string][] = [
-  ['summary', 'Executive summary'],
-  ['integrity', 'Integrity manifest'],
-  ['logging', 'Logging coverage and traceability'],
-  ['lineage', 'Release lineage and change log'],
-  ['evals', 'Pre-release evaluation'],
-  ['drift', 'Drift'],
-  ['coverage', 'Cohort coverage'],
-  ['health', 'Release health'],
-  ['compliance', 'Compliance checklist'],
-  ['auditor', 'Auditor findings'],
-  ['limitations', 'Limitations'],
-  ['definitions', 'Appendix A — Metric definitions'],
-  ['parameters', 'Appendix B — Parameters'],
-];
+/** Chapters in order; `label` is the number the heading and the table of contents both print. */
+export const CHAPTERS = [
+  { id: 'summary', label: '1', title: 'Executive summary' },
+  { id: 'integrity', label: '2', title: 'Integrity manifest' },
+  { id: 'logging', label: '3', title: 'Logging coverage and traceability' },
+  { id: 'lineage', label: '4', title: 'Release lineage and change log' },
+  { id: 'evals', label: '5', title: 'Pre-release evaluation' },
+  { id: 'drift', label: '6', title: 'Drift' },
+  { id: 'coverage', label: '7', title: 'Cohort coverage' },
+  { id: 'health', label: '8', title: 'Release health' },
+  { id: 'compliance', label: '9', title: 'Compliance checklist' },
+  { id: 'auditor', label: '10', title: 'Auditor findings' },
+  { id: 'limitations', label: '11', title: 'Limitations' },
+  { id: 'definitions', label: 'Appendix A', title: 'Metric definitions' },
+  { id: 'parameters', label: 'Appendix B', title: 'Parameters' },
+] as const;
+export type ChapterId = (typeof CHAPTERS)[number]['id'];
 
-export function contents(): string {
-  return `<section class="chapter"><h2>Contents</h2><ol class="toc">${CHAPTERS.map(([, title]) => `<li>${esc(title)}</li>`).join('')}</ol>
-  <p class="muted small" style="margin-top:6mm">The machine-readable results (results.json) and the bundle manifest are attached to this PDF. Anyone holding the bundle can check this report with <span class="mono">auditdesk verify report.pdf --bundle BUNDLE</span>.</p></section>`;
+const titleOf = (id: ChapterId): string => CHAPTERS.find((c) => c.id === id)?.title ?? id;
+
+/** Table of contents: number, title, page. Each entry links to its chapter, which is how the page numbers are found (service.ts). */
+export function contents(pages: Readonly<Record<string, number>> | null): string {
+  const rows = CHAPTERS.map(
+    (c) =>
+      `<tr><td class="toc-n">${esc(c.label)}</td><td class="toc-t"><a href="#${esc(c.id)}">${esc(c.title)}</a></td><td class="toc-p num">${pages?.[c.id] !== undefined ? fmtInt(pages[c.id]) : ''}</td></tr>`,
+  ).join('');
+  return `<section class="chapter toc-page"><h2>Contents</h2><table class="toc"><tbody>${rows}</tbody></table>
+  <p class="muted small" style="margin-top:6mm">The machine-readable results (results.json) and the bundle manifest are attached to this PDF. Anyone holding the bundle can check this report with <span class="cmd">auditdesk verify report.pdf --bundle BUNDLE</span>.</p></section>`;
 }
 
 function countBoxes(m: ReportModel): string {
@@ -100,21 +125,21 @@ export function summarySection(m: ReportModel, n: string): string {
         `<div class="finding ${esc(f.severity)}"><div>${badge(`sev-${f.severity}`, f.severity)} <strong>${esc(f.title)}</strong> <span class="muted small">${esc(f.id)} · ${esc(f.origin)} · ${esc(f.section)}</span></div><div class="note">${esc(f.detail)}</div></div>`,
     )
     .join('');
-  return chapter('summary', n, 'Executive summary', `<div class="counts">${counts}</div>${list || '<p>No findings.</p>'}`, 'Findings by severity: the auditor’s own (origin auditor) and those the engine raised from the analyses below (origin automatic).');
+  return chapter('summary', n, `<div class="counts">${counts}</div>${list || '<p>No findings.</p>'}`, 'Findings by severity: the auditor’s own (origin auditor) and those the engine raised from the analyses below (origin automatic).');
 }
 
 export function integritySection(m: ReportModel, n: string): string {
   const i = m.integrity;
   const kv = `<div class="kv">
     <div>State</div><div>${badge(`st-${i.state}`, i.state)}</div>
-    <div>Root hash</div><div class="mono">${esc(i.root_hash)}</div>
+    <div>Root hash</div><div class="mono hash">${esc(i.root_hash)}</div>
     <div>Rows rejected</div><div>${fmtInt(i.rejects_total)}</div>
     <div>Tool</div><div>${esc(`${i.tool_name} ${i.tool_version}`)}</div>
     <div>DuckDB</div><div>${esc(i.duckdb_version)}</div></div>`;
   const files = table(
     i.files,
     [
-      { head: 'File', cell: (f) => `${esc(f.path)}<div class="mono muted">${esc(f.sha256)}</div>` },
+      { head: 'File', cell: (f) => `${esc(f.path)}<div class="mono hash muted">${esc(f.sha256)}</div>` },
       { head: 'Table', cell: (f) => t(f.table) },
       { head: 'Format', cell: (f) => t(f.format) },
       { head: 'Size', num: true, cell: (f) => esc(fmtBytes(f.bytes)) },
@@ -144,15 +169,26 @@ export function integritySection(m: ReportModel, n: string): string {
     { head: 'Rows', num: true, cell: (x) => fmtInt(x.rows) },
     { head: 'Kind', cell: (x) => (x.canonical ? 'canonical' : 'extra') },
   ])}`;
-  return chapter('integrity', n, 'Integrity manifest', `${kv}<h3>Input files</h3>${files}${problems}${checks}${tables}`, 'Every input file with its SHA-256, the bundle root hash and what the import loaded. The parameters are listed in Appendix B.');
+  return chapter('integrity', n, `${kv}<h3>Input files</h3>${files}${problems}${checks}${tables}`, 'Every input file with its SHA-256, the bundle root hash and what the import loaded. The parameters are listed in Appendix B.');
 }
 
 export function loggingSection(m: ReportModel, n: string): string {
-  return chapter(
+  return adaptive(
     'logging',
     n,
-    'Logging coverage and traceability',
-    unavailable(m.logging, (p) => {
+    m.logging,
+    'EU AI Act Art. 12, 19 and 26(6); ISO/IEC 42001 A.6.2.8; NIST AI RMF MEASURE 2.4.',
+    (p) => (p.first_event === null && p.traceability.every((x) => x.total === 0) ? nothing('no span, record or log entry in the bundle has a timestamp', 'spans with start_time, records with ts, or an audit_log with ts') : null),
+    (p) => {
+      const trace = table(p.traceability.filter((x) => x.total > 0), [
+        { head: 'Table', cell: (x) => esc(x.table) },
+        { head: 'Total', num: true, cell: (x) => fmtInt(x.total) },
+        { head: 'Trace id', num: true, cell: (x) => fmtPct(x.share_trace_id) },
+        { head: 'Model version', num: true, cell: (x) => fmtPct(x.share_model_version) },
+        { head: 'Dataset version', num: true, cell: (x) => fmtPct(x.share_dataset_version) },
+      ]);
+      if (p.first_event === null)
+        return `${nothing('no span or record has a timestamp, so the logging window, gaps and retention cannot be measured', 'start_time on spans or ts on records')}<h3>Traceability</h3>${trace}`;
       const kv = `<div class="kv">
       <div>First event</div><div>${esc(fmtTime(p.first_event))}</div>
       <div>Last event</div><div>${esc(fmtTime(p.last_event))}</div>
@@ -185,13 +221,6 @@ export function loggingSection(m: ReportModel, n: string): string {
         ],
         { flag: (x) => x.gaps.length > 0 },
       );
-      const trace = table(p.traceability, [
-        { head: 'Table', cell: (x) => esc(x.table) },
-        { head: 'Total', num: true, cell: (x) => fmtInt(x.total) },
-        { head: 'Trace id', num: true, cell: (x) => fmtPct(x.share_trace_id) },
-        { head: 'Model version', num: true, cell: (x) => fmtPct(x.share_model_version) },
-        { head: 'Dataset version', num: true, cell: (x) => fmtPct(x.share_dataset_version) },
-      ]);
       const uncovered = p.deployment_audit.uncovered.length
         ? `<h3>Deployment events without an audit-log entry (within ${fmtNum(p.deployment_audit.window_hours, 0)} h)</h3>${table(p.deployment_audit.uncovered, [
             { head: 'Event', cell: (x) => esc(x.event_id) },
@@ -201,18 +230,22 @@ export function loggingSection(m: ReportModel, n: string): string {
           ])}`
         : '';
       return `${kv}<h3>Gaps</h3>${gaps}<h3>Log tables</h3>${perTable}<h3>Traceability</h3>${trace}${uncovered}`;
-    }),
-    'EU AI Act Art. 12, 19 and 26(6); ISO/IEC 42001 A.6.2.8; NIST AI RMF MEASURE 2.4.',
+    },
   );
 }
 
 export function lineageSection(m: ReportModel, n: string): string {
-  return chapter(
+  return adaptive(
     'lineage',
     n,
-    'Release lineage and change log',
-    unavailable(m.lineage, (l) => {
-      const comp = table(l.completeness, [
+    m.lineage,
+    'Dataset version → training run → model version → release → deployment events. Annex IV 2(f), 6; ISO/IEC 42001 A.6.2.6, A.7.5.',
+    (l) =>
+      l.changelog.length === 0 && l.completeness.every((c) => c.total === 0) && l.node_counts.length === 0
+        ? nothing('the bundle has no releases, model or dataset versions, and no traces or serving records to trace', 'a releases table (release_id, released_at, model_version) and spans or records carrying model_version, dataset_version and release_id')
+        : null,
+    (l) => {
+      const comp = table(l.completeness.filter((c) => c.total > 0), [
         { head: 'Table', cell: (c) => esc(c.table) },
         { head: 'Unit', cell: (c) => esc(c.unit) },
         { head: 'Total', num: true, cell: (c) => fmtInt(c.total) },
@@ -235,7 +268,7 @@ export function lineageSection(m: ReportModel, n: string): string {
       const log = table(
         l.changelog,
         [
-          { head: 'Release', cell: (c) => esc(c.release_id) },
+          { head: 'Release', cell: (c) => `${esc(c.release_id)}${c.defined ? '' : '<div class="muted small">not in releases</div>'}` },
           { head: 'Released', cell: (c) => esc(fmtDate(c.released_at)) },
           { head: 'Model', cell: (c) => `${t(c.model_version)}${c.previous_model_version && c.previous_model_version !== c.model_version ? `<div class="muted small">from ${esc(c.previous_model_version)}</div>` : ''}` },
           { head: 'Dataset', cell: (c) => `${t(c.dataset_version)}${c.previous_dataset_version && c.previous_dataset_version !== c.dataset_version ? `<div class="muted small">from ${esc(c.previous_dataset_version)}</div>` : ''}` },
@@ -249,10 +282,25 @@ export function lineageSection(m: ReportModel, n: string): string {
         { flag: (c) => c.outcome === 'rolled_back' || !c.passing_eval_before_release || c.approval_source === null },
       );
       const nodes = l.node_counts.map((c) => `${fmtInt(c.count)} ${esc(c.type.replaceAll('_', ' '))}${c.count === 1 ? '' : 's'}`).join(' · ');
-      return `<p>Lineage graph: ${nodes || 'no nodes'}.</p><h3>Change log</h3>${log}<h3>Traceability of outputs</h3>${comp}${gapTable}`;
-    }),
-    'Dataset version → training run → model version → release → deployment events. Annex IV 2(f), 6; ISO/IEC 42001 A.6.2.6, A.7.5.',
+      const changelog = l.changelog.length ? log : nothing('the bundle has no releases', 'a releases table, or release ids on deployment events or evaluation results');
+      const traced = l.completeness.some((c) => c.total > 0) ? `${comp}${gapTable}` : nothing('no traces or serving records to trace', 'spans with trace_id, or records');
+      return `<p>Lineage graph: ${nodes || 'no nodes'}.</p><h3>Change log</h3>${changelog}<h3>Traceability of outputs</h3>${traced}`;
+    },
   );
+}
+
+/** Rows shown in a table before the rest is summarised (the full list is in results.json). */
+const BIG = 25;
+
+/** The `n` largest rows by `volume`, in their original order. */
+function topN<T>(rows: T[], n: number, volume: (r: T) => number): T[] {
+  if (rows.length <= n) return rows;
+  const keep = new Set([...rows].sort((a, b) => volume(b) - volume(a)).slice(0, n));
+  return rows.filter((r) => keep.has(r));
+}
+
+function moreLine(total: number, shown: number, what: string, path: string): string {
+  return total > shown ? `<p class="muted small">The ${fmtInt(shown)} largest of ${fmtInt(total)} ${esc(what)} are shown; all ${fmtInt(total)} are in the attached results.json (<span class="cmd">${esc(path)}</span>).</p>` : '';
 }
 
 function evalTable(rows: EvalGroup[], first: { head: string; cell: (g: EvalGroup) => string }[]): string {
@@ -270,17 +318,27 @@ function evalTable(rows: EvalGroup[], first: { head: string; cell: (g: EvalGroup
 }
 
 export function evalsSection(m: ReportModel, n: string): string {
-  return chapter(
+  return adaptive(
     'evals',
     n,
-    'Pre-release evaluation',
-    unavailable(m.evals, (e) => {
+    m.evals,
+    'Fail rates with 95% Wilson intervals. Annex IV 2(g), 4; AI Act Art. 15(3); NIST AI RMF MEASURE 2.1.',
+    (e) =>
+      e.by_stage.length === 0 && e.by_release.length === 0 && e.by_evaluator.length === 0 && e.pre_release.length === 0
+        ? nothing('the bundle has no evaluation results', 'an eval_results table (stage, evaluator, passed, release_id, ts)')
+        : null,
+    (e) => {
       const shipped = e.shipped_without_passing_eval.length
         ? `<div class="finding high"><strong>Released without a passing pre-release evaluation:</strong> ${esc(e.shipped_without_passing_eval.join(', '))}</div>`
-        : '<p>Every release has a passing evaluation before its release time.</p>';
+        : e.pre_release.some((g) => g.shipped)
+          ? '<p>Every shipped release has a passing evaluation before its release time.</p>'
+          : nothing('no shipped release to gate', 'releases with a canary_start or promote event (or a released_at when there are no deployment events)');
       const byRelease = evalTable(e.by_release, [{ head: 'Release', cell: (g) => t(g.release_id) }]);
       const byStage = evalTable(e.by_stage, [{ head: 'Stage', cell: (g) => t(g.stage) }]);
-      const byEvaluator = evalTable(e.by_evaluator, [{ head: 'Evaluator', cell: (g) => t(g.evaluator) }]);
+      const byEvaluator = evalTable(topN(e.by_evaluator, BIG, (g) => g.n), [{ head: 'Evaluator', cell: (g) => t(g.evaluator) }]) + moreLine(e.by_evaluator.length, BIG, 'evaluators', 'evals.by_evaluator');
+      const byCohort = e.by_cohort.length
+        ? `<h3>By cohort</h3>${evalTable(topN(e.by_cohort, BIG, (g) => g.n), [{ head: 'Cohort', cell: (g) => t(g.cohort) }])}${moreLine(e.by_cohort.length, BIG, 'cohorts', 'evals.by_cohort')}`
+        : '';
       const gate = e.pre_release.length
         ? `<h3>Pre-release gate</h3><p class="muted small">Evaluations at stage ${esc(e.gate.stages.join(', '))} dated before the release; the gate passes when the fail rate is at most ${fmtPct(e.gate.max_fail_rate)}.</p>${table(
             e.pre_release,
@@ -304,9 +362,8 @@ export function evalsSection(m: ReportModel, n: string): string {
         { head: 'n', num: true, cell: (x) => fmtInt(x.n) },
         { head: 'Failures', num: true, cell: (x) => fmtInt(x.failures) },
       ]);
-      return `${shipped}${gate}<h3>All evaluations by release</h3>${byRelease}<h3>By stage</h3>${byStage}<h3>By evaluator</h3>${byEvaluator}<h3>Thresholds</h3>${thresholds}`;
-    }),
-    'Fail rates with 95% Wilson intervals. Annex IV 2(g), 4; AI Act Art. 15(3); NIST AI RMF MEASURE 2.1.',
+      return `${shipped}${gate}<h3>All evaluations by release</h3>${byRelease}<h3>By stage</h3>${byStage}<h3>By evaluator</h3>${byEvaluator}${byCohort}<h3>Thresholds</h3>${thresholds}`;
+    },
   );
 }
 
@@ -330,17 +387,25 @@ function driftRows(c: DriftComparison): string {
 }
 
 export function driftSection(m: ReportModel, n: string): string {
+  const intro = 'Per-column comparison of the current data with the baseline, with n, method, bins and significance. AI Act Art. 72, 15(4); NIST AI RMF MEASURE 2.4.';
+  if (m.drift.status !== 'ok')
+    return chapter(
+      'drift',
+      n,
+      `${nothing(`no drift comparison was made: ${m.drift.reason}`, 'two releases to compare (baseline = first promoted release, current = last release), or the parameters drift_baseline and drift_current, e.g. window:2025-01-01T00:00:00Z/2025-07-01T00:00:00Z')}`,
+      intro,
+      true,
+    );
   return chapter(
     'drift',
     n,
-    'Drift',
-    unavailable(m.drift, (d) => {
+    ((d: DriftSection) => {
       const sel = (s: { key: string; value: string } | null): string => (s ? `${s.key} ${s.value}` : '—');
       const head = `<div class="kv"><div>Baseline</div><div>${esc(sel(d.baseline))} <span class="muted small">(${esc(d.baseline_source)})</span></div>
         <div>Current</div><div>${esc(sel(d.current))} <span class="muted small">(${esc(d.current_source)})</span></div>
         <div>Bins / binning</div><div>${m.params.drift_bins} / ${esc(m.params.drift_binning)}</div>
         <div>Multiple-testing correction</div><div>${esc(m.params.drift_correction)}</div>
-        <div>Decision rule</div><div>drifted = adjusted p &lt; α (when the method has a p-value) and effect ≥ threshold</div></div>
+        <div>Decision rule</div><div>drifted = adjusted p &lt; α = ${esc(String(m.params.drift_alpha))} (when the method has a p-value) and effect ≥ threshold</div></div>
         <p class="legend">Charts: <span class="swatch" style="background:${BASELINE_COLOUR}"></span>baseline <span class="swatch" style="background:${CURRENT_COLOUR}"></span>current (share of rows per bin).</p>`;
       const overall = d.comparisons
         .filter((c) => c.cohort === 'all')
@@ -387,18 +452,43 @@ export function driftSection(m: ReportModel, n: string): string {
       });
       const driftedTotal = d.comparisons.reduce((n, c) => n + c.drifted, 0);
       const more = driftedTotal > charts.length ? `<p class="muted small">${driftedTotal - charts.length} further drifted result(s) are listed in the tables above and in results.json (drift_max_charts = ${m.params.drift_max_charts}).</p>` : '';
-      return `${head}${overall}${cohortTable}${charts.length ? `<h3>Distributions of drifted columns</h3>${charts.join('')}${more}` : ''}`;
-    }),
-    'Per-column comparison of the current data with the baseline, with n, method, bins and significance. AI Act Art. 72, 15(4); NIST AI RMF MEASURE 2.4.',
+      const skipped = d.cohorts_skipped
+        .map(
+          (k) =>
+            `<p class="muted small">${esc(k.attribute)} has ${fmtInt(k.values_total)} values: the ${fmtInt(k.compared)} largest cohorts are compared; ${fmtInt(k.skipped.length)} smaller ones (${fmtInt(k.skipped_rows)} rows) are not (parameter <span class="cmd">drift_max_cohorts</span>; named in results.json under <span class="cmd">drift.cohorts_skipped</span>).</p>`,
+        )
+        .join('');
+      const failed = notComputableTests(d);
+      const notComputable = failed.length
+        ? `<h3>Tests not computable</h3>${table(failed.slice(0, 40), [
+            { head: 'Test', cell: (x) => `<span class="ident">${esc(`${x.table}.${x.column}`)}</span> <span class="muted small">${esc(x.cohort)}</span>` },
+            { head: 'Method', cell: (x) => esc(x.method) },
+            { head: 'Reason', cell: (x) => esc(x.reason) },
+          ])}${failed.length > 40 ? `<p class="muted small">${fmtInt(failed.length - 40)} more in results.json.</p>` : ''}`
+        : '';
+      return `${head}${overall}${cohortTable}${skipped}${notComputable}${charts.length ? `<h3>Distributions of drifted columns</h3>${charts.join('')}${more}` : ''}`;
+    })(m.drift.data),
+    intro,
   );
 }
 
+/** Cohorts drawn in the coverage matrix at most; release-critical ones first, then by evaluation rows. */
+const MATRIX_COHORTS = 30;
+
 export function coverageSection(m: ReportModel, n: string): string {
-  return chapter(
+  return adaptive(
     'coverage',
     n,
-    'Cohort coverage',
-    unavailable(m.coverage, (c) => {
+    m.coverage,
+    'Cohort size in evaluation data per release; release-critical cohorts missing from evaluation. Annex IV 3, 2(g); AI Act Art. 10; NIST AI RMF MEASURE 2.3, 2.11.',
+    (c) => {
+      if (c.releases.length === 0 || c.cohorts.length === 0 || c.cells.length === 0) {
+        const have = `${fmtInt(c.cohorts.length)} cohort${c.cohorts.length === 1 ? '' : 's'}, ${fmtInt(c.releases.length)} release${c.releases.length === 1 ? '' : 's'}, ${fmtInt(c.cells.length)} evaluation cell${c.cells.length === 1 ? '' : 's'}`;
+        return nothing(`no release × cohort cell of evaluation data (the bundle has ${have})`, 'releases, cohorts (a cohorts table or cohort columns) and eval_results rows carrying release_id and the cohort attribute as a column');
+      }
+      return null;
+    },
+    (c) => {
       const per = table(
         c.per_release,
         [
@@ -406,34 +496,44 @@ export function coverageSection(m: ReportModel, n: string): string {
           { head: 'Critical cohorts', num: true, cell: (r) => fmtInt(r.critical_total) },
           { head: 'Covered', num: true, cell: (r) => fmtInt(r.critical_covered) },
           { head: 'Coverage', num: true, cell: (r) => fmtPct(r.coverage) },
-          { head: 'Missing or under-covered', cell: (r) => t(r.missing.join(', ')) },
+          { head: 'Missing or under-covered', cell: (r) => t([...r.missing, ...r.below_threshold].join(', ')) },
         ],
         { flag: (r) => r.missing.length > 0 },
       );
+      const rowsOf = new Map<string, number>();
+      for (const cell of c.cells) rowsOf.set(cell.cohort_id, (rowsOf.get(cell.cohort_id) ?? 0) + (cell.eval_rows ?? 0));
+      const drawn = c.cohorts.length <= MATRIX_COHORTS ? c.cohorts : topN(c.cohorts, MATRIX_COHORTS, (x) => (x.release_critical ? Number.MAX_SAFE_INTEGER : (rowsOf.get(x.cohort_id) ?? 0)));
+      const more = moreLine(c.cohorts.length, drawn.length, 'cohorts (release-critical first, then by evaluation rows)', 'coverage.cells');
       return `<p>Minimum eval rows per cohort: ${fmtInt(c.min_rows_default)} (unless the cohort sets its own); small-cell threshold k = ${fmtInt(c.small_cell_k)}.</p>${per}
-      <figure>${coverageMatrix(c, false)}<figcaption>Evaluation rows per cohort (rows) and release (columns). Red: release-critical and below the minimum; amber: below the minimum; grey: small cell. * release-critical.</figcaption></figure>`;
-    }),
-    'Cohort size in evaluation data per release; release-critical cohorts missing from evaluation. Annex IV 3, 2(g); AI Act Art. 10; NIST AI RMF MEASURE 2.3, 2.11.',
+      <figure>${coverageMatrix({ ...c, cohorts: drawn }, false)}<figcaption>Evaluation rows per cohort (rows) and release (columns). Red: release-critical and below the minimum; amber: below the minimum; grey: small cell. * release-critical.</figcaption></figure>${more}`;
+    },
   );
 }
 
 export function healthSection(m: ReportModel, n: string): string {
-  return chapter(
+  return adaptive(
     'health',
     n,
-    'Release health',
-    unavailable(m.health, (h) => {
+    m.health,
+    'Canary, rollback and incident history with latency and error rates per release. AI Act Art. 15(4); NIST AI RMF MEASURE 2.6, 2.7.',
+    (h) =>
+      h.releases.length === 0 && h.overall.traffic.traces === 0
+        ? nothing('the bundle has no releases and no traces', 'a releases table or deployment_events, and spans (trace_id, duration_ms or start/end time, status_code) for latency and error rates')
+        : null,
+    (h) => {
       const o = h.overall;
       const kv = `<div class="kv"><div>Releases</div><div>${fmtInt(o.releases)}</div>
         <div>Canary failure rate</div><div>${fmtPct(o.canary_failure_rate)}</div>
         <div>Rollback rate</div><div>${fmtPct(o.rollback_rate)}</div>
         <div>Change failure rate</div><div>${fmtPct(o.change_failure_rate)}</div>
         <div>Mean time to recover</div><div>${o.mean_time_to_recover_hours === null ? '—' : `${fmtNum(o.mean_time_to_recover_hours, 1)} h`}</div>
-        <div>Incidents</div><div>${fmtInt(o.incidents)}</div></div>`;
+        <div>Incidents</div><div>${fmtInt(o.incidents)}</div>
+        <div>Traces (all releases)</div><div>${fmtInt(o.traffic.traces)}${o.traffic.traces > 0 ? ` · p50 ${fmtNum(o.traffic.p50_ms, 0)} ms · p95 ${fmtNum(o.traffic.p95_ms, 0)} ms · p99 ${fmtNum(o.traffic.p99_ms, 0)} ms · errors ${fmtPct(o.traffic.error_rate)}` : ''}</div></div>`;
+      if (h.releases.length === 0) return `${kv}${nothing('no releases, so no per-release health', 'a releases table, or release ids on deployment events, evaluation results or spans')}`;
       const rows = table(
         h.releases,
         [
-          { head: 'Release', cell: (r) => `${esc(r.release_id)}<div class="muted small">${esc(fmtDate(r.released_at))}</div>` },
+          { head: 'Release', cell: (r) => `${esc(r.release_id)}<div class="muted small">${r.defined ? esc(fmtDate(r.released_at)) : 'not in releases'}</div>` },
           { head: 'Model', cell: (r) => t(r.model_version) },
           { head: 'Canary (fail/runs)', num: true, cell: (r) => `${r.canary_failures}/${r.canary_runs}` },
           { head: 'Rolled back', cell: (r) => yesNo(r.rolled_back) },
@@ -446,11 +546,17 @@ export function healthSection(m: ReportModel, n: string): string {
         ],
         { flag: (r) => r.rolled_back || r.canary_failures > 0 },
       );
-      const chart1 = releaseBars(h.releases, (r) => r.error_rate, { title: 'Error rate by release', format: (v) => fmtPct(v), highlight: (r) => r.rolled_back || r.canary_failures > 0 });
-      const chart2 = releaseBars(h.releases, (r) => r.p95_ms, { title: 'p95 latency (ms) by release', format: (v) => fmtNum(v, 0) });
-      return `${kv}${rows}<figure>${chart1}<figcaption>Share of traces with any span in status ERROR; orange marks releases with a failed canary or a rollback.</figcaption></figure><figure>${chart2}<figcaption>95th percentile of per-trace latency, exact, from raw spans.</figcaption></figure>`;
-    }),
-    'Canary, rollback and incident history with latency and error rates per release. AI Act Art. 15(4); NIST AI RMF MEASURE 2.6, 2.7.',
+      // A chart is drawn only over values that exist: no title above an empty plot.
+      const charts: string[] = [];
+      if (h.releases.some((r) => r.error_rate !== null))
+        charts.push(
+          `<figure>${releaseBars(h.releases, (r) => r.error_rate, { title: 'Error rate by release', format: (v) => fmtPct(v), highlight: (r) => r.rolled_back || r.canary_failures > 0 })}<figcaption>Share of traces with any span in status ERROR; orange marks releases with a failed canary or a rollback.</figcaption></figure>`,
+        );
+      if (h.releases.some((r) => r.p95_ms !== null))
+        charts.push(`<figure>${releaseBars(h.releases, (r) => r.p95_ms, { title: 'p95 latency (ms) by release', format: (v) => fmtNum(v, 0) })}<figcaption>95th percentile of per-trace latency, exact, from raw spans.</figcaption></figure>`);
+      const noCharts = charts.length === 0 ? `<p class="muted small">No latency or error-rate charts: no release has traces (they need spans carrying release_id).</p>` : '';
+      return `${kv}${rows}${charts.join('')}${noCharts}`;
+    },
   );
 }
 
@@ -458,7 +564,6 @@ export function complianceSection(m: ReportModel, n: string): string {
   return chapter(
     'compliance',
     n,
-    'Compliance checklist',
     unavailable(m.compliance, (c) =>
       table(
         c.items,
@@ -497,34 +602,70 @@ export function auditorSection(m: ReportModel, n: string): string {
         })
         .join('')
     : '<p class="muted">The auditor recorded no findings of their own.</p>';
-  return chapter('auditor', n, 'Auditor findings', body);
+  return chapter('auditor', n, body, undefined, m.auditor_findings.length === 0);
 }
 
 export function limitationsSection(m: ReportModel, n: string): string {
+  const item = (l: ReportModel['limitations'][number]): string => {
+    const grouped =
+      l.count > 1
+        ? ` <span class="muted">— ${fmtInt(l.count)} cases${l.examples.length ? `, e.g. ${esc(l.examples.slice(0, 3).join('; '))}${l.count > 3 ? '; …' : ''}` : ''}</span>`
+        : '';
+    return `<li><span class="muted small">${esc(l.id)} · ${esc(l.section)}</span> ${esc(l.text)}${grouped}</li>`;
+  };
   return chapter(
     'limitations',
     n,
-    'Limitations',
-    `<ul>${m.limitations.map((l) => `<li><span class="muted small">${esc(l.id)} · ${esc(l.section)}</span> ${esc(l.text)}</li>`).join('')}</ul>`,
+    `<ul class="limitations">${m.limitations.map(item).join('')}</ul><p class="muted small">Like limitations are grouped with a count and examples; every case is in the attached results.json.</p>`,
     'What this bundle cannot show (NIST AI RMF MEASURE 1.1).',
   );
 }
 
 export function definitionsSection(m: ReportModel, n: string): string {
-  return chapter('definitions', n, 'Appendix A — Metric definitions', `<dl class="defs">${m.definitions.map((d) => `<dt>${esc(d.term)}</dt><dd>${esc(d.definition)}</dd>`).join('')}</dl>`);
+  return chapter('definitions', n, `<dl class="defs">${m.definitions.map((d) => `<dt>${esc(d.term)}</dt><dd>${esc(d.definition)}</dd>`).join('')}</dl>`);
 }
 
 export function parametersSection(m: ReportModel, n: string): string {
+  const requested = m.requested_params as Record<string, unknown>;
   const rows = Object.entries(m.params)
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, v]) => ({ k, v: Array.isArray(v) ? v.join(', ') : v === null ? 'engine default' : String(v) }));
+    .map(([k, v]) => ({
+      k,
+      v: Array.isArray(v) ? v.join(', ') : v === null ? 'not set' : k === 'as_of_source' ? AS_OF_SOURCE_LABEL[v as keyof typeof AS_OF_SOURCE_LABEL] : String(v),
+      from: k === 'as_of_source' ? '' : k === 'as_of' ? AS_OF_SOURCE_LABEL[m.params.as_of_source] : requested[k] !== undefined ? 'given' : 'default',
+    }));
+  // Settings the analyses applied, read back from their results (so the appendix shows what was used, not what was asked).
+  const used: { k: string; v: string }[] = [];
+  if (m.coverage.status === 'ok') {
+    used.push({ k: 'coverage: minimum eval rows per cohort', v: `${fmtInt(m.coverage.data.min_rows_default)} (a cohort's own min_eval_rows overrides it)` });
+    used.push({ k: 'coverage: small-cell k', v: fmtInt(m.coverage.data.small_cell_k) });
+  }
+  if (m.evals.status === 'ok') {
+    used.push({ k: 'evals: small-cell k', v: fmtInt(m.evals.data.small_cell_k) });
+    used.push({ k: 'evals: pre-release gate', v: `stages ${m.evals.data.gate.stages.join(', ')}; passes at a fail rate ≤ ${fmtPct(m.evals.data.gate.max_fail_rate)}` });
+  }
+  used.push({ k: 'confidence intervals', v: '95 % Wilson score (z = 1.959963984540054)' });
+  if (m.logging.status === 'ok') {
+    used.push({ k: 'logging: retention minimum', v: `${fmtInt(m.logging.data.retention_min_days)} days` });
+    used.push({ k: 'logging: audit-log match window', v: `±${fmtNum(m.logging.data.deployment_audit.window_hours, 0)} h` });
+  }
+  if (m.drift.status === 'ok') {
+    const alphas = [...new Set(m.drift.data.comparisons.map((c) => c.alpha).filter((a): a is number => a !== null))];
+    const corrections = [...new Set(m.drift.data.comparisons.map((c) => c.correction).filter((c): c is NonNullable<typeof c> => c !== null))];
+    used.push({ k: 'drift: significance level α', v: alphas.length ? alphas.join(', ') : String(m.params.drift_alpha) });
+    if (corrections.length) used.push({ k: 'drift: multiple-testing correction', v: corrections.join(', ') });
+    used.push({ k: 'drift: comparisons made', v: fmtInt(m.drift.data.comparisons.length) });
+  }
   return chapter(
     'parameters',
     n,
-    'Appendix B — Parameters',
-    `${table(rows, [
-      { head: 'Parameter', cell: (r) => `<span class="mono">${esc(r.k)}</span>` },
+    `<h3>Report parameters</h3>${table(rows, [
+      { head: 'Parameter', cell: (r) => `<span class="ident">${esc(r.k)}</span>` },
       { head: 'Value', cell: (r) => esc(r.v) },
-    ])}<p class="muted small">Numbers in results.json are rounded to 6 significant digits; keys are sorted. The same bundle and parameters give byte-identical results.json.</p>`,
+      { head: 'Set by', cell: (r) => `<span class="muted small">${esc(r.from)}</span>` },
+    ])}<h3>Settings the analyses applied</h3>${table(used, [
+      { head: 'Setting', cell: (r) => esc(r.k) },
+      { head: 'Value', cell: (r) => esc(r.v) },
+    ])}<p class="muted small">results.json carries every number at full precision (the text of this report rounds them); keys are sorted. The same bundle and parameters give byte-identical results.json.</p>`,
   );
 }

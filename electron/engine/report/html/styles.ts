@@ -25,8 +25,17 @@ h3 { font-size: 10.5pt; margin: 5mm 0 2mm; }
 h4 { font-size: 9pt; margin: 3mm 0 1.5mm; }
 p { margin: 0 0 2mm; }
 section.chapter { break-before: page; }
+/* A chapter with nothing to show is one line: it follows the previous chapter instead of taking a page. */
+section.chapter.brief { break-before: auto; margin-top: 9mm; }
+h2 .label { color: #3E4C59; margin-right: 2mm; }
+.nothing { border-left: 2pt solid #9AA5B1; padding: 1mm 0 1mm 3mm; }
 .num, td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.mono { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 7.4pt; word-break: break-all; }
+.mono { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 7.4pt; }
+/* Hashes may wrap anywhere (they are read in pieces); commands and identifiers never break inside a word. */
+.hash { overflow-wrap: anywhere; }
+.cmd { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 7.8pt; white-space: nowrap; hyphens: none; }
+.ident { white-space: nowrap; hyphens: none; }
+td, li, p { hyphens: manual; }
 .muted { color: #5B6670; }
 .small { font-size: 7.6pt; }
 table { width: 100%; border-collapse: collapse; margin: 1mm 0 3mm; font-variant-numeric: tabular-nums; }
@@ -60,7 +69,11 @@ figcaption { font-size: 7.6pt; color: #3E4C59; margin-top: 1mm; }
 .finding.high { border-color: #C0392B; } .finding.medium { border-color: #E8710A; } .finding.low { border-color: #5B7083; }
 .note { white-space: pre-wrap; }
 .unavailable { border: 0.6pt dashed #9AA5B1; padding: 3mm; color: #4A5560; }
-ol.toc { padding-left: 6mm; } ol.toc li { margin: 1mm 0; }
+table.toc { width: 100%; margin-top: 4mm; font-size: 10pt; }
+table.toc td { border: none; padding: 1.4mm 0; }
+table.toc td.toc-n { width: 24mm; color: #3E4C59; white-space: nowrap; }
+table.toc td.toc-t a { color: inherit; text-decoration: none; }
+table.toc td.toc-p { width: 14mm; }
 dl.defs dt { font-weight: 600; margin-top: 2mm; break-after: avoid; } dl.defs dd { margin: 0.5mm 0 0 0; break-before: avoid; }
 .kv { display: grid; grid-template-columns: 48mm 1fr; gap: 0.8mm 4mm; margin: 1mm 0 3mm; }
 .kv div:nth-child(odd) { color: #5B6670; }
