@@ -233,7 +233,7 @@ export function inputs(over: Partial<ReportInputs> = {}): ReportInputs {
   };
 }
 
-export const signoff = (over: Partial<Signoff> = {}): Signoff => ({ system: '', auditor: 'J. Auditor', approver: 'K. Approver', as_of: '', notes: '', ...over });
+export const signoff = (over: Partial<Signoff> = {}): Signoff => ({ system: 'Northwind fraud scoring', auditor: 'J. Auditor', approver: 'K. Approver', as_of: '', notes: '', ...over });
 
 export const finding = (over: Partial<Finding> = {}): Finding => ({
   id: 'f1',

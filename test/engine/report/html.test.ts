@@ -68,7 +68,7 @@ describe('report HTML', () => {
 
   it('renders an unavailable section as an explanation, not a blank', () => {
     const inp = inputs({ coverage: { status: 'unavailable', reason: 'no eval_results table' } });
-    const eff = effectiveParams({}, signoff(), { exported_at: null, period_end: null });
+    const eff = effectiveParams({}, signoff(), { exported_at: null, period_end: '2026-08-31T23:59:59Z' });
     const html = renderReportHtml(buildReportModel(inp, { signoff: signoff(), findings: [] }, {}, eff));
     expect(html).toContain('Not available for this bundle: no eval_results table');
   });

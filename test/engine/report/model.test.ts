@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderReportHtml } from '../../../electron/engine/report/html/render';
 import { buildReportModel, reportJson } from '../../../electron/engine/report/model';
 import { effectiveParams, parseReportParams } from '../../../electron/engine/report/params';
 import { planDrift } from '../../../electron/engine/report/gather';
@@ -32,15 +33,20 @@ describe('report model', () => {
     expect(canonicalJson({ b: -0, a: [1.23456789e-12, Number.NaN] })).toBe('{\n  "a": [\n    1.23457e-12,\n    null\n  ],\n  "b": 0\n}\n');
   });
 
-  it('takes as-of from params, else the bundle export time — never the clock', () => {
-    expect(build().params.as_of).toBe('2026-09-01T06:00:00.000Z');
-    expect(build().params.as_of_source).toBe('exported_at');
+  it('takes as-of from params, else the end of the bundle period, else its export time — never the clock, never the epoch', () => {
+    expect(build().params.as_of).toBe('2026-08-31T23:59:59.000Z');
+    expect(build().params.as_of_source).toBe('period_end');
     const m = build(inputs(), '2026-10-01T00:00:00Z');
     expect(m.params.as_of).toBe('2026-10-01T00:00:00.000Z');
     expect(m.title.as_of).toBe('2026-10-01T00:00:00.000Z');
-    const noExport = inputs({ summary: summary({ exported_at: null }) });
-    expect(build(noExport).params.as_of_source).toBe('period_end');
-    expect(build(noExport).params.as_of).toBe('2026-08-31T23:59:59.000Z');
+    const noPeriod = inputs({ summary: summary({ period: { start: null, end: null } }) });
+    expect(build(noPeriod).params.as_of_source).toBe('exported_at');
+    expect(build(noPeriod).params.as_of).toBe('2026-09-01T06:00:00.000Z');
+    // Neither: no as-of at all; the model can be checked but not rendered.
+    const neither = build(inputs({ summary: summary({ period: { start: null, end: null }, exported_at: null }) }));
+    expect(neither.params.as_of).toBeNull();
+    expect(neither.params.as_of_source).toBe('none');
+    expect(() => renderReportHtml(neither)).toThrow(/no as-of time: fill the As-of field of the export dialog, or pass --as-of ISO/);
   });
 
   it('raises automatic findings from the sections and orders them by severity', () => {
@@ -63,7 +69,7 @@ describe('report model', () => {
   it('lists limitations: missing tables, partial labels, not-measurable items, unavailable sections', () => {
     const m = build(inputs({ health: { status: 'unavailable', reason: 'no deployment_events table' } }));
     const texts = m.limitations.map((l) => l.text);
-    expect(texts).toContain('The bundle has no eval_results table; analyses that need it are not measurable.');
+    expect(texts.some((t) => /^The bundle has no rows in tables .*eval_results.*; the analyses that need them are not measurable\.$/.test(t))).toBe(true);
     expect(texts.some((t) => t.startsWith('Only 35 of 50 records carry a ground-truth label'))).toBe(true);
     expect(texts.some((t) => t.includes('accuracy per cohort: not measurable'))).toBe(true);
     expect(texts).toContain('This section could not be computed: no deployment_events table');

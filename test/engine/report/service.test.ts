@@ -46,7 +46,7 @@ describe('manifest attachment', () => {
 
 describe('paper size', () => {
   it('prints Letter when asked', () => {
-    const eff = effectiveParams({ paper: 'Letter' }, signoff(), { exported_at: null, period_end: null });
+    const eff = effectiveParams({ paper: 'Letter' }, signoff(), { exported_at: null, period_end: '2026-08-31T23:59:59Z' });
     const html = renderReportHtml(buildReportModel(inputs(), { signoff: signoff(), findings: [] }, { paper: 'Letter' }, eff));
     expect(html).toContain('size: Letter;');
     expect(html).not.toContain('size: A4;');
