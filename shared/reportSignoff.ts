@@ -34,7 +34,7 @@ export const AS_OF_SOURCE_LABEL: Record<AsOfSource, string> = {
   signoff: 'sign-off field',
   period_end: 'end of the bundle’s period',
   exported_at: 'bundle export time',
-  none: 'not set',
+  none: 'the bundle has no period or export time, and none was given',
 };
 
 /** Sign-off fields a report cannot be exported without, with the CLI option that fills each. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cli } from '../helpers/cli';
@@ -7,6 +7,8 @@ import { generateDemoBundle } from '../../electron/engine/demo/generate';
 import { readPdfAttachments, readPdfInfo } from '../../electron/engine/report/pdf';
 
 // Quarter-scale demo bundle (same planted facts); drift per region only, to keep each run to seconds.
+const SIGNOFF = ['--auditor', 'J. Auditor', '--system', 'Northwind fraud scoring'];
+
 describe('auditdesk report / verify / check on the demo bundle', () => {
   let tmp: string;
   let bundle: string;
@@ -27,16 +29,14 @@ describe('auditdesk report / verify / check on the demo bundle', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('writes the same results.json twice, embeds it in a small multi-page PDF, and verify matches; one changed byte is named', async () => {
+  it('embeds results.json in a small multi-page PDF, verify recomputes the same results; one changed byte is named', async () => {
     const pdf1 = path.join(tmp, 'r1.pdf');
-    const r1 = await cli('report', bundle, '--out', pdf1, '--json', path.join(tmp, 'r1.json'), '--params', params);
+    const r1 = await cli('report', bundle, '--out', pdf1, '--json', path.join(tmp, 'r1.json'), '--params', params, ...SIGNOFF);
     expect(r1.stderr).toBe('');
     expect(r1.code).toBe(0);
     expect(r1.stdout).toMatch(/wrote .*r1\.pdf: \d+ pages/);
-    const r2 = await cli('report', bundle, '--out', path.join(tmp, 'r2.pdf'), '--json', path.join(tmp, 'r2.json'), '--params', params);
-    expect(r2.code).toBe(0);
+    expect(r1.stdout).toContain('(end of the bundle’s period)');
     const json1 = readFileSync(path.join(tmp, 'r1.json'));
-    expect(readFileSync(path.join(tmp, 'r2.json')).equals(json1)).toBe(true);
 
     const bytes = new Uint8Array(readFileSync(pdf1));
     expect(statSync(pdf1).size).toBeLessThan(5 * 1024 * 1024);
@@ -45,12 +45,17 @@ describe('auditdesk report / verify / check on the demo bundle', () => {
     expect(Buffer.from(files.get('manifest.json')!).equals(readFileSync(path.join(bundle, 'manifest.json')))).toBe(true);
     const info = await readPdfInfo(bytes);
     expect(info.pages).toBeGreaterThan(1);
-    expect(info.creationDate?.toISOString()).toBe('2026-09-01T06:00:00.000Z');
-    const model = JSON.parse(json1.toString('utf8')) as { executive_summary: { findings: { title: string }[] } };
+    const model = JSON.parse(json1.toString('utf8')) as { executive_summary: { findings: { title: string }[] }; params: { as_of: string; as_of_source: string }; title: { system: string; auditor: string } };
+    expect(model.params.as_of_source).toBe('period_end');
+    // PDF dates carry whole seconds.
+    expect(info.creationDate?.toISOString()).toBe(model.params.as_of.replace(/\.\d{3}Z$/, '.000Z'));
+    expect(model.title).toMatchObject({ system: 'Northwind fraud scoring', auditor: 'J. Auditor' });
     const titles = model.executive_summary.findings.map((f) => f.title);
     expect(titles).toContain('Release r5 shipped without a passing pre-release evaluation');
     expect(titles).toContain('Drift in records.merchant_risk: all rows and 1 of 4 cohorts');
 
+    // verify recomputes the results from the bundle in a fresh engine and compares them with the embedded ones:
+    // its MATCH is the determinism check (same bundle and parameters, same results).
     const ok = await cli('verify', pdf1, '--bundle', bundle);
     expect(ok.stdout).toMatch(/^MATCH: /);
     expect(ok.code).toBe(0);
@@ -115,10 +120,52 @@ describe('auditdesk report / verify / check on the demo bundle', () => {
     const noOut = await cli('report', bundle);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toMatch(/--out report\.pdf is required/);
+    // A signed report needs the system and the auditor: named, before any work is done.
+    const noAuditor = await cli('report', bundle, '--out', path.join(tmp, 'x.pdf'), '--system', 'Northwind fraud scoring');
+    expect(noAuditor.code).toBe(2);
+    expect(noAuditor.stderr).toMatch(/cannot be signed off without: Auditor \(--auditor on the command line\)/);
+    const neither = await cli('report', bundle, '--out', path.join(tmp, 'x.pdf'), '--auditor', ' ');
+    expect(neither.stderr).toMatch(/System audited \(--system on the command line\) and Auditor \(--auditor on the command line\)/);
+    expect(existsSync(path.join(tmp, 'x.pdf'))).toBe(false);
     const notReport = path.join(tmp, 'plain.pdf');
     writeFileSync(notReport, 'not a pdf');
     const v = await cli('verify', notReport, '--bundle', bundle);
     expect(v.code).toBe(2);
     expect(v.stderr).toMatch(/Not a readable PDF/);
+  });
+});
+
+describe('auditdesk report on a bundle without a period', () => {
+  let tmp: string;
+  const savedDataDir = process.env['AUDITDESK_DATA_DIR'];
+  beforeAll(() => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'ad-report-noperiod-'));
+    process.env['AUDITDESK_DATA_DIR'] = path.join(tmp, 'data');
+    mkdirSync(path.join(tmp, 'flights'));
+    // Records only, no timestamp column, no manifest: no period and no export time.
+    const rows = Array.from({ length: 40 }, (_, i) => JSON.stringify({ record_id: `f${i}`, delay: (i * 7) % 50, origin: ['JFK', 'LAX', 'ORD'][i % 3] }));
+    writeFileSync(path.join(tmp, 'flights', 'records.jsonl'), `${rows.join('\n')}\n`);
+  });
+  afterAll(() => {
+    if (savedDataDir === undefined) delete process.env['AUDITDESK_DATA_DIR'];
+    else process.env['AUDITDESK_DATA_DIR'] = savedDataDir;
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('refuses to print without --as-of (never the epoch), and takes the one given', async () => {
+    const bundle = path.join(tmp, 'flights');
+    const refused = await cli('report', bundle, '--out', path.join(tmp, 'r.pdf'), ...SIGNOFF);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/no period .* no as-of time: .*pass --as-of ISO on the command line/);
+    expect(existsSync(path.join(tmp, 'r.pdf'))).toBe(false);
+    // The results alone can be computed without one; they say it is not set.
+    const json = await cli('report', bundle, '--json', path.join(tmp, 'r.json'), ...SIGNOFF);
+    expect(json.code).toBe(0);
+    expect(json.stdout).toContain('as of not set (the bundle has no period or export time, and none was given)');
+    const model = JSON.parse(readFileSync(path.join(tmp, 'r.json'), 'utf8')) as { params: { as_of: string | null }; title: { as_of: string | null } };
+    expect(model.params.as_of).toBeNull();
+    expect(JSON.stringify(model)).not.toContain('1970-01-01');
+    const given = await cli('report', bundle, '--json', path.join(tmp, 'r2.json'), '--as-of', '2026-01-31', ...SIGNOFF);
+    expect(given.stdout).toContain('as of 2026-01-31T00:00:00.000Z (as-of parameter)');
   });
 });

@@ -3,20 +3,21 @@ import { createHash } from 'node:crypto';
 /** Keys that carry wall-clock or session noise and never belong in a deterministic document. */
 const NOISE_KEYS = new Set(['elapsed_ms', 'import_ms', 'bundleId']);
 
-/** Significant digits kept for non-integer numbers: enough for every metric, stable against last-bit noise. */
-export const SIGNIFICANT_DIGITS = 6;
-
-export function roundNumber(x: number): number | null {
+/**
+ * Numbers keep full precision (the shortest text that reads back as the same double); only -0 becomes 0 and a
+ * non-finite value null. Rounding belongs to the rendered text, never to the results a reader recomputes from.
+ * Full precision stays deterministic because the analyses are: exact aggregates, order-independent sums (fsum,
+ * exactSum), exact quantiles, and JavaScript arithmetic in a fixed order.
+ */
+export function jsonNumber(x: number): number | null {
   if (!Number.isFinite(x)) return null;
-  if (Number.isInteger(x)) return Object.is(x, -0) ? 0 : x;
-  const r = Number(x.toPrecision(SIGNIFICANT_DIGITS));
-  return Object.is(r, -0) ? 0 : r;
+  return Object.is(x, -0) ? 0 : x;
 }
 
-/** Deep copy with sorted keys, rounded numbers, undefined dropped, noise keys removed. */
+/** Deep copy with sorted keys, undefined dropped, noise keys removed. */
 export function normalizeForJson(value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'number') return roundNumber(value);
+  if (typeof value === 'number') return jsonNumber(value);
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : normalizeForJson(v)));
@@ -33,7 +34,7 @@ export function normalizeForJson(value: unknown): unknown {
   return null;
 }
 
-/** Canonical JSON text: sorted keys, rounded numbers, two-space indent, trailing newline. */
+/** Canonical JSON text: sorted keys, full-precision numbers, two-space indent, trailing newline. */
 export function canonicalJson(value: unknown): string {
   return `${JSON.stringify(normalizeForJson(value), null, 2)}\n`;
 }

@@ -24,13 +24,13 @@ describe('report model', () => {
     expect(a).not.toContain('/tmp/some/bundle');
   });
 
-  it('writes sorted keys and numbers rounded to 6 significant digits', () => {
+  it('writes sorted keys and numbers at full precision (rounding is for the rendered text only)', () => {
     const json = reportJson(build());
     const parsed = JSON.parse(json) as Record<string, unknown>;
     expect(Object.keys(parsed)).toEqual([...Object.keys(parsed)].sort());
-    expect(json).toContain('300.123');
-    expect(json).not.toContain('300.123456789');
-    expect(canonicalJson({ b: -0, a: [1.23456789e-12, Number.NaN] })).toBe('{\n  "a": [\n    1.23457e-12,\n    null\n  ],\n  "b": 0\n}\n');
+    expect(json).toContain('300.123456789');
+    expect(renderReportHtml(build())).not.toContain('300.123456789');
+    expect(canonicalJson({ b: -0, a: [1.23456789e-12, Number.NaN, 0.1 + 0.2] })).toBe('{\n  "a": [\n    1.23456789e-12,\n    null,\n    0.30000000000000004\n  ],\n  "b": 0\n}\n');
   });
 
   it('takes as-of from params, else the end of the bundle period, else its export time — never the clock, never the epoch', () => {
