@@ -6,6 +6,7 @@ import { driftCommand } from './drift';
 import { lineageCommand } from './lineage';
 import { coverageCommand } from './coverage';
 import { healthCommand } from './health';
+import { evalsCommand } from './evals';
 import { postureCommand } from './posture';
 import { reportCommand } from './report';
 import { checkCommand } from './check';
@@ -19,6 +20,7 @@ export const COMMANDS: Command[] = [
   driftCommand,
   lineageCommand,
   coverageCommand,
+  evalsCommand,
   healthCommand,
   postureCommand,
   reportCommand,
