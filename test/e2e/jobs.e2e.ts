@@ -22,6 +22,28 @@ test('a long SQL query can be cancelled, and the console answers the next one', 
   await expect(state).toHaveCount(0);
 });
 
+test('the export dialog requires the system and the auditor, and shows the as-of default as a hint, not a value', async ({ app, harness }) => {
+  await openDemoThroughUi(app);
+  await app.getByRole('button', { name: 'Export audit report' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Export audit report' });
+  await dialog.getByLabel('System audited').fill('');
+  await dialog.getByLabel('Auditor').fill('');
+  const asOf = dialog.getByLabel(/^As of/);
+  await expect(asOf).toHaveValue('');
+  await expect(dialog.locator('#as-of-hint')).toContainText(/Leave empty for the end of the bundle’s period: \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+  harness.dialogs.savePath = path.join(harness.dataDir, 'never.pdf');
+  await dialog.getByRole('button', { name: 'Export PDF…' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('The report cannot be exported without: System audited; Auditor.');
+  await expect(dialog.getByLabel('System audited')).toHaveAttribute('aria-invalid', 'true');
+  await asOf.fill('yesterday');
+  await expect(dialog.locator('#as-of-hint')).toContainText('Not an ISO 8601 date');
+  await dialog.getByLabel('System audited').fill('Northwind fraud scoring');
+  await dialog.getByLabel('Auditor').fill('R. Tester');
+  await asOf.fill('2026-09-01');
+  await expect(dialog.getByRole('alert')).toHaveCount(0);
+  expect(existsSync(path.join(harness.dataDir, 'never.pdf'))).toBe(false);
+});
+
 test('exports the audit report from the UI: a cancelled export leaves no file, the next one writes a PDF that verifies', async ({ app, harness }) => {
   test.setTimeout(300_000);
   await openDemoThroughUi(app);

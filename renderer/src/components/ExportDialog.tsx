@@ -6,13 +6,17 @@ import { call, newJobId, toUiError, type UiError } from '../lib/api';
 import { ErrorState } from './States';
 import { fmtBytes } from '../lib/format';
 import type { Signoff } from '../../../shared/api/workspace';
+import { useSession } from '../stores/session';
+import { AS_OF_SOURCE_LABEL, bundleAsOf, chooseAsOf, missingSignoff } from '../../../shared/reportSignoff';
 
-const FIELDS: { key: keyof Signoff; label: string; placeholder: string }[] = [
-  { key: 'system', label: 'System audited', placeholder: 'e.g. Northwind Payments fraud scoring' },
-  { key: 'auditor', label: 'Auditor', placeholder: 'Name, role' },
-  { key: 'approver', label: 'Approver', placeholder: 'Name, role' },
-  { key: 'as_of', label: 'As of (ISO date-time)', placeholder: '2026-09-01T06:00:00Z' },
+const NAME_FIELDS: { key: 'system' | 'auditor' | 'approver'; label: string; placeholder: string; required: boolean }[] = [
+  { key: 'system', label: 'System audited', placeholder: 'Which system this report is about', required: true },
+  { key: 'auditor', label: 'Auditor', placeholder: 'Name, role', required: true },
+  { key: 'approver', label: 'Approver', placeholder: 'Name, role (optional)', required: false },
 ];
+
+/** "2026-08-31T23:19:41.604Z" → "2026-08-31 23:19 UTC" */
+const shortInstant = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 type Phase = { kind: 'idle' } | { kind: 'exporting'; jobId: string } | { kind: 'done'; path: string; bytes: number; pages: number | null } | { kind: 'error'; error: UiError };
 
@@ -24,6 +28,20 @@ export function ExportDialog({ open, onClose, bundleId, bundleName }: { open: bo
   const [previewLoading, setPreviewLoading] = useState(false);
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const progress = useJobs((s) => (phase.kind === 'exporting' ? s.jobs[phase.jobId]?.latest : undefined));
+  const summary = useSession((s) => s.summary);
+  const bundleDefault = bundleAsOf({ period_end: summary?.period.end ?? null, exported_at: summary?.exported_at ?? null });
+  const asOfText = signoff?.as_of.trim() ?? '';
+  const asOfInvalid = asOfText !== '' && chooseAsOf({ signoff: asOfText }, { period_end: null, exported_at: null }).as_of === null;
+  // What the export still needs, in the words of the fields (the engine checks the same, shared/reportSignoff.ts).
+  const missing: string[] = signoff ? missingSignoff(signoff).map((f) => f.label) : [];
+  if (asOfInvalid) missing.push('As of (not an ISO 8601 date or date-time)');
+  else if (asOfText === '' && bundleDefault.as_of === null) missing.push('As of (this bundle has no period or export time)');
+  const [tried, setTried] = useState(false);
+  const showMissing = tried || phase.kind === 'error';
+  const asOfHint =
+    bundleDefault.as_of !== null
+      ? `Leave empty for the ${AS_OF_SOURCE_LABEL[bundleDefault.source]}: ${shortInstant(bundleDefault.as_of)}.`
+      : 'Required: this bundle has no period (no timestamped rows) and no export time. Enter the instant the report speaks for, e.g. a date such as 2026-01-31.';
 
   const loadPreview = async () => {
     setPreviewLoading(true);
@@ -38,6 +56,8 @@ export function ExportDialog({ open, onClose, bundleId, bundleName }: { open: bo
   };
 
   const doExport = async () => {
+    setTried(true);
+    if (missing.length > 0) return;
     try {
       await useWorkspace.getState().saveNow();
       const { path } = await call('pickSavePath', { defaultName: `${bundleName}-audit-report.pdf` });
@@ -65,12 +85,40 @@ export function ExportDialog({ open, onClose, bundleId, bundleName }: { open: bo
         </p>
         {signoff ? (
           <div className="grid-2">
-            {FIELDS.map((f) => (
-              <label key={f.key} className="field">
-                {f.label}
-                <input value={signoff[f.key]} placeholder={f.placeholder} onChange={(e) => setSignoff({ [f.key]: e.target.value })} />
-              </label>
-            ))}
+            {NAME_FIELDS.map((f) => {
+              const empty = f.required && signoff[f.key].trim() === '';
+              return (
+                <label key={f.key} className="field">
+                  <span>
+                    {f.label} {f.required ? <span className="required-mark">(required)</span> : null}
+                  </span>
+                  <input
+                    value={signoff[f.key]}
+                    placeholder={f.placeholder}
+                    required={f.required}
+                    aria-invalid={showMissing && empty ? true : undefined}
+                    onChange={(e) => setSignoff({ [f.key]: e.target.value } as Partial<Signoff>)}
+                  />
+                  {showMissing && empty ? <span className="field-error">Required to sign the report.</span> : null}
+                </label>
+              );
+            })}
+            <label className="field">
+              <span>
+                As of {bundleDefault.as_of === null ? <span className="required-mark">(required)</span> : <span className="muted">(optional)</span>}
+              </span>
+              <input
+                value={signoff.as_of}
+                placeholder={bundleDefault.as_of === null ? 'ISO date or date-time' : 'empty: bundle default (below)'}
+                required={bundleDefault.as_of === null}
+                aria-invalid={asOfInvalid || (showMissing && asOfText === '' && bundleDefault.as_of === null) ? true : undefined}
+                aria-describedby="as-of-hint"
+                onChange={(e) => setSignoff({ as_of: e.target.value })}
+              />
+              <span id="as-of-hint" className={asOfInvalid ? 'field-error' : 'muted small'}>
+                {asOfInvalid ? 'Not an ISO 8601 date or date-time, e.g. 2026-09-01 or 2026-09-01T06:00:00Z.' : asOfHint}
+              </span>
+            </label>
             <label className="field" style={{ gridColumn: '1 / -1' }}>
               Sign-off notes
               <textarea rows={2} value={signoff.notes} onChange={(e) => setSignoff({ notes: e.target.value })} />
@@ -78,6 +126,11 @@ export function ExportDialog({ open, onClose, bundleId, bundleName }: { open: bo
           </div>
         ) : (
           <div className="state">The workspace is still loading.</div>
+        )}
+        {showMissing && missing.length > 0 && (
+          <div className="banner warn" role="alert">
+            The report cannot be exported without: {missing.join('; ')}.
+          </div>
         )}
         <div className="row">
           <button type="button" onClick={loadPreview} disabled={previewLoading}>
@@ -115,7 +168,14 @@ export function ExportDialog({ open, onClose, bundleId, bundleName }: { open: bo
             Close
           </button>
         )}
-        <button type="button" className="primary" onClick={doExport} disabled={phase.kind === 'exporting' || !signoff}>
+        <button
+          type="button"
+          className="primary"
+          onClick={doExport}
+          disabled={phase.kind === 'exporting' || !signoff}
+          aria-disabled={missing.length > 0 ? true : undefined}
+          title={missing.length > 0 ? `Still needed: ${missing.join('; ')}` : undefined}
+        >
           Export PDF…
         </button>
       </div>
