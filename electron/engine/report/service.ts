@@ -2,11 +2,11 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import type { ImportSummary } from '../../../shared/api/bundle';
-import type { ReportModel, ReportParams } from '../../../shared/api/report';
+import type { EffectiveReportParams, ReportModel, ReportParams } from '../../../shared/api/report';
 import type { Finding, Signoff } from '../../../shared/api/workspace';
 import { ApiError } from '../../../shared/api/common';
 import type { PdfPrinter } from './printer';
-import { gatherReportInputs, type ReportSource } from './gather';
+import { gatherReportInputs, type ReportInputs, type ReportSource } from './gather';
 import { buildReportModel, reportJson } from './model';
 import { effectiveParams } from './params';
 import { renderReportHtml } from './html/render';
@@ -27,11 +27,38 @@ export interface ReportRequest {
   params: ReportParams;
 }
 
+/** The parameters the gathered inputs depend on: not the as-of time, title or paper, which only the model and its rendering use. */
+export function inputsKey(bundleId: string, eff: EffectiveReportParams): string {
+  const { as_of: _asOf, as_of_source: _source, title: _title, paper: _paper, ...rest } = eff;
+  return canonicalJson({ bundleId, ...rest });
+}
+
+/** Inputs already gathered for a bundle (the last parameters only): editing the sign-off or findings then rebuilds the model without recomputing. */
+export type InputsCache = Map<string, { key: string; inputs: Promise<ReportInputs> }>;
+
 /** Gathers, builds and serializes the report model. */
-export async function computeReport(source: ReportSource, req: ReportRequest, progress: ProgressFn = () => undefined): Promise<{ model: ReportModel; json: string }> {
+export async function computeReport(
+  source: ReportSource,
+  req: ReportRequest,
+  progress: ProgressFn = () => undefined,
+  cache?: InputsCache,
+): Promise<{ model: ReportModel; json: string }> {
   const summary = await source.getSummary({ bundleId: req.bundleId });
   const eff = effectiveParams(req.params, req.signoff, { exported_at: summary.exported_at, period_end: summary.period.end });
-  const inputs = await gatherReportInputs(source, req.bundleId, eff, progress);
+  const key = inputsKey(req.bundleId, eff);
+  const hit = cache?.get(req.bundleId);
+  let inputs: ReportInputs;
+  if (hit && hit.key === key) {
+    progress('compute', 'Reusing the analyses computed for the last preview', 0.9);
+    inputs = await hit.inputs;
+  } else {
+    const pending = gatherReportInputs(source, req.bundleId, eff, progress);
+    cache?.set(req.bundleId, { key, inputs: pending });
+    pending.catch(() => {
+      if (cache?.get(req.bundleId)?.inputs === pending) cache.delete(req.bundleId);
+    });
+    inputs = await pending;
+  }
   const model = buildReportModel(inputs, { signoff: req.signoff, findings: req.findings }, req.params, eff);
   return { model, json: reportJson(model) };
 }

@@ -7,7 +7,7 @@ import { driftHandlers } from '../drift/handlers';
 import { analyticsHandlers } from '../analytics/handlers';
 import type { ReportSource } from '../report/gather';
 import { reportParamsFromWorkspace } from '../report/params';
-import { computeReport, renderReportPdf, reportAttachments, writeReportFile, type ProgressFn, type ReportRequest } from '../report/service';
+import { computeReport, renderReportPdf, reportAttachments, writeReportFile, type InputsCache, type ProgressFn, type ReportRequest } from '../report/service';
 import { canonicalJson, sha256Hex } from '../report/canonicalJson';
 import type { ReportModel } from '../../../shared/api/report';
 import { renderReportHtml } from '../report/html/render';
@@ -38,15 +38,23 @@ export function workspaceHandlers(ctx: EngineContext, printPdf: PdfPrinter | und
 
   // Preview then export with the same workspace computes the model once. Keyed by session and request content.
   const cache = new Map<string, { key: string; model: ReportModel; json: string }>();
+  // Sign-off and findings edits between previews rebuild the model from the inputs already gathered.
+  const inputsCache: InputsCache = new Map();
   async function computeCached(req: ReportRequest, progress?: ProgressFn): Promise<{ model: ReportModel; json: string }> {
     const s = ctx.session(req.bundleId);
+    // Closed bundles keep nothing here.
+    for (const id of [...cache.keys(), ...inputsCache.keys()]) {
+      if (ctx.sessions.has(id)) continue;
+      cache.delete(id);
+      inputsCache.delete(id);
+    }
     const key = sha256Hex(canonicalJson({ req, path: s.path, root: s.summary.integrity.root_hash }));
     const hit = cache.get(req.bundleId);
     if (hit && hit.key === key) {
       progress?.('compute', 'Using the report model computed for the preview', 0.9);
       return hit;
     }
-    const fresh = await computeReport(source, req, progress);
+    const fresh = await computeReport(source, req, progress, inputsCache);
     cache.set(req.bundleId, { key, ...fresh });
     return fresh;
   }

@@ -1,7 +1,7 @@
 // Small hand-made report inputs typed by the contract, for tests that must not depend on the importer or analytics.
 import type { ImportSummary } from '../../../shared/api/bundle';
 import type { DriftBin, DriftResult } from '../../../shared/api/drift';
-import type { CoverageReport, EvalReport, HealthReport, LineageReport, Overview, PostureReport, ReleaseHealth, TrafficStats } from '../../../shared/api/analytics';
+import type { CoverageReport, EvalReport, HealthReport, LineageReport, PostureReport, ReleaseHealth, TrafficStats } from '../../../shared/api/analytics';
 import type { ReportInputs } from '../../../electron/engine/report/gather';
 import type { Finding, Signoff } from '../../../shared/api/workspace';
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,5 +75,33 @@ describe('workspace handlers on the demo bundle', () => {
     expect(model.auditor_findings.map((f) => f.id)).toEqual(['f-1']);
     expect(model.params.drift_tables).toEqual(['records']);
     expect(model.drift.status === 'ok' && model.drift.data.comparisons.map((c) => c.cohort)).toEqual(['all', 'region=APAC', 'region=EU', 'region=LATAM', 'region=US']);
+  });
+
+  it('reuses what was computed: analyses across screens and report, gathered inputs across sign-off edits; export refuses a missing auditor', async () => {
+    const { bundleId } = await engine.openBundle({ path: bundle });
+    // The Overview prefetch and the screens compute each analysis once per session; the report gets the same results.
+    await engine.overview({ bundleId });
+    expect(await engine.coverage({ bundleId })).toBe(await engine.coverage({ bundleId }));
+    expect(await engine.posture({ bundleId })).toBe(await engine.posture({ bundleId }));
+    const session = engine.context.session(bundleId);
+    expect([...session.memo.keys()].map((k) => (JSON.parse(k) as string[])[0])).toEqual(expect.arrayContaining(['coverage', 'evals', 'health', 'overview', 'posture']));
+
+    const ws = (await engine.loadWorkspace({ bundleId })).workspace;
+    await engine.saveWorkspace({ bundleId, workspace: { ...ws, params: { ...ws.params, drift_cohort_attributes: 'none' } } });
+    // Every drift computation runs as an engine job: count them.
+    const jobs = vi.spyOn(engine.context, 'runJob');
+    await engine.reportPreview({ bundleId });
+    const firstRun = jobs.mock.calls.length;
+    expect(firstRun).toBeGreaterThan(0);
+    // Only the sign-off changes: the model is rebuilt from the inputs already gathered, no drift recomputed.
+    await engine.saveWorkspace({ bundleId, workspace: { ...ws, params: { ...ws.params, drift_cohort_attributes: 'none' }, signoff: { ...ws.signoff, auditor: 'Ana Auditor 2' } } });
+    const { html } = await engine.reportPreview({ bundleId });
+    expect(html).toContain('Ana Auditor 2');
+    expect(jobs.mock.calls.length).toBe(firstRun);
+    jobs.mockRestore();
+
+    await engine.saveWorkspace({ bundleId, workspace: { ...ws, signoff: { ...ws.signoff, auditor: '' } } });
+    await expect(engine.exportReport({ bundleId, outPath: path.join(tmp, 'unsigned.pdf') })).rejects.toThrow(/cannot be signed off without: Auditor/);
+    expect(readdirSync(tmp)).not.toContain('unsigned.pdf');
   });
 });
