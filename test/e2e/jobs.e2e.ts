@@ -49,6 +49,7 @@ test('exports the audit report from the UI: a cancelled export leaves no file, t
   await openDemoThroughUi(app);
   await app.getByRole('button', { name: 'Export audit report' }).click();
   const dialog = app.getByRole('dialog', { name: 'Export audit report' });
+  await dialog.getByLabel('System audited').fill('Northwind fraud scoring');
   await dialog.getByLabel('Auditor').fill('R. Tester, model risk');
 
   const cancelled = path.join(harness.dataDir, 'cancelled.pdf');

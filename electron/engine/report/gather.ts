@@ -5,6 +5,7 @@ import { DRIFT_METHODS } from '../../../shared/api/drift';
 import type { CoverageReport, EvalReport, HealthReport, LineageReport, PostureReport } from '../../../shared/api/analytics';
 import type { Availability, DriftChart, DriftComparison, DriftSection, EffectiveReportParams, SkippedCohorts } from '../../../shared/api/report';
 import { ANALYTICS_DEFAULTS } from '../analytics/schema';
+import { isApiErrorShape } from '../../../shared/api/common';
 import { chartOrder } from './driftCharts';
 import { parseSelector } from './params';
 
@@ -31,10 +32,16 @@ function reasonOf(e: unknown): string {
   return String(e);
 }
 
+/** A cancelled job is not a section that could not be computed: it stops the whole report (and nothing is cached). */
+function rethrowCancel(e: unknown): void {
+  if (isApiErrorShape(e) && e.code === 'cancelled') throw e;
+}
+
 async function attempt<T>(work: () => Promise<T>): Promise<Availability<T>> {
   try {
     return { status: 'ok', data: await work() };
   } catch (e) {
+    rethrowCancel(e);
     return { status: 'unavailable', reason: reasonOf(e) };
   }
 }
@@ -188,6 +195,7 @@ export async function runDrift(
         results,
       });
     } catch (e) {
+      rethrowCancel(e);
       comparisons.push({ ...base, status: 'unavailable', reason: reasonOf(e), correction: null, alpha: null, notes: [], tested: 0, drifted: 0, results: [] });
     }
     done += 1;
@@ -215,7 +223,8 @@ export async function runDrift(
       });
       const binned = psi.results.find((x) => x.column === r.column && x.bins && x.bins.length > 0);
       if (binned?.bins) charts.push({ table: c.table, cohort: c.cohort, column: r.column, method: r.method, bins_method: binned.method, bins_detail: binned.detail, bins: binned.bins });
-    } catch {
+    } catch (e) {
+      rethrowCancel(e);
       // no chart for this result; the table still lists it
     }
   }

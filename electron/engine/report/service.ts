@@ -52,12 +52,9 @@ export async function computeReport(
     progress('compute', 'Reusing the analyses computed for the last preview', 0.9);
     inputs = await hit.inputs;
   } else {
-    const pending = gatherReportInputs(source, req.bundleId, eff, progress);
-    cache?.set(req.bundleId, { key, inputs: pending });
-    pending.catch(() => {
-      if (cache?.get(req.bundleId)?.inputs === pending) cache.delete(req.bundleId);
-    });
-    inputs = await pending;
+    // Cached once complete, never while in flight: a cancelled export must not hand its cancellation to the next one.
+    inputs = await gatherReportInputs(source, req.bundleId, eff, progress);
+    cache?.set(req.bundleId, { key, inputs: Promise.resolve(inputs) });
   }
   const model = buildReportModel(inputs, { signoff: req.signoff, findings: req.findings }, req.params, eff);
   return { model, json: reportJson(model) };

@@ -173,7 +173,6 @@ export function ExportDialog({ open, onClose, bundleId, bundleName }: { open: bo
           className="primary"
           onClick={doExport}
           disabled={phase.kind === 'exporting' || !signoff}
-          aria-disabled={missing.length > 0 ? true : undefined}
           title={missing.length > 0 ? `Still needed: ${missing.join('; ')}` : undefined}
         >
           Export PDF…
