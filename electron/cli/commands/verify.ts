@@ -48,7 +48,8 @@ export const verifyCommand: Command = {
       });
       const outcome = compareReportModels(embedded, model);
       // The pages people read and sign are compared with a fresh print of what the bundle says now.
-      const pages = await comparePrintedPages(pdf, model, chromiumPrinter());
+      const printer = chromiumPrinter();
+      const pages = await comparePrintedPages(pdf, model, printer).finally(() => printer.close());
       const ok = outcome.match && idMatches && pages.level !== 'different';
       if (values.json) {
         io.out(json({ ok, pdf_id_matches_results: idMatches, ...outcome, pages }));

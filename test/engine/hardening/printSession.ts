@@ -16,7 +16,11 @@ if (!workDir) {
 }
 const bundle = path.join(workDir, 'bundle');
 fs.mkdirSync(bundle, { recursive: true });
-fs.writeFileSync(path.join(bundle, 'spans.jsonl'), '{"trace_id":"t1","span_id":"a","name":"root"}\n{"trace_id":"t1","span_id":"b","parent_span_id":"a","name":"child"}\n');
+fs.writeFileSync(
+  path.join(bundle, 'spans.jsonl'),
+  // Timestamps give the bundle a period, so the report has an as-of time (a report without one is not rendered).
+  '{"trace_id":"t1","span_id":"a","name":"root","start_time":"2026-03-01T00:00:00Z"}\n{"trace_id":"t1","span_id":"b","parent_span_id":"a","name":"child","start_time":"2026-03-01T00:00:01Z"}\n',
+);
 const engine = createEngine({ dataDir: path.join(workDir, 'data'), memoryLimit: '512MB', threads: 1 });
 try {
   const s = await engine.openBundle({ path: bundle });

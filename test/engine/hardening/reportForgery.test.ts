@@ -113,7 +113,7 @@ describe('verify checks the printed pages, not only the attachment', () => {
     const params = path.join(root, 'params.json');
     fs.writeFileSync(params, JSON.stringify({ drift_tables: 'records', drift_cohort_attributes: 'none', drift_max_charts: 2 }));
     pdfPath = path.join(root, 'report.pdf');
-    const r = await cli('report', bundle, '--out', pdfPath, '--params', params, '--no-workspace');
+    const r = await cli('report', bundle, '--out', pdfPath, '--params', params, '--no-workspace', '--auditor', 'A. Auditor', '--system', 'Forgery target');
     expect(r.code, r.stderr).toBe(0);
     original = new Uint8Array(fs.readFileSync(pdfPath));
   }, 120_000);

@@ -27,8 +27,9 @@ describe('bundle text is shown visibly in the CLI and the report', () => {
     bundle = path.join(root, 'bundle');
     writeFiles(bundle, {
       'spans.jsonl': jsonl([
-        { trace_id: 't1', span_id: 'a', name: `root${OSC52}`, release_id: `r1${ESC}[2J` },
-        { trace_id: 't1', span_id: 'b', parent_span_id: 'a', name: `invoice${RLO}cod.exe`, release_id: `r1${ESC}[2J` },
+        // start_time gives the bundle a period, so the report has an as-of time to render with.
+        { trace_id: 't1', span_id: 'a', name: `root${OSC52}`, release_id: `r1${ESC}[2J`, start_time: '2026-03-02T00:00:00Z' },
+        { trace_id: 't1', span_id: 'b', parent_span_id: 'a', name: `invoice${RLO}cod.exe`, release_id: `r1${ESC}[2J`, start_time: '2026-03-02T00:00:01Z' },
       ]),
       [`notes${ESC}[31mred${RLO}.csv`]: 'a,b\n1,2\n',
       'releases.csv': `release_id,released_at,approved_by\nr1${ESC}[2J,2026-03-01T00:00:00Z,Alice${RLO}ecilA\n`,
