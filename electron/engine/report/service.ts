@@ -34,7 +34,7 @@ export function inputsKey(bundleId: string, eff: EffectiveReportParams): string 
 }
 
 /** Inputs already gathered for a bundle (the last parameters only): editing the sign-off or findings then rebuilds the model without recomputing. */
-export type InputsCache = Map<string, { key: string; inputs: Promise<ReportInputs> }>;
+export type InputsCache = Map<string, { key: string; inputs: ReportInputs }>;
 
 /** Gathers, builds and serializes the report model. */
 export async function computeReport(
@@ -50,11 +50,11 @@ export async function computeReport(
   let inputs: ReportInputs;
   if (hit && hit.key === key) {
     progress('compute', 'Reusing the analyses computed for the last preview', 0.9);
-    inputs = await hit.inputs;
+    inputs = hit.inputs;
   } else {
     // Cached once complete, never while in flight: a cancelled export must not hand its cancellation to the next one.
     inputs = await gatherReportInputs(source, req.bundleId, eff, progress);
-    cache?.set(req.bundleId, { key, inputs: Promise.resolve(inputs) });
+    cache?.set(req.bundleId, { key, inputs });
   }
   const model = buildReportModel(inputs, { signoff: req.signoff, findings: req.findings }, req.params, eff);
   return { model, json: reportJson(model) };
