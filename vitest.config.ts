@@ -5,6 +5,9 @@ export default defineConfig({
     include: ['test/engine/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/shared/**/*.test.ts', 'test/shell/**/*.test.ts'],
     // DuckDB's native binding: one process per file keeps instances apart.
     pool: 'forks',
+    // Every fast-check property runs with one printed, overridable seed (FC_SEED): test/helpers/propertySeed.ts.
+    globalSetup: ['test/helpers/propertySeedGlobal.ts'],
+    setupFiles: ['test/helpers/propertySeedSetup.ts'],
     maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 180_000,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { memoryDb, queryRows, quoteIdent } from '../../../electron/engine/db';
 import { createMetaTables } from '../../../electron/engine/bundle/meta';
-import { dropUnits, jsonObjectsSource, jsonStructure, stageJsonUnits } from '../../../electron/engine/bundle/loadFlat';
+import { dropUnits, jsonObjectsSource, jsonStructure, rejectEmptyObjects, stageJsonUnits } from '../../../electron/engine/bundle/loadFlat';
 import { loadIntoTable } from '../../../electron/engine/bundle/load';
 import { TargetTables } from '../../../electron/engine/bundle/target';
 import { extraTableName } from '../../../electron/engine/bundle/tableRole';
@@ -81,10 +81,13 @@ describe('property-based: identifiers and JSON Lines accounting', () => {
           const found = await jsonStructure(db.conn, targets, table);
           let loaded = 0;
           let rejected = 0;
-          if (found && Object.keys(found.structure).length > 0) {
+          // As importBundle does: an empty object (`{}`, `{ }`) is a row with nothing in it, rejected at its
+          // line; a file of only empty objects still has a (keyless) structure, so it goes the same way.
+          if (found) {
+            rejected += await rejectEmptyObjects(db.conn, 'f.jsonl');
             const c = await loadIntoTable(db.conn, targets, 'f.jsonl', table, jsonObjectsSource(targets, table, found.structure, null));
             loaded = c.loaded;
-            rejected = c.rejected;
+            rejected += c.rejected;
           }
           expect(loaded + rejected).toBe(objects.length);
           const rejLines = (await queryRows<{ line: number }>(db.conn, `SELECT DISTINCT line FROM _ad_rejects ORDER BY line`)).map((r) => r.line);
@@ -95,7 +98,8 @@ describe('property-based: identifiers and JSON Lines accounting', () => {
           await dropUnits(db.conn);
         }
       }),
-      { numRuns: 40 },
+      // The counterexamples that once failed this model: a file of only `{}`, and `{ }` beside a real row.
+      { numRuns: 40, examples: [[['{}']], [['{ }', '{"id":"a","n":1}']], [['{}', '', '[1]']]] },
     );
   });
 });

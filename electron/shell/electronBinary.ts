@@ -1,0 +1,96 @@
+/**
+ * Finding (and, when missing, fetching) the Electron binary without Electron: used by `npm start`
+ * (scripts/start.ts), the packaged-app smoke script and the Electron-launch tests, so all three agree
+ * on where the binary is and say the same thing when it is not there.
+ *
+ * Electron 45 has no install script: its binary is fetched by `node_modules/electron/install.js`
+ * (`npx install-electron`), which honours ELECTRON_MIRROR, electron_config_cache and
+ * ELECTRON_OVERRIDE_DIST_PATH. electron-vite's `preview` only reads `path.txt` and fails with
+ * "Electron uninstall" instead, which is why `npm start` does not go through it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export type Env = Record<string, string | undefined>;
+
+export type ElectronLookup = { found: true; path: string; version: string } | { found: false; version: string; reason: string };
+
+function platformExecutable(platform: NodeJS.Platform): string {
+  if (platform === 'darwin') return 'Electron.app/Contents/MacOS/Electron';
+  if (platform === 'win32') return 'electron.exe';
+  return 'electron';
+}
+
+export function electronVersion(root: string): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Where the Electron binary is, by the same rules as the electron package's own index.js, without downloading. */
+export function findElectron(root: string, env: Env = process.env, platform: NodeJS.Platform = process.platform): ElectronLookup {
+  const pkgDir = path.join(root, 'node_modules', 'electron');
+  const version = electronVersion(root);
+  if (!existsSync(path.join(pkgDir, 'package.json'))) return { found: false, version, reason: 'the electron package is not installed (run `npm ci` first)' };
+  const pathFile = path.join(pkgDir, 'path.txt');
+  const rel = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : platformExecutable(platform);
+  const override = env['ELECTRON_OVERRIDE_DIST_PATH'];
+  if (override) {
+    const candidate = path.join(override, rel);
+    return existsSync(candidate)
+      ? { found: true, path: candidate, version }
+      : { found: false, version, reason: `ELECTRON_OVERRIDE_DIST_PATH=${override} holds no Electron executable (looked for ${candidate})` };
+  }
+  const candidate = path.join(pkgDir, 'dist', rel);
+  return existsSync(candidate) ? { found: true, path: candidate, version } : { found: false, version, reason: `no Electron ${version} binary at ${candidate}` };
+}
+
+export interface InstallAttempt {
+  ok: boolean;
+  /** The installer's last meaningful line (its error), for the message. */
+  detail: string;
+}
+
+/** Runs Electron's own installer (install.js: download or cache → node_modules/electron/dist). */
+export function runElectronInstaller(root: string, env: Env = process.env): InstallAttempt {
+  const installer = path.join(root, 'node_modules', 'electron', 'install.js');
+  if (!existsSync(installer)) return { ok: false, detail: `no installer at ${installer}` };
+  const r = spawnSync(process.execPath, [installer], { cwd: root, env: env as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 10 * 60_000 });
+  const out = `${r.stderr ?? ''}\n${r.stdout ?? ''}`;
+  const lines = out.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('at '));
+  const detail = r.error ? r.error.message : (lines.find((l) => /error|fail|ENOTFOUND|ECONN|EAI_AGAIN|timed out|404/i.test(l)) ?? lines[0] ?? `exit code ${r.status}`);
+  return { ok: r.status === 0, detail };
+}
+
+/** Finds the binary; when it is missing (and no override names another place), runs Electron's installer once and looks again. */
+export function ensureElectron(root: string, env: Env, log: (line: string) => void, install = runElectronInstaller): { lookup: ElectronLookup; install?: InstallAttempt } {
+  const first = findElectron(root, env);
+  if (first.found || env['ELECTRON_OVERRIDE_DIST_PATH'] || first.reason.startsWith('the electron package')) return { lookup: first };
+  const mirror = env['ELECTRON_MIRROR'] ?? env['npm_config_electron_mirror'];
+  log(`Electron ${first.version} binary not found; running Electron's installer (node_modules/electron/install.js)${mirror ? ` with ELECTRON_MIRROR=${mirror}` : ''}${env['electron_config_cache'] ? ` and electron_config_cache=${env['electron_config_cache']}` : ''}…`);
+  const attempt = install(root, env);
+  return { lookup: findElectron(root, env), install: attempt };
+}
+
+/** The message `npm start` prints when there is no binary: why, the three routes, and the CLI that does the main job without it. */
+export function missingElectronMessage(lookup: Extract<ElectronLookup, { found: false }>, install: InstallAttempt | undefined, platform: NodeJS.Platform = process.platform, arch: string = process.arch): string {
+  const v = lookup.version;
+  const zip = `electron-v${v}-${platform}-${arch}.zip`;
+  const unreachable = install && /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH/i.test(install.detail);
+  return [
+    `Audit Desk cannot start: ${lookup.reason}.`,
+    ...(install ? [`Electron's installer was run and failed: ${install.detail}${unreachable ? ' (its download host could not be reached from this machine)' : ''}.`] : []),
+    '',
+    'Any one of these fixes it:',
+    `  1. A mirror you can reach:   ELECTRON_MIRROR=https://<mirror>/electron/ npm start`,
+    `  2. Electron's download cache from a machine that has ${zip}`,
+    `     (~/.cache/electron there): electron_config_cache=/path/to/that/cache npm start`,
+    `  3. An unpacked Electron ${v} folder: ELECTRON_OVERRIDE_DIST_PATH=/path/to/electron npm start`,
+    '',
+    'Without Electron, the CLI does the main job (build it once with `npm run build`):',
+    '  npx auditdesk report path/to/bundle --out report.pdf    (a folder or .zip; `npx auditdesk --help` lists the rest)',
+  ].join('\n');
+}

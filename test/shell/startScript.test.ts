@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ensureElectron, findElectron, missingElectronMessage, runElectronInstaller } from '../../electron/shell/electronBinary';
+
+const repo = path.resolve(__dirname, '..', '..');
+const made: string[] = [];
+afterEach(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/**
+ * A project folder with a fake `electron` package whose install.js behaves like Electron's: it records
+ * the environment it saw, then either "downloads" (writes dist/ and path.txt) or fails as it does offline.
+ */
+function fakeProject(installer: 'offline' | 'online'): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'auditdesk-start-'));
+  made.push(root);
+  const pkg = path.join(root, 'node_modules', 'electron');
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'electron', version: '45.5.0' }));
+  const record = `require('fs').writeFileSync(require('path').join(__dirname, 'seen-env.json'), JSON.stringify({ mirror: process.env.ELECTRON_MIRROR ?? null, cache: process.env.electron_config_cache ?? null }));`;
+  const body =
+    installer === 'offline'
+      ? `${record}\nconsole.error('TypeError: fetch failed\\n    at node:internal/deps/undici/undici:14976:13');\nprocess.exit(1);\n`
+      : `${record}\nconst fs = require('fs'), p = require('path');\nfs.mkdirSync(p.join(__dirname, 'dist'), { recursive: true });\nfs.writeFileSync(p.join(__dirname, 'dist', 'electron'), '#!/bin/sh\\n');\nfs.writeFileSync(p.join(__dirname, 'path.txt'), 'electron');\n`;
+  writeFileSync(path.join(pkg, 'install.js'), body);
+  return root;
+}
+
+const seenEnv = (root: string) => JSON.parse(readFileSync(path.join(root, 'node_modules', 'electron', 'seen-env.json'), 'utf8')) as { mirror: string | null; cache: string | null };
+
+describe('npm start: the Electron binary', () => {
+  it('offline: runs Electron’s installer with the mirror and cache settings, then names the three routes and the CLI', () => {
+    const root = fakeProject('offline');
+    const log: string[] = [];
+    const env = { ELECTRON_MIRROR: 'https://mirror.example/electron/', electron_config_cache: '/tmp/no-such-cache' };
+    const { lookup, install } = ensureElectron(root, env, (l) => log.push(l));
+    expect(lookup.found).toBe(false);
+    expect(install).toEqual({ ok: false, detail: 'TypeError: fetch failed' });
+    expect(seenEnv(root)).toEqual({ mirror: env.ELECTRON_MIRROR, cache: env.electron_config_cache });
+    expect(log.join('\n')).toContain('ELECTRON_MIRROR=https://mirror.example/electron/');
+    if (lookup.found) return;
+    const msg = missingElectronMessage(lookup, install, 'linux', 'x64');
+    expect(msg).toContain(`no Electron 45.5.0 binary at ${path.join(root, 'node_modules', 'electron', 'dist', 'electron')}`);
+    expect(msg).toContain('download host could not be reached');
+    for (const route of ['ELECTRON_MIRROR=', 'electron_config_cache=', 'ELECTRON_OVERRIDE_DIST_PATH=', 'electron-v45.5.0-linux-x64.zip', 'npx auditdesk report']) expect(msg).toContain(route);
+  });
+
+  it('online: the installer fetches the binary and the second look finds it', () => {
+    const root = fakeProject('online');
+    const { lookup, install } = ensureElectron(root, {}, () => undefined);
+    expect(install?.ok).toBe(true);
+    expect(lookup).toEqual({ found: true, path: path.join(root, 'node_modules', 'electron', 'dist', 'electron'), version: '45.5.0' });
+  });
+
+  it('an installed binary is used as is: the installer is not run', () => {
+    const root = fakeProject('offline');
+    mkdirSync(path.join(root, 'node_modules', 'electron', 'dist'));
+    writeFileSync(path.join(root, 'node_modules', 'electron', 'dist', 'electron'), '');
+    writeFileSync(path.join(root, 'node_modules', 'electron', 'path.txt'), 'electron');
+    let ran = false;
+    const { lookup } = ensureElectron(root, {}, () => undefined, () => ((ran = true), { ok: true, detail: '' }));
+    expect(lookup.found).toBe(true);
+    expect(ran).toBe(false);
+  });
+
+  it('ELECTRON_OVERRIDE_DIST_PATH: used when it holds the executable; named (and no download tried) when it does not', () => {
+    const root = fakeProject('online');
+    const dist = mkdtempSync(path.join(os.tmpdir(), 'auditdesk-dist-'));
+    made.push(dist);
+    writeFileSync(path.join(dist, 'electron'), '');
+    expect(findElectron(root, { ELECTRON_OVERRIDE_DIST_PATH: dist }, 'linux')).toEqual({ found: true, path: path.join(dist, 'electron'), version: '45.5.0' });
+    expect(findElectron(root, { ELECTRON_OVERRIDE_DIST_PATH: dist }, 'darwin')).toMatchObject({ found: false, reason: expect.stringContaining('Electron.app/Contents/MacOS/Electron') });
+    const empty = path.join(dist, 'empty');
+    const { lookup, install } = ensureElectron(root, { ELECTRON_OVERRIDE_DIST_PATH: empty }, () => undefined);
+    expect(install).toBeUndefined();
+    expect(existsSync(path.join(root, 'node_modules', 'electron', 'seen-env.json'))).toBe(false);
+    expect(lookup).toMatchObject({ found: false, reason: `ELECTRON_OVERRIDE_DIST_PATH=${empty} holds no Electron executable (looked for ${path.join(empty, 'electron')})` });
+  });
+
+  it('without `npm ci` it says so instead of looking further', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'auditdesk-start-'));
+    made.push(root);
+    expect(findElectron(root, {})).toMatchObject({ found: false, reason: expect.stringContaining('npm ci') });
+    expect(runElectronInstaller(root, {}).ok).toBe(false);
+  });
+
+  it('`npm start` itself exits non-zero with the message, before building anything, when the override is empty', () => {
+    const marker = path.join(os.tmpdir(), `auditdesk-start-${process.pid}-never`);
+    const r = spawnSync(process.execPath, [path.join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(repo, 'scripts', 'start.ts')], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: marker },
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`ELECTRON_OVERRIDE_DIST_PATH=${marker} holds no Electron executable`);
+    expect(r.stderr).toContain('npx auditdesk report');
+    expect(r.stdout).not.toContain('electron-vite build');
+  });
+});
