@@ -6,6 +6,7 @@ import { driftHandlers } from './drift/handlers';
 import { analyticsHandlers } from './analytics/handlers';
 import { workspaceHandlers } from './workspace/handlers';
 import type { PdfPrinter } from './report/printer';
+import { sweepStaleWorkFolders } from './fs/workFolders';
 
 export interface EngineOptions extends EngineConfig {
   onProgress?: (p: Progress) => void;
@@ -15,13 +16,16 @@ export interface EngineOptions extends EngineConfig {
 
 export interface Engine extends AuditApi {
   readonly context: EngineContext;
-  /** Closes every open bundle session. */
+  /** Work folders left by engines that died (crash, kill) and removed at this engine's start; live ones are never touched. */
+  readonly staleWorkFolders: Promise<string[]>;
+  /** Closes every open bundle session (removing its work folder). */
   dispose(): Promise<void>;
 }
 
 /** The whole engine behind the contract. No Electron import: runs in tests, the CLI and the app's utility process. */
 export function createEngine(options: EngineOptions): Engine {
   const ctx = new EngineContext(options, options.onProgress ?? (() => undefined));
+  const staleWorkFolders = sweepStaleWorkFolders(options.dataDir);
   const api: AuditApi = {
     ...bundleHandlers(ctx),
     ...driftHandlers(ctx),
@@ -51,7 +55,9 @@ export function createEngine(options: EngineOptions): Engine {
   return {
     ...tracked,
     context: ctx,
+    staleWorkFolders,
     async dispose() {
+      await staleWorkFolders;
       for (const id of [...ctx.sessions.keys()]) await api.closeBundle({ bundleId: id });
     },
   };

@@ -1,27 +1,25 @@
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { BundleApi, RejectRow } from '../../../shared/api/bundle';
 import { META_TABLES } from '../../../shared/canonical';
 import type { EngineContext } from '../context';
 import { queryRows, queryValue, quoteIdent } from '../db';
+import { claimWorkDir, workDirFor } from '../fs/workFolders';
 import { ensureDemoBundle } from './demo';
 import { importBundle } from './importBundle';
 import { addRecent, readRecent } from './recent';
 import { DEFAULT_SQL_LIMIT, runReadOnlySql } from './sql';
-
-/** Private per-session folder under dataDir: zip extraction, decompressed .gz, staging, DuckDB spill. */
-function workDirFor(dataDir: string, bundleId: string): string {
-  return path.join(dataDir, 'work', bundleId);
-}
 
 export function bundleHandlers(ctx: EngineContext): BundleApi {
   const dataDir = ctx.config.dataDir;
   return {
     async openBundle({ path: bundlePath, jobId }) {
       const bundleId = `b-${randomUUID()}`;
+      // Private per-session folder: zip extraction, decompressed .gz, staging, DuckDB spill; owned by
+      // this process so a later engine can tell a crash's leftovers from a live import (fs/workFolders.ts).
       const workDir = workDirFor(dataDir, bundleId);
       try {
+        await claimWorkDir(workDir);
         const imported = await ctx.runJob(jobId, (job) => importBundle(ctx.config, bundlePath, bundleId, workDir, job));
         ctx.sessions.set(bundleId, { id: bundleId, path: imported.summary.path, instance: imported.instance, conn: imported.conn, connections: new Set(), summary: imported.summary, memo: new Map() });
         await addRecent(dataDir, {
