@@ -1,18 +1,45 @@
-import { BrowserWindow } from 'electron';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BrowserWindow, session } from 'electron';
 
-/** Prints report HTML to PDF in a hidden, locked-down window (same Chromium engine as the CLI's headless print). */
+/** The printer's own session: it may load the one report file it is printing (and data: images), nothing else. */
+export const PRINT_PARTITION = 'auditdesk-print';
+
+function sameFile(url: string, file: string): boolean {
+  try {
+    // Compare paths, not URL strings: Node and Chromium escape `~`, `[`, `]`, `%` differently.
+    return url.startsWith('file:') && path.resolve(fileURLToPath(url)) === path.resolve(file);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Prints report HTML to PDF in a hidden, locked-down window (same Chromium engine as the CLI's
+ * headless print). The HTML is written to a private temporary file and loaded from there: a data:
+ * URL is refused by Chromium above 2 MiB, which a report with ~100 findings exceeds.
+ */
 export async function printHtmlToPdf(html: string): Promise<Uint8Array> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'auditdesk-print-'));
+  const file = path.join(dir, 'report.html');
+  await writeFile(file, html, { mode: 0o600 });
+  const ses = session.fromPartition(PRINT_PARTITION);
+  ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !(sameFile(details.url, file) || details.url.startsWith('data:')) }));
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   const win = new BrowserWindow({
     show: false,
-    webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, disableBlinkFeatures: 'Auxclick' },
+    webPreferences: { session: ses, sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, disableBlinkFeatures: 'Auxclick' },
   });
   try {
     win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
     win.webContents.on('will-navigate', (e) => e.preventDefault());
-    await win.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
+    await win.loadFile(file);
     const pdf = await win.webContents.printToPDF({ printBackground: true, preferCSSPageSize: true, generateDocumentOutline: true });
     return new Uint8Array(pdf);
   } finally {
     win.destroy();
+    await rm(dir, { recursive: true, force: true });
   }
 }

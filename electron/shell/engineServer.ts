@@ -7,7 +7,7 @@ import type { HostToMain, MainToHost, Port } from './hostProtocol';
  * asked of the other side (Electron's printToPDF lives in the main process).
  * Arguments were already validated by the main process's dispatcher.
  */
-export function serveEngine(port: Port<MainToHost, HostToMain>, dataDir: string): void {
+export function serveEngine(port: Port<MainToHost, HostToMain>, dataDir: string, onClosed: () => void = () => undefined): void {
   let nextPrint = 1;
   const pendingPrints = new Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>();
   const engine = createEngine({
@@ -20,13 +20,29 @@ export function serveEngine(port: Port<MainToHost, HostToMain>, dataDir: string)
         port.post({ type: 'print', id, html });
       }),
   });
+  let closing: Promise<void> | null = null;
   port.onMessage((msg) => {
+    if (msg.type === 'shutdown') {
+      // Quit: close every bundle (each removes its work folder), say so, then let the host exit.
+      closing ??= engine.dispose().then(
+        () => {
+          port.post({ type: 'closed' });
+          onClosed();
+        },
+        () => onClosed(),
+      );
+      return;
+    }
     if (msg.type === 'printed') {
       const p = pendingPrints.get(msg.id);
       pendingPrints.delete(msg.id);
       if (!p) return;
       if (msg.pdf) p.resolve(msg.pdf);
       else p.reject(new Error(msg.error ?? 'printing failed'));
+      return;
+    }
+    if (closing) {
+      port.post({ type: 'result', id: msg.id, envelope: { ok: false, error: { code: 'internal', message: 'Audit Desk is quitting.' } } });
       return;
     }
     const own = Object.prototype.hasOwnProperty.call(engine, msg.method);

@@ -7,15 +7,21 @@ import type { Envelope } from './envelope';
 
 export type MainToHost =
   | { type: 'call'; id: number; method: string; args: unknown }
-  | { type: 'printed'; id: number; pdf?: Uint8Array; error?: string };
+  | { type: 'printed'; id: number; pdf?: Uint8Array; error?: string }
+  /** Close every bundle (removing its work folder), answer `closed`, then exit. */
+  | { type: 'shutdown' };
 
 export type HostToMain =
   | { type: 'ready' }
   | { type: 'result'; id: number; envelope: Envelope<unknown> }
   | { type: 'progress'; progress: Progress }
-  | { type: 'print'; id: number; html: string };
+  | { type: 'print'; id: number; html: string }
+  | { type: 'closed' };
 
 export interface Port<In, Out> {
   onMessage(listener: (msg: In) => void): void;
   post(msg: Out): void;
 }
+
+/** The engine host reads its data folder from this variable (utility process argv layouts differ from Node's). */
+export const ENGINE_DATA_DIR_ENV = 'AUDITDESK_ENGINE_DATA_DIR';

@@ -1,10 +1,11 @@
 /**
  * Runs the real engine in the Playwright test process and bridges it into the page in place of
- * Electron IPC: window.auditDesk is defined by an init script in terms of one exposed binding,
+ * Electron IPC: window.auditDesk is defined by the shipped (built) preload, whose `electron` module is
+ * a shim over one exposed binding,
  * every argument is validated with the shared zod schemas (as the Electron main process does),
  * errors cross as the ApiError JSON shape, and progress events are pushed into the page.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,8 +14,10 @@ import { createEngine, type Engine } from '../../electron/engine/engine';
 import { chromiumPrinter } from '../../electron/engine/report/pdf';
 import { API_METHODS, argSchemas, type ApiMethod } from '../../shared/contract';
 import { ApiError, isApiErrorShape, type ApiErrorShape, type Progress } from '../../shared/api/common';
+import { IPC_PREFIX, PROGRESS_CHANNEL } from '../../shared/methods';
 
 export const RENDERER_URL = pathToFileURL(path.resolve('out/renderer/index.html')).href;
+const PRELOAD_PATH = path.resolve('out/preload/index.cjs');
 
 /** What the native dialogs "choose" in a test. */
 export interface Dialogs {
@@ -95,10 +98,14 @@ async function invoke(h: Harness, method: string, args: unknown): Promise<Envelo
   }
 }
 
-/** Defines window.auditDesk (the AuditBridge) in the page before the renderer's scripts run. */
-function initScript(tag: string): void {
+/**
+ * The `electron` module as the shipped preload sees it, backed by the test binding: `ipcRenderer.invoke`
+ * goes to the real engine (validated like the main process does), progress arrives as `ipcRenderer.on`
+ * events, Uint8Array results (Arrow IPC) are decoded from the binding's tagged base64.
+ */
+function electronShim(tag: string, prefix: string, progressChannel: string): unknown {
   type Env = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
-  const w = window as unknown as { __auditInvoke: (method: string, args: unknown) => Promise<Env>; auditDesk: unknown };
+  const w = window as unknown as { __auditInvoke: (method: string, args: unknown) => Promise<Env> };
   const decode = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(decode);
     if (v && typeof v === 'object') {
@@ -115,37 +122,56 @@ function initScript(tag: string): void {
     }
     return v;
   };
-  const api = new Proxy(
-    {},
-    {
-      get: (_t, method) =>
-        typeof method === 'string'
-          ? async (args: unknown) => {
-              const env = await w.__auditInvoke(method, args);
-              if (env.ok) return decode(env.result);
-              // Same convention as the Electron preload: the ApiError JSON travels in the message.
-              throw new Error(JSON.stringify(env.error));
-            }
-          : undefined,
+  const handlers = new Map<unknown, (e: Event) => void>();
+  return {
+    contextBridge: {
+      exposeInMainWorld: (key: string, value: unknown) => Object.defineProperty(window, key, { value, enumerable: true }),
     },
-  );
-  w.auditDesk = {
-    api,
-    onProgress(listener: (p: unknown) => void) {
-      const handler = (e: Event) => listener((e as CustomEvent).detail);
-      window.addEventListener('auditdesk:progress', handler);
-      return () => window.removeEventListener('auditdesk:progress', handler);
+    ipcRenderer: {
+      invoke: async (channel: string, args: unknown) => {
+        if (!channel.startsWith(prefix)) throw new Error(`unexpected channel ${channel}`);
+        const env = await w.__auditInvoke(channel.slice(prefix.length), args);
+        return env.ok ? { ok: true, result: decode(env.result) } : env;
+      },
+      on: (channel: string, listener: (e: unknown, p: unknown) => void) => {
+        if (channel !== progressChannel) throw new Error(`unexpected channel ${channel}`);
+        const h = (e: Event) => listener({}, (e as CustomEvent).detail);
+        handlers.set(listener, h);
+        window.addEventListener('auditdesk:progress', h);
+      },
+      removeListener: (_channel: string, listener: unknown) => {
+        const h = handlers.get(listener);
+        if (h) window.removeEventListener('auditdesk:progress', h);
+        handlers.delete(listener);
+      },
     },
-    pathForFile(file: unknown) {
-      return file && typeof file === 'object' && typeof (file as { testPath?: unknown }).testPath === 'string' ? (file as { testPath: string }).testPath : null;
+    webUtils: {
+      getPathForFile: (file: unknown) => (file && typeof (file as { testPath?: unknown }).testPath === 'string' ? (file as { testPath: string }).testPath : ''),
     },
   };
+}
+
+/**
+ * Runs the BUILT sandboxed preload (out/preload/index.cjs, from `npx electron-vite build`) in the page
+ * before the renderer's scripts, as Electron does: a CommonJS function whose only `require` is `electron`.
+ * The window API the renderer talks to is therefore the shipped one.
+ */
+function preloadInitScript(): string {
+  const source = readFileSync(PRELOAD_PATH, 'utf8');
+  return `(() => {
+  const electron = (${electronShim.toString()})(${JSON.stringify(U8_TAG)}, ${JSON.stringify(IPC_PREFIX)}, ${JSON.stringify(PROGRESS_CHANNEL)});
+  const module = { exports: {} };
+  const require = (name) => { if (name === 'electron') return electron; throw new Error('a sandboxed preload cannot require ' + name); };
+  (function (require, module, exports) {
+${source}
+  })(require, module, module.exports);
+})();`;
 }
 
 /** Wires a page to the harness: binding, init script, progress. Call before page.goto. */
 export async function installBridge(page: Page, h: Harness): Promise<void> {
   await page.exposeBinding('__auditInvoke', (_source, method: string, args: unknown) => invoke(h, method, args));
-  await page.addInitScript(initScript, U8_TAG);
+  await page.addInitScript({ content: preloadInitScript() });
   h.pages.add(page);
   page.on('close', () => h.pages.delete(page));
 }
