@@ -1,6 +1,9 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The built main process (out/main) runs in test/shell with `electron` replaced by fakes that follow Electron's docs.
+  resolve: { alias: [{ find: /^electron$/, replacement: path.resolve(__dirname, 'test/shell/fakes/electron.ts') }] },
   test: {
     include: ['test/engine/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/shared/**/*.test.ts', 'test/shell/**/*.test.ts'],
     // DuckDB's native binding: one process per file keeps instances apart.
