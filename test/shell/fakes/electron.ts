@@ -78,10 +78,21 @@ export const fake = {
     app.emit('ready', preventable(), {});
     fake.readyResolve?.();
   },
-  nextMessageBox(): Promise<MessageBox> {
+  /** The next message box the shell opens (waits for it; fails after `timeoutMs` if none opens). */
+  nextMessageBox(timeoutMs = 30_000): Promise<MessageBox> {
     const open = fake.messageBoxes.shift();
     if (open) return Promise.resolve(open);
-    return new Promise((resolve) => fake.messageBoxWaiters.push(resolve));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        fake.messageBoxWaiters.splice(fake.messageBoxWaiters.indexOf(waiter), 1);
+        reject(new Error(`no message box opened within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const waiter = (m: MessageBox) => {
+        clearTimeout(timer);
+        resolve(m);
+      };
+      fake.messageBoxWaiters.push(waiter);
+    });
   },
 };
 
