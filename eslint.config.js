@@ -29,6 +29,12 @@ export default tseslint.config(
     },
   },
   {
+    // electron-builder hooks: CommonJS so electron-builder can require them.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['test/**', 'bench/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -1,6 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import events from 'node:events';
+import timers from 'node:timers';
+import url from 'node:url';
 import vm from 'node:vm';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +37,7 @@ afterAll(async () => {
 function loadPreload(target: FakeBrowserWindow): AuditBridge {
   const { electron, exposed } = rendererElectron(target.webContents);
   // A sandboxed preload is CommonJS and may require only these (Electron's sandbox docs).
-  const allowed: Record<string, unknown> = { electron, events: require('node:events'), timers: require('node:timers'), url: require('node:url') };
+  const allowed: Record<string, unknown> = { electron, events, timers, url };
   const sandboxRequire = (name: string) => {
     if (name in allowed) return allowed[name];
     throw new Error(`module not found: ${name}`);
