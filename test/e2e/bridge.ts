@@ -1,9 +1,8 @@
 /**
  * Runs the real engine in the Playwright test process and bridges it into the page in place of
  * Electron IPC: window.auditDesk is defined by the shipped (built) preload, whose `electron` module is
- * a shim over one exposed binding,
- * every argument is validated with the shared zod schemas (as the Electron main process does),
- * errors cross as the ApiError JSON shape, and progress events are pushed into the page.
+ * a shim over one exposed binding; every call goes through the shell's dispatcher (validation with the
+ * shared zod schemas, errors as the ApiError JSON shape), and progress events are pushed into the page.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,8 +11,9 @@ import { pathToFileURL } from 'node:url';
 import { test as base, type Browser, type Page } from '@playwright/test';
 import { createEngine, type Engine } from '../../electron/engine/engine';
 import { chromiumPrinter } from '../../electron/engine/report/pdf';
-import { API_METHODS, argSchemas, type ApiMethod } from '../../shared/contract';
-import { ApiError, isApiErrorShape, type ApiErrorShape, type Progress } from '../../shared/api/common';
+import type { AuditApi } from '../../shared/contract';
+import { createDispatcher, type Dispatcher } from '../../electron/shell/dispatch';
+import type { ApiErrorShape, Progress } from '../../shared/api/common';
 import { IPC_PREFIX, PROGRESS_CHANNEL } from '../../shared/methods';
 
 export const RENDERER_URL = pathToFileURL(path.resolve('out/renderer/index.html')).href;
@@ -27,6 +27,7 @@ export interface Dialogs {
 
 export interface Harness {
   engine: Engine;
+  dispatch: Dispatcher;
   dialogs: Dialogs;
   dataDir: string;
   /** Pages that receive progress events. */
@@ -50,12 +51,6 @@ function encodeBinary(value: unknown): unknown {
   return value;
 }
 
-function toErrorShape(e: unknown): ApiErrorShape {
-  if (e instanceof ApiError) return e.toJSON();
-  if (isApiErrorShape(e)) return { code: e.code, message: e.message, ...(e.where ? { where: e.where } : {}) };
-  return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
-}
-
 export function createHarness(): Harness {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'auditdesk-e2e-'));
   const pages = new Set<Page>();
@@ -66,8 +61,15 @@ export function createHarness(): Harness {
     }
   };
   const engine = createEngine({ dataDir, onProgress, printPdf: chromiumPrinter() });
+  // The shell owns the native dialogs; in tests they return the paths the test chose.
+  const impl: AuditApi = {
+    ...engine,
+    pickBundlePath: async () => ({ path: dialogs.bundlePath }),
+    pickSavePath: async () => ({ path: dialogs.savePath }),
+  };
   return {
     engine,
+    dispatch: createDispatcher(impl, { isTrustedSender: () => true }),
     dialogs,
     dataDir,
     pages,
@@ -78,24 +80,14 @@ export function createHarness(): Harness {
   };
 }
 
+/**
+ * One contract call through the shell's own dispatcher (electron/shell/dispatch.ts: schema validation,
+ * unknown-method refusal, errors as data), with the native dialogs answered by the test. The sender is
+ * the test's page, so the sender check (tested in test/shell) is not what this exercises.
+ */
 async function invoke(h: Harness, method: string, args: unknown): Promise<Envelope> {
-  if (!(API_METHODS as string[]).includes(method)) return { ok: false, error: { code: 'bad_argument', message: `Unknown method ${method}` } };
-  const m = method as ApiMethod;
-  const parsed = argSchemas[m].safeParse(args);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, error: { code: 'bad_argument', message: `${method}: ${issue?.message ?? 'invalid arguments'}`, where: { field: issue?.path.join('.') ?? '' } } };
-  }
-  try {
-    let result: unknown;
-    // The shell owns the native dialogs; in tests they return the paths the test chose.
-    if (m === 'pickBundlePath') result = { path: h.dialogs.bundlePath };
-    else if (m === 'pickSavePath') result = { path: h.dialogs.savePath };
-    else result = await (h.engine[m] as (a: unknown) => Promise<unknown>)(parsed.data);
-    return { ok: true, result: encodeBinary(result ?? null) };
-  } catch (e) {
-    return { ok: false, error: toErrorShape(e) };
-  }
+  const env = await h.dispatch(null, method, args);
+  return env.ok ? { ok: true, result: encodeBinary(env.result ?? null) } : env;
 }
 
 /**

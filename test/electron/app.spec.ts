@@ -32,6 +32,8 @@ test.describe('Electron shell', () => {
   test('window is locked down and exposes only the typed contract', async () => {
     const win = await app.firstWindow();
     await expect(win).toHaveTitle(/Audit Desk/);
+    // Served by the app protocol, never file:// (electron/main/protocol.ts).
+    expect(win.url()).toBe('app://auditdesk/index.html');
     expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
     const surface = await win.evaluate(() => ({
       require: typeof (window as unknown as { require?: unknown }).require,
