@@ -14,7 +14,7 @@ import { chromiumPrinter } from '../../electron/engine/report/pdf';
 import type { AuditApi } from '../../shared/contract';
 import { createDispatcher, type Dispatcher } from '../../electron/shell/dispatch';
 import type { ApiErrorShape, Progress } from '../../shared/api/common';
-import { IPC_PREFIX, PROGRESS_CHANNEL } from '../../shared/methods';
+import { API_METHOD_NAMES, IPC_PREFIX, PROGRESS_CHANNEL } from '../../shared/methods';
 
 export const RENDERER_URL = pathToFileURL(path.resolve('out/renderer/index.html')).href;
 const PRELOAD_PATH = path.resolve('out/preload/index.cjs');
@@ -61,12 +61,11 @@ export function createHarness(): Harness {
     }
   };
   const engine = createEngine({ dataDir, onProgress, printPdf: chromiumPrinter() });
-  // The shell owns the native dialogs; in tests they return the paths the test chose.
-  const impl: AuditApi = {
-    ...engine,
-    pickBundlePath: async () => ({ path: dialogs.bundlePath }),
-    pickSavePath: async () => ({ path: dialogs.savePath }),
-  };
+  // Each call looks the method up on the engine when it runs (tests wrap engine methods to count calls);
+  // the shell owns the native dialogs: in tests they return the paths the test chose.
+  const impl = Object.fromEntries(API_METHOD_NAMES.map((m) => [m, (args: unknown) => (engine[m] as (a: unknown) => Promise<unknown>)(args)])) as unknown as AuditApi;
+  impl.pickBundlePath = async () => ({ path: dialogs.bundlePath });
+  impl.pickSavePath = async () => ({ path: dialogs.savePath });
   return {
     engine,
     dispatch: createDispatcher(impl, { isTrustedSender: () => true }),
