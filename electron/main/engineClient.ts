@@ -8,6 +8,8 @@ export interface EngineGone {
   code: number | null;
   /** Calls that were running and were answered with an error. */
   interrupted: number;
+  /** How long the process ran: one that dies right after starting is not restarted in a loop. */
+  livedMs: number;
 }
 
 export interface EngineClient {
@@ -40,6 +42,7 @@ export function startEngine(opts: {
   const pending = new Map<number, (e: Envelope<unknown>) => void>();
 
   const spawn = (): UtilityProcess => {
+    const startedAt = Date.now();
     const c = utilityProcess.fork(opts.hostPath, [], {
       serviceName: ENGINE_SERVICE_NAME,
       stdio: 'inherit',
@@ -69,7 +72,7 @@ export function startEngine(opts: {
         });
         pending.delete(id);
       }
-      if (!quitting) opts.onGone({ code: typeof code === 'number' ? code : null, interrupted });
+      if (!quitting) opts.onGone({ code: typeof code === 'number' ? code : null, interrupted, livedMs: Date.now() - startedAt });
     });
     return c;
   };

@@ -106,12 +106,17 @@ function createWindow(): BrowserWindow {
 function engineGone(gone: EngineGone): void {
   bundlesOf.clear();
   const dataDir = app.getPath('userData');
-  // The dead engine cannot remove its work folders: this does (only folders whose owner is gone).
-  void sweepStaleWorkFolders(dataDir).finally(() => engine?.start());
+  // The dead engine cannot remove its work folders: this does (only folders whose owner is gone). A new
+  // engine starts at once, unless the dead one died right after starting (then at the next call, not in a loop).
+  const restart = gone.livedMs > 10_000;
+  void sweepStaleWorkFolders(dataDir).finally(() => {
+    if (restart) engine?.start();
+  });
   const detail = [
     gone.code === null ? 'It exited without an exit code.' : `Exit code ${gone.code}.`,
     gone.interrupted ? `${gone.interrupted} ${gone.interrupted === 1 ? 'task that was running has' : 'tasks that were running have'} failed.` : '',
-    'The bundles that were open are closed and their temporary files removed; nothing was re-opened. A new engine has started: reload to open a bundle again.',
+    'The bundles that were open are closed and their temporary files removed; nothing was re-opened.',
+    restart ? 'A new engine has started: reload to open a bundle again.' : 'It stopped right after starting; a new one starts when you open a bundle. If this repeats, quit Audit Desk and use the CLI (npx auditdesk) to see the error.',
   ]
     .filter(Boolean)
     .join(' ');

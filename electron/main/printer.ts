@@ -21,13 +21,27 @@ function sameFile(url: string, file: string): boolean {
  * headless print). The HTML is written to a private temporary file and loaded from there: a data:
  * URL is refused by Chromium above 2 MiB, which a report with ~100 findings exceeds.
  */
+/** Report files being printed now (two exports may overlap); the print session may load these and nothing else. */
+const printing = new Set<string>();
+let printSessionReady = false;
+
+function printSession(): Electron.Session {
+  const ses = session.fromPartition(PRINT_PARTITION);
+  if (!printSessionReady) {
+    // One listener per session (a second call would replace it), allowing every report being printed.
+    ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !(details.url.startsWith('data:') || [...printing].some((f) => sameFile(details.url, f))) }));
+    ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    printSessionReady = true;
+  }
+  return ses;
+}
+
 export async function printHtmlToPdf(html: string): Promise<Uint8Array> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'auditdesk-print-'));
   const file = path.join(dir, 'report.html');
   await writeFile(file, html, { mode: 0o600 });
-  const ses = session.fromPartition(PRINT_PARTITION);
-  ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !(sameFile(details.url, file) || details.url.startsWith('data:')) }));
-  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  printing.add(file);
+  const ses = printSession();
   const win = new BrowserWindow({
     show: false,
     webPreferences: { session: ses, sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, disableBlinkFeatures: 'Auxclick' },
@@ -39,6 +53,7 @@ export async function printHtmlToPdf(html: string): Promise<Uint8Array> {
     const pdf = await win.webContents.printToPDF({ printBackground: true, preferCSSPageSize: true, generateDocumentOutline: true });
     return new Uint8Array(pdf);
   } finally {
+    printing.delete(file);
     win.destroy();
     await rm(dir, { recursive: true, force: true });
   }

@@ -274,7 +274,25 @@ describe('built preload and main process with the real engine process', () => {
     expect(readdirSync(path.join(userData, 'work'))).toEqual([again.bundleId]);
   });
 
+  it('an engine that dies right after starting is not restarted in a loop; the next call starts one', async () => {
+    const long = fake.utilityProcesses.at(-1)!;
+    long.child.kill('SIGKILL');
+    (await fake.nextMessageBox()).answer(0);
+    const started = fake.utilityProcesses.length;
+    const short = await waitFor(() => (fake.utilityProcesses.length === started + 1 && fake.utilityProcesses.at(-1)!.pid ? fake.utilityProcesses.at(-1) : undefined), 'the restarted engine');
+    short.child.kill('SIGKILL');
+    const box = await fake.nextMessageBox();
+    expect(box.options.detail).toContain('It stopped right after starting; a new one starts when you open a bundle.');
+    box.answer(0);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(fake.utilityProcesses.length, 'no restart loop').toBe(started + 1);
+    expect(Array.isArray(await bridge.api.recentBundles({}))).toBe(true);
+    expect(fake.utilityProcesses.length).toBe(started + 2);
+  });
+
   it('quitting closes the open bundle in the engine: no work folder is left, the engine exits', async () => {
+    const { path: demo } = await bridge.api.demoBundle({});
+    await bridge.api.openBundle({ path: demo });
     const engine = fake.utilityProcesses.at(-1)!;
     expect(readdirSync(path.join(userData, 'work'))).toHaveLength(1);
     app.quit();
