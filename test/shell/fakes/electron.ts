@@ -23,6 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../../electron/engine/report/pdf';
 
 export const MAX_URL_CHARS = 2 * 1024 * 1024;
 const PARENT_PORT_SHIM = pathToFileURL(path.join(__dirname, 'parentPort.mjs')).href;
@@ -310,7 +311,8 @@ export class FakeWebContents extends EventEmitter {
     fake.printedFromUrls.push({ url: this.url, bytes: this.url.startsWith('file:') ? statSync(fileURLToPath(this.url)).size : this.url.length });
     printBrowser ??= chromium.launch({
       executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+      // The engine's own switches: the same offline Chromium the CLI prints with.
+      args: CHROMIUM_ARGS,
     });
     const browser = await printBrowser;
     const context = await browser.newContext({ javaScriptEnabled: false });
