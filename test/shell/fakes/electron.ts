@@ -444,6 +444,7 @@ export const dialog = {
 
 export class FakeUtilityProcess extends EventEmitter {
   readonly child: ChildProcess;
+  readonly spawnedAt = Date.now();
   pid: number | undefined;
   exited: Promise<{ code: number }>;
   constructor(
