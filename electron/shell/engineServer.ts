@@ -7,6 +7,9 @@ import type { HostToMain, MainToHost, Port } from './hostProtocol';
  * asked of the other side (Electron's printToPDF lives in the main process).
  * Arguments were already validated by the main process's dispatcher.
  */
+/** How long quitting waits for calls still running after every bundle was closed. */
+const SHUTDOWN_SETTLE_MS = 10_000;
+
 export function serveEngine(port: Port<MainToHost, HostToMain>, dataDir: string, onClosed: () => void = () => undefined): void {
   let nextPrint = 1;
   const pendingPrints = new Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>();
@@ -21,16 +24,23 @@ export function serveEngine(port: Port<MainToHost, HostToMain>, dataDir: string,
       }),
   });
   let closing: Promise<void> | null = null;
+  /** Calls running now: quitting waits for them (a closeBundle sent as the window closed must finish removing its folder). */
+  const inflight = new Set<Promise<unknown>>();
   port.onMessage((msg) => {
     if (msg.type === 'shutdown') {
-      // Quit: close every bundle (each removes its work folder), say so, then let the host exit.
-      closing ??= engine.dispose().then(
-        () => {
-          port.post({ type: 'closed' });
-          onClosed();
-        },
-        () => onClosed(),
-      );
+      // Quit: close every bundle (each removes its work folder; running analyses are interrupted), let the
+      // calls still running settle, say so, then let the host exit.
+      const settled = () => Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_SETTLE_MS).unref())]);
+      closing ??= engine
+        .dispose()
+        .then(settled)
+        .then(
+          () => {
+            port.post({ type: 'closed' });
+            onClosed();
+          },
+          () => onClosed(),
+        );
       return;
     }
     if (msg.type === 'printed') {
@@ -51,12 +61,14 @@ export function serveEngine(port: Port<MainToHost, HostToMain>, dataDir: string,
       port.post({ type: 'result', id: msg.id, envelope: { ok: false, error: { code: 'bad_argument', message: `Unknown call ${msg.method}.` } } });
       return;
     }
-    Promise.resolve()
+    const running = Promise.resolve()
       .then(() => (fn as (a: unknown) => Promise<unknown>).call(engine, msg.args))
       .then(
         (result) => port.post({ type: 'result', id: msg.id, envelope: { ok: true, result } }),
         (e: unknown) => port.post({ type: 'result', id: msg.id, envelope: { ok: false, error: errorShape(e) } }),
       );
+    inflight.add(running);
+    void running.finally(() => inflight.delete(running));
   });
   port.post({ type: 'ready' });
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -93,5 +93,49 @@ describe('engine host protocol', () => {
       { type: 'result', id: 3, envelope: { ok: false, error: { code: 'bad_argument', message: 'Unknown call noSuchCall.' } } },
       { type: 'result', id: 4, envelope: { ok: false, error: { code: 'bad_argument', message: 'Unknown call constructor.' } } },
     ]);
+  });
+});
+
+describe('engine host shutdown (quit)', () => {
+  it('a closeBundle sent just before shutdown finishes removing its work folder before the host says closed', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'auditdesk-shutdown-'));
+    const bundle = path.join(dir, 'bundle');
+    const data = path.join(dir, 'data');
+    mkdirSync(bundle);
+    writeFileSync(path.join(bundle, 'spans.jsonl'), '{"trace_id":"t1","span_id":"a","name":"root"}\n');
+    try {
+      let deliver: (m: MainToHost) => void = () => undefined;
+      const posted: HostToMain[] = [];
+      const waiters: (() => void)[] = [];
+      serveEngine(
+        {
+          onMessage: (l) => (deliver = l),
+          post: (m) => {
+            posted.push(m);
+            waiters.splice(0).forEach((w) => w());
+          },
+        },
+        data,
+        () => undefined,
+      );
+      const until = (pred: () => boolean) =>
+        new Promise<void>((resolve) => {
+          const check = () => (pred() ? resolve() : waiters.push(check));
+          check();
+        });
+      deliver({ type: 'call', id: 1, method: 'openBundle', args: { path: bundle } });
+      await until(() => posted.some((m) => m.type === 'result' && m.id === 1));
+      const opened = posted.find((m) => m.type === 'result' && m.id === 1);
+      if (opened?.type !== 'result' || !opened.envelope.ok) throw new Error(JSON.stringify(opened));
+      const { bundleId } = opened.envelope.result as { bundleId: string };
+      expect(readdirSync(path.join(data, 'work'))).toEqual([bundleId]);
+      // What the main process sends when the window closes during quit: a closeBundle, then shutdown.
+      deliver({ type: 'call', id: 2, method: 'closeBundle', args: { bundleId } });
+      deliver({ type: 'shutdown' });
+      await until(() => posted.some((m) => m.type === 'closed'));
+      expect(readdirSync(path.join(data, 'work'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
