@@ -201,7 +201,9 @@ describe('built preload and main process with the real engine process', () => {
       source: { screen: 'overview', params: {} },
       evidence: [],
     }));
-    await call(win, 'saveWorkspace', { bundleId: summary.bundleId, workspace: { ...ws, findings } });
+    // The report requires a sign-off (system, auditor) before it prints.
+    const signoff = { ...ws.signoff, system: 'Card fraud scoring', auditor: 'Shell test' };
+    await call(win, 'saveWorkspace', { bundleId: summary.bundleId, workspace: { ...ws, signoff, findings } });
 
     mkdirSync(outDir, { recursive: true });
     const outPath = path.join(outDir, 'big-report.pdf');
