@@ -2,13 +2,16 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { BundleApi, RejectRow } from '../../../shared/api/bundle';
-import { META_TABLES } from '../../../shared/canonical';
 import type { EngineContext } from '../context';
 import { queryRows, queryValue, quoteIdent } from '../db';
 import { ensureDemoBundle } from './demo';
 import { importBundle } from './importBundle';
 import { addRecent, readRecent } from './recent';
 import { DEFAULT_SQL_LIMIT, runReadOnlySql } from './sql';
+import { readWorkspaceMapping } from '../workspace/workspaceFile';
+import { ApiError } from '../../../shared/api/common';
+import { CANONICAL_TABLES, META_TABLES } from '../../../shared/canonical';
+import { mappingProblem } from '../../../shared/mapping';
 
 /** Private per-session folder under dataDir: zip extraction, decompressed .gz, staging, DuckDB spill. */
 function workDirFor(dataDir: string, bundleId: string): string {
@@ -18,11 +21,19 @@ function workDirFor(dataDir: string, bundleId: string): string {
 export function bundleHandlers(ctx: EngineContext): BundleApi {
   const dataDir = ctx.config.dataDir;
   return {
-    async openBundle({ path: bundlePath, jobId }) {
+    async openBundle({ path: bundlePath, jobId, mapping }) {
       const bundleId = `b-${randomUUID()}`;
       const workDir = workDirFor(dataDir, bundleId);
+      // The auditor's mapping: the one given, else the one saved in the workspace beside the bundle.
+      const saved = mapping === undefined ? await readWorkspaceMapping(bundlePath) : null;
+      const use = mapping ?? saved?.mapping;
+      if (use) {
+        const problem = mappingProblem(use, CANONICAL_TABLES);
+        if (problem) throw new ApiError('bad_argument', saved ? `${problem} (in ${saved.path})` : problem, { field: 'mapping' });
+      }
+      const opts = { mapping: use ?? {}, mappingFrom: saved ? `workspace ${saved.path}` : 'request' };
       try {
-        const imported = await ctx.runJob(jobId, (job) => importBundle(ctx.config, bundlePath, bundleId, workDir, job));
+        const imported = await ctx.runJob(jobId, (job) => importBundle(ctx.config, bundlePath, bundleId, workDir, job, opts));
         ctx.sessions.set(bundleId, { id: bundleId, path: imported.summary.path, instance: imported.instance, conn: imported.conn, connections: new Set(), summary: imported.summary, memo: new Map() });
         await addRecent(dataDir, {
           path: imported.summary.path,

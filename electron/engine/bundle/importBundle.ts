@@ -3,8 +3,9 @@ import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/api/common';
 import type { FileReport, ImportSummary, IntegrityReport } from '../../../shared/api/bundle';
-import { COLUMN_ROLES, META_TABLES, type ColumnRole } from '../../../shared/canonical';
+import { CANONICAL_TABLES, COLUMN_ROLES, META_TABLES, type CanonicalTableName, type ColumnRole } from '../../../shared/canonical';
 import type { ManifestFile } from '../../../shared/manifest';
+import { normalizeMapping, type AuditorMapping, type MappingEntry } from '../../../shared/mapping';
 import type { EngineConfig, Job } from '../context';
 import { duckdbVersion, queryRows, quoteIdent } from '../db';
 import { TOOL_VERSION } from '../version';
@@ -12,8 +13,10 @@ import { runChecks } from './checks';
 import { discoverBundle, type BundleFile } from './discover';
 import { STRUCTURED_READERS } from './formats';
 import { rootHash, sha256File } from './hash';
-import { loadIntoTable } from './load';
+import { loadIntoTable, mapSpec, type LoadCounts, type SourceSpec } from './load';
 import { csvPlan, drainCsvRejects, dropUnits, jsonObjectsSource, jsonStructure, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
+import { missingRequiredText, planMapping, type MappingPlan, type SourceColumn } from './mapping';
+import { recordColumnMap, tableMappings } from './mappingStore';
 import { LINE_KEY, runStructuredReader } from './loadStructured';
 import { MANIFEST_NAME, manifestDuplicates, manifestEntries, readManifest, type ManifestRead } from './manifest';
 import { addReject, createMetaTables } from './meta';
@@ -38,6 +41,16 @@ interface Loaded {
   rows_rejected: number;
   inferred: string[];
   unreadable?: string;
+  mapping?: MappingEntry[];
+  notLoadedAs?: { table: string; reason: string };
+  leniency?: string[];
+}
+
+/** Where a file's rows go and how its columns map (canonical tables only). */
+interface Route {
+  table: string;
+  plan: MappingPlan | null;
+  notLoadedAs?: { table: string; reason: string };
 }
 
 interface ImportState {
@@ -49,6 +62,10 @@ interface ImportState {
   stageCount: number;
   /** Longest JSON line accepted when a JSON Lines file has to be screened line by line (1/8 of the memory limit). */
   jsonLineLimit: number;
+  /** The auditor's column mapping (table → canonical column → source column). */
+  mapping: AuditorMapping;
+  /** Mapping entries per file, recorded in _ad_column_map after the load. */
+  mapped: { file: string; table: string; entries: MappingEntry[] }[];
 }
 
 function cancelled(job: Job): void {
@@ -73,22 +90,55 @@ function chooseTable(state: ImportState, innerPath: string, m: ManifestFile | un
   return extra;
 }
 
+/**
+ * Chooses the table, then plans the column mapping for a canonical table. A file whose columns cannot fill the
+ * table's required columns is not loaded as NULL rows: it goes to an extra table named after the file, with the
+ * reason (what is missing, which columns could serve, how to map them).
+ */
+function routeFile(state: ImportState, innerPath: string, m: ManifestFile | undefined, columns: SourceColumn[], inferred: string[]): Route {
+  const table = chooseTable(state, innerPath, m, columns.map((c) => c.name), inferred);
+  if (!isCanonicalName(table)) return { table, plan: null };
+  const plan = planMapping({ table, columns, declaredMap: m?.map, declaredRoles: m?.columns, auditor: state.mapping[table] });
+  if (plan.missingRequired.length === 0) return { table, plan };
+  const extra = extraTableName(stemOf(innerPath), state.reserved);
+  const reason = missingRequiredText(plan, columns.map((c) => c.name));
+  inferred.push(`not loaded into ${table}: ${reason}`);
+  return { table: extra, plan: null, notLoadedAs: { table, reason } };
+}
+
+function withRoute(state: ImportState, file: string, route: Route, counts: LoadCounts | null): Pick<Loaded, 'mapping' | 'notLoadedAs' | 'leniency'> {
+  const out: Pick<Loaded, 'mapping' | 'notLoadedAs' | 'leniency'> = {};
+  if (route.plan) {
+    out.mapping = route.plan.entries;
+    state.mapped.push({ file, table: route.table, entries: route.plan.entries });
+  }
+  if (route.notLoadedAs) out.notLoadedAs = route.notLoadedAs;
+  if (counts && counts.lenient.length > 0) out.leniency = counts.lenient.map((l) => `${l.column}: ${l.count} value${l.count === 1 ? '' : 's'} read leniently (${l.note})`);
+  return out;
+}
+
+function applyRoute(spec: SourceSpec, route: Route, file: string): SourceSpec {
+  return route.plan ? mapSpec(spec, route.plan, file) : spec;
+}
+
 async function loadJsonFile(state: ImportState, file: string, plainPath: string, kind: 'jsonl' | 'json', innerPath: string, m: ManifestFile | undefined): Promise<Loaded> {
   const { conn, targets } = state;
   const inferred: string[] = [];
   try {
     const units = await stageJsonUnits(conn, file, plainPath, kind, { workDir: path.join(state.workDir, 'screen'), lineLimit: state.jsonLineLimit, signal: state.job.signal });
-    const found = await jsonStructure(conn, targets, (keys) => chooseTable(state, innerPath, m, keys, inferred));
+    // Types of every key (not only those the table lacks): mapping looks at them (an integer Duration, …).
+    const found = await jsonStructure(conn, targets, (keys) => chooseTable(state, innerPath, m, keys, []), { allTypes: true });
     const badUnits = units.invalid + units.notObject;
     if (!found) {
       const table = m?.table ? chooseTable(state, innerPath, m, [], inferred) : tableFromFileName(innerPath);
       return { table, format: kind, rows_read: units.units, rows_loaded: 0, rows_rejected: badUnits, inferred: units.units === 0 ? ['no rows'] : inferred };
     }
-    const { table, structure } = found;
+    const { structure } = found;
+    const route = routeFile(state, innerPath, m, Object.entries(structure).map(([name, type]) => ({ name, type })), inferred);
     const empty = await rejectEmptyObjects(conn, file);
-    const spec = jsonObjectsSource(targets, table, structure, null);
-    const counts = await loadIntoTable(conn, targets, file, table, spec);
-    return { table, format: kind, rows_read: units.units, rows_loaded: counts.loaded, rows_rejected: counts.rejected + badUnits + empty, inferred };
+    const spec = applyRoute(jsonObjectsSource(targets, route.table, structure, null, route.plan), route, file);
+    const counts = await loadIntoTable(conn, targets, file, route.table, spec);
+    return { table: route.table, format: kind, rows_read: units.units, rows_loaded: counts.loaded, rows_rejected: counts.rejected + badUnits + empty, inferred, ...withRoute(state, file, route, counts) };
   } finally {
     await dropUnits(conn);
   }
@@ -122,32 +172,57 @@ async function loadFlatAs(state: ImportState, f: BundleFile, plainPath: string, 
     return { ...r, format: r.format + suffix };
   }
   if (fmt === 'parquet') {
-    const spec = await parquetSource(conn, plainPath, plainBytes);
+    const source = await parquetSource(conn, plainPath, plainBytes);
     const inferred: string[] = [];
-    const table = chooseTable(state, innerPath, m, spec.columns.map((c) => c.name), inferred);
-    const counts = await loadIntoTable(conn, targets, f.relPath, table, spec);
-    return { table, format: fmt + suffix, rows_read: counts.loaded + counts.rejected, rows_loaded: counts.loaded, rows_rejected: counts.rejected, inferred };
+    const route = routeFile(state, innerPath, m, source.columns, inferred);
+    const counts = await loadIntoTable(conn, targets, f.relPath, route.table, applyRoute(source, route, f.relPath));
+    return { table: route.table, format: fmt + suffix, rows_read: counts.loaded + counts.rejected, rows_loaded: counts.loaded, rows_rejected: counts.rejected, inferred, ...withRoute(state, f.relPath, route, counts) };
   }
   const inferredTable: string[] = [];
+  let route: Route | null = null;
   const plan = await csvPlan(
     conn,
     plainPath,
     fmt === 'tsv' ? '\t' : null,
     innerPath.toLowerCase().endsWith('.csv'),
     m?.header,
-    (cols) => chooseTable(state, innerPath, m, cols, inferredTable),
-    (table, col) => targets.column(table, col)?.canonical?.type ?? null,
+    (cols) => {
+      route = routeFile(state, innerPath, m, cols, inferredTable);
+      return route.table;
+    },
+    (table, col) => {
+      const target = route?.plan?.bySource.get(col.toLowerCase())?.target ?? (route?.plan && route.plan.entries.some((e) => e.column === col.toLowerCase()) ? null : col);
+      return target === null ? null : (targets.column(table, target)?.canonical?.type ?? null);
+    },
   );
+  const csvRoute = route as Route | null ?? { table: plan.table, plan: null };
   let counts;
   try {
-    counts = await loadIntoTable(conn, targets, f.relPath, plan.table, plan.spec);
+    counts = await loadIntoTable(conn, targets, f.relPath, plan.table, applyRoute(plan.spec, csvRoute, f.relPath));
   } catch (e) {
     await drainCsvRejects(conn, f.relPath, plan).catch(() => 0);
     throw new FileProblem(`unreadable CSV: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
   }
   const csvRejected = await drainCsvRejects(conn, f.relPath, plan);
   const rejected = counts.rejected + csvRejected;
-  return { table: plan.table, format: fmt + suffix, rows_read: counts.loaded + rejected, rows_loaded: counts.loaded, rows_rejected: rejected, inferred: [...plan.inferred, ...inferredTable] };
+  return {
+    table: plan.table,
+    format: fmt + suffix,
+    rows_read: counts.loaded + rejected,
+    rows_loaded: counts.loaded,
+    rows_rejected: rejected,
+    inferred: [...plan.inferred, ...inferredTable],
+    ...withRoute(state, f.relPath, csvRoute, counts),
+  };
+}
+
+/** A structured reader fills canonical columns by name: each column it produced is inferred "by the reader". */
+function readerEntries(table: CanonicalTableName, keys: string[], format: string): MappingEntry[] {
+  const have = new Set(keys.map((k) => k.toLowerCase()));
+  const def = CANONICAL_TABLES.find((t) => t.name === table);
+  return (def?.columns ?? []).map((c) =>
+    have.has(c.name) ? { column: c.name, source: c.name, tag: 'inferred', note: `mapped by the ${format} reader` } : { column: c.name, source: null, tag: 'absent' },
+  );
 }
 
 async function loadStructuredFile(state: ImportState, f: BundleFile, plainPath: string, gz: boolean, reader: (typeof STRUCTURED_READERS)[number]): Promise<Loaded> {
@@ -165,6 +240,7 @@ async function loadStructuredFile(state: ImportState, f: BundleFile, plainPath: 
         await stageJsonUnits(conn, f.relPath, t.stagePath, 'jsonl');
         const found = await jsonStructure(conn, targets, table);
         if (!found) continue;
+        if (isCanonicalName(table)) state.mapped.push({ file: f.relPath, table, entries: readerEntries(table, Object.keys(found.structure), reader.format) });
         const counts = await loadIntoTable(conn, targets, f.relPath, table, jsonObjectsSource(targets, table, found.structure, LINE_KEY));
         loaded += counts.loaded;
         rejected += counts.rejected;
@@ -220,6 +296,30 @@ async function loadOne(state: ImportState, f: BundleFile, m: ManifestFile | unde
   }
 }
 
+/** What makes an open a failure in substance, one line each, in full: no row loaded, unreadable files. */
+function openProblems(files: FileReport[]): string[] {
+  const data = files.filter((f) => f.format !== 'manifest' && f.format !== 'other' && f.status !== 'missing');
+  const out: string[] = [];
+  const loaded = data.reduce((a, f) => a + f.rows_loaded, 0);
+  if (loaded === 0) {
+    out.push(
+      data.length === 0
+        ? 'No data row was loaded: the bundle holds no data file (Parquet, CSV, TSV, JSON Lines, JSON or a recognised export).'
+        : `No data row was loaded from the ${data.length} data file${data.length === 1 ? '' : 's'} of this bundle.`,
+    );
+  }
+  for (const f of files) {
+    if (f.status === 'unreadable') {
+      const why = (f.inferred ?? []).find((x) => x.startsWith('unreadable: '))?.slice('unreadable: '.length) ?? 'unreadable';
+      out.push(`${f.path}: ${why}`);
+    } else if (f.format !== 'manifest' && f.rows_read > 0 && f.rows_loaded === 0) {
+      out.push(`${f.path}: none of its ${f.rows_read} rows could be loaded (${f.rows_rejected} rejected; see the rejects)`);
+    }
+    if (f.not_loaded_as) out.push(`${f.path}: not loaded into ${f.not_loaded_as.table} — ${f.not_loaded_as.reason}`);
+  }
+  return out;
+}
+
 function integrityOf(read: ManifestRead, files: FileReport[], allHashes: { path: string; sha256: string }[], anyUndeclaredHash: boolean): IntegrityReport {
   const root_hash = rootHash(allHashes);
   if (read.state === 'absent') return { state: 'unverified', root_hash, problems: [] };
@@ -263,7 +363,14 @@ async function writeFilesTable(conn: DuckDBConnection, files: FileReport[]): Pro
  * load every file, record roles, run checks, lock down. On failure or cancel everything is closed
  * and the caller deletes the work dir.
  */
-export async function importBundle(config: EngineConfig, inputPath: string, bundleId: string, workDir: string, job: Job): Promise<ImportedBundle> {
+export interface ImportOptions {
+  /** The auditor's column mapping and where it came from ("request", "workspace <path>"). */
+  mapping?: AuditorMapping;
+  mappingFrom?: string | null;
+}
+
+export async function importBundle(config: EngineConfig, inputPath: string, bundleId: string, workDir: string, job: Job, opts: ImportOptions = {}): Promise<ImportedBundle> {
+  const auditorMapping = normalizeMapping(opts.mapping);
   const started = Date.now();
   await fs.mkdir(path.join(workDir, 'spill'), { recursive: true });
   job.progress({ phase: 'open', message: `Opening ${inputPath}` });
@@ -299,7 +406,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     await targets.createCanonical();
     const reserved = new Set((await queryRows<{ k: string }>(conn, `SELECT keyword_name AS k FROM duckdb_keywords() WHERE keyword_category = 'reserved'`)).map((r) => r.k));
     const jsonLineLimit = Math.floor(((await memoryLimitBytes(conn)) ?? 512 * 1024 * 1024) / 8);
-    const state: ImportState = { conn, targets, reserved, workDir, job, stageCount: 0, jsonLineLimit };
+    const state: ImportState = { conn, targets, reserved, workDir, job, stageCount: 0, jsonLineLimit, mapping: auditorMapping, mapped: [] };
 
     const reports: FileReport[] = [];
     let loadedBytes = 0;
@@ -331,7 +438,19 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
         else if (!r.unreadable && m.rows !== undefined && m.rows !== r.rows_read) status = 'rowcount_mismatch';
       }
       const inferred = r.unreadable ? [...r.inferred, `unreadable: ${r.unreadable}`] : r.inferred;
-      reports.push({ ...base, table: r.table, format: r.format, rows_read: r.rows_read, rows_loaded: r.rows_loaded, rows_rejected: r.rows_rejected, status, ...(inferred.length > 0 ? { inferred } : {}) });
+      reports.push({
+        ...base,
+        table: r.table,
+        format: r.format,
+        rows_read: r.rows_read,
+        rows_loaded: r.rows_loaded,
+        rows_rejected: r.rows_rejected,
+        status,
+        ...(inferred.length > 0 ? { inferred } : {}),
+        ...(r.mapping ? { mapping: r.mapping } : {}),
+        ...(r.notLoadedAs ? { not_loaded_as: r.notLoadedAs } : {}),
+        ...(r.leniency && r.leniency.length > 0 ? { leniency: r.leniency } : {}),
+      });
       job.progress({ phase: 'load', message: `Loaded ${f.relPath}: ${r.rows_loaded} rows, ${r.rows_rejected} rejected`, file: f.relPath, bytesDone: loadedBytes, bytesTotal, rowsDone });
     }
     const present = new Set(bundle.files.map((f) => f.relPath));
@@ -354,8 +473,9 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     }
     const tableNames = targets.names();
     await recordColumnRoles(conn, tableNames, declared);
+    await recordColumnMap(conn, state.mapped);
     const checks = await runChecks(conn);
-    const tables = await tableSummaries(conn, tableNames);
+    const tables = tableMappings(await tableSummaries(conn, tableNames), state.mapped);
     const rejectsTotal = Number((await queryRows<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${quoteIdent(META_TABLES.rejects)}`))[0]?.n ?? 0);
     const summary: ImportSummary = {
       bundleId,
@@ -373,6 +493,9 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
       tool_version: TOOL_VERSION,
       duckdb_version: await duckdbVersion(conn),
       import_ms: Date.now() - started,
+      auditor_mapping: auditorMapping,
+      auditor_mapping_from: Object.keys(auditorMapping).length > 0 ? (opts.mappingFrom ?? 'request') : null,
+      open_problems: openProblems(reports),
     };
     cancelled(job);
     await lockDown(conn);

@@ -8,6 +8,7 @@ import { jsonStructureType } from './convert';
 import { dedupeColumnNames, type SourceSpec } from './load';
 import { copyWithoutLines, SCREEN_MAX_BAD_LINES, screenJsonLines, type ScreenedLine } from './screenLines';
 import { FileProblem } from './sniff';
+import type { MappingPlan } from './mapping';
 import type { TargetTables } from './target';
 
 function errText(e: unknown): string {
@@ -92,7 +93,7 @@ export async function csvPlan(
   delimiter: ',' | '\t' | null,
   preferComma: boolean,
   header: string[] | undefined,
-  chooseTable: (columns: string[]) => string,
+  chooseTable: (columns: { name: string; type: string }[]) => string,
   canonicalTypeOf: (table: string, column: string) => string | null,
 ): Promise<CsvPlan & { table: string }> {
   const inferred: string[] = [];
@@ -124,7 +125,7 @@ export async function csvPlan(
   if (!header) {
     inferred.push(sniff.HasHeader ? 'header row (sniffed)' : 'no header row (sniffed): columns named column0..N; declare "header" in the manifest to name them');
   }
-  const table = chooseTable(sniffedCols.map((c) => c.name));
+  const table = chooseTable(sniffedCols.map((c) => ({ name: c.name, type: c.type })));
   const types = Object.create(null) as Record<string, string>;
   for (const c of sniffedCols) {
     const canonical = canonicalTypeOf(table, c.name);
@@ -397,12 +398,17 @@ export async function jsonKeyTypes(conn: DuckDBConnection, keys: string[]): Prom
 }
 
 /** Keys and types in one go, for a known target table: types are looked up only for keys the table lacks. */
-export async function jsonStructure(conn: DuckDBConnection, targets: TargetTables, table: string | ((keys: string[]) => string)): Promise<{ table: string; structure: Record<string, string> } | null> {
+export async function jsonStructure(
+  conn: DuckDBConnection,
+  targets: TargetTables,
+  table: string | ((keys: string[]) => string),
+  opts: { allTypes?: boolean } = {},
+): Promise<{ table: string; structure: Record<string, string> } | null> {
   const keys = await jsonKeys(conn);
   if (keys === null) return null;
   refuseNulColumnNames(keys);
   const t = typeof table === 'string' ? table : table(keys);
-  const unknown = keys.filter((k) => !targets.column(t, k));
+  const unknown = opts.allTypes ? keys : keys.filter((k) => !targets.column(t, k));
   const types = await jsonKeyTypes(conn, unknown);
   const structure = Object.create(null) as Record<string, string>;
   for (const k of keys) structure[k] = types[k] ?? 'VARCHAR';
@@ -419,7 +425,7 @@ function leafType(seen: Set<string>): string {
   return 'VARCHAR';
 }
 
-export function jsonObjectsSource(targets: TargetTables, table: string, structure: Record<string, string>, lineKey: string | null): SourceSpec {
+export function jsonObjectsSource(targets: TargetTables, table: string, structure: Record<string, string>, lineKey: string | null, plan: MappingPlan | null = null): SourceSpec {
   const keys = Object.keys(structure).filter((k) => k !== lineKey);
   const names = dedupeColumnNames(keys);
   const text: string[] = [];
@@ -427,7 +433,9 @@ export function jsonObjectsSource(targets: TargetTables, table: string, structur
   const columns: SourceSpec['columns'] = [];
   keys.forEach((k, i) => {
     const name = names[i] as string;
-    const existing = targets.column(table, name);
+    const mapped = plan?.bySource.get(name.toLowerCase());
+    // A source key left unmapped but named like a canonical column is renamed by mapSpec: it is an extra column.
+    const existing = mapped ? targets.column(table, mapped.target) : plan?.entries.some((e) => e.column === name.toLowerCase()) ? undefined : targets.column(table, name);
     const extraType = jsonStructureType(structure[k]);
     const wantJson = existing ? existing.type === 'JSON' : extraType === 'JSON';
     if (wantJson) {
