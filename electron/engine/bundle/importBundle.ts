@@ -7,7 +7,7 @@ import { CANONICAL_TABLES, COLUMN_ROLES, META_TABLES, type CanonicalTableName, t
 import type { ManifestFile } from '../../../shared/manifest';
 import { normalizeMapping, type AuditorMapping, type MappingEntry } from '../../../shared/mapping';
 import type { EngineConfig, Job } from '../context';
-import { duckdbVersion, queryRows, quoteIdent } from '../db';
+import { duckdbVersion, queryOne, queryRows, quoteIdent } from '../db';
 import { TOOL_VERSION } from '../version';
 import { runChecks } from './checks';
 import { discoverBundle, type BundleFile } from './discover';
@@ -15,7 +15,8 @@ import { STRUCTURED_READERS } from './formats';
 import { rootHash, sha256File } from './hash';
 import { loadIntoTable, mapSpec, type LoadCounts, type SourceSpec } from './load';
 import { csvPlan, drainCsvRejects, dropUnits, jsonObjectsSource, jsonStructure, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
-import { missingRequiredText, planMapping, type MappingPlan, type SourceColumn } from './mapping';
+import { convert } from './convert';
+import { dropInferred, missingRequiredText, planMapping, type MappingPlan, type SourceColumn } from './mapping';
 import { recordColumnMap, tableMappings } from './mappingStore';
 import { LINE_KEY, runStructuredReader } from './loadStructured';
 import { MANIFEST_NAME, manifestDuplicates, manifestEntries, readManifest, type ManifestRead } from './manifest';
@@ -95,10 +96,10 @@ function chooseTable(state: ImportState, innerPath: string, m: ManifestFile | un
  * table's required columns is not loaded as NULL rows: it goes to an extra table named after the file, with the
  * reason (what is missing, which columns could serve, how to map them).
  */
-function routeFile(state: ImportState, innerPath: string, m: ManifestFile | undefined, columns: SourceColumn[], inferred: string[]): Route {
+function routeFile(state: ImportState, innerPath: string, m: ManifestFile | undefined, columns: SourceColumn[], inferred: string[], typedTimesOnly = false): Route {
   const table = chooseTable(state, innerPath, m, columns.map((c) => c.name), inferred);
   if (!isCanonicalName(table)) return { table, plan: null };
-  const plan = planMapping({ table, columns, declaredMap: m?.map, declaredRoles: m?.columns, auditor: state.mapping[table] });
+  const plan = planMapping({ table, columns, declaredMap: m?.map, declaredRoles: m?.columns, auditor: state.mapping[table], typedTimesOnly });
   if (plan.missingRequired.length === 0) return { table, plan };
   const extra = extraTableName(stemOf(innerPath), state.reserved);
   const reason = missingRequiredText(plan, columns.map((c) => c.name));
@@ -117,8 +118,37 @@ function withRoute(state: ImportState, file: string, route: Route, counts: LoadC
   return out;
 }
 
-function applyRoute(spec: SourceSpec, route: Route, file: string): SourceSpec {
-  return route.plan ? mapSpec(spec, route.plan, file) : spec;
+/** Checks inferred time columns read from text or numbers, then renames the mapped source columns. */
+async function applyRoute(conn: DuckDBConnection, spec: SourceSpec, route: Route, file: string): Promise<SourceSpec> {
+  if (!route.plan) return spec;
+  for (const column of [...route.plan.vet]) await vetTime(conn, spec, route.plan, column);
+  return mapSpec(spec, route.plan, file);
+}
+
+/**
+ * An inferred time column given as text or numbers is used only when every value reads as a time after 1990
+ * (so "01010001", a month-day-hour-minute stamp, is not taken for epoch seconds in 1970).
+ */
+async function vetTime(conn: DuckDBConnection, spec: SourceSpec, plan: MappingPlan, column: string): Promise<void> {
+  const source = plan.entries.find((e) => e.column === column)?.source;
+  const src = source ? spec.columns.find((c) => c.name.toLowerCase() === source.toLowerCase()) : undefined;
+  if (!source || !src) return;
+  const text = src.type.toUpperCase() === 'VARCHAR';
+  const conv = convert('v', src.type, 'TIMESTAMP').expr;
+  const present = text ? `nullif(trim(v), '') IS NOT NULL` : 'v IS NOT NULL';
+  const numeric = text ? `regexp_full_match(trim(v), '[+-]?[0-9.]+([eE][+-]?[0-9]+)?')` : 'true';
+  const bad = `${present} AND ((${conv}) IS NULL OR (${numeric} AND (${conv}) < TIMESTAMP '1990-01-01'))`;
+  const row = await queryOne<{ bad: number; n: number; example: string | null }>(
+    conn,
+    `SELECT count(*) FILTER (WHERE ${bad})::BIGINT AS bad, count(*) FILTER (WHERE ${present})::BIGINT AS n, CAST(first(v) FILTER (WHERE ${bad}) AS VARCHAR) AS example FROM (SELECT ${src.expr} AS v FROM ${spec.from})`,
+  );
+  const n = Number(row?.bad ?? 0);
+  if (n === 0) return;
+  dropInferred(
+    plan,
+    column,
+    `"${source}" was not used for ${column}: ${n} of ${Number(row?.n ?? 0)} values do not read as times after 1990 (e.g. ${JSON.stringify(row?.example ?? '')}); map it explicitly (--map ${plan.table}.${column}=${source}) if they are`,
+  );
 }
 
 async function loadJsonFile(state: ImportState, file: string, plainPath: string, kind: 'jsonl' | 'json', innerPath: string, m: ManifestFile | undefined): Promise<Loaded> {
@@ -136,7 +166,7 @@ async function loadJsonFile(state: ImportState, file: string, plainPath: string,
     const { structure } = found;
     const route = routeFile(state, innerPath, m, Object.entries(structure).map(([name, type]) => ({ name, type })), inferred);
     const empty = await rejectEmptyObjects(conn, file);
-    const spec = applyRoute(jsonObjectsSource(targets, route.table, structure, null, route.plan), route, file);
+    const spec = await applyRoute(conn, jsonObjectsSource(targets, route.table, structure, null, route.plan), route, file);
     const counts = await loadIntoTable(conn, targets, file, route.table, spec);
     return { table: route.table, format: kind, rows_read: units.units, rows_loaded: counts.loaded, rows_rejected: counts.rejected + badUnits + empty, inferred, ...withRoute(state, file, route, counts) };
   } finally {
@@ -175,7 +205,7 @@ async function loadFlatAs(state: ImportState, f: BundleFile, plainPath: string, 
     const source = await parquetSource(conn, plainPath, plainBytes);
     const inferred: string[] = [];
     const route = routeFile(state, innerPath, m, source.columns, inferred);
-    const counts = await loadIntoTable(conn, targets, f.relPath, route.table, applyRoute(source, route, f.relPath));
+    const counts = await loadIntoTable(conn, targets, f.relPath, route.table, await applyRoute(conn, source, route, f.relPath));
     return { table: route.table, format: fmt + suffix, rows_read: counts.loaded + counts.rejected, rows_loaded: counts.loaded, rows_rejected: counts.rejected, inferred, ...withRoute(state, f.relPath, route, counts) };
   }
   const inferredTable: string[] = [];
@@ -187,7 +217,7 @@ async function loadFlatAs(state: ImportState, f: BundleFile, plainPath: string, 
     innerPath.toLowerCase().endsWith('.csv'),
     m?.header,
     (cols) => {
-      route = routeFile(state, innerPath, m, cols, inferredTable);
+      route = routeFile(state, innerPath, m, cols, inferredTable, true);
       return route.table;
     },
     (table, col) => {
@@ -198,7 +228,7 @@ async function loadFlatAs(state: ImportState, f: BundleFile, plainPath: string, 
   const csvRoute = route as Route | null ?? { table: plan.table, plan: null };
   let counts;
   try {
-    counts = await loadIntoTable(conn, targets, f.relPath, plan.table, applyRoute(plan.spec, csvRoute, f.relPath));
+    counts = await loadIntoTable(conn, targets, f.relPath, plan.table, await applyRoute(conn, plan.spec, csvRoute, f.relPath));
   } catch (e) {
     await drainCsvRejects(conn, f.relPath, plan).catch(() => 0);
     throw new FileProblem(`unreadable CSV: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
@@ -489,7 +519,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
       integrity,
       checks,
       rejects_total: rejectsTotal,
-      period: await period(conn),
+      period: await period(conn, tableNames.filter((t) => !isCanonicalName(t))),
       tool_version: TOOL_VERSION,
       duckdb_version: await duckdbVersion(conn),
       import_ms: Date.now() - started,

@@ -34,6 +34,8 @@ export interface MappingPlan {
   missingRequired: string[];
   /** For each missing required column, source columns that might serve. */
   suggestions: Record<string, string[]>;
+  /** Inferred timestamp columns read from text or numbers: their values are checked before they are used (vetTimes). */
+  vet: string[];
 }
 
 /** Names a timestamp column is often given. */
@@ -114,6 +116,11 @@ export interface MappingInput {
   auditor?: Record<string, string> | undefined;
   /** Whether a missing row id may be generated from the file and row number. */
   canGenerateIds?: boolean;
+  /**
+   * CSV: the reader casts a canonical timestamp column while reading, so a timestamp is inferred only from a column
+   * DuckDB sniffed as a date or time (text that merely has a time-like name is listed, not used).
+   */
+  typedTimesOnly?: boolean;
 }
 
 /** Plans the mapping of one file onto a canonical table. Pure: names and types in, plan out. */
@@ -232,6 +239,20 @@ export function planMapping(input: MappingInput): MappingPlan {
     else if (typed.length > 1) ambiguous.set(timeCol, typed.map((s) => s.name));
   }
 
+  const vet: string[] = [];
+  for (const c of def.columns) {
+    const got = chosen.get(c.name);
+    if (c.type !== 'TIMESTAMP' || !got || got.tag !== 'inferred' || got.source === null) continue;
+    const src = byLower.get(got.source.toLowerCase()) as SourceColumn;
+    if (isTimestamp(src.type)) continue;
+    if (input.typedTimesOnly) {
+      chosen.delete(c.name);
+      used.delete(src.name.toLowerCase());
+      addNote(c.name, `"${src.name}" could serve but was not read as dates or times; map it explicitly to use it`);
+      ambiguous.set(c.name, [src.name]);
+    } else vet.push(c.name);
+  }
+
   const generated: string[] = [];
   const idCol = GENERATED_IDS[input.table];
   if (input.canGenerateIds !== false && idCol && open(idCol) && !ambiguous.has(idCol)) generated.push(idCol);
@@ -246,6 +267,7 @@ export function planMapping(input: MappingInput): MappingPlan {
     }
     if (generated.includes(c.name)) return { column: c.name, source: null, tag: 'generated', note: ['the file has no row id: "<file>:<row>"', ...extra].join('; ') };
     const cands = ambiguous.get(c.name);
+    if (cands && cands.length === 1) return { column: c.name, source: null, tag: 'absent', note: extra.join('; '), candidates: cands };
     if (cands) return { column: c.name, source: null, tag: 'absent', note: [`ambiguous: ${cands.join(', ')} could each serve; map one`, ...extra].join('; '), candidates: cands };
     return { column: c.name, source: null, tag: 'absent', ...(extra.length > 0 ? { note: extra.join('; ') } : {}) };
   });
@@ -257,7 +279,23 @@ export function planMapping(input: MappingInput): MappingPlan {
   const missingRequired = def.columns.filter((c: CanonicalColumn) => c.required && !chosen.has(c.name) && !generated.includes(c.name)).map((c) => c.name);
   const suggestions: Record<string, string[]> = {};
   for (const col of missingRequired) suggestions[col] = ambiguous.get(col) ?? suggest(col, sources.filter(free));
-  return { table: input.table, entries, bySource, generated, missingRequired, suggestions };
+  return { table: input.table, entries, bySource, generated, missingRequired, suggestions, vet };
+}
+
+/**
+ * Drops an inferred mapping whose values did not pass a check (a time column whose text is not a time):
+ * the canonical column becomes absent, with the reason and the source listed as a candidate.
+ */
+export function dropInferred(plan: MappingPlan, column: string, reason: string): void {
+  const e = plan.entries.find((x) => x.column === column);
+  if (!e || e.source === null) return;
+  plan.bySource.delete(e.source.toLowerCase());
+  const source = e.source;
+  e.tag = 'absent';
+  e.source = null;
+  e.note = reason;
+  e.candidates = [source];
+  plan.vet = plan.vet.filter((c) => c !== column);
 }
 
 /** Source columns whose names share a word with a canonical column ("TraceIdentifier" for trace_id); at most 5. */

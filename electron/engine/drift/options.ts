@@ -51,7 +51,7 @@ export async function driftOptions(conn: DuckDBConnection): Promise<DriftOptions
       timestamp_column: info.timestampColumn,
       columns: comparable.map((c, i) => ({ name: c.name, kind: columnKind(c.valueType, Number(row[`c${i}`] ?? 0)), role: c.role })),
     });
-    if (name === 'records' || name === 'spans') {
+    if (name === 'records' || name === 'spans' || !canonical) {
       const ts = quoteIdent(info.timestampColumn);
       const range = await queryRows<{ lo: string | null; hi: string | null }>(conn, `select min(${ts}) as lo, max(${ts}) as hi from ${quoteIdent(name)}`);
       const lo = range[0]?.lo ?? null;
