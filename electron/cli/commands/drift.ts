@@ -1,4 +1,6 @@
 import type { Command } from '../io';
+import { driftHeadline, driftVerdict } from '../../../shared/driftVerdict';
+import { VERDICT_MARK } from '../../../shared/verdict';
 import { json, parse, UsageError } from '../io';
 import { engineForCli, stderrProgress } from '../engineForCli';
 import {
@@ -87,7 +89,11 @@ export function driftText(r: DriftReport): string {
     for (const x of blocked) out.push(`  ${x.column} (${x.cohort}, ${x.method}): ${x.not_computable}`);
   }
   const drifted = r.results.filter((x) => x.drifted);
-  out.push('', `${drifted.length} of ${r.results.length} results drifted${drifted.length > 0 ? `: ${[...new Set(drifted.map((x) => `${x.column} [${x.cohort}]`))].join(', ')}` : ''}`);
+  const verdict = driftVerdict(r.results);
+  out.push(
+    '',
+    `${VERDICT_MARK[verdict.verdict]} ${driftHeadline(r.results)}${drifted.length > 0 ? `: ${[...new Set(drifted.map((x) => `${x.column} [${x.cohort}]`))].join(', ')}` : ''}`,
+  );
   if (r.series.length > 0) {
     out.push('', 'series (current side per bucket, against the whole baseline):');
     out.push(
