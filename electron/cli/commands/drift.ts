@@ -2,7 +2,7 @@ import type { Command } from '../io';
 import { driftHeadline, driftVerdict } from '../../../shared/driftVerdict';
 import { VERDICT_MARK } from '../../../shared/verdict';
 import { json, parse, UsageError } from '../io';
-import { engineForCli, stderrProgress } from '../engineForCli';
+import { engineForCli, MAPPING_OPTIONS, MAPPING_USAGE, mappingFromFlags, stderrProgress } from '../engineForCli';
 import {
   DRIFT_METHODS,
   SELECTOR_KEYS,
@@ -110,9 +110,9 @@ export const driftCommand: Command = {
   name: 'drift',
   summary: 'Compare a baseline and a current selection column by column (KS, Wasserstein, PSI, JS, …) with sample-size-aware decisions.',
   usage:
-    'auditdesk drift BUNDLE [--table T] [--column C[,C…]] --baseline KEY=VALUE --current KEY=VALUE [--cohort ATTR=VALUE]… [--method M[,M…]] [--bins N] [--binning quantile|equal_width] [--by day|week|month | --chunks N] [--correction bh|bonferroni|none] [--alpha A] [--json] [--progress]',
+    `auditdesk drift BUNDLE [--table T] [--column C[,C…]] --baseline KEY=VALUE --current KEY=VALUE [--cohort ATTR=VALUE]… [--method M[,M…]] [--bins N] [--binning quantile|equal_width] [--by day|week|month | --chunks N] [--correction bh|bonferroni|none] [--alpha A] ${MAPPING_USAGE} [--json] [--progress]`,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, {
+    const { values, positionals } = parse(argv, { ...MAPPING_OPTIONS, 
       table: { type: 'string' },
       column: { type: 'string', multiple: true },
       baseline: { type: 'string' },
@@ -169,9 +169,10 @@ export const driftCommand: Command = {
       ...(correction !== undefined ? { correction } : {}),
       ...(alpha !== undefined ? { alpha } : {}),
     };
+    const mapping = await mappingFromFlags(values);
     const engine = engineForCli({ progress: stderrProgress(values.progress === true) });
     try {
-      const summary = await engine.openBundle({ path: bundle });
+      const summary = await engine.openBundle({ path: bundle, ...(mapping ? { mapping } : {}) });
       const report = await engine.computeDrift({ bundleId: summary.bundleId, ...request });
       io.out(values.json ? json(report) : driftText(report));
       return 0;

@@ -5,6 +5,7 @@ import { esc } from './escape';
 import { AS_OF_SOURCE_LABEL } from '../../../../shared/reportSignoff';
 import { notComputableTests } from '../driftCharts';
 import { driftHeadline, driftVerdict } from '../../../../shared/driftVerdict';
+import { mappingText } from '../../../../shared/mapping';
 import { fmtBytes, fmtDate, fmtInt, fmtNum, fmtP, fmtPct, fmtTime } from './format';
 import { coverageMatrix, driftBinsChart, releaseBars, BASELINE_COLOUR, CURRENT_COLOUR } from './svg';
 
@@ -136,7 +137,9 @@ export function integritySection(m: ReportModel, n: string): string {
     <div>Root hash</div><div class="mono hash">${esc(i.root_hash)}</div>
     <div>Rows rejected</div><div>${fmtInt(i.rejects_total)}</div>
     <div>Tool</div><div>${esc(`${i.tool_name} ${i.tool_version}`)}</div>
-    <div>DuckDB</div><div>${esc(i.duckdb_version)}</div></div>`;
+    <div>DuckDB</div><div>${esc(i.duckdb_version)}</div>${
+      i.auditor_mapping ? `\n    <div>Column mapping (auditor)</div><div class="mono">${esc(mappingText(i.auditor_mapping))}</div>` : ''
+    }</div>`;
   const files = table(
     i.files,
     [
