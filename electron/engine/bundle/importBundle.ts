@@ -14,7 +14,7 @@ import { discoverBundle, type BundleFile } from './discover';
 import { STRUCTURED_READERS } from './formats';
 import { rootHash, sha256File } from './hash';
 import { loadIntoTable, mapSpec, type LoadCounts, type SourceSpec } from './load';
-import { csvPlan, drainCsvRejects, dropUnits, jsonObjectsSource, jsonStructure, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
+import { csvPlan, drainCsvRejects, dropUnits, jsonNestedKeys, jsonObjectsSource, jsonStructure, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
 import { convert } from './convert';
 import { dropInferred, missingRequiredText, planMapping, type MappingPlan, type SourceColumn } from './mapping';
 import { recordColumnMap, tableMappings } from './mappingStore';
@@ -107,6 +107,10 @@ function routeFile(state: ImportState, innerPath: string, m: ManifestFile | unde
   return { table: extra, plan: null, notLoadedAs: { table, reason } };
 }
 
+function lowerKeys(o: Record<string, unknown>): Record<string, true> {
+  return Object.fromEntries(Object.keys(o).map((k) => [k.toLowerCase(), true]));
+}
+
 function withRoute(state: ImportState, file: string, route: Route, counts: LoadCounts | null): Pick<Loaded, 'mapping' | 'notLoadedAs' | 'leniency'> {
   const out: Pick<Loaded, 'mapping' | 'notLoadedAs' | 'leniency'> = {};
   if (route.plan) {
@@ -164,9 +168,14 @@ async function loadJsonFile(state: ImportState, file: string, plainPath: string,
       return { table, format: kind, rows_read: units.units, rows_loaded: 0, rows_rejected: badUnits, inferred: units.units === 0 ? ['no rows'] : inferred };
     }
     const { structure } = found;
-    const route = routeFile(state, innerPath, m, Object.entries(structure).map(([name, type]) => ({ name, type })), inferred);
+    // Nested keys one level down ("spanContext.traceId") can be mapped too; only mapped ones are loaded.
+    const objectKeys = Object.entries(structure).filter(([, t]) => t === 'JSON').map(([k]) => k);
+    const nested = objectKeys.length > 0 ? (await jsonNestedKeys(conn, objectKeys)).filter((n) => !(n.name.toLowerCase() in lowerKeys(structure))) : [];
+    const route = routeFile(state, innerPath, m, [...Object.entries(structure).map(([name, type]) => ({ name, type })), ...nested], inferred);
+    const used = nested.filter((n) => route.plan?.bySource.has(n.name.toLowerCase()));
+    const withNested = { ...structure, ...Object.fromEntries(used.map((n) => [n.name, n.type])) };
     const empty = await rejectEmptyObjects(conn, file);
-    const spec = await applyRoute(conn, jsonObjectsSource(targets, route.table, structure, null, route.plan), route, file);
+    const spec = await applyRoute(conn, jsonObjectsSource(targets, route.table, withNested, null, route.plan, used), route, file);
     const counts = await loadIntoTable(conn, targets, file, route.table, spec);
     return { table: route.table, format: kind, rows_read: units.units, rows_loaded: counts.loaded, rows_rejected: counts.rejected + badUnits + empty, inferred, ...withRoute(state, file, route, counts) };
   } finally {
@@ -286,10 +295,21 @@ async function loadStructuredFile(state: ImportState, f: BundleFile, plainPath: 
       rows_loaded: loaded,
       rows_rejected: read - loaded,
       inferred: [`format ${reader.format} (recognised by its reader)`],
+      ...(out.leniency.size > 0 ? { leniency: [...out.leniency].map(([note, n]) => `${n} value${n === 1 ? '' : 's'}: ${note}`) } : {}),
     };
   } finally {
     await fs.rm(stageDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Bookkeeping files other tools write beside their data (mlflow-export-import's summaries: {"system": {"script": …},
+ * "info": …, "mlflow": …} that no reader recognised): listed as `other`, never loaded as rows.
+ */
+function exportSummaryKind(head: string): string | null {
+  const m = /^\uFEFF?\s*\{\s*"system"\s*:\s*\{[^{}]*"script"\s*:\s*"([^"]{1,100})"/.exec(head);
+  if (m && /"mlflow"\s*:/.test(head)) return `mlflow-export-import summary written by ${m[1]}`;
+  return null;
 }
 
 async function loadOne(state: ImportState, f: BundleFile, m: ManifestFile | undefined): Promise<Loaded> {
@@ -313,6 +333,8 @@ async function loadOne(state: ImportState, f: BundleFile, m: ManifestFile | unde
       const head = await headText(plain.plainPath);
       const sniffed = STRUCTURED_READERS.find((r) => r.sniff({ relPath: plain.innerPath, head }));
       if (sniffed) return await loadStructuredFile(state, f, plain.plainPath, plain.gz, sniffed);
+      const summary = declared === undefined ? exportSummaryKind(head) : null;
+      if (summary) return { table: null, format: 'other', rows_read: 0, rows_loaded: 0, rows_rejected: 0, inferred: [`${summary}: hashed, not loaded`] };
     }
     return await loadFlatFile(state, f, plain.plainPath, plain.innerPath, plain.gz, m);
   } catch (e) {
@@ -352,7 +374,7 @@ function openProblems(files: FileReport[]): string[] {
 
 function integrityOf(read: ManifestRead, files: FileReport[], allHashes: { path: string; sha256: string }[], anyUndeclaredHash: boolean): IntegrityReport {
   const root_hash = rootHash(allHashes);
-  if (read.state === 'absent') return { state: 'unverified', root_hash, problems: [] };
+  if (read.state === 'absent' || read.state === 'foreign') return { state: 'unverified', root_hash, problems: [] };
   const problems: IntegrityReport['problems'] = [];
   if (read.state === 'invalid') problems.push({ path: MANIFEST_NAME, status: 'unreadable', detail: read.detail });
   for (const d of manifestDuplicates(read.state === 'ok' ? read.manifest : null)) {
@@ -453,6 +475,10 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
         manifest_rows: manifest ? (m?.rows ?? null) : null,
       };
       if (f.relPath === MANIFEST_NAME) {
+        if (manifestRead.state === 'foreign') {
+          reports.push({ ...base, table: null, format: 'other', rows_read: 0, rows_loaded: 0, rows_rejected: 0, status: 'ok', inferred: [`foreign manifest: ${manifestRead.detail}`] });
+          continue;
+        }
         reports.push({ ...base, table: null, format: 'manifest', rows_read: 0, rows_loaded: 0, rows_rejected: 0, status: manifestRead.state === 'invalid' ? 'unreadable' : 'ok' });
         continue;
       }
@@ -526,6 +552,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
       auditor_mapping: auditorMapping,
       auditor_mapping_from: Object.keys(auditorMapping).length > 0 ? (opts.mappingFrom ?? 'request') : null,
       open_problems: openProblems(reports),
+      ...(manifestRead.state === 'foreign' ? { foreign_manifest: manifestRead.detail } : {}),
     };
     cancelled(job);
     await lockDown(conn);

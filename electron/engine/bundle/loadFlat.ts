@@ -397,6 +397,24 @@ export async function jsonKeyTypes(conn: DuckDBConnection, keys: string[]): Prom
   return out;
 }
 
+/**
+ * One level of nested keys under the object-valued keys: "spanContext" → "spanContext.traceId" (JSON pointer
+ * /spanContext/traceId), with their JSON types. Offered to column mapping only (never loaded unless mapped).
+ */
+export async function jsonNestedKeys(conn: DuckDBConnection, objectKeys: string[]): Promise<{ name: string; pointer: string; type: string }[]> {
+  const out: { name: string; pointer: string; type: string }[] = [];
+  for (const k of objectKeys.slice(0, 20)) {
+    const p = pointer(k);
+    const rows = await queryRows<{ sub: string; t: string | null }>(
+      conn,
+      `SELECT sub, string_agg(DISTINCT t, ',') AS t FROM (SELECT unnest(json_keys(v)) AS sub, v FROM (SELECT json_extract(_t, ${quoteLiteral(p)}) AS v FROM ${UNITS_TABLE} WHERE _kind = 'OBJECT') WHERE json_type(v) = 'OBJECT')
+       CROSS JOIN LATERAL (SELECT json_type(v, '/' || replace(replace(sub, '~', '~0'), '/', '~1')) AS t) GROUP BY sub ORDER BY sub LIMIT 50`,
+    );
+    for (const r of rows) out.push({ name: `${k}.${r.sub}`, pointer: `${p}${pointer(r.sub)}`, type: leafType(new Set((r.t ?? '').split(',').filter((x) => x && x !== 'NULL'))) });
+  }
+  return out;
+}
+
 /** Keys and types in one go, for a known target table: types are looked up only for keys the table lacks. */
 export async function jsonStructure(
   conn: DuckDBConnection,
@@ -425,8 +443,16 @@ function leafType(seen: Set<string>): string {
   return 'VARCHAR';
 }
 
-export function jsonObjectsSource(targets: TargetTables, table: string, structure: Record<string, string>, lineKey: string | null, plan: MappingPlan | null = null): SourceSpec {
+export function jsonObjectsSource(
+  targets: TargetTables,
+  table: string,
+  structure: Record<string, string>,
+  lineKey: string | null,
+  plan: MappingPlan | null = null,
+  nested: { name: string; pointer: string }[] = [],
+): SourceSpec {
   const keys = Object.keys(structure).filter((k) => k !== lineKey);
+  const pointerOf = new Map(nested.map((n) => [n.name, n.pointer]));
   const names = dedupeColumnNames(keys);
   const text: string[] = [];
   const json: string[] = [];
@@ -438,11 +464,12 @@ export function jsonObjectsSource(targets: TargetTables, table: string, structur
     const existing = mapped ? targets.column(table, mapped.target) : plan?.entries.some((e) => e.column === name.toLowerCase()) ? undefined : targets.column(table, name);
     const extraType = jsonStructureType(structure[k]);
     const wantJson = existing ? existing.type === 'JSON' : extraType === 'JSON';
+    const ptr = pointerOf.get(k) ?? pointer(k);
     if (wantJson) {
-      json.push(pointer(k));
+      json.push(ptr);
       columns.push({ name, type: 'JSON', expr: `_j[${json.length}]`, targetType: existing ? undefined : 'JSON' });
     } else {
-      text.push(pointer(k));
+      text.push(ptr);
       columns.push({ name, type: 'VARCHAR', expr: `_s[${text.length}]`, targetType: existing ? undefined : extraType });
     }
   });

@@ -192,6 +192,12 @@ export function planMapping(input: MappingInput): MappingPlan {
     take(col, src, 'auditor', 'auditor');
   }
 
+  // OpenTelemetry JS span dumps (spanContext, HrTime arrays) number span kinds by the JS API enum (SERVER = 1),
+  // not OTLP's (SERVER = 2): their kind is never inferred.
+  if (input.table === 'spans' && sources.some((s) => styleKey(s.name) === 'spancontext') && !chosen.has('kind')) {
+    absentByWord.add('kind');
+    addNote('kind', 'an OpenTelemetry JS span dump numbers kinds by the JS API enum (SERVER = 1), not OTLP (SERVER = 2); map it explicitly if its values are names');
+  }
   const open = (col: string): boolean => !chosen.has(col) && !absentByWord.has(col);
   const free = (s: SourceColumn): boolean => !used.has(s.name.toLowerCase());
 
