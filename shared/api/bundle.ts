@@ -32,6 +32,8 @@ export interface FileReport {
   not_loaded_as?: { table: string; reason: string };
   /** Lenient readings applied to this file's values (ids as base64, enum names, …), each with how many values. */
   leniency?: string[];
+  /** The file's own column names, when it went (or was meant to go) to a canonical table: what a mapping can name. */
+  source_columns?: string[];
 }
 
 export type IntegrityState = 'verified' | 'unverified' | 'altered';

@@ -45,12 +45,15 @@ interface Loaded {
   mapping?: MappingEntry[];
   notLoadedAs?: { table: string; reason: string };
   leniency?: string[];
+  sourceColumns?: string[];
 }
 
 /** Where a file's rows go and how its columns map (canonical tables only). */
 interface Route {
   table: string;
   plan: MappingPlan | null;
+  /** The file's columns (offered by the app's "Map columns" editor). */
+  columns: string[];
   notLoadedAs?: { table: string; reason: string };
 }
 
@@ -98,21 +101,23 @@ function chooseTable(state: ImportState, innerPath: string, m: ManifestFile | un
  */
 function routeFile(state: ImportState, innerPath: string, m: ManifestFile | undefined, columns: SourceColumn[], inferred: string[], typedTimesOnly = false): Route {
   const table = chooseTable(state, innerPath, m, columns.map((c) => c.name), inferred);
-  if (!isCanonicalName(table)) return { table, plan: null };
+  const names = columns.map((c) => c.name);
+  if (!isCanonicalName(table)) return { table, plan: null, columns: names };
   const plan = planMapping({ table, columns, declaredMap: m?.map, declaredRoles: m?.columns, auditor: state.mapping[table], typedTimesOnly });
-  if (plan.missingRequired.length === 0) return { table, plan };
+  if (plan.missingRequired.length === 0) return { table, plan, columns: names };
   const extra = extraTableName(stemOf(innerPath), state.reserved);
   const reason = missingRequiredText(plan, columns.map((c) => c.name));
   inferred.push(`not loaded into ${table}: ${reason}`);
-  return { table: extra, plan: null, notLoadedAs: { table, reason } };
+  return { table: extra, plan: null, notLoadedAs: { table, reason }, columns: names };
 }
 
 function lowerKeys(o: Record<string, unknown>): Record<string, true> {
   return Object.fromEntries(Object.keys(o).map((k) => [k.toLowerCase(), true]));
 }
 
-function withRoute(state: ImportState, file: string, route: Route, counts: LoadCounts | null): Pick<Loaded, 'mapping' | 'notLoadedAs' | 'leniency'> {
-  const out: Pick<Loaded, 'mapping' | 'notLoadedAs' | 'leniency'> = {};
+function withRoute(state: ImportState, file: string, route: Route, counts: LoadCounts | null): Pick<Loaded, 'mapping' | 'notLoadedAs' | 'leniency' | 'sourceColumns'> {
+  const out: Pick<Loaded, 'mapping' | 'notLoadedAs' | 'leniency' | 'sourceColumns'> = {};
+  if (route.plan || route.notLoadedAs) out.sourceColumns = route.columns;
   if (route.plan) {
     out.mapping = route.plan.entries;
     state.mapped.push({ file, table: route.table, entries: route.plan.entries });
@@ -234,7 +239,7 @@ async function loadFlatAs(state: ImportState, f: BundleFile, plainPath: string, 
       return target === null ? null : (targets.column(table, target)?.canonical?.type ?? null);
     },
   );
-  const csvRoute = route as Route | null ?? { table: plan.table, plan: null };
+  const csvRoute = (route as Route | null) ?? { table: plan.table, plan: null, columns: [] };
   let counts;
   try {
     counts = await loadIntoTable(conn, targets, f.relPath, plan.table, await applyRoute(conn, plan.spec, csvRoute, f.relPath));
@@ -506,6 +511,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
         ...(r.mapping ? { mapping: r.mapping } : {}),
         ...(r.notLoadedAs ? { not_loaded_as: r.notLoadedAs } : {}),
         ...(r.leniency && r.leniency.length > 0 ? { leniency: r.leniency } : {}),
+        ...(r.sourceColumns ? { source_columns: r.sourceColumns } : {}),
       });
       job.progress({ phase: 'load', message: `Loaded ${f.relPath}: ${r.rows_loaded} rows, ${r.rows_rejected} rejected`, file: f.relPath, bytesDone: loadedBytes, bytesTotal, rowsDone });
     }
