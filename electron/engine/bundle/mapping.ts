@@ -7,7 +7,7 @@
  */
 import { CANONICAL_TABLES, type CanonicalColumn, type CanonicalTableName, type ColumnRole } from '../../../shared/canonical';
 import type { MappingEntry } from '../../../shared/mapping';
-import { isTimestamp } from './convert';
+import { isNested, isTimestamp } from './convert';
 
 export interface SourceColumn {
   name: string;
@@ -48,7 +48,7 @@ const TIME_ALIASES = ['timestamp', 'time', 'date', 'datetime', 'event_time', 'ev
 export const COLUMN_ALIASES: Readonly<Record<CanonicalTableName, Readonly<Record<string, readonly string[]>>>> = {
   spans: {
     trace_id: ['context.trace_id', 'trace.id', 'spanContext.traceId'],
-    span_id: ['context.span_id', 'span.id', 'spanContext.spanId'],
+    span_id: ['context.span_id', 'span.id', 'spanContext.spanId', 'id'],
     parent_span_id: ['parent_id', 'parent.span_id', 'context.parent_span_id', 'parentSpanContext.spanId'],
     name: ['span_name', 'operation_name'],
     kind: ['SpanKind'],
@@ -207,6 +207,9 @@ export function planMapping(input: MappingInput): MappingPlan {
     const src = byLower.get(c.name.toLowerCase());
     if (src && free(src)) take(c.name, src, 'inferred', src.name === c.name ? 'same name' : 'same name, other case');
   }
+  // An object or list never fills a scalar column by inference ("status" {code, message} is not status_code; its
+  // nested "status.code" is), except a time, which may come as [seconds, nanos].
+  const fits = (s: SourceColumn, c: CanonicalColumn): boolean => c.type === 'JSON' || c.type === 'TIMESTAMP' || !isNested(s.type);
   // 3b. Documented aliases; several matches are ambiguous.
   const aliases = COLUMN_ALIASES[input.table];
   const ambiguous = new Map<string, string[]>();
@@ -214,23 +217,26 @@ export function planMapping(input: MappingInput): MappingPlan {
     if (!open(c.name)) continue;
     const keys = new Set((aliases[c.name] ?? []).map(styleKey));
     if (keys.size === 0) continue;
-    const hits = sources.filter((s) => free(s) && keys.has(styleKey(s.name)) && styleKey(s.name) !== styleKey(c.name));
+    const hits = sources.filter((s) => free(s) && fits(s, c) && keys.has(styleKey(s.name)) && styleKey(s.name) !== styleKey(c.name));
     if (hits.length === 1) take(c.name, hits[0] as SourceColumn, 'inferred', `alias "${(hits[0] as SourceColumn).name}"`);
     else if (hits.length > 1) ambiguous.set(c.name, hits.map((h) => h.name));
   }
   // 3c. Case / style variants: TraceId, traceId, trace-id, TRACE_ID.
   for (const c of def.columns) {
     if (!open(c.name) || ambiguous.has(c.name)) continue;
-    const hits = sources.filter((s) => free(s) && styleKey(s.name) === styleKey(c.name));
+    const hits = sources.filter((s) => free(s) && fits(s, c) && styleKey(s.name) === styleKey(c.name));
     if (hits.length === 1) take(c.name, hits[0] as SourceColumn, 'inferred', `style variant "${(hits[0] as SourceColumn).name}"`);
     else if (hits.length > 1) ambiguous.set(c.name, hits.map((h) => h.name));
   }
   // 3d. spans.duration_ms from a duration in another unit.
   if (input.table === 'spans' && open('duration_ms')) {
+    // OpenTelemetry JS's ConsoleSpanExporter writes "timestamp" and "duration" both in microseconds (integers).
+    const consoleForm = sources.some((s) => s.name === 'timestamp' && /INT/i.test(s.type));
     const hits = sources.flatMap((s) => {
       if (!free(s)) return [];
-      const d = DURATION_SOURCES.find((x) => x.name === styleKey(s.name) || styleKey(x.name) === styleKey(s.name));
+      let d = DURATION_SOURCES.find((x) => x.name === styleKey(s.name) || styleKey(x.name) === styleKey(s.name));
       if (!d || (d.integerOnly && !/INT/i.test(s.type))) return [];
+      if (d.name === 'duration' && s.name === 'duration' && consoleForm) d = { name: 'duration', unit: 'microseconds (OpenTelemetry JS console exporter form: an integer "timestamp" beside it)', toMs: 1e-3 };
       return [{ s, d }];
     });
     if (hits.length === 1) {

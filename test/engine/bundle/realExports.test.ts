@@ -104,20 +104,53 @@ describe('real exports open right', () => {
   it('spans.json holding OTel JS ReadableSpan-like objects: ids from spanContext.traceId / spanId (documented aliases), times from [seconds, nanos]', async () => {
     const b = path.join(root, 'readable');
     const spans = [
-      { name: 'GET /', kind: 1, spanContext: { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', traceFlags: 1 }, startTime: [1544712660, 0], endTime: [1544712661, 0] },
-      { name: 'db', kind: 2, spanContext: { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b175', traceFlags: 1 }, startTime: [1544712660, 5e8], endTime: [1544712660, 9e8] },
+      { name: 'GET /', kind: 1, spanContext: { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', traceFlags: 1 }, startTime: [1544712660, 0], endTime: [1544712661, 0], status: { code: 0 } },
+      { name: 'db', kind: 2, spanContext: { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b175', traceFlags: 1 }, parentSpanId: 'eee19b7ec3c1b174', startTime: [1544712660, 5e8], endTime: [1544712660, 9e8], status: { code: 2, message: 'timeout' } },
     ];
     writeFiles(b, { 'spans.json': JSON.stringify(spans) });
     const s = await engine.openBundle({ path: b });
     const f = s.files[0];
     expect(f).toMatchObject({ table: 'spans', rows_loaded: 2, rows_rejected: 0 });
     const m = Object.fromEntries((f?.mapping ?? []).map((e) => [e.column, [e.source, e.tag]]));
-    expect(m).toMatchObject({ trace_id: ['spanContext.traceId', 'inferred'], span_id: ['spanContext.spanId', 'inferred'], start_time: ['startTime', 'inferred'], kind: [null, 'absent'] });
+    expect(m).toMatchObject({
+      trace_id: ['spanContext.traceId', 'inferred'],
+      span_id: ['spanContext.spanId', 'inferred'],
+      parent_span_id: ['parentSpanId', 'inferred'],
+      start_time: ['startTime', 'inferred'],
+      status_code: ['status.code', 'inferred'],
+      status_message: ['status.message', 'inferred'],
+      kind: [null, 'absent'],
+    });
     expect(
-      await queryRows(conn(s.bundleId), `SELECT trace_id, span_id, strftime(start_time, '%Y-%m-%dT%H:%M:%S.%fZ') AS st, strftime(end_time, '%Y-%m-%dT%H:%M:%S.%fZ') AS et, kind, kind_source FROM spans ORDER BY span_id`),
+      await queryRows(
+        conn(s.bundleId),
+        `SELECT trace_id, span_id, parent_span_id AS parent, strftime(start_time, '%Y-%m-%dT%H:%M:%S.%fZ') AS st, strftime(end_time, '%Y-%m-%dT%H:%M:%S.%fZ') AS et, kind, kind_source, status_code, status_message FROM spans ORDER BY span_id`,
+      ),
     ).toEqual([
-      { trace_id: '5b8efff798038103d269b633813fc60c', span_id: 'eee19b7ec3c1b174', st: '2018-12-13T14:51:00.000000Z', et: '2018-12-13T14:51:01.000000Z', kind: null, kind_source: 1 },
-      { trace_id: '5b8efff798038103d269b633813fc60c', span_id: 'eee19b7ec3c1b175', st: '2018-12-13T14:51:00.500000Z', et: '2018-12-13T14:51:00.900000Z', kind: null, kind_source: 2 },
+      { trace_id: '5b8efff798038103d269b633813fc60c', span_id: 'eee19b7ec3c1b174', parent: null, st: '2018-12-13T14:51:00.000000Z', et: '2018-12-13T14:51:01.000000Z', kind: null, kind_source: 1, status_code: 'UNSET', status_message: null },
+      { trace_id: '5b8efff798038103d269b633813fc60c', span_id: 'eee19b7ec3c1b175', parent: 'eee19b7ec3c1b174', st: '2018-12-13T14:51:00.500000Z', et: '2018-12-13T14:51:00.900000Z', kind: null, kind_source: 2, status_code: 'ERROR', status_message: 'timeout' },
+    ]);
+    expect(f?.leniency?.some((l) => l.startsWith('status_code: 2 values read leniently'))).toBe(true);
+    await engine.closeBundle({ bundleId: s.bundleId });
+  });
+
+  it('OTel JS ConsoleSpanExporter objects saved as JSON Lines (traceId, id, parentId, timestamp and duration in µs)', async () => {
+    const b = path.join(root, 'console');
+    writeFiles(b, {
+      'spans.jsonl': jsonl([
+        { traceId: '5b8efff798038103d269b633813fc60c', parentId: undefined, name: 'GET /', id: 'eee19b7ec3c1b174', kind: 1, timestamp: 1544712660000000, duration: 1000000, attributes: { 'http.method': 'GET' }, status: { code: 0 } },
+        { traceId: '5b8efff798038103d269b633813fc60c', parentId: 'eee19b7ec3c1b174', name: 'db', id: 'eee19b7ec3c1b175', kind: 2, timestamp: 1544712660500000, duration: 400000, attributes: {}, status: { code: 2 } },
+      ]),
+    });
+    const s = await engine.openBundle({ path: b });
+    const f = s.files[0];
+    expect(f).toMatchObject({ table: 'spans', rows_loaded: 2 });
+    expect(f?.mapping?.find((e) => e.column === 'duration_ms')?.note).toMatch(/^from "duration" in microseconds/);
+    expect(
+      await queryRows(conn(s.bundleId), `SELECT span_id, parent_span_id AS parent, strftime(start_time, '%Y-%m-%dT%H:%M:%S.%fZ') AS st, duration_ms, status_code FROM spans ORDER BY span_id`),
+    ).toEqual([
+      { span_id: 'eee19b7ec3c1b174', parent: null, st: '2018-12-13T14:51:00.000000Z', duration_ms: 1000, status_code: 'UNSET' },
+      { span_id: 'eee19b7ec3c1b175', parent: 'eee19b7ec3c1b174', st: '2018-12-13T14:51:00.500000Z', duration_ms: 400, status_code: 'ERROR' },
     ]);
     await engine.closeBundle({ bundleId: s.bundleId });
   });
