@@ -27,7 +27,7 @@ export function inspectText(s: ImportSummary): string {
   lines.push('');
   lines.push('files:');
   for (const f of s.files) {
-    lines.push(`  ${v(f.path).padEnd(40)} ${f.format.padEnd(12)} read ${f.rows_read}  loaded ${f.rows_loaded}  rejected ${f.rows_rejected}  ${f.status}${f.table ? `  → ${f.table}` : ''}`);
+    lines.push(`  ${v(f.path).padEnd(40)} ${f.format.padEnd(12)} read ${f.rows_read}  loaded ${f.rows_loaded}  rejected ${f.rows_rejected}  ${f.status}`);
     if (f.not_loaded_as) lines.push(`      ! not loaded into ${f.not_loaded_as.table}: ${v(f.not_loaded_as.reason)}`);
     for (const e of f.mapping ?? []) {
       if (e.tag === 'absent' && !e.note) continue;
