@@ -16,7 +16,7 @@ import { rootHash, sha256File } from './hash';
 import { loadIntoTable, mapSpec, type LoadCounts, type SourceSpec } from './load';
 import { csvPlan, drainCsvRejects, dropUnits, jsonNestedKeys, jsonObjectsSource, jsonStructure, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
 import { convert } from './convert';
-import { dropInferred, missingRequiredText, planMapping, type MappingPlan, type SourceColumn } from './mapping';
+import { COLUMN_ALIASES, dropInferred, missingRequiredText, planMapping, styleKey, type MappingPlan, type SourceColumn } from './mapping';
 import { recordColumnMap, tableMappings } from './mappingStore';
 import { LINE_KEY, runStructuredReader } from './loadStructured';
 import { MANIFEST_NAME, manifestDuplicates, manifestEntries, readManifest, type ManifestRead } from './manifest';
@@ -54,6 +54,8 @@ interface Route {
   plan: MappingPlan | null;
   /** The file's columns (offered by the app's "Map columns" editor). */
   columns: string[];
+  /** The plan of a file refused by its table (kept to look for nested sources). */
+  refusedPlan?: MappingPlan;
   notLoadedAs?: { table: string; reason: string };
 }
 
@@ -108,7 +110,19 @@ function routeFile(state: ImportState, innerPath: string, m: ManifestFile | unde
   const extra = extraTableName(stemOf(innerPath), state.reserved);
   const reason = missingRequiredText(plan, columns.map((c) => c.name));
   inferred.push(`not loaded into ${table}: ${reason}`);
-  return { table: extra, plan: null, notLoadedAs: { table, reason }, columns: names };
+  return { table: extra, plan: null, notLoadedAs: { table, reason }, columns: names, refusedPlan: plan };
+}
+
+/** Style keys of the object columns a nested source could come from, for the canonical columns still unfilled. */
+function nestedPrefixes(plan: MappingPlan, declared: Record<string, string> | undefined, auditor: Record<string, string> | undefined): Set<string> {
+  const out = new Set<string>();
+  const open = new Set(plan.entries.filter((e) => e.tag === 'absent' || e.tag === 'generated').map((e) => e.column));
+  for (const [col, aliases] of Object.entries(COLUMN_ALIASES[plan.table])) {
+    if (!open.has(col)) continue;
+    for (const a of aliases) if (a.includes('.')) out.add(styleKey(a.split('.')[0] as string));
+  }
+  for (const src of [...Object.values(declared ?? {}), ...Object.values(auditor ?? {})]) if (src.includes('.')) out.add(styleKey(src.split('.')[0] as string));
+  return out;
 }
 
 function lowerKeys(o: Record<string, unknown>): Record<string, true> {
@@ -165,18 +179,27 @@ async function loadJsonFile(state: ImportState, file: string, plainPath: string,
   const inferred: string[] = [];
   try {
     const units = await stageJsonUnits(conn, file, plainPath, kind, { workDir: path.join(state.workDir, 'screen'), lineLimit: state.jsonLineLimit, signal: state.job.signal });
-    // Types of every key (not only those the table lacks): mapping looks at them (an integer Duration, …).
-    const found = await jsonStructure(conn, targets, (keys) => chooseTable(state, innerPath, m, keys, []), { allTypes: true });
+    const found = await jsonStructure(conn, targets, (keys) => chooseTable(state, innerPath, m, keys, []));
     const badUnits = units.invalid + units.notObject;
     if (!found) {
       const table = m?.table ? chooseTable(state, innerPath, m, [], inferred) : tableFromFileName(innerPath);
       return { table, format: kind, rows_read: units.units, rows_loaded: 0, rows_rejected: badUnits, inferred: units.units === 0 ? ['no rows'] : inferred };
     }
     const { structure } = found;
-    // Nested keys one level down ("spanContext.traceId") can be mapped too; only mapped ones are loaded.
-    const objectKeys = Object.entries(structure).filter(([, t]) => t === 'JSON').map(([k]) => k);
+    const columns = Object.entries(structure).map(([name, type]) => ({ name, type }));
+    let notes: string[] = [];
+    let route = routeFile(state, innerPath, m, columns, notes);
+    // Keys one level down ("spanContext.traceId") can be mapped too: looked up only under the object keys that an
+    // alias or a mapping of a still-unfilled canonical column points into, and loaded only when mapped.
+    const base = route.plan ?? route.refusedPlan ?? null;
+    const wanted = base ? nestedPrefixes(base, m?.map, state.mapping[base.table]) : new Set<string>();
+    const objectKeys = Object.entries(structure).filter(([k, t]) => t === 'JSON' && wanted.has(styleKey(k))).map(([k]) => k);
     const nested = objectKeys.length > 0 ? (await jsonNestedKeys(conn, objectKeys)).filter((n) => !(n.name.toLowerCase() in lowerKeys(structure))) : [];
-    const route = routeFile(state, innerPath, m, [...Object.entries(structure).map(([name, type]) => ({ name, type })), ...nested], inferred);
+    if (nested.length > 0) {
+      notes = [];
+      route = routeFile(state, innerPath, m, [...columns, ...nested], notes);
+    }
+    inferred.push(...notes);
     const used = nested.filter((n) => route.plan?.bySource.has(n.name.toLowerCase()));
     const withNested = { ...structure, ...Object.fromEntries(used.map((n) => [n.name, n.type])) };
     const empty = await rejectEmptyObjects(conn, file);

@@ -121,7 +121,9 @@ export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTable
     .join(', ')} FROM ${spec.from}`;
   const insertCols = parts.map((p) => quoteIdent(p.target)).join(', ');
   const value = (p: (typeof parts)[number], e: string): string => (p.lenient ? p.lenient.sql(e) : e);
-  const lenient = await countLenient(conn, inner, parts);
+  // Columnar sources are counted with one cheap scan; JSON sources (whose every scan parses the text again) are
+  // counted from the typed rows the checks materialise below.
+  let lenient: LoadCounts['lenient'] = spec.probe || !parts.some((p) => p.canFail || p.required) ? await countLenient(conn, inner, parts) : [];
   const anyCheck = parts.some((p) => p.canFail || p.required);
   if (!anyCheck) {
     const res = await conn.run(`INSERT INTO ${quoteIdent(table)} (${insertCols}) SELECT ${parts.map((p) => value(p, p.conv)).join(', ')} FROM (${inner}) s`);
@@ -167,6 +169,7 @@ export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTable
   const typed = `SELECT "__ad_line", ${parts.map((_p, i) => quoteIdent(`c_${i}`)).join(', ')}, CASE WHEN len("__ad_bad") > 0 THEN left("__ad_raw", 500) END AS "__ad_raw", "__ad_bad" FROM (${checked})`;
   await conn.run(`CREATE OR REPLACE TEMP TABLE "__ad_typed" AS ${typed}`);
   try {
+    if (!spec.probe) lenient = await countLenientTyped(conn, parts);
     const ins = await conn.run(
       `INSERT INTO ${quoteIdent(table)} (${insertCols}) SELECT ${parts.map((p, i) => value(p, quoteIdent(`c_${i}`))).join(', ')} FROM "__ad_typed" WHERE len("__ad_bad") = 0`,
     );
@@ -179,6 +182,17 @@ export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTable
   } finally {
     await conn.run(`DROP TABLE IF EXISTS "__ad_typed"`);
   }
+}
+
+/** The same count over the materialised typed rows (c_i = the converted value of part i). */
+async function countLenientTyped(conn: DuckDBConnection, parts: { target: string; lenient: { sql: (e: string) => string; note: string } | null }[]): Promise<LoadCounts['lenient']> {
+  const withLenient = parts.map((p, i) => ({ p, i })).filter(({ p }) => p.lenient);
+  if (withLenient.length === 0) return [];
+  const row = await queryOne<Record<string, number>>(
+    conn,
+    `SELECT ${withLenient.map(({ p, i }) => `count(*) FILTER (WHERE ${quoteIdent(`c_${i}`)} IS DISTINCT FROM ${p.lenient?.sql(quoteIdent(`c_${i}`))})::BIGINT AS ${quoteIdent(`l_${i}`)}`).join(', ')} FROM "__ad_typed" WHERE len("__ad_bad") = 0`,
+  );
+  return withLenient.map(({ p, i }) => ({ column: p.target, count: Number(row?.[`l_${i}`] ?? 0), note: p.lenient?.note ?? '' })).filter((x) => x.count > 0);
 }
 
 /** How many values each lenient reading changes (counted over the file's rows, one scan). */

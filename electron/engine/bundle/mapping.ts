@@ -254,7 +254,8 @@ export function planMapping(input: MappingInput): MappingPlan {
   const vet: string[] = [];
   for (const c of def.columns) {
     const got = chosen.get(c.name);
-    if (c.type !== 'TIMESTAMP' || !got || got.tag !== 'inferred' || got.source === null) continue;
+    // The exact name is the exporter's own statement: its bad values are rejected row by row, not second-guessed.
+    if (c.type !== 'TIMESTAMP' || !got || got.tag !== 'inferred' || got.source === null || got.source.toLowerCase() === c.name) continue;
     const src = byLower.get(got.source.toLowerCase()) as SourceColumn;
     if (isTimestamp(src.type)) continue;
     if (input.typedTimesOnly) {
