@@ -14,7 +14,7 @@ import { discoverBundle, type BundleFile } from './discover';
 import { STRUCTURED_READERS } from './formats';
 import { rootHash, sha256File } from './hash';
 import { loadIntoTable, mapSpec, type LoadCounts, type SourceSpec } from './load';
-import { csvPlan, drainCsvRejects, dropUnits, jsonNestedKeys, jsonObjectsSource, jsonStructure, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
+import { csvPlan, drainCsvRejects, dropUnits, jsonKeyTypes, jsonNestedKeys, jsonObjectsSource, jsonStructure, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
 import { convert } from './convert';
 import { COLUMN_ALIASES, dropInferred, missingRequiredText, planMapping, styleKey, type MappingPlan, type SourceColumn } from './mapping';
 import { recordColumnMap, tableMappings } from './mappingStore';
@@ -200,6 +200,10 @@ async function loadJsonFile(state: ImportState, file: string, plainPath: string,
       route = routeFile(state, innerPath, m, [...columns, ...nested], notes);
     }
     inferred.push(...notes);
+    // Keys named like a canonical column but left unmapped stay extra columns: they get their own JSON type.
+    const plan = route.plan;
+    const untyped = plan ? Object.keys(structure).filter((k) => !plan.bySource.has(k.toLowerCase()) && targets.column(route.table, k)?.canonical) : [];
+    if (untyped.length > 0) Object.assign(structure, await jsonKeyTypes(conn, untyped));
     const used = nested.filter((n) => route.plan?.bySource.has(n.name.toLowerCase()));
     const withNested = { ...structure, ...Object.fromEntries(used.map((n) => [n.name, n.type])) };
     const empty = await rejectEmptyObjects(conn, file);
