@@ -86,3 +86,26 @@ test('flights January vs June 2001 on the Drift screen: n and KS as SciPy gives 
   await expect(delay).toContainText('59 / 50');
   await expect(delay).toContainText('statistic 0.335'); // SciPy D = 0.33525
 });
+
+test('records with month-day-hour-minute text dates: Drift says "Nothing compared" with the reason and the fix, never "no drift"', async ({ app, harness }) => {
+  const dir = path.join(harness.dataDir, 'mmdd-bundle');
+  mkdirSync(dir, { recursive: true });
+  const rows = Array.from({ length: 30 }, (_, i) => ({ date: `0${1 + (i % 6)}0${1 + (i % 9)}1200`, delay: (i * 7) % 40, origin: i % 2 ? 'ATL' : 'ORD' }));
+  writeFileSync(path.join(dir, 'records.json'), JSON.stringify(rows));
+  await openFolder(app, harness, dir);
+  const tsRow = app.getByTestId('mapping-records').locator('tr', { has: app.locator('td', { hasText: /^ts$/ }) });
+  await expect(tsRow).toContainText('absent');
+  await expect(tsRow).toContainText('could serve: date');
+  await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Drift' }).click();
+  await expect(app.locator('main .loading-bar')).toHaveCount(0, { timeout: 60_000 });
+  const setWindow = async (label: string, value: string): Promise<void> => {
+    const input = app.getByLabel(`${label} window (ISO START/END)`);
+    await input.fill(value);
+    await input.blur();
+  };
+  await setWindow('Baseline', '2001-01-01/2001-02-01');
+  await setWindow('Current', '2001-06-01/2001-07-01');
+  await expect(app.locator('main')).toContainText('Nothing compared: none of');
+  await expect(app.locator('main')).toContainText('map one with --map records.ts=COLUMN');
+  await expect(app.locator('main')).not.toContainText(/No drift in/);
+});

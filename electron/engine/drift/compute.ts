@@ -41,7 +41,7 @@ function sidePredicate(info: TableInfo, selector: Selector, field: string): SqlP
 async function emptySideReason(conn: DuckDBConnection, info: TableInfo, selector: Selector, filters: CohortFilter[]): Promise<string> {
   const t = info.name;
   const fix = isCanonicalName(t)
-    ? `map one with --map ${t}.${timeColumnOf(t) ?? 'ts'}=COLUMN`
+    ? `map one with --map ${t}.${timeColumnOf(t) ?? 'ts'}=COLUMN (in the app: Map columns… on the import summary)`
     : `give one the role "timestamp" in manifest.json ("columns": {"COLUMN": "timestamp"})`;
   const inCohort = filters.length > 0 ? ` in cohort ${cohortLabel(filters)}` : '';
   if (selector.key === 'window') {
@@ -111,7 +111,10 @@ export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hook
   );
 
   const series: DriftSeriesPoint[] = [];
-  if (args.by || args.chunks) {
+  if ((args.by || args.chunks) && !info.timestampColumn) {
+    // No time column: there is no series to draw; the comparison results above say why a window selects nothing.
+    notes.push(`series: not computed — ${info.name} has no time column with values`);
+  } else if (args.by || args.chunks) {
     const bucketCache = new Map<string, Bucket[]>();
     for (const t of targets) {
       checkCancel(hooks.signal);

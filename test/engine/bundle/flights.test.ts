@@ -150,7 +150,7 @@ describe('a folder holding only a flights Parquet (date, delay, distance, origin
     expect(r.results.length).toBeGreaterThan(0);
     for (const x of r.results) {
       expect(x.drifted).toBe(false);
-      expect(x.not_computable).toBe('baseline selection has 0 rows: records has no time column with values; map one with --map records.ts=COLUMN');
+      expect(x.not_computable).toBe('baseline selection has 0 rows: records has no time column with values; map one with --map records.ts=COLUMN (in the app: Map columns… on the import summary)');
       expect(x.column_kind).toBe('numeric');
     }
     await engine.closeBundle({ bundleId: s.bundleId });
