@@ -9,7 +9,7 @@ import type { NumericRange } from './profile';
 import { cohortAttributes, comparableColumns, defaultColumns, resolveColumns } from './columns';
 import { compareColumn } from './compare';
 import { correctAndDecide } from './decide';
-import { andParts, cohortLabel, cohortPredicate, describeTable, expandCohorts, parseWindow, selectorPredicate, type Sample, type SqlPart, type TableInfo } from './select';
+import { andParts, cohortLabel, cohortPredicate, describeTable, expandCohorts, parseWindow, SELECTOR_COLUMN, selectorPredicate, type Sample, type SqlPart, type TableInfo } from './select';
 import { queryOne, quoteIdent } from '../db';
 import { isCanonicalName } from '../bundle/tableRole';
 import { timeColumnOf } from '../bundle/mapping';
@@ -34,6 +34,11 @@ function sidePredicate(info: TableInfo, selector: Selector, field: string): SqlP
     parseWindow(selector.value, field);
     return { sql: 'false', params: [] };
   }
+  // A selector column no file supplied (absent) selects nothing; each result then says why.
+  if (selector.key !== 'window') {
+    const col = SELECTOR_COLUMN[selector.key];
+    if (isCanonicalName(info.name) && !info.columns.some((c) => c.name === col)) return { sql: 'false', params: [] };
+  }
   return selectorPredicate(info, selector, field);
 }
 
@@ -50,7 +55,9 @@ async function emptySideReason(conn: DuckDBConnection, info: TableInfo, selector
     if (!ts || !range?.lo) return `${t} has no time column with values; ${fix}`;
     return `no row of ${t}${inCohort} has ${ts} in ${selector.value} (${t}.${ts} runs from ${range.lo} to ${range.hi})`;
   }
-  return `no row of ${t}${inCohort} has ${selector.key === 'release' ? 'release_id' : selector.key} = ${JSON.stringify(selector.value)}`;
+  const col = SELECTOR_COLUMN[selector.key as Exclude<Selector['key'], 'window'>];
+  if (!info.columns.some((c) => c.name === col)) return `${t} has no ${col} column (no file supplied one); compare by window, or map one with --map ${t}.${col}=COLUMN`;
+  return `no row of ${t}${inCohort} has ${col} = ${JSON.stringify(selector.value)}`;
 }
 
 /** Compares baseline and current selections of one table, column by column, inside DuckDB. */

@@ -19,7 +19,7 @@ export interface TableInfo {
   roles: Map<string, string>;
 }
 
-const SELECTOR_COLUMN: Record<Exclude<Selector['key'], 'window'>, string> = {
+export const SELECTOR_COLUMN: Record<Exclude<Selector['key'], 'window'>, string> = {
   release: 'release_id',
   dataset_version: 'dataset_version',
   model_version: 'model_version',
