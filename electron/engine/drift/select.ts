@@ -44,8 +44,11 @@ export async function describeTable(conn: DuckDBConnection, table: string): Prom
   }
   const names = new Set(columns.map((c) => c.name));
   const byRole = [...roles.entries()].find(([col, role]) => role === 'timestamp' && names.has(col) && isTimestampType(typeOf(columns, col)));
-  const firstTs = columns.find((c) => isTimestampType(c.type));
-  return { name: table, columns, timestampColumn: byRole?.[0] ?? firstTs?.name ?? null, roles };
+  // Never a guess: a canonical table's time column is its mapped time column; an extra table's, the one with the
+  // role timestamp, else its only timestamp column.
+  const typed = columns.filter((c) => isTimestampType(c.type));
+  const onlyTs = !canonical && typed.length === 1 ? (typed[0]?.name ?? null) : null;
+  return { name: table, columns, timestampColumn: byRole?.[0] ?? onlyTs, roles };
 }
 
 function typeOf(columns: TableInfo['columns'], name: string): string {
