@@ -83,11 +83,19 @@ export function MappingCard({ summary }: { summary: ImportSummary }) {
       </div>
       {mapped.length === 0 && refused.length === 0 && <div className="muted">No file was loaded into a canonical table, so there is nothing to map.</div>}
       {mapped.map((t) => {
-        const shown = (t.mapping ?? []).filter((e) => e.tag !== 'absent' || e.candidates || e.sources.some((s) => s.note));
-        const absent = (t.mapping ?? []).filter((e) => !shown.includes(e)).map((e) => e.column);
+        // Columns filled by their own name (or by a format reader) need no reading; the rest are listed.
+        const plain = (t.mapping ?? []).filter((e) => e.tag === 'inferred' && e.sources.every((s) => s.tag !== 'inferred' || s.note === 'same name' || s.note?.startsWith('mapped by the ')));
+        const shown = (t.mapping ?? []).filter((e) => !plain.includes(e) && (e.tag !== 'absent' || e.candidates || e.sources.some((s) => s.note)));
+        const absent = (t.mapping ?? []).filter((e) => !plain.includes(e) && !shown.includes(e)).map((e) => e.column);
         return (
           <div key={t.name} style={{ marginBottom: 12 }}>
             <h3 className="mono">{t.name}</h3>
+            {plain.length > 0 && (
+              <div className="muted small" style={{ marginBottom: 4 }}>
+                By their own name: <span className="mono">{plain.map((e) => e.column).join(', ')}</span>
+              </div>
+            )}
+            {shown.length > 0 && (
             <table className="data" data-testid={`mapping-${t.name}`}>
               <thead>
                 <tr>
@@ -113,6 +121,7 @@ export function MappingCard({ summary }: { summary: ImportSummary }) {
                 ))}
               </tbody>
             </table>
+            )}
             {absent.length > 0 && (
               <div className="muted small" style={{ marginTop: 4 }}>
                 Absent (no file has them; not offered for analysis): <span className="mono">{absent.join(', ')}</span>
