@@ -10,6 +10,13 @@ async function openFolder(app: import('@playwright/test').Page, harness: { dialo
   await app.getByRole('heading', { name: /Import summary/ }).waitFor({ timeout: 120_000 });
 }
 
+/** Types a window into the Drift screen's baseline or current field and commits it (the field commits on blur). */
+async function setWindow(app: import('@playwright/test').Page, label: string, value: string): Promise<void> {
+  const input = app.getByLabel(`${label} window (ISO START/END)`);
+  await input.fill(value);
+  await input.blur();
+}
+
 test('a flights Parquet as records: the import summary shows ts ← date (inferred); "Map columns" re-imports with the auditor\'s choice, saved beside the bundle', async ({ app, harness }) => {
   const dir = path.join(harness.dataDir, 'flights-bundle');
   mkdirSync(dir, { recursive: true });
@@ -70,13 +77,8 @@ test('flights January vs June 2001 on the Drift screen: n and KS as SciPy gives 
   await openFolder(app, harness, dir);
   await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Drift' }).click();
   await expect(app.locator('main .loading-bar')).toHaveCount(0, { timeout: 60_000 });
-  const setWindow = async (label: string, value: string): Promise<void> => {
-    const input = app.getByLabel(`${label} window (ISO START/END)`);
-    await input.fill(value);
-    await input.blur();
-  };
-  await setWindow('Baseline', '2001-01-01/2001-02-01');
-  await setWindow('Current', '2001-06-01/2001-07-01');
+  await setWindow(app, 'Baseline', '2001-01-01/2001-02-01');
+  await setWindow(app, 'Current', '2001-06-01/2001-07-01');
   await app.getByLabel('Method', { exact: true }).selectOption('ks');
   const delay = app.getByTestId('drift-table').locator('tr[data-column="delay"]');
   await expect(delay).toContainText('201 / 219');
@@ -98,13 +100,8 @@ test('records with month-day-hour-minute text dates: Drift says "Nothing compare
   await expect(tsRow).toContainText('could serve: date');
   await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Drift' }).click();
   await expect(app.locator('main .loading-bar')).toHaveCount(0, { timeout: 60_000 });
-  const setWindow = async (label: string, value: string): Promise<void> => {
-    const input = app.getByLabel(`${label} window (ISO START/END)`);
-    await input.fill(value);
-    await input.blur();
-  };
-  await setWindow('Baseline', '2001-01-01/2001-02-01');
-  await setWindow('Current', '2001-06-01/2001-07-01');
+  await setWindow(app, 'Baseline', '2001-01-01/2001-02-01');
+  await setWindow(app, 'Current', '2001-06-01/2001-07-01');
   await expect(app.locator('main')).toContainText('Nothing compared: none of');
   await expect(app.locator('main')).toContainText('map one with --map records.ts=COLUMN');
   await expect(app.locator('main')).not.toContainText(/No drift in/);
