@@ -68,7 +68,7 @@ describe('the auditor\'s column mapping on the command line', () => {
 
   it('report records the mapping; verify reopens with it even after the workspace beside the bundle changes', async () => {
     const pdf = path.join(tmp, 'r.pdf');
-    const r = await cli('report', bundle, '--out', pdf, '--json', path.join(tmp, 'r.json'), '--map', 'records.ts=date', '--no-workspace');
+    const r = await cli('report', bundle, '--out', pdf, '--json', path.join(tmp, 'r.json'), '--map', 'records.ts=date', '--no-workspace', '--auditor', 'A. Auditor', '--system', 'flights');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const model = JSON.parse(readFileSync(path.join(tmp, 'r.json'), 'utf8')) as { integrity: { auditor_mapping?: unknown } };
