@@ -272,4 +272,5 @@ export const META_TABLES = {
   rejects: '_ad_rejects',
   columnRoles: '_ad_column_roles',
   checks: '_ad_checks',
+  columnMap: '_ad_column_map',
 } as const;

@@ -16,6 +16,8 @@ export const manifestFileSchema = z.object({
   rows: z.number().int().min(0).optional(),
   /** Column roles for columns the app cannot infer: { "merchant_risk": "feature", "region": "cohort" }. */
   columns: z.record(z.string(), z.enum(COLUMN_ROLES)).optional(),
+  /** Column mapping: canonical column → the file's column that fills it: { "ts": "date" } (docs: "Column mapping"). */
+  map: z.record(z.string().min(1).max(200), z.string().max(500)).optional(),
   /** CSV without a header: the column names, in order. */
   header: z.array(z.string()).optional(),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bundleIdSchema, jobIdSchema, type Cell } from './common';
 import type { ColumnRole } from '../canonical';
+import { auditorMappingSchema, type AuditorMapping, type MappingEntry, type TableMappingEntry } from '../mapping';
 
 export type FileStatus = 'ok' | 'hash_mismatch' | 'missing' | 'extra' | 'rowcount_mismatch' | 'unreadable';
 
@@ -22,6 +23,17 @@ export interface FileReport {
   manifest_rows?: number | null;
   /** What the importer inferred (role, format, delimiter...) when the manifest did not say. */
   inferred?: string[];
+  /** Column mapping of a file loaded into a canonical table: one entry per canonical column. */
+  mapping?: MappingEntry[];
+  /**
+   * Why the file was not loaded into the canonical table its name or manifest entry pointed at (its rows cannot
+   * fill the required columns); its rows are then in the extra table `table`. Shown in full on the import summary.
+   */
+  not_loaded_as?: { table: string; reason: string };
+  /** Lenient readings applied to this file's values (ids as base64, enum names, …), each with how many values. */
+  leniency?: string[];
+  /** The file's own column names, when it went (or was meant to go) to a canonical table: what a mapping can name. */
+  source_columns?: string[];
 }
 
 export type IntegrityState = 'verified' | 'unverified' | 'altered';
@@ -46,6 +58,10 @@ export interface TableSummary {
   canonical: boolean;
   rows: number;
   columns: { name: string; type: string; role: ColumnRole | null }[];
+  /** Canonical tables that received at least one file: each canonical column's mapping over the files. */
+  mapping?: TableMappingEntry[];
+  /** Canonical columns no file supplied: not offered as drift columns, cohorts or metrics. */
+  absent_columns?: string[];
 }
 
 export interface CheckFinding {
@@ -73,6 +89,17 @@ export interface ImportSummary {
   tool_version: string;
   duckdb_version: string;
   import_ms: number;
+  /** The auditor's column mapping this import used (normalised; {} when none) and where it came from. */
+  auditor_mapping: AuditorMapping;
+  /** "workspace <path>", "request" (CLI flags or the Map columns editor), or null when there was none. */
+  auditor_mapping_from: string | null;
+  /**
+   * Set when the open failed in substance: no data row could be loaded, or files were unreadable. One line per
+   * problem, in full; the import summary shows these first.
+   */
+  open_problems: string[];
+  /** The bundle's manifest.json is another tool's (no format_version): its files are not verified against it. */
+  foreign_manifest?: string;
 }
 
 export interface RejectRow {
@@ -109,7 +136,14 @@ export interface QueryResult {
 }
 
 export const bundleSchemas = {
-  openBundle: z.object({ path: z.string().min(1).max(4096), jobId: jobIdSchema.optional() }).strict(),
+  openBundle: z
+    .object({
+      path: z.string().min(1).max(4096),
+      jobId: jobIdSchema.optional(),
+      /** The auditor's column mapping; when absent, the one saved in the workspace beside the bundle (if any). */
+      mapping: auditorMappingSchema.optional(),
+    })
+    .strict(),
   closeBundle: z.object({ bundleId: bundleIdSchema }).strict(),
   getSummary: z.object({ bundleId: bundleIdSchema }).strict(),
   listRejects: z

@@ -12,6 +12,7 @@ import type {
 } from './analytics';
 import type { Finding, Severity, Signoff } from './workspace';
 import type { AsOfSource } from '../reportSignoff';
+import type { AuditorMapping } from '../mapping';
 
 /**
  * The audit report as one typed JSON document (results.json). The engine computes it from a bundle
@@ -156,6 +157,8 @@ export interface IntegritySection {
   tool_name: string;
   tool_version: string;
   duckdb_version: string;
+  /** The auditor's column mapping the bundle was opened with (absent when none): verify reopens it the same way. */
+  auditor_mapping?: AuditorMapping;
 }
 
 export interface LineageSection {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bundleIdSchema, jobIdSchema } from './common';
+import { auditorMappingSchema } from '../mapping';
 
 export const SEVERITIES = ['high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -38,6 +39,8 @@ export const workspaceSchema = z
     signoff: signoffSchema,
     /** Analysis parameters the report uses (drift baseline/current, thresholds, ...). */
     params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    /** The auditor's column mapping (table → canonical column → source column), used every time the bundle is opened. */
+    mapping: auditorMappingSchema.optional(),
   })
   .strict();
 export type Workspace = z.infer<typeof workspaceSchema>;

@@ -1,6 +1,6 @@
 import type { Command } from '../io';
 import { json, parse, UsageError } from '../io';
-import { engineForCli, stderrProgress } from '../engineForCli';
+import { engineForCli, MAPPING_OPTIONS, MAPPING_USAGE, mappingFromFlags, stderrProgress } from '../engineForCli';
 import type { ReportParams } from '../../../shared/api/report';
 import { parseReportParams } from '../../engine/report/params';
 import { computeReport } from '../../engine/report/service';
@@ -11,17 +11,18 @@ import { defaultWorkspace } from '../../engine/workspace/workspaceFile';
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Release gate: evaluate a policy of thresholds (drift, coverage, rollback, lineage, logging, evals) on a bundle.',
-  usage: 'auditdesk check BUNDLE --policy policy.json [--params params.json] [--allow-unevaluated] [--json] [--progress]\n  A rule group that cannot be evaluated (its section is unavailable in this bundle) fails the gate unless --allow-unevaluated.',
+  usage: `auditdesk check BUNDLE --policy policy.json [--params params.json] [--allow-unevaluated] ${MAPPING_USAGE} [--json] [--progress]\n  A rule group that cannot be evaluated (its section is unavailable in this bundle) fails the gate unless --allow-unevaluated.`,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { policy: { type: 'string' }, params: { type: 'string' }, 'allow-unevaluated': { type: 'boolean' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
+    const { values, positionals } = parse(argv, { ...MAPPING_OPTIONS,  policy: { type: 'string' }, params: { type: 'string' }, 'allow-unevaluated': { type: 'boolean' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
     const bundle = positionals[0];
     if (!bundle || positionals.length > 1) throw new UsageError('expected exactly one BUNDLE (folder or .zip)');
     if (!values.policy) throw new UsageError('--policy policy.json is required');
     const policy = parsePolicy(await readJsonFile(values.policy, 'policy'), values.policy);
     const fileParams: ReportParams = values.params ? parseReportParams(await readJsonFile(values.params, 'params file'), values.params) : {};
+    const mapping = await mappingFromFlags(values);
     const engine = engineForCli({ progress: stderrProgress(values.progress === true) });
     try {
-      const summary = await engine.openBundle({ path: bundle });
+      const summary = await engine.openBundle({ path: bundle, ...(mapping ? { mapping } : {}) });
       const ws = defaultWorkspace(summary.integrity.root_hash, summary.exporter ?? '');
       const { model } = await computeReport(engine, { bundleId: summary.bundleId, signoff: ws.signoff, findings: [], params: { ...(policy.params ?? {}), ...fileParams } });
       const outcome = evaluatePolicy(policy, model);

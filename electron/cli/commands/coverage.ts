@@ -1,6 +1,6 @@
 import type { Command } from '../io';
 import { json, parse, UsageError } from '../io';
-import { oneBundle, withBundle } from '../engineForCli';
+import { MAPPING_OPTIONS, MAPPING_USAGE, mappingFromFlags, oneBundle, withBundle } from '../engineForCli';
 import type { CoverageReport } from '../../../shared/api/analytics';
 import { pct, positiveInt } from '../../engine/analytics/format';
 
@@ -33,9 +33,9 @@ export function coverageText(r: CoverageReport): string {
 export const coverageCommand: Command = {
   name: 'coverage',
   summary: 'Cohort × release eval coverage: rows, traffic vs eval share, minimum-sample threshold, missing cohorts.',
-  usage: 'auditdesk coverage BUNDLE [--min-rows N] [--small-cell K] [--json] [--progress]',
+  usage: `auditdesk coverage BUNDLE [--min-rows N] [--small-cell K] ${MAPPING_USAGE} [--json] [--progress]`,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { 'min-rows': { type: 'string' }, 'small-cell': { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
+    const { values, positionals } = parse(argv, { ...MAPPING_OPTIONS,  'min-rows': { type: 'string' }, 'small-cell': { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
     const bundle = oneBundle(positionals);
     let minRows: number | undefined;
     let smallCellK: number | undefined;
@@ -45,7 +45,7 @@ export const coverageCommand: Command = {
     } catch (e) {
       throw new UsageError(e instanceof Error ? e.message : String(e));
     }
-    const text = await withBundle(bundle, { progress: values.progress === true }, async (engine, { bundleId }) => {
+    const text = await withBundle(bundle, { progress: values.progress === true, mapping: await mappingFromFlags(values) }, async (engine, { bundleId }) => {
       const report = await engine.coverage({ bundleId, ...(minRows ? { minRows } : {}), ...(smallCellK ? { smallCellK } : {}) });
       return values.json ? json(report) : coverageText(report);
     });

@@ -1,6 +1,8 @@
 import type { Command } from '../io';
+import { driftHeadline, driftVerdict } from '../../../shared/driftVerdict';
+import { VERDICT_MARK } from '../../../shared/verdict';
 import { json, parse, UsageError } from '../io';
-import { engineForCli, stderrProgress } from '../engineForCli';
+import { engineForCli, MAPPING_OPTIONS, MAPPING_USAGE, mappingFromFlags, stderrProgress } from '../engineForCli';
 import {
   DRIFT_METHODS,
   SELECTOR_KEYS,
@@ -87,7 +89,11 @@ export function driftText(r: DriftReport): string {
     for (const x of blocked) out.push(`  ${x.column} (${x.cohort}, ${x.method}): ${x.not_computable}`);
   }
   const drifted = r.results.filter((x) => x.drifted);
-  out.push('', `${drifted.length} of ${r.results.length} results drifted${drifted.length > 0 ? `: ${[...new Set(drifted.map((x) => `${x.column} [${x.cohort}]`))].join(', ')}` : ''}`);
+  const verdict = driftVerdict(r.results);
+  out.push(
+    '',
+    `${VERDICT_MARK[verdict.verdict]} ${driftHeadline(r.results)}${drifted.length > 0 ? `: ${[...new Set(drifted.map((x) => `${x.column} [${x.cohort}]`))].join(', ')}` : ''}`,
+  );
   if (r.series.length > 0) {
     out.push('', 'series (current side per bucket, against the whole baseline):');
     out.push(
@@ -104,9 +110,9 @@ export const driftCommand: Command = {
   name: 'drift',
   summary: 'Compare a baseline and a current selection column by column (KS, Wasserstein, PSI, JS, …) with sample-size-aware decisions.',
   usage:
-    'auditdesk drift BUNDLE [--table T] [--column C[,C…]] --baseline KEY=VALUE --current KEY=VALUE [--cohort ATTR=VALUE]… [--method M[,M…]] [--bins N] [--binning quantile|equal_width] [--by day|week|month | --chunks N] [--correction bh|bonferroni|none] [--alpha A] [--json] [--progress]',
+    `auditdesk drift BUNDLE [--table T] [--column C[,C…]] --baseline KEY=VALUE --current KEY=VALUE [--cohort ATTR=VALUE]… [--method M[,M…]] [--bins N] [--binning quantile|equal_width] [--by day|week|month | --chunks N] [--correction bh|bonferroni|none] [--alpha A] ${MAPPING_USAGE} [--json] [--progress]`,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, {
+    const { values, positionals } = parse(argv, { ...MAPPING_OPTIONS, 
       table: { type: 'string' },
       column: { type: 'string', multiple: true },
       baseline: { type: 'string' },
@@ -163,9 +169,10 @@ export const driftCommand: Command = {
       ...(correction !== undefined ? { correction } : {}),
       ...(alpha !== undefined ? { alpha } : {}),
     };
+    const mapping = await mappingFromFlags(values);
     const engine = engineForCli({ progress: stderrProgress(values.progress === true) });
     try {
-      const summary = await engine.openBundle({ path: bundle });
+      const summary = await engine.openBundle({ path: bundle, ...(mapping ? { mapping } : {}) });
       const report = await engine.computeDrift({ bundleId: summary.bundleId, ...request });
       io.out(values.json ? json(report) : driftText(report));
       return 0;

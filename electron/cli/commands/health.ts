@@ -1,6 +1,6 @@
 import type { Command } from '../io';
 import { json, parse } from '../io';
-import { oneBundle, withBundle } from '../engineForCli';
+import { MAPPING_OPTIONS, MAPPING_USAGE, mappingFromFlags, oneBundle, withBundle } from '../engineForCli';
 import type { HealthReport } from '../../../shared/api/analytics';
 import { ms, pct } from '../../engine/analytics/format';
 
@@ -32,11 +32,11 @@ export function healthText(r: HealthReport): string {
 export const healthCommand: Command = {
   name: 'health',
   summary: 'Release health: canary, rollback and change failure rates, recovery time, exact latency percentiles, errors, cost, gateway decisions.',
-  usage: 'auditdesk health BUNDLE [--json] [--progress]',
+  usage: `auditdesk health BUNDLE ${MAPPING_USAGE} [--json] [--progress]`,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { json: { type: 'boolean' }, progress: { type: 'boolean' } });
+    const { values, positionals } = parse(argv, { ...MAPPING_OPTIONS,  json: { type: 'boolean' }, progress: { type: 'boolean' } });
     const bundle = oneBundle(positionals);
-    const text = await withBundle(bundle, { progress: values.progress === true }, async (engine, { bundleId }) => {
+    const text = await withBundle(bundle, { progress: values.progress === true, mapping: await mappingFromFlags(values) }, async (engine, { bundleId }) => {
       const report = await engine.health({ bundleId });
       return values.json ? json(report) : healthText(report);
     });

@@ -1,6 +1,6 @@
 import type { Command } from '../io';
 import { json, parse, UsageError } from '../io';
-import { oneBundle, withBundle } from '../engineForCli';
+import { MAPPING_OPTIONS, MAPPING_USAGE, mappingFromFlags, oneBundle, withBundle } from '../engineForCli';
 import type { LineageReport } from '../../../shared/api/analytics';
 import { pct } from '../../engine/analytics/format';
 
@@ -46,12 +46,12 @@ export function lineageText(r: LineageReport): string {
 export const lineageCommand: Command = {
   name: 'lineage',
   summary: 'Release lineage, change log, lineage completeness; --id looks up the chain behind a trace, span or record id.',
-  usage: 'auditdesk lineage BUNDLE [--id ID] [--json] [--progress]',
+  usage: `auditdesk lineage BUNDLE [--id ID] ${MAPPING_USAGE} [--json] [--progress]`,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { id: { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
+    const { values, positionals } = parse(argv, { ...MAPPING_OPTIONS,  id: { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
     const bundle = oneBundle(positionals);
     if (values.id !== undefined && values.id.trim() === '') throw new UsageError('--id must not be empty');
-    const text = await withBundle(bundle, { progress: values.progress === true }, async (engine, { bundleId }) => {
+    const text = await withBundle(bundle, { progress: values.progress === true, mapping: await mappingFromFlags(values) }, async (engine, { bundleId }) => {
       const report = await engine.lineage({ bundleId, ...(values.id ? { id: values.id } : {}) });
       return values.json ? json(report) : lineageText(report);
     });

@@ -1,6 +1,6 @@
 import type { Command } from '../io';
 import { json, parse, UsageError } from '../io';
-import { oneBundle, withBundle } from '../engineForCli';
+import { MAPPING_OPTIONS, MAPPING_USAGE, mappingFromFlags, oneBundle, withBundle } from '../engineForCli';
 import type { PostureReport } from '../../../shared/api/analytics';
 import { pct, positiveInt } from '../../engine/analytics/format';
 
@@ -38,9 +38,9 @@ export function postureText(r: PostureReport): string {
 export const postureCommand: Command = {
   name: 'posture',
   summary: 'Compliance posture: logging coverage and gaps, traceability, audit trail, and the EU AI Act / NIST AI RMF / ISO 42001 checklist.',
-  usage: 'auditdesk posture BUNDLE [--retention-days N] [--audit-window-hours N] [--json] [--progress]',
+  usage: `auditdesk posture BUNDLE [--retention-days N] [--audit-window-hours N] ${MAPPING_USAGE} [--json] [--progress]`,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { 'retention-days': { type: 'string' }, 'audit-window-hours': { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
+    const { values, positionals } = parse(argv, { ...MAPPING_OPTIONS,  'retention-days': { type: 'string' }, 'audit-window-hours': { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
     const bundle = oneBundle(positionals);
     let retentionDays: number | undefined;
     let auditWindowHours: number | undefined;
@@ -50,7 +50,7 @@ export const postureCommand: Command = {
     } catch (e) {
       throw new UsageError(e instanceof Error ? e.message : String(e));
     }
-    const text = await withBundle(bundle, { progress: values.progress === true }, async (engine, { bundleId }) => {
+    const text = await withBundle(bundle, { progress: values.progress === true, mapping: await mappingFromFlags(values) }, async (engine, { bundleId }) => {
       const report = await engine.posture({ bundleId, ...(retentionDays ? { retentionDays } : {}), ...(auditWindowHours ? { auditWindowHours } : {}) });
       return values.json ? json(report) : postureText(report);
     });

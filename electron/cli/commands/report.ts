@@ -2,7 +2,7 @@ import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import type { Command } from '../io';
 import { parse, UsageError } from '../io';
-import { engineForCli, stderrProgress } from '../engineForCli';
+import { engineForCli, MAPPING_OPTIONS, MAPPING_USAGE, mappingFromFlags, stderrProgress } from '../engineForCli';
 import type { ReportParams } from '../../../shared/api/report';
 import { parseReportParams, reportParamsFromWorkspace } from '../../engine/report/params';
 import { computeReport, renderReportPdf, reportAttachments, writeReportFile } from '../../engine/report/service';
@@ -17,10 +17,9 @@ export const reportCommand: Command = {
   name: 'report',
   summary:
     'Write the audit report PDF (with results.json and the manifest embedded), signed off by --auditor for --system (or the workspace sign-off); optionally results.json beside it. --json alone computes results.json without printing.',
-  usage:
-    'auditdesk report BUNDLE --out report.pdf --auditor NAME --system NAME [--approver NAME] [--json results.json] [--html report.html] [--as-of ISO] [--params params.json] [--no-workspace] [--progress]',
+  usage: `auditdesk report BUNDLE --out report.pdf --auditor NAME --system NAME [--approver NAME] [--json results.json] [--html report.html] [--as-of ISO] [--params params.json] [--no-workspace] ${MAPPING_USAGE} [--progress]`,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, {
+    const { values, positionals } = parse(argv, { ...MAPPING_OPTIONS, 
       out: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
@@ -40,9 +39,11 @@ export const reportCommand: Command = {
     const cliParams: ReportParams = values['as-of'] ? parseReportParams({ as_of: values['as-of'] }, '--as-of') : {};
     const started = performance.now();
     const printPdf = chromiumPrinter();
+    // --no-workspace: the workspace's saved column mapping is not used either (only --map / --mapping).
+    const mapping = (await mappingFromFlags(values)) ?? (values['no-workspace'] ? {} : undefined);
     const engine = engineForCli({ progress: stderrProgress(values.progress === true), printPdf });
     try {
-      const summary = await engine.openBundle({ path: bundle });
+      const summary = await engine.openBundle({ path: bundle, ...(mapping ? { mapping } : {}) });
       // No guessed system name: --system, or the workspace sign-off, names what was audited.
       const defaults = defaultWorkspace(summary.integrity.root_hash, '');
       const ws = values['no-workspace'] ? { workspace: defaults, exists: false, path: '' } : await loadWorkspaceFile(summary.path, defaults);

@@ -1,6 +1,6 @@
 import type { Command } from '../io';
 import { json, parse, UsageError } from '../io';
-import { engineForCli, stderrProgress } from '../engineForCli';
+import { engineForCli, MAPPING_OPTIONS, MAPPING_USAGE, mappingFromFlags, stderrProgress } from '../engineForCli';
 import type { QueryResult } from '../../../shared/api/bundle';
 import type { Cell } from '../../../shared/api/common';
 
@@ -23,9 +23,9 @@ export function sqlText(r: QueryResult): string {
 export const sqlCommand: Command = {
   name: 'sql',
   summary: 'Run one read-only SQL statement over a bundle\'s tables (SELECT, WITH, SHOW, DESCRIBE, SUMMARIZE, EXPLAIN).',
-  usage: 'auditdesk sql BUNDLE "SELECT ..." [--json] [--limit N] [--progress]',
+  usage: `auditdesk sql BUNDLE "SELECT ..." ${MAPPING_USAGE} [--json] [--limit N] [--progress]`,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { json: { type: 'boolean' }, limit: { type: 'string' }, progress: { type: 'boolean' } });
+    const { values, positionals } = parse(argv, { ...MAPPING_OPTIONS,  json: { type: 'boolean' }, limit: { type: 'string' }, progress: { type: 'boolean' } });
     const [bundle, sql, ...rest] = positionals;
     if (!bundle || !sql || rest.length > 0) throw new UsageError('expected BUNDLE and one quoted SQL statement');
     let limit: number | undefined;
@@ -33,9 +33,10 @@ export const sqlCommand: Command = {
       limit = Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1_000_000) throw new UsageError(`--limit must be an integer from 1 to 1000000, got "${values.limit}"`);
     }
+    const mapping = await mappingFromFlags(values);
     const engine = engineForCli({ progress: stderrProgress(values.progress === true) });
     try {
-      const summary = await engine.openBundle({ path: bundle });
+      const summary = await engine.openBundle({ path: bundle, ...(mapping ? { mapping } : {}) });
       const result = await engine.runSql({ bundleId: summary.bundleId, sql, ...(limit !== undefined ? { limit } : {}) });
       if (values.json) {
         io.out(json({ columns: result.columns, rows: result.rows, row_count: result.row_count, truncated: result.truncated, truncated_by: result.truncated_by }));

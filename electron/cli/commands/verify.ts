@@ -39,7 +39,8 @@ export const verifyCommand: Command = {
 
     const engine = engineForCli({ progress: stderrProgress(values.progress === true) });
     try {
-      const summary = await engine.openBundle({ path: values.bundle });
+      // The column mapping the report was made with (recorded in its results), never the workspace's current one.
+      const summary = await engine.openBundle({ path: values.bundle, mapping: embedded.integrity.auditor_mapping ?? {} });
       const { model } = await computeReport(engine, {
         bundleId: summary.bundleId,
         signoff: embedded.signoff,

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { META_TABLES } from '../../../shared/canonical';
+import { CANONICAL_TABLES, META_TABLES } from '../../../shared/canonical';
 import { queryRows, quoteIdent, quoteLiteral } from '../db';
 import { presentSql, textOrNullSql } from '../../../shared/missing';
 
@@ -31,10 +31,13 @@ export class BundleSchema {
       conn,
       "select table_name as t, column_name as c, data_type as ty from duckdb_columns() where schema_name = 'main' and database_name = current_database() order by table_name, column_index",
     );
+    // Canonical columns that no file supplied are not part of the bundle: a metric over one is "not measurable".
+    const absent = await absentCanonicalColumns(conn, new Set(rows.map((r) => r.t)));
     const tables = new Map<string, Map<string, string>>();
     for (const r of rows) {
       let cols = tables.get(r.t);
       if (!cols) tables.set(r.t, (cols = new Map()));
+      if (absent.get(r.t)?.has(r.c)) continue;
       cols.set(r.c, r.ty);
     }
     return new BundleSchema(tables);
@@ -89,6 +92,18 @@ export class BundleSchema {
     // Exports write booleans as true/false, 1/0, yes/no; anything else is NULL rather than a guess.
     return `CASE lower(trim(CAST(${ref} AS VARCHAR))) WHEN 'true' THEN true WHEN '1' THEN true WHEN 'yes' THEN true WHEN 't' THEN true WHEN 'false' THEN false WHEN '0' THEN false WHEN 'no' THEN false WHEN 'f' THEN false ELSE NULL END`;
   }
+}
+
+/** table → canonical columns no file supplied, from _ad_column_map (empty when the database has no such table). */
+async function absentCanonicalColumns(conn: DuckDBConnection, tables: Set<string>): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  if (!tables.has(META_TABLES.columnMap)) return out;
+  const present = await queryRows<{ t: string; c: string }>(conn, `select distinct table_name as t, column_name as c from ${quoteIdent(META_TABLES.columnMap)} where tag <> 'absent'`);
+  for (const def of CANONICAL_TABLES) {
+    const have = new Set(present.filter((p) => p.t === def.name).map((p) => p.c));
+    out.set(def.name, new Set(def.columns.map((c) => c.name).filter((c) => !have.has(c))));
+  }
+  return out;
 }
 
 function qualify(column: string, alias?: string): string {

@@ -48,14 +48,17 @@ function epochDoubleMicros(d: string): string {
   return `TRY_CAST(round(CASE WHEN abs(${d}) < 1e11 THEN (${d}) * 1e6 WHEN abs(${d}) < 1e14 THEN (${d}) * 1e3 WHEN abs(${d}) < 1e17 THEN (${d}) ELSE (${d}) / 1e3 END) AS HUGEINT)`;
 }
 
-/** Text → TIMESTAMP (UTC): ISO 8601 with Z / offsets / none (taken as UTC), or epoch seconds/ms/µs/ns as digits. */
+/** Text → TIMESTAMP (UTC): ISO 8601 with Z / offsets / none (taken as UTC), epoch seconds/ms/µs/ns as digits, or [seconds, nanos]. */
 export function timestampFromText(v: string): string {
   const t = `trim(${v})`;
   const h = `TRY_CAST(${t} AS HUGEINT)`;
   const d = `TRY_CAST(${t} AS DOUBLE)`;
   const iso = `CAST(TRY_CAST(${v} AS TIMESTAMPTZ) AS TIMESTAMP)`;
   // Digits first: a bare number must never be read as a date; ISO text is the common case after that.
+  // [seconds, nanoseconds] (OpenTelemetry JS HrTime, as span dumps write it).
+  const hr = `(CAST(regexp_extract(${t}, '^\\[\\s*([0-9]+)', 1) AS HUGEINT) * 1000000 + CAST(regexp_extract(${t}, ',\\s*([0-9]+)\\s*\\]$', 1) AS HUGEINT) // 1000)`;
   return `(CASE WHEN nullif(${t}, '') IS NULL THEN NULL
+    WHEN regexp_full_match(${t}, '\\[\\s*[0-9]+\\s*,\\s*[0-9]+\\s*\\]') THEN ${fromMicros(hr)}
     WHEN NOT regexp_matches(${v}, '^\\s*[+-]?[0-9.]+([eE][+-]?[0-9]+)?\\s*$') THEN (CASE WHEN ${iso} BETWEEN TIMESTAMP '0001-01-01' AND TIMESTAMP '9999-12-31 23:59:59.999999' THEN ${iso} END)
     WHEN regexp_full_match(${t}, '[+-]?[0-9]+') THEN ${fromMicros(epochIntMicros(h))}
     WHEN regexp_full_match(${t}, '[+-]?([0-9]+[.][0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?|[+-]?[0-9]+[eE][+-]?[0-9]+') THEN ${fromMicros(epochDoubleMicros(d))}

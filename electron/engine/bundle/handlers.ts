@@ -1,7 +1,6 @@
 import fs from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import type { BundleApi, RejectRow } from '../../../shared/api/bundle';
-import { META_TABLES } from '../../../shared/canonical';
 import type { EngineContext } from '../context';
 import { queryRows, queryValue, quoteIdent } from '../db';
 import { claimWorkDir, workDirFor } from '../fs/workFolders';
@@ -9,18 +8,30 @@ import { ensureDemoBundle } from './demo';
 import { importBundle } from './importBundle';
 import { addRecent, readRecent } from './recent';
 import { DEFAULT_SQL_LIMIT, runReadOnlySql } from './sql';
+import { readWorkspaceMapping } from '../workspace/workspaceFile';
+import { ApiError } from '../../../shared/api/common';
+import { CANONICAL_TABLES, META_TABLES } from '../../../shared/canonical';
+import { mappingProblem } from '../../../shared/mapping';
 
 export function bundleHandlers(ctx: EngineContext): BundleApi {
   const dataDir = ctx.config.dataDir;
   return {
-    async openBundle({ path: bundlePath, jobId }) {
+    async openBundle({ path: bundlePath, jobId, mapping }) {
       const bundleId = `b-${randomUUID()}`;
       // Private per-session folder: zip extraction, decompressed .gz, staging, DuckDB spill; owned by
       // this process so a later engine can tell a crash's leftovers from a live import (fs/workFolders.ts).
       const workDir = workDirFor(dataDir, bundleId);
+      // The auditor's mapping: the one given, else the one saved in the workspace beside the bundle.
+      const saved = mapping === undefined ? await readWorkspaceMapping(bundlePath) : null;
+      const use = mapping ?? saved?.mapping;
+      if (use) {
+        const problem = mappingProblem(use, CANONICAL_TABLES);
+        if (problem) throw new ApiError('bad_argument', saved ? `${problem} (in ${saved.path})` : problem, { field: 'mapping' });
+      }
+      const opts = { mapping: use ?? {}, mappingFrom: saved ? `workspace ${saved.path}` : 'request' };
       try {
         await claimWorkDir(workDir);
-        const imported = await ctx.runJob(jobId, (job) => importBundle(ctx.config, bundlePath, bundleId, workDir, job));
+        const imported = await ctx.runJob(jobId, (job) => importBundle(ctx.config, bundlePath, bundleId, workDir, job, opts));
         ctx.sessions.set(bundleId, { id: bundleId, path: imported.summary.path, instance: imported.instance, conn: imported.conn, connections: new Set(), summary: imported.summary, memo: new Map() });
         await addRecent(dataDir, {
           path: imported.summary.path,

@@ -3,17 +3,21 @@ import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/api/common';
 import type { FileReport, ImportSummary, IntegrityReport } from '../../../shared/api/bundle';
-import { COLUMN_ROLES, META_TABLES, type ColumnRole } from '../../../shared/canonical';
+import { CANONICAL_TABLES, COLUMN_ROLES, META_TABLES, type CanonicalTableName, type ColumnRole } from '../../../shared/canonical';
 import type { ManifestFile } from '../../../shared/manifest';
+import { normalizeMapping, type AuditorMapping, type MappingEntry } from '../../../shared/mapping';
 import type { EngineConfig, Job } from '../context';
-import { duckdbVersion, queryRows, quoteIdent } from '../db';
+import { duckdbVersion, queryOne, queryRows, quoteIdent } from '../db';
 import { TOOL_VERSION } from '../version';
 import { runChecks } from './checks';
 import { discoverBundle, type BundleFile } from './discover';
 import { STRUCTURED_READERS } from './formats';
 import { rootHash, sha256File } from './hash';
-import { loadIntoTable } from './load';
-import { csvPlan, drainCsvRejects, dropUnits, jsonObjectsSource, jsonStructure, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
+import { loadIntoTable, mapSpec, type LoadCounts, type SourceSpec } from './load';
+import { csvPlan, drainCsvRejects, dropUnits, jsonKeyTypes, jsonNestedKeys, jsonObjectsSource, jsonStructure, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
+import { convert } from './convert';
+import { COLUMN_ALIASES, dropInferred, missingRequiredText, planMapping, styleKey, type MappingPlan, type SourceColumn } from './mapping';
+import { recordColumnMap, tableMappings } from './mappingStore';
 import { LINE_KEY, runStructuredReader } from './loadStructured';
 import { MANIFEST_NAME, manifestDuplicates, manifestEntries, readManifest, type ManifestRead } from './manifest';
 import { addReject, createMetaTables } from './meta';
@@ -38,6 +42,21 @@ interface Loaded {
   rows_rejected: number;
   inferred: string[];
   unreadable?: string;
+  mapping?: MappingEntry[];
+  notLoadedAs?: { table: string; reason: string };
+  leniency?: string[];
+  sourceColumns?: string[];
+}
+
+/** Where a file's rows go and how its columns map (canonical tables only). */
+interface Route {
+  table: string;
+  plan: MappingPlan | null;
+  /** The file's columns (offered by the app's "Map columns" editor). */
+  columns: string[];
+  /** The plan of a file refused by its table (kept to look for nested sources). */
+  refusedPlan?: MappingPlan;
+  notLoadedAs?: { table: string; reason: string };
 }
 
 interface ImportState {
@@ -49,6 +68,10 @@ interface ImportState {
   stageCount: number;
   /** Longest JSON line accepted when a JSON Lines file has to be screened line by line (1/8 of the memory limit). */
   jsonLineLimit: number;
+  /** The auditor's column mapping (table → canonical column → source column). */
+  mapping: AuditorMapping;
+  /** Mapping entries per file, recorded in _ad_column_map after the load. */
+  mapped: { file: string; table: string; entries: MappingEntry[] }[];
 }
 
 function cancelled(job: Job): void {
@@ -73,22 +96,120 @@ function chooseTable(state: ImportState, innerPath: string, m: ManifestFile | un
   return extra;
 }
 
+/**
+ * Chooses the table, then plans the column mapping for a canonical table. A file whose columns cannot fill the
+ * table's required columns is not loaded as NULL rows: it goes to an extra table named after the file, with the
+ * reason (what is missing, which columns could serve, how to map them).
+ */
+function routeFile(state: ImportState, innerPath: string, m: ManifestFile | undefined, columns: SourceColumn[], inferred: string[], typedTimesOnly = false): Route {
+  const table = chooseTable(state, innerPath, m, columns.map((c) => c.name), inferred);
+  const names = columns.map((c) => c.name);
+  if (!isCanonicalName(table)) return { table, plan: null, columns: names };
+  const plan = planMapping({ table, columns, declaredMap: m?.map, declaredRoles: m?.columns, auditor: state.mapping[table], typedTimesOnly });
+  if (plan.missingRequired.length === 0) return { table, plan, columns: names };
+  const extra = extraTableName(stemOf(innerPath), state.reserved);
+  const reason = missingRequiredText(plan, columns.map((c) => c.name));
+  inferred.push(`not loaded into ${table}: ${reason}`);
+  return { table: extra, plan: null, notLoadedAs: { table, reason }, columns: names, refusedPlan: plan };
+}
+
+/** Style keys of the object columns a nested source could come from, for the canonical columns still unfilled. */
+function nestedPrefixes(plan: MappingPlan, declared: Record<string, string> | undefined, auditor: Record<string, string> | undefined): Set<string> {
+  const out = new Set<string>();
+  const open = new Set(plan.entries.filter((e) => e.tag === 'absent' || e.tag === 'generated').map((e) => e.column));
+  for (const [col, aliases] of Object.entries(COLUMN_ALIASES[plan.table])) {
+    if (!open.has(col)) continue;
+    for (const a of aliases) if (a.includes('.')) out.add(styleKey(a.split('.')[0] as string));
+  }
+  for (const src of [...Object.values(declared ?? {}), ...Object.values(auditor ?? {})]) if (src.includes('.')) out.add(styleKey(src.split('.')[0] as string));
+  return out;
+}
+
+function lowerKeys(o: Record<string, unknown>): Record<string, true> {
+  return Object.fromEntries(Object.keys(o).map((k) => [k.toLowerCase(), true]));
+}
+
+function withRoute(state: ImportState, file: string, route: Route, counts: LoadCounts | null): Pick<Loaded, 'mapping' | 'notLoadedAs' | 'leniency' | 'sourceColumns'> {
+  const out: Pick<Loaded, 'mapping' | 'notLoadedAs' | 'leniency' | 'sourceColumns'> = {};
+  if (route.plan || route.notLoadedAs) out.sourceColumns = route.columns;
+  if (route.plan) {
+    out.mapping = route.plan.entries;
+    state.mapped.push({ file, table: route.table, entries: route.plan.entries });
+  }
+  if (route.notLoadedAs) out.notLoadedAs = route.notLoadedAs;
+  if (counts && counts.lenient.length > 0) out.leniency = counts.lenient.map((l) => `${l.column}: ${l.count} value${l.count === 1 ? '' : 's'} read leniently (${l.note})`);
+  return out;
+}
+
+/** Checks inferred time columns read from text or numbers, then renames the mapped source columns. */
+async function applyRoute(conn: DuckDBConnection, spec: SourceSpec, route: Route, file: string): Promise<SourceSpec> {
+  if (!route.plan) return spec;
+  for (const column of [...route.plan.vet]) await vetTime(conn, spec, route.plan, column);
+  return mapSpec(spec, route.plan, file);
+}
+
+/**
+ * An inferred time column given as text or numbers is used only when every value reads as a time after 1990
+ * (so "01010001", a month-day-hour-minute stamp, is not taken for epoch seconds in 1970).
+ */
+async function vetTime(conn: DuckDBConnection, spec: SourceSpec, plan: MappingPlan, column: string): Promise<void> {
+  const source = plan.entries.find((e) => e.column === column)?.source;
+  const src = source ? spec.columns.find((c) => c.name.toLowerCase() === source.toLowerCase()) : undefined;
+  if (!source || !src) return;
+  const text = src.type.toUpperCase() === 'VARCHAR';
+  const conv = convert('v', src.type, 'TIMESTAMP').expr;
+  const present = text ? `nullif(trim(v), '') IS NOT NULL` : 'v IS NOT NULL';
+  const numeric = text ? `regexp_full_match(trim(v), '[+-]?[0-9.]+([eE][+-]?[0-9]+)?')` : 'true';
+  const bad = `${present} AND ((${conv}) IS NULL OR (${numeric} AND (${conv}) < TIMESTAMP '1990-01-01'))`;
+  const row = await queryOne<{ bad: number; n: number; example: string | null }>(
+    conn,
+    `SELECT count(*) FILTER (WHERE ${bad})::BIGINT AS bad, count(*) FILTER (WHERE ${present})::BIGINT AS n, CAST(first(v) FILTER (WHERE ${bad}) AS VARCHAR) AS example FROM (SELECT ${src.expr} AS v FROM ${spec.from})`,
+  );
+  const n = Number(row?.bad ?? 0);
+  if (n === 0) return;
+  dropInferred(
+    plan,
+    column,
+    `"${source}" was not used for ${column}: ${n} of ${Number(row?.n ?? 0)} values do not read as times after 1990 (e.g. ${JSON.stringify(row?.example ?? '')}); map it explicitly (--map ${plan.table}.${column}=${source}) if they are`,
+  );
+}
+
 async function loadJsonFile(state: ImportState, file: string, plainPath: string, kind: 'jsonl' | 'json', innerPath: string, m: ManifestFile | undefined): Promise<Loaded> {
   const { conn, targets } = state;
   const inferred: string[] = [];
   try {
     const units = await stageJsonUnits(conn, file, plainPath, kind, { workDir: path.join(state.workDir, 'screen'), lineLimit: state.jsonLineLimit, signal: state.job.signal });
-    const found = await jsonStructure(conn, targets, (keys) => chooseTable(state, innerPath, m, keys, inferred));
+    const found = await jsonStructure(conn, targets, (keys) => chooseTable(state, innerPath, m, keys, []));
     const badUnits = units.invalid + units.notObject;
     if (!found) {
       const table = m?.table ? chooseTable(state, innerPath, m, [], inferred) : tableFromFileName(innerPath);
       return { table, format: kind, rows_read: units.units, rows_loaded: 0, rows_rejected: badUnits, inferred: units.units === 0 ? ['no rows'] : inferred };
     }
-    const { table, structure } = found;
+    const { structure } = found;
+    const columns = Object.entries(structure).map(([name, type]) => ({ name, type }));
+    let notes: string[] = [];
+    let route = routeFile(state, innerPath, m, columns, notes);
+    // Keys one level down ("spanContext.traceId") can be mapped too: looked up only under the object keys that an
+    // alias or a mapping of a still-unfilled canonical column points into, and loaded only when mapped.
+    const base = route.plan ?? route.refusedPlan ?? null;
+    const wanted = base ? nestedPrefixes(base, m?.map, state.mapping[base.table]) : new Set<string>();
+    const objectKeys = Object.entries(structure).filter(([k, t]) => t === 'JSON' && wanted.has(styleKey(k))).map(([k]) => k);
+    const nested = objectKeys.length > 0 ? (await jsonNestedKeys(conn, objectKeys)).filter((n) => !(n.name.toLowerCase() in lowerKeys(structure))) : [];
+    if (nested.length > 0) {
+      notes = [];
+      route = routeFile(state, innerPath, m, [...columns, ...nested], notes);
+    }
+    inferred.push(...notes);
+    // Keys named like a canonical column but left unmapped stay extra columns: they get their own JSON type.
+    const plan = route.plan;
+    const untyped = plan ? Object.keys(structure).filter((k) => !plan.bySource.has(k.toLowerCase()) && targets.column(route.table, k)?.canonical) : [];
+    if (untyped.length > 0) Object.assign(structure, await jsonKeyTypes(conn, untyped));
+    const used = nested.filter((n) => route.plan?.bySource.has(n.name.toLowerCase()));
+    const withNested = { ...structure, ...Object.fromEntries(used.map((n) => [n.name, n.type])) };
     const empty = await rejectEmptyObjects(conn, file);
-    const spec = jsonObjectsSource(targets, table, structure, null);
-    const counts = await loadIntoTable(conn, targets, file, table, spec);
-    return { table, format: kind, rows_read: units.units, rows_loaded: counts.loaded, rows_rejected: counts.rejected + badUnits + empty, inferred };
+    const spec = await applyRoute(conn, jsonObjectsSource(targets, route.table, withNested, null, route.plan, used), route, file);
+    const counts = await loadIntoTable(conn, targets, file, route.table, spec);
+    return { table: route.table, format: kind, rows_read: units.units, rows_loaded: counts.loaded, rows_rejected: counts.rejected + badUnits + empty, inferred, ...withRoute(state, file, route, counts) };
   } finally {
     await dropUnits(conn);
   }
@@ -122,32 +243,57 @@ async function loadFlatAs(state: ImportState, f: BundleFile, plainPath: string, 
     return { ...r, format: r.format + suffix };
   }
   if (fmt === 'parquet') {
-    const spec = await parquetSource(conn, plainPath, plainBytes);
+    const source = await parquetSource(conn, plainPath, plainBytes);
     const inferred: string[] = [];
-    const table = chooseTable(state, innerPath, m, spec.columns.map((c) => c.name), inferred);
-    const counts = await loadIntoTable(conn, targets, f.relPath, table, spec);
-    return { table, format: fmt + suffix, rows_read: counts.loaded + counts.rejected, rows_loaded: counts.loaded, rows_rejected: counts.rejected, inferred };
+    const route = routeFile(state, innerPath, m, source.columns, inferred);
+    const counts = await loadIntoTable(conn, targets, f.relPath, route.table, await applyRoute(conn, source, route, f.relPath));
+    return { table: route.table, format: fmt + suffix, rows_read: counts.loaded + counts.rejected, rows_loaded: counts.loaded, rows_rejected: counts.rejected, inferred, ...withRoute(state, f.relPath, route, counts) };
   }
   const inferredTable: string[] = [];
+  let route: Route | null = null;
   const plan = await csvPlan(
     conn,
     plainPath,
     fmt === 'tsv' ? '\t' : null,
     innerPath.toLowerCase().endsWith('.csv'),
     m?.header,
-    (cols) => chooseTable(state, innerPath, m, cols, inferredTable),
-    (table, col) => targets.column(table, col)?.canonical?.type ?? null,
+    (cols) => {
+      route = routeFile(state, innerPath, m, cols, inferredTable, true);
+      return route.table;
+    },
+    (table, col) => {
+      const target = route?.plan?.bySource.get(col.toLowerCase())?.target ?? (route?.plan && route.plan.entries.some((e) => e.column === col.toLowerCase()) ? null : col);
+      return target === null ? null : (targets.column(table, target)?.canonical?.type ?? null);
+    },
   );
+  const csvRoute = (route as Route | null) ?? { table: plan.table, plan: null, columns: [] };
   let counts;
   try {
-    counts = await loadIntoTable(conn, targets, f.relPath, plan.table, plan.spec);
+    counts = await loadIntoTable(conn, targets, f.relPath, plan.table, await applyRoute(conn, plan.spec, csvRoute, f.relPath));
   } catch (e) {
     await drainCsvRejects(conn, f.relPath, plan).catch(() => 0);
     throw new FileProblem(`unreadable CSV: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
   }
   const csvRejected = await drainCsvRejects(conn, f.relPath, plan);
   const rejected = counts.rejected + csvRejected;
-  return { table: plan.table, format: fmt + suffix, rows_read: counts.loaded + rejected, rows_loaded: counts.loaded, rows_rejected: rejected, inferred: [...plan.inferred, ...inferredTable] };
+  return {
+    table: plan.table,
+    format: fmt + suffix,
+    rows_read: counts.loaded + rejected,
+    rows_loaded: counts.loaded,
+    rows_rejected: rejected,
+    inferred: [...plan.inferred, ...inferredTable],
+    ...withRoute(state, f.relPath, csvRoute, counts),
+  };
+}
+
+/** A structured reader fills canonical columns by name: each column it produced is inferred "by the reader". */
+function readerEntries(table: CanonicalTableName, keys: string[], format: string): MappingEntry[] {
+  const have = new Set(keys.map((k) => k.toLowerCase()));
+  const def = CANONICAL_TABLES.find((t) => t.name === table);
+  return (def?.columns ?? []).map((c) =>
+    have.has(c.name) ? { column: c.name, source: c.name, tag: 'inferred', note: `mapped by the ${format} reader` } : { column: c.name, source: null, tag: 'absent' },
+  );
 }
 
 async function loadStructuredFile(state: ImportState, f: BundleFile, plainPath: string, gz: boolean, reader: (typeof STRUCTURED_READERS)[number]): Promise<Loaded> {
@@ -165,6 +311,7 @@ async function loadStructuredFile(state: ImportState, f: BundleFile, plainPath: 
         await stageJsonUnits(conn, f.relPath, t.stagePath, 'jsonl');
         const found = await jsonStructure(conn, targets, table);
         if (!found) continue;
+        if (isCanonicalName(table)) state.mapped.push({ file: f.relPath, table, entries: readerEntries(table, Object.keys(found.structure), reader.format) });
         const counts = await loadIntoTable(conn, targets, f.relPath, table, jsonObjectsSource(targets, table, found.structure, LINE_KEY));
         loaded += counts.loaded;
         rejected += counts.rejected;
@@ -180,10 +327,21 @@ async function loadStructuredFile(state: ImportState, f: BundleFile, plainPath: 
       rows_loaded: loaded,
       rows_rejected: read - loaded,
       inferred: [`format ${reader.format} (recognised by its reader)`],
+      ...(out.leniency.size > 0 ? { leniency: [...out.leniency].map(([note, n]) => `${n} value${n === 1 ? '' : 's'}: ${note}`) } : {}),
     };
   } finally {
     await fs.rm(stageDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Bookkeeping files other tools write beside their data (mlflow-export-import's summaries: {"system": {"script": …},
+ * "info": …, "mlflow": …} that no reader recognised): listed as `other`, never loaded as rows.
+ */
+function exportSummaryKind(head: string): string | null {
+  const m = /^\uFEFF?\s*\{\s*"system"\s*:\s*\{[^{}]*"script"\s*:\s*"([^"]{1,100})"/.exec(head);
+  if (m && /"mlflow"\s*:/.test(head)) return `mlflow-export-import summary written by ${m[1]}`;
+  return null;
 }
 
 async function loadOne(state: ImportState, f: BundleFile, m: ManifestFile | undefined): Promise<Loaded> {
@@ -207,6 +365,8 @@ async function loadOne(state: ImportState, f: BundleFile, m: ManifestFile | unde
       const head = await headText(plain.plainPath);
       const sniffed = STRUCTURED_READERS.find((r) => r.sniff({ relPath: plain.innerPath, head }));
       if (sniffed) return await loadStructuredFile(state, f, plain.plainPath, plain.gz, sniffed);
+      const summary = declared === undefined ? exportSummaryKind(head) : null;
+      if (summary) return { table: null, format: 'other', rows_read: 0, rows_loaded: 0, rows_rejected: 0, inferred: [`${summary}: hashed, not loaded`] };
     }
     return await loadFlatFile(state, f, plain.plainPath, plain.innerPath, plain.gz, m);
   } catch (e) {
@@ -220,9 +380,33 @@ async function loadOne(state: ImportState, f: BundleFile, m: ManifestFile | unde
   }
 }
 
+/** What makes an open a failure in substance, one line each, in full: no row loaded, unreadable files. */
+function openProblems(files: FileReport[]): string[] {
+  const data = files.filter((f) => f.format !== 'manifest' && f.format !== 'other' && f.status !== 'missing');
+  const out: string[] = [];
+  const loaded = data.reduce((a, f) => a + f.rows_loaded, 0);
+  if (loaded === 0) {
+    out.push(
+      data.length === 0
+        ? 'No data row was loaded: the bundle holds no data file (Parquet, CSV, TSV, JSON Lines, JSON or a recognised export).'
+        : `No data row was loaded from the ${data.length} data file${data.length === 1 ? '' : 's'} of this bundle.`,
+    );
+  }
+  for (const f of files) {
+    if (f.status === 'unreadable') {
+      const why = (f.inferred ?? []).find((x) => x.startsWith('unreadable: '))?.slice('unreadable: '.length) ?? 'unreadable';
+      out.push(`${f.path}: ${why}`);
+    } else if (f.format !== 'manifest' && f.rows_read > 0 && f.rows_loaded === 0) {
+      out.push(`${f.path}: none of its ${f.rows_read} rows could be loaded (${f.rows_rejected} rejected; see the rejects)`);
+    }
+    if (f.not_loaded_as) out.push(`${f.path}: not loaded into ${f.not_loaded_as.table} — ${f.not_loaded_as.reason}`);
+  }
+  return out;
+}
+
 function integrityOf(read: ManifestRead, files: FileReport[], allHashes: { path: string; sha256: string }[], anyUndeclaredHash: boolean): IntegrityReport {
   const root_hash = rootHash(allHashes);
-  if (read.state === 'absent') return { state: 'unverified', root_hash, problems: [] };
+  if (read.state === 'absent' || read.state === 'foreign') return { state: 'unverified', root_hash, problems: [] };
   const problems: IntegrityReport['problems'] = [];
   if (read.state === 'invalid') problems.push({ path: MANIFEST_NAME, status: 'unreadable', detail: read.detail });
   for (const d of manifestDuplicates(read.state === 'ok' ? read.manifest : null)) {
@@ -263,7 +447,14 @@ async function writeFilesTable(conn: DuckDBConnection, files: FileReport[]): Pro
  * load every file, record roles, run checks, lock down. On failure or cancel everything is closed
  * and the caller deletes the work dir.
  */
-export async function importBundle(config: EngineConfig, inputPath: string, bundleId: string, workDir: string, job: Job): Promise<ImportedBundle> {
+export interface ImportOptions {
+  /** The auditor's column mapping and where it came from ("request", "workspace <path>"). */
+  mapping?: AuditorMapping;
+  mappingFrom?: string | null;
+}
+
+export async function importBundle(config: EngineConfig, inputPath: string, bundleId: string, workDir: string, job: Job, opts: ImportOptions = {}): Promise<ImportedBundle> {
+  const auditorMapping = normalizeMapping(opts.mapping);
   const started = Date.now();
   await fs.mkdir(path.join(workDir, 'spill'), { recursive: true });
   job.progress({ phase: 'open', message: `Opening ${inputPath}` });
@@ -299,7 +490,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     await targets.createCanonical();
     const reserved = new Set((await queryRows<{ k: string }>(conn, `SELECT keyword_name AS k FROM duckdb_keywords() WHERE keyword_category = 'reserved'`)).map((r) => r.k));
     const jsonLineLimit = Math.floor(((await memoryLimitBytes(conn)) ?? 512 * 1024 * 1024) / 8);
-    const state: ImportState = { conn, targets, reserved, workDir, job, stageCount: 0, jsonLineLimit };
+    const state: ImportState = { conn, targets, reserved, workDir, job, stageCount: 0, jsonLineLimit, mapping: auditorMapping, mapped: [] };
 
     const reports: FileReport[] = [];
     let loadedBytes = 0;
@@ -316,6 +507,10 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
         manifest_rows: manifest ? (m?.rows ?? null) : null,
       };
       if (f.relPath === MANIFEST_NAME) {
+        if (manifestRead.state === 'foreign') {
+          reports.push({ ...base, table: null, format: 'other', rows_read: 0, rows_loaded: 0, rows_rejected: 0, status: 'ok', inferred: [`foreign manifest: ${manifestRead.detail}`] });
+          continue;
+        }
         reports.push({ ...base, table: null, format: 'manifest', rows_read: 0, rows_loaded: 0, rows_rejected: 0, status: manifestRead.state === 'invalid' ? 'unreadable' : 'ok' });
         continue;
       }
@@ -331,7 +526,20 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
         else if (!r.unreadable && m.rows !== undefined && m.rows !== r.rows_read) status = 'rowcount_mismatch';
       }
       const inferred = r.unreadable ? [...r.inferred, `unreadable: ${r.unreadable}`] : r.inferred;
-      reports.push({ ...base, table: r.table, format: r.format, rows_read: r.rows_read, rows_loaded: r.rows_loaded, rows_rejected: r.rows_rejected, status, ...(inferred.length > 0 ? { inferred } : {}) });
+      reports.push({
+        ...base,
+        table: r.table,
+        format: r.format,
+        rows_read: r.rows_read,
+        rows_loaded: r.rows_loaded,
+        rows_rejected: r.rows_rejected,
+        status,
+        ...(inferred.length > 0 ? { inferred } : {}),
+        ...(r.mapping ? { mapping: r.mapping } : {}),
+        ...(r.notLoadedAs ? { not_loaded_as: r.notLoadedAs } : {}),
+        ...(r.leniency && r.leniency.length > 0 ? { leniency: r.leniency } : {}),
+        ...(r.sourceColumns ? { source_columns: r.sourceColumns } : {}),
+      });
       job.progress({ phase: 'load', message: `Loaded ${f.relPath}: ${r.rows_loaded} rows, ${r.rows_rejected} rejected`, file: f.relPath, bytesDone: loadedBytes, bytesTotal, rowsDone });
     }
     const present = new Set(bundle.files.map((f) => f.relPath));
@@ -354,8 +562,9 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     }
     const tableNames = targets.names();
     await recordColumnRoles(conn, tableNames, declared);
+    await recordColumnMap(conn, state.mapped);
     const checks = await runChecks(conn);
-    const tables = await tableSummaries(conn, tableNames);
+    const tables = tableMappings(await tableSummaries(conn, tableNames), state.mapped);
     const rejectsTotal = Number((await queryRows<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${quoteIdent(META_TABLES.rejects)}`))[0]?.n ?? 0);
     const summary: ImportSummary = {
       bundleId,
@@ -369,10 +578,14 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
       integrity,
       checks,
       rejects_total: rejectsTotal,
-      period: await period(conn),
+      period: await period(conn, tableNames.filter((t) => !isCanonicalName(t))),
       tool_version: TOOL_VERSION,
       duckdb_version: await duckdbVersion(conn),
       import_ms: Date.now() - started,
+      auditor_mapping: auditorMapping,
+      auditor_mapping_from: Object.keys(auditorMapping).length > 0 ? (opts.mappingFrom ?? 'request') : null,
+      open_problems: openProblems(reports),
+      ...(manifestRead.state === 'foreign' ? { foreign_manifest: manifestRead.detail } : {}),
     };
     cancelled(job);
     await lockDown(conn);

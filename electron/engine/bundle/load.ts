@@ -2,6 +2,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { META_TABLES } from '../../../shared/canonical';
 import { quoteIdent, quoteLiteral, queryOne } from '../db';
 import { convert, extraColumnType } from './convert';
+import { leniencyFor } from './leniency';
+import type { MappingPlan } from './mapping';
 import type { TargetTables } from './target';
 
 /** One readable relation for a file: how to select its columns, its line numbers and raw text. */
@@ -12,7 +14,7 @@ export interface SourceSpec {
   lineExpr: string | null;
   /** SQL giving the raw text of a row for rejects, or null. */
   rawExpr: string | null;
-  columns: { name: string; type: string; expr: string; targetType?: string }[];
+  columns: { name: string; type: string; expr: string; targetType?: string; scale?: number }[];
   /**
    * Columnar sources (Parquet, CSV) can be probed cheaply for conversion failures first, reading only the
    * checked columns; when none fails the rows go straight in without a staging table.
@@ -25,6 +27,41 @@ export interface LoadCounts {
   rejected: number;
   /** Columns added to the table by this file (extra columns). */
   addedColumns: string[];
+  /** Lenient readings that changed values (ids in upper-case hex or base64, enum names…), per canonical column. */
+  lenient: { column: string; count: number; note: string }[];
+}
+
+/**
+ * Applies a file's column mapping to its source: mapped source columns take their canonical names (with the unit
+ * conversion, if any), generated row ids are added, and an unmapped source column named like a canonical column
+ * (left absent by a declaration) is kept as "<name>_source" so it cannot fill the canonical column silently.
+ */
+export function mapSpec(spec: SourceSpec, plan: MappingPlan, file: string): SourceSpec {
+  const canonical = new Set(plan.entries.map((e) => e.column.toLowerCase()));
+  const taken = new Set<string>();
+  const columns: SourceSpec['columns'] = spec.columns.map((c) => {
+    const t = plan.bySource.get(c.name.toLowerCase());
+    if (t) {
+      taken.add(t.target.toLowerCase());
+      return { ...c, name: t.target, targetType: undefined, ...(t.scale !== undefined ? { scale: t.scale } : {}) };
+    }
+    return c;
+  });
+  const names = new Set(columns.map((c) => c.name.toLowerCase()));
+  const out = columns.map((c, i) => {
+    const original = spec.columns[i] as SourceSpec['columns'][number];
+    const wasMapped = plan.bySource.has(original.name.toLowerCase());
+    if (wasMapped || !canonical.has(c.name.toLowerCase())) return c;
+    let n = `${c.name}_source`;
+    for (let k = 2; names.has(n.toLowerCase()); k++) n = `${c.name}_source_${k}`;
+    names.add(n.toLowerCase());
+    return { ...c, name: n };
+  });
+  for (const g of plan.generated) {
+    const row = spec.lineExpr ?? 'row_number() OVER ()';
+    out.push({ name: g, type: 'VARCHAR', expr: `(${quoteLiteral(file)} || ':' || CAST(${row} AS VARCHAR))` });
+  }
+  return { ...spec, columns: out };
 }
 
 /** Unique, non-empty column names (DuckDB compares names case-insensitively). */
@@ -54,7 +91,7 @@ export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTable
     );
     addedColumns.push(...spec.columns.map((c) => c.name));
   }
-  const parts: { target: string; conv: string; canFail: boolean; src: string; srcIsText: boolean; targetType: string; required: boolean }[] = [];
+  const parts: { target: string; conv: string; canFail: boolean; src: string; srcIsText: boolean; targetType: string; required: boolean; lenient: { sql: (e: string) => string; note: string } | null }[] = [];
   for (const c of spec.columns) {
     let col = targets.column(table, c.name);
     if (!col) {
@@ -64,9 +101,12 @@ export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTable
       col = await targets.ensureColumn(table, col.name, c.targetType ?? extraColumnType(c.type));
     }
     const conv = convert(`s.${quoteIdent(`s_${parts.length}`)}`, c.type, col.type);
+    if (c.scale !== undefined) conv.expr = `((${conv.expr}) * ${c.scale})`;
+    const lenient = col.canonical && col.type === 'VARCHAR' ? leniencyFor(table, col.name) : null;
     parts.push({
       target: col.name,
       conv: conv.expr,
+      lenient: lenient ? { sql: lenient.sql, note: lenient.note } : null,
       canFail: conv.canFail,
       src: c.expr,
       srcIsText: c.type.toUpperCase() === 'VARCHAR',
@@ -74,16 +114,20 @@ export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTable
       required: col.canonical?.required === true,
     });
   }
-  if (parts.length === 0) return { loaded: 0, rejected: 0, addedColumns };
+  if (parts.length === 0) return { loaded: 0, rejected: 0, addedColumns, lenient: [] };
   // Rows whose every column is NULL or absent (`{}`) are excluded by the caller; here every source row has a column.
   const inner = `SELECT CAST(${spec.lineExpr ?? 'NULL'} AS BIGINT) AS "__ad_line", CAST(${spec.rawExpr ?? 'NULL'} AS VARCHAR) AS "__ad_raw", ${parts
     .map((p, i) => `${p.src} AS ${quoteIdent(`s_${i}`)}`)
     .join(', ')} FROM ${spec.from}`;
   const insertCols = parts.map((p) => quoteIdent(p.target)).join(', ');
+  const value = (p: (typeof parts)[number], e: string): string => (p.lenient ? p.lenient.sql(e) : e);
+  // Columnar sources are counted with one cheap scan; JSON sources (whose every scan parses the text again) are
+  // counted from the typed rows the checks materialise below.
+  let lenient: LoadCounts['lenient'] = spec.probe || !parts.some((p) => p.canFail || p.required) ? await countLenient(conn, inner, parts) : [];
   const anyCheck = parts.some((p) => p.canFail || p.required);
   if (!anyCheck) {
-    const res = await conn.run(`INSERT INTO ${quoteIdent(table)} (${insertCols}) SELECT ${parts.map((p) => p.conv).join(', ')} FROM (${inner}) s`);
-    return { loaded: res.rowsChanged, rejected: 0, addedColumns };
+    const res = await conn.run(`INSERT INTO ${quoteIdent(table)} (${insertCols}) SELECT ${parts.map((p) => value(p, p.conv)).join(', ')} FROM (${inner}) s`);
+    return { loaded: res.rowsChanged, rejected: 0, addedColumns, lenient };
   }
   if (spec.probe) {
     const checked = parts.map((p, i) => ({ p, i })).filter(({ p }) => p.canFail || p.required);
@@ -100,8 +144,8 @@ export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTable
       .join(' OR ');
     const bad = await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM (${probeInner}) s WHERE ${failing}`);
     if (Number(bad?.n ?? 0) === 0) {
-      const res = await conn.run(`INSERT INTO ${quoteIdent(table)} (${insertCols}) SELECT ${parts.map((p) => p.conv).join(', ')} FROM (${inner}) s`);
-      return { loaded: res.rowsChanged, rejected: 0, addedColumns };
+      const res = await conn.run(`INSERT INTO ${quoteIdent(table)} (${insertCols}) SELECT ${parts.map((p) => value(p, p.conv)).join(', ')} FROM (${inner}) s`);
+      return { loaded: res.rowsChanged, rejected: 0, addedColumns, lenient };
     }
   }
   const checks = parts
@@ -125,16 +169,41 @@ export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTable
   const typed = `SELECT "__ad_line", ${parts.map((_p, i) => quoteIdent(`c_${i}`)).join(', ')}, CASE WHEN len("__ad_bad") > 0 THEN left("__ad_raw", 500) END AS "__ad_raw", "__ad_bad" FROM (${checked})`;
   await conn.run(`CREATE OR REPLACE TEMP TABLE "__ad_typed" AS ${typed}`);
   try {
+    if (!spec.probe) lenient = await countLenientTyped(conn, parts);
     const ins = await conn.run(
-      `INSERT INTO ${quoteIdent(table)} (${insertCols}) SELECT ${parts.map((_p, i) => quoteIdent(`c_${i}`)).join(', ')} FROM "__ad_typed" WHERE len("__ad_bad") = 0`,
+      `INSERT INTO ${quoteIdent(table)} (${insertCols}) SELECT ${parts.map((p, i) => value(p, quoteIdent(`c_${i}`))).join(', ')} FROM "__ad_typed" WHERE len("__ad_bad") = 0`,
     );
     await conn.run(
       `INSERT INTO ${quoteIdent(META_TABLES.rejects)} SELECT ${quoteLiteral(file)}, "__ad_line", b.column, b.reason, "__ad_raw"
        FROM (SELECT "__ad_line", "__ad_raw", unnest("__ad_bad") AS b FROM "__ad_typed" WHERE len("__ad_bad") > 0) ORDER BY "__ad_line"`,
     );
     const rej = await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM "__ad_typed" WHERE len("__ad_bad") > 0`);
-    return { loaded: ins.rowsChanged, rejected: Number(rej?.n ?? 0), addedColumns };
+    return { loaded: ins.rowsChanged, rejected: Number(rej?.n ?? 0), addedColumns, lenient };
   } finally {
     await conn.run(`DROP TABLE IF EXISTS "__ad_typed"`);
   }
+}
+
+/** The same count over the materialised typed rows (c_i = the converted value of part i). */
+async function countLenientTyped(conn: DuckDBConnection, parts: { target: string; lenient: { sql: (e: string) => string; note: string } | null }[]): Promise<LoadCounts['lenient']> {
+  const withLenient = parts.map((p, i) => ({ p, i })).filter(({ p }) => p.lenient);
+  if (withLenient.length === 0) return [];
+  const row = await queryOne<Record<string, number>>(
+    conn,
+    `SELECT ${withLenient.map(({ p, i }) => `count(*) FILTER (WHERE ${quoteIdent(`c_${i}`)} IS DISTINCT FROM ${p.lenient?.sql(quoteIdent(`c_${i}`))})::BIGINT AS ${quoteIdent(`l_${i}`)}`).join(', ')} FROM "__ad_typed" WHERE len("__ad_bad") = 0`,
+  );
+  return withLenient.map(({ p, i }) => ({ column: p.target, count: Number(row?.[`l_${i}`] ?? 0), note: p.lenient?.note ?? '' })).filter((x) => x.count > 0);
+}
+
+/** How many values each lenient reading changes (counted over the file's rows, one scan). */
+async function countLenient(conn: DuckDBConnection, inner: string, parts: { target: string; conv: string; lenient: { sql: (e: string) => string; note: string } | null }[]): Promise<LoadCounts['lenient']> {
+  const withLenient = parts.filter((p) => p.lenient);
+  if (withLenient.length === 0) return [];
+  const row = await queryOne<Record<string, number>>(
+    conn,
+    `SELECT ${withLenient.map((p, k) => `count(*) FILTER (WHERE (${p.conv}) IS DISTINCT FROM ${p.lenient?.sql(`(${p.conv})`)})::BIGINT AS ${quoteIdent(`l_${k}`)}`).join(', ')} FROM (${inner}) s`,
+  );
+  return withLenient
+    .map((p, k) => ({ column: p.target, count: Number(row?.[`l_${k}`] ?? 0), note: p.lenient?.note ?? '' }))
+    .filter((x) => x.count > 0);
 }

@@ -8,6 +8,7 @@ import { jsonStructureType } from './convert';
 import { dedupeColumnNames, type SourceSpec } from './load';
 import { copyWithoutLines, SCREEN_MAX_BAD_LINES, screenJsonLines, type ScreenedLine } from './screenLines';
 import { FileProblem } from './sniff';
+import type { MappingPlan } from './mapping';
 import type { TargetTables } from './target';
 
 function errText(e: unknown): string {
@@ -92,7 +93,7 @@ export async function csvPlan(
   delimiter: ',' | '\t' | null,
   preferComma: boolean,
   header: string[] | undefined,
-  chooseTable: (columns: string[]) => string,
+  chooseTable: (columns: { name: string; type: string }[]) => string,
   canonicalTypeOf: (table: string, column: string) => string | null,
 ): Promise<CsvPlan & { table: string }> {
   const inferred: string[] = [];
@@ -124,7 +125,7 @@ export async function csvPlan(
   if (!header) {
     inferred.push(sniff.HasHeader ? 'header row (sniffed)' : 'no header row (sniffed): columns named column0..N; declare "header" in the manifest to name them');
   }
-  const table = chooseTable(sniffedCols.map((c) => c.name));
+  const table = chooseTable(sniffedCols.map((c) => ({ name: c.name, type: c.type })));
   const types = Object.create(null) as Record<string, string>;
   for (const c of sniffedCols) {
     const canonical = canonicalTypeOf(table, c.name);
@@ -396,13 +397,36 @@ export async function jsonKeyTypes(conn: DuckDBConnection, keys: string[]): Prom
   return out;
 }
 
+/**
+ * One level of nested keys under the object-valued keys: "spanContext" → "spanContext.traceId" (JSON pointer
+ * /spanContext/traceId), with their JSON types. Offered to column mapping only (never loaded unless mapped).
+ */
+export async function jsonNestedKeys(conn: DuckDBConnection, objectKeys: string[]): Promise<{ name: string; pointer: string; type: string }[]> {
+  const out: { name: string; pointer: string; type: string }[] = [];
+  for (const k of objectKeys.slice(0, 20)) {
+    const p = pointer(k);
+    const rows = await queryRows<{ sub: string; t: string | null }>(
+      conn,
+      `SELECT sub, string_agg(DISTINCT t, ',') AS t FROM (SELECT unnest(json_keys(v)) AS sub, v FROM (SELECT json_extract(_t, ${quoteLiteral(p)}) AS v FROM ${UNITS_TABLE} WHERE _kind = 'OBJECT') WHERE json_type(v) = 'OBJECT')
+       CROSS JOIN LATERAL (SELECT json_type(v, '/' || replace(replace(sub, '~', '~0'), '/', '~1')) AS t) GROUP BY sub ORDER BY sub LIMIT 50`,
+    );
+    for (const r of rows) out.push({ name: `${k}.${r.sub}`, pointer: `${p}${pointer(r.sub)}`, type: leafType(new Set((r.t ?? '').split(',').filter((x) => x && x !== 'NULL'))) });
+  }
+  return out;
+}
+
 /** Keys and types in one go, for a known target table: types are looked up only for keys the table lacks. */
-export async function jsonStructure(conn: DuckDBConnection, targets: TargetTables, table: string | ((keys: string[]) => string)): Promise<{ table: string; structure: Record<string, string> } | null> {
+export async function jsonStructure(
+  conn: DuckDBConnection,
+  targets: TargetTables,
+  table: string | ((keys: string[]) => string),
+  opts: { allTypes?: boolean } = {},
+): Promise<{ table: string; structure: Record<string, string> } | null> {
   const keys = await jsonKeys(conn);
   if (keys === null) return null;
   refuseNulColumnNames(keys);
   const t = typeof table === 'string' ? table : table(keys);
-  const unknown = keys.filter((k) => !targets.column(t, k));
+  const unknown = opts.allTypes ? keys : keys.filter((k) => !targets.column(t, k));
   const types = await jsonKeyTypes(conn, unknown);
   const structure = Object.create(null) as Record<string, string>;
   for (const k of keys) structure[k] = types[k] ?? 'VARCHAR';
@@ -419,22 +443,33 @@ function leafType(seen: Set<string>): string {
   return 'VARCHAR';
 }
 
-export function jsonObjectsSource(targets: TargetTables, table: string, structure: Record<string, string>, lineKey: string | null): SourceSpec {
+export function jsonObjectsSource(
+  targets: TargetTables,
+  table: string,
+  structure: Record<string, string>,
+  lineKey: string | null,
+  plan: MappingPlan | null = null,
+  nested: { name: string; pointer: string }[] = [],
+): SourceSpec {
   const keys = Object.keys(structure).filter((k) => k !== lineKey);
+  const pointerOf = new Map(nested.map((n) => [n.name, n.pointer]));
   const names = dedupeColumnNames(keys);
   const text: string[] = [];
   const json: string[] = [];
   const columns: SourceSpec['columns'] = [];
   keys.forEach((k, i) => {
     const name = names[i] as string;
-    const existing = targets.column(table, name);
+    const mapped = plan?.bySource.get(name.toLowerCase());
+    // A source key left unmapped but named like a canonical column is renamed by mapSpec: it is an extra column.
+    const existing = mapped ? targets.column(table, mapped.target) : plan?.entries.some((e) => e.column === name.toLowerCase()) ? undefined : targets.column(table, name);
     const extraType = jsonStructureType(structure[k]);
     const wantJson = existing ? existing.type === 'JSON' : extraType === 'JSON';
+    const ptr = pointerOf.get(k) ?? pointer(k);
     if (wantJson) {
-      json.push(pointer(k));
+      json.push(ptr);
       columns.push({ name, type: 'JSON', expr: `_j[${json.length}]`, targetType: existing ? undefined : 'JSON' });
     } else {
-      text.push(pointer(k));
+      text.push(ptr);
       columns.push({ name, type: 'VARCHAR', expr: `_s[${text.length}]`, targetType: existing ? undefined : extraType });
     }
   });

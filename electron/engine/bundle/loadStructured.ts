@@ -25,6 +25,8 @@ export interface StructuredOutput {
   tables: { table: string; stagePath: string; rows: number }[];
   read: number;
   rejected: number;
+  /** Lenient readings: note → how many values. */
+  leniency: Map<string, number>;
 }
 
 function stringify(row: CanonicalRow, line: number): string {
@@ -35,6 +37,7 @@ function stringify(row: CanonicalRow, line: number): string {
 class StagingSink implements RowSink {
   readonly tables = new Map<string, StagedTable>();
   readCount = 0;
+  readonly leniency = new Map<string, number>();
   rejects: { line: number | null; column: string | null; reason: string; raw: string | null }[] = [];
   constructor(
     private readonly stageDir: string,
@@ -62,6 +65,10 @@ class StagingSink implements RowSink {
 
   read(n = 1): void {
     this.readCount += n;
+  }
+
+  lenient(note: string): void {
+    this.leniency.set(note, (this.leniency.get(note) ?? 0) + 1);
   }
 
   flush(t: StagedTable): void {
@@ -142,5 +149,6 @@ export async function runStructuredReader(
     tables: [...sink.tables.entries()].map(([table, t]) => ({ table, stagePath: t.file, rows: t.rows })),
     read: sink.readCount,
     rejected: sink.rejects.length,
+    leniency: sink.leniency,
   };
 }

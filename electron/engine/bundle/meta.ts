@@ -10,6 +10,7 @@ export async function createMetaTables(conn: DuckDBConnection): Promise<void> {
     manifest_sha256 VARCHAR, manifest_rows BIGINT, inferred JSON)`);
   await conn.run(`CREATE TABLE ${quoteIdent(META_TABLES.rejects)} (file VARCHAR, line BIGINT, column_name VARCHAR, reason VARCHAR, raw VARCHAR)`);
   await conn.run(`CREATE TABLE ${quoteIdent(META_TABLES.columnRoles)} (table_name VARCHAR, column_name VARCHAR, role VARCHAR, source VARCHAR)`);
+  await conn.run(`CREATE TABLE ${quoteIdent(META_TABLES.columnMap)} (table_name VARCHAR, file VARCHAR, column_name VARCHAR, source_column VARCHAR, tag VARCHAR, note VARCHAR)`);
   await conn.run(`CREATE TABLE ${quoteIdent(META_TABLES.checks)} ("check" VARCHAR, table_name VARCHAR, count BIGINT, detail VARCHAR, examples JSON)`);
 }
 

@@ -30,9 +30,10 @@ export function tableFromFileName(innerPath: string): CanonicalTableName | null 
   return null;
 }
 
-/** Canonical table from the columns a file carries (lower-cased names). */
+/** Canonical table from the columns a file carries (compared case- and style-insensitively: TraceId = trace_id). */
 export function tableFromColumns(columns: string[]): CanonicalTableName | null {
-  const has = new Set(columns.map((c) => c.toLowerCase()));
+  const keys = new Set(columns.map((c) => c.toLowerCase().replace(/[^a-z0-9]/g, '')));
+  const has = { has: (name: string): boolean => keys.has(name.replace(/_/g, '')) };
   if (has.has('span_id') && has.has('trace_id')) return 'spans';
   if (has.has('eval_id')) return 'eval_results';
   if (has.has('record_id')) return 'records';

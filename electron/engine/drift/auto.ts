@@ -9,6 +9,8 @@ export const NUMERIC_FEW_VALUES = 5;
 export const SMALL_SAMPLE = 1000;
 
 export function columnKind(valueType: ValueType, distinct: number): ColumnKind {
+  // No values: the kind is what the storage says (an empty selection is not a yes/no column).
+  if (distinct === 0) return valueType === 'float' || valueType === 'integer' ? 'numeric' : 'categorical';
   if (distinct <= 2) return 'binary';
   if (valueType === 'string' || valueType === 'boolean') return 'categorical';
   if (valueType === 'integer' && distinct <= INTEGER_CATEGORICAL_MAX_DISTINCT) return 'categorical';

@@ -39,7 +39,9 @@ export async function driftOptions(conn: DuckDBConnection): Promise<DriftOptions
     const cohortAttrs = await cohortAttributes(conn, info);
     const defaults = new Set(defaultColumns(info, all, cohortAttrs).map((c) => c.name));
     const comparable = all.filter((c) => defaults.has(c.name));
-    if (comparable.length === 0 || !info.timestampColumn) continue;
+    // A table without a time column is still offered: release / version selectors work, and a time window says
+    // why it selects nothing ("no time column with values; map one …") instead of the table disappearing.
+    if (comparable.length === 0) continue;
     // approx_count_distinct is enough to tell ≤ 2 / ≤ 10 distinct values apart and scans once.
     const counts = await queryRows(
       conn,
@@ -51,7 +53,7 @@ export async function driftOptions(conn: DuckDBConnection): Promise<DriftOptions
       timestamp_column: info.timestampColumn,
       columns: comparable.map((c, i) => ({ name: c.name, kind: columnKind(c.valueType, Number(row[`c${i}`] ?? 0)), role: c.role })),
     });
-    if (name === 'records' || name === 'spans') {
+    if ((name === 'records' || name === 'spans' || !canonical) && info.timestampColumn) {
       const ts = quoteIdent(info.timestampColumn);
       const range = await queryRows<{ lo: string | null; hi: string | null }>(conn, `select min(${ts}) as lo, max(${ts}) as hi from ${quoteIdent(name)}`);
       const lo = range[0]?.lo ?? null;

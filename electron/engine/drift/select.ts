@@ -3,6 +3,7 @@ import { ApiError } from '../../../shared/api/common';
 import type { CohortFilter, Selector } from '../../../shared/api/drift';
 import { columnsOf, queryRows, quoteIdent, tableExists, type SqlParam } from '../db';
 import { META_TABLES, CANONICAL_TABLES } from '../../../shared/canonical';
+import { absentColumns } from '../bundle/mappingStore';
 
 /** A SQL fragment with its `?` parameters in order. */
 export interface SqlPart {
@@ -18,7 +19,7 @@ export interface TableInfo {
   roles: Map<string, string>;
 }
 
-const SELECTOR_COLUMN: Record<Exclude<Selector['key'], 'window'>, string> = {
+export const SELECTOR_COLUMN: Record<Exclude<Selector['key'], 'window'>, string> = {
   release: 'release_id',
   dataset_version: 'dataset_version',
   model_version: 'model_version',
@@ -27,22 +28,27 @@ const SELECTOR_COLUMN: Record<Exclude<Selector['key'], 'window'>, string> = {
 export async function describeTable(conn: DuckDBConnection, table: string): Promise<TableInfo> {
   if (!(await tableExists(conn, table)) && (await columnsOf(conn, table)).length === 0)
     throw new ApiError('not_found', `table "${table}" is not in this bundle`, { field: 'table' });
-  const columns = await columnsOf(conn, table);
+  // Canonical columns no file supplied are not columns of this bundle: never offered, never a time column.
+  const absent = await absentColumns(conn, table);
+  const columns = (await columnsOf(conn, table)).filter((c) => !absent.has(c.name));
   const roles = new Map<string, string>();
   const canonical = CANONICAL_TABLES.find((t) => t.name === table);
-  for (const c of canonical?.columns ?? []) if (c.role) roles.set(c.name, c.role);
+  for (const c of canonical?.columns ?? []) if (c.role && !absent.has(c.name)) roles.set(c.name, c.role);
   if (await tableExists(conn, META_TABLES.columnRoles)) {
     const rows = await queryRows<{ column_name: string; role: string }>(
       conn,
       `select column_name, role from ${quoteIdent(META_TABLES.columnRoles)} where table_name = ? order by column_name`,
       [table],
     );
-    for (const r of rows) if (r.column_name && r.role) roles.set(r.column_name, r.role);
+    for (const r of rows) if (r.column_name && r.role && !absent.has(r.column_name)) roles.set(r.column_name, r.role);
   }
   const names = new Set(columns.map((c) => c.name));
   const byRole = [...roles.entries()].find(([col, role]) => role === 'timestamp' && names.has(col) && isTimestampType(typeOf(columns, col)));
-  const firstTs = columns.find((c) => isTimestampType(c.type));
-  return { name: table, columns, timestampColumn: byRole?.[0] ?? firstTs?.name ?? null, roles };
+  // Never a guess: a canonical table's time column is its mapped time column; an extra table's, the one with the
+  // role timestamp, else its only timestamp column.
+  const typed = columns.filter((c) => isTimestampType(c.type));
+  const onlyTs = !canonical && typed.length === 1 ? (typed[0]?.name ?? null) : null;
+  return { name: table, columns, timestampColumn: byRole?.[0] ?? onlyTs, roles };
 }
 
 function typeOf(columns: TableInfo['columns'], name: string): string {

@@ -19,6 +19,7 @@ import { automaticFindings, executiveSummary } from './findings';
 import { METRIC_DEFINITIONS } from './definitions';
 import type { ReportInputs } from './gather';
 import { canonicalJson, sha256Hex } from './canonicalJson';
+import { isEmptyMapping, normalizeMapping } from '../../../shared/mapping';
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -48,6 +49,7 @@ function integritySection(s: ImportSummary): IntegritySection {
     tool_name: TOOL_NAME,
     tool_version: s.tool_version,
     duckdb_version: s.duckdb_version,
+    ...(isEmptyMapping(s.auditor_mapping) ? {} : { auditor_mapping: normalizeMapping(s.auditor_mapping) }),
   };
 }
 

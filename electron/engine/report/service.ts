@@ -16,6 +16,7 @@ import { atomicWriteFile } from '../fs/atomicWrite';
 import { canonicalJson } from './canonicalJson';
 import { comparePages, readPageContents, type PagesComparison } from './pdfPages';
 import { assertExportable } from './readiness';
+import { isEmptyMapping, normalizeMapping } from '../../../shared/mapping';
 
 export type ProgressFn = (phase: string, message: string, fraction?: number) => void;
 
@@ -89,6 +90,7 @@ export function generatedFileList(summary: ImportSummary): Uint8Array {
     files: [...summary.files]
       .sort((a, b) => (a.path < b.path ? -1 : 1))
       .map((f) => ({ path: f.path, bytes: f.bytes, sha256: f.sha256, table: f.table, format: f.format, rows: f.rows_loaded })),
+    ...(isEmptyMapping(summary.auditor_mapping) ? {} : { auditor_mapping: normalizeMapping(summary.auditor_mapping) }),
   };
   return new TextEncoder().encode(canonicalJson(list));
 }
@@ -100,6 +102,18 @@ export async function reportAttachments(json: string, bundlePath: string, summar
     manifest
       ? { name: 'manifest.json', bytes: manifest, mimeType: 'application/json', description: 'Bundle manifest as exported', relationship: 'Source' }
       : { name: 'manifest.json', bytes: generatedFileList(summary), mimeType: 'application/json', description: 'Generated list of bundle files (the bundle has no manifest)', relationship: 'Source' },
+    // The auditor's column mapping, beside the exporter's manifest (which is attached unchanged).
+    ...(manifest && !isEmptyMapping(summary.auditor_mapping)
+      ? [
+          {
+            name: 'column-mapping.json',
+            bytes: new TextEncoder().encode(canonicalJson({ auditor_mapping: normalizeMapping(summary.auditor_mapping), from: summary.auditor_mapping_from })),
+            mimeType: 'application/json',
+            description: "The auditor's column mapping the bundle was opened with",
+            relationship: 'Source' as const,
+          },
+        ]
+      : []),
   ];
 }
 

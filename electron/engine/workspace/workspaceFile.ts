@@ -4,6 +4,7 @@ import { ApiError } from '../../../shared/api/common';
 import { workspaceSchema, type Workspace } from '../../../shared/api/workspace';
 import { atomicWriteFile, removeStaleTempFiles } from '../fs/atomicWrite';
 import { sha256Hex } from '../report/canonicalJson';
+import { isEmptyMapping, normalizeMapping, type AuditorMapping } from '../../../shared/mapping';
 
 export const WORKSPACE_SUFFIX = '.auditdesk.json';
 
@@ -101,6 +102,32 @@ export async function loadWorkspaceFile(bundlePath: string, defaults: Workspace)
     `The workspace file ${path.basename(file)} is damaged (${parsed.reason}). It was kept as ${path.basename(aside)}; a new, empty workspace will be used from now on.`,
     { file },
   );
+}
+
+/**
+ * The auditor's column mapping saved in the workspace beside the bundle, or null (no file, no mapping, or a file
+ * that is not a valid workspace: opening never moves or rewrites it; loadWorkspace reports a damaged one).
+ */
+export async function readWorkspaceMapping(bundlePath: string): Promise<{ mapping: AuditorMapping; path: string } | null> {
+  const file = workspacePathFor(bundlePath);
+  const text = await fs.readFile(file, 'utf8').catch(() => null);
+  if (text === null) return null;
+  const parsed = parseWorkspaceText(text);
+  if (!parsed.ok || !parsed.workspace.mapping || isEmptyMapping(parsed.workspace.mapping)) return null;
+  return { mapping: parsed.workspace.mapping, path: file };
+}
+
+/** Saves the auditor's mapping into the workspace beside the bundle (creating it when absent), atomically. */
+export async function saveWorkspaceMapping(bundlePath: string, defaults: Workspace, mapping: AuditorMapping): Promise<string> {
+  let ws = defaults;
+  try {
+    ws = (await loadWorkspaceFile(bundlePath, defaults)).workspace;
+  } catch {
+    // A damaged file was set aside by loadWorkspaceFile; start from the defaults.
+  }
+  const next: Workspace = { ...ws, mapping: normalizeMapping(mapping) };
+  if (isEmptyMapping(next.mapping)) delete next.mapping;
+  return (await saveWorkspaceFile(bundlePath, next)).path;
 }
 
 export function workspaceText(ws: Workspace): string {

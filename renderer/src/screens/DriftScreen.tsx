@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { useApi } from '../lib/useApi';
 import { call } from '../lib/api';
 import { driftOptionsFor } from '../lib/bundleMeta';
+import { driftHeadline } from '../../../shared/driftVerdict';
 import { Async, Empty, ErrorState, Loading } from '../components/States';
 import { PinButton } from '../components/PinButton';
 import { Sparkline } from '../components/Sparkline';
@@ -333,12 +334,8 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
     });
   }, [drilled, select]);
 
-  const summaryTitle = state.data
-    ? (() => {
-        const d = state.data.results.filter((r) => r.drifted);
-        return d.length ? `${d.length} of ${state.data.results.length} columns drifted` : `No drift in ${state.data.results.length} columns`;
-      })()
-    : '';
+  // Never "no drift" when nothing was compared (0 rows on a side, no values): the shared headline says so.
+  const summaryTitle = state.data ? driftHeadline(state.data.results) : '';
 
   return (
     <>

@@ -9,13 +9,31 @@ import { VirtualTable } from '../components/VirtualTable';
 import { PinButton } from '../components/PinButton';
 import { fmtBytes, fmtDateTime, fmtInt } from '../lib/format';
 import { sqlIdent } from '../lib/sql';
-import type { FileStatus, ImportSummary, RejectRow, TableSummary } from '../../../shared/api/bundle';
+import type { FileReport, FileStatus, ImportSummary, RejectRow, TableSummary } from '../../../shared/api/bundle';
+import { MappingCard, OpenProblemsBanner } from '../components/ColumnMapping';
+import { visibleText } from '../../../shared/visibleText';
 
 const PAGE = 500;
 
-function statusBadge(status: FileStatus) {
+function statusBadge(status: FileStatus, f?: FileReport) {
+  // A file that is not data (or another tool's manifest) is not "ok": it was hashed, not loaded.
+  if (status === 'ok' && f && (f.format === 'other' || f.format === 'manifest')) return <span className="badge na">{f.format === 'manifest' ? 'manifest' : 'not loaded'}</span>;
+  if (status === 'ok' && f?.not_loaded_as) return <span className="badge warn">⚠ not in {f.not_loaded_as.table}</span>;
+  if (status === 'ok' && f && f.rows_read > 0 && f.rows_loaded === 0) return <span className="badge bad">⚠ nothing loaded</span>;
   if (status === 'ok') return <span className="badge ok">✓ ok</span>;
   return <span className="badge bad">⚠ {status.replace('_', ' ')}</span>;
+}
+
+/** What the importer noted on a file, in full (not in a tooltip): why it is unreadable, refused, or read leniently. */
+function fileNotes(f: FileReport): string[] {
+  const out: string[] = [];
+  const unreadable = (f.inferred ?? []).find((x) => x.startsWith('unreadable: '));
+  if (unreadable) out.push(unreadable);
+  if (f.not_loaded_as) out.push(`not loaded into ${f.not_loaded_as.table}: ${f.not_loaded_as.reason}`);
+  for (const l of f.leniency ?? []) out.push(`read leniently — ${l}`);
+  const other = (f.inferred ?? []).find((x) => x.endsWith('hashed, not loaded') || x.startsWith('foreign manifest'));
+  if (other) out.push(other);
+  return out;
 }
 
 function IntegrityBanner({ summary }: { summary: ImportSummary }) {
@@ -48,7 +66,15 @@ function IntegrityBanner({ summary }: { summary: ImportSummary }) {
       <div className="banner warn" data-testid="integrity-banner">
         <span className="icon">○</span>
         <div className="flex1">
-          <strong>Unverified:</strong> the bundle has no manifest, so file hashes were computed but cannot be compared with what the exporter wrote.
+          {summary.foreign_manifest ? (
+            <>
+              <strong>Unverified, foreign manifest:</strong> {visibleText(summary.foreign_manifest)}.
+            </>
+          ) : (
+            <>
+              <strong>Unverified:</strong> the bundle has no manifest, so file hashes were computed but cannot be compared with what the exporter wrote.
+            </>
+          )}
         </div>
       </div>
     );
@@ -161,8 +187,13 @@ function FilesCard({ summary, onRejects }: { summary: ImportSummary; onRejects: 
         <tbody>
           {summary.files.map((f) => (
             <tr key={f.path}>
-              <td className="mono small" title={`sha256 ${f.sha256}`}>
-                {f.path}
+              <td className="mono small wrap" title={`sha256 ${f.sha256}`}>
+                {visibleText(f.path)}
+                {fileNotes(f).map((n) => (
+                  <div key={n} className="small muted wrap" style={{ fontFamily: 'inherit' }} data-testid="file-note">
+                    {visibleText(n)}
+                  </div>
+                ))}
               </td>
               <td className="small">{f.format}</td>
               <td className="small mono">{f.table ?? '—'}</td>
@@ -178,7 +209,7 @@ function FilesCard({ summary, onRejects }: { summary: ImportSummary; onRejects: 
                   '0'
                 )}
               </td>
-              <td>{statusBadge(f.status)}</td>
+              <td>{statusBadge(f.status, f)}</td>
             </tr>
           ))}
         </tbody>
@@ -314,6 +345,7 @@ export function ImportSummaryScreen() {
           Go to overview →
         </button>
       </div>
+      <OpenProblemsBanner summary={summary} />
       <IntegrityBanner summary={summary} />
       <div className="card">
         <div className="stats">
@@ -344,6 +376,7 @@ export function ImportSummaryScreen() {
         <ChecksCard summary={summary} />
       </div>
       <FilesCard summary={summary} onRejects={setRejectFile} />
+      <MappingCard summary={summary} />
       <RejectsCard bundleId={summary.bundleId} total={summary.rejects_total} file={rejectFile} setFile={setRejectFile} files={rejectFiles} />
     </div>
   );

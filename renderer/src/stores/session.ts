@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { ImportSummary, RecentBundle } from '../../../shared/api/bundle';
+import type { AuditorMapping } from '../../../shared/mapping';
 import { call, newJobId, toUiError, type UiError } from '../lib/api';
 import { prefetch } from '../lib/useApi';
 import { useJobs } from './jobs';
@@ -21,7 +22,10 @@ interface SessionState {
   recentError: UiError | null;
   /** Shows the integrity details dialog. */
   integrityOpen: boolean;
-  openPath(path: string): Promise<void>;
+  /** Opens a bundle; `mapping` is the auditor's column mapping (default: the one saved beside the bundle). */
+  openPath(path: string, mapping?: AuditorMapping): Promise<void>;
+  /** Saves the auditor's column mapping beside the bundle and re-imports it with that mapping. */
+  remap(mapping: AuditorMapping): Promise<void>;
   openDemo(): Promise<void>;
   cancelImport(): Promise<void>;
   loadRecent(): Promise<void>;
@@ -39,12 +43,12 @@ export const useSession = create<SessionState>((set, get) => ({
   recentError: null,
   integrityOpen: false,
 
-  async openPath(path) {
+  async openPath(path, mapping) {
     const jobId = newJobId('open');
     set({ importing: { jobId, path, startedAt: Date.now() }, openError: null });
     try {
       const previous = get().summary;
-      const summary = await call('openBundle', { path, jobId });
+      const summary = await call('openBundle', { path, jobId, ...(mapping ? { mapping } : {}) });
       if (get().importing?.jobId !== jobId) return; // superseded or cancelled
       set({ summary, importing: null });
       useInspector.getState().select(null);
@@ -79,6 +83,14 @@ export const useSession = create<SessionState>((set, get) => ({
     } finally {
       useJobs.getState().clear(jobId);
     }
+  },
+
+  async remap(mapping) {
+    const current = get().summary;
+    if (!current) return;
+    const ws = useWorkspace.getState();
+    if (ws.bundleId === current.bundleId && ws.workspace) await ws.setMapping(mapping);
+    await get().openPath(current.path, mapping);
   },
 
   async cancelImport() {

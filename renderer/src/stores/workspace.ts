@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { Finding, Severity, Signoff, Workspace } from '../../../shared/api/workspace';
 import { call, toUiError, type UiError } from '../lib/api';
+import { isEmptyMapping, normalizeMapping, type AuditorMapping } from '../../../shared/mapping';
 
 export const SEVERITY_ORDER: readonly Severity[] = ['high', 'medium', 'low', 'info'];
 
@@ -22,6 +23,8 @@ interface WorkspaceState {
   removeFinding(id: string): void;
   setSignoff(patch: Partial<Signoff>): void;
   setParams(patch: Record<string, string | number | boolean>): void;
+  /** Sets the auditor's column mapping and saves the workspace now (the bundle is then re-imported with it). */
+  setMapping(mapping: AuditorMapping): Promise<void>;
   saveNow(): Promise<void>;
 }
 
@@ -89,6 +92,14 @@ export const useWorkspace = create<WorkspaceState>((set, get) => {
     },
     setParams(patch) {
       mutate((w) => ({ ...w, params: { ...w.params, ...patch } }));
+    },
+    async setMapping(mapping) {
+      mutate((w) => {
+        const next: Workspace = { ...w, mapping: normalizeMapping(mapping) };
+        if (isEmptyMapping(next.mapping)) delete next.mapping;
+        return next;
+      });
+      await get().saveNow();
     },
 
     async saveNow() {

@@ -36,7 +36,8 @@ describe('not computable, never NaN or a crash', () => {
     const rs = (await computeDrift(conn, request(['x'], { methods: [...ALL] }))).results;
     expect(rs).toHaveLength(ALL.length);
     for (const r of rs) {
-      expect(r.not_computable).toBe('baseline selection has no rows');
+      // The reason names what selected nothing, so the auditor can fix the selection.
+      expect(r.not_computable).toBe('baseline selection has 0 rows: no row of records has dataset_version = "base"');
       expect(r.drifted).toBe(false);
     }
     expectNoNaN(rs);
@@ -218,7 +219,10 @@ describe('selection', () => {
   it('bad arguments are ApiErrors naming the field', async () => {
     await makeRecords(conn, { x: { type: 'DOUBLE', baseline: [1], current: [2] } });
     await expect(computeDrift(conn, request(['nope']))).rejects.toMatchObject({ code: 'bad_argument', where: { column: 'nope' } });
-    await expect(computeDrift(conn, request(['x'], { baseline: { key: 'release', value: 'r1' } }))).rejects.toBeInstanceOf(ApiError);
+    // A selector column the table does not have selects nothing: not computable, saying why (not an error).
+    const noRelease = await computeDrift(conn, request(['x'], { baseline: { key: 'release', value: 'r1' } }));
+    expect(noRelease.results[0]?.not_computable).toBe('baseline selection has 0 rows: records has no release_id column (no file supplied one); compare by window, or map one with --map records.release_id=COLUMN');
+    await expect(computeDrift(conn, { ...request(['x']), cohort: [{ attribute: 'nope', value: 'x' }] })).rejects.toBeInstanceOf(ApiError);
     await expect(computeDrift(conn, request(['x'], { baseline: { key: 'window', value: '2026-06-01' } }))).rejects.toMatchObject({ code: 'bad_argument', where: { field: 'baseline' } });
     await expect(computeDrift(conn, { ...request(['x']), table: 'missing' })).rejects.toMatchObject({ code: 'not_found' });
   });

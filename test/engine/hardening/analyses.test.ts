@@ -53,6 +53,8 @@ describe('analyses over hostile names and values', () => {
     expect(opts.releases.map((r) => r.release_id)).toEqual(["r'1", SCRIPT]);
     const byRelease = await engine.computeDrift({ bundleId, table: 'records', baseline: { key: 'release', value: "r'1" }, current: { key: 'release', value: SCRIPT } });
     expect(byRelease.request.current.value).toBe(SCRIPT);
+    // records.csv has no release_id column: nothing is compared, and each result says why.
+    expect(byRelease.results.every((x) => x.not_computable?.startsWith('baseline selection has 0 rows: records has no release_id column (no file supplied one)'))).toBe(true);
     const r = await engine.computeDrift({
       bundleId,
       table: 'records',

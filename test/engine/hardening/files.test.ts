@@ -204,8 +204,8 @@ describe('hostile files in a folder bundle', () => {
     });
     expect(fileReport(s, 'trace.otlp.json')).toMatchObject({ table: 'spans', rows_read: 7, rows_loaded: 3, rows_rejected: 4 });
     expect((await rejectsOf(engine, s, 'trace.otlp.json')).map((r) => [r.line, r.column, r.reason])).toEqual([
-      [1, 'resourceSpans[0].scopeSpans[0].spans[1].traceId', 'trace.otlp.json line 1: id is not hex: ZZ8EFFF798038103D269B633813FC60C'],
-      [1, 'resourceSpans[0].scopeSpans[0].spans[2].spanId', 'trace.otlp.json line 1: id must have 16 hex characters, got 14: EEE19B7EC3C1B1'],
+      [1, 'resourceSpans[0].scopeSpans[0].spans[1].traceId', 'trace.otlp.json line 1: id is not hex: ZZ8EFFF798038103D269B633813FC60C (nor base64 of 16 bytes)'],
+      [1, 'resourceSpans[0].scopeSpans[0].spans[2].spanId', 'trace.otlp.json line 1: id must have 16 hex characters, got 14: EEE19B7EC3C1B1 (nor base64 of 8 bytes)'],
       [1, 'resourceSpans[0].scopeSpans[0].spans[3].startTimeUnixNano', 'trace.otlp.json line 1: time 18446744073709551616 is beyond unsigned 64 bits'],
       [1, 'resourceSpans[0].scopeSpans[0].spans[5].startTimeUnixNano', 'trace.otlp.json line 1: time 1000000000000000019884624838656 is beyond unsigned 64 bits'],
     ]);

@@ -31,6 +31,9 @@ export function summary(over: Partial<ImportSummary> = {}): ImportSummary {
     tool_version: '0.1.0',
     duckdb_version: 'v1.5.6',
     import_ms: 1234,
+    auditor_mapping: {},
+    auditor_mapping_from: null,
+    open_problems: [],
     ...over,
   };
 }

@@ -20,6 +20,8 @@ export interface RowSink {
   reject(line: number | null, column: string | null, reason: string, raw: string | null): void;
   /** Count of input units (lines, spans, records) read, for rows_read. Call once per unit. */
   read(n?: number): void;
+  /** A lenient reading applied to one value (base64 ids, enum names…): counted per note for the file's report. */
+  lenient?(note: string): void;
   signal: AbortSignal;
 }
 

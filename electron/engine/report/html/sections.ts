@@ -4,6 +4,8 @@ import type { EvalGroup } from '../../../../shared/api/analytics';
 import { esc } from './escape';
 import { AS_OF_SOURCE_LABEL } from '../../../../shared/reportSignoff';
 import { notComputableTests } from '../driftCharts';
+import { driftHeadline, driftVerdict } from '../../../../shared/driftVerdict';
+import { mappingText } from '../../../../shared/mapping';
 import { fmtBytes, fmtDate, fmtInt, fmtNum, fmtP, fmtPct, fmtTime } from './format';
 import { coverageMatrix, driftBinsChart, releaseBars, BASELINE_COLOUR, CURRENT_COLOUR } from './svg';
 
@@ -135,7 +137,9 @@ export function integritySection(m: ReportModel, n: string): string {
     <div>Root hash</div><div class="mono hash">${esc(i.root_hash)}</div>
     <div>Rows rejected</div><div>${fmtInt(i.rejects_total)}</div>
     <div>Tool</div><div>${esc(`${i.tool_name} ${i.tool_version}`)}</div>
-    <div>DuckDB</div><div>${esc(i.duckdb_version)}</div></div>`;
+    <div>DuckDB</div><div>${esc(i.duckdb_version)}</div>${
+      i.auditor_mapping ? `\n    <div>Column mapping (auditor)</div><div class="mono">${esc(mappingText(i.auditor_mapping))}</div>` : ''
+    }</div>`;
   const files = table(
     i.files,
     [
@@ -409,7 +413,7 @@ export function driftSection(m: ReportModel, n: string): string {
         <p class="legend">Charts: <span class="swatch" style="background:${BASELINE_COLOUR}"></span>baseline <span class="swatch" style="background:${CURRENT_COLOUR}"></span>current (share of rows per bin).</p>`;
       const overall = d.comparisons
         .filter((c) => c.cohort === 'all')
-        .map((c) => `<h3>${esc(c.table)} — all rows</h3>${c.status === 'ok' ? driftRows(c) : `<div class="unavailable">${esc(c.reason)}</div>`}`)
+        .map((c) => `<h3>${esc(c.table)} — all rows</h3>${c.status === 'ok' ? `<p>${esc(driftHeadline(c.results))}</p>${driftRows(c)}` : `<div class="unavailable">${esc(c.reason)}</div>`}`)
         .join('');
       const cohorts = d.comparisons.filter((c) => c.cohort !== 'all');
       const cohortTable = cohorts.length
@@ -425,7 +429,9 @@ export function driftSection(m: ReportModel, n: string): string {
                 cell: (c) =>
                   c.status !== 'ok'
                     ? `<span class="muted">${esc(c.reason)}</span>`
-                    : esc(
+                    : driftVerdict(c.results).verdict === 'not_applicable'
+                      ? `<span class="muted">${esc(driftHeadline(c.results))}</span>`
+                      : esc(
                         c.results
                           .filter((r) => r.drifted)
                           .map((r) => `${r.column} (${r.method} ${r.effect_name} ${fmtNum(r.effect)})`)

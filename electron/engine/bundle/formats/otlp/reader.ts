@@ -5,7 +5,7 @@
  */
 import type { ReaderSource, RowSink, RowValue, SniffInput, StructuredReader } from '../types';
 import { DepthError, errorMessage, excerpt, firstJsonLineObject, isObject, parseJson, startsWithObject, type JsonObject } from '../common/json';
-import { normalizeHexId, normalizeParentId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../common/ids';
+import { normalizeFlexibleId, normalizeHexId, normalizeParentId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH, type Checked } from '../common/ids';
 import { durationMs, nanosToIso, parseUnixNanos } from '../common/time';
 import { emitSpan } from '../common/spanRow';
 import { AnyValueError, keyValuesToObject } from './anyValue';
@@ -26,10 +26,30 @@ class SpanFieldError extends Error {
   }
 }
 
+const BASE64_NOTE = 'ids given as base64 (the protobuf JSON mapping) read as lower-case hex';
+const ENUM_NOTE = 'kind / status.code given as enum names (SPAN_KIND_SERVER, STATUS_CODE_ERROR) read as SERVER, ERROR';
+
+/** OTLP/JSON writes ids as hex; protobuf's canonical JSON mapping (many exporters and converters) as base64 of the bytes. */
+function otlpId(raw: unknown, hexLength: number, sink: RowSink): Checked<string> {
+  const hex = normalizeHexId(raw, hexLength);
+  if (hex.ok) return hex;
+  const flex = normalizeFlexibleId(raw, hexLength);
+  if (!flex.ok) return { ok: false, reason: `${hex.reason} (nor base64 of ${hexLength / 2} bytes)` };
+  sink.lenient?.(BASE64_NOTE);
+  return flex;
+}
+
+function otlpParentId(raw: unknown, hexLength: number, sink: RowSink): Checked<string | null> {
+  const hex = normalizeParentId(raw, hexLength);
+  if (hex.ok || typeof raw !== 'string') return hex;
+  return otlpId(raw, hexLength, sink);
+}
+
 /** Enum given as its number or its name, with or without the proto prefix, any case. */
-function enumValue(raw: unknown, names: readonly string[], prefix: string, field: string): string {
+function enumValue(raw: unknown, names: readonly string[], prefix: string, field: string, sink?: RowSink): string {
   if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw < names.length) return names[raw] as string;
   if (typeof raw === 'string') {
+    if (!/^\d+$/.test(raw.trim())) sink?.lenient?.(ENUM_NOTE);
     const upper = raw.trim().toUpperCase();
     const bare = upper.startsWith(prefix) ? upper.slice(prefix.length) : upper;
     if ((names as readonly string[]).includes(bare)) return bare;
@@ -64,15 +84,15 @@ function eventsOf(raw: unknown, field: string): RowValue[] {
   });
 }
 
-function linksOf(raw: unknown, field: string): RowValue[] {
+function linksOf(raw: unknown, field: string, sink: RowSink): RowValue[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw new SpanFieldError(field, 'links must be an array');
   return raw.map((link: unknown, i) => {
     const f = `${field}[${i}]`;
     if (!isObject(link)) throw new SpanFieldError(f, 'link must be an object');
     const out: { [k: string]: RowValue } = {
-      trace_id: checked(normalizeHexId(link.traceId, TRACE_ID_HEX_LENGTH), `${f}.traceId`),
-      span_id: checked(normalizeHexId(link.spanId, SPAN_ID_HEX_LENGTH), `${f}.spanId`),
+      trace_id: checked(otlpId(link.traceId, TRACE_ID_HEX_LENGTH, sink), `${f}.traceId`),
+      span_id: checked(otlpId(link.spanId, SPAN_ID_HEX_LENGTH, sink), `${f}.spanId`),
       attributes: keyValuesToObject(link.attributes, `${f}.attributes`),
     };
     if (typeof link.traceState === 'string' && link.traceState !== '') out.trace_state = link.traceState;
@@ -86,14 +106,14 @@ interface ResourceContext {
 }
 
 function readSpan(span: JsonObject, ctx: ResourceContext, field: string, sink: RowSink, line: number): void {
-  const traceId = checked(normalizeHexId(span.traceId, TRACE_ID_HEX_LENGTH), `${field}.traceId`);
-  const spanId = checked(normalizeHexId(span.spanId, SPAN_ID_HEX_LENGTH), `${field}.spanId`);
-  const parent = checked(normalizeParentId(span.parentSpanId, SPAN_ID_HEX_LENGTH), `${field}.parentSpanId`);
+  const traceId = checked(otlpId(span.traceId, TRACE_ID_HEX_LENGTH, sink), `${field}.traceId`);
+  const spanId = checked(otlpId(span.spanId, SPAN_ID_HEX_LENGTH, sink), `${field}.spanId`);
+  const parent = checked(otlpParentId(span.parentSpanId, SPAN_ID_HEX_LENGTH, sink), `${field}.parentSpanId`);
   const start = timeOf(span.startTimeUnixNano, `${field}.startTimeUnixNano`);
   const end = timeOf(span.endTimeUnixNano, `${field}.endTimeUnixNano`);
-  const kind = span.kind === undefined || span.kind === null ? 'UNSPECIFIED' : enumValue(span.kind, SPAN_KINDS, 'SPAN_KIND_', `${field}.kind`);
+  const kind = span.kind === undefined || span.kind === null ? 'UNSPECIFIED' : enumValue(span.kind, SPAN_KINDS, 'SPAN_KIND_', `${field}.kind`, sink);
   const status = isObject(span.status) ? span.status : {};
-  const statusCode = status.code === undefined || status.code === null ? 'UNSET' : enumValue(status.code, STATUS_CODES, 'STATUS_CODE_', `${field}.status.code`);
+  const statusCode = status.code === undefined || status.code === null ? 'UNSET' : enumValue(status.code, STATUS_CODES, 'STATUS_CODE_', `${field}.status.code`, sink);
   const message = typeof status.message === 'string' && status.message !== '' ? status.message : null;
   emitSpan(
     sink,
@@ -112,7 +132,7 @@ function readSpan(span: JsonObject, ctx: ResourceContext, field: string, sink: R
       attributes: keyValuesToObject(span.attributes, `${field}.attributes`),
       resource: ctx.resource,
       events: eventsOf(span.events, `${field}.events`),
-      links: linksOf(span.links, `${field}.links`),
+      links: linksOf(span.links, `${field}.links`, sink),
     },
     line,
   );

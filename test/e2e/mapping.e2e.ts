@@ -1,0 +1,108 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test, expect } from './bridge';
+
+const FLIGHTS = path.resolve('test/fixtures/flights/flights-3m-sample.parquet');
+
+async function openFolder(app: import('@playwright/test').Page, harness: { dialogs: { bundlePath: string | null } }, dir: string): Promise<void> {
+  harness.dialogs.bundlePath = dir;
+  await app.getByRole('button', { name: 'Open folder…' }).click();
+  await app.getByRole('heading', { name: /Import summary/ }).waitFor({ timeout: 120_000 });
+}
+
+/** Types a window into the Drift screen's baseline or current field and commits it (the field commits on blur). */
+async function setWindow(app: import('@playwright/test').Page, label: string, value: string): Promise<void> {
+  const input = app.getByLabel(`${label} window (ISO START/END)`);
+  await input.fill(value);
+  await input.blur();
+}
+
+test('a flights Parquet as records: the import summary shows ts ← date (inferred); "Map columns" re-imports with the auditor\'s choice, saved beside the bundle', async ({ app, harness }) => {
+  const dir = path.join(harness.dataDir, 'flights-bundle');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(FLIGHTS, path.join(dir, 'records.parquet'));
+  await openFolder(app, harness, dir);
+  const records = app.getByTestId('mapping-records');
+  const tsRow = records.locator('tr', { has: app.locator('td', { hasText: /^ts$/ }) });
+  await expect(tsRow).toContainText('date');
+  await expect(tsRow).toContainText('inferred');
+  await expect(records.locator('tr', { has: app.locator('td', { hasText: /^record_id$/ }) })).toContainText('generated');
+  await expect(app.getByTestId('mapping-card')).toContainText('Absent (no file has them; not offered for analysis)');
+
+  // Leave ts absent: the bundle is re-imported with the auditor's mapping, and the workspace keeps it.
+  await app.getByRole('button', { name: 'Map columns…' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Map columns' });
+  await dialog.getByLabel('Source column for ts').selectOption('__absent');
+  await dialog.getByTestId('remap-apply').click();
+  await expect(app.getByTestId('auditor-mapping')).toContainText('records.ts=');
+  await expect(app.getByTestId('mapping-records').locator('tr', { has: app.locator('td', { hasText: /^ts$/ }) })).toContainText('absent');
+  const wsFile = `${dir}.auditdesk.json`;
+  await expect.poll(() => existsSync(wsFile)).toBe(true);
+  expect(JSON.parse(readFileSync(wsFile, 'utf8')).mapping).toEqual({ records: { ts: '' } });
+
+  // Drift on the records table offers only the file's own columns.
+  await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Drift' }).click();
+  await expect(app.locator('main h1')).toBeVisible();
+  await expect(app.locator('main .loading-bar')).toHaveCount(0, { timeout: 60_000 });
+  await expect(app.locator('main')).not.toContainText('No drift in 0');
+});
+
+test('a broken folder (a .txt and a corrupt Parquet) says at the top that nothing loaded, with each file\'s reason in full', async ({ app, harness }) => {
+  const dir = path.join(harness.dataDir, 'broken-bundle');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'notes.txt'), 'hello');
+  writeFileSync(path.join(dir, 'records.parquet'), 'PAR1 this is not a parquet file');
+  await openFolder(app, harness, dir);
+  const banner = app.getByTestId('open-problems');
+  await expect(banner).toHaveAttribute('role', 'alert');
+  await expect(banner).toContainText('This bundle did not open: no data row was loaded.');
+  await expect(banner).toContainText('records.parquet:');
+  const files = app.getByTestId('files-table');
+  await expect(files.locator('tr', { hasText: 'notes.txt' })).toContainText('not loaded');
+  await expect(files.locator('tr', { hasText: 'notes.txt' })).not.toContainText('✓ ok');
+  await expect(files.locator('tr', { hasText: 'records.parquet' }).getByTestId('file-note')).toContainText('unreadable:');
+});
+
+test('flights January vs June 2001 on the Drift screen: n and KS as SciPy gives them, overall and for origin ORD', async ({ app, harness }) => {
+  const { createHash } = await import('node:crypto');
+  const dir = path.join(harness.dataDir, 'flights-declared');
+  mkdirSync(dir, { recursive: true });
+  const bytes = readFileSync(FLIGHTS);
+  writeFileSync(path.join(dir, 'flights.parquet'), bytes);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  writeFileSync(
+    path.join(dir, 'manifest.json'),
+    JSON.stringify({ format_version: '1.0', files: [{ path: 'flights.parquet', table: 'records', sha256, columns: { date: 'timestamp', origin: 'cohort' } }] }),
+  );
+  await openFolder(app, harness, dir);
+  await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Drift' }).click();
+  await expect(app.locator('main .loading-bar')).toHaveCount(0, { timeout: 60_000 });
+  await setWindow(app, 'Baseline', '2001-01-01/2001-02-01');
+  await setWindow(app, 'Current', '2001-06-01/2001-07-01');
+  await app.getByLabel('Method', { exact: true }).selectOption('ks');
+  const delay = app.getByTestId('drift-table').locator('tr[data-column="delay"]');
+  await expect(delay).toContainText('201 / 219');
+  await expect(delay).toContainText('statistic 0.152'); // SciPy ks_2samp D = 0.15198
+  await app.getByLabel('Cohort attribute', { exact: true }).selectOption('origin');
+  await app.getByLabel('Cohort value', { exact: true }).selectOption('ORD');
+  await expect(delay).toContainText('59 / 50');
+  await expect(delay).toContainText('statistic 0.335'); // SciPy D = 0.33525
+});
+
+test('records with month-day-hour-minute text dates: Drift says "Nothing compared" with the reason and the fix, never "no drift"', async ({ app, harness }) => {
+  const dir = path.join(harness.dataDir, 'mmdd-bundle');
+  mkdirSync(dir, { recursive: true });
+  const rows = Array.from({ length: 30 }, (_, i) => ({ date: `0${1 + (i % 6)}0${1 + (i % 9)}1200`, delay: (i * 7) % 40, origin: i % 2 ? 'ATL' : 'ORD' }));
+  writeFileSync(path.join(dir, 'records.json'), JSON.stringify(rows));
+  await openFolder(app, harness, dir);
+  const tsRow = app.getByTestId('mapping-records').locator('tr', { has: app.locator('td', { hasText: /^ts$/ }) });
+  await expect(tsRow).toContainText('absent');
+  await expect(tsRow).toContainText('could serve: date');
+  await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Drift' }).click();
+  await expect(app.locator('main .loading-bar')).toHaveCount(0, { timeout: 60_000 });
+  await setWindow(app, 'Baseline', '2001-01-01/2001-02-01');
+  await setWindow(app, 'Current', '2001-06-01/2001-07-01');
+  await expect(app.locator('main')).toContainText('Nothing compared: none of');
+  await expect(app.locator('main')).toContainText('map one with --map records.ts=COLUMN');
+  await expect(app.locator('main')).not.toContainText(/No drift in/);
+});
