@@ -3,9 +3,9 @@ import { ApiError } from '../../../shared/api/common';
 import type { DriftMethod, DriftSeriesPoint } from '../../../shared/api/drift';
 import { queryRows, quoteIdent } from '../db';
 import { loadColumn, type BinOptions } from './column';
-import type { ColumnSpec } from './columns';
+import type { ColumnKind, ColumnSpec } from './columns';
 import { compareColumn } from './compare';
-import { isDrifted } from './decide';
+import { decide } from './decide';
 import { andParts, type Sample, type SqlPart, type TableInfo } from './select';
 
 export interface Bucket {
@@ -13,6 +13,21 @@ export interface Bucket {
   start: string;
   end: string | null;
   predicate: SqlPart;
+  /** Share of the bucket's span between the current side's first and last timestamp (1 for chunks). */
+  coverage: number;
+}
+
+/** A calendar bucket covering less than this share of its span (first or last) is partial. */
+export const PARTIAL_BELOW = 0.9;
+
+function coverageOf(start: string, end: string, span: { first: string | null; last: string | null }): number {
+  const s = Date.parse(`${start.replace(' ', 'T')}Z`);
+  const e = Date.parse(`${end.replace(' ', 'T')}Z`);
+  const f = span.first ? Date.parse(`${span.first.replace(' ', 'T')}Z`) : s;
+  const l = span.last ? Date.parse(`${span.last.replace(' ', 'T')}Z`) : e;
+  if (!(e > s) || Number.isNaN(f) || Number.isNaN(l)) return 1;
+  const covered = Math.min(e, l) - Math.max(s, f);
+  return Math.max(0, Math.min(1, covered / (e - s)));
 }
 
 const UNIT_SQL = { day: 'day', week: 'week', month: 'month' } as const;
@@ -21,8 +36,17 @@ function toSqlTimestamp(iso: string): string {
   return iso.replace('T', ' ').replace('Z', '');
 }
 
-/** Calendar buckets (UTC; weeks start on Monday) of the current side that hold rows. */
-export async function calendarBuckets(conn: DuckDBConnection, info: TableInfo, current: SqlPart, by: 'day' | 'week' | 'month'): Promise<Bucket[]> {
+/**
+ * Calendar buckets (UTC; weeks start on Monday) of the current side that hold rows. `span` is the first and
+ * last timestamp of the whole current selection (all cohorts): a bucket it covers only partly is marked.
+ */
+export async function calendarBuckets(
+  conn: DuckDBConnection,
+  info: TableInfo,
+  current: SqlPart,
+  by: 'day' | 'week' | 'month',
+  span: { first: string | null; last: string | null },
+): Promise<Bucket[]> {
   if (!info.timestampColumn) throw new ApiError('bad_argument', `table "${info.name}" has no timestamp column to bucket by ${by}`, { field: 'by' });
   const ts = quoteIdent(info.timestampColumn);
   const unit = UNIT_SQL[by];
@@ -37,7 +61,16 @@ export async function calendarBuckets(conn: DuckDBConnection, info: TableInfo, c
     start: r.b,
     end: r.e,
     predicate: { sql: `date_trunc('${unit}', ${ts}::TIMESTAMP) = ?::TIMESTAMP`, params: [toSqlTimestamp(r.b)] },
+    coverage: coverageOf(r.b, r.e, span),
   }));
+}
+
+/** First and last timestamp of a selection. */
+export async function timeSpan(conn: DuckDBConnection, info: TableInfo, where: SqlPart): Promise<{ first: string | null; last: string | null }> {
+  if (!info.timestampColumn) return { first: null, last: null };
+  const ts = quoteIdent(info.timestampColumn);
+  const rows = await queryRows<{ f: string | null; l: string | null }>(conn, `select min(${ts}::TIMESTAMP)::VARCHAR as f, max(${ts}::TIMESTAMP)::VARCHAR as l from ${quoteIdent(info.name)} where ${where.sql}`, where.params);
+  return { first: rows[0]?.f ?? null, last: rows[0]?.l ?? null };
 }
 
 /** N chunks of (nearly) equal row count in time order; rows with the same timestamp stay in one chunk. */
@@ -65,12 +98,15 @@ export async function chunkBuckets(conn: DuckDBConnection, info: TableInfo, curr
       start: b,
       end,
       predicate: { sql, params: end === null ? [toSqlTimestamp(b)] : [toSqlTimestamp(b), toSqlTimestamp(end)] },
+      coverage: 1,
     };
   });
 }
 
 export interface SeriesTarget {
   spec: ColumnSpec;
+  /** The column's kind for the whole comparison (plan.ts). */
+  kind: ColumnKind;
   method: DriftMethod;
   cohort: string;
   sample: Sample;
@@ -88,10 +124,12 @@ export async function seriesPoints(
   for (const b of buckets) {
     if (signal?.aborted) throw new ApiError('cancelled', 'Cancelled.');
     const sample: Sample = { ...target.sample, current: andParts(target.sample.current, b.predicate) };
-    const col = await loadColumn(conn, sample, target.spec, opts);
-    const [r] = await compareColumn(col, { methods: [target.method], alpha: opts.alpha, thresholds: opts.thresholds, cohort: target.cohort, nullRate: false });
+    const col = await loadColumn(conn, sample, target.spec, opts, undefined, undefined, target.kind);
+    const [r] = await compareColumn(col, { methods: [target.method], alpha: opts.alpha, thresholds: opts.thresholds, cohort: target.cohort, nullRate: false, seedSuffix: b.label });
     if (!r) continue;
     r.p_adjusted = r.p_value;
+    const d = decide(r, 'p (this bucket, uncorrected)');
+    const partial = b.coverage < PARTIAL_BELOW;
     out.push({
       bucket: b.label,
       bucket_start: b.start,
@@ -102,11 +140,16 @@ export async function seriesPoints(
       statistic: r.statistic,
       p_value: r.p_value,
       effect: r.effect,
+      effect_ci: r.effect_ci,
       threshold: r.threshold,
-      drifted: isDrifted(r),
+      drifted: d.drifted,
+      decision: d.decision,
+      why: partial ? `partial bucket (${Math.round(b.coverage * 100)} % of its span, n = ${r.n_current}), left out of the trend line; ${d.why}` : d.why,
       n_baseline: r.n_baseline,
       n_current: r.n_current,
       not_computable: r.not_computable,
+      partial,
+      coverage: b.coverage,
     });
   }
   return out;
