@@ -13,7 +13,7 @@ import { correctAndDecide } from './decide';
 import { CI_LEVEL } from './interval';
 import { labelCoverage, labelCoverageWhy } from './labels';
 import { planColumn, planOut, selectionStats, type ColumnPlan, type ColumnStats } from './plan';
-import { andParts, cohortLabel, cohortPredicate, describeTable, expandCohorts, selectorPredicate, type Sample, type TableInfo } from './select';
+import { andParts, cohortLabel, cohortPredicate, describeTable, expandCohorts, selectorPredicate, type Sample, type SqlPart, type TableInfo } from './select';
 import { calendarBuckets, chunkBuckets, seriesPoints, timeSpan, type Bucket, type SeriesTarget } from './series';
 
 export type DriftArgs = Omit<DriftRequest, 'bundleId' | 'jobId'>;
@@ -35,6 +35,8 @@ function checkCancel(signal: AbortSignal | undefined): void {
  */
 interface Pass {
   sample: Sample;
+  /** The cohort filters alone (no baseline/current selection). */
+  cohort: SqlPart;
   label: (group: string) => string;
   /** For series: the filters of each group. */
   filters: (group: string) => CohortFilter[];
@@ -51,11 +53,11 @@ function passesFor(info: TableInfo, args: DriftArgs, baseline: Sample['baseline'
     const base = fixed[0] ?? [];
     const pred = cohortPredicate(info, base);
     const filters = (g: string): CohortFilter[] => [...base, { attribute: attr, value: g }];
-    return [{ sample: { table: info.name, baseline: andParts(baseline, pred), current: andParts(current, pred), group: `${quoteIdent(attr)}::VARCHAR` }, label: (g) => cohortLabel(filters(g)), filters }];
+    return [{ sample: { table: info.name, baseline: andParts(baseline, pred), current: andParts(current, pred), group: `${quoteIdent(attr)}::VARCHAR` }, cohort: pred, label: (g) => cohortLabel(filters(g)), filters }];
   }
   return expandCohorts(args.cohort).map((filters) => {
     const pred = cohortPredicate(info, filters);
-    return { sample: { table: info.name, baseline: andParts(baseline, pred), current: andParts(current, pred) }, label: () => cohortLabel(filters), filters: () => filters };
+    return { sample: { table: info.name, baseline: andParts(baseline, pred), current: andParts(current, pred) }, cohort: pred, label: () => cohortLabel(filters), filters: () => filters };
   });
 }
 
@@ -106,7 +108,7 @@ export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hook
       const k = numeric.indexOf(spec);
       const rows = new Map<string, NumericRange>(groups.map((g) => [g, (ranges.get(g) ?? [])[Math.max(0, k)] ?? EMPTY_RANGE]));
       const data = await loadColumnGroups(conn, pass.sample, spec, binOpts, rows, hooks.ecdf, plans.get(spec.name)?.kind);
-      const label = spec.role === 'label' ? await labelCoverage(conn, info, pass.sample, spec) : null;
+      const label = spec.role === 'label' ? await labelCoverage(conn, info, pass.cohort, current, pass.sample.group, spec) : null;
       for (const g of groups) {
         const col = data.get(g);
         if (!col) continue;

@@ -20,11 +20,17 @@ export interface Bucket {
 /** A calendar bucket covering less than this share of its span (first or last) is partial. */
 export const PARTIAL_BELOW = 0.9;
 
+/** A UTC timestamp as DuckDB returns it ("2026-08-03T00:00:00.000Z") or casts it to text ("2026-08-05 12:02:00.856"). */
+function utcMillis(text: string): number {
+  const iso = text.includes('T') ? text : text.replace(' ', 'T');
+  return Date.parse(/(Z|[+-]\d\d(:?\d\d)?)$/.test(iso) ? iso : `${iso}Z`);
+}
+
 function coverageOf(start: string, end: string, span: { first: string | null; last: string | null }): number {
-  const s = Date.parse(`${start.replace(' ', 'T')}Z`);
-  const e = Date.parse(`${end.replace(' ', 'T')}Z`);
-  const f = span.first ? Date.parse(`${span.first.replace(' ', 'T')}Z`) : s;
-  const l = span.last ? Date.parse(`${span.last.replace(' ', 'T')}Z`) : e;
+  const s = utcMillis(start);
+  const e = utcMillis(end);
+  const f = span.first ? utcMillis(span.first) : s;
+  const l = span.last ? utcMillis(span.last) : e;
   if (!(e > s) || Number.isNaN(f) || Number.isNaN(l)) return 1;
   const covered = Math.min(e, l) - Math.max(s, f);
   return Math.max(0, Math.min(1, covered / (e - s)));
