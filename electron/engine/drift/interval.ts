@@ -157,20 +157,16 @@ function w1OverSigma(x: readonly number[], side: readonly number[], w: readonly 
 
 /** Poisson bootstrap of W1/σ_baseline over the atoms of both samples. */
 export function atomsBootstrap(estimate: number, atoms: Atoms, seedKey: string): EffectInterval | null {
-  const x: number[] = [];
-  const side: number[] = [];
-  const count: number[] = [];
+  const pts: [number, number, number][] = [];
   for (let a = 0; a < atoms.countB.length; a++) {
-    const pts: [number, number, number][] = [];
     if ((atoms.countB[a] as number) > 0) pts.push([atoms.meanB[a] as number, 0, atoms.countB[a] as number]);
     if ((atoms.countC[a] as number) > 0) pts.push([atoms.meanC[a] as number, 1, atoms.countC[a] as number]);
-    pts.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
-    for (const [xv, s, c] of pts) {
-      x.push(xv);
-      side.push(s);
-      count.push(c);
-    }
   }
+  // Atoms are value ranges of the union, so this is nearly sorted already; sorted once, weights redrawn per replicate.
+  pts.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+  const x = pts.map((p) => p[0]);
+  const side = pts.map((p) => p[1]);
+  const count = pts.map((p) => p[2]);
   const u = uniforms(seedOf(seedKey));
   const reps: number[] = [];
   for (let r = 0; r < BOOTSTRAP_REPLICATES; r++) {

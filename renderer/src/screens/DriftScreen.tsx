@@ -10,7 +10,7 @@ import { useNavigation } from '../stores/navigation';
 import { useDriftParams } from '../stores/driftParams';
 import { useInspector } from '../stores/inspector';
 import { useWorkspace } from '../stores/workspace';
-import { fmtInt, fmtNum, fmtP, fmtPct } from '../lib/format';
+import { fmtInt, fmtPct } from '../lib/format';
 import { DRIFT_DECISION_LABEL, DRIFT_METHOD_INFO, readable, readableInterval, readableP } from '../../../shared/driftMethods';
 import { EffectWhisker, whiskerMax } from './drift/EffectWhisker';
 import { HeatmapGrid } from './drift/HeatmapGrid';

@@ -13,7 +13,7 @@ import { makeRecords, mulberry32, normalSample, request } from './helpers';
  */
 const REGIONS = ['EU', 'US', 'tiny', 'gone'];
 
-function regionOf(i: number, side: 'b' | 'c', n: number): string {
+function regionOf(i: number, side: 'b' | 'c'): string {
   if (i < 8) return 'tiny';
   if (side === 'b' && i < 40) return 'gone';
   return i % 3 === 0 ? 'US' : 'EU';
@@ -26,7 +26,7 @@ beforeAll(async () => {
   const r = mulberry32(7);
   const n = 1500;
   const base = normalSample(r, n, 0, 1);
-  const cur = normalSample(r, n, 0, 1).map((x, i) => (regionOf(i, 'c', n) === 'EU' ? x + 0.4 : x));
+  const cur = normalSample(r, n, 0, 1).map((x, i) => (regionOf(i, 'c') === 'EU' ? x + 0.4 : x));
   await makeRecords(
     conn,
     {
@@ -36,7 +36,7 @@ beforeAll(async () => {
       channel: { type: 'VARCHAR', baseline: base.map((x) => (x > 0.8 ? 'web' : x > -0.5 ? 'app' : 'store')), current: cur.map((x) => (x > 0.6 ? 'web' : x > -0.5 ? 'app' : 'store')) },
       flag: { type: 'BOOLEAN', baseline: base.map((x) => x > 0), current: cur.map((x) => x > 0.2) },
     },
-    { cohort: { baseline: base.map((_, i) => regionOf(i, 'b', n)), current: cur.map((_, i) => regionOf(i, 'c', n)) } },
+    { cohort: { baseline: base.map((_, i) => regionOf(i, 'b')), current: cur.map((_, i) => regionOf(i, 'c')) } },
   );
 });
 
