@@ -15,12 +15,12 @@ export interface DriftMethodInfo {
 
 export const DRIFT_METHOD_INFO: Readonly<Record<DriftMethod, DriftMethodInfo>> = {
   ks: {
-    name: 'Largest gap between the distributions (KS)',
+    name: 'Largest gap in the distribution (KS)',
     meaning: 'largest difference between the share of values below any point, 0 to 1',
     formula: 'D = max |F_b(x) − F_c(x)| (two-sample Kolmogorov–Smirnov), exact; p from the KS distribution',
   },
   wasserstein: {
-    name: 'Distribution shift (Wasserstein, column units)',
+    name: 'Distribution shift (Wasserstein, units)',
     meaning: 'how far values moved, in column units; decided on the shift in baseline standard deviations',
     formula: 'W1 = ∫ |F_b(x) − F_c(x)| dx, exact; effect W1 / σ_baseline; p from KS on the same samples',
   },
@@ -30,12 +30,12 @@ export const DRIFT_METHOD_INFO: Readonly<Record<DriftMethod, DriftMethodInfo>> =
     formula: 'W1 / σ_baseline, W1 = ∫ |F_b(x) − F_c(x)| dx exact, σ_baseline the population standard deviation; p from KS',
   },
   psi: {
-    name: 'Population stability index (PSI)',
+    name: 'Population stability (PSI)',
     meaning: 'change in the share of rows per bin; 0.10 and 0.25 are the banking bands',
     formula: 'PSI = Σ (b − c)·ln(b / c) over baseline-quantile bins, half-count smoothing; p from (1/n_b + 1/n_c)·χ²(B − 1)',
   },
   js: {
-    name: 'Change in category mix (Jensen–Shannon)',
+    name: 'Category mix change (Jensen–Shannon)',
     meaning: 'how different the two mixes are, 0 (same) to 1 (no overlap)',
     formula: '√JSD, log base 2, over one bin per value; p from the χ² homogeneity test on the same bins',
   },
@@ -50,12 +50,12 @@ export const DRIFT_METHOD_INFO: Readonly<Record<DriftMethod, DriftMethodInfo>> =
     formula: '√(½ Σ (√b − √c)²); p from the χ² homogeneity test',
   },
   chi2: {
-    name: 'Change in category counts (chi-square)',
+    name: 'Category count change (chi-square)',
     meaning: "strength of the association between side and value (Cramér's V), 0 to 1",
     formula: "χ² test of homogeneity on the 2×B table; effect Cramér's V = √(χ²/N)",
   },
   z: {
-    name: 'Change in a yes/no share (two-proportion z)',
+    name: 'Yes/no share change (z-test)',
     meaning: "change in the share of the positive value, on the arcsine scale (Cohen's h)",
     formula: "pooled two-proportion z-test; effect Cohen's h = |2·asin√p_c − 2·asin√p_b|",
   },
@@ -65,7 +65,7 @@ export const DRIFT_METHOD_INFO: Readonly<Record<DriftMethod, DriftMethodInfo>> =
     formula: 'max |b − c| over bins; p from the χ² homogeneity test',
   },
   null_rate: {
-    name: 'Change in missing values',
+    name: 'Missing-value change',
     meaning: "change in the share of missing values, on the arcsine scale (Cohen's h)",
     formula: "current − baseline missing share; pooled two-proportion z-test; effect Cohen's h",
   },

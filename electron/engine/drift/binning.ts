@@ -65,16 +65,19 @@ export const EMPTY_CATEGORIES: CategoryCounts = { rowsBaseline: 0, rowsCurrent: 
 /** categoryCounts for every group of a sample in one query (one group when it is not grouped). */
 export async function groupedCategoryCounts(conn: DuckDBConnection, sample: Sample, expr: string, valueType: ValueType): Promise<Map<string, CategoryCounts>> {
   const src = sampleCte(sample, expr);
+  // One group: no partition or grouping on it (cheaper on small selections); the same rows either way.
+  const g = sample.group ? 'g' : "''";
+  const by = sample.group ? 'g, ' : '';
   const sql = `with ${src.sql},
-g0 as (select g, v, count(*) filter (where s = 0) as cb, count(*) filter (where s = 1) as cc from src group by g, v),
-r as (select g, v, cb, cc, row_number() over (partition by g order by cb + cc desc, v) as rk from g0 where v is not null),
+g0 as (select ${g} as g, v, count(*) filter (where s = 0) as cb, count(*) filter (where s = 1) as cc from src group by ${by}v),
+r as (select g, v, cb, cc, row_number() over (${sample.group ? 'partition by g ' : ''}order by cb + cc desc, v) as rk from g0 where v is not null),
 kept as (select g, v, cb, cc from r where rk <= ${MAX_CATEGORY_BINS})
 select g, ${labelExpr(valueType)} as label, false as is_null, false as is_other, cb, cc, 1 as members, 0 as grp, v as ord from kept
 union all
-select g, null, false, true, sum(cb), sum(cc), count(*), 1, null from r where rk > ${MAX_CATEGORY_BINS} group by g
+select ${sample.group ? 'g' : "''"}, null, false, true, sum(cb), sum(cc), count(*), 1, null from r where rk > ${MAX_CATEGORY_BINS} ${sample.group ? 'group by g' : 'having count(*) > 0'}
 union all
 select g, null, true, false, cb, cc, 1, 2, null from g0 where v is null
-order by g, grp, ord`;
+order by ${by}grp, ord`;
   const rows = await queryRows<CatRow & { g: string }>(conn, sql, src.params);
   const byGroup = new Map<string, (CatRow & { g: string })[]>();
   for (const r of rows) {

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, quoteIdent, sqlDouble, type SqlParam } from '../db';
 import { groupOf, groupSample, sidesSql, type Sample } from './select';
 import { bucketedProfile } from './buckets';
-import { ATOMS, atomsFromSums, type NumericProfile, type NumericRange } from './profile';
+import { ATOMS, type Atoms, type NumericProfile, type NumericRange } from './profile';
 
 type Cell = string | number | boolean | null;
 
@@ -13,7 +13,33 @@ interface EcdfRow extends Record<string, Cell> {
   w1part: number | null;
   sz: number | null;
   sz2: number | null;
-  atoms: string | null;
+  hb: string | null;
+  hc: string | null;
+  edges: string | null;
+}
+
+/**
+ * Atoms of the sorted pass from per-side counts per rank range (JSON maps) and the values at the ranges'
+ * upper ranks: both sides of a range sit at the midpoint of its bounds (the bootstrap needs the ranges'
+ * masses; the exact statistic is computed elsewhere).
+ */
+function rankAtoms(hb: string | null, hc: string | null, edges: string | null, min: number): Atoms | null {
+  const b = new Map(Object.entries((hb ? JSON.parse(hb) : {}) as Record<string, number>).map(([k, v]) => [Number(k), Number(v)]));
+  const c = new Map(Object.entries((hc ? JSON.parse(hc) : {}) as Record<string, number>).map(([k, v]) => [Number(k), Number(v)]));
+  const keys = [...new Set([...b.keys(), ...c.keys()])].sort((x, y) => x - y);
+  const ends = ((edges ? JSON.parse(edges) : []) as [number, number][]).map(([i, v]) => [Number(i), Number(v)] as const).sort((x, y) => x[0] - y[0]);
+  if (keys.length === 0 || ends.length === 0) return null;
+  const upper = (a: number): number => (ends.find(([i]) => i >= a) ?? (ends[ends.length - 1] as readonly [number, number]))[1];
+  const lower = (a: number): number => [...ends].reverse().find(([i]) => i < a)?.[1] ?? min;
+  const at: Atoms = { countB: [], countC: [], meanB: [], meanC: [] };
+  for (const k of keys) {
+    const pos = (lower(k) + upper(k)) / 2;
+    at.countB.push(b.get(k) ?? 0);
+    at.countC.push(c.get(k) ?? 0);
+    at.meanB.push(pos);
+    at.meanC.push(pos);
+  }
+  return at;
 }
 
 const num = (x: Cell | undefined): number | null => (x === null || x === undefined ? null : Number(x));
@@ -125,7 +151,8 @@ export async function numericProfile(conn: DuckDBConnection, sample: Sample, exp
  * Floating sums are made independent of row order and thread scheduling without an ordered
  * aggregate: each term is scaled into [0, 1] by a range, rounded to DECIMAL (a deterministic
  * per-row step) and summed exactly as 128-bit integers. The same pass cuts the values into ATOMS
- * rank ranges (ties never split) for the bootstrap interval.
+ * rank ranges (ties never split) for the bootstrap interval, with histograms (a grouped aggregate per
+ * range measured 2–3× slower than the whole pass).
  */
 export async function groupedProfiles(
   conn: DuckDBConnection,
@@ -152,7 +179,8 @@ export async function groupedProfiles(
   }
   if (sorted.length === 0) return out;
 
-  const params: SqlParam[] = [];
+  // Per-group constants: literals for one group (no join: small selections are dominated by per-query
+  // cost), a VALUES table joined on the group otherwise. The same doubles either way.
   const consts = sorted.map(({ g, r }) => {
     const nb = Number(r.nb);
     const nc = Number(r.nc);
@@ -160,39 +188,41 @@ export async function groupedProfiles(
     const maxs = [r.maxb, r.maxc].filter((x): x is number => x !== null);
     // Half ranges and half values: a difference of two finite doubles can overflow, of their halves not
     // (halving is exact, so the quotients are the same doubles as with whole values).
-    const mn2 = Math.min(...mins) / 2;
-    const ra2 = Math.max(...maxs) / 2 - mn2;
+    const ra2 = Math.max(...maxs) / 2 - Math.min(...mins) / 2;
     const minb2 = (r.minb ?? 0) / 2;
     const rb2 = r.maxb !== null && r.minb !== null ? r.maxb / 2 - r.minb / 2 : 0;
-    params.push(g);
     // nB·nC < 2^63 for any realistic sample; the running sum is exact in HUGEINT.
-    return `(?, ${nb}::BIGINT, ${nc}::BIGINT, ${sqlDouble(nb * nc)}, ${sqlDouble(ra2)}, ${sqlDouble(mn2)}, ${sqlDouble(minb2)}, ${sqlDouble(rb2)})`;
+    return { g, nb: `${nb}::BIGINT`, nc: `${nc}::BIGINT`, nbnc: sqlDouble(nb * nc), ra2: sqlDouble(ra2), minb2: sqlDouble(minb2), rb2: sqlDouble(rb2) };
   });
   const src = sidesSql(sample, expr);
-  params.push(...src.params);
+  const only = consts.length === 1 && !sample.group ? consts[0] : undefined;
+  const k = only ?? { nb: 'k.nb', nc: 'k.nc', nbnc: 'k.nbnc', ra2: 'k.ra2', minb2: 'k.minb2', rb2: 'k.rb2' };
+  const params: SqlParam[] = only ? [...src.params] : [...consts.map((c) => c.g), ...src.params];
+  // One group: no partition, no grouping (an ungrouped aggregate is cheaper on small selections).
+  const part = only ? '' : 'partition by src.g ';
+  const withK = only ? '' : `k(g, nb, nc, nbnc, ra2, minb2, rb2) as (values ${consts.map((c) => `(?, ${c.nb}, ${c.nc}, ${c.nbnc}, ${c.ra2}, ${c.minb2}, ${c.rb2})`).join(', ')}),`;
   const rows = await queryRows<EcdfRow>(
     conn,
-    `with k(g, nb, nc, nbnc, ra2, mn2, minb2, rb2) as (values ${consts.join(', ')}),
+    `with ${withK}
      o as (
-       select src.g, s, v, k.nbnc, k.ra2, k.mn2, k.minb2, k.rb2, k.nb + k.nc as n,
-         sum(case when s = 0 then k.nc else -k.nb end) over (partition by src.g order by v rows between unbounded preceding and current row) as sd,
-         lead(v) over (partition by src.g order by v) as vnext,
-         count(*) over (partition by src.g order by v) as cle
-       from (${src.sql}) src join k on src.g = k.g where v is not null),
-     a as (
-       select g, ((cle - 1) * ${ATOMS}) // n as atom,
-         max(abs(sd)) filter (where vnext is distinct from v) as dmax,
-         count(*) filter (where vnext is distinct from v) as u,
-         sum(case when vnext > v and nbnc > 0 and ra2 > 0 then (abs(sd)::DOUBLE / nbnc * ((vnext / 2 - v / 2) / ra2))::DECIMAL(38, 30) else 0 end) as w1p,
-         sum(case when s = 0 then (case when rb2 > 0 then (v / 2 - minb2) / rb2 else 0 end)::DECIMAL(38, 20) end) as sz,
-         sum(case when s = 0 then (case when rb2 > 0 then ((v / 2 - minb2) / rb2) * ((v / 2 - minb2) / rb2) else 0 end)::DECIMAL(38, 20) end) as sz2,
-         count(*) filter (where s = 0) as ab, count(*) filter (where s = 1) as ac,
-         sum(case when ra2 > 0 then ((v / 2 - mn2) / ra2)::DECIMAL(38, 20) else 0 end) filter (where s = 0) as pb,
-         sum(case when ra2 > 0 then ((v / 2 - mn2) / ra2)::DECIMAL(38, 20) else 0 end) filter (where s = 1) as pc
-       from o group by g, atom)
-     select g, max(dmax)::VARCHAR as dscaled, sum(u) as u, sum(w1p)::DOUBLE as w1part, sum(sz)::DOUBLE as sz, sum(sz2)::DOUBLE as sz2,
-       to_json(list([ab::DOUBLE, ac::DOUBLE, coalesce(pb::DOUBLE, 0), coalesce(pc::DOUBLE, 0)] order by atom))::VARCHAR as atoms
-     from a group by g`,
+       select src.g, s, v, ${k.nbnc} as nbnc, ${k.ra2} as ra2, ${k.minb2} as minb2, ${k.rb2} as rb2, ${k.nb} + ${k.nc} as n,
+         sum(case when s = 0 then ${k.nc} else -${k.nb} end) over (${part}order by v rows between unbounded preceding and current row) as sd,
+         lead(v) over (${part}order by v) as vnext,
+         count(*) over (${part}order by v) as cle,
+         row_number() over (${part}order by v) as rn
+       from (${src.sql}) src${only ? '' : ' join k on src.g = k.g'} where v is not null)
+     -- atoms: union-rank ranges of ATOMS (by the count of values ≤ v, so ties never split): counts per side;
+     -- and the value at each range's upper rank (deterministic whatever order ties take) to place them.
+     select ${only ? "'' as g" : 'g'},
+       max(abs(sd)) filter (where vnext is distinct from v)::VARCHAR as dscaled,
+       count(*) filter (where vnext is distinct from v) as u,
+       sum(case when vnext > v and nbnc > 0 and ra2 > 0 then (abs(sd)::DOUBLE / nbnc * ((vnext / 2 - v / 2) / ra2))::DECIMAL(38, 30) else 0 end)::DOUBLE as w1part,
+       sum(case when s = 0 then (case when rb2 > 0 then (v / 2 - minb2) / rb2 else 0 end)::DECIMAL(38, 20) end)::DOUBLE as sz,
+       sum(case when s = 0 then (case when rb2 > 0 then ((v / 2 - minb2) / rb2) * ((v / 2 - minb2) / rb2) else 0 end)::DECIMAL(38, 20) end)::DOUBLE as sz2,
+       to_json(histogram(((cle - 1) * ${ATOMS}) // n) filter (where s = 0))::VARCHAR as hb,
+       to_json(histogram(((cle - 1) * ${ATOMS}) // n) filter (where s = 1))::VARCHAR as hc,
+       to_json(list([(rn * ${ATOMS}) // n - 1, v]) filter (where (rn * ${ATOMS}) // n > ((rn - 1) * ${ATOMS}) // n))::VARCHAR as edges
+     from o${only ? '' : ' group by g'}`,
     params,
   );
   const constsByGroup = new Map(sorted.map((x) => [x.g, x.r]));
@@ -218,7 +248,7 @@ export async function groupedProfiles(
       stdBaseline: zVar === null ? null : Math.sqrt(zVar) * rb2 * 2,
       dScaled: e.dscaled === null ? 0 : Number(e.dscaled),
       w1: nb > 0 && nc > 0 ? (e.w1part ?? 0) * ra2 * 2 : null,
-      atoms: e.atoms === null ? null : atomsFromSums(JSON.parse(e.atoms) as [number, number, number, number][], (p) => mn2 * 2 + p * ra2 * 2),
+      atoms: rankAtoms(e.hb, e.hc, e.edges, Math.min(...mins)),
     });
   }
   return out;

@@ -12,9 +12,10 @@ import type { Atoms } from './profile';
  * - W1/σ and the binned effects (PSI, JS, KL, Hellinger, L∞, Cramér's V): a seeded Poisson bootstrap
  *   (each row's weight ~ Poisson(1), so a bin's or atom's count ~ Poisson(count)) of BOOTSTRAP_REPLICATES
  *   replicates; the 2.5 % and 97.5 % replicate quantiles, moved so that the replicates' median lands on the
- *   exact effect (distances are biased upward under resampling; this also re-centres the coarse atoms of
- *   W1/σ on the exact value). Bins keep their edges (the interval is conditional on them). The seed is a hash
- *   of column, cohort and method, so the same comparison always gets the same interval.
+ *   exact effect minus the bootstrap's estimate of its bias (distances are biased upward: two samples of one
+ *   distribution are never at distance 0; this also puts the coarse atoms of W1/σ on the exact value). Bins
+ *   keep their edges (the interval is conditional on them). The seed is a hash of column, cohort and method,
+ *   so the same comparison always gets the same interval.
  */
 export const CI_LEVEL = 0.95;
 export const BOOTSTRAP_REPLICATES = 200;
@@ -94,15 +95,18 @@ function round(x: number): number {
   return Number(x.toPrecision(3));
 }
 
-/** Re-centred percentile interval of replicates around the exact estimate, clipped to [0, upper]. */
-function fromReplicates(estimate: number, reps: number[], upper: number): Interval | null {
+/**
+ * Bias-corrected percentile interval: the replicates' spread around their median, centred on the exact
+ * estimate minus the bootstrap's estimate of the bias (median of the replicates − the statistic on the
+ * resampled representation, `reference`), clipped to [0, upper].
+ */
+function fromReplicates(estimate: number, reps: number[], upper: number, reference: number): Interval | null {
   if (reps.length < BOOTSTRAP_REPLICATES / 2) return null;
   reps.sort((a, b) => a - b);
   const at = (q: number) => reps[Math.min(reps.length - 1, Math.max(0, Math.floor(q * reps.length)))] as number;
   const median = at(0.5);
-  const lo = at(ALPHA / 2) - median + estimate;
-  const hi = at(1 - ALPHA / 2) - median + estimate;
-  return [clip(lo, 0, upper), clip(hi, 0, upper)];
+  const centre = estimate - (median - reference);
+  return [clip(centre + at(ALPHA / 2) - median, 0, upper), clip(centre + at(1 - ALPHA / 2) - median, 0, upper)];
 }
 
 /** Poisson bootstrap of an effect over bin counts (edges held fixed). */
@@ -123,7 +127,7 @@ export function binsBootstrap(
     const e = effect(b, c);
     if (e !== null && Number.isFinite(e)) reps.push(e);
   }
-  const ci = fromReplicates(estimate, reps, upper);
+  const ci = fromReplicates(estimate, reps, upper, estimate);
   return ci ? { ci, method: `seeded Poisson bootstrap of the bin counts (${BOOTSTRAP_REPLICATES} replicates, edges fixed), 2.5–97.5 % quantiles re-centred on the effect` } : null;
 }
 
@@ -167,13 +171,15 @@ export function atomsBootstrap(estimate: number, atoms: Atoms, seedKey: string):
   const x = pts.map((p) => p[0]);
   const side = pts.map((p) => p[1]);
   const count = pts.map((p) => p[2]);
+  const reference = w1OverSigma(x, side, count);
+  if (reference === null) return null;
   const u = uniforms(seedOf(seedKey));
   const reps: number[] = [];
   for (let r = 0; r < BOOTSTRAP_REPLICATES; r++) {
     const e = w1OverSigma(x, side, count.map((c) => poisson(c, u)));
     if (e !== null) reps.push(e);
   }
-  const ci = fromReplicates(estimate, reps, Number.POSITIVE_INFINITY);
+  const ci = fromReplicates(estimate, reps, Number.POSITIVE_INFINITY, reference);
   return ci
     ? { ci, method: `seeded Poisson bootstrap over ${atoms.countB.length} value ranges of the two samples (${BOOTSTRAP_REPLICATES} replicates), 2.5–97.5 % quantiles re-centred on the exact effect` }
     : null;

@@ -103,18 +103,19 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
                     </button>
                     <span className="col-kind">{r.method === 'null_rate' ? 'missing values' : r.column_kind}</span>
                   </td>
-                  <td className="small" title={`${info.meaning}. ${info.formula}`}>
+                  <td className="small" style={{ maxWidth: 170 }} title={`${r.method}: ${info.meaning}. ${info.formula}`}>
                     {info.name}
-                    <span className="col-kind mono">{r.method}</span>
                   </td>
-                  <td className="num" title={r.effect_ci_method ?? r.effect_name}>
+                  <td className="num" title={`${r.effect_name}; interval: ${r.effect_ci_method ?? '—'}`}>
                     <span className="row" style={{ justifyContent: 'flex-end', gap: 6, flexWrap: 'nowrap' }}>
                       <span>
                         {readable(r.effect)}
-                        <span className="muted small"> {readableInterval(r.effect_ci)}</span>
                         <span className="muted small"> / {readable(r.threshold)}</span>
+                        <span className="muted small" style={{ display: 'block', whiteSpace: 'nowrap' }}>
+                          {readableInterval(r.effect_ci)}
+                        </span>
                       </span>
-                      <EffectWhisker effect={r.effect} ci={r.effect_ci} threshold={r.threshold} max={max} />
+                      <EffectWhisker effect={r.effect} ci={r.effect_ci} threshold={r.threshold} max={max} width={64} />
                     </span>
                   </td>
                   <td className="num">{readableP(r.p_adjusted)}</td>

@@ -21,7 +21,11 @@ export function EffectWhisker({ effect, ci, threshold, max, width = 92, height =
           <line x1={x(ci[1])} x2={x(ci[1])} y1={mid - 3} y2={mid + 3} />
         </g>
       )}
-      <circle cx={x(effect)} cy={mid} r={2.6} fill={ci && ci[0] >= threshold ? 'var(--bad)' : 'var(--current)'} />
+      {effect > top ? (
+        <path d={`M${width - 7},${mid - 4} L${width - 1},${mid} L${width - 7},${mid + 4} Z`} fill={ci && ci[0] >= threshold ? 'var(--bad)' : 'var(--current)'} />
+      ) : (
+        <circle cx={x(effect)} cy={mid} r={2.6} fill={ci && ci[0] >= threshold ? 'var(--bad)' : 'var(--current)'} />
+      )}
     </svg>
   );
 }
