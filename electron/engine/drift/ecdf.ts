@@ -197,10 +197,22 @@ export async function groupedProfiles(
   const src = sidesSql(sample, expr);
   const only = consts.length === 1 && !sample.group ? consts[0] : undefined;
   const k = only ?? { nb: 'k.nb', nc: 'k.nc', nbnc: 'k.nbnc', ra2: 'k.ra2', minb2: 'k.minb2', rb2: 'k.rb2' };
-  const params: SqlParam[] = only ? [...src.params] : [...consts.map((c) => c.g), ...src.params];
+  // Many groups: the constants are computed in SQL from the same rows (the same IEEE operations as above,
+  // so the same doubles), which plans far faster than a VALUES list of every group.
+  const skipped = [...ranges.keys()].filter((g) => !sorted.some((x) => x.g === g));
+  const params: SqlParam[] = only ? [...src.params] : [...src.params, ...skipped];
   // One group: no partition, no grouping (an ungrouped aggregate is cheaper on small selections).
   const part = only ? '' : 'partition by src.g ';
-  const withK = only ? '' : `k(g, nb, nc, nbnc, ra2, minb2, rb2) as (values ${consts.map((c) => `(?, ${c.nb}, ${c.nc}, ${c.nbnc}, ${c.ra2}, ${c.minb2}, ${c.rb2})`).join(', ')}),`;
+  const withK = only
+    ? ''
+    : `src as (${src.sql}),
+     k as (
+       select g, nb, nc, (nb * nc)::DOUBLE as nbnc, mx / 2 - mn / 2 as ra2, coalesce(minb, 0) / 2 as minb2,
+         case when maxb is not null and minb is not null then maxb / 2 - minb / 2 else 0 end as rb2
+       from (select g, count(v) filter (where s = 0) as nb, count(v) filter (where s = 1) as nc, min(v) as mn, max(v) as mx,
+               min(v) filter (where s = 0) as minb, max(v) filter (where s = 0) as maxb
+             from src where v is not null group by g)
+       ${skipped.length > 0 ? `where g not in (${skipped.map(() => '?').join(', ')})` : ''}),`;
   const rows = await queryRows<EcdfRow>(
     conn,
     `with ${withK}
@@ -210,7 +222,7 @@ export async function groupedProfiles(
          lead(v) over (${part}order by v) as vnext,
          count(*) over (${part}order by v) as cle,
          row_number() over (${part}order by v) as rn
-       from (${src.sql}) src${only ? '' : ' join k on src.g = k.g'} where v is not null)
+       from ${only ? `(${src.sql}) src` : 'src join k on src.g = k.g'} where v is not null)
      -- atoms: union-rank ranges of ATOMS (by the count of values ≤ v, so ties never split): counts per side;
      -- and the value at each range's upper rank (deterministic whatever order ties take) to place them.
      select ${only ? "'' as g" : 'g'},
