@@ -139,17 +139,15 @@ export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hook
 
   const series: DriftSeriesPoint[] = [];
   if (args.by || args.chunks) {
-    const bucketCache = new Map<string, Bucket[]>();
     const span = args.by ? await timeSpan(conn, info, current) : { first: null, last: null };
-    for (const t of targets) {
+    const cohorts = [...new Set(targets.map((t) => t.cohort))];
+    for (const cohort of cohorts) {
       checkCancel(hooks.signal);
-      let buckets = bucketCache.get(t.cohort);
-      if (!buckets) {
-        buckets = args.by ? await calendarBuckets(conn, info, t.sample.current, args.by, span) : await chunkBuckets(conn, info, t.sample.current, args.chunks as number);
-        bucketCache.set(t.cohort, buckets);
-      }
-      hooks.progress?.(`series: ${t.cohort}: ${t.spec.name}`, 1);
-      series.push(...(await seriesPoints(conn, t, buckets, { ...binOpts, alpha, thresholds: args.thresholds }, hooks.signal)));
+      const ts = targets.filter((t) => t.cohort === cohort);
+      const sample = (ts[0] as SeriesTarget).sample;
+      const buckets: Bucket[] = args.by ? await calendarBuckets(conn, info, sample.current, args.by, span) : await chunkBuckets(conn, info, sample.current, args.chunks as number);
+      hooks.progress?.(`series: ${cohort}`, 1);
+      series.push(...(await seriesPoints(conn, info, ts, buckets, args.by, { ...binOpts, alpha, thresholds: args.thresholds }, hooks.signal)));
     }
     notes.push(
       `series: ${args.by ? `per ${args.by} (UTC${args.by === 'week' ? ', weeks start Monday' : ''}); a first or last bucket covering less than 90 % of its span is partial (marked, left out of trend lines)` : `${args.chunks} equal-count chunks`} of the current side, each against the whole baseline; series p-values are not corrected`,

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, quoteIdent, sqlDouble, type SqlParam } from '../db';
-import { groupOf, groupSample, sidesSql, type Sample } from './select';
+import { groupSample, sidesSql, sidesWith, type Sample } from './select';
 import { bucketedProfile } from './buckets';
 import { ATOMS, type Atoms, type NumericProfile, type NumericRange } from './profile';
 
@@ -50,20 +50,12 @@ const num = (x: Cell | undefined): number | null => (x === null || x === undefin
  * rows on either side are keys of the map ('' for an ungrouped sample).
  */
 export async function groupedRanges(conn: DuckDBConnection, sample: Sample, exprs: readonly string[]): Promise<Map<string, NumericRange[]>> {
-  const t = quoteIdent(sample.table);
-  const g = groupOf(sample);
-  const cols = exprs.map((e, i) => `, ${e} as v${i}`).join('');
+  const cols = ['1 as one', ...exprs.map((e, i) => `${e} as v${i}`)].join(', ');
   // GROUP BY side with plain aggregates: many `filter (where s = …)` aggregates in one query measured
   // 2–4× slower than one query per column; two groups without filters are faster than both.
   const aggs = exprs.map((_, i) => `, count(v${i}) as n${i}, min(v${i}) as mn${i}, max(v${i}) as mx${i}`).join('');
-  const rows = await queryRows<Record<string, Cell>>(
-    conn,
-    `select g, s, count(*) as rows_n${aggs}
-     from (select 0::UTINYINT as s, ${g.expr} as g${cols} from ${t} where (${sample.baseline.sql}) and ${g.where}
-           union all select 1::UTINYINT as s, ${g.expr} as g${cols} from ${t} where (${sample.current.sql}) and ${g.where})
-     group by g, s`,
-    [...sample.baseline.params, ...sample.current.params],
-  );
+  const src = sidesWith(sample, cols);
+  const rows = await queryRows<Record<string, Cell>>(conn, `select g, s, count(*) as rows_n${aggs} from (${src.sql}) group by g, s`, src.params);
   const sides = new Map<string, { b?: Record<string, Cell>; c?: Record<string, Cell> }>();
   for (const r of rows) {
     const key = String(r['g']);

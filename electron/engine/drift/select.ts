@@ -145,6 +145,11 @@ export interface Sample {
    * rows where it is NULL belong to no cohort. Absent: one group, labelled ''.
    */
   group?: string;
+  /**
+   * Series: `group` cuts the current side only, and every baseline row belongs to each of these groups
+   * (each time bucket of the current side is compared with the whole baseline).
+   */
+  baselineIn?: string[];
 }
 
 /** The grouping expression of a sample ('' when it is one group) and the filter keeping rows that have a group. */
@@ -157,10 +162,23 @@ export function groupOf(sample: Sample): { expr: string; where: string } {
  * both), with g = the cohort value when the sample is grouped ('' otherwise).
  */
 export function sidesSql(sample: Sample, expr: string): SqlPart {
+  return sidesWith(sample, `${expr} as v`);
+}
+
+/** `select s, g, <columns>` over both sides (see sidesSql); `columns` is a select list. */
+export function sidesWith(sample: Sample, columns: string): SqlPart {
   const t = quoteIdent(sample.table);
   const g = groupOf(sample);
+  const current = `select 1::UTINYINT as s, ${g.expr} as g, ${columns} from ${t} where (${sample.current.sql}) and ${g.where}`;
+  if (sample.baselineIn) {
+    const groups = sample.baselineIn.length > 0 ? sample.baselineIn.map(() => '(?)').join(', ') : '(null)';
+    return {
+      sql: `select 0::UTINYINT as s, bg.g as g, ${columns} from ${t} cross join (values ${groups}) bg(g) where (${sample.baseline.sql}) and bg.g is not null union all ${current}`,
+      params: [...sample.baselineIn, ...sample.baseline.params, ...sample.current.params],
+    };
+  }
   return {
-    sql: `select 0::UTINYINT as s, ${g.expr} as g, ${expr} as v from ${t} where (${sample.baseline.sql}) and ${g.where} union all select 1::UTINYINT as s, ${g.expr} as g, ${expr} as v from ${t} where (${sample.current.sql}) and ${g.where}`,
+    sql: `select 0::UTINYINT as s, ${g.expr} as g, ${columns} from ${t} where (${sample.baseline.sql}) and ${g.where} union all ${current}`,
     params: [...sample.baseline.params, ...sample.current.params],
   };
 }
@@ -169,7 +187,7 @@ export function sidesSql(sample: Sample, expr: string): SqlPart {
 export function groupSample(sample: Sample, value: string): Sample {
   if (!sample.group) return sample;
   const only: SqlPart = { sql: `${sample.group} = ?`, params: [value] };
-  return { table: sample.table, baseline: andParts(sample.baseline, only), current: andParts(sample.current, only) };
+  return { table: sample.table, baseline: sample.baselineIn ? sample.baseline : andParts(sample.baseline, only), current: andParts(sample.current, only) };
 }
 
 /** The same relation as a `src(s, v)` CTE (v = the column expression, NULL kept). */

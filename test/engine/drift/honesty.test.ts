@@ -30,6 +30,13 @@ describe('partial time buckets', () => {
     }
     expect(rep.series[0]?.why).toMatch(/^partial bucket \(50 % of its span, n = 720\), left out of the trend line; /);
     expect(rep.notes.join('\n')).toContain('partial');
+    // Every bucket (computed in one grouped pass) equals that bucket compared alone with the whole baseline.
+    for (const p of rep.series) {
+      const start = p.bucket === '2026-06-03' ? '2026-06-03T12:00:00Z' : `${p.bucket}T00:00:00Z`;
+      const alone = await computeDrift(conn, { ...request(['x']), current: { key: 'window', value: `${start}/${(p.bucket_end ?? '').slice(0, 10)}T00:00:00Z` } });
+      const r = alone.results.find((x) => x.method === p.method);
+      expect([p.statistic, p.p_value, p.effect, p.n_baseline, p.n_current]).toEqual([r?.statistic, r?.p_value, r?.effect, r?.n_baseline, r?.n_current]);
+    }
   });
 
   it('chunks are never partial', async () => {
