@@ -76,6 +76,9 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
       (b.effect ?? -1) / (b.threshold || 1) - (a.effect ?? -1) / (a.threshold || 1),
   );
   const max = whiskerMax(rows);
+  // One threshold for every row (the usual case) goes in the header instead of on each row.
+  const thresholds = [...new Set(rows.map((r) => r.threshold))];
+  const shared = thresholds.length === 1 ? thresholds[0] : undefined;
   if (rows.length === 0 && quality.length === 0) return <Empty title="No comparable columns">The engine found no columns to compare in {params.table} for this selection.</Empty>;
   return (
     <>
@@ -85,7 +88,9 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
             <tr>
               <th>Column</th>
               <th>What is compared</th>
-              <th className="num" title="Effect size with its 95 % interval (whisker) against the threshold (dashed)">Effect [95 % interval] / threshold</th>
+              <th className="num" title="Effect size with its 95 % interval (whisker) against the threshold (dashed)">
+                Effect [95 % interval]{shared !== undefined ? <span className="muted"> · threshold {readable(shared)}</span> : ' / threshold'}
+              </th>
               <th className="num" title="p-value after the multiple-testing correction, compared with alpha">p (adjusted)</th>
               <th>Verdict</th>
               <th className="num" title="values compared: baseline / current">n (b / c)</th>
@@ -110,7 +115,7 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
                     <span className="row" style={{ justifyContent: 'flex-end', gap: 6, flexWrap: 'nowrap' }}>
                       <span>
                         {readable(r.effect)}
-                        <span className="muted small"> / {readable(r.threshold)}</span>
+                        {shared === undefined && <span className="muted small"> / {readable(r.threshold)}</span>}
                         <span className="muted small" style={{ display: 'block', whiteSpace: 'nowrap' }}>
                           {readableInterval(r.effect_ci)}
                         </span>
@@ -125,7 +130,7 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
                   <td className="num" title={`missing values ${fmtPct(r.null_rate_baseline)} → ${fmtPct(r.null_rate_current)}`}>
                     {fmtInt(r.n_baseline)} / {fmtInt(r.n_current)}
                   </td>
-                  <td>{r.method === 'null_rate' ? null : <Sparkline values={seriesByColumn.get(r.column) ?? []} threshold={r.threshold} />}</td>
+                  <td>{r.method === 'null_rate' ? null : <Sparkline values={seriesByColumn.get(r.column) ?? []} threshold={r.threshold} width={80} />}</td>
                 </tr>
               );
             })}
