@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows, quoteIdent, sqlDouble, type SqlParam } from '../db';
+import { queryRows, sqlDouble, type SqlParam } from '../db';
 import { groupSample, sidesSql, sidesWith, type Sample } from './select';
 import { bucketedProfile } from './buckets';
 import { ATOMS, type Atoms, type NumericProfile, type NumericRange } from './profile';
