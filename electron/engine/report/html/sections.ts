@@ -394,7 +394,7 @@ function driftRows(c: DriftComparison): string {
               ? badge('sev-high', 'drift')
               : r.decision === 'no_drift'
                 ? 'no drift'
-                : `${esc(DRIFT_DECISION_LABEL[r.decision])}<div class="muted small">${esc(r.why.replace(/^[a-z ]+: /, ''))}</div>`,
+                : `${esc(DRIFT_DECISION_LABEL[r.decision])}<div class="muted small">${esc(r.why.replace(/^[a-z ]+: /, '').split(' — ')[0] ?? '')}</div>`,
       },
     ],
     { flag: (r) => r.drifted },
