@@ -24,6 +24,11 @@ export const driftRequestSchema = z
     baseline: selectorSchema,
     current: selectorSchema,
     cohort: z.array(cohortFilterSchema).max(20).optional(),
+    /**
+     * Compare every cohort of this attribute in one pass (grouped SQL): one result set per value present in
+     * either selection, p-values corrected over the whole grid. `cohort` filters on other attributes still apply.
+     */
+    cohort_by: z.string().min(1).max(200).optional(),
     /** Missing = automatic choice per column (docs/drift-methods.md). */
     methods: z.array(z.enum(DRIFT_METHODS)).max(DRIFT_METHODS.length).optional(),
     bins: z.number().int().min(2).max(1000).optional(),
@@ -54,6 +59,10 @@ export interface DriftBin {
   current_share: number;
 }
 
+/** How a result reads for a person: drift, no drift, inconclusive (the interval straddles the threshold), not computable, or data quality (label coverage). */
+export const DRIFT_DECISIONS = ['drift', 'no_drift', 'inconclusive', 'not_computable', 'data_quality'] as const;
+export type DriftDecision = (typeof DRIFT_DECISIONS)[number];
+
 export interface DriftResult {
   column: string;
   /** "all" or "attr=value[,attr=value]" */
@@ -70,9 +79,19 @@ export interface DriftResult {
   /** Effect size the decision uses (D, W1/σ, PSI, JS, Cramér's V, Cohen's h, ...), named in effect_name. */
   effect: number | null;
   effect_name: string;
+  /** 95 % interval of `effect` ([low, high], docs/drift-methods.md "Intervals"), null when there is no effect. */
+  effect_ci: [number, number] | null;
+  /** How effect_ci was made (DKW band, seeded bootstrap, arcsine normal interval). */
+  effect_ci_method: string | null;
   /** Threshold on `effect`: drifted = p_adjusted < alpha (when there is a p-value) AND effect ≥ threshold. */
   threshold: number;
   drifted: boolean;
+  /** drifted, refined by the interval: inconclusive when effect_ci straddles the threshold. */
+  decision: DriftDecision;
+  /** One sentence: the effect against the threshold and p against alpha (or why not computable / data quality). */
+  why: string;
+  /** 'data_quality' for the null rate of a label column (label coverage, not drift). */
+  section: 'drift' | 'data_quality';
   n_baseline: number;
   n_current: number;
   null_rate_baseline: number;
@@ -96,11 +115,21 @@ export interface DriftSeriesPoint {
   /** Unadjusted p-value of this bucket's comparison (series points are not multiple-testing corrected). */
   p_value: number | null;
   effect: number | null;
+  effect_ci: [number, number] | null;
   threshold: number;
   drifted: boolean;
+  decision: DriftDecision;
+  why: string;
   n_baseline: number;
   n_current: number;
   not_computable: string | null;
+  /**
+   * The bucket covers only part of its calendar span (the current side starts or ends inside it): shown
+   * faded with its n and left out of the trend line by default. Chunks are never partial.
+   */
+  partial: boolean;
+  /** Share of the bucket's span between the first and last timestamp of the current side (1 = whole bucket). */
+  coverage: number;
 }
 
 export interface DriftReport {
@@ -109,6 +138,10 @@ export interface DriftReport {
   alpha: number;
   /** How many p-values the correction was applied over. */
   tests_corrected: number;
+  /** Confidence level of every effect_ci. */
+  ci_level: number;
+  /** Kind and method per column, chosen once from the whole selection (all cohorts) so every cohort is the same statistic. */
+  plan: DriftColumnPlan[];
   /** Human-readable notes: selections, cohorts, decision rule, skipped columns. */
   notes: string[];
   results: DriftResult[];
@@ -116,6 +149,15 @@ export interface DriftReport {
   /** Present when the request asked for it: Arrow IPC streams of every result's bins and of the series. */
   arrow?: { bins: Uint8Array; series: Uint8Array };
   elapsed_ms: number;
+}
+
+export interface DriftColumnPlan {
+  column: string;
+  column_kind: 'numeric' | 'categorical' | 'binary';
+  /** The methods every cohort of this column uses (null_rate is added where there are missing values). */
+  methods: DriftMethod[];
+  /** Why: "auto: numeric (u > 10 over both selections), n_baseline 2498 > 1000 → wasserstein_norm". */
+  reason: string;
 }
 
 export interface DriftOptions {

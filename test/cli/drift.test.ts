@@ -77,11 +77,11 @@ describe('auditdesk drift', () => {
   it('prints a p-value that underflowed to 0 as <1e-300, never as 0', () => {
     const result = {
       column: 'x', cohort: 'all', column_kind: 'numeric', method: 'ks', statistic: 0.9, p_value: 0, p_adjusted: 0, alpha: 0.05, effect: 0.9,
-      effect_name: 'D', threshold: 0.1, drifted: true, n_baseline: 5000, n_current: 5000, null_rate_baseline: 0, null_rate_current: 0, detail: '', not_computable: null,
+      effect_name: 'D', effect_ci: null, effect_ci_method: null, threshold: 0.1, drifted: true, decision: 'drift', why: 'drift', section: 'drift', n_baseline: 5000, n_current: 5000, null_rate_baseline: 0, null_rate_current: 0, detail: '', not_computable: null,
     } as const;
     const report: DriftReport = {
       request: { table: 't', baseline: { key: 'dataset_version', value: 'a' }, current: { key: 'dataset_version', value: 'b' } },
-      correction: 'bh', alpha: 0.05, tests_corrected: 1, notes: ['n'], results: [result, { ...result, column: 'y', p_value: 0.5, p_adjusted: 0.5, drifted: false }], series: [], elapsed_ms: 0,
+      correction: 'bh', alpha: 0.05, tests_corrected: 1, ci_level: 0.95, plan: [], notes: ['n'], results: [result, { ...result, column: 'y', p_value: 0.5, p_adjusted: 0.5, drifted: false }], series: [], elapsed_ms: 0,
     };
     const lines = driftText(report).split('\n');
     expect(lines.find((l) => l.startsWith('x '))).toMatch(/0\.9\s+<1e-300\s+<1e-300\s/);

@@ -30,14 +30,18 @@ test('auditor main path: overview → drift drill-down → pin finding → cover
   await expect(page.getByTestId('release-timeline').locator('svg').first()).toBeVisible();
 
   // The planted drift is a headline too; clicking it opens the drill-down for that column, cohort and release pair.
-  await headline.getByRole('button', { name: /merchant_risk drifted for region=EU: release r2 → r4/ }).click();
+  // Every cohort of a column is one statistic now, so the EU-only languages (all de and fr rows are in EU) carry
+  // the same shift as region=EU and may head the list.
+  const planted = headline.getByRole('button', { name: /merchant_risk drifted for (region=EU|language=de|language=fr): release r2 → r4/ });
+  const cohort = /merchant_risk drifted for (\S+):/.exec((await planted.textContent()) ?? '')?.[1] ?? '';
+  await planted.click();
   await expect(page).toHaveURL(/#\/drift\?.*column=merchant_risk/);
-  await expect(page).toHaveURL(/cohort=region%3DEU/);
+  await expect(page).toHaveURL(new RegExp(`cohort=${encodeURIComponent(cohort)}`));
   await expect(page.getByTestId('drift-params')).toContainText('release r2');
   await expect(page.getByTestId('drift-params')).toContainText('release r4');
-  await expect(page.getByTestId('drift-params')).toContainText('region=EU');
+  await expect(page.getByTestId('drift-params')).toContainText(cohort);
   await expect(page.getByTestId('drift-drilldown').getByRole('heading', { level: 2 })).toContainText('merchant_risk');
-  await expect(page.getByTestId('drift-drilldown').getByRole('heading', { level: 2 })).toContainText('drifted');
+  await expect(page.getByTestId('drift-drilldown').getByRole('heading', { level: 2 })).toContainText('(drift)');
   await page.goBack();
   await expect(headline).toBeVisible();
 
@@ -50,20 +54,21 @@ test('auditor main path: overview → drift drill-down → pin finding → cover
   await page.getByRole('combobox', { name: 'Cohort value' }).selectOption('EU');
   await expect(page.getByTestId('drift-params')).toContainText('region=EU');
   const row = page.getByTestId('drift-table').locator('tr[data-column="merchant_risk"]').first();
-  await expect(row).toContainText('drift');
+  await expect(row).toContainText('▲ drift');
   await row.getByRole('button', { name: 'merchant_risk' }).click();
   const drill = page.getByTestId('drift-drilldown');
   await expect(drill.getByRole('heading', { level: 2 })).toContainText('merchant_risk');
-  await expect(drill.getByRole('heading', { level: 2 })).toContainText('drifted');
+  await expect(drill.getByRole('heading', { level: 2 })).toContainText('(drift)');
+  await expect(page.getByTestId('drift-why')).toContainText('95 % interval');
   await expect(page.getByTestId('drift-distribution').locator('svg').first()).toBeVisible();
   await expect(page.getByTestId('drift-over-time').locator('svg').first()).toBeVisible();
   await expect(page).toHaveURL(/#\/drift\?.*column=merchant_risk/);
 
-  // The same column in another region is not flagged (heatmap cell, computed per cohort by the engine).
+  // The same column in another region is not flagged (heatmap cell, every cohort in one grouped engine pass).
   const heat = page.getByTestId('drift-heatmap');
   await expect(heat).toBeVisible({ timeout: 120_000 });
-  await expect(heat.locator('[data-cell="EU|merchant_risk"]')).toContainText('drift');
-  await expect(heat.locator('[data-cell="US|merchant_risk"]')).not.toContainText('drift');
+  await expect(heat.locator('[data-cell="EU|merchant_risk"]')).toHaveAttribute('data-decision', 'drift');
+  await expect(heat.locator('[data-cell="US|merchant_risk"]')).not.toHaveAttribute('data-decision', 'drift');
 
   // Pin as finding: note + severity → saved through saveWorkspace.
   await drill.getByRole('button', { name: /Pin as finding/ }).click();

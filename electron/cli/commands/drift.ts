@@ -7,11 +7,14 @@ import {
   DRIFT_METHODS,
   SELECTOR_KEYS,
   type CohortFilter,
+  type DriftDecision,
   type DriftMethod,
   type DriftReport,
   type DriftRequest,
   type Selector,
 } from '../../../shared/api/drift';
+import { DRIFT_METHOD_INFO } from '../../../shared/driftMethods';
+import { visibleText } from '../../../shared/visibleText';
 
 function keyValue(text: string, flag: string): { key: string; value: string } {
   const at = text.indexOf('=');
@@ -51,6 +54,9 @@ function pval(x: number | null): string {
   return x === 0 ? '<1e-300' : num(x);
 }
 
+/** The decision as one word for the text table (DRIFT in capitals so a grep finds it). */
+const VERDICT_WORD: Record<DriftDecision, string> = { drift: 'DRIFT', no_drift: 'no drift', inconclusive: 'inconclusive', not_computable: 'n/a', data_quality: 'label coverage' };
+
 function grid(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
@@ -64,25 +70,40 @@ export function driftText(r: DriftReport): string {
   out.push(`drift on ${q.table}: baseline ${q.baseline.key}=${q.baseline.value} vs current ${q.current.key}=${q.current.value}`);
   for (const n of r.notes.slice(1)) out.push(`  ${n}`);
   out.push('');
+  const drift = r.results.filter((x) => x.section !== 'data_quality');
   out.push(
     ...grid(
-      ['column', 'cohort', 'kind', 'method', 'statistic', 'p', 'p_adj', 'effect', 'threshold', 'n_base', 'n_cur', 'drifted'],
-      r.results.map((x) => [
-        x.column,
-        x.cohort,
+      ['column', 'cohort', 'kind', 'method', 'statistic', 'p', 'p_adj', 'effect', '95% interval', 'threshold', 'n_base', 'n_cur', 'verdict'],
+      drift.map((x) => [
+        visibleText(x.column),
+        visibleText(x.cohort),
         x.column_kind,
         x.method,
         num(x.statistic),
         pval(x.p_value),
         pval(x.p_adjusted),
         x.effect === null ? '—' : `${num(x.effect)} ${x.effect_name}`,
+        x.effect_ci ? `[${num(x.effect_ci[0])}, ${num(x.effect_ci[1])}]` : '—',
         String(x.threshold),
         String(x.n_baseline),
         String(x.n_current),
-        x.not_computable ? 'n/a' : x.drifted ? 'DRIFT' : 'no',
+        VERDICT_WORD[x.decision],
       ]),
     ),
   );
+  const methods = [...new Set(drift.map((x) => x.method))];
+  out.push('', 'methods:');
+  for (const m of methods) out.push(`  ${m}: ${DRIFT_METHOD_INFO[m].name} — ${DRIFT_METHOD_INFO[m].meaning}`);
+  const quality = r.results.filter((x) => x.section === 'data_quality');
+  if (quality.length > 0) {
+    out.push('', 'data quality (not drift):');
+    for (const x of quality) out.push(`  ${visibleText(x.column)} (${visibleText(x.cohort)}): ${x.why}`);
+  }
+  const unsure = drift.filter((x) => x.decision === 'inconclusive');
+  if (unsure.length > 0) {
+    out.push('', 'inconclusive:');
+    for (const x of unsure) out.push(`  ${visibleText(x.column)} (${visibleText(x.cohort)}): ${x.why}`);
+  }
   const blocked = r.results.filter((x) => x.not_computable);
   if (blocked.length > 0) {
     out.push('', 'not computable:');
@@ -98,8 +119,19 @@ export function driftText(r: DriftReport): string {
     out.push('', 'series (current side per bucket, against the whole baseline):');
     out.push(
       ...grid(
-        ['bucket', 'column', 'cohort', 'method', 'statistic', 'p', 'n_cur', 'drifted'],
-        r.series.map((p) => [p.bucket, p.column, p.cohort, p.method, num(p.statistic), pval(p.p_value), String(p.n_current), p.not_computable ? 'n/a' : p.drifted ? 'DRIFT' : 'no']),
+        ['bucket', 'column', 'cohort', 'method', 'statistic', 'p', 'effect', '95% interval', 'n_cur', 'verdict'],
+        r.series.map((p) => [
+          `${p.bucket}${p.partial ? ' (partial)' : ''}`,
+          visibleText(p.column),
+          visibleText(p.cohort),
+          p.method,
+          num(p.statistic),
+          pval(p.p_value),
+          num(p.effect),
+          p.effect_ci ? `[${num(p.effect_ci[0])}, ${num(p.effect_ci[1])}]` : '—',
+          String(p.n_current),
+          VERDICT_WORD[p.decision],
+        ]),
       ),
     );
   }
@@ -110,7 +142,7 @@ export const driftCommand: Command = {
   name: 'drift',
   summary: 'Compare a baseline and a current selection column by column (KS, Wasserstein, PSI, JS, …) with sample-size-aware decisions.',
   usage:
-    `auditdesk drift BUNDLE [--table T] [--column C[,C…]] --baseline KEY=VALUE --current KEY=VALUE [--cohort ATTR=VALUE]… [--method M[,M…]] [--bins N] [--binning quantile|equal_width] [--by day|week|month | --chunks N] [--correction bh|bonferroni|none] [--alpha A] ${MAPPING_USAGE} [--json] [--progress]`,
+    `auditdesk drift BUNDLE [--table T] [--column C[,C…]] --baseline KEY=VALUE --current KEY=VALUE [--cohort ATTR=VALUE]… [--cohort-by ATTR] [--method M[,M…]] [--bins N] [--binning quantile|equal_width] [--by day|week|month | --chunks N] [--correction bh|bonferroni|none] [--alpha A] ${MAPPING_USAGE} [--json] [--progress]`,
   async run(argv, io) {
     const { values, positionals } = parse(argv, { ...MAPPING_OPTIONS, 
       table: { type: 'string' },
@@ -118,6 +150,7 @@ export const driftCommand: Command = {
       baseline: { type: 'string' },
       current: { type: 'string' },
       cohort: { type: 'string', multiple: true },
+      'cohort-by': { type: 'string' },
       method: { type: 'string', multiple: true },
       bins: { type: 'string' },
       binning: { type: 'string' },
@@ -154,6 +187,7 @@ export const driftCommand: Command = {
     }
     const chunks = positiveInt(values.chunks, '--chunks', 2, 500);
     if (by && chunks) throw new UsageError('use either --by or --chunks, not both');
+    if (values['cohort-by'] && (by || chunks)) throw new UsageError('--cohort-by compares every cohort at once and has no series: drop --by/--chunks, or use --cohort ATTR=VALUE');
     const bins = positiveInt(values.bins, '--bins', 2, 1000);
     const request: Omit<DriftRequest, 'bundleId'> = {
       table: values.table ?? 'records',
@@ -161,6 +195,7 @@ export const driftCommand: Command = {
       current: selector(values.current, '--current'),
       ...(columns.length > 0 ? { columns } : {}),
       ...(cohort.length > 0 ? { cohort } : {}),
+      ...(values['cohort-by'] ? { cohort_by: values['cohort-by'] } : {}),
       ...(methods.length > 0 ? { methods } : {}),
       ...(bins !== undefined ? { bins } : {}),
       ...(binning !== undefined ? { binning } : {}),

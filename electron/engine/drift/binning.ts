@@ -3,7 +3,7 @@ import type { DriftBin } from '../../../shared/api/drift';
 import { queryOne, queryRows, sqlDouble } from '../db';
 import type { ValueType } from './columns';
 import { bucketedQuantiles } from './quantiles';
-import { sampleCte, type Sample } from './select';
+import { groupSample, sampleCte, type Sample } from './select';
 
 export type BinningRule = 'quantile' | 'equal_width';
 /** Baseline size from which quantile edges come from buckets instead of quantile_disc's sort. */
@@ -56,18 +56,42 @@ function labelExpr(valueType: ValueType): string {
  * MAX_CATEGORY_BINS values by combined count are shipped; the rest are summed in SQL.
  */
 export async function categoryCounts(conn: DuckDBConnection, sample: Sample, expr: string, valueType: ValueType): Promise<CategoryCounts> {
+  const m = await groupedCategoryCounts(conn, { table: sample.table, baseline: sample.baseline, current: sample.current }, expr, valueType);
+  return m.get('') ?? EMPTY_CATEGORIES;
+}
+
+export const EMPTY_CATEGORIES: CategoryCounts = { rowsBaseline: 0, rowsCurrent: 0, nullBaseline: 0, nullCurrent: 0, distinct: 0, bins: [], folded: 0 };
+
+/** categoryCounts for every group of a sample in one query (one group when it is not grouped). */
+export async function groupedCategoryCounts(conn: DuckDBConnection, sample: Sample, expr: string, valueType: ValueType): Promise<Map<string, CategoryCounts>> {
   const src = sampleCte(sample, expr);
+  // One group: no partition or grouping on it (cheaper on small selections); the same rows either way.
+  const g = sample.group ? 'g' : "''";
+  const by = sample.group ? 'g, ' : '';
   const sql = `with ${src.sql},
-g as (select v, count(*) filter (where s = 0) as cb, count(*) filter (where s = 1) as cc from src group by v),
-r as (select v, cb, cc, row_number() over (order by cb + cc desc, v) as rk from g where v is not null),
-kept as (select v, cb, cc from r where rk <= ${MAX_CATEGORY_BINS})
-select ${labelExpr(valueType)} as label, false as is_null, false as is_other, cb, cc, 1 as members, 0 as grp, v as ord from kept
+g0 as (select ${g} as g, v, count(*) filter (where s = 0) as cb, count(*) filter (where s = 1) as cc from src group by ${by}v),
+r as (select g, v, cb, cc, row_number() over (${sample.group ? 'partition by g ' : ''}order by cb + cc desc, v) as rk from g0 where v is not null),
+kept as (select g, v, cb, cc from r where rk <= ${MAX_CATEGORY_BINS})
+select g, ${labelExpr(valueType)} as label, false as is_null, false as is_other, cb, cc, 1 as members, 0 as grp, v as ord from kept
 union all
-select null, false, true, sum(cb), sum(cc), count(*), 1, null from r where rk > ${MAX_CATEGORY_BINS} having count(*) > 0
+select ${sample.group ? 'g' : "''"}, null, false, true, sum(cb), sum(cc), count(*), 1, null from r where rk > ${MAX_CATEGORY_BINS} ${sample.group ? 'group by g' : 'having count(*) > 0'}
 union all
-select null, true, false, cb, cc, 1, 2, null from g where v is null
-order by grp, ord`;
-  const rows = await queryRows<CatRow>(conn, sql, src.params);
+select g, null, true, false, cb, cc, 1, 2, null from g0 where v is null
+order by ${by}grp, ord`;
+  const rows = await queryRows<CatRow & { g: string }>(conn, sql, src.params);
+  const byGroup = new Map<string, (CatRow & { g: string })[]>();
+  for (const r of rows) {
+    const key = String(r.g);
+    const list = byGroup.get(key) ?? [];
+    list.push(r);
+    byGroup.set(key, list);
+  }
+  const out = new Map<string, CategoryCounts>();
+  for (const [g, list] of byGroup) out.set(g, countsOf(list));
+  return out;
+}
+
+function countsOf(rows: readonly CatRow[]): CategoryCounts {
   let nullBaseline = 0;
   let nullCurrent = 0;
   let folded = 0;
@@ -131,6 +155,11 @@ export async function numericEdges(
       candidates = row?.q ? (JSON.parse(row.q) as number[]) : [];
     }
   }
+  return keptEdges(candidates, min, max);
+}
+
+/** Candidate cut points kept when strictly inside (min, max] and strictly increasing. */
+function keptEdges(candidates: readonly number[], min: number, max: number): number[] {
   const edges: number[] = [];
   for (const e of candidates) if (e > min && e <= max && (edges.length === 0 || e > (edges[edges.length - 1] as number))) edges.push(e);
   return edges;
@@ -167,6 +196,11 @@ select case when v < ${sqlDouble(min)} then -1 when v > ${sqlDouble(max)} then $
 from src where v is not null group by bin order by bin`,
     src.params,
   );
+  return binsFromCounts(rows, edges, min, max);
+}
+
+function binsFromCounts(rows: readonly { bin: number; cb: number; cc: number }[], edges: readonly number[], min: number, max: number): DriftBin[] {
+  const k = edges.length + 1;
   const counts = new Map(rows.map((r) => [Number(r.bin), r]));
   const bounds = [min, ...edges, max];
   const raw: Omit<DriftBin, 'baseline_share' | 'current_share'>[] = [];
@@ -187,4 +221,88 @@ from src where v is not null group by bin order by bin`,
   const above = counts.get(k);
   if (above) raw.push({ label: `above baseline range (> ${fmt(max)})`, lower: max, upper: null, baseline_count: Number(above.cb), current_count: Number(above.cc) });
   return withShares(raw);
+}
+
+/** Per group: the baseline range and count a group's numeric bins are cut from. */
+export interface GroupRange {
+  min: number;
+  max: number;
+  nBaseline: number;
+}
+
+/**
+ * numericEdges for every group of a grouped sample: one grouped quantile_disc for the groups below
+ * BUCKETED_QUANTILES_MIN baseline values, the bucketed search one group at a time above (same values).
+ */
+export async function groupedEdges(
+  conn: DuckDBConnection,
+  sample: Sample,
+  expr: string,
+  rule: BinningRule,
+  bins: number,
+  ranges: ReadonlyMap<string, GroupRange>,
+): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  const viaSql: string[] = [];
+  for (const [g, r] of ranges) {
+    if (rule === 'equal_width' || r.min === r.max || r.nBaseline >= BUCKETED_QUANTILES_MIN) out.set(g, await numericEdges(conn, groupSample(sample, g), expr, rule, bins, r.min, r.max, r.nBaseline));
+    else viaSql.push(g);
+  }
+  if (viaSql.length > 0) {
+    const probs = Array.from({ length: bins - 1 }, (_, k) => (k + 1) / bins);
+    const src = sampleCte(sample, expr);
+    const rows = await queryRows<{ g: string; q: string | null }>(
+      conn,
+      `with ${src.sql}, want(g) as (values ${viaSql.map(() => '(?)').join(', ')})
+       select g, to_json(quantile_disc(v, [${probs.map(String).join(', ')}]))::VARCHAR as q from src where s = 0 and v is not null and g in (select g from want) group by g`,
+      [...src.params, ...viaSql],
+    );
+    for (const row of rows) {
+      const r = ranges.get(String(row.g));
+      if (r) out.set(String(row.g), keptEdges(row.q ? (JSON.parse(row.q) as number[]) : [], r.min, r.max));
+    }
+    for (const g of viaSql) if (!out.has(g)) out.set(g, []);
+  }
+  return out;
+}
+
+/**
+ * numericBinCounts for every group of a grouped sample in one query: the bin index (the number of the
+ * group's edges ≤ v) comes from an ASOF join on the group's edges instead of a CASE per group.
+ */
+export async function groupedBinCounts(
+  conn: DuckDBConnection,
+  sample: Sample,
+  expr: string,
+  edges: ReadonlyMap<string, number[]>,
+  ranges: ReadonlyMap<string, GroupRange>,
+): Promise<Map<string, DriftBin[]>> {
+  const groups = [...edges.keys()].filter((g) => ranges.has(g));
+  const out = new Map<string, DriftBin[]>();
+  if (groups.length === 0) return out;
+  const m = groups.map((g) => {
+    const r = ranges.get(g) as GroupRange;
+    return { sql: `(?, ${sqlDouble(r.min)}, ${sqlDouble(r.max)}, ${(edges.get(g) as number[]).length + 1})`, g };
+  });
+  const e = groups.flatMap((g) => (edges.get(g) as number[]).map((x, i) => ({ sql: `(?, ${i + 1}, ${sqlDouble(x)})`, g })));
+  const src = sampleCte(sample, expr);
+  const rows = await queryRows<{ g: string; bin: number; cb: number; cc: number }>(
+    conn,
+    `with ${src.sql},
+     m(g, mn, mx, nbins) as (values ${m.map((x) => x.sql).join(', ')}),
+     e(g, k, edge) as (${e.length > 0 ? `values ${e.map((x) => x.sql).join(', ')}` : 'select null::VARCHAR, null::INTEGER, null::DOUBLE where false'}),
+     x as (select src.g, src.s, src.v, m.mn, m.mx, m.nbins from src join m on src.g = m.g where src.v is not null)
+     select x.g, case when x.v < x.mn then -1 when x.v > x.mx then x.nbins else coalesce(e.k, 0) end as bin,
+       count(*) filter (where x.s = 0) as cb, count(*) filter (where x.s = 1) as cc
+     from x asof left join e on x.g = e.g and x.v >= e.edge
+     group by all order by 1, 2`,
+    [...src.params, ...m.map((x) => x.g), ...e.map((x) => x.g)],
+  );
+  const byGroup = new Map<string, { bin: number; cb: number; cc: number }[]>();
+  for (const r of rows) byGroup.set(String(r.g), [...(byGroup.get(String(r.g)) ?? []), r]);
+  for (const g of groups) {
+    const r = ranges.get(g) as GroupRange;
+    out.set(g, binsFromCounts(byGroup.get(g) ?? [], edges.get(g) as number[], r.min, r.max));
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Cell } from '../../../shared/api/common';
 import { queryOne, sqlDouble } from '../db';
-import type { NumericProfile, NumericRange } from './profile';
+import { ATOMS, atomsFromSums, type NumericProfile, type NumericRange } from './profile';
 import { sidesSql, type Sample, type SqlPart } from './select';
 
 /**
@@ -46,6 +46,8 @@ interface BucketSummary extends Record<string, Cell> {
   sy2: string | null;
   /** JSON list of [k, S before k, S after k] for the buckets to sort row by row, in k order. */
   refined: string | null;
+  /** JSON list of [count b, count c, ΣY b, ΣY c] per atom (runs of buckets of about equal count), in value order. */
+  atoms: string | null;
 }
 
 /** Consecutive refined buckets a..b, with S before a and after b. */
@@ -101,7 +103,7 @@ export async function bucketedProfile(conn: DuckDBConnection, sample: Sample, ex
   const mn = Math.min(...mins);
   const ra = Math.max(...maxs) - mn;
   if (ra === 0) {
-    return { ...base, distinct: 1, dScaled: 0, w1: nb > 0 && nc > 0 ? 0 : null, meanBaseline: nb > 0 ? r.minb : null, stdBaseline: nb > 0 ? 0 : null };
+    return { ...base, distinct: 1, dScaled: 0, w1: nb > 0 && nc > 0 ? 0 : null, meanBaseline: nb > 0 ? r.minb : null, stdBaseline: nb > 0 ? 0 : null, atoms: { countB: [nb], countC: [nc], meanB: [nb > 0 ? mn : Number.NaN], meanC: [nc > 0 ? mn : Number.NaN] } };
   }
   const B = bucketCount(nb + nc);
   // (v − min)·(B/range)·2^40 in one multiplication: scaling by a power of two is exact.
@@ -117,17 +119,22 @@ export async function bucketedProfile(conn: DuckDBConnection, sample: Sample, ex
   const rows = `select s, v, ((v - ${sqlDouble(mn)}) * ${sqlDouble(scale)})::BIGINT as y from (${src.sql}) where v is not null`;
   const summary = await queryOne<BucketSummary>(
     conn,
-    `with g as (
+    `with g as materialized (
        select k, count(*) as c, sum(s)::BIGINT as cc, sum(z) as z, sum(s * z) as zc, sum((1 - s) * ((z >> ${SQ_SHIFT}) * (z >> ${SQ_SHIFT}))) as z2b
        from (select s, k, y - (k << ${SHIFT}) as z from (select s, y, (y + ${HALF}) >> ${SHIFT} as k from (${rows})))
        group by k),
-     w as (
+     w as materialized (
        select *, se - (cb * ${NC} - cc * ${NB}) as sp, k - coalesce(kprev, -1) - 1 as gap
        from (
          select k, c - cc as cb, cc, z - zc as zb, zc, z2b,
            sum(c * ${NC} - cc * ${NBC}) over (rows between unbounded preceding and current row)::BIGINT as se,
+           sum(c) over (rows between unbounded preceding and current row) as cume,
            lag(k) over () as kprev
          from (select * from g order by k))),
+     atoms as (
+       select ((cume - 1) * ${ATOMS}) // ${NBC} as atom, sum(cb) as ab, sum(cc) as ac,
+         sum(k * ${hugeint(ONE)} * cb + zb) as yb, sum(k * ${hugeint(ONE)} * cc + zc) as yc
+       from w group by atom),
      e as (
        select *,
          (sp - ${NB} * cc < 0 and sp + ${NC} * cb > 0) as crosses,
@@ -139,7 +146,8 @@ export async function bucketedProfile(conn: DuckDBConnection, sample: Sample, ex
          + case when gap > 0 then abs(sp)::HUGEINT * gap * ${hugeint(ONE)} else 0 end)::VARCHAR as wpart,
        sum(k * ${hugeint(ONE)} * cb + zb)::VARCHAR as sy,
        sum(k::HUGEINT * k * cb * ${hugeint(1n << (2n * (SHIFT - SQ_SHIFT)))} + 2 * k * zb * ${hugeint(1n << (SHIFT - 2n * SQ_SHIFT))} + z2b)::VARCHAR as sy2,
-       to_json(list([k, sp, se] order by k) filter (where refine))::VARCHAR as refined
+       to_json(list([k, sp, se] order by k) filter (where refine))::VARCHAR as refined,
+       (select to_json(list([ab::DOUBLE, ac::DOUBLE, yb::DOUBLE, yc::DOUBLE] order by atom)) from atoms)::VARCHAR as atoms
      from f`,
     src.params,
   );
@@ -218,6 +226,7 @@ export async function bucketedProfile(conn: DuckDBConnection, sample: Sample, ex
     distinct,
     meanBaseline,
     stdBaseline,
+    atoms: summary.atoms === null ? null : atomsFromSums(JSON.parse(summary.atoms) as [number, number, number, number][], (y) => mn + y / scale),
     dScaled: Number(dScaled),
     w1: nb > 0 && nc > 0 ? (Number(wFixed) / Number(ONE) / (nb * nc)) * unit : null,
   };

@@ -3,17 +3,20 @@ import { ApiError } from '../../../shared/api/common';
 import type { CohortFilter, DriftReport, DriftRequest, DriftResult, DriftSeriesPoint, Selector } from '../../../shared/api/drift';
 import { DEFAULT_ALPHA } from './auto';
 import { driftBinsIpc, driftSeriesIpc } from './arrow';
-import { loadColumn } from './column';
-import { numericRanges, type EcdfMethod } from './ecdf';
+import { loadColumnGroups } from './column';
+import { EMPTY_RANGE, groupedRanges, type EcdfMethod } from './ecdf';
 import type { NumericRange } from './profile';
 import { cohortAttributes, comparableColumns, defaultColumns, resolveColumns } from './columns';
 import { compareColumn } from './compare';
 import { correctAndDecide } from './decide';
-import { andParts, cohortLabel, cohortPredicate, describeTable, expandCohorts, parseWindow, SELECTOR_COLUMN, selectorPredicate, type Sample, type SqlPart, type TableInfo } from './select';
 import { queryOne, quoteIdent } from '../db';
 import { isCanonicalName } from '../bundle/tableRole';
 import { timeColumnOf } from '../bundle/mapping';
-import { calendarBuckets, chunkBuckets, seriesPoints, type Bucket, type SeriesTarget } from './series';
+import { CI_LEVEL } from './interval';
+import { labelCoverage, labelCoverageWhy } from './labels';
+import { planColumn, planOut, selectionStats, type ColumnPlan, type ColumnStats } from './plan';
+import { andParts, cohortLabel, cohortPredicate, describeTable, expandCohorts, parseWindow, SELECTOR_COLUMN, selectorPredicate, type Sample, type SqlPart, type TableInfo } from './select';
+import { calendarBuckets, chunkBuckets, seriesPoints, timeSpan, type Bucket, type SeriesTarget } from './series';
 
 export type DriftArgs = Omit<DriftRequest, 'bundleId' | 'jobId'>;
 
@@ -60,6 +63,41 @@ async function emptySideReason(conn: DuckDBConnection, info: TableInfo, selector
   return `no row of ${t}${inCohort} has ${col} = ${JSON.stringify(selector.value)}`;
 }
 
+
+/**
+ * One pass of the comparison: a sample (cohort filters applied), grouped by the cohort attribute when
+ * every cohort of it is compared at once; `label` names a group's cohort.
+ */
+interface Pass {
+  sample: Sample;
+  /** The cohort filters alone (no baseline/current selection). */
+  cohort: SqlPart;
+  label: (group: string) => string;
+  /** For series: the filters of each group. */
+  filters: (group: string) => CohortFilter[];
+}
+
+function passesFor(info: TableInfo, args: DriftArgs, baseline: Sample['baseline'], current: Sample['current']): Pass[] {
+  if (args.cohort_by) {
+    const attr = args.cohort_by;
+    if (!info.columns.some((c) => c.name === attr)) throw new ApiError('bad_argument', `table "${info.name}" has no column "${attr}"`, { field: 'cohort_by', column: attr });
+    if (args.by || args.chunks) throw new ApiError('bad_argument', 'cohort_by compares every cohort at once and has no series; ask for a series one cohort at a time', { field: 'cohort_by' });
+    const fixed = expandCohorts(args.cohort);
+    if (fixed.length > 1 || (fixed[0] ?? []).some((f) => f.attribute === attr))
+      throw new ApiError('bad_argument', `with cohort_by, cohort filters must name other attributes than "${attr}", one value each`, { field: 'cohort' });
+    const base = fixed[0] ?? [];
+    const pred = cohortPredicate(info, base);
+    const filters = (g: string): CohortFilter[] => [...base, { attribute: attr, value: g }];
+    return [{ sample: { table: info.name, baseline: andParts(baseline, pred), current: andParts(current, pred), group: `${quoteIdent(attr)}::VARCHAR` }, cohort: pred, label: (g) => cohortLabel(filters(g)), filters }];
+  }
+  return expandCohorts(args.cohort).map((filters) => {
+    const pred = cohortPredicate(info, filters);
+    return { sample: { table: info.name, baseline: andParts(baseline, pred), current: andParts(current, pred) }, cohort: pred, label: () => cohortLabel(filters), filters: () => filters };
+  });
+}
+
+const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Compares baseline and current selections of one table, column by column, inside DuckDB. */
 export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hooks: DriftHooks = {}): Promise<DriftReport> {
   const started = performance.now();
@@ -69,71 +107,93 @@ export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hook
   const columns = args.columns && args.columns.length > 0 ? resolveColumns(info, all, args.columns) : defaultColumns(info, all, cohortAttrs);
   const baseline = sidePredicate(info, args.baseline, 'baseline');
   const current = sidePredicate(info, args.current, 'current');
-  const cohorts = expandCohorts(args.cohort);
+  const passes = passesFor(info, args, baseline, current);
   const alpha = args.alpha ?? DEFAULT_ALPHA;
   const correction = args.correction ?? 'bh';
   const binOpts = { bins: args.bins, binning: args.binning };
   const notes: string[] = [
     `baseline: ${args.baseline.key}=${args.baseline.value}; current: ${args.current.key}=${args.current.value}${args.baseline.key === 'window' || args.current.key === 'window' ? ' (windows are half-open [start, end), UTC)' : ''}`,
-    'decision: drifted when p_adjusted < alpha (where the method has a p-value) and effect ≥ threshold',
+    'decision: drifted when p_adjusted < alpha (where the method has a p-value) and effect ≥ threshold; inconclusive when the 95 % interval of the effect straddles the threshold',
   ];
   if (columns.length === 0) notes.push(`table "${info.name}" has no comparable columns`);
+  if (args.cohort_by) notes.push(`every cohort of ${args.cohort_by} compared in one pass; rows without a ${args.cohort_by} are in no cohort`);
+
+  // One kind and method per column for every cohort, from the whole selection (plan.ts). Without cohorts the
+  // whole selection is the one comparison, so its own data decides.
+  const whole: Sample = { table: info.name, baseline, current };
+  const cohorted = args.cohort_by !== undefined || (args.cohort?.length ?? 0) > 0;
+  const stats: Map<string, ColumnStats> | null = cohorted ? await selectionStats(conn, whole, columns) : null;
+  const plans = new Map<string, ColumnPlan>();
+  const scope = 'over both selections, all cohorts';
+  if (stats) for (const spec of columns) plans.set(spec.name, planColumn(spec, stats.get(spec.name) ?? { nBaseline: 0, distinct: 0 }, args.methods, scope));
 
   const results: DriftResult[] = [];
   const targets: SeriesTarget[] = [];
-  const total = cohorts.length * columns.length;
+  const numeric = columns.filter((s) => s.valueType === 'float' || s.valueType === 'integer');
   let done = 0;
-  for (const filters of cohorts) {
-    const cohortSql = cohortPredicate(info, filters);
-    const sample: Sample = { table: info.name, baseline: andParts(baseline, cohortSql), current: andParts(current, cohortSql) };
-    const cohort = cohortLabel(filters);
-    // One scan gives every numeric column's counts and ranges (instead of one scan per column).
-    const numeric = columns.filter((s) => s.valueType === 'float' || s.valueType === 'integer');
-    const ranges = new Map<string, NumericRange>();
-    const rs = await numericRanges(conn, sample, numeric.map((s) => s.expr));
-    numeric.forEach((s, k) => {
-      const r = rs[k];
-      if (r) ranges.set(s.name, r);
-    });
+  for (const pass of passes) {
+    checkCancel(hooks.signal);
+    // One scan gives every numeric column's counts and ranges, per group (instead of one scan per column and cohort).
+    const ranges = await groupedRanges(conn, pass.sample, numeric.map((s) => s.expr));
+    const groups = [...ranges.keys()].sort(byCodePoint);
+    if (!pass.sample.group && groups.length === 0) groups.push('');
+    const perGroup = new Map<string, DriftResult[]>(groups.map((g) => [g, []]));
     for (const spec of columns) {
       checkCancel(hooks.signal);
-      hooks.progress?.(`${cohort}: ${spec.name}`, total > 0 ? done / total : 0);
-      const col = await loadColumn(conn, sample, spec, binOpts, ranges.get(spec.name), hooks.ecdf);
-      const rs = await compareColumn(col, { methods: args.methods, alpha, thresholds: args.thresholds, cohort, nullRate: true });
-      for (const r of rs) {
-        if (r.not_computable === 'baseline selection has no rows') r.not_computable = `baseline selection has 0 rows: ${await emptySideReason(conn, info, args.baseline, filters)}`;
-        else if (r.not_computable === 'current selection has no rows') r.not_computable = `current selection has 0 rows: ${await emptySideReason(conn, info, args.current, filters)}`;
+      const k = numeric.indexOf(spec);
+      const rows = new Map<string, NumericRange>(groups.map((g) => [g, (ranges.get(g) ?? [])[Math.max(0, k)] ?? EMPTY_RANGE]));
+      const data = await loadColumnGroups(conn, pass.sample, spec, binOpts, rows, hooks.ecdf, plans.get(spec.name)?.kind);
+      const label = spec.role === 'label' ? await labelCoverage(conn, info, pass.cohort, current, pass.sample.group, spec) : null;
+      for (const g of groups) {
+        const col = data.get(g);
+        if (!col) continue;
+        let plan = plans.get(spec.name);
+        if (!plan) {
+          plan = planColumn(spec, { nBaseline: col.nBaseline, distinct: col.distinct }, args.methods, 'over both selections');
+          plans.set(spec.name, plan);
+        }
+        const cohort = pass.label(g);
+        const rs = await compareColumn(col, { methods: args.methods, plan, alpha, thresholds: args.thresholds, cohort, nullRate: true });
+        for (const r of rs) {
+          if (r.not_computable === 'baseline selection has no rows') r.not_computable = `baseline selection has 0 rows: ${await emptySideReason(conn, info, args.baseline, pass.filters(g))}`;
+          else if (r.not_computable === 'current selection has no rows') r.not_computable = `current selection has 0 rows: ${await emptySideReason(conn, info, args.current, pass.filters(g))}`;
+        }
+        for (const r of rs) if (r.section === 'data_quality' && label) r.why = labelCoverageWhy(r.null_rate_baseline, r.null_rate_current, label.get(g));
+        perGroup.get(g)?.push(...rs);
+        const first = rs.find((r) => r.method !== 'null_rate' && r.not_computable === null) ?? rs.find((r) => r.method !== 'null_rate');
+        if (first && !pass.sample.group) targets.push({ spec, kind: col.kind, method: first.method, cohort, sample: pass.sample });
       }
-      results.push(...rs);
-      const first = rs.find((r) => r.method !== 'null_rate' && r.not_computable === null) ?? rs.find((r) => r.method !== 'null_rate');
-      if (first) targets.push({ spec, method: first.method, cohort, sample });
       done++;
+      hooks.progress?.(`${pass.sample.group ? `${args.cohort_by}: ${groups.length} cohorts` : pass.label('')}: ${spec.name}`, done / Math.max(1, columns.length * passes.length));
     }
+    for (const g of groups) results.push(...(perGroup.get(g) ?? []));
   }
   const tested = correctAndDecide(results, correction);
   notes.push(
     correction === 'none'
       ? `no multiple-testing correction over ${tested} p-values`
-      : `${correction === 'bh' ? 'Benjamini–Hochberg' : 'Bonferroni'} correction over ${tested} p-values (p_adjusted)`,
+      : `${correction === 'bh' ? 'Benjamini–Hochberg' : 'Bonferroni'} correction over ${tested} p-values (p_adjusted)${passes.length > 1 || args.cohort_by ? ', across every cohort and column' : ''}`,
   );
+  if (results.some((r) => r.section === 'data_quality')) notes.push('the missing share of a label column is reported as label coverage (data quality), not as drift, and is not in the correction');
 
   const series: DriftSeriesPoint[] = [];
   if ((args.by || args.chunks) && !info.timestampColumn) {
     // No time column: there is no series to draw; the comparison results above say why a window selects nothing.
     notes.push(`series: not computed — ${info.name} has no time column with values`);
   } else if (args.by || args.chunks) {
-    const bucketCache = new Map<string, Bucket[]>();
-    for (const t of targets) {
+    const span = args.by ? await timeSpan(conn, info, current) : { first: null, last: null };
+    const cohorts = [...new Set(targets.map((t) => t.cohort))];
+    for (const cohort of cohorts) {
       checkCancel(hooks.signal);
-      let buckets = bucketCache.get(t.cohort);
-      if (!buckets) {
-        buckets = args.by ? await calendarBuckets(conn, info, t.sample.current, args.by) : await chunkBuckets(conn, info, t.sample.current, args.chunks as number);
-        bucketCache.set(t.cohort, buckets);
-      }
-      hooks.progress?.(`series: ${t.cohort}: ${t.spec.name}`, 1);
-      series.push(...(await seriesPoints(conn, t, buckets, { ...binOpts, alpha, thresholds: args.thresholds }, hooks.signal)));
+      const ts = targets.filter((t) => t.cohort === cohort);
+      const sample = (ts[0] as SeriesTarget).sample;
+      const buckets: Bucket[] = args.by ? await calendarBuckets(conn, info, sample.current, args.by, span) : await chunkBuckets(conn, info, sample.current, args.chunks as number);
+      hooks.progress?.(`series: ${cohort}`, 1);
+      series.push(...(await seriesPoints(conn, info, ts, buckets, args.by, { ...binOpts, alpha, thresholds: args.thresholds }, hooks.signal)));
     }
-    notes.push(`series: ${args.by ? `per ${args.by} (UTC${args.by === 'week' ? ', weeks start Monday' : ''})` : `${args.chunks} equal-count chunks`} of the current side, each against the whole baseline; series p-values are not corrected`);
+    notes.push(
+      `series: ${args.by ? `per ${args.by} (UTC${args.by === 'week' ? ', weeks start Monday' : ''}); a first or last bucket covering less than 90 % of its span is partial (marked, left out of trend lines)` : `${args.chunks} equal-count chunks`} of the current side, each against the whole baseline; series p-values are not corrected`,
+    );
   }
 
   const report: DriftReport = {
@@ -141,6 +201,8 @@ export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hook
     correction,
     alpha,
     tests_corrected: tested,
+    ci_level: CI_LEVEL,
+    plan: columns.map((c) => plans.get(c.name)).filter((p): p is ColumnPlan => p !== undefined).map(planOut),
     notes,
     results,
     series,

@@ -1,42 +1,76 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryOne, queryRows, quoteIdent, sqlDouble } from '../db';
-import { sidesSql, type Sample } from './select';
+import { queryRows, sqlDouble, type SqlParam } from '../db';
+import { groupSample, sidesSql, sidesWith, type Sample } from './select';
 import { bucketedProfile } from './buckets';
-import type { NumericProfile, NumericRange } from './profile';
+import { ATOMS, type Atoms, type NumericProfile, type NumericRange } from './profile';
 
 type Cell = string | number | boolean | null;
 
 interface EcdfRow extends Record<string, Cell> {
+  g: string;
   dscaled: string | null;
   u: number | null;
   w1part: number | null;
   sz: number | null;
   sz2: number | null;
+  hb: string | null;
+  hc: string | null;
+  edges: string | null;
 }
 
+/**
+ * Atoms of the sorted pass from per-side counts per rank range (JSON maps) and the values at the ranges'
+ * upper ranks: both sides of a range sit at the midpoint of its bounds (the bootstrap needs the ranges'
+ * masses; the exact statistic is computed elsewhere).
+ */
+function rankAtoms(hb: string | null, hc: string | null, edges: string | null, min: number): Atoms | null {
+  const b = new Map(Object.entries((hb ? JSON.parse(hb) : {}) as Record<string, number>).map(([k, v]) => [Number(k), Number(v)]));
+  const c = new Map(Object.entries((hc ? JSON.parse(hc) : {}) as Record<string, number>).map(([k, v]) => [Number(k), Number(v)]));
+  const keys = [...new Set([...b.keys(), ...c.keys()])].sort((x, y) => x - y);
+  const ends = ((edges ? JSON.parse(edges) : []) as [number, number][]).map(([i, v]) => [Number(i), Number(v)] as const).sort((x, y) => x[0] - y[0]);
+  if (keys.length === 0 || ends.length === 0) return null;
+  const upper = (a: number): number => (ends.find(([i]) => i >= a) ?? (ends[ends.length - 1] as readonly [number, number]))[1];
+  const lower = (a: number): number => [...ends].reverse().find(([i]) => i < a)?.[1] ?? min;
+  const at: Atoms = { countB: [], countC: [], meanB: [], meanC: [] };
+  for (const k of keys) {
+    const pos = (lower(k) + upper(k)) / 2;
+    at.countB.push(b.get(k) ?? 0);
+    at.countC.push(c.get(k) ?? 0);
+    at.meanB.push(pos);
+    at.meanC.push(pos);
+  }
+  return at;
+}
+
+const num = (x: Cell | undefined): number | null => (x === null || x === undefined ? null : Number(x));
 
 /**
  * Per-side row and non-null counts and ranges of several column expressions in ONE scan of the
- * selection (a plain streaming aggregate), in the order of `exprs`.
+ * selection (a plain streaming aggregate), per group (cohort value) of a grouped sample. Groups with
+ * rows on either side are keys of the map ('' for an ungrouped sample).
  */
-export async function numericRanges(conn: DuckDBConnection, sample: Sample, exprs: readonly string[]): Promise<NumericRange[]> {
-  if (exprs.length === 0) return [];
-  const t = quoteIdent(sample.table);
-  const cols = exprs.map((e, i) => `${e} as v${i}`).join(', ');
+export async function groupedRanges(conn: DuckDBConnection, sample: Sample, exprs: readonly string[]): Promise<Map<string, NumericRange[]>> {
+  const cols = ['1 as one', ...exprs.map((e, i) => `${e} as v${i}`)].join(', ');
   // GROUP BY side with plain aggregates: many `filter (where s = …)` aggregates in one query measured
   // 2–4× slower than one query per column; two groups without filters are faster than both.
-  const aggs = exprs.map((_, i) => `count(v${i}) as n${i}, min(v${i}) as mn${i}, max(v${i}) as mx${i}`).join(', ');
-  const rows = await queryRows<Record<string, Cell>>(
-    conn,
-    `select s, count(*) as rows_n, ${aggs}
-     from (select 0::UTINYINT as s, ${cols} from ${t} where ${sample.baseline.sql} union all select 1::UTINYINT as s, ${cols} from ${t} where ${sample.current.sql})
-     group by s`,
-    [...sample.baseline.params, ...sample.current.params],
-  );
-  const b = rows.find((r) => Number(r['s']) === 0);
-  const c = rows.find((r) => Number(r['s']) === 1);
-  const num = (x: Cell | undefined): number | null => (x === null || x === undefined ? null : Number(x));
-  return exprs.map((_, i) => ({
+  const aggs = exprs.map((_, i) => `, count(v${i}) as n${i}, min(v${i}) as mn${i}, max(v${i}) as mx${i}`).join('');
+  const src = sidesWith(sample, cols);
+  const rows = await queryRows<Record<string, Cell>>(conn, `select g, s, count(*) as rows_n${aggs} from (${src.sql}) group by g, s`, src.params);
+  const sides = new Map<string, { b?: Record<string, Cell>; c?: Record<string, Cell> }>();
+  for (const r of rows) {
+    const key = String(r['g']);
+    const e = sides.get(key) ?? {};
+    if (Number(r['s']) === 0) e.b = r;
+    else e.c = r;
+    sides.set(key, e);
+  }
+  const out = new Map<string, NumericRange[]>();
+  for (const [key, { b, c }] of sides) out.set(key, exprs.map((_, i) => rangeOf(b, c, i)));
+  return out;
+}
+
+function rangeOf(b: Record<string, Cell> | undefined, c: Record<string, Cell> | undefined, i: number): NumericRange {
+  return {
     rows_b: Number(b?.['rows_n'] ?? 0),
     rows_c: Number(c?.['rows_n'] ?? 0),
     nb: Number(b?.[`n${i}`] ?? 0),
@@ -45,7 +79,16 @@ export async function numericRanges(conn: DuckDBConnection, sample: Sample, expr
     maxb: num(b?.[`mx${i}`]),
     minc: num(c?.[`mn${i}`]),
     maxc: num(c?.[`mx${i}`]),
-  }));
+  };
+}
+
+export const EMPTY_RANGE: NumericRange = { rows_b: 0, rows_c: 0, nb: 0, nc: 0, minb: null, maxb: null, minc: null, maxc: null };
+
+/** The ranges of an ungrouped sample, in the order of `exprs`. */
+export async function numericRanges(conn: DuckDBConnection, sample: Sample, exprs: readonly string[]): Promise<NumericRange[]> {
+  if (exprs.length === 0) return [];
+  const m = await groupedRanges(conn, { table: sample.table, baseline: sample.baseline, current: sample.current }, exprs);
+  return m.get('') ?? exprs.map(() => EMPTY_RANGE);
 }
 
 /**
@@ -60,32 +103,12 @@ export type EcdfMethod = 'auto' | 'bucketed' | 'sorted';
 /** Both sides together; measured crossover 240k–400k values (docs/benchmarks/drift.md). */
 export const BUCKETED_MIN_VALUES = 300_000;
 
-/**
- * The exact ECDF profile of one column; `range` may come from a batched `numericRanges` scan.
- *
- * A numeric column in two passes: (1) a plain scan for per-side row, non-null counts and ranges;
- * (2) one sort — a window over the non-null values of both sides ordered by value — for the exact
- * two-sample KS D and Wasserstein-1 distance, the number of distinct values and the baseline mean
- * and population σ.
- *
- * The running sum S of (baseline ? nC : −nB) in value order equals cumB(v)·nC − cumC(v)·nB, an exact
- * integer, on the last row of each group of equal values (whatever order ties take, that row has the
- * whole group behind it): D·nB·nC = max |S| over those rows, W1 = Σ |S|/(nB·nC)·(next − v) (ties add 0).
- * Floating sums are made independent of row order and thread scheduling without an ordered
- * aggregate: each term is scaled into [0, 1] by a range, rounded to DECIMAL (a deterministic
- * per-row step) and summed exactly as 128-bit integers.
- */
-export async function numericProfile(conn: DuckDBConnection, sample: Sample, expr: string, range?: NumericRange, method: EcdfMethod = 'auto'): Promise<NumericProfile> {
-  const src = sidesSql(sample, expr);
-  const r = range ?? (await numericRanges(conn, sample, [expr]))[0];
-  if (!r) throw new Error('numeric range query returned no row');
-  const nb = Number(r.nb);
-  const nc = Number(r.nc);
-  const base: NumericProfile = {
+function baseProfile(r: NumericRange): NumericProfile {
+  return {
     rowsBaseline: Number(r.rows_b),
     rowsCurrent: Number(r.rows_c),
-    nBaseline: nb,
-    nCurrent: nc,
+    nBaseline: Number(r.nb),
+    nCurrent: Number(r.nc),
     distinct: 0,
     minBaseline: r.minb,
     maxBaseline: r.maxb,
@@ -95,49 +118,143 @@ export async function numericProfile(conn: DuckDBConnection, sample: Sample, exp
     stdBaseline: null,
     dScaled: 0,
     w1: null,
-  };
-  if (nb + nc === 0) return base;
-  if (method === 'bucketed' || (method === 'auto' && nb + nc >= BUCKETED_MIN_VALUES)) {
-    const bucketed = await bucketedProfile(conn, sample, expr, r, base);
-    if (bucketed) return bucketed;
-  }
-  const mins = [r.minb, r.minc].filter((x): x is number => x !== null);
-  const maxs = [r.maxb, r.maxc].filter((x): x is number => x !== null);
-  // Half ranges and half values: a difference of two finite doubles can overflow, of their halves not
-  // (halving is exact, so the quotients are the same doubles as with whole values).
-  const ra2 = Math.max(...maxs) / 2 - Math.min(...mins) / 2;
-  const minb = r.minb ?? 0;
-  const rb2 = r.maxb !== null && r.minb !== null ? r.maxb / 2 - r.minb / 2 : 0;
-  // nB·nC < 2^63 for any realistic sample; the running sum is exact in HUGEINT.
-  const w1Term =
-    nb > 0 && nc > 0 && ra2 > 0
-      ? `sum(case when vnext > v then (abs(sd)::DOUBLE / ${sqlDouble(nb * nc)} * ((vnext / 2 - v / 2) / ${sqlDouble(ra2)}))::DECIMAL(38, 30) else 0 end)`
-      : 'null';
-  const zTerm = rb2 > 0 ? `((v / 2 - ${sqlDouble(minb / 2)}) / ${sqlDouble(rb2)})` : '0';
-  const e = await queryOne<EcdfRow>(
-    conn,
-    `select max(abs(sd)) filter (where vnext is distinct from v)::VARCHAR as dscaled,
-       count(*) filter (where vnext is distinct from v) as u,
-       ${w1Term}::DOUBLE as w1part,
-       sum(case when s = 0 then (${zTerm})::DECIMAL(38, 20) end)::DOUBLE as sz,
-       sum(case when s = 0 then (${zTerm} * ${zTerm})::DECIMAL(38, 20) end)::DOUBLE as sz2
-     from (
-       select s, v,
-         sum(case when s = 0 then ${nc}::BIGINT else -${nb}::BIGINT end) over (order by v rows between unbounded preceding and current row) as sd,
-         lead(v) over (order by v) as vnext
-       from (${src.sql}) where v is not null)`,
-    src.params,
-  );
-  if (!e) throw new Error('ECDF query returned no row');
-  const zMean = nb > 0 && e.sz !== null ? e.sz / nb : null;
-  // var/rb² = E[z²] − E[z]² with z in [0, 1]: both sums exact, so only the final doubles round.
-  const zVar = zMean !== null && e.sz2 !== null ? Math.max(0, e.sz2 / nb - zMean * zMean) : null;
-  return {
-    ...base,
-    distinct: Number(e.u ?? 0),
-    meanBaseline: zMean === null ? null : minb + zMean * rb2 * 2,
-    stdBaseline: zVar === null ? null : Math.sqrt(zVar) * rb2 * 2,
-    dScaled: e.dscaled === null ? 0 : Number(e.dscaled),
-    w1: nb > 0 && nc > 0 ? (e.w1part ?? 0) * ra2 * 2 : null,
+    atoms: null,
   };
 }
+
+/** The exact ECDF profile of one column of an ungrouped sample; `range` may come from a batched `numericRanges` scan. */
+export async function numericProfile(conn: DuckDBConnection, sample: Sample, expr: string, range?: NumericRange, method: EcdfMethod = 'auto'): Promise<NumericProfile> {
+  const r = range ?? (await numericRanges(conn, sample, [expr]))[0] ?? EMPTY_RANGE;
+  const m = await groupedProfiles(conn, { table: sample.table, baseline: sample.baseline, current: sample.current }, expr, new Map([['', r]]), method);
+  return m.get('') ?? baseProfile(r);
+}
+
+/**
+ * The exact ECDF profile of one column for every group of a sample (one group when it is not grouped).
+ *
+ * Groups of BUCKETED_MIN_VALUES values or more take the bucketed pass one by one (buckets.ts); all the
+ * others share ONE sort — a window over the non-null values partitioned by group, ordered by value — for
+ * the exact two-sample KS D and Wasserstein-1 distance, the number of distinct values and the baseline
+ * mean and population σ. A group gets the same numbers whether it is computed alone or with others.
+ *
+ * The running sum S of (baseline ? nC : −nB) in value order equals cumB(v)·nC − cumC(v)·nB, an exact
+ * integer, on the last row of each group of equal values (whatever order ties take, that row has the
+ * whole group behind it): D·nB·nC = max |S| over those rows, W1 = Σ |S|/(nB·nC)·(next − v) (ties add 0).
+ * Floating sums are made independent of row order and thread scheduling without an ordered
+ * aggregate: each term is scaled into [0, 1] by a range, rounded to DECIMAL (a deterministic
+ * per-row step) and summed exactly as 128-bit integers. The same pass cuts the values into ATOMS
+ * rank ranges (ties never split) for the bootstrap interval, with histograms (a grouped aggregate per
+ * range measured 2–3× slower than the whole pass).
+ */
+export async function groupedProfiles(
+  conn: DuckDBConnection,
+  sample: Sample,
+  expr: string,
+  ranges: ReadonlyMap<string, NumericRange>,
+  method: EcdfMethod = 'auto',
+): Promise<Map<string, NumericProfile>> {
+  const out = new Map<string, NumericProfile>();
+  const sorted: { g: string; r: NumericRange }[] = [];
+  for (const [g, r] of ranges) {
+    const base = baseProfile(r);
+    out.set(g, base);
+    const n = base.nBaseline + base.nCurrent;
+    if (n === 0) continue;
+    if (method === 'bucketed' || (method === 'auto' && n >= BUCKETED_MIN_VALUES)) {
+      const bucketed = await bucketedProfile(conn, groupSample(sample, g), expr, r, base);
+      if (bucketed) {
+        out.set(g, bucketed);
+        continue;
+      }
+    }
+    sorted.push({ g, r });
+  }
+  if (sorted.length === 0) return out;
+
+  // Per-group constants: literals for one group (no join: small selections are dominated by per-query
+  // cost), a VALUES table joined on the group otherwise. The same doubles either way.
+  const consts = sorted.map(({ g, r }) => {
+    const nb = Number(r.nb);
+    const nc = Number(r.nc);
+    const mins = [r.minb, r.minc].filter((x): x is number => x !== null);
+    const maxs = [r.maxb, r.maxc].filter((x): x is number => x !== null);
+    // Half ranges and half values: a difference of two finite doubles can overflow, of their halves not
+    // (halving is exact, so the quotients are the same doubles as with whole values).
+    const ra2 = Math.max(...maxs) / 2 - Math.min(...mins) / 2;
+    const minb2 = (r.minb ?? 0) / 2;
+    const rb2 = r.maxb !== null && r.minb !== null ? r.maxb / 2 - r.minb / 2 : 0;
+    // nB·nC < 2^63 for any realistic sample; the running sum is exact in HUGEINT.
+    return { g, nb: `${nb}::BIGINT`, nc: `${nc}::BIGINT`, nbnc: sqlDouble(nb * nc), ra2: sqlDouble(ra2), minb2: sqlDouble(minb2), rb2: sqlDouble(rb2) };
+  });
+  const src = sidesSql(sample, expr);
+  const only = consts.length === 1 && !sample.group ? consts[0] : undefined;
+  const k = only ?? { nb: 'k.nb', nc: 'k.nc', nbnc: 'k.nbnc', ra2: 'k.ra2', minb2: 'k.minb2', rb2: 'k.rb2' };
+  // Many groups: the constants are computed in SQL from the same rows (the same IEEE operations as above,
+  // so the same doubles), which plans far faster than a VALUES list of every group.
+  const skipped = [...ranges.keys()].filter((g) => !sorted.some((x) => x.g === g));
+  const params: SqlParam[] = only ? [...src.params] : [...src.params, ...skipped];
+  // One group: no partition, no grouping (an ungrouped aggregate is cheaper on small selections).
+  const part = only ? '' : 'partition by src.g ';
+  const withK = only
+    ? ''
+    : `src as (${src.sql}),
+     k as (
+       select g, nb, nc, (nb * nc)::DOUBLE as nbnc, mx / 2 - mn / 2 as ra2, coalesce(minb, 0) / 2 as minb2,
+         case when maxb is not null and minb is not null then maxb / 2 - minb / 2 else 0 end as rb2
+       from (select g, count(v) filter (where s = 0) as nb, count(v) filter (where s = 1) as nc, min(v) as mn, max(v) as mx,
+               min(v) filter (where s = 0) as minb, max(v) filter (where s = 0) as maxb
+             from src where v is not null group by g)
+       ${skipped.length > 0 ? `where g not in (${skipped.map(() => '?').join(', ')})` : ''}),`;
+  const rows = await queryRows<EcdfRow>(
+    conn,
+    `with ${withK}
+     o as (
+       select src.g, s, v, ${k.nbnc} as nbnc, ${k.ra2} as ra2, ${k.minb2} as minb2, ${k.rb2} as rb2, ${k.nb} + ${k.nc} as n,
+         sum(case when s = 0 then ${k.nc} else -${k.nb} end) over (${part}order by v rows between unbounded preceding and current row) as sd,
+         lead(v) over (${part}order by v) as vnext,
+         count(*) over (${part}order by v) as cle,
+         row_number() over (${part}order by v) as rn
+       from ${only ? `(${src.sql}) src` : 'src join k on src.g = k.g'} where v is not null)
+     -- atoms: union-rank ranges of ATOMS (by the count of values ≤ v, so ties never split): counts per side;
+     -- and the value at each range's upper rank (deterministic whatever order ties take) to place them.
+     select ${only ? "'' as g" : 'g'},
+       max(abs(sd)) filter (where vnext is distinct from v)::VARCHAR as dscaled,
+       count(*) filter (where vnext is distinct from v) as u,
+       sum(case when vnext > v and nbnc > 0 and ra2 > 0 then (abs(sd)::DOUBLE / nbnc * ((vnext / 2 - v / 2) / ra2))::DECIMAL(38, 30) else 0 end)::DOUBLE as w1part,
+       sum(case when s = 0 then (case when rb2 > 0 then (v / 2 - minb2) / rb2 else 0 end)::DECIMAL(38, 20) end)::DOUBLE as sz,
+       sum(case when s = 0 then (case when rb2 > 0 then ((v / 2 - minb2) / rb2) * ((v / 2 - minb2) / rb2) else 0 end)::DECIMAL(38, 20) end)::DOUBLE as sz2,
+       to_json(histogram(((cle - 1) * ${ATOMS}) // n) filter (where s = 0))::VARCHAR as hb,
+       to_json(histogram(((cle - 1) * ${ATOMS}) // n) filter (where s = 1))::VARCHAR as hc,
+       to_json(list([(rn * ${ATOMS}) // n - 1, v]) filter (where (rn * ${ATOMS}) // n > ((rn - 1) * ${ATOMS}) // n))::VARCHAR as edges
+     from o${only ? '' : ' group by g'}`,
+    params,
+  );
+  const constsByGroup = new Map(sorted.map((x) => [x.g, x.r]));
+  for (const e of rows) {
+    const r = constsByGroup.get(String(e.g));
+    const base = out.get(String(e.g));
+    if (!r || !base) continue;
+    const nb = base.nBaseline;
+    const nc = base.nCurrent;
+    const mins = [r.minb, r.minc].filter((x): x is number => x !== null);
+    const maxs = [r.maxb, r.maxc].filter((x): x is number => x !== null);
+    const mn2 = Math.min(...mins) / 2;
+    const ra2 = Math.max(...maxs) / 2 - mn2;
+    const minb = r.minb ?? 0;
+    const rb2 = r.maxb !== null && r.minb !== null ? r.maxb / 2 - r.minb / 2 : 0;
+    const zMean = nb > 0 && e.sz !== null ? e.sz / nb : null;
+    // var/rb² = E[z²] − E[z]² with z in [0, 1]: both sums exact, so only the final doubles round.
+    const zVar = zMean !== null && e.sz2 !== null ? Math.max(0, e.sz2 / nb - zMean * zMean) : null;
+    out.set(String(e.g), {
+      ...base,
+      distinct: Number(e.u ?? 0),
+      meanBaseline: zMean === null ? null : minb + zMean * rb2 * 2,
+      stdBaseline: zVar === null ? null : Math.sqrt(zVar) * rb2 * 2,
+      dScaled: e.dscaled === null ? 0 : Number(e.dscaled),
+      w1: nb > 0 && nc > 0 ? (e.w1part ?? 0) * ra2 * 2 : null,
+      atoms: rankAtoms(e.hb, e.hc, e.edges, Math.min(...mins)),
+    });
+  }
+  return out;
+}
+

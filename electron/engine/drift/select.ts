@@ -146,15 +146,54 @@ export interface Sample {
   table: string;
   baseline: SqlPart;
   current: SqlPart;
+  /**
+   * SQL giving each row's cohort value (VARCHAR) when every cohort of an attribute is compared in one pass;
+   * rows where it is NULL belong to no cohort. Absent: one group, labelled ''.
+   */
+  group?: string;
+  /**
+   * Series: `group` cuts the current side only, and every baseline row belongs to each of these groups
+   * (each time bucket of the current side is compared with the whole baseline).
+   */
+  baselineIn?: string[];
 }
 
-/** Both sides of a comparison as one relation (s = 0 baseline, 1 current; a row in both selections counts on both). */
+/** The grouping expression of a sample ('' when it is one group) and the filter keeping rows that have a group. */
+export function groupOf(sample: Sample): { expr: string; where: string } {
+  return sample.group ? { expr: sample.group, where: `${sample.group} is not null` } : { expr: "''", where: 'true' };
+}
+
+/**
+ * Both sides of a comparison as one relation (s = 0 baseline, 1 current; a row in both selections counts on
+ * both), with g = the cohort value when the sample is grouped ('' otherwise).
+ */
 export function sidesSql(sample: Sample, expr: string): SqlPart {
+  return sidesWith(sample, `${expr} as v`);
+}
+
+/** `select s, g, <columns>` over both sides (see sidesSql); `columns` is a select list. */
+export function sidesWith(sample: Sample, columns: string): SqlPart {
   const t = quoteIdent(sample.table);
+  const g = groupOf(sample);
+  const current = `select 1::UTINYINT as s, ${g.expr} as g, ${columns} from ${t} where (${sample.current.sql}) and ${g.where}`;
+  if (sample.baselineIn) {
+    const groups = sample.baselineIn.length > 0 ? sample.baselineIn.map(() => '(?)').join(', ') : '(null)';
+    return {
+      sql: `select 0::UTINYINT as s, bg.g as g, ${columns} from ${t} cross join (values ${groups}) bg(g) where (${sample.baseline.sql}) and bg.g is not null union all ${current}`,
+      params: [...sample.baselineIn, ...sample.baseline.params, ...sample.current.params],
+    };
+  }
   return {
-    sql: `select 0::UTINYINT as s, ${expr} as v from ${t} where ${sample.baseline.sql} union all select 1::UTINYINT as s, ${expr} as v from ${t} where ${sample.current.sql}`,
+    sql: `select 0::UTINYINT as s, ${g.expr} as g, ${columns} from ${t} where (${sample.baseline.sql}) and ${g.where} union all ${current}`,
     params: [...sample.baseline.params, ...sample.current.params],
   };
+}
+
+/** One group of a grouped sample as an ordinary sample (the group's rows only). */
+export function groupSample(sample: Sample, value: string): Sample {
+  if (!sample.group) return sample;
+  const only: SqlPart = { sql: `${sample.group} = ?`, params: [value] };
+  return { table: sample.table, baseline: sample.baselineIn ? sample.baseline : andParts(sample.baseline, only), current: andParts(sample.current, only) };
 }
 
 /** The same relation as a `src(s, v)` CTE (v = the column expression, NULL kept). */

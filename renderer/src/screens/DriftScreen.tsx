@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useApi } from '../lib/useApi';
 import { call } from '../lib/api';
 import { driftOptionsFor } from '../lib/bundleMeta';
@@ -11,7 +11,10 @@ import { useNavigation } from '../stores/navigation';
 import { useDriftParams } from '../stores/driftParams';
 import { useInspector } from '../stores/inspector';
 import { useWorkspace } from '../stores/workspace';
-import { fmtInt, fmtNum, fmtP, fmtPct } from '../lib/format';
+import { fmtInt, fmtPct } from '../lib/format';
+import { DRIFT_DECISION_LABEL, DRIFT_METHOD_INFO, readable, readableInterval, readableP } from '../../../shared/driftMethods';
+import { EffectWhisker, whiskerMax } from './drift/EffectWhisker';
+import { HeatmapGrid } from './drift/HeatmapGrid';
 import { DriftPickers } from './drift/DriftPickers';
 import { DistributionChart, DriftOverTimeChart } from './drift/DriftCharts';
 import { cohortDisplay, formatSelector, resolveParams, selectorLabel, toRouteParams, type DriftParams } from './drift/params';
@@ -42,76 +45,110 @@ function evidenceOf(r: DriftResult): Record<string, string | number | boolean | 
     statistic: r.statistic,
     p_value: r.p_value,
     p_adjusted: r.p_adjusted,
+    effect: r.effect,
+    effect_ci_low: r.effect_ci?.[0] ?? null,
+    effect_ci_high: r.effect_ci?.[1] ?? null,
     threshold: r.threshold,
     drifted: r.drifted,
+    verdict: r.decision,
     n_baseline: r.n_baseline,
     n_current: r.n_current,
   };
 }
 
+const DECISION_ORDER: Record<DriftResult['decision'], number> = { drift: 0, inconclusive: 1, no_drift: 2, not_computable: 3, data_quality: 4 };
+
 function ResultsTable({ report, params, select }: { report: DriftReport; params: DriftParams; select: (column: string) => void }) {
   const seriesByColumn = useMemo(() => {
-    const m = new Map<string, { v: number | null; drifted: boolean }[]>();
+    const m = new Map<string, { v: number | null; drifted: boolean; partial: boolean }[]>();
     for (const s of report.series) {
       const list = m.get(s.column) ?? [];
-      list.push({ v: s.effect ?? s.statistic, drifted: s.drifted });
+      list.push({ v: s.effect ?? s.statistic, drifted: s.drifted, partial: s.partial });
       m.set(s.column, list);
     }
     return m;
   }, [report.series]);
-  const rows = [...report.results].sort((a, b) => Number(b.drifted) - Number(a.drifted) || (b.statistic ?? -1) / (b.threshold || 1) - (a.statistic ?? -1) / (a.threshold || 1));
-  if (rows.length === 0) return <Empty title="No comparable columns">The engine found no columns to compare in {params.table} for this selection.</Empty>;
+  const drift = report.results.filter((r) => r.section === 'drift');
+  const quality = report.results.filter((r) => r.section === 'data_quality');
+  const rows = [...drift].sort(
+    (a, b) =>
+      DECISION_ORDER[a.decision] - DECISION_ORDER[b.decision] ||
+      Number(a.method === 'null_rate') - Number(b.method === 'null_rate') ||
+      (b.effect ?? -1) / (b.threshold || 1) - (a.effect ?? -1) / (a.threshold || 1),
+  );
+  const max = whiskerMax(rows);
+  // One threshold for every row (the usual case) goes in the header instead of on each row.
+  const thresholds = [...new Set(rows.map((r) => r.threshold))];
+  const shared = thresholds.length === 1 ? thresholds[0] : undefined;
+  if (rows.length === 0 && quality.length === 0) return <Empty title="No comparable columns">The engine found no columns to compare in {params.table} for this selection.</Empty>;
   return (
-    <div className="table-scroll">
-    <table className="data" data-testid="drift-table">
-      <thead>
-        <tr>
-          <th>Column</th>
-          <th>Method · statistic</th>
-          <th className="num" title="The decision: effect at or above the threshold, and p (adjusted) below alpha where there is a p-value">Effect / threshold</th>
-          <th className="num">p (adjusted)</th>
-          <th>Verdict</th>
-          <th className="num" title="rows compared: baseline / current">n (b / c)</th>
-          <th>Effect by week</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={`${r.column}|${r.method}`} className={`clickable${params.column === r.column ? ' selected' : ''}`} onClick={() => select(r.column)} data-column={r.column}>
-            <td>
-              <button type="button" className="link mono" onClick={(e) => { e.stopPropagation(); select(r.column); }}>
-                {r.column}
-              </button>
-              <span className="col-kind">{r.column_kind}</span>
-            </td>
-            <td className="small mono" title={r.detail}>
-              {r.method}
-              <span className="col-kind num" style={{ textAlign: 'left' }}>
-                statistic {fmtNum(r.statistic)}
-              </span>
-            </td>
-            <td className="num" title={r.effect_name}>
-              {fmtNum(r.effect)}
-              <span className="muted small"> / {fmtNum(r.threshold, 2)}</span>
-            </td>
-            <td className="num">
-              {fmtP(r.p_value)}
-              <span className="muted small"> ({fmtP(r.p_adjusted)})</span>
-            </td>
-            <td>
-              <DriftFlag r={r} />
-            </td>
-            <td className="num" title={`null rate ${fmtPct(r.null_rate_baseline)} → ${fmtPct(r.null_rate_current)}`}>
-              {fmtInt(r.n_baseline)} / {fmtInt(r.n_current)}
-            </td>
-            <td>
-              <Sparkline values={seriesByColumn.get(r.column) ?? []} threshold={r.threshold} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-    </div>
+    <>
+      <div className="table-scroll">
+        <table className="data" data-testid="drift-table">
+          <thead>
+            <tr>
+              <th>Column</th>
+              <th>What is compared</th>
+              <th className="num" title="Effect size with its 95 % interval (whisker) against the threshold (dashed)">
+                Effect [95 % interval]{shared !== undefined ? <span className="muted"> · threshold {readable(shared)}</span> : ' / threshold'}
+              </th>
+              <th className="num" title="p-value after the multiple-testing correction, compared with alpha">p (adjusted)</th>
+              <th>Verdict</th>
+              <th className="num" title="values compared: baseline / current">n (b / c)</th>
+              <th title="Effect per week; partial first/last weeks are hollow and not in the line">Effect by week</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => {
+              const info = DRIFT_METHOD_INFO[r.method];
+              return (
+                <tr key={`${r.column}|${r.method}`} className={`clickable${params.column === r.column ? ' selected' : ''}`} onClick={() => select(r.column)} data-column={r.column} data-method={r.method}>
+                  <td>
+                    <button type="button" className="link mono" onClick={(e) => { e.stopPropagation(); select(r.column); }}>
+                      {r.column}
+                    </button>
+                    <span className="col-kind">{r.method === 'null_rate' ? 'missing values' : r.column_kind}</span>
+                  </td>
+                  <td className="small" style={{ maxWidth: 170 }} title={`${r.method}: ${info.meaning}. ${info.formula}`}>
+                    {info.name}
+                  </td>
+                  <td className="num" title={`${r.effect_name}; interval: ${r.effect_ci_method ?? '—'}`}>
+                    <span className="row" style={{ justifyContent: 'flex-end', gap: 6, flexWrap: 'nowrap' }}>
+                      <span>
+                        {readable(r.effect)}
+                        {shared === undefined && <span className="muted small"> / {readable(r.threshold)}</span>}
+                        <span className="muted small" style={{ display: 'block', whiteSpace: 'nowrap' }}>
+                          {readableInterval(r.effect_ci)}
+                        </span>
+                      </span>
+                      <EffectWhisker effect={r.effect} ci={r.effect_ci} threshold={r.threshold} max={max} width={64} />
+                    </span>
+                  </td>
+                  <td className="num">{readableP(r.p_adjusted)}</td>
+                  <td>
+                    <DriftFlag r={r} />
+                  </td>
+                  <td className="num" title={`missing values ${fmtPct(r.null_rate_baseline)} → ${fmtPct(r.null_rate_current)}`}>
+                    {fmtInt(r.n_baseline)} / {fmtInt(r.n_current)}
+                  </td>
+                  <td>{r.method === 'null_rate' ? null : <Sparkline values={seriesByColumn.get(r.column) ?? []} threshold={r.threshold} width={80} />}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {quality.length > 0 && (
+        <div className="banner info" data-testid="drift-data-quality" style={{ marginTop: 10 }}>
+          <strong>Data quality, not drift.</strong>{' '}
+          {quality.map((r) => (
+            <span key={`${r.column}|${r.cohort}`}>
+              <span className="mono">{r.column}</span>: {r.why.replace(/^label coverage: /, '')}.{' '}
+            </span>
+          ))}
+        </div>
+      )}
+    </>
   );
 }
 
@@ -138,8 +175,9 @@ function DrillDown({ bundleId, report, result, params }: { bundleId: string; rep
   const binned = useBins(bundleId, result, params);
   const baseLabel = selectorLabel(params.baseline);
   const curLabel = selectorLabel(params.current);
-  const verdict = result.not_computable ? 'not computable' : result.drifted ? 'drifted' : 'no drift';
-  const title = `${result.column}: ${result.effect_name || result.method} ${fmtNum(result.effect ?? result.statistic)} for ${cohortText(params)}, ${baseLabel} → ${curLabel} (${verdict})`;
+  const verdict = DRIFT_DECISION_LABEL[result.decision];
+  const info = DRIFT_METHOD_INFO[result.method];
+  const title = `${result.column}: ${info.name} ${readable(result.effect ?? result.statistic)}${result.effect_ci ? ` ${readableInterval(result.effect_ci)}` : ''} for ${cohortText(params)}, ${baseLabel} → ${curLabel} (${verdict})`;
   return (
     <section className="card" aria-label={`Drill-down for ${result.column}`} data-testid="drift-drilldown">
       <div className="card-head">
@@ -156,9 +194,12 @@ function DrillDown({ bundleId, report, result, params }: { bundleId: string; rep
           current {curLabel}: n = {fmtInt(result.n_current)}
         </span>
         <span>
-          method {result.method} · threshold {result.threshold} · {result.detail}
-          {result.p_value !== null ? ` · p ${fmtP(result.p_value)} (adj. ${fmtP(result.p_adjusted)}, ${report.correction})` : ''}
+          {info.name}: {info.meaning} · threshold {readable(result.threshold)}
+          {result.p_adjusted !== null ? ` · p (adjusted, ${report.correction}) ${readableP(result.p_adjusted)}` : ''}
         </span>
+      </div>
+      <div className="small" data-testid="drift-why" style={{ marginBottom: 8 }}>
+        <DriftFlag r={result} /> {result.why.replace(/^[a-z ]+: /, '')}
       </div>
       {result.not_computable && <div className="banner warn">Not computable: {result.not_computable}</div>}
       <div className="grid-2">
@@ -183,20 +224,19 @@ function DrillDown({ bundleId, report, result, params }: { bundleId: string; rep
   );
 }
 
+/** Cohorts shown before "others": the largest by rows, the rest one click away. */
+const HEATMAP_TOP = 12;
+
 function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; params: DriftParams; options: DriftOptions; onPick: (attr: string, value: string, column: string) => void }) {
   const navigateParams = useNavigation((s) => s.setParams);
+  const [showAll, setShowAll] = useState(false);
   const attr = options.cohort_attributes.find((a) => a.attribute === params.heatAttr) ?? null;
   const key = attr ? JSON.stringify([bundleId, params.table, params.baseline, params.current, params.method, attr.attribute]) : null;
-  const state = useApi(key ? `heatmap|${key}` : null, async () => {
-    if (!attr) return [];
-    const out: { value: string; report: DriftReport }[] = [];
-    // One at a time: each call is a full scan; running them together only contends for the same two cores.
-    for (const value of attr.values) {
-      const req = requestFor(bundleId, { ...params, cohort: [{ attribute: attr.attribute, value }] });
-      delete req.by;
-      out.push({ value, report: await call('computeDrift', req) });
-    }
-    return out;
+  // Every cohort of the attribute in ONE engine call (one grouped pass, corrected across the grid).
+  const state = useApi(key ? `heatmap|${key}` : null, () => {
+    const req = requestFor(bundleId, { ...params, cohort: [] });
+    delete req.by;
+    return call('computeDrift', { ...req, cohort_by: attr?.attribute ?? '' });
   });
   if (options.cohort_attributes.length === 0) return <Empty title="No cohort attributes">This bundle declares no cohort columns, so there is no cohort × column view.</Empty>;
   return (
@@ -205,7 +245,7 @@ function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; para
         <h2>Cohort × column</h2>
         <label className="row small">
           Cohorts by
-          <select aria-label="Heatmap cohort attribute" value={attr?.attribute ?? ''} onChange={(e) => navigateParams({ hattr: e.target.value }, false)}>
+          <select aria-label="Heatmap cohort attribute" value={attr?.attribute ?? ''} onChange={(e) => { setShowAll(false); navigateParams({ hattr: e.target.value }, false); }}>
             {options.cohort_attributes.map((a) => (
               <option key={a.attribute} value={a.attribute}>
                 {a.attribute}
@@ -216,60 +256,21 @@ function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; para
         {state.data && (
           <PinButton
             title={`Drift by ${attr?.attribute ?? ''}: ${selectorLabel(params.baseline)} → ${selectorLabel(params.current)}`}
-            evidence={() => (state.data ?? []).flatMap((c) => c.report.results.map((r) => evidenceOf(r)))}
+            evidence={() => (state.data?.results ?? []).filter((r) => r.section === 'drift').map((r) => evidenceOf(r))}
           />
         )}
       </div>
       <Async state={state} what="the cohort heatmap">
-        {(cells) => {
-          const columns = [...new Set(cells.flatMap((c) => c.report.results.map((r) => r.column)))];
-          return (
-            <div style={{ overflowX: 'auto' }}>
-              <table className="matrix" data-testid="drift-heatmap">
-                <thead>
-                  <tr>
-                    <th>{attr?.attribute}</th>
-                    {columns.map((c) => (
-                      <th key={c} className="mono">
-                        {c}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {cells.map((c) => (
-                    <tr key={c.value}>
-                      <th>{c.value}</th>
-                      {columns.map((col) => {
-                        const r = c.report.results.find((x) => x.column === col);
-                        if (!r) return <td key={col} />;
-                        const cls = r.not_computable ? 'cell-na' : r.drifted ? 'cell-bad' : '';
-                        return (
-                          <td key={col}>
-                            <button
-                              type="button"
-                              className={cls}
-                              style={{ minWidth: 88 }}
-                              onClick={() => attr && onPick(attr.attribute, c.value, col)}
-                              aria-label={`${attr?.attribute}=${c.value}, ${col}: ${r.method} effect ${fmtNum(r.effect)}${r.drifted ? ', drifted' : ''}`}
-                              data-cell={`${c.value}|${col}`}
-                            >
-                              <span className="num">{fmtNum(r.effect, 3)}</span>
-                              <span className="small">{r.not_computable ? '– n/a' : r.drifted ? '▲ drift' : '✓'}</span>
-                            </button>
-                          </td>
-                        );
-                      })}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <div className="muted small" style={{ marginTop: 6 }}>
-                Each cell: the column’s effect size for that cohort (automatic method per column, same baseline and current); ▲ drift marks a statistic past its threshold and significant after correction. Click a cell to drill into it.
-              </div>
-            </div>
-          );
-        }}
+        {(report) => (
+          <HeatmapGrid
+            report={report}
+            attribute={attr?.attribute ?? ''}
+            top={showAll ? Number.POSITIVE_INFINITY : HEATMAP_TOP}
+            onShowAll={() => setShowAll((v) => !v)}
+            showingAll={showAll}
+            onPick={(value, column) => attr && onPick(attr.attribute, value, column)}
+          />
+        )}
       </Async>
     </section>
   );
@@ -314,23 +315,47 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
   const drilled = state.data?.results.find((r) => r.column === params.column && r.method !== 'null_rate') ?? state.data?.results.find((r) => r.column === params.column) ?? null;
   useEffect(() => {
     if (!drilled) return;
+    const info = DRIFT_METHOD_INFO[drilled.method];
     select({
       kind: 'Drift column',
       title: drilled.column,
       fields: [
+        ['Compared', info.name],
+        ['Meaning', info.meaning],
+        ['Effect', drilled.effect === null ? '—' : `${readable(drilled.effect)}${drilled.effect_ci ? ` (95 % interval ${readableInterval(drilled.effect_ci)})` : ''}`],
+        ['Threshold', readable(drilled.threshold)],
+        ['p (adjusted)', `${readableP(drilled.p_adjusted)} (α ${readable(drilled.alpha)})`],
+        ['Verdict', <DriftFlag key="v" r={drilled} />],
+        ['Why', drilled.why.replace(/^[a-z ]+: /, '')],
         ['Cohort', drilled.cohort],
         ['Kind', drilled.column_kind],
-        ['Method', drilled.method],
-        ['Statistic', fmtNum(drilled.statistic, 4)],
-        ['Threshold', drilled.threshold],
-        ['p / adjusted', `${fmtP(drilled.p_value)} / ${fmtP(drilled.p_adjusted)} (α ${drilled.alpha})`],
-        ...(drilled.effect !== null ? [[`Effect${drilled.effect_name ? ` (${drilled.effect_name})` : ''}`, fmtNum(drilled.effect, 4)] as [string, string]] : []),
-        ['Verdict', <DriftFlag key="v" r={drilled} />],
         ['n baseline', fmtInt(drilled.n_baseline)],
         ['n current', fmtInt(drilled.n_current)],
-        ['Null rate', `${fmtPct(drilled.null_rate_baseline)} → ${fmtPct(drilled.null_rate_current)}`],
-        ['Detail', drilled.detail],
+        ['Missing values', `${fmtPct(drilled.null_rate_baseline)} → ${fmtPct(drilled.null_rate_current)}`],
       ],
+      body: (
+        <details className="exact" data-testid="drift-exact">
+          <summary>Formula and exact figures</summary>
+          <p className="small">{info.formula}</p>
+          <dl className="small">
+            <dt>method</dt>
+            <dd className="mono">{drilled.method}</dd>
+            <dt>statistic</dt>
+            <dd className="mono">{drilled.statistic ?? '—'}</dd>
+            <dt>{drilled.effect_name || 'effect'}</dt>
+            <dd className="mono">{drilled.effect ?? '—'}</dd>
+            <dt>95 % interval</dt>
+            <dd className="mono">{drilled.effect_ci ? `[${drilled.effect_ci[0]}, ${drilled.effect_ci[1]}]` : '—'}</dd>
+            <dt>interval from</dt>
+            <dd>{drilled.effect_ci_method ?? '—'}</dd>
+            <dt>p</dt>
+            <dd className="mono">{drilled.p_value ?? '—'}</dd>
+            <dt>p (adjusted)</dt>
+            <dd className="mono">{drilled.p_adjusted ?? '—'}</dd>
+          </dl>
+          <p className="small">{drilled.detail}</p>
+        </details>
+      ),
     });
   }, [drilled, select]);
 

@@ -63,7 +63,10 @@ describe('bucketed ECDF against the full sort', () => {
       const { bucketed, sorted } = await profiles(conn);
       // Counts, ranges and D are exact in both: identical.
       expect(bucketed.dScaled).toBe(sorted.dScaled);
-      expect({ ...bucketed, distinct: 0, w1: 0, meanBaseline: 0, stdBaseline: 0 }).toEqual({ ...sorted, distinct: 0, w1: 0, meanBaseline: 0, stdBaseline: 0 });
+      // Atoms (for the bootstrap interval only) are rank ranges in one pass and bucket runs in the other.
+      expect({ ...bucketed, distinct: 0, w1: 0, meanBaseline: 0, stdBaseline: 0, atoms: null }).toEqual({ ...sorted, distinct: 0, w1: 0, meanBaseline: 0, stdBaseline: 0, atoms: null });
+      expect(bucketed.atoms?.countB.reduce((a, b) => a + b, 0)).toBe(sorted.nBaseline);
+      expect(sorted.atoms?.countC.reduce((a, b) => a + b, 0)).toBe(sorted.nCurrent);
       // distinct is exact where the column-kind rules look (≤ 10), a lower bound above.
       if (sorted.distinct <= 10) expect(bucketed.distinct).toBe(sorted.distinct);
       else expect(bucketed.distinct).toBeGreaterThan(10);

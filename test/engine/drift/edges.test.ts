@@ -176,7 +176,7 @@ describe('auto choice and correction', () => {
       ['count', 'categorical', 'chi2'],
       ['amount', 'numeric', 'ks'],
     ]);
-    expect(rep.results[0]?.detail).toMatch(/^auto: binary column → z/);
+    expect(rep.results[0]?.detail).toMatch(/^auto, once for every cohort: binary \(boolean, 2 distinct values over both selections\) → z/);
     expect(rep.correction).toBe('bh');
     expect(rep.tests_corrected).toBe(4);
   });

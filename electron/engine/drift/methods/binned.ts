@@ -7,6 +7,7 @@ import { lInfinity } from './linf';
 import { psi, psiPValue } from './psi';
 import { SMOOTHING_NOTE } from './shares';
 import { notComputable, type ColumnData, type Outcome } from './types';
+import { binsBootstrap } from '../interval';
 
 type BinnedMethod = Extract<DriftMethod, 'psi' | 'js' | 'kl' | 'hellinger' | 'linf' | 'chi2'>;
 
@@ -20,7 +21,7 @@ const EFFECT_NAME: Record<BinnedMethod, string> = {
 };
 
 /** PSI, JS, KL, Hellinger, L∞ and chi-square over the same bins (counts aggregated in SQL). */
-export async function binnedMethod(method: BinnedMethod, col: ColumnData): Promise<Outcome> {
+export async function binnedMethod(method: BinnedMethod, col: ColumnData, seedKey: string): Promise<Outcome> {
   const { bins, rule } = await col.bins();
   const b = bins.map((x) => x.baseline_count);
   const c = bins.map((x) => x.current_count);
@@ -66,7 +67,26 @@ export async function binnedMethod(method: BinnedMethod, col: ColumnData): Promi
       detail.push(`chi-square test of homogeneity, 2×${used} table, df ${chi.df}; effect Cramér's V = √(χ²/N)`);
       break;
   }
-  return { statistic, p_value: pValue, effect, effect_name: EFFECT_NAME[method], detail, not_computable: null, bins };
+  const ci = binsBootstrap(effect, b, c, (bb, cc) => effectOf(method, bb, cc), seedKey, method === 'psi' || method === 'kl' ? Number.POSITIVE_INFINITY : 1);
+  return { statistic, p_value: pValue, effect, effect_name: EFFECT_NAME[method], detail, not_computable: null, bins, ci };
+}
+
+/** The effect of a binned method on counts (what the bootstrap recomputes per replicate). */
+export function effectOf(method: BinnedMethod, b: number[], c: number[]): number | null {
+  switch (method) {
+    case 'psi':
+      return psi(b, c);
+    case 'kl':
+      return klDivergence(b, c);
+    case 'js':
+      return jensenShannon(b, c, 2);
+    case 'hellinger':
+      return hellinger(b, c);
+    case 'linf':
+      return lInfinity(b, c);
+    case 'chi2':
+      return chi2Homogeneity(b, c)?.cramersV ?? null;
+  }
 }
 
 function psiBand(value: number): string {

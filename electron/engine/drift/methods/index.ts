@@ -6,14 +6,15 @@ import type { ColumnData, Outcome } from './types';
 import { wasserstein, wassersteinNorm } from './wasserstein';
 import { zMethod } from './zTest';
 
-export async function runMethod(method: DriftMethod, col: ColumnData): Promise<Outcome> {
+/** Runs one method; `seedKey` names the comparison (column, cohort, method) for its seeded bootstrap interval. */
+export async function runMethod(method: DriftMethod, col: ColumnData, seedKey: string): Promise<Outcome> {
   switch (method) {
     case 'ks':
       return ks(col);
     case 'wasserstein':
-      return wasserstein(col);
+      return wasserstein(col, seedKey);
     case 'wasserstein_norm':
-      return wassersteinNorm(col);
+      return wassersteinNorm(col, seedKey);
     case 'z':
       return zMethod(col);
     case 'null_rate':
@@ -24,6 +25,6 @@ export async function runMethod(method: DriftMethod, col: ColumnData): Promise<O
     case 'hellinger':
     case 'linf':
     case 'chi2':
-      return binnedMethod(method, col);
+      return binnedMethod(method, col, seedKey);
   }
 }

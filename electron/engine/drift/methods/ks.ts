@@ -1,6 +1,7 @@
 import { ksPValue, KS_EXACT_MAX_CELLS } from '../pvalues';
 import type { NumericProfile } from '../profile';
 import { notComputable, type ColumnData, type Outcome } from './types';
+import { dkwInterval } from '../interval';
 
 export interface KsOutcome {
   d: number;
@@ -23,5 +24,13 @@ export function ksFromProfile(p: NumericProfile): KsOutcome {
 export function ks(col: ColumnData): Outcome {
   if (!col.profile) return notComputable(`ks needs a numeric column; "${col.spec.name}" holds ${col.spec.valueType} values`, 'D');
   const r = ksFromProfile(col.profile);
-  return { statistic: r.d, p_value: r.p, effect: r.d, effect_name: 'D', detail: [`exact D from the two empirical CDFs`, r.note], not_computable: null };
+  return {
+    statistic: r.d,
+    p_value: r.p,
+    effect: r.d,
+    effect_name: 'D',
+    detail: [`exact D from the two empirical CDFs`, r.note],
+    not_computable: null,
+    ci: dkwInterval(r.d, col.profile.nBaseline, col.profile.nCurrent),
+  };
 }

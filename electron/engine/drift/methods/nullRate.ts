@@ -1,4 +1,5 @@
 import { twoProportionZ } from './z';
+import { arcsineInterval } from '../interval';
 import { notComputable, type ColumnData, type Outcome } from './types';
 
 /** A change in the share of missing values (NULL, NaN, ±inf), tested on its own: two-proportion z on the null share. */
@@ -15,5 +16,6 @@ export function nullRate(col: ColumnData): Outcome {
       'statistic = current − baseline null share; pooled two-proportion z-test; effect Cohen\'s h',
     ],
     not_computable: null,
+    ci: arcsineInterval(r.shareBaseline, col.rowsBaseline, r.shareCurrent, col.rowsCurrent),
   };
 }

@@ -2,6 +2,7 @@ import type { DriftBin } from '../../../../shared/api/drift';
 import type { BinCounts, CategoryCounts } from '../binning';
 import type { ColumnKind, ColumnSpec } from '../columns';
 import type { NumericProfile } from '../profile';
+import type { EffectInterval } from '../interval';
 
 /** What a method sees of one column in one comparison; SQL results are fetched once and shared. */
 export interface ColumnData {
@@ -30,6 +31,8 @@ export interface Outcome {
   detail: string[];
   not_computable: string | null;
   bins?: DriftBin[];
+  /** 95 % interval of the effect and how it was made (interval.ts). */
+  ci?: EffectInterval | null;
 }
 
 export function notComputable(reason: string, effectName: string): Outcome {

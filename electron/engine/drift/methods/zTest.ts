@@ -1,4 +1,5 @@
 import { twoProportionZ } from './z';
+import { arcsineInterval } from '../interval';
 import { notComputable, type ColumnData, type Outcome } from './types';
 
 /** Two-proportion z-test on a binary column; the "positive" value is the larger of the two (true, 1, or the later string). */
@@ -22,5 +23,6 @@ export async function zMethod(col: ColumnData): Promise<Outcome> {
     ],
     not_computable: null,
     bins: values,
+    ci: arcsineInterval(r.shareBaseline, col.nBaseline, r.shareCurrent, col.nCurrent),
   };
 }

@@ -1,5 +1,6 @@
 import type { Availability, ReportModel, DriftChart, DriftComparison, DriftSection } from '../../../../shared/api/report';
 import type { DriftResult } from '../../../../shared/api/drift';
+import { DRIFT_DECISION_LABEL, DRIFT_METHOD_INFO } from '../../../../shared/driftMethods';
 import type { EvalGroup } from '../../../../shared/api/analytics';
 import { esc } from './escape';
 import { AS_OF_SOURCE_LABEL } from '../../../../shared/reportSignoff';
@@ -377,14 +378,28 @@ function driftRows(c: DriftComparison): string {
     [
       { head: 'Column', cell: (r) => esc(r.column) },
       { head: 'Kind', cell: (r) => esc(r.column_kind) },
-      { head: 'Method', cell: (r) => esc(r.method) },
+      { head: 'Method', cell: (r) => `${esc(DRIFT_METHOD_INFO[r.method].name)}<div class="muted small">${esc(r.method)}</div>` },
       { head: 'Statistic', num: true, cell: (r) => fmtNum(r.statistic) },
-      { head: 'Effect', num: true, cell: (r) => `${fmtNum(r.effect)}<div class="muted small">${esc(r.effect_name)}</div>` },
+      {
+        head: 'Effect [95% interval]',
+        num: true,
+        cell: (r) => `${fmtNum(r.effect)}${r.effect_ci ? `<div class="small">[${fmtNum(r.effect_ci[0])}, ${fmtNum(r.effect_ci[1])}]</div>` : ''}<div class="muted small">${esc(r.effect_name)}</div>`,
+      },
       { head: 'Threshold', num: true, cell: (r) => fmtNum(r.threshold) },
       { head: 'p (adj.)', num: true, cell: (r) => fmtP(r.p_adjusted ?? r.p_value) },
       { head: 'n base', num: true, cell: (r) => fmtInt(r.n_baseline) },
       { head: 'n cur', num: true, cell: (r) => fmtInt(r.n_current) },
-      { head: 'Drift', cell: (r) => (r.not_computable ? `<span class="muted small">${esc(r.not_computable)}</span>` : r.drifted ? badge('sev-high', 'drift') : 'no') },
+      {
+        head: 'Verdict',
+        cell: (r) =>
+          r.decision === 'not_computable'
+            ? `<span class="muted small">${esc(r.not_computable ?? '')}</span>`
+            : r.decision === 'drift'
+              ? badge('sev-high', 'drift')
+              : r.decision === 'no_drift'
+                ? 'no drift'
+                : `${esc(DRIFT_DECISION_LABEL[r.decision])}<div class="muted small">${esc(r.why.replace(/^[a-z ]+: /, '').split(' — ')[0] ?? '')}</div>`,
+      },
     ],
     { flag: (r) => r.drifted },
   );
@@ -409,7 +424,7 @@ export function driftSection(m: ReportModel, n: string): string {
         <div>Current</div><div>${esc(sel(d.current))} <span class="muted small">(${esc(d.current_source)})</span></div>
         <div>Bins / binning</div><div>${m.params.drift_bins} / ${esc(m.params.drift_binning)}</div>
         <div>Multiple-testing correction</div><div>${esc(m.params.drift_correction)}</div>
-        <div>Decision rule</div><div>drifted = adjusted p &lt; α = ${esc(String(m.params.drift_alpha))} (when the method has a p-value) and effect ≥ threshold</div></div>
+        <div>Decision rule</div><div>drifted = adjusted p &lt; α = ${esc(String(m.params.drift_alpha))} (when the method has a p-value) and effect ≥ threshold; inconclusive when the effect's 95% interval straddles the threshold. The method and column kind are chosen once per column for every cohort. The missing share of a label column is label coverage (data quality), not drift.</div></div>
         <p class="legend">Charts: <span class="swatch" style="background:${BASELINE_COLOUR}"></span>baseline <span class="swatch" style="background:${CURRENT_COLOUR}"></span>current (share of rows per bin).</p>`;
       const overall = d.comparisons
         .filter((c) => c.cohort === 'all')
@@ -434,7 +449,7 @@ export function driftSection(m: ReportModel, n: string): string {
                       : esc(
                         c.results
                           .filter((r) => r.drifted)
-                          .map((r) => `${r.column} (${r.method} ${r.effect_name} ${fmtNum(r.effect)})`)
+                          .map((r) => `${r.column} (${r.method} ${r.effect_name} ${fmtNum(r.effect)}${r.effect_ci ? ` [${fmtNum(r.effect_ci[0])}, ${fmtNum(r.effect_ci[1])}]` : ''})`)
                           .join(', ') || '—',
                       ),
               },
@@ -452,7 +467,7 @@ export function driftSection(m: ReportModel, n: string): string {
         const r = hit?.r;
         const binsNote = ch.bins_method === ch.method ? '' : ` Bins from a ${ch.bins_method.toUpperCase()} run on the same selection (${ch.bins_detail.split(';')[0] ?? ''}).`;
         const caption = r
-          ? `${esc(ch.table)} · ${esc(ch.column)} · ${esc(ch.cohort)} — ${esc(r.method)} statistic ${fmtNum(r.statistic)}, effect ${esc(r.effect_name)} ${fmtNum(r.effect)} (threshold ${fmtNum(r.threshold)}), p adj. ${fmtP(r.p_adjusted ?? r.p_value)} (α ${fmtNum(r.alpha, 2)}); n ${fmtInt(r.n_baseline)} baseline / ${fmtInt(r.n_current)} current.${esc(binsNote)}`
+          ? `${esc(ch.table)} · ${esc(ch.column)} · ${esc(ch.cohort)} — ${esc(DRIFT_METHOD_INFO[r.method].name)}: ${esc(DRIFT_METHOD_INFO[r.method].meaning)}. ${esc(r.method)} statistic ${fmtNum(r.statistic)}, effect ${esc(r.effect_name)} ${fmtNum(r.effect)}${r.effect_ci ? ` [95% ${fmtNum(r.effect_ci[0])}, ${fmtNum(r.effect_ci[1])}]` : ''} (threshold ${fmtNum(r.threshold)}), p adj. ${fmtP(r.p_adjusted ?? r.p_value)} (α ${fmtNum(r.alpha, 2)}); n ${fmtInt(r.n_baseline)} baseline / ${fmtInt(r.n_current)} current.${esc(binsNote)}`
           : esc(`${ch.table} · ${ch.column} · ${ch.cohort}`);
         return `<figure>${driftBinsChart(ch.column, ch.cohort, ch.bins)}<figcaption>${caption}</figcaption></figure>`;
       });

@@ -3,6 +3,7 @@ import { PlotChart } from '../../components/PlotChart';
 import { BASELINE, CURRENT } from '../../lib/colors';
 import { toDate } from '../../lib/format';
 import type { DriftResult, DriftSeriesPoint } from '../../../../shared/api/drift';
+import { DRIFT_DECISION_LABEL, readable } from '../../../../shared/driftMethods';
 
 export function DistributionChart({ result, baseLabel, curLabel }: { result: DriftResult; baseLabel: string; curLabel: string }) {
   const bins = result.bins ?? [];
@@ -41,12 +42,46 @@ export function DistributionChart({ result, baseLabel, curLabel }: { result: Dri
   );
 }
 
+interface TimePoint {
+  date: Date;
+  effect: number;
+  lo: number | null;
+  hi: number | null;
+  verdict: string;
+  n: number;
+  bucket: string;
+  partial: boolean;
+  why: string;
+}
+
+/**
+ * Effect per time bucket of the current side against the whole baseline, with its 95 % interval as a
+ * whisker. Partial first/last buckets are faded and hollow, labelled with their n, and left out of the
+ * trend line; every point's tip says why it is or is not drift.
+ */
 export function DriftOverTimeChart({ column, series, threshold, measure }: { column: string; series: DriftSeriesPoint[]; threshold: number; measure: string }) {
   const pts = series
     .filter((s) => s.column === column)
-    .map((s) => ({ date: toDate(s.bucket_start), statistic: s.effect ?? s.statistic, verdict: s.drifted ? 'drift' : 'stable', n: s.n_current, bucket: s.bucket }))
-    .filter((p): p is { date: Date; statistic: number; verdict: string; n: number; bucket: string } => p.date !== null && p.statistic !== null);
+    .map((s) => ({
+      date: toDate(s.bucket_start),
+      effect: s.effect ?? s.statistic,
+      lo: s.effect_ci?.[0] ?? null,
+      hi: s.effect_ci?.[1] ?? null,
+      verdict: s.partial ? 'partial bucket' : DRIFT_DECISION_LABEL[s.decision],
+      n: s.n_current,
+      bucket: s.bucket,
+      partial: s.partial,
+      why: s.why,
+    }))
+    .filter((p): p is TimePoint => p.date !== null && p.effect !== null);
   if (pts.length === 0) return <div className="state">No time series for {column}: the current side has too few rows per time bucket, or the table has no timestamp.</div>;
+  const full = pts.filter((p) => !p.partial);
+  const partial = pts.filter((p) => p.partial);
+  const whiskers = pts.filter((p) => p.lo !== null && p.hi !== null);
+  const verdicts = [...new Set(pts.map((p) => p.verdict))];
+  const order = ['no drift', 'drift', 'inconclusive', 'not computable', 'partial bucket'].filter((v) => verdicts.includes(v));
+  const colour: Record<string, string> = { 'no drift': CURRENT, drift: '#B3261E', inconclusive: '#8A5A00', 'not computable': '#6B7280', 'partial bucket': '#8A94A3' };
+  const shape: Record<string, string> = { 'no drift': 'circle', drift: 'triangle', inconclusive: 'diamond', 'not computable': 'square', 'partial bucket': 'circle' };
   return (
     <PlotChart
       label={`Drift of ${column} over time`}
@@ -56,18 +91,30 @@ export function DriftOverTimeChart({ column, series, threshold, measure }: { col
       plot={(width) =>
         Plot.plot({
           width,
-          height: 250,
+          height: 260,
           marginLeft: 52,
           marginBottom: 48,
           x: { type: 'utc', label: 'Week of current period (UTC) →', labelOffset: 42 },
-          y: { label: `${measure} (effect size)`, grid: true, zero: true },
-          symbol: { domain: ['stable', 'drift'], range: ['circle', 'triangle'], legend: true },
-          color: { domain: ['stable', 'drift'], range: [CURRENT, '#B3261E'] },
+          y: { label: `${measure} (effect, 95 % interval)`, grid: true, zero: true },
+          symbol: { domain: order, range: order.map((v) => shape[v] ?? 'circle'), legend: true },
+          color: { domain: order, range: order.map((v) => colour[v] ?? CURRENT) },
           marks: [
             Plot.ruleY([threshold], { stroke: 'currentColor', strokeDasharray: '4 3', strokeOpacity: 0.6 }),
             Plot.text([threshold], { y: (d: number) => d, frameAnchor: 'right', dy: -6, text: () => `threshold ${threshold}`, fontSize: 11, fill: 'currentColor', fillOpacity: 0.7 }),
-            Plot.lineY(pts, { x: 'date', y: 'statistic', stroke: CURRENT, strokeWidth: 1.8 }),
-            Plot.dot(pts, { x: 'date', y: 'statistic', symbol: 'verdict', fill: 'verdict', r: 4, channels: { n: 'n', bucket: 'bucket' }, tip: { format: { x: false, symbol: true, fill: false } } }),
+            Plot.ruleX(whiskers, { x: 'date', y1: 'lo', y2: 'hi', stroke: (d: TimePoint) => (d.partial ? '#8A94A3' : 'currentColor'), strokeOpacity: (d: TimePoint) => (d.partial ? 0.45 : 0.55), strokeWidth: 1.2 }),
+            Plot.lineY(full, { x: 'date', y: 'effect', stroke: CURRENT, strokeWidth: 1.8 }),
+            Plot.dot(full, { x: 'date', y: 'effect', symbol: 'verdict', fill: 'verdict', r: 4 }),
+            Plot.dot(partial, { x: 'date', y: 'effect', symbol: 'verdict', stroke: 'verdict', fill: 'none', strokeOpacity: 0.8, r: 4 }),
+            Plot.text(partial, { x: 'date', y: 'effect', text: (d: TimePoint) => `partial, n = ${d.n}`, dy: -11, fontSize: 10, fill: '#5d6878' }),
+            Plot.tip(
+              pts,
+              Plot.pointerX({
+                x: 'date',
+                y: 'effect',
+                channels: { Bucket: 'bucket', n: 'n', Verdict: 'verdict', Why: (d: TimePoint) => d.why.replace(/; /g, ';\n') },
+                format: { x: false, y: (v: number) => readable(v) },
+              }),
+            ),
           ],
         })
       }

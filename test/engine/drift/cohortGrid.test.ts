@@ -1,0 +1,97 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { memoryDb } from '../../../electron/engine/db';
+import { computeDrift } from '../../../electron/engine/drift/compute';
+import { adjustPValues } from '../../../electron/engine/drift/correction';
+import type { DriftResult } from '../../../shared/api/drift';
+import { makeRecords, mulberry32, normalSample, request } from './helpers';
+
+/**
+ * Every cohort of an attribute in one pass (cohort_by) gives, cohort by cohort, the same numbers as asking
+ * for that cohort alone; only the correction family (the whole grid) differs. Cohorts: a large drifted one,
+ * an undrifted one, a small one (8 rows a side), one with rows on the baseline side only.
+ */
+const REGIONS = ['EU', 'US', 'tiny', 'gone'];
+
+function regionOf(i: number, side: 'b' | 'c'): string {
+  if (i < 8) return 'tiny';
+  if (side === 'b' && i < 40) return 'gone';
+  return i % 3 === 0 ? 'US' : 'EU';
+}
+
+let conn: DuckDBConnection;
+
+beforeAll(async () => {
+  conn = (await memoryDb()).conn;
+  const r = mulberry32(7);
+  const n = 1500;
+  const base = normalSample(r, n, 0, 1);
+  const cur = normalSample(r, n, 0, 1).map((x, i) => (regionOf(i, 'c') === 'EU' ? x + 0.4 : x));
+  await makeRecords(
+    conn,
+    {
+      amount: { type: 'DOUBLE', baseline: base, current: cur.map((x, i) => (i % 17 === 0 ? null : x)) },
+      // Integer with few values overall: one kind (categorical) for every cohort.
+      count: { type: 'BIGINT', baseline: base.map((x) => Math.min(9, Math.round(Math.abs(x) * 3))), current: cur.map((x) => Math.min(9, Math.round(Math.abs(x) * 3))) },
+      channel: { type: 'VARCHAR', baseline: base.map((x) => (x > 0.8 ? 'web' : x > -0.5 ? 'app' : 'store')), current: cur.map((x) => (x > 0.6 ? 'web' : x > -0.5 ? 'app' : 'store')) },
+      flag: { type: 'BOOLEAN', baseline: base.map((x) => x > 0), current: cur.map((x) => x > 0.2) },
+    },
+    { cohort: { baseline: base.map((_, i) => regionOf(i, 'b')), current: cur.map((_, i) => regionOf(i, 'c')) } },
+  );
+});
+
+/** A result without what depends on the correction family. */
+function own(r: DriftResult): Omit<DriftResult, 'p_adjusted' | 'drifted' | 'decision' | 'why'> {
+  const { p_adjusted: _p, drifted: _d, decision: _c, why: _w, ...rest } = r;
+  return rest;
+}
+
+describe('all cohorts of an attribute in one pass', () => {
+  for (const ecdf of ['auto', 'bucketed'] as const) {
+    for (const methods of [undefined, ['ks', 'wasserstein', 'psi', 'js', 'chi2', 'hellinger', 'z', 'null_rate'] as const]) {
+      it(`matches one cohort at a time (${ecdf} ECDF pass, ${methods ? 'every method' : 'automatic methods'})`, async () => {
+        const args = request(['amount', 'count', 'channel', 'flag'], { ...(methods ? { methods: [...methods] } : {}) });
+        const grid = await computeDrift(conn, { ...args, cohort_by: 'region' }, { ecdf });
+        const cohorts = [...new Set(grid.results.map((r) => r.cohort))];
+        expect(cohorts).toEqual(['region=EU', 'region=US', 'region=gone', 'region=tiny'].sort());
+        for (const value of REGIONS) {
+          const alone = await computeDrift(conn, { ...args, cohort: [{ attribute: 'region', value }] }, { ecdf });
+          expect(grid.results.filter((r) => r.cohort === `region=${value}`).map(own)).toEqual(alone.results.map(own));
+          expect(alone.plan).toEqual(grid.plan);
+        }
+        // One correction over the whole grid.
+        expect(grid.results.map((r) => r.p_adjusted)).toEqual(adjustPValues(grid.results.map((r) => r.p_value), 'bh'));
+        expect(grid.notes.join('\n')).toContain('across every cohort and column');
+      });
+    }
+  }
+
+  it('one statistic per column across cohorts; a small cohort is "not computable: n", never another method', async () => {
+    const grid = await computeDrift(conn, { ...request(['amount', 'count', 'channel', 'flag']), cohort_by: 'region' });
+    for (const column of ['amount', 'count', 'channel', 'flag']) {
+      const rs = grid.results.filter((r) => r.column === column && r.method !== 'null_rate');
+      expect(new Set(rs.map((r) => `${r.method}/${r.column_kind}`)).size).toBe(1);
+    }
+    expect(grid.plan.map((p) => [p.column, p.column_kind, p.methods])).toEqual([
+      ['amount', 'numeric', ['wasserstein_norm']],
+      ['count', 'categorical', ['js']],
+      ['channel', 'categorical', ['js']],
+      ['flag', 'binary', ['z']],
+    ]);
+    const tiny = grid.results.find((r) => r.cohort === 'region=tiny' && r.column === 'amount');
+    expect(tiny?.method).toBe('wasserstein_norm');
+    expect(tiny?.not_computable).toBe('too few values for wasserstein_norm: n_baseline 8, n_current 7 (at least 10 a side)');
+    expect(tiny?.decision).toBe('not_computable');
+    const gone = grid.results.find((r) => r.cohort === 'region=gone' && r.column === 'amount');
+    expect(gone?.not_computable).toBe('current selection has no rows');
+    const eu = grid.results.find((r) => r.cohort === 'region=EU' && r.column === 'amount');
+    expect(eu?.decision).toBe('drift');
+    expect(eu?.effect_ci?.[0]).toBeGreaterThan(0.1);
+  });
+
+  it('rejects a series with cohort_by, and a cohort filter on the same attribute', async () => {
+    await expect(computeDrift(conn, { ...request(['amount']), cohort_by: 'region', by: 'week' })).rejects.toThrow(/series/);
+    await expect(computeDrift(conn, { ...request(['amount']), cohort_by: 'region', cohort: [{ attribute: 'region', value: 'EU' }] })).rejects.toThrow(/other attributes/);
+    await expect(computeDrift(conn, { ...request(['amount']), cohort_by: 'nope' })).rejects.toThrow(/no column "nope"/);
+  });
+});
