@@ -125,7 +125,7 @@ export function TopBar({ onPalette }: { onPalette: () => void }) {
         Export audit report
       </button>
       <IntegrityDialog />
-      {summary && <ExportDialog open={exportOpen} onClose={() => setExportOpen(false)} bundleId={summary.bundleId} bundleName={summary.name} />}
+      {summary && <ExportDialog key={summary.bundleId} open={exportOpen} onClose={() => setExportOpen(false)} bundleId={summary.bundleId} bundleName={summary.name} />}
     </header>
   );
 }

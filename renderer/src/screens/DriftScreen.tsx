@@ -1,5 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { useApi } from '../lib/useApi';
+import { StaleContext } from '../lib/freshness';
 import { call } from '../lib/api';
 import { driftOptionsFor } from '../lib/bundleMeta';
 import { Async, Empty, ErrorState, Loading } from '../components/States';
@@ -8,13 +9,17 @@ import { Sparkline } from '../components/Sparkline';
 import { DriftFlag } from '../components/DriftFlag';
 import { useNavigation } from '../stores/navigation';
 import { useDriftParams } from '../stores/driftParams';
+import { methodTooltip, methodWords } from '../lib/methodWords';
+import type { PinContent } from '../components/PinButton';
+import type { ConditionLine } from '../../../shared/api/workspace';
 import { useInspector } from '../stores/inspector';
 import { useWorkspace } from '../stores/workspace';
-import { fmtInt, fmtNum, fmtP, fmtPct } from '../lib/format';
+import { fmtInt, fmtNum, fmtP, fmtPct, plural } from '../lib/format';
 import { DriftPickers } from './drift/DriftPickers';
 import { DistributionChart, DriftOverTimeChart } from './drift/DriftCharts';
 import { cohortDisplay, formatSelector, resolveParams, selectorLabel, toRouteParams, type DriftParams } from './drift/params';
 import { formatCohortParam } from '../../../shared/cohortParam';
+import { driftSeverity } from '../../../shared/severity';
 import type { DriftOptions, DriftReport, DriftRequest, DriftResult } from '../../../shared/api/drift';
 
 function requestFor(bundleId: string, p: DriftParams): DriftRequest {
@@ -48,6 +53,35 @@ function evidenceOf(r: DriftResult): Record<string, string | number | boolean | 
   };
 }
 
+/** The engine request as a finding stores it: without the session-specific bundle id. */
+function requestRecord(req: DriftRequest): PinContent['request'] {
+  const { bundleId: _session, ...args } = req;
+  return { method: 'computeDrift', args: JSON.stringify(args) };
+}
+
+function criterionOf(r: DriftResult, report: DriftReport): string {
+  const effect = r.effect_name || `${r.method} effect`;
+  const p = r.p_value !== null ? ` and p adjusted for ${report.tests_corrected} tests (${report.correction === 'none' ? 'no correction' : report.correction.toUpperCase()}) below α = ${report.alpha}` : '';
+  return `Drift when ${effect} is at or above ${fmtNum(r.threshold, 3)}${p} (thresholds: docs/drift-methods.md).`;
+}
+
+function conditionOf(r: DriftResult, p: DriftParams): ConditionLine[] {
+  const lines: ConditionLine[] = [
+    { label: 'Column', value: `${p.table}.${r.column} (${r.column_kind})` },
+    { label: 'Compared', value: `${selectorLabel(p.baseline)} → ${selectorLabel(p.current)}, ${cohortText(p)}` },
+    { label: 'Method', value: `${methodWords(r.method)} (${r.method}${r.detail ? `, ${r.detail}` : ''})` },
+    { label: 'Statistic', value: fmtNum(r.statistic, 4) },
+  ];
+  if (r.effect !== null) lines.push({ label: `Effect (${r.effect_name || r.method})`, value: `${fmtNum(r.effect, 4)} vs threshold ${fmtNum(r.threshold, 3)}` });
+  if (r.p_value !== null) lines.push({ label: 'p', value: fmtP(r.p_value) }, { label: 'p adjusted', value: fmtP(r.p_adjusted) });
+  lines.push(
+    { label: 'n baseline / current', value: `${fmtInt(r.n_baseline)} / ${fmtInt(r.n_current)}` },
+    { label: 'Missing values', value: `${fmtPct(r.null_rate_baseline)} → ${fmtPct(r.null_rate_current)}` },
+    { label: 'Verdict', value: r.not_computable ? `not computable: ${r.not_computable}` : r.drifted ? 'drifted' : 'no drift' },
+  );
+  return lines;
+}
+
 function ResultsTable({ report, params, select }: { report: DriftReport; params: DriftParams; select: (column: string) => void }) {
   const seriesByColumn = useMemo(() => {
     const m = new Map<string, { v: number | null; drifted: boolean }[]>();
@@ -66,12 +100,12 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
       <thead>
         <tr>
           <th>Column</th>
-          <th>Method · statistic</th>
-          <th className="num" title="The decision: effect at or above the threshold, and p (adjusted) below alpha where there is a p-value">Effect / threshold</th>
-          <th className="num">p (adjusted)</th>
+          <th title="Which comparison the engine chose for the column's kind; hover a method for its formula">What was measured</th>
+          <th className="num" title="The decision: the effect size at or above the threshold, and p (adjusted for multiple testing) below α where the method has a p-value">Change / threshold</th>
+          <th className="num" title="p-value of the test, and in brackets adjusted for the number of columns tested (Benjamini–Hochberg unless another correction is chosen)">p (adjusted)</th>
           <th>Verdict</th>
-          <th className="num" title="rows compared: baseline / current">n (b / c)</th>
-          <th>Effect by week</th>
+          <th className="num" title="Rows compared: baseline / current">Rows (baseline / current)</th>
+          <th title="The change (effect size) per week of the current side">By week</th>
         </tr>
       </thead>
       <tbody>
@@ -83,13 +117,13 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
               </button>
               <span className="col-kind">{r.column_kind}</span>
             </td>
-            <td className="small mono" title={r.detail}>
-              {r.method}
-              <span className="col-kind num" style={{ textAlign: 'left' }}>
-                statistic {fmtNum(r.statistic)}
+            <td className="small" title={methodTooltip(r.method, r.detail)}>
+              {methodWords(r.method)}
+              <span className="col-kind num mono" style={{ textAlign: 'left' }}>
+                {r.method} · statistic {fmtNum(r.statistic)}
               </span>
             </td>
-            <td className="num" title={r.effect_name}>
+            <td className="num" title={r.effect_name ? `effect size: ${r.effect_name}` : undefined}>
               {fmtNum(r.effect)}
               <span className="muted small"> / {fmtNum(r.threshold, 2)}</span>
             </td>
@@ -133,17 +167,46 @@ function useBins(bundleId: string, result: DriftResult, params: DriftParams) {
   return { result: binned, loading: state.loading, error: state.error };
 }
 
-function DrillDown({ bundleId, report, result, params }: { bundleId: string; report: DriftReport; result: DriftResult; params: DriftParams }) {
+function chartOf(r: DriftResult, baseLabel: string, curLabel: string): PinContent['chart'] {
+  const bins = r.bins ?? [];
+  if (bins.length === 0) return undefined;
+  return {
+    kind: 'bars',
+    title: `Distribution of ${r.column}, baseline vs current`,
+    x_label: `${r.column} (${r.column_kind === 'numeric' ? 'bin' : 'category'})`,
+    y_label: 'Share of rows',
+    categories: bins.map((b) => b.label),
+    series: [
+      { name: `baseline · ${baseLabel}`, role: 'baseline', values: bins.map((b) => b.baseline_share) },
+      { name: `current · ${curLabel}`, role: 'current', values: bins.map((b) => b.current_share) },
+    ],
+  };
+}
+
+function DrillDown({ bundleId, report, result, params, request }: { bundleId: string; report: DriftReport; result: DriftResult; params: DriftParams; request: DriftRequest }) {
   const binned = useBins(bundleId, result, params);
   const baseLabel = selectorLabel(params.baseline);
   const curLabel = selectorLabel(params.current);
   const verdict = result.not_computable ? 'not computable' : result.drifted ? 'drifted' : 'no drift';
   const title = `${result.column}: ${result.effect_name || result.method} ${fmtNum(result.effect ?? result.statistic)} for ${cohortText(params)}, ${baseLabel} → ${curLabel} (${verdict})`;
+  const content = (): PinContent => {
+    const bins = binned.result?.bins ?? [];
+    const chart = binned.result ? chartOf(binned.result, baseLabel, curLabel) : undefined;
+    return {
+      title,
+      source: { screen: 'drift', params: toRouteParams(params) },
+      request: requestRecord(request),
+      criterion: criterionOf(result, report),
+      condition: conditionOf(result, params),
+      ...(chart ? { chart } : {}),
+      evidence: [evidenceOf(result), ...bins.map((b) => ({ bin: b.label, baseline_share: b.baseline_share, current_share: b.current_share, baseline_count: b.baseline_count, current_count: b.current_count }))],
+    };
+  };
   return (
     <section className="card" aria-label={`Drill-down for ${result.column}`} data-testid="drift-drilldown">
       <div className="card-head">
         <h2>{title}</h2>
-        <PinButton title={title} defaultSeverity={result.drifted ? 'high' : 'low'} evidence={() => [evidenceOf(result), ...(binned.result?.bins ?? []).map((b) => ({ bin: b.label, baseline_share: b.baseline_share, current_share: b.current_share, baseline_count: b.baseline_count, current_count: b.current_count }))]} />
+        <PinButton title={title} content={content} defaultSeverity={result.drifted ? driftSeverity(result.effect, result.threshold) : 'low'} />
       </div>
       <div className="legend" style={{ marginBottom: 8 }}>
         <span>
@@ -154,16 +217,16 @@ function DrillDown({ bundleId, report, result, params }: { bundleId: string; rep
           <span className="swatch sw-current" />
           current {curLabel}: n = {fmtInt(result.n_current)}
         </span>
-        <span>
-          method {result.method} · threshold {result.threshold} · {result.detail}
-          {result.p_value !== null ? ` · p ${fmtP(result.p_value)} (adj. ${fmtP(result.p_adjusted)}, ${report.correction})` : ''}
+        <span title={methodTooltip(result.method, result.detail)}>
+          {methodWords(result.method)} · threshold {fmtNum(result.threshold, 3)}
+          {result.p_value !== null ? ` · p ${fmtP(result.p_value)} (adjusted ${fmtP(result.p_adjusted)}, ${report.correction === 'none' ? 'no correction' : report.correction.toUpperCase()})` : ''}
         </span>
       </div>
       {result.not_computable && <div className="banner warn">Not computable: {result.not_computable}</div>}
       <div className="grid-2">
         <div>
           <h3 style={{ marginBottom: 4 }}>
-            Baseline vs current distribution{binned.result && binned.result !== result ? <span className="muted small"> · {binned.result.method} bins</span> : null}
+            Baseline vs current distribution{binned.result && binned.result !== result ? <span className="muted small" title={methodTooltip(binned.result.method)}> · drawn with {binned.result.column_kind === 'numeric' ? 'quantile bins' : 'category shares'}</span> : null}
           </h3>
           {binned.result ? (
             <DistributionChart result={binned.result} baseLabel={baseLabel} curLabel={curLabel} />
@@ -213,10 +276,12 @@ function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; para
           </select>
         </label>
         {state.data && (
-          <PinButton
-            title={`Drift by ${attr?.attribute ?? ''}: ${selectorLabel(params.baseline)} → ${selectorLabel(params.current)}`}
-            evidence={() => (state.data ?? []).flatMap((c) => c.report.results.map((r) => evidenceOf(r)))}
-          />
+          <StaleContext.Provider value={state.stale}>
+            <PinButton
+              title={`Drift by ${attr?.attribute ?? ''}: ${selectorLabel(params.baseline)} → ${selectorLabel(params.current)}`}
+              evidence={() => (state.data ?? []).flatMap((c) => c.report.results.map((r) => evidenceOf(r)))}
+            />
+          </StaleContext.Provider>
         )}
       </div>
       <Async state={state} what="the cohort heatmap">
@@ -274,6 +339,16 @@ function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; para
   );
 }
 
+/** Route keys of the drift screen, in the order toRouteParams writes them. */
+const ROUTE_KEYS = ['table', 'base', 'cur', 'cohort', 'method', 'column', 'hattr'] as const;
+
+/** A drift answer with the request and parameters that produced it: what is drawn, inspected and pinned is this pair. */
+interface DriftView {
+  params: DriftParams;
+  request: DriftRequest;
+  report: DriftReport;
+}
+
 function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOptions }) {
   const route = useNavigation((s) => s.route);
   const setParams = useNavigation((s) => s.setParams);
@@ -281,24 +356,31 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
   const select = useInspector((s) => s.select);
   const params = useMemo(() => resolveParams(route.params, options), [route.params, options]);
   const routeParams = toRouteParams(params);
+  const routeKey = JSON.stringify(routeParams);
 
   useEffect(() => {
-    remember(routeParams);
-  }, [JSON.stringify(routeParams)]);
+    remember(bundleId, routeParams);
+    // A value this bundle does not have was replaced by its default: the address shows what is in effect.
+    const inRoute = Object.fromEntries(ROUTE_KEYS.filter((k) => route.params[k] !== undefined).map((k) => [k, route.params[k]]));
+    if (JSON.stringify(inRoute) !== routeKey) setParams({ column: '', cohort: '', method: '', hattr: '', ...routeParams }, false);
+  }, [routeKey]);
 
   const req = requestFor(bundleId, params);
   const key = JSON.stringify(req);
-  const state = useApi(`drift|${key}`, () => call('computeDrift', req));
+  const state = useApi<DriftView>(`driftView|${key}`, async () => ({ params: { ...params, column: null }, request: req, report: await call('computeDrift', req) }));
+  // What is on screen: the parameters of the answer shown (the column is a view choice over that same answer).
+  const shown: DriftParams | null = state.data ? { ...state.data.params, column: params.column, heatAttr: params.heatAttr } : null;
 
   // The report shows the parameters the auditor last looked at.
   useEffect(() => {
-    if (!state.data) return;
+    if (!state.data || state.stale) return;
+    const p = state.data.params;
     const ws = useWorkspace.getState();
     // drift_baseline / drift_current are report parameters; drift_cohort is only remembered by the UI.
-    const wanted = { drift_baseline: formatSelector(params.baseline), drift_current: formatSelector(params.current), drift_cohort: formatCohortParam(params.cohort) };
+    const wanted = { drift_baseline: formatSelector(p.baseline), drift_current: formatSelector(p.current), drift_cohort: formatCohortParam(p.cohort) };
     const current = ws.workspace?.params ?? {};
     if (ws.workspace && Object.entries(wanted).some(([k, v]) => current[k] !== v)) ws.setParams(wanted);
-  }, [state.data]);
+  }, [state.data, state.stale]);
 
   const update = (patch: Partial<DriftParams>) => {
     const next: DriftParams = { ...params, ...patch };
@@ -310,58 +392,81 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
   };
   const selectColumn = (column: string) => update({ column });
 
-  const drilled = state.data?.results.find((r) => r.column === params.column && r.method !== 'null_rate') ?? state.data?.results.find((r) => r.column === params.column) ?? null;
+  const results = state.data?.report.results;
+  const drilled = results?.find((r) => r.column === params.column && r.method !== 'null_rate') ?? results?.find((r) => r.column === params.column) ?? null;
   useEffect(() => {
-    if (!drilled) return;
+    if (!drilled || state.stale) return;
     select({
       kind: 'Drift column',
       title: drilled.column,
       fields: [
         ['Cohort', drilled.cohort],
         ['Kind', drilled.column_kind],
-        ['Method', drilled.method],
+        ['Method', <span key="m" title={methodTooltip(drilled.method, drilled.detail)}>{methodWords(drilled.method)} ({drilled.method})</span>],
         ['Statistic', fmtNum(drilled.statistic, 4)],
-        ['Threshold', drilled.threshold],
+        ['Threshold', fmtNum(drilled.threshold, 3)],
         ['p / adjusted', `${fmtP(drilled.p_value)} / ${fmtP(drilled.p_adjusted)} (α ${drilled.alpha})`],
         ...(drilled.effect !== null ? [[`Effect${drilled.effect_name ? ` (${drilled.effect_name})` : ''}`, fmtNum(drilled.effect, 4)] as [string, string]] : []),
         ['Verdict', <DriftFlag key="v" r={drilled} />],
-        ['n baseline', fmtInt(drilled.n_baseline)],
-        ['n current', fmtInt(drilled.n_current)],
-        ['Null rate', `${fmtPct(drilled.null_rate_baseline)} → ${fmtPct(drilled.null_rate_current)}`],
+        ['Rows, baseline', fmtInt(drilled.n_baseline)],
+        ['Rows, current', fmtInt(drilled.n_current)],
+        ['Missing values', `${fmtPct(drilled.null_rate_baseline)} → ${fmtPct(drilled.null_rate_current)}`],
         ['Detail', drilled.detail],
       ],
     });
-  }, [drilled, select]);
+  }, [drilled, select, state.stale]);
 
-  const summaryTitle = state.data
+  const summaryTitle = results
     ? (() => {
-        const d = state.data.results.filter((r) => r.drifted);
-        return d.length ? `${d.length} of ${state.data.results.length} columns drifted` : `No drift in ${state.data.results.length} columns`;
+        const d = results.filter((r) => r.drifted);
+        return d.length ? `${d.length} of ${plural(results.length, 'column')} drifted` : `No drift in ${plural(results.length, 'column')}`;
       })()
     : '';
+  const shownNote = shown ? `${cohortText(shown)}, ${selectorLabel(shown.baseline)} → ${selectorLabel(shown.current)}${shown.method ? `, ${shown.method}` : ''}` : undefined;
 
   return (
     <>
       <DriftPickers params={params} options={options} update={update} />
       <div className="muted small" style={{ marginBottom: 10 }} data-testid="drift-params">
         {params.table} · baseline <strong>{selectorLabel(params.baseline)}</strong> vs current <strong>{selectorLabel(params.current)}</strong> · cohort <strong>{cohortText(params)}</strong> · method{' '}
-        {params.method ?? 'auto per column'}
-        {state.data ? ` · ${state.data.correction === 'none' ? 'no' : state.data.correction.toUpperCase()} multiple-testing correction · computed in ${fmtInt(Math.round(state.data.elapsed_ms))} ms` : ''}
+        {params.method ? <span title={methodTooltip(params.method)}>{methodWords(params.method)}</span> : 'automatic per column'}
+        {state.data && !state.stale ? ` · ${state.data.report.correction === 'none' ? 'no' : state.data.report.correction.toUpperCase()} multiple-testing correction · computed in ${fmtInt(Math.round(state.data.report.elapsed_ms))} ms` : ''}
       </div>
-      <Async state={state} what="drift results">
-        {(report) => (
-          <>
-            <section className="card" aria-label="Drift by column">
-              <div className="card-head">
-                <h2>{summaryTitle}</h2>
-                <PinButton title={`Drift table: ${summaryTitle}, ${cohortText(params)}, ${selectorLabel(params.baseline)} → ${selectorLabel(params.current)}`} evidence={() => report.results.map(evidenceOf)} />
-              </div>
-              <ResultsTable report={report} params={params} select={selectColumn} />
-            </section>
-            {params.column && !drilled && <Empty title={`Column ${params.column} is not in this result`}>Pick a column from the table.</Empty>}
-            {drilled && <DrillDown bundleId={bundleId} report={report} result={drilled} params={params} />}
-          </>
-        )}
+      <Async state={state} what="drift results" {...(shownNote ? { staleNote: shownNote } : {})}>
+        {(view) => {
+          const v: DriftParams = { ...view.params, column: params.column, heatAttr: params.heatAttr };
+          const tableTitle = `Drift table: ${summaryTitle}, ${cohortText(v)}, ${selectorLabel(v.baseline)} → ${selectorLabel(v.current)}`;
+          return (
+            <>
+              <section className="card" aria-label="Drift by column" data-testid="drift-results" data-request={JSON.stringify(view.request.cohort ?? [])}>
+                <div className="card-head">
+                  <h2>{summaryTitle}</h2>
+                  <PinButton
+                    title={tableTitle}
+                    content={() => ({
+                      title: tableTitle,
+                      source: { screen: 'drift', params: toRouteParams({ ...v, column: null }) },
+                      request: requestRecord(view.request),
+                      criterion: `Per column: drift when its effect size is at or above the method's threshold and, for methods with a p-value, p adjusted for ${view.report.tests_corrected} tests is below α = ${view.report.alpha}.`,
+                      condition: [
+                        { label: 'Compared', value: `${selectorLabel(v.baseline)} → ${selectorLabel(v.current)}, ${cohortText(v)}` },
+                        { label: 'Columns drifted', value: summaryTitle },
+                        ...view.report.results
+                          .filter((r) => r.drifted)
+                          .slice(0, 12)
+                          .map((r) => ({ label: r.column, value: `${methodWords(r.method)} (${r.method}): effect ${fmtNum(r.effect, 4)} vs ${fmtNum(r.threshold, 3)}, p adjusted ${fmtP(r.p_adjusted)}, n ${fmtInt(r.n_baseline)} / ${fmtInt(r.n_current)}` })),
+                      ],
+                      evidence: view.report.results.map(evidenceOf),
+                    })}
+                  />
+                </div>
+                <ResultsTable report={view.report} params={v} select={selectColumn} />
+              </section>
+              {params.column && !drilled && <Empty title={`Column ${params.column} is not in this result`}>Pick a column from the table.</Empty>}
+              {drilled && <DrillDown bundleId={bundleId} report={view.report} result={drilled} params={v} request={view.request} />}
+            </>
+          );
+        }}
       </Async>
       <Heatmap bundleId={bundleId} params={params} options={options} onPick={(attribute, value, column) => update({ cohort: [{ attribute, value }], column })} />
     </>

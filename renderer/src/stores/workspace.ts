@@ -1,8 +1,9 @@
 import { create } from 'zustand';
 import type { Finding, Severity, Signoff, Workspace } from '../../../shared/api/workspace';
+import { SEVERITIES } from '../../../shared/severity';
 import { call, toUiError, type UiError } from '../lib/api';
 
-export const SEVERITY_ORDER: readonly Severity[] = ['high', 'medium', 'low', 'info'];
+export const SEVERITY_ORDER: readonly Severity[] = SEVERITIES;
 
 export type SaveState = 'idle' | 'saving' | 'saved' | 'error';
 

@@ -99,6 +99,7 @@ describe('report model', () => {
         model_versions: [],
         cohort_attributes: [{ attribute: 'region', values: ['US', 'EU'] }],
         period: { start: null, end: null },
+        defaults: { table: 'records', baseline: null, current: null, why: 'no releases and no time period: pick what to compare' },
       },
     );
     expect(plan.baseline).toEqual({ key: 'release', value: 'r1' });

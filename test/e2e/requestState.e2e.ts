@@ -1,0 +1,133 @@
+/**
+ * One request, one rendering; everything scoped to the open bundle (issue 15, parts 1 and 2), on the real engine.
+ * A gate wrapped around the page's bridge holds computeDrift answers, so "while a new request runs" is a state the
+ * test controls rather than a race it hopes to win.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect, openDemoThroughUi, type Harness } from './bridge';
+
+function openBundleId(h: Harness): string {
+  const id = [...h.engine.context.sessions.keys()].pop();
+  if (!id) throw new Error('no open bundle session');
+  return id;
+}
+
+/** Holds every computeDrift answer in the page until releaseDrift() is called. */
+async function holdDrift(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { auditDesk: { api: Record<string, (a: unknown) => Promise<unknown>> }; __release?: () => void; __gate?: Promise<void> };
+    const real = w.auditDesk.api;
+    w.__gate = new Promise<void>((resolve) => {
+      w.__release = resolve;
+    });
+    const gated = new Proxy(real, {
+      get(target, key: string) {
+        const fn = target[key];
+        if (key !== 'computeDrift' || !fn) return fn;
+        return async (args: unknown) => {
+          const answer = await fn(args);
+          await w.__gate;
+          return answer;
+        };
+      },
+    });
+    w.auditDesk = { ...w.auditDesk, api: gated };
+  });
+}
+
+async function releaseDrift(page: Page): Promise<void> {
+  await page.evaluate(() => (window as unknown as { __release?: () => void }).__release?.());
+}
+
+test('pin during reload: the pin waits for the new result, and its title, request and evidence agree', async ({ app, harness }) => {
+  await openDemoThroughUi(app);
+  await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Drift' }).click();
+  await app.getByRole('combobox', { name: 'Cohort attribute', exact: true }).selectOption('region');
+  await app.getByRole('combobox', { name: 'Cohort value' }).selectOption('LATAM');
+  const results = app.getByTestId('drift-results');
+  await expect(results).toHaveAttribute('data-request', /"LATAM"/);
+  const pin = results.getByRole('button', { name: /Pin as finding/ });
+  await expect(pin).toBeEnabled();
+
+  // A new cohort while the old answer is on screen: it is marked stale and cannot be pinned.
+  await holdDrift(app);
+  await app.getByRole('combobox', { name: 'Cohort attribute', exact: true }).selectOption('channel');
+  await expect(app.getByTestId('drift-params')).toContainText('channel=');
+  await expect(app.getByTestId('stale-note')).toContainText('region=LATAM');
+  await expect(pin).toBeDisabled();
+  await expect(app.locator('[data-stale="true"]')).toBeVisible();
+
+  await releaseDrift(app);
+  await expect(app.getByTestId('stale-note')).toHaveCount(0);
+  await expect(results).toHaveAttribute('data-request', /"channel"/);
+  const heading = (await results.getByRole('heading', { level: 2 }).innerText()).trim();
+  await pin.click();
+  const dialog = app.getByRole('dialog', { name: 'Pin as finding' });
+  await dialog.getByLabel('Note').fill('pinned right after a reload');
+  await dialog.getByRole('button', { name: 'Pin finding' }).click();
+  const bundleId = openBundleId(harness);
+  const savedFinding = async () => (await harness.engine.loadWorkspace({ bundleId })).workspace.findings.find((x) => x.note === 'pinned right after a reload');
+  await expect.poll(savedFinding, { timeout: 30_000 }).toBeTruthy();
+  const f = await savedFinding();
+  if (!f) throw new Error('finding not saved');
+  const cohort = /channel=[^,]+/.exec(f.title)?.[0];
+  expect(cohort, f.title).toBeTruthy();
+  expect(f.title).toContain(heading);
+  expect(f.source.params['cohort']).toBe(cohort);
+  const args = JSON.parse(f.request?.args ?? '{}') as { cohort?: { attribute: string; value: string }[] };
+  expect(args.cohort?.map((c) => `${c.attribute}=${c.value}`).join(',')).toBe(cohort);
+  // Every evidence row is the pinned cohort's, and the count in the title is the count in the evidence.
+  expect(new Set(f.evidence.map((r) => r['cohort']))).toEqual(new Set([cohort]));
+  const drifted = f.evidence.filter((r) => r['drifted'] === true).length;
+  expect(f.title).toContain(drifted > 0 ? `${drifted} of ${f.evidence.length} columns drifted` : `No drift in ${f.evidence.length} column`);
+});
+
+test('switching bundles: the second bundle starts from its own defaults, and pickers show what is in effect', async ({ app, harness }) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'auditdesk-records-only-'));
+  try {
+    // A bundle nobody designed for this app: one records CSV, no manifest, no releases, no region column.
+    const lines = ['record_id,ts,amount,channel,score'];
+    for (let i = 0; i < 400; i++) {
+      const day = 1 + (i % 28);
+      const amount = (i % 2 === 0 ? 20 : 35) + (i % 17) + (day > 14 ? 9 : 0);
+      lines.push(`r${i},2026-03-${String(day).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}:00:00Z,${amount},${i % 3 === 0 ? 'web' : 'app'},${((i * 37) % 100) / 100}`);
+    }
+    writeFileSync(path.join(dir, 'records.csv'), `${lines.join('\n')}\n`);
+
+    await openDemoThroughUi(app);
+    const rail = app.getByRole('navigation', { name: 'Screens' });
+    await rail.getByRole('button', { name: 'Drift' }).click();
+    await app.getByRole('combobox', { name: 'Cohort attribute', exact: true }).selectOption('region');
+    await app.getByRole('combobox', { name: 'Cohort value' }).selectOption('EU');
+    await expect(app.getByTestId('drift-results')).toHaveAttribute('data-request', /"EU"/);
+
+    // Open the second bundle through the UI.
+    harness.dialogs.bundlePath = dir;
+    await rail.getByRole('button', { name: 'Open', exact: true }).click();
+    await app.getByRole('button', { name: 'Open folder…' }).click();
+    await app.getByRole('heading', { name: /Import summary/ }).waitFor({ timeout: 120_000 });
+    await rail.getByRole('button', { name: 'Drift' }).click();
+
+    await expect(app.getByTestId('drift-results')).toBeVisible();
+    await expect(app).not.toHaveURL(/region/);
+    await expect(app).not.toHaveURL(/release%3A/);
+    await expect(app.getByRole('combobox', { name: 'Cohort attribute', exact: true })).toHaveValue('');
+    const params = app.getByTestId('drift-params');
+    await expect(params).toContainText('cohort all traffic');
+    // No release in this bundle: the engine's default is the two halves of its period.
+    await expect(params).toContainText('baseline window 2026-03-01');
+    await expect(app.getByTestId('baseline-picker').getByRole('combobox', { name: 'Baseline selector kind' })).toHaveValue('window');
+    await expect(app.locator('main [data-state="error"]')).toHaveCount(0);
+
+    // The export preview is this bundle's.
+    await app.getByRole('button', { name: 'Export audit report' }).click();
+    const dialog = app.getByRole('dialog', { name: 'Export audit report' });
+    await expect(dialog).not.toContainText('Northwind');
+    await dialog.press('Escape');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
