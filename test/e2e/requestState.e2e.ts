@@ -3,11 +3,10 @@
  * A gate wrapped around the page's bridge holds computeDrift answers, so "while a new request runs" is a state the
  * test controls rather than a race it hopes to win.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect, openDemoThroughUi, type Harness } from './bridge';
+import { recordsOnlyBundle } from './recordsOnly';
 
 function openBundleId(h: Harness): string {
   const id = [...h.engine.context.sessions.keys()].pop();
@@ -86,17 +85,8 @@ test('pin during reload: the pin waits for the new result, and its title, reques
 });
 
 test('switching bundles: the second bundle starts from its own defaults, and pickers show what is in effect', async ({ app, harness }) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'auditdesk-records-only-'));
+  const dir = recordsOnlyBundle();
   try {
-    // A bundle nobody designed for this app: one records CSV, no manifest, no releases, no region column.
-    const lines = ['record_id,ts,amount,channel,score'];
-    for (let i = 0; i < 400; i++) {
-      const day = 1 + (i % 28);
-      const amount = (i % 2 === 0 ? 20 : 35) + (i % 17) + (day > 14 ? 9 : 0);
-      lines.push(`r${i},2026-03-${String(day).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}:00:00Z,${amount},${i % 3 === 0 ? 'web' : 'app'},${((i * 37) % 100) / 100}`);
-    }
-    writeFileSync(path.join(dir, 'records.csv'), `${lines.join('\n')}\n`);
-
     await openDemoThroughUi(app);
     const rail = app.getByRole('navigation', { name: 'Screens' });
     await rail.getByRole('button', { name: 'Drift' }).click();

@@ -354,7 +354,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     }
     const tableNames = targets.names();
     await recordColumnRoles(conn, tableNames, declared);
-    const checks = await runChecks(conn);
+    const { findings: checks, outcomes: checkOutcomes } = await runChecks(conn);
     const tables = await tableSummaries(conn, tableNames);
     const rejectsTotal = Number((await queryRows<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${quoteIdent(META_TABLES.rejects)}`))[0]?.n ?? 0);
     const summary: ImportSummary = {
@@ -368,6 +368,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
       tables,
       integrity,
       checks,
+      check_outcomes: checkOutcomes,
       rejects_total: rejectsTotal,
       period: await period(conn),
       tool_version: TOOL_VERSION,

@@ -7,14 +7,8 @@ export function fmtInt(n: number | null | undefined): string {
   return n === null || n === undefined ? '—' : intFmt.format(n);
 }
 
-/**
- * "1 file", "2 files", "1,234 rows": the count in the one number format, with the noun agreeing.
- * `many` for irregular plurals ("1 entry" / "entries").
- */
-export function plural(n: number | null | undefined, one: string, many = `${one}s`): string {
-  if (n === null || n === undefined) return `— ${many}`;
-  return `${intFmt.format(n)} ${n === 1 ? one : many}`;
-}
+/** Count + noun that agree, in the one number format (shared with the engine's and report's texts). */
+export { plural } from '../../../shared/plural';
 
 export function fmtNum(n: number | null | undefined, digits = 3): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';

@@ -6,6 +6,7 @@ import { AS_OF_SOURCE_LABEL } from '../../../../shared/reportSignoff';
 import { notComputableTests } from '../driftCharts';
 import { fmtBytes, fmtDate, fmtInt, fmtNum, fmtP, fmtPct, fmtTime } from './format';
 import { coverageMatrix, driftBinsChart, releaseBars, BASELINE_COLOUR, CURRENT_COLOUR } from './svg';
+import { tallyVerdicts, VERDICT_LABEL, VERDICT_MARK, VERDICTS, type Verdict } from '../../../../shared/verdict';
 
 type Cellish = string | number | boolean | null | undefined;
 
@@ -156,13 +157,21 @@ export function integritySection(m: ReportModel, n: string): string {
         { head: 'Detail', cell: (p) => esc(p.detail) },
       ])}`
     : '';
-  const checks = i.checks.length
-    ? `<h3>Consistency checks</h3>${table(i.checks, [
-        { head: 'Check', cell: (c) => esc(c.check) },
+  const checks = i.check_outcomes.length
+    ? `<h3>Consistency checks</h3>${verdictTally(i.check_outcomes)}${table(i.check_outcomes, [
+        { head: 'Check', cell: (c) => esc(c.check.replaceAll('_', ' ')) },
         { head: 'Table', cell: (c) => esc(c.table) },
-        { head: 'Count', num: true, cell: (c) => fmtInt(c.count) },
-        { head: 'Detail', cell: (c) => `${esc(c.detail)}${c.examples.length ? `<div class="muted small">e.g. ${esc(c.examples.slice(0, 3).join(', '))}</div>` : ''}` },
-      ])}`
+        { head: 'Rows examined', num: true, cell: (c) => fmtInt(c.examined) },
+        { head: 'Found', num: true, cell: (c) => fmtInt(c.count) },
+        {
+          head: 'Verdict',
+          cell: (c) => {
+            const found = i.checks.find((f) => f.check === c.check && f.table === c.table);
+            const note = c.verdict === 'not_applicable' ? c.why : found ? `${found.detail}${found.examples.length ? `; e.g. ${found.examples.slice(0, 3).join(', ')}` : ''}` : '';
+            return `${badge(`st-${c.verdict}`, `${VERDICT_MARK[c.verdict]} ${VERDICT_LABEL[c.verdict]}`)}${note ? `<div class="muted small">${esc(note)}</div>` : ''}`;
+          },
+        },
+      ], { flag: (c) => c.verdict === 'not_met' })}`
     : '';
   const tables = `<h3>Tables</h3>${table(i.tables, [
     { head: 'Table', cell: (x) => esc(x.name) },
@@ -560,11 +569,18 @@ export function healthSection(m: ReportModel, n: string): string {
   );
 }
 
+/** "7 met · 2 not met · 3 not applicable": not-applicable items are counted apart from passes. */
+function verdictTally(items: readonly { verdict: Verdict }[]): string {
+  const t = tallyVerdicts(items);
+  return `<p class="small">${VERDICTS.map((v) => `${badge(`st-${v}`, `${VERDICT_MARK[v]} ${t[v]} ${VERDICT_LABEL[v]}`)}`).join(' ')}</p>`;
+}
+
 export function complianceSection(m: ReportModel, n: string): string {
   return chapter(
     'compliance',
     n,
     unavailable(m.compliance, (c) =>
+      verdictTally(c.items) +
       table(
         c.items,
         [
@@ -572,9 +588,9 @@ export function complianceSection(m: ReportModel, n: string): string {
           { head: 'EU AI Act', cell: (i) => esc(i.frameworks.eu_ai_act.join(', ')) },
           { head: 'NIST AI RMF', cell: (i) => esc(i.frameworks.nist_ai_rmf.join(', ')) },
           { head: 'ISO/IEC 42001', cell: (i) => esc(i.frameworks.iso_42001.join(', ')) },
-          { head: 'Status', cell: (i) => badge(`st-${i.status}`, i.status.replaceAll('_', ' ')) },
+          { head: 'Verdict', cell: (i) => `${badge(`st-${i.verdict}`, `${VERDICT_MARK[i.verdict]} ${VERDICT_LABEL[i.verdict]}`)}${i.verdict === 'not_applicable' ? `<div class="muted small">${esc(i.why)}</div>` : ''}` },
         ],
-        { flag: (i) => i.status === 'not_met' },
+        { flag: (i) => i.verdict === 'not_met' },
       ),
     ),
     'Evidence items mapped to EU AI Act (Regulation 2024/1689), NIST AI RMF 1.0 and ISO/IEC 42001:2023 controls. “Met” means the bundle shows the evidence, not that the organisation complies.',

@@ -50,7 +50,7 @@ figcaption { font-size: 7.6pt; color: #3E4C59; margin-top: 1mm; }
 .sev-high, .st-not_met, .st-altered { background: #F6D5D1; color: #8A1C12; }
 .sev-medium, .st-partly, .st-unverified { background: #FBE3C8; color: #7A3E00; }
 .sev-low { background: #E2E8F0; color: #2D3A48; }
-.sev-info, .st-not_measurable { background: #EDF0F3; color: #4A5560; }
+.sev-info, .st-not_measurable, .st-not_applicable { background: #EDF0F3; color: #4A5560; }
 .st-met, .st-verified, .st-ok { background: #DCEFE0; color: #1D5B2C; }
 .cover { height: 245mm; display: flex; flex-direction: column; }
 .cover .kicker { font-size: 9pt; letter-spacing: 0.08em; text-transform: uppercase; color: #5B6670; margin: 18mm 0 3mm; }
