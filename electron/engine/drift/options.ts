@@ -104,13 +104,18 @@ export function defaultComparison(tables: DriftOptions['tables'], releases: Drif
   const lo = period.start ? utcInstant(period.start) : null;
   const hi = period.end ? utcInstant(period.end) : null;
   if (lo && hi && lo < hi) {
-    // Half-open windows: the end is pushed one second past the last event so that event is included.
-    const end = new Date(Math.floor(hi.getTime() / 1000) * 1000 + 1000);
-    const mid = new Date(lo.getTime() + Math.floor((end.getTime() - lo.getTime()) / 2000) * 1000);
+    // Half-open windows. Over two days or more they are cut at UTC midnights (start of the first day, the midnight
+    // nearest the middle, the midnight after the last event), so they read as whole days; else at the second.
+    const DAY = 86_400_000;
+    const wholeDays = hi.getTime() - lo.getTime() >= 2 * DAY;
+    const start = wholeDays ? new Date(Math.floor(lo.getTime() / DAY) * DAY) : lo;
+    const end = wholeDays ? new Date(Math.floor(hi.getTime() / DAY) * DAY + DAY) : new Date(Math.floor(hi.getTime() / 1000) * 1000 + 1000);
+    const half = (end.getTime() - start.getTime()) / 2;
+    const mid = wholeDays ? new Date(start.getTime() + Math.round(half / DAY) * DAY) : new Date(start.getTime() + Math.floor(half / 1000) * 1000);
     const iso = (d: Date): string => d.toISOString().replace('.000Z', 'Z');
     return {
       table,
-      baseline: { key: 'window', value: `${iso(lo)}/${iso(mid)}` },
+      baseline: { key: 'window', value: `${iso(start)}/${iso(mid)}` },
       current: { key: 'window', value: `${iso(mid)}/${iso(end)}` },
       why: `${releases.length === 1 ? 'one release only' : 'no releases'}: first vs second half of the bundle's period`,
     };

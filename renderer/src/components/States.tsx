@@ -59,6 +59,7 @@ export function ErrorState({ error, what, onRetry }: { error: UiError; what: str
     return (
       <div className="state" role="status" data-state="cancelled">
         <h3>Cancelled</h3>
+        {error.message && !/^cancell?ed\.?$/i.test(error.message) && <div className="small">{error.message}</div>}
         <div className="muted small">{advice(error)}</div>
         {onRetry && (
           <button type="button" style={{ marginTop: 10 }} onClick={onRetry}>

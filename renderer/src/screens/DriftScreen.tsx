@@ -17,7 +17,7 @@ import { useWorkspace } from '../stores/workspace';
 import { fmtInt, fmtNum, fmtP, fmtPct, plural } from '../lib/format';
 import { DriftPickers } from './drift/DriftPickers';
 import { DistributionChart, DriftOverTimeChart } from './drift/DriftCharts';
-import { cohortDisplay, formatSelector, resolveParams, selectorLabel, toRouteParams, type DriftParams } from './drift/params';
+import { cohortDisplay, formatSelector, resolveParams, selectorLabel, selectorValid, toRouteParams, type DriftParams } from './drift/params';
 import { formatCohortParam } from '../../../shared/cohortParam';
 import { driftSeverity } from '../../../shared/severity';
 import type { DriftOptions, DriftReport, DriftRequest, DriftResult } from '../../../shared/api/drift';
@@ -69,7 +69,7 @@ function conditionOf(r: DriftResult, p: DriftParams): ConditionLine[] {
   const lines: ConditionLine[] = [
     { label: 'Column', value: `${p.table}.${r.column} (${r.column_kind})` },
     { label: 'Compared', value: `${selectorLabel(p.baseline)} → ${selectorLabel(p.current)}, ${cohortText(p)}` },
-    { label: 'Method', value: `${methodWords(r.method)} (${r.method}${r.detail ? `, ${r.detail}` : ''})` },
+    { label: 'Method', value: `${methodWords(r.method)} (${r.method})` },
     { label: 'Statistic', value: fmtNum(r.statistic, 4) },
   ];
   if (r.effect !== null) lines.push({ label: `Effect (${r.effect_name || r.method})`, value: `${fmtNum(r.effect, 4)} vs threshold ${fmtNum(r.threshold, 3)}` });
@@ -96,15 +96,15 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
   if (rows.length === 0) return <Empty title="No comparable columns">The engine found no columns to compare in {params.table} for this selection.</Empty>;
   return (
     <div className="table-scroll">
-    <table className="data" data-testid="drift-table">
+    <table className="data sticky-first" data-testid="drift-table">
       <thead>
         <tr>
           <th>Column</th>
+          <th>Verdict</th>
           <th title="Which comparison the engine chose for the column's kind; hover a method for its formula">What was measured</th>
           <th className="num" title="The decision: the effect size at or above the threshold, and p (adjusted for multiple testing) below α where the method has a p-value">Change / threshold</th>
-          <th className="num" title="p-value of the test, and in brackets adjusted for the number of columns tested (Benjamini–Hochberg unless another correction is chosen)">p (adjusted)</th>
-          <th>Verdict</th>
           <th className="num" title="Rows compared: baseline / current">Rows (baseline / current)</th>
+          <th className="num" title="p-value of the test, and in brackets adjusted for the number of columns tested (Benjamini–Hochberg unless another correction is chosen)">p (adjusted)</th>
           <th title="The change (effect size) per week of the current side">By week</th>
         </tr>
       </thead>
@@ -117,6 +117,9 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
               </button>
               <span className="col-kind">{r.column_kind}</span>
             </td>
+            <td>
+              <DriftFlag r={r} />
+            </td>
             <td className="small" title={methodTooltip(r.method, r.detail)}>
               {methodWords(r.method)}
               <span className="col-kind num mono" style={{ textAlign: 'left' }}>
@@ -127,15 +130,12 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
               {fmtNum(r.effect)}
               <span className="muted small"> / {fmtNum(r.threshold, 2)}</span>
             </td>
+            <td className="num" title={`missing values ${fmtPct(r.null_rate_baseline)} → ${fmtPct(r.null_rate_current)}`}>
+              {fmtInt(r.n_baseline)} / {fmtInt(r.n_current)}
+            </td>
             <td className="num">
               {fmtP(r.p_value)}
               <span className="muted small"> ({fmtP(r.p_adjusted)})</span>
-            </td>
-            <td>
-              <DriftFlag r={r} />
-            </td>
-            <td className="num" title={`null rate ${fmtPct(r.null_rate_baseline)} → ${fmtPct(r.null_rate_current)}`}>
-              {fmtInt(r.n_baseline)} / {fmtInt(r.n_current)}
             </td>
             <td>
               <Sparkline values={seriesByColumn.get(r.column) ?? []} threshold={r.threshold} />
@@ -365,9 +365,11 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
     if (JSON.stringify(inRoute) !== routeKey) setParams({ column: '', cohort: '', method: '', hattr: '', ...routeParams }, false);
   }, [routeKey]);
 
+  // Nothing is computed until both sides are something this bundle can answer (a bundle without releases or period).
+  const ready = selectorValid(params.baseline, options) && selectorValid(params.current, options);
   const req = requestFor(bundleId, params);
   const key = JSON.stringify(req);
-  const state = useApi<DriftView>(`driftView|${key}`, async () => ({ params: { ...params, column: null }, request: req, report: await call('computeDrift', req) }));
+  const state = useApi<DriftView>(ready ? `driftView|${key}` : null, async () => ({ params: { ...params, column: null }, request: req, report: await call('computeDrift', req) }));
   // What is on screen: the parameters of the answer shown (the column is a view choice over that same answer).
   const shown: DriftParams | null = state.data ? { ...state.data.params, column: params.column, heatAttr: params.heatAttr } : null;
 
@@ -432,7 +434,13 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
         {params.method ? <span title={methodTooltip(params.method)}>{methodWords(params.method)}</span> : 'automatic per column'}
         {state.data && !state.stale ? ` · ${state.data.report.correction === 'none' ? 'no' : state.data.report.correction.toUpperCase()} multiple-testing correction · computed in ${fmtInt(Math.round(state.data.report.elapsed_ms))} ms` : ''}
       </div>
-      <Async state={state} what="drift results" {...(shownNote ? { staleNote: shownNote } : {})}>
+      {!ready && (
+        <Empty title="Pick what to compare">
+          This bundle has {options.releases.length === 0 ? 'no releases' : 'one release'} and {options.period.start ? 'a period' : 'no time period'} to split by default ({options.defaults.why}). Choose a baseline and a current side
+          above.
+        </Empty>
+      )}
+      {ready && <Async state={state} what="drift results" {...(shownNote ? { staleNote: shownNote } : {})}>
         {(view) => {
           const v: DriftParams = { ...view.params, column: params.column, heatAttr: params.heatAttr };
           const tableTitle = `Drift table: ${summaryTitle}, ${cohortText(v)}, ${selectorLabel(v.baseline)} → ${selectorLabel(v.current)}`;
@@ -467,8 +475,8 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
             </>
           );
         }}
-      </Async>
-      <Heatmap bundleId={bundleId} params={params} options={options} onPick={(attribute, value, column) => update({ cohort: [{ attribute, value }], column })} />
+      </Async>}
+      {ready && <Heatmap bundleId={bundleId} params={params} options={options} onPick={(attribute, value, column) => update({ cohort: [{ attribute, value }], column })} />}
     </>
   );
 }

@@ -157,8 +157,8 @@ function HealthBody({ health }: { health: HealthReport }) {
             <div className="l">mean time to recover</div>
           </div>
           <div className="stat">
-            <div className="v">{o.incidents}</div>
-            <div className="l">incidents</div>
+            <div className="v">{fmtInt(o.incidents)}</div>
+            <div className="l">{o.incidents === 1 ? 'incident' : 'incidents'}</div>
           </div>
         </div>
       </div>
@@ -167,8 +167,8 @@ function HealthBody({ health }: { health: HealthReport }) {
           <h2>Health per release, compared with the previous one</h2>
           <PinButton title="Release health" evidence={() => health.releases.map(scalarsOf)} />
         </div>
-        <div style={{ overflowX: 'auto' }}>
-          <table className="data" data-testid="health-table">
+        <div className="table-scroll">
+          <table className="data sticky-first" data-testid="health-table">
             <thead>
               <tr>
                 <th>Release</th>

@@ -9,11 +9,17 @@ describe('the comparison a bundle starts from is derived from its own data', () 
     expect(d).toEqual({ table: 'records', baseline: { key: 'release', value: 'a' }, current: { key: 'release', value: 'c' }, why: 'first release a vs last release c' });
   });
 
-  it('the two halves of the period otherwise, the last event inside the current window', () => {
-    const d = defaultComparison(tables, [{ release_id: 'only', released_at: null }], { start: '2026-03-01 00:00:00', end: '2026-03-28 23:00:00' });
-    expect(d.baseline).toEqual({ key: 'window', value: '2026-03-01T00:00:00Z/2026-03-14T23:30:00Z' });
-    expect(d.current).toEqual({ key: 'window', value: '2026-03-14T23:30:00Z/2026-03-28T23:00:01Z' });
+  it('the two halves of the period otherwise, in whole days, the last event inside the current window', () => {
+    const d = defaultComparison(tables, [{ release_id: 'only', released_at: null }], { start: '2026-03-01 05:00:00', end: '2026-03-28 23:00:00' });
+    expect(d.baseline).toEqual({ key: 'window', value: '2026-03-01T00:00:00Z/2026-03-15T00:00:00Z' });
+    expect(d.current).toEqual({ key: 'window', value: '2026-03-15T00:00:00Z/2026-03-29T00:00:00Z' });
     expect(d.why).toContain('one release only');
+  });
+
+  it('cuts a period shorter than two days at the second', () => {
+    const d = defaultComparison(tables, [], { start: '2026-03-01T10:00:00Z', end: '2026-03-01T12:00:00.5Z' });
+    expect(d.baseline).toEqual({ key: 'window', value: '2026-03-01T10:00:00Z/2026-03-01T11:00:00Z' });
+    expect(d.current).toEqual({ key: 'window', value: '2026-03-01T11:00:00Z/2026-03-01T12:00:01Z' });
   });
 
   it('nothing to compare when there is neither a release pair nor a period', () => {

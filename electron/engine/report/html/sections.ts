@@ -1,11 +1,15 @@
 import type { Availability, ReportModel, DriftChart, DriftComparison, DriftSection } from '../../../../shared/api/report';
-import type { DriftResult } from '../../../../shared/api/drift';
+import type { DriftBin, DriftResult } from '../../../../shared/api/drift';
 import type { EvalGroup } from '../../../../shared/api/analytics';
 import { esc } from './escape';
 import { AS_OF_SOURCE_LABEL } from '../../../../shared/reportSignoff';
 import { notComputableTests } from '../driftCharts';
 import { fmtBytes, fmtDate, fmtInt, fmtNum, fmtP, fmtPct, fmtTime } from './format';
 import { coverageMatrix, driftBinsChart, releaseBars, BASELINE_COLOUR, CURRENT_COLOUR } from './svg';
+import type { Finding, FindingChart } from '../../../../shared/api/workspace';
+import { evidenceCellText, evidenceColumns, evidenceHeading } from '../../../../shared/evidenceText';
+import { plural } from '../../../../shared/plural';
+import { visibleText } from '../../../../shared/visibleText';
 import { tallyVerdicts, VERDICT_LABEL, VERDICT_MARK, VERDICTS, type Verdict } from '../../../../shared/verdict';
 
 type Cellish = string | number | boolean | null | undefined;
@@ -571,8 +575,8 @@ export function healthSection(m: ReportModel, n: string): string {
 
 /** "7 met · 2 not met · 3 not applicable": not-applicable items are counted apart from passes. */
 function verdictTally(items: readonly { verdict: Verdict }[]): string {
-  const t = tallyVerdicts(items);
-  return `<p class="small">${VERDICTS.map((v) => `${badge(`st-${v}`, `${VERDICT_MARK[v]} ${t[v]} ${VERDICT_LABEL[v]}`)}`).join(' ')}</p>`;
+  const tally = tallyVerdicts(items);
+  return `<p class="small">${VERDICTS.map((v) => `${badge(`st-${v}`, `${VERDICT_MARK[v]} ${tally[v]} ${VERDICT_LABEL[v]}`)}`).join(' ')}</p>`;
 }
 
 export function complianceSection(m: ReportModel, n: string): string {
@@ -597,26 +601,44 @@ export function complianceSection(m: ReportModel, n: string): string {
   );
 }
 
+/** The chart as pinned, drawn with the report's own SVG (the workspace stores numbers, never markup). */
+function findingChart(chart: FindingChart): string {
+  const base = chart.series.find((x) => x.role === 'baseline') ?? chart.series[0];
+  const cur = chart.series.find((x) => x.role === 'current') ?? base;
+  if (!base || !cur) return '';
+  const bins: DriftBin[] = chart.categories.map((label, i) => ({ label, lower: null, upper: null, baseline_count: 0, current_count: 0, baseline_share: base.values[i] ?? 0, current_share: cur.values[i] ?? 0 }));
+  return `<figure>${driftBinsChart(chart.x_label, `${base.name} vs ${cur.name}`, bins)}<figcaption>${esc(chart.title)}: ${esc(base.name)} (blue-grey) vs ${esc(cur.name)} (orange), ${esc(chart.y_label.toLowerCase())}.</figcaption></figure>`;
+}
+
+/**
+ * A finding as an auditor signs it: title and severity, note, the criterion it was judged against, the condition
+ * found (formatted numbers), the chart as pinned; the raw evidence follows as an attachment.
+ */
+function auditorFinding(f: Finding): string {
+  const params = Object.entries(f.source.params)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  const criterion = f.criterion ? `<p><strong>Criterion.</strong> ${esc(visibleText(f.criterion))}</p>` : '';
+  const condition = f.condition?.length ? `<p><strong>Condition.</strong></p><table class="kv-table"><tbody>${f.condition.map((c) => `<tr><th>${esc(visibleText(c.label))}</th><td>${esc(visibleText(c.value))}</td></tr>`).join('')}</tbody></table>` : '';
+  const chart = f.chart ? findingChart(f.chart) : '';
+  const cols = evidenceColumns(f.evidence).slice(0, 8);
+  const shown = f.condition?.length ? 10 : 30;
+  const ev = f.evidence.length
+    ? `<p class="small"><strong>${f.condition?.length ? 'Attachment: raw evidence' : 'Evidence'}</strong> (${esc(plural(f.evidence.length, 'row'))}${f.evidence.length > shown ? `; the first ${shown} here, all in results.json` : ''})</p>` +
+      table(
+        f.evidence.slice(0, shown),
+        cols.map((k) => ({ head: evidenceHeading(k), cell: (r: Record<string, Cellish>) => esc(evidenceCellText(k, r[k])) })),
+      )
+    : '';
+  return `<div class="finding ${esc(f.severity)}"><h4>${badge(`sev-${f.severity}`, f.severity)} ${esc(f.title)}</h4>
+          <div class="muted small">${esc(f.id)} · pinned ${esc(fmtTime(f.created_at))} · from ${esc(f.source.screen)}${params ? ` (${esc(params)})` : ''}</div>
+          <p class="note">${esc(f.note)}</p>${criterion}${condition}${chart}${ev}</div>`;
+}
+
 export function auditorSection(m: ReportModel, n: string): string {
   const body = m.auditor_findings.length
-    ? m.auditor_findings
-        .map((f) => {
-          const params = Object.entries(f.source.params)
-            .sort(([a], [b]) => (a < b ? -1 : 1))
-            .map(([k, v]) => `${k}=${v}`)
-            .join(', ');
-          const cols = [...new Set(f.evidence.flatMap((r) => Object.keys(r)))].sort().slice(0, 8);
-          const ev = f.evidence.length
-            ? table(
-                f.evidence.slice(0, 30),
-                cols.map((k) => ({ head: k, cell: (r: Record<string, Cellish>) => t(r[k]) })),
-              ) + (f.evidence.length > 30 ? `<p class="muted small">${f.evidence.length - 30} more evidence rows in results.json.</p>` : '')
-            : '';
-          return `<div class="finding ${esc(f.severity)}"><h4>${badge(`sev-${f.severity}`, f.severity)} ${esc(f.title)}</h4>
-          <div class="muted small">${esc(f.id)} · pinned ${esc(fmtTime(f.created_at))} · from ${esc(f.source.screen)}${params ? ` (${esc(params)})` : ''}</div>
-          <p class="note">${esc(f.note)}</p>${ev}</div>`;
-        })
-        .join('')
+    ? m.auditor_findings.map(auditorFinding).join('')
     : '<p class="muted">The auditor recorded no findings of their own.</p>';
   return chapter('auditor', n, body, undefined, m.auditor_findings.length === 0);
 }

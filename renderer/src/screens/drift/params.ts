@@ -34,8 +34,19 @@ export function cohortDisplay(c: readonly CohortFilter[]): string {
   return c.map((f) => `${f.attribute}=${f.value}`).join(', ');
 }
 
+/** "2026-03-15T00:00:00Z" → "2026-03-15"; other instants keep their time ("2026-03-15 11:30"). */
+export function instantText(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const s = d.toISOString();
+  if (s.endsWith('T00:00:00.000Z')) return s.slice(0, 10);
+  return s.replace('T', ' ').replace(/(:00)?\.000Z$/, '').replace(/\.\d+Z$/, '');
+}
+
 export function selectorLabel(s: Selector): string {
-  return s.key === 'window' ? `window ${s.value}` : `${s.key.replace('_', ' ')} ${s.value}`;
+  if (s.key !== 'window') return `${s.key.replace('_', ' ')} ${s.value}`;
+  const [lo, hi] = s.value.split('/');
+  return lo && hi ? `window ${instantText(lo)} → ${instantText(hi)}` : 'window (not chosen)';
 }
 
 function validWindow(value: string): boolean {
@@ -44,6 +55,15 @@ function validWindow(value: string): boolean {
   const lo = Date.parse(a);
   const hi = Date.parse(b);
   return Number.isFinite(lo) && Number.isFinite(hi) && lo < hi;
+}
+
+/** The whole period as a window (to the second after the last event), or '' when the bundle has no period. */
+export function windowOfPeriod(o: DriftOptions): string {
+  const lo = o.period.start ? Date.parse(o.period.start.replace(' ', 'T') + (/[zZ]|[+-]\d\d:?\d\d$/.test(o.period.start) ? '' : 'Z')) : NaN;
+  const hi = o.period.end ? Date.parse(o.period.end.replace(' ', 'T') + (/[zZ]|[+-]\d\d:?\d\d$/.test(o.period.end) ? '' : 'Z')) : NaN;
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return '';
+  const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+  return `${iso(Math.floor(lo / 1000) * 1000)}/${iso(Math.floor(hi / 1000) * 1000 + 1000)}`;
 }
 
 /** A selector this bundle can answer: a known release / version, or a well-formed window. */
@@ -63,7 +83,8 @@ export function resolveParams(p: RouteParams, o: DriftOptions): DriftParams {
   const tableNames = o.tables.map((t) => t.name);
   const table = p.table && tableNames.includes(p.table) ? p.table : (o.defaults.table ?? tableNames[0] ?? 'records');
   const tableColumns = o.tables.find((t) => t.name === table)?.columns.map((c) => c.name) ?? [];
-  const fallbackBase: Selector = o.defaults.baseline ?? { key: 'window', value: `${o.period.start ?? ''}/${o.period.end ?? ''}` };
+  // No default (no releases, no period): an empty window the auditor fills in; nothing is computed until then.
+  const fallbackBase: Selector = o.defaults.baseline ?? { key: 'window', value: windowOfPeriod(o) };
   const fallbackCur: Selector = o.defaults.current ?? fallbackBase;
   const fromRoute = (text: string | undefined): Selector | null => {
     const s = parseSelector(text);
