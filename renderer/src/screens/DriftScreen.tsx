@@ -20,7 +20,8 @@ import { DistributionChart, DriftOverTimeChart } from './drift/DriftCharts';
 import { cohortDisplay, formatSelector, resolveParams, selectorLabel, selectorValid, toRouteParams, type DriftParams } from './drift/params';
 import { formatCohortParam } from '../../../shared/cohortParam';
 import { driftSeverity } from '../../../shared/severity';
-import type { DriftOptions, DriftReport, DriftRequest, DriftResult } from '../../../shared/api/drift';
+import type { DriftOptions, DriftReport, DriftRequest, DriftResult, DriftSeriesPoint } from '../../../shared/api/drift';
+import type { UiError } from '../lib/api';
 
 function requestFor(bundleId: string, p: DriftParams): DriftRequest {
   return {
@@ -28,7 +29,6 @@ function requestFor(bundleId: string, p: DriftParams): DriftRequest {
     table: p.table,
     baseline: p.baseline,
     current: p.current,
-    by: 'week',
     ...(p.cohort.length ? { cohort: p.cohort } : {}),
     ...(p.method ? { methods: [p.method] } : {}),
   };
@@ -82,16 +82,16 @@ function conditionOf(r: DriftResult, p: DriftParams): ConditionLine[] {
   return lines;
 }
 
-function ResultsTable({ report, params, select }: { report: DriftReport; params: DriftParams; select: (column: string) => void }) {
+function ResultsTable({ report, series, params, select }: { report: DriftReport; series: DriftSeriesPoint[] | null; params: DriftParams; select: (column: string) => void }) {
   const seriesByColumn = useMemo(() => {
     const m = new Map<string, { v: number | null; drifted: boolean }[]>();
-    for (const s of report.series) {
+    for (const s of series ?? []) {
       const list = m.get(s.column) ?? [];
       list.push({ v: s.effect ?? s.statistic, drifted: s.drifted });
       m.set(s.column, list);
     }
     return m;
-  }, [report.series]);
+  }, [series]);
   const rows = [...report.results].sort((a, b) => Number(b.drifted) - Number(a.drifted) || (b.statistic ?? -1) / (b.threshold || 1) - (a.statistic ?? -1) / (a.threshold || 1));
   if (rows.length === 0) return <Empty title="No comparable columns">The engine found no columns to compare in {params.table} for this selection.</Empty>;
   return (
@@ -138,7 +138,7 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
               <span className="muted small"> ({fmtP(r.p_adjusted)})</span>
             </td>
             <td>
-              <Sparkline values={seriesByColumn.get(r.column) ?? []} threshold={r.threshold} />
+              {series ? <Sparkline values={seriesByColumn.get(r.column) ?? []} threshold={r.threshold} /> : <span className="muted small" title="The weekly series is computed after the table">…</span>}
             </td>
           </tr>
         ))}
@@ -183,7 +183,7 @@ function chartOf(r: DriftResult, baseLabel: string, curLabel: string): PinConten
   };
 }
 
-function DrillDown({ bundleId, report, result, params, request }: { bundleId: string; report: DriftReport; result: DriftResult; params: DriftParams; request: DriftRequest }) {
+function DrillDown({ bundleId, report, series, result, params, request }: { bundleId: string; report: DriftReport; series: { data: DriftSeriesPoint[] | null; error: UiError | null }; result: DriftResult; params: DriftParams; request: DriftRequest }) {
   const binned = useBins(bundleId, result, params);
   const baseLabel = selectorLabel(params.baseline);
   const curLabel = selectorLabel(params.current);
@@ -238,7 +238,13 @@ function DrillDown({ bundleId, report, result, params, request }: { bundleId: st
         </div>
         <div>
           <h3 style={{ marginBottom: 4 }}>Drift over time ({cohortText(params)})</h3>
-          <DriftOverTimeChart column={result.column} series={report.series.filter((p) => p.method === result.method)} threshold={result.threshold} measure={result.effect_name || `${result.method} effect`} />
+          {series.data ? (
+            <DriftOverTimeChart column={result.column} series={series.data.filter((p) => p.method === result.method)} threshold={result.threshold} measure={result.effect_name || `${result.method} effect`} />
+          ) : series.error ? (
+            <ErrorState error={series.error} what="the weekly series" />
+          ) : (
+            <Loading what="the weekly series" />
+          )}
         </div>
       </div>
     </section>
@@ -255,7 +261,6 @@ function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; para
     // One at a time: each call is a full scan; running them together only contends for the same two cores.
     for (const value of attr.values) {
       const req = requestFor(bundleId, { ...params, cohort: [{ attribute: attr.attribute, value }] });
-      delete req.by;
       out.push({ value, report: await call('computeDrift', req) });
     }
     return out;
@@ -370,6 +375,12 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
   const req = requestFor(bundleId, params);
   const key = JSON.stringify(req);
   const state = useApi<DriftView>(ready ? `driftView|${key}` : null, async () => ({ params: { ...params, column: null }, request: req, report: await call('computeDrift', req) }));
+  // The weekly series (sparklines, drift over time) costs several times the table itself: it is asked for once the
+  // table is on screen, so the first answer does not wait for it.
+  const seriesReq: DriftRequest = { ...req, by: 'week' };
+  const series = useApi(ready && state.data && !state.stale ? `driftSeries|${JSON.stringify(seriesReq)}` : null, async () => (await call('computeDrift', seriesReq)).series);
+  const seriesShown = series.data && series.dataKey === `driftSeries|${JSON.stringify(seriesReq)}` ? series.data : null;
+
   // What is on screen: the parameters of the answer shown (the column is a view choice over that same answer).
   const shown: DriftParams | null = state.data ? { ...state.data.params, column: params.column, heatAttr: params.heatAttr } : null;
 
@@ -468,10 +479,10 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
                     })}
                   />
                 </div>
-                <ResultsTable report={view.report} params={v} select={selectColumn} />
+                <ResultsTable report={view.report} series={seriesShown} params={v} select={selectColumn} />
               </section>
               {params.column && !drilled && <Empty title={`Column ${params.column} is not in this result`}>Pick a column from the table.</Empty>}
-              {drilled && <DrillDown bundleId={bundleId} report={view.report} result={drilled} params={v} request={view.request} />}
+              {drilled && <DrillDown bundleId={bundleId} report={view.report} series={{ data: seriesShown, error: series.error }} result={drilled} params={v} request={view.request} />}
             </>
           );
         }}
