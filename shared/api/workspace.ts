@@ -15,7 +15,11 @@ export const findingChartSchema = z
     y_label: z.string().max(200),
     categories: z.array(z.string().max(300)).max(200),
     series: z
-      .array(z.object({ name: z.string().max(300), role: z.enum(['baseline', 'current', 'value']), values: z.array(z.number().nullable()).max(200) }).strict())
+      .array(
+        z
+          .object({ name: z.string().max(300), role: z.enum(['baseline', 'current', 'value']), values: z.array(z.number().nullable()).max(200), counts: z.array(z.number().int().min(0)).max(200).optional() })
+          .strict(),
+      )
       .min(1)
       .max(4),
   })

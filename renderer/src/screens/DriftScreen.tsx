@@ -177,8 +177,8 @@ function chartOf(r: DriftResult, baseLabel: string, curLabel: string): PinConten
     y_label: 'Share of rows',
     categories: bins.map((b) => b.label),
     series: [
-      { name: `baseline · ${baseLabel}`, role: 'baseline', values: bins.map((b) => b.baseline_share) },
-      { name: `current · ${curLabel}`, role: 'current', values: bins.map((b) => b.current_share) },
+      { name: `baseline · ${baseLabel}`, role: 'baseline', values: bins.map((b) => b.baseline_share), counts: bins.map((b) => b.baseline_count) },
+      { name: `current · ${curLabel}`, role: 'current', values: bins.map((b) => b.current_share), counts: bins.map((b) => b.current_count) },
     ],
   };
 }

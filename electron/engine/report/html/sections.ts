@@ -606,8 +606,8 @@ function findingChart(chart: FindingChart): string {
   const base = chart.series.find((x) => x.role === 'baseline') ?? chart.series[0];
   const cur = chart.series.find((x) => x.role === 'current') ?? base;
   if (!base || !cur) return '';
-  const bins: DriftBin[] = chart.categories.map((label, i) => ({ label, lower: null, upper: null, baseline_count: 0, current_count: 0, baseline_share: base.values[i] ?? 0, current_share: cur.values[i] ?? 0 }));
-  return `<figure>${driftBinsChart(chart.x_label, `${base.name} vs ${cur.name}`, bins)}<figcaption>${esc(chart.title)}: ${esc(base.name)} (blue-grey) vs ${esc(cur.name)} (orange), ${esc(chart.y_label.toLowerCase())}.</figcaption></figure>`;
+  const bins: DriftBin[] = chart.categories.map((label, i) => ({ label, lower: null, upper: null, baseline_count: base.counts?.[i] ?? 0, current_count: cur.counts?.[i] ?? 0, baseline_share: base.values[i] ?? 0, current_share: cur.values[i] ?? 0 }));
+  return `<figure>${driftBinsChart(chart.x_label.replace(/ \((bin|category)\)$/, ''), `${base.name} vs ${cur.name}`, bins)}<figcaption>${esc(chart.title)}: ${esc(base.name)} (blue-grey) vs ${esc(cur.name)} (orange), ${esc(chart.y_label.toLowerCase())}.</figcaption></figure>`;
 }
 
 /**
