@@ -1,6 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Page } from '@playwright/test';
+import type { Harness } from './bridge';
 
 /**
  * A bundle nobody designed for this app: one records CSV and nothing else — no manifest, no releases, no spans, no
@@ -16,4 +18,11 @@ export function recordsOnlyBundle(): string {
   }
   writeFileSync(path.join(dir, 'records.csv'), `${lines.join('\n')}\n`);
   return dir;
+}
+
+/** Opens a folder through the Open screen's "Open folder…" (the test's dialog returns `dir`). */
+export async function openFolderThroughUi(page: Page, h: Harness, dir: string): Promise<void> {
+  h.dialogs.bundlePath = dir;
+  await page.getByRole('button', { name: 'Open folder…' }).click();
+  await page.getByRole('heading', { name: /Import summary/ }).waitFor({ timeout: 120_000 });
 }

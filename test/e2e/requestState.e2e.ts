@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect, openDemoThroughUi, type Harness } from './bridge';
-import { recordsOnlyBundle } from './recordsOnly';
+import { openFolderThroughUi, recordsOnlyBundle } from './recordsOnly';
 
 function openBundleId(h: Harness): string {
   const id = [...h.engine.context.sessions.keys()].pop();
@@ -95,10 +95,8 @@ test('switching bundles: the second bundle starts from its own defaults, and pic
     await expect(app.getByTestId('drift-results')).toHaveAttribute('data-request', /"EU"/);
 
     // Open the second bundle through the UI.
-    harness.dialogs.bundlePath = dir;
     await rail.getByRole('button', { name: 'Open', exact: true }).click();
-    await app.getByRole('button', { name: 'Open folder…' }).click();
-    await app.getByRole('heading', { name: /Import summary/ }).waitFor({ timeout: 120_000 });
+    await openFolderThroughUi(app, harness, dir);
     await rail.getByRole('button', { name: 'Drift' }).click();
 
     await expect(app.getByTestId('drift-results')).toBeVisible();

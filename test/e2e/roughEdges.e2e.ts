@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect, openDemoThroughUi, newAppPage, RENDERER_URL } from './bridge';
-import { recordsOnlyBundle } from './recordsOnly';
+import { openFolderThroughUi, recordsOnlyBundle } from './recordsOnly';
 
 async function palette(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Control+k');
@@ -32,9 +32,7 @@ test('palette: screens rank above "open as a trace id", cohort values are search
 test('date control: typed dates apply on Enter, show the bundle period, and refuse what is not a date', async ({ app, harness }) => {
   const dir = recordsOnlyBundle();
   try {
-    harness.dialogs.bundlePath = dir;
-    await app.getByRole('button', { name: 'Open folder…' }).click();
-    await app.getByRole('heading', { name: /Import summary/ }).waitFor({ timeout: 120_000 });
+    await openFolderThroughUi(app, harness, dir);
     await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Drift' }).click();
     const baseline = app.getByRole('form', { name: 'Baseline window' });
     await expect(baseline).toContainText('bundle period 2026-03-01 → 2026-03-28');

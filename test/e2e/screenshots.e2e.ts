@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { rmSync } from 'node:fs';
 import { test, expect, createHarness, newAppPage, openDemoThroughUi, RENDERER_URL } from './bridge';
-import { recordsOnlyBundle } from './recordsOnly';
+import { openFolderThroughUi, recordsOnlyBundle } from './recordsOnly';
 
 // The committed pictures are refreshed on demand (UPDATE_SCREENSHOTS=1); ordinary runs write to test-results.
 const OUT = path.resolve(process.env['UPDATE_SCREENSHOTS'] === '1' ? 'docs/screenshots' : 'test-results/screenshots');
@@ -157,9 +157,7 @@ test('screenshots at 1024×700 (light and dark) and of a bundle nobody designed 
   try {
     const page = await newAppPage(browser, harness);
     await page.goto(RENDERER_URL);
-    harness.dialogs.bundlePath = dir;
-    await page.getByRole('button', { name: 'Open folder…' }).click();
-    await page.getByRole('heading', { name: /Import summary/ }).waitFor({ timeout: 120_000 });
+    await openFolderThroughUi(page, harness, dir);
     await shot(page, 'records-only-import');
     await go(page, '#/overview');
     await expect(page.getByTestId('checklist')).toBeVisible({ timeout: 120_000 });
