@@ -254,7 +254,7 @@ export async function postureReport(conn: DuckDBConnection, opts: PostureOptions
 
   const continuous = tables.filter((t) => t.continuous && t.zero_volume_day_count !== null);
   const worstSilentShare = continuous.length > 0 && window.days > 0 ? Math.max(...continuous.map((t) => (t.zero_volume_day_count ?? 0) / window.days)) : null;
-  const silentDetail = continuous.map((t) => `${t.table} ${t.zero_volume_day_count} silent day(s)`).join(', ');
+  const silentDetail = continuous.map((t) => `${t.table} ${plural(t.zero_volume_day_count, 'silent day')}`).join(', ');
   const traceUnit = completeness.find((c) => c.table === 'spans') ?? completeness.find((c) => c.table === 'records');
   const shipped = evals.pre_release.filter((g) => g.shipped);
   const shippedPass = shipped.filter((g) => g.verdict === 'pass').length;
@@ -383,7 +383,7 @@ export async function postureReport(conn: DuckDBConnection, opts: PostureOptions
     evidence: 'What this bundle cannot measure is stated',
     frameworks: { eu_ai_act: ['Annex IV 2(g)'], nist_ai_rmf: ['MEASURE 1.1'], iso_42001: [] },
     verdict: 'met',
-    value: `${checklist.filter((c) => c.verdict === 'not_applicable').length} checklist item(s) not applicable and ${allNotMeasurable.length} posture metric(s) not measurable, each with its reason`,
+    value: `${plural(checklist.filter((c) => c.verdict === 'not_applicable').length, 'checklist item')} not applicable and ${plural(allNotMeasurable.length, 'posture metric')} not measurable, each with its reason`,
     measure: checklist.filter((c) => c.verdict === 'not_applicable').length,
     rule: 'met: the report lists every not-applicable item and not-measurable metric with a reason',
   });

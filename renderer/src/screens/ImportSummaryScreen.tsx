@@ -145,7 +145,7 @@ function FilesCard({ summary, onRejects }: { summary: ImportSummary; onRejects: 
     <section className="card" aria-label="Files">
       <div className="card-head">
         <h2>Files</h2>
-        <span className="muted small">{summary.files.length} files</span>
+        <span className="muted small">{plural(summary.files.length, 'file')}</span>
       </div>
       <table className="data" data-testid="files-table">
         <thead>
@@ -334,7 +334,7 @@ export function ImportSummaryScreen() {
       <div className="card">
         <div className="stats">
           <div className="stat">
-            <div className="v">{summary.tables.length}</div>
+            <div className="v">{fmtInt(summary.tables.length)}</div>
             <div className="l">{summary.tables.length === 1 ? 'table' : 'tables'}</div>
           </div>
           <div className="stat">

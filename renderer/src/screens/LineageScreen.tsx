@@ -72,7 +72,7 @@ function ChainView({ chain }: { chain: LineageChain }) {
         <dd>{chain.approved_by ?? '—'}</dd>
         <dt>Evals of this item</dt>
         <dd>
-          {chain.evals.n} ({chain.evals.failures} failed)
+          {fmtInt(chain.evals.n)} ({fmtInt(chain.evals.failures)} failed)
         </dd>
         {chain.dataset_version_source && (
           <>

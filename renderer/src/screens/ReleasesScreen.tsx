@@ -201,7 +201,7 @@ function HealthBody({ health }: { health: HealthReport }) {
                     <td className="mono small" style={{ whiteSpace: 'nowrap' }}>{r.model_version ?? '—'}</td>
                     <td>{r.canary_runs === 0 ? <span className="badge na">– none</span> : r.canary_failures > 0 ? <span className="badge bad">✗ {r.canary_failures} failed</span> : <span className="badge ok">✓ passed</span>}</td>
                     <td>{r.rolled_back ? <span className="badge bad">↩ rolled back</span> : <span className="muted small">no</span>}</td>
-                    <td className="num">{r.incidents}</td>
+                    <td className="num">{fmtInt(r.incidents)}</td>
                     <td className="num">{fmtInt(r.spans)}</td>
                     <td className="num">
                       {fmtMs(r.p50_ms)}
