@@ -13,6 +13,7 @@ import type {
   Traceability,
 } from '../../../shared/api/analytics';
 import { queryRows } from '../db';
+import { META_TABLES } from '../../../shared/canonical';
 import { notApplicable, verdictOver, type CheckVerdict } from '../../../shared/verdict';
 import { coverageReport } from './coverage';
 import { evalReport } from './evals';
@@ -52,17 +53,29 @@ function stringList(cell: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
+/**
+ * A log the bundle carries: its table has rows, or an input file was loaded into it (an empty file is a silent log).
+ * The importer creates every canonical table, so an empty table no file fed is a log the bundle does not include —
+ * not applicable, not a gap of every day.
+ */
+async function carried(conn: DuckDBConnection, schema: BundleSchema, table: string): Promise<boolean> {
+  if (!schema.has(table)) return false;
+  if (!schema.has(META_TABLES.files)) return true;
+  const row = (await queryRows<{ n: number }>(conn, `select (select count(*) from ${table}) + (select count(*) from ${META_TABLES.files} where table_name = ?) as n`, [table]))[0];
+  return count(row?.n) > 0;
+}
+
 async function logSources(conn: DuckDBConnection, schema: BundleSchema): Promise<LogSource[]> {
   const out: LogSource[] = [];
-  if (schema.has('spans')) out.push({ table: 'spans', column: 'start_time', where: 'true', continuous: true });
-  if (schema.has('records')) {
+  if (await carried(conn, schema, 'spans')) out.push({ table: 'spans', column: 'start_time', where: 'true', continuous: true });
+  if (await carried(conn, schema, 'records')) {
     const split = schema.hasColumn('records', 'split') ? schema.text('records', 'split') : null;
     const serving = split ? count((await queryRows(conn, `select count(*) as n from records where lower(${split}) = 'serving'`))[0]?.['n']) > 0 : false;
     out.push({ table: 'records', column: 'ts', where: serving && split ? `lower(${split}) = 'serving'` : 'true', continuous: true });
   }
-  if (schema.has('audit_log')) out.push({ table: 'audit_log', column: 'ts', where: 'true', continuous: true });
-  if (schema.has('deployment_events')) out.push({ table: 'deployment_events', column: 'ts', where: 'true', continuous: false });
-  if (schema.has('eval_results')) out.push({ table: 'eval_results', column: 'ts', where: 'true', continuous: false });
+  if (await carried(conn, schema, 'audit_log')) out.push({ table: 'audit_log', column: 'ts', where: 'true', continuous: true });
+  if (await carried(conn, schema, 'deployment_events')) out.push({ table: 'deployment_events', column: 'ts', where: 'true', continuous: false });
+  if (await carried(conn, schema, 'eval_results')) out.push({ table: 'eval_results', column: 'ts', where: 'true', continuous: false });
   return out;
 }
 
@@ -222,7 +235,7 @@ export async function postureReport(conn: DuckDBConnection, opts: PostureOptions
   const tables: TableLogCoverage[] = [];
   for (const s of sources) tables.push(await tableCoverage(conn, schema, s, window));
   for (const t of tables) if (t.rows_without_ts > 0) notMeasurable.push({ metric: `logging_coverage.${t.table}`, reason: `${t.rows_without_ts} rows have no usable ${t.ts_column}` });
-  if (!schema.has('audit_log')) notMeasurable.push({ metric: 'logging_coverage.audit_log', reason: 'the bundle has no audit_log table' });
+  if (!sources.some((x) => x.table === 'audit_log')) notMeasurable.push({ metric: 'logging_coverage.audit_log', reason: 'the bundle has no audit_log table' });
 
   // Days with neither a span nor a serving record: the system's own log is silent.
   const traffic = sources.filter((s) => s.table === 'spans' || s.table === 'records');
@@ -288,7 +301,7 @@ export async function postureReport(conn: DuckDBConnection, opts: PostureOptions
       evidence: 'Each trace resolves to a model version, a dataset version and a release',
       frameworks: { eu_ai_act: ['Art. 12(2)', 'Annex IV 1(a)'], nist_ai_rmf: ['MEASURE 2.4'], iso_42001: ['A.6.2.8', 'A.7.5'] },
       ...judge(traceUnit && traceUnit.total > 0 ? traceUnit.share_complete : null, (v) => v >= 0.99, 'no traces or serving records to trace'),
-      value: traceUnit ? `${pct(traceUnit.share_complete)} of ${traceUnit.total} ${traceUnit.unit}s complete` : 'no spans or records',
+      value: traceUnit ? `${pct(traceUnit.share_complete)} of ${plural(traceUnit.total, traceUnit.unit)} complete` : 'no spans or records',
       measure: traceUnit?.share_complete ?? null,
       rule: 'met: ≥ 99 % complete; not met otherwise',
     },
@@ -336,7 +349,7 @@ export async function postureReport(conn: DuckDBConnection, opts: PostureOptions
       evidence: 'Eval fail rate per cohort with a 95 % Wilson interval',
       frameworks: { eu_ai_act: ['Art. 15(1)', 'Annex IV 3'], nist_ai_rmf: ['MEASURE 2.11'], iso_42001: ['A.6.2.4'] },
       ...over(evals.by_cohort.length, cohortCells === evals.by_cohort.length, 'no eval results with a cohort'),
-      value: `${cohortCells} of ${evals.by_cohort.length} cohorts with ≥ ${evals.small_cell_k} results`,
+      value: `${cohortCells} of ${plural(evals.by_cohort.length, 'cohort')} with ≥ ${evals.small_cell_k} results`,
       measure: evals.by_cohort.length > 0 ? cohortCells / evals.by_cohort.length : null,
       rule: 'met: every cohort has ≥ k results; not met when some cells are small',
     },
@@ -371,8 +384,8 @@ export async function postureReport(conn: DuckDBConnection, opts: PostureOptions
       id: 'deployment_audit_trail',
       evidence: `Deployment events matched by an audit-log entry on the same release within ±${auditWindow} h`,
       frameworks: { eu_ai_act: ['Art. 12(2)'], nist_ai_rmf: ['MEASURE 2.4'], iso_42001: ['A.6.2.8', '7.5.3'] },
-      ...(schema.has('audit_log') ? over(audit.total, audit.covered === audit.total, 'no deployment events to match') : notApplicable('the bundle has no audit_log table')),
-      value: `${audit.covered} of ${audit.total} deployment events`,
+      ...(sources.some((x) => x.table === 'audit_log') ? over(audit.total, audit.covered === audit.total, 'no deployment events to match') : notApplicable('the bundle has no audit_log table')),
+      value: `${audit.covered} of ${plural(audit.total, 'deployment event')}`,
       measure: audit.share,
       rule: 'met: all; not met otherwise',
     },

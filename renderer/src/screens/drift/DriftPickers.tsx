@@ -100,7 +100,7 @@ export function DriftPickers({ params, options, update }: { params: DriftParams;
       )}
       <label className="field">
         Method
-        <select aria-label="Method" value={params.method ?? ''} onChange={(e) => update({ method: (e.target.value || null) as DriftParams['method'] })}>
+        <select aria-label="Method" style={{ maxWidth: 230 }} value={params.method ?? ''} onChange={(e) => update({ method: (e.target.value || null) as DriftParams['method'] })}>
           <option value="">auto per column</option>
           {METHODS.map((m) => (
             <option key={m} value={m} title={methodTooltip(m)}>
