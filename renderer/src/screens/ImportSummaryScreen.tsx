@@ -288,8 +288,9 @@ function ChecksCard({ summary }: { summary: ImportSummary }) {
               const f = findingOf(c.check, c.table);
               return (
                 <tr key={`${c.check}-${c.table}`} data-check={`${c.check}|${c.table}`}>
-                  <td className="small" title={c.check}>
+                  <td className="small">
                     {c.check.replaceAll('_', ' ')}
+                    <span className="col-kind mono">{c.check}</span>
                   </td>
                   <td className="mono small">{c.table}</td>
                   <td className="num">{fmtInt(c.examined)}</td>
