@@ -4,41 +4,14 @@
  * test controls rather than a race it hopes to win.
  */
 import { rmSync } from 'node:fs';
-import type { Page } from '@playwright/test';
 import { test, expect, openDemoThroughUi, type Harness } from './bridge';
 import { openFolderThroughUi, recordsOnlyBundle } from './recordsOnly';
+import { holdAnswers, openGate } from './gate';
 
 function openBundleId(h: Harness): string {
   const id = [...h.engine.context.sessions.keys()].pop();
   if (!id) throw new Error('no open bundle session');
   return id;
-}
-
-/** Holds every computeDrift answer in the page until releaseDrift() is called. */
-async function holdDrift(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { auditDesk: { api: Record<string, (a: unknown) => Promise<unknown>> }; __release?: () => void; __gate?: Promise<void> };
-    const real = w.auditDesk.api;
-    w.__gate = new Promise<void>((resolve) => {
-      w.__release = resolve;
-    });
-    const gated = new Proxy(real, {
-      get(target, key: string) {
-        const fn = target[key];
-        if (key !== 'computeDrift' || !fn) return fn;
-        return async (args: unknown) => {
-          const answer = await fn(args);
-          await w.__gate;
-          return answer;
-        };
-      },
-    });
-    w.auditDesk = { ...w.auditDesk, api: gated };
-  });
-}
-
-async function releaseDrift(page: Page): Promise<void> {
-  await page.evaluate(() => (window as unknown as { __release?: () => void }).__release?.());
 }
 
 test('pin during reload: the pin waits for the new result, and its title, request and evidence agree', async ({ app, harness }) => {
@@ -52,14 +25,14 @@ test('pin during reload: the pin waits for the new result, and its title, reques
   await expect(pin).toBeEnabled();
 
   // A new cohort while the old answer is on screen: it is marked stale and cannot be pinned.
-  await holdDrift(app);
+  await holdAnswers(app, 'computeDrift');
   await app.getByRole('combobox', { name: 'Cohort attribute', exact: true }).selectOption('channel');
   await expect(app.getByTestId('drift-params')).toContainText('channel=');
   await expect(app.getByTestId('stale-note')).toContainText('region=LATAM');
   await expect(pin).toBeDisabled();
   await expect(app.locator('[data-stale="true"]')).toBeVisible();
 
-  await releaseDrift(app);
+  await openGate(app);
   await expect(app.getByTestId('stale-note')).toHaveCount(0);
   await expect(results).toHaveAttribute('data-request', /"channel"/);
   const heading = (await results.getByRole('heading', { level: 2 }).innerText()).trim();

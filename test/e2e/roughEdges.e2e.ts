@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect, openDemoThroughUi, newAppPage, RENDERER_URL } from './bridge';
 import { openFolderThroughUi, recordsOnlyBundle } from './recordsOnly';
+import { holdAnswers } from './gate';
 
 async function palette(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Control+k');
@@ -123,4 +124,17 @@ test('1024×700: key columns stay visible with the inspector open; wide tables s
   } finally {
     await page.close();
   }
+});
+
+test('a cancelled import shows a calm "Cancelled" notice, and the bundle that was open stays open', async ({ app }) => {
+  await openDemoThroughUi(app);
+  await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Open', exact: true }).click();
+  await holdAnswers(app, 'openBundle');
+  await app.getByRole('button', { name: 'Open demo bundle' }).click();
+  await app.getByRole('button', { name: 'Cancel', exact: true }).click();
+  const notice = app.locator('main [data-state="cancelled"]');
+  await expect(notice).toContainText('Cancelled');
+  await expect(notice).toContainText('nothing from it was loaded');
+  await expect(notice).toContainText('demo-bundle-v1 stays open');
+  await expect(app.locator('main [data-state="error"]')).toHaveCount(0);
 });
