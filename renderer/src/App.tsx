@@ -87,7 +87,8 @@ export function App() {
       <TopBar onPalette={() => setPaletteOpen(true)} />
       <Rail />
       <main className="main" id="main" data-screen={screen}>
-        <ScreenView screen={screen} bundleId={bundleId} />
+        {/* Keyed by bundle: no screen state, selection or result survives into another bundle. */}
+        <ScreenView key={bundleId ?? 'none'} screen={screen} bundleId={bundleId} />
       </main>
       <Inspector />
       <CommandPalette open={paletteOpen} onClose={() => setPaletteOpen(false)} />

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { bundleIdSchema, type Cell } from './common';
 import type { DriftMethod } from './drift';
+import type { CheckVerdict } from '../verdict';
+import type { Severity } from '../severity';
 
 // Analytics contract: lineage, cohort coverage, evals, release health, compliance posture, overview.
 // Every metric is defined once in docs/metrics.md. Rates are 0..1 (null when the denominator is 0);
@@ -334,19 +336,21 @@ export interface DeploymentAudit {
   uncovered: { event_id: string; release_id: string | null; event_type: string | null; ts: string | null }[];
 }
 
-export type ChecklistStatus = 'met' | 'partly' | 'not_met' | 'not_measurable';
-export interface ChecklistItem {
+/**
+ * One compliance checklist item, judged with the shared verdicts (shared/verdict.ts): met, not met, or not
+ * applicable with why (nothing to measure in this bundle) — never met over nothing.
+ */
+export type ChecklistItem = {
   id: string;
   evidence: string;
   frameworks: { eu_ai_act: string[]; nist_ai_rmf: string[]; iso_42001: string[] };
-  status: ChecklistStatus;
-  /** The number behind the status, for people. */
+  /** The number behind the verdict, for people. */
   value: string;
   /** The same number, for machines (share, days, count), when there is one. */
   measure: number | null;
-  /** Rule that maps the number to the status. */
+  /** Rule that maps the number to the verdict. */
   rule: string;
-}
+} & CheckVerdict;
 export interface PostureReport {
   /** The logging window: first and last span / serving-record event. */
   first_event: string | null;
@@ -380,7 +384,8 @@ export interface FindingTarget {
 export interface HeadlineFinding {
   id: string;
   kind: 'drift' | 'coverage' | 'canary' | 'lineage' | 'logging' | 'integrity' | 'eval';
-  severity: 'high' | 'medium' | 'low';
+  /** Graded by the one severity model (shared/severity.ts), as in the report. */
+  severity: Severity;
   title: string;
   detail: string;
   /** Metric (docs/metrics.md) and value behind the finding. */

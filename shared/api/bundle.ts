@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CheckVerdict } from '../verdict';
 import { bundleIdSchema, jobIdSchema, type Cell } from './common';
 import type { ColumnRole } from '../canonical';
 import { auditorMappingSchema, type AuditorMapping, type MappingEntry, type TableMappingEntry } from '../mapping';
@@ -73,6 +74,9 @@ export interface CheckFinding {
   examples: string[];
 }
 
+/** Every referential / uniqueness check with its verdict; over zero examined rows it is not applicable, never met. */
+export type CheckOutcome = { check: string; table: string; examined: number; count: number } & CheckVerdict;
+
 export interface ImportSummary {
   bundleId: string;
   path: string;
@@ -84,6 +88,8 @@ export interface ImportSummary {
   tables: TableSummary[];
   integrity: IntegrityReport;
   checks: CheckFinding[];
+  /** All checks with their verdicts (checks lists only those that found something). */
+  check_outcomes: CheckOutcome[];
   rejects_total: number;
   period: { start: string | null; end: string | null };
   tool_version: string;

@@ -171,6 +171,11 @@ export interface DriftOptions {
   model_versions: string[];
   cohort_attributes: { attribute: string; values: string[] }[];
   period: { start: string | null; end: string | null };
+  /**
+   * The comparison this bundle starts from, derived from its own data: the first vs the last release when there
+   * are two or more, else the first vs the second half of its period; null where neither exists. `why` says which.
+   */
+  defaults: { table: string | null; baseline: Selector | null; current: Selector | null; why: string };
 }
 
 export const driftSchemas = {

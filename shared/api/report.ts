@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DRIFT_METHODS, type DriftBin, type DriftMethod, type DriftResult, type Selector } from './drift';
-import type { CheckFinding, FileReport, IntegrityProblem, IntegrityState } from './bundle';
+import type { CheckFinding, CheckOutcome, FileReport, IntegrityProblem, IntegrityState } from './bundle';
 import type {
   ChangeLogEntry,
   ChecklistItem,
@@ -153,6 +153,8 @@ export interface IntegritySection {
   tables: { name: string; rows: number; canonical: boolean }[];
   problems: IntegrityProblem[];
   checks: CheckFinding[];
+  /** Every import check with its verdict (not applicable over zero rows, counted apart from passes). */
+  check_outcomes: CheckOutcome[];
   rejects_total: number;
   tool_name: string;
   tool_version: string;

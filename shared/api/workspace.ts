@@ -1,9 +1,35 @@
 import { z } from 'zod';
 import { bundleIdSchema, jobIdSchema } from './common';
 import { auditorMappingSchema } from '../mapping';
+import { SEVERITIES, type Severity } from '../severity';
 
-export const SEVERITIES = ['high', 'medium', 'low', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES, type Severity };
+
+const cellSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** A chart as it was on screen when pinned: categories with one value per side (baseline / current) or one series. */
+export const findingChartSchema = z
+  .object({
+    kind: z.literal('bars'),
+    title: z.string().max(500),
+    x_label: z.string().max(200),
+    y_label: z.string().max(200),
+    categories: z.array(z.string().max(300)).max(200),
+    series: z
+      .array(
+        z
+          .object({ name: z.string().max(300), role: z.enum(['baseline', 'current', 'value']), values: z.array(z.number().nullable()).max(200), counts: z.array(z.number().int().min(0)).max(200).optional() })
+          .strict(),
+      )
+      .min(1)
+      .max(4),
+  })
+  .strict();
+export type FindingChart = z.infer<typeof findingChartSchema>;
+
+/** One line of the condition found: a label for people and its formatted value ("p (BH-adjusted)" → "0.0003"). */
+export const conditionLineSchema = z.object({ label: z.string().max(200), value: z.string().max(2000) }).strict();
+export type ConditionLine = z.infer<typeof conditionLineSchema>;
 
 export const findingSchema = z
   .object({
@@ -15,7 +41,15 @@ export const findingSchema = z
     /** Screen and parameters that reproduce the pinned evidence, e.g. {screen:"drift", column:"merchant_risk", cohort:"region=EU"}. */
     source: z.object({ screen: z.string().max(50), params: z.record(z.string(), z.string().max(2000)) }).strict(),
     /** Snapshot of the pinned numbers, as shown when pinned. */
-    evidence: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))).max(1000),
+    evidence: z.array(z.record(z.string(), cellSchema)).max(1000),
+    /** The engine request whose result was on screen when pinned (method and its arguments as JSON). */
+    request: z.object({ method: z.string().max(100), args: z.string().max(20_000) }).strict().optional(),
+    /** What the condition was judged against: a threshold, a policy rule or a regulation line. */
+    criterion: z.string().max(2000).optional(),
+    /** The condition found, formatted for people: method in words, statistic, p and adjusted p, n per side, effect. */
+    condition: z.array(conditionLineSchema).max(50).optional(),
+    /** The chart as pinned. */
+    chart: findingChartSchema.optional(),
   })
   .strict();
 export type Finding = z.infer<typeof findingSchema>;

@@ -81,10 +81,10 @@ describe('auditdesk lineage / coverage / evals / health / posture', () => {
     expect(j.code).toBe(0);
     const report = JSON.parse(j.stdout) as PostureReport;
     expect(report.meets_retention).toBe(false);
-    expect(report.checklist.find((c) => c.id === 'log_retention')?.status).toBe('not_met');
+    expect(report.checklist.find((c) => c.id === 'log_retention')?.verdict).toBe('not_met');
     const t = await cli('posture', bundle);
     expect(t.stdout).toContain('GAP audit_log: 2026-06-10 → 2026-06-17 (7 days)');
-    expect(t.stdout).toMatch(/\[NOT MET\] Every shipped release passed its pre-release evaluation/);
+    expect(t.stdout).toMatch(/✗ not met +Every shipped release passed its pre-release evaluation/);
   });
 
   it('usage errors exit 2 with a message on stderr', async () => {

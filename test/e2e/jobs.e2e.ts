@@ -18,7 +18,7 @@ test('a long SQL query can be cancelled, and the console answers the next one', 
   await expect(app.locator('main [data-state="error"]')).toHaveCount(0);
   await editor.fill('select 41 + 1 as answer');
   await app.getByRole('button', { name: /^Run/ }).click();
-  await expect(app.getByTestId('sql-status')).toContainText('1 row(s)');
+  await expect(app.getByTestId('sql-status')).toContainText(/\b1 row\b/);
   await expect(state).toHaveCount(0);
 });
 

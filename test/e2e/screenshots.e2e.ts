@@ -5,7 +5,9 @@
  */
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { rmSync } from 'node:fs';
 import { test, expect, createHarness, newAppPage, openDemoThroughUi, RENDERER_URL } from './bridge';
+import { openFolderThroughUi, recordsOnlyBundle } from './recordsOnly';
 
 // The committed pictures are refreshed on demand (UPDATE_SCREENSHOTS=1); ordinary runs write to test-results.
 const OUT = path.resolve(process.env['UPDATE_SCREENSHOTS'] === '1' ? 'docs/screenshots' : 'test-results/screenshots');
@@ -14,7 +16,8 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle').catch(() => undefined);
   await expect(page.locator('.loading-bar')).toHaveCount(0, { timeout: 60_000 });
   // Keep chart tooltips (which follow the pointer) out of the picture.
-  await page.mouse.move(1439, 899);
+  const size = page.viewportSize() ?? { width: 1440, height: 900 };
+  await page.mouse.move(size.width - 1, size.height - 1);
   await page.screenshot({ path: path.join(OUT, `${name}.png`) });
 }
 
@@ -123,4 +126,50 @@ test('screenshots of every screen on the demo bundle', async ({ browser }) => {
   await shot(dark, 'drift-dark');
   await dark.context().close();
   await harness.dispose();
+});
+
+test('screenshots at 1024×700 (light and dark) and of a bundle nobody designed (one records CSV)', async ({ browser }) => {
+  test.setTimeout(300_000);
+  const harness = createHarness();
+  const drift = '#/drift?table=records&base=release:r2&cur=release:r4&cohort=region=EU&column=merchant_risk&hattr=region';
+  for (const scheme of ['light', 'dark'] as const) {
+    const page = await newAppPage(browser, harness, { colorScheme: scheme });
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.goto(RENDERER_URL);
+    await openDemoThroughUi(page);
+    await go(page, drift);
+    await expect(page.getByTestId('drift-distribution').locator('svg').first()).toBeVisible();
+    await expect(page.getByTestId('inspector')).toBeVisible();
+    await shot(page, `narrow-drift${scheme === 'dark' ? '-dark' : ''}`);
+    await go(page, '#/releases?release=r3');
+    await expect(page.getByTestId('health-table')).toBeVisible();
+    await shot(page, `narrow-releases${scheme === 'dark' ? '-dark' : ''}`);
+    if (scheme === 'light') {
+      await go(page, '#/overview');
+      await expect(page.getByTestId('checklist')).toBeVisible({ timeout: 120_000 });
+      await page.getByTestId('checklist').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await shot(page, 'narrow-checklist');
+    }
+    await page.context().close();
+  }
+
+  const dir = recordsOnlyBundle();
+  try {
+    const page = await newAppPage(browser, harness);
+    await page.goto(RENDERER_URL);
+    await openFolderThroughUi(page, harness, dir);
+    await shot(page, 'records-only-import');
+    await go(page, '#/overview');
+    await expect(page.getByTestId('checklist')).toBeVisible({ timeout: 120_000 });
+    await shot(page, 'records-only-overview');
+    await go(page, '#/drift');
+    await expect(page.getByTestId('drift-table')).toBeVisible({ timeout: 120_000 });
+    await page.getByTestId('drift-table').locator('tr[data-column]').first().getByRole('button').first().click();
+    await expect(page.getByTestId('drift-drilldown')).toBeVisible();
+    await shot(page, 'records-only-drift');
+    await page.context().close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await harness.dispose();
+  }
 });

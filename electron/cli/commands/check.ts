@@ -7,11 +7,13 @@ import { computeReport } from '../../engine/report/service';
 import { evaluatePolicy, parsePolicy } from '../../engine/report/policy';
 import { readJsonFile } from '../../engine/report/cliSupport';
 import { defaultWorkspace } from '../../engine/workspace/workspaceFile';
+import { tallyVerdicts, VERDICT_MARK } from '../../../shared/verdict';
+import { plural } from '../../../shared/plural';
 
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Release gate: evaluate a policy of thresholds (drift, coverage, rollback, lineage, logging, evals) on a bundle.',
-  usage: `auditdesk check BUNDLE --policy policy.json [--params params.json] [--allow-unevaluated] ${MAPPING_USAGE} [--json] [--progress]\n  A rule group that cannot be evaluated (its section is unavailable in this bundle) fails the gate unless --allow-unevaluated.`,
+  usage: `auditdesk check BUNDLE --policy policy.json [--params params.json] [--allow-unevaluated] ${MAPPING_USAGE} [--json] [--progress]\n  A rule that cannot be evaluated (its section is unavailable) or has nothing to check (not applicable) fails the gate unless --allow-unevaluated.`,
   async run(argv, io) {
     const { values, positionals } = parse(argv, { ...MAPPING_OPTIONS,  policy: { type: 'string' }, params: { type: 'string' }, 'allow-unevaluated': { type: 'boolean' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
     const bundle = positionals[0];
@@ -26,21 +28,27 @@ export const checkCommand: Command = {
       const ws = defaultWorkspace(summary.integrity.root_hash, summary.exporter ?? '');
       const { model } = await computeReport(engine, { bundleId: summary.bundleId, signoff: ws.signoff, findings: [], params: { ...(policy.params ?? {}), ...fileParams } });
       const outcome = evaluatePolicy(policy, model);
-      // A gate fails closed: a rule it could not evaluate is not a rule that passed.
-      const unevaluatedFail = outcome.not_evaluated.length > 0 && values['allow-unevaluated'] !== true;
+      // A gate fails closed: a rule it could not evaluate, or that had nothing to check, is not a rule that passed.
+      const notApplicable = outcome.rules.filter((r) => r.verdict === 'not_applicable');
+      const unevaluatedFail = (outcome.not_evaluated.length > 0 || notApplicable.length > 0) && values['allow-unevaluated'] !== true;
       const pass = outcome.violations.length === 0 && !unevaluatedFail;
       if (values.json) {
         io.out(json({ pass, root_hash: model.integrity.root_hash, ...outcome }));
       } else {
         const lines: string[] = [];
-        if (pass) lines.push(`PASS: ${values.policy} — no violations${outcome.not_evaluated.length > 0 ? ` (${outcome.not_evaluated.length} rule group(s) not evaluated, allowed by --allow-unevaluated)` : ''} (root hash ${model.integrity.root_hash.slice(0, 16)}…)`);
-        else if (outcome.violations.length === 0)
+        const tally = tallyVerdicts(outcome.rules);
+        if (pass) lines.push(`PASS: ${values.policy} — no violations${notApplicable.length > 0 ? ` (${plural(notApplicable.length, 'rule')} not applicable, allowed by --allow-unevaluated)` : ''} (root hash ${model.integrity.root_hash.slice(0, 16)}…)`);
+        else if (outcome.violations.length === 0 && outcome.not_evaluated.length > 0)
           lines.push(`FAIL: ${outcome.not_evaluated.length} rule group(s) of ${values.policy} could not be evaluated on ${summary.name} (pass --allow-unevaluated to accept that):`);
+        else if (outcome.violations.length === 0)
+          lines.push(`FAIL: ${plural(notApplicable.length, 'rule')} of ${values.policy} had nothing to check in ${summary.name} (pass --allow-unevaluated to accept that):`);
         else {
           lines.push(`FAIL: ${outcome.violations.length} policy violation(s) in ${summary.name} (policy ${values.policy}):`);
           for (const x of outcome.violations) lines.push(`  ✗ ${x.rule} — ${x.subject}: ${x.message} (observed ${x.observed}; limit ${x.limit})`);
         }
         for (const n of outcome.not_evaluated) lines.push(`  ? ${n.rule} not evaluated: ${n.reason}`);
+        for (const r of notApplicable) if (!outcome.not_evaluated.some((n) => r.rule.startsWith(`${n.rule}.`))) lines.push(`  ${VERDICT_MARK.not_applicable} ${r.rule} not applicable: ${r.why}`);
+        lines.push(`rules: ${tally.met} met, ${tally.not_met} not met, ${tally.not_applicable} not applicable`);
         io.out(lines.join('\n'));
       }
       return pass ? 0 : 1;

@@ -1,4 +1,5 @@
 import type { Command } from '../io';
+import { plural } from '../../../shared/plural';
 import { json, parse } from '../io';
 import { MAPPING_OPTIONS, MAPPING_USAGE, mappingFromFlags, oneBundle, withBundle } from '../engineForCli';
 import type { HealthReport } from '../../../shared/api/analytics';
@@ -17,7 +18,7 @@ export function healthText(r: HealthReport): string {
   lines.push('');
   lines.push(`  ${'release'.padEnd(10)} ${'outcome'.padEnd(42)} ${'traces'.padStart(8)} ${'p50'.padStart(10)} ${'p99'.padStart(10)} ${'errors'.padStart(8)} ${'retries'.padStart(8)} ${'fallback'.padStart(9)} ${'blocked'.padStart(8)} ${'cost $'.padStart(10)}  vs previous`);
   for (const h of r.releases) {
-    const outcome = [h.canary_failures > 0 ? 'canary failed' : '', h.rolled_back ? 'rolled back' : '', h.incidents > 0 ? `${h.incidents} incident(s)` : ''].filter(Boolean).join(', ') || (h.deployed ? 'ok' : 'not deployed');
+    const outcome = [h.canary_failures > 0 ? 'canary failed' : '', h.rolled_back ? 'rolled back' : '', h.incidents > 0 ? plural(h.incidents, 'incident') : ''].filter(Boolean).join(', ') || (h.deployed ? 'ok' : 'not deployed');
     const vs = h.vs_previous
       ? `${h.vs_previous.previous_release_id}: p99 ${h.vs_previous.p99_ms_delta === null ? 'n/a' : `${h.vs_previous.p99_ms_delta >= 0 ? '+' : ''}${h.vs_previous.p99_ms_delta.toFixed(1)} ms`}, errors ${h.vs_previous.error_rate_delta === null ? 'n/a' : `${h.vs_previous.error_rate_delta >= 0 ? '+' : ''}${(h.vs_previous.error_rate_delta * 100).toFixed(1)} pts`}`
       : '';

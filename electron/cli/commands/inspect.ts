@@ -1,4 +1,5 @@
 import type { Command } from '../io';
+import { tallyVerdicts, VERDICT_MARK } from '../../../shared/verdict';
 import { json, parse } from '../io';
 import { MAPPING_OPTIONS, MAPPING_USAGE, mappingFromFlags, oneBundle, withBundle } from '../engineForCli';
 import type { ImportSummary } from '../../../shared/api/bundle';
@@ -42,11 +43,11 @@ export function inspectText(s: ImportSummary): string {
     lines.push('absent canonical columns (no file supplied them; not offered for analysis):');
     for (const t of absent) lines.push(`  ${t.name}: ${(t.absent_columns ?? []).join(', ')}`);
   }
-  if (s.checks.length > 0) {
-    lines.push('');
-    lines.push('checks:');
-    for (const c of s.checks) lines.push(`  ${c.check} (${c.table}): ${c.count} — ${c.detail}`);
-  }
+  const tally = tallyVerdicts(s.check_outcomes);
+  lines.push('');
+  lines.push(`checks: ${tally.met} met, ${tally.not_met} not met, ${tally.not_applicable} not applicable (nothing to examine)`);
+  for (const c of s.checks) lines.push(`  ${VERDICT_MARK.not_met} ${c.check} (${c.table}): ${c.count} — ${v(c.detail)}`);
+  for (const c of s.check_outcomes) if (c.verdict === 'not_applicable') lines.push(`  ${VERDICT_MARK.not_applicable} ${c.check} (${c.table}): not applicable — ${v(c.why)}`);
   return lines.join('\n');
 }
 

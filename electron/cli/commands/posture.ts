@@ -3,8 +3,8 @@ import { json, parse, UsageError } from '../io';
 import { MAPPING_OPTIONS, MAPPING_USAGE, mappingFromFlags, oneBundle, withBundle } from '../engineForCli';
 import type { PostureReport } from '../../../shared/api/analytics';
 import { pct, positiveInt } from '../../engine/analytics/format';
+import { tallyVerdicts, VERDICT_LABEL, VERDICT_MARK } from '../../../shared/verdict';
 
-const STATUS_LABEL = { met: 'MET', partly: 'PARTLY', not_met: 'NOT MET', not_measurable: 'N/A' } as const;
 
 export function postureText(r: PostureReport): string {
   const lines: string[] = [];
@@ -18,7 +18,8 @@ export function postureText(r: PostureReport): string {
     );
   for (const g of r.gaps) lines.push(`  GAP ${g.table}: ${g.start} → ${g.end} (${g.days} days)`);
   lines.push('');
-  lines.push('checklist:');
+  const tally = tallyVerdicts(r.checklist);
+  lines.push(`checklist: ${tally.met} met, ${tally.not_met} not met, ${tally.not_applicable} not applicable (nothing to check in this bundle)`);
   for (const c of r.checklist) {
     const refs = [
       c.frameworks.eu_ai_act.length > 0 ? `EU AI Act ${c.frameworks.eu_ai_act.join(', ')}` : '',
@@ -27,9 +28,9 @@ export function postureText(r: PostureReport): string {
     ]
       .filter(Boolean)
       .join('; ');
-    lines.push(`  [${STATUS_LABEL[c.status].padEnd(7)}] ${c.evidence}`);
-    lines.push(`            ${c.value}`);
-    lines.push(`            ${refs}`);
+    lines.push(`  ${VERDICT_MARK[c.verdict]} ${VERDICT_LABEL[c.verdict].padEnd(14)} ${c.evidence}`);
+    lines.push(`                   ${c.verdict === 'not_applicable' ? `why: ${c.why}` : c.value}`);
+    lines.push(`                   ${refs}`);
   }
   for (const m of r.not_measurable) lines.push(`not measurable: ${m.metric} — ${m.reason}`);
   return lines.join('\n');

@@ -11,8 +11,9 @@ import { postureReport } from './posture';
 import { BundleSchema, byCodePoint } from './schema';
 
 import { pct } from './format';
+import { plural } from '../../../shared/plural';
+import { driftSeverity, FIXED_SEVERITY, lineageSeverity, loggingGapSeverity, severityRank } from '../../../shared/severity';
 
-const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
 /** Drift headlines shown (strongest first); the rest are summed up in one low-severity line. */
 const MAX_DRIFT_HEADLINES = 5;
 
@@ -57,7 +58,7 @@ export async function overviewReport(
       headline.push({
         id: 'integrity:altered',
         kind: 'integrity',
-        severity: 'high',
+        severity: FIXED_SEVERITY.integrity_altered,
         title: 'Bundle does not match its manifest',
         detail: summary.integrity.problems.map((p) => `${p.status}: ${p.path}`).join('; '),
         metric: 'integrity_state',
@@ -68,8 +69,8 @@ export async function overviewReport(
       headline.push({
         id: 'integrity:rejects',
         kind: 'integrity',
-        severity: 'medium',
-        title: `${summary.rejects_total} rows rejected at import`,
+        severity: FIXED_SEVERITY.rows_rejected,
+        title: `${plural(summary.rejects_total, 'row')} rejected at import`,
         detail: summary.files.filter((f) => f.rows_rejected > 0).map((f) => `${f.path}: ${f.rows_rejected}`).join('; '),
         metric: 'rows_rejected',
         value: summary.rejects_total,
@@ -80,7 +81,7 @@ export async function overviewReport(
         headline.push({
           id: `integrity:${c.check}:${c.table}`,
           kind: 'integrity',
-          severity: 'low',
+          severity: FIXED_SEVERITY.referential_check,
           title: `${c.count} × ${c.check.replaceAll('_', ' ')} in ${c.table}`,
           detail: c.detail,
           metric: c.check,
@@ -93,7 +94,7 @@ export async function overviewReport(
       headline.push({
         id: `lineage:${c.table}`,
         kind: 'lineage',
-        severity: c.share_complete < 0.95 ? 'high' : 'medium',
+        severity: lineageSeverity(c.share_complete),
         title: `${c.total - c.complete} of ${c.total} ${c.unit}s do not resolve to a model version, dataset version and release`,
         detail: c.gaps.map((g) => `${g.reason}: ${g.count}`).join('; '),
         metric: 'lineage_completeness',
@@ -105,7 +106,7 @@ export async function overviewReport(
       headline.push({
         id: `coverage:missing:${r.release_id}`,
         kind: 'coverage',
-        severity: 'high',
+        severity: FIXED_SEVERITY.critical_cohort_missing,
         title: `Release-critical cohort${r.missing.length > 1 ? 's' : ''} ${r.missing.join(', ')} missing from ${r.release_id} eval data`,
         detail: `${r.critical_covered} of ${r.critical_total} critical cohorts meet their threshold in ${r.release_id}`,
         metric: 'cohort_coverage',
@@ -116,7 +117,7 @@ export async function overviewReport(
       headline.push({
         id: `coverage:below:${r.release_id}`,
         kind: 'coverage',
-        severity: 'medium',
+        severity: FIXED_SEVERITY.critical_cohort_below_min_rows,
         title: `${r.below_threshold.join(', ')} below the minimum eval rows in ${r.release_id}`,
         detail: `default threshold ${coverage.min_rows_default} rows`,
         metric: 'cohort_coverage',
@@ -129,9 +130,9 @@ export async function overviewReport(
       headline.push({
         id: `canary:${r.release_id}`,
         kind: 'canary',
-        severity: 'high',
+        severity: FIXED_SEVERITY.release_failure,
         title: `${r.release_id}: ${[r.canary_failures > 0 ? 'canary failed' : '', r.rolled_back ? 'rolled back' : ''].filter(Boolean).join(', ')}`,
-        detail: `error rate ${pct(r.error_rate)}${r.vs_previous?.error_rate_delta != null ? ` (${r.vs_previous.error_rate_delta >= 0 ? '+' : ''}${(r.vs_previous.error_rate_delta * 100).toFixed(1)} pts vs ${r.vs_previous.previous_release_id})` : ''}; ${r.incidents} incident(s); time to recover ${r.time_to_recover_hours === null ? 'n/a' : `${r.time_to_recover_hours.toFixed(1)} h`}`,
+        detail: `error rate ${pct(r.error_rate)}${r.vs_previous?.error_rate_delta != null ? ` (${r.vs_previous.error_rate_delta >= 0 ? '+' : ''}${(r.vs_previous.error_rate_delta * 100).toFixed(1)} pts vs ${r.vs_previous.previous_release_id})` : ''}; ${plural(r.incidents, 'incident')}; time to recover ${r.time_to_recover_hours === null ? 'n/a' : `${r.time_to_recover_hours.toFixed(1)} h`}`,
         metric: 'canary_failure_rate',
         value: r.canary_runs > 0 ? r.canary_failures / r.canary_runs : null,
         target: { screen: 'releases', params: { release: r.release_id } },
@@ -141,7 +142,7 @@ export async function overviewReport(
     headline.push({
       id: `eval:${rid}`,
       kind: 'eval',
-      severity: 'high',
+      severity: FIXED_SEVERITY.shipped_without_passing_eval,
       title: `${rid} shipped without a passing pre-release eval`,
       detail: g && g.n > 0 ? `${g.failures} of ${g.n} ${evals.gate.stages.join('/')} results failed before release` : `no ${evals.gate.stages.join('/')} result dated before release`,
       metric: 'releases_without_passing_eval',
@@ -153,7 +154,7 @@ export async function overviewReport(
     headline.push({
       id: `logging:${g.table}:${g.start}`,
       kind: 'logging',
-      severity: g.table === 'audit_log' || g.days >= 3 ? 'high' : 'medium',
+      severity: loggingGapSeverity(g.table, g.days),
       title: `No ${g.table} entries from ${g.start} to ${g.end} (${g.days} day${g.days > 1 ? 's' : ''})`,
       detail: `zero-volume days in ${g.table} inside the logging window ${posture.first_event?.slice(0, 10) ?? '?'} → ${posture.last_event?.slice(0, 10) ?? '?'}`,
       metric: 'log_gap_days',
@@ -164,7 +165,7 @@ export async function overviewReport(
     headline.push({
       id: 'logging:retention',
       kind: 'logging',
-      severity: 'high',
+      severity: FIXED_SEVERITY.retention_short,
       title: `Logs cover ${posture.days_covered} days, below the ${posture.retention_min_days}-day minimum`,
       detail: `${posture.first_event ?? '?'} → ${posture.last_event ?? '?'}`,
       metric: 'days_covered',
@@ -172,7 +173,7 @@ export async function overviewReport(
       target: { screen: 'posture', params: { view: 'retention' } },
     });
   headline.push(...(await driftScanHeadlines(conn)));
-  headline.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || byCodePoint(a.kind, b.kind) || byCodePoint(a.id, b.id));
+  headline.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || byCodePoint(a.kind, b.kind) || byCodePoint(a.id, b.id));
 
   return {
     period: { start: posture.first_event ?? summary?.period.start ?? null, end: posture.last_event ?? summary?.period.end ?? null },
@@ -251,12 +252,12 @@ export function driftHeadlines(scan: DriftScanReport): HeadlineFinding[] {
     return {
       id: `drift:${top.table}:${top.column}:${top.baseline_release}:${top.current_release}`,
       kind: 'drift',
-      severity: top.effect !== null && Math.abs(top.effect) >= 2 * top.threshold ? 'high' : 'medium',
+      severity: driftSeverity(top.effect, top.threshold),
       title: `${top.column} drifted${where}: release ${top.baseline_release} → ${top.current_release} (${top.method} ${fmtStat(top.statistic)})`,
       detail:
         `${top.table}; ${top.effect_name || 'effect'} ${fmtStat(top.effect)} vs threshold ${fmtStat(top.threshold)}, p (BH-adjusted) ${fmtP(top.p_adjusted)}, n ${top.n_baseline} / ${top.n_current}` +
         (others.length > 0 ? `; also drifted: ${others.join(', ')}` : '') +
-        (unconfirmed > 0 ? `; ${unconfirmed} more cohort${unconfirmed > 1 ? 's' : ''} flagged by the screen, not confirmed` : ''),
+        (unconfirmed > 0 ? `; ${plural(unconfirmed, 'more cohort')} crossed the threshold in the quick scan but not in the full test` : ''),
       metric: `drift_${top.method}`,
       value: top.statistic,
       target: { screen: 'drift', params: driftParams(top) },
@@ -269,7 +270,7 @@ export function driftHeadlines(scan: DriftScanReport): HeadlineFinding[] {
     {
       id: 'drift:more',
       kind: 'drift',
-      severity: 'low',
+      severity: FIXED_SEVERITY.drift_remainder,
       title: `${rest.length} more drifted column${rest.length > 1 ? 's' : ''} between promoted releases`,
       detail: rest.map((f) => f.title).join('; '),
       metric: 'drifted_columns',

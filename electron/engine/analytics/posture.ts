@@ -5,7 +5,6 @@ import type {
   EvalReport,
   HealthReport,
   ChecklistItem,
-  ChecklistStatus,
   DeploymentAudit,
   LogGap,
   NotMeasurable,
@@ -14,11 +13,14 @@ import type {
   Traceability,
 } from '../../../shared/api/analytics';
 import { queryRows } from '../db';
+import { META_TABLES } from '../../../shared/canonical';
+import { notApplicable, verdictOver, type CheckVerdict } from '../../../shared/verdict';
 import { coverageReport } from './coverage';
 import { evalReport } from './evals';
 import { healthReport } from './health';
 import { changeLog, lineageCompleteness } from './lineage';
 import { pct } from './format';
+import { plural } from '../../../shared/plural';
 import { ANALYTICS_DEFAULTS, BundleSchema, count, num } from './schema';
 
 export interface PostureOptions {
@@ -51,17 +53,29 @@ function stringList(cell: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
+/**
+ * A log the bundle carries: its table has rows, or an input file was loaded into it (an empty file is a silent log).
+ * The importer creates every canonical table, so an empty table no file fed is a log the bundle does not include —
+ * not applicable, not a gap of every day.
+ */
+async function carried(conn: DuckDBConnection, schema: BundleSchema, table: string): Promise<boolean> {
+  if (!schema.has(table)) return false;
+  if (!schema.has(META_TABLES.files)) return true;
+  const row = (await queryRows<{ n: number }>(conn, `select (select count(*) from ${table}) + (select count(*) from ${META_TABLES.files} where table_name = ?) as n`, [table]))[0];
+  return count(row?.n) > 0;
+}
+
 async function logSources(conn: DuckDBConnection, schema: BundleSchema): Promise<LogSource[]> {
   const out: LogSource[] = [];
-  if (schema.has('spans')) out.push({ table: 'spans', column: 'start_time', where: 'true', continuous: true });
-  if (schema.has('records')) {
+  if (await carried(conn, schema, 'spans')) out.push({ table: 'spans', column: 'start_time', where: 'true', continuous: true });
+  if (await carried(conn, schema, 'records')) {
     const split = schema.hasColumn('records', 'split') ? schema.text('records', 'split') : null;
     const serving = split ? count((await queryRows(conn, `select count(*) as n from records where lower(${split}) = 'serving'`))[0]?.['n']) > 0 : false;
     out.push({ table: 'records', column: 'ts', where: serving && split ? `lower(${split}) = 'serving'` : 'true', continuous: true });
   }
-  if (schema.has('audit_log')) out.push({ table: 'audit_log', column: 'ts', where: 'true', continuous: true });
-  if (schema.has('deployment_events')) out.push({ table: 'deployment_events', column: 'ts', where: 'true', continuous: false });
-  if (schema.has('eval_results')) out.push({ table: 'eval_results', column: 'ts', where: 'true', continuous: false });
+  if (await carried(conn, schema, 'audit_log')) out.push({ table: 'audit_log', column: 'ts', where: 'true', continuous: true });
+  if (await carried(conn, schema, 'deployment_events')) out.push({ table: 'deployment_events', column: 'ts', where: 'true', continuous: false });
+  if (await carried(conn, schema, 'eval_results')) out.push({ table: 'eval_results', column: 'ts', where: 'true', continuous: false });
   return out;
 }
 
@@ -200,9 +214,14 @@ async function monitoringMonths(conn: DuckDBConnection, schema: BundleSchema, wi
   return { months: count(row?.months), with_eval: count(row?.with_eval) };
 }
 
-function grade(x: number | null, met: (v: number) => boolean, partly: (v: number) => boolean): ChecklistStatus {
-  if (x === null) return 'not_measurable';
-  return met(x) ? 'met' : partly(x) ? 'partly' : 'not_met';
+/** Met when the measure meets its bar; not applicable, with why, when there is nothing to measure. */
+function judge(x: number | null, met: (v: number) => boolean, whyNone: string): CheckVerdict {
+  return x === null ? notApplicable(whyNone) : { verdict: met(x) ? 'met' : 'not_met' };
+}
+
+/** A pass/fail item over `n` things (not applicable when n = 0). */
+function over(n: number, ok: boolean, whyNone: string): CheckVerdict {
+  return verdictOver(n, ok, whyNone);
 }
 
 export async function postureReport(conn: DuckDBConnection, opts: PostureOptions = {}, inputs: PostureInputs = {}): Promise<PostureReport> {
@@ -216,7 +235,7 @@ export async function postureReport(conn: DuckDBConnection, opts: PostureOptions
   const tables: TableLogCoverage[] = [];
   for (const s of sources) tables.push(await tableCoverage(conn, schema, s, window));
   for (const t of tables) if (t.rows_without_ts > 0) notMeasurable.push({ metric: `logging_coverage.${t.table}`, reason: `${t.rows_without_ts} rows have no usable ${t.ts_column}` });
-  if (!schema.has('audit_log')) notMeasurable.push({ metric: 'logging_coverage.audit_log', reason: 'the bundle has no audit_log table' });
+  if (!sources.some((x) => x.table === 'audit_log')) notMeasurable.push({ metric: 'logging_coverage.audit_log', reason: 'the bundle has no audit_log table' });
 
   // Days with neither a span nor a serving record: the system's own log is silent.
   const traffic = sources.filter((s) => s.table === 'spans' || s.table === 'records');
@@ -248,7 +267,7 @@ export async function postureReport(conn: DuckDBConnection, opts: PostureOptions
 
   const continuous = tables.filter((t) => t.continuous && t.zero_volume_day_count !== null);
   const worstSilentShare = continuous.length > 0 && window.days > 0 ? Math.max(...continuous.map((t) => (t.zero_volume_day_count ?? 0) / window.days)) : null;
-  const silentDetail = continuous.map((t) => `${t.table} ${t.zero_volume_day_count} silent day(s)`).join(', ');
+  const silentDetail = continuous.map((t) => `${t.table} ${plural(t.zero_volume_day_count, 'silent day')}`).join(', ');
   const traceUnit = completeness.find((c) => c.table === 'spans') ?? completeness.find((c) => c.table === 'records');
   const shipped = evals.pre_release.filter((g) => g.shipped);
   const shippedPass = shipped.filter((g) => g.verdict === 'pass').length;
@@ -263,119 +282,112 @@ export async function postureReport(conn: DuckDBConnection, opts: PostureOptions
       id: 'log_retention',
       evidence: `Logs cover at least ${retention} days (first to last span / serving record)`,
       frameworks: { eu_ai_act: ['Art. 12(1)', 'Art. 19(1)', 'Art. 26(6)'], nist_ai_rmf: ['MEASURE 2.4'], iso_42001: ['A.6.2.8'] },
-      status: window.first ? (window.days >= retention ? 'met' : 'not_met') : 'not_measurable',
+      ...(window.first ? { verdict: window.days >= retention ? 'met' : 'not_met' } : notApplicable('no timestamped span or serving record: the logging window cannot be measured')),
       value: window.first ? `${window.days} days covered (${window.first.slice(0, 10)} → ${(window.last ?? '').slice(0, 10)}); minimum ${retention}` : 'no timestamped events',
       measure: window.first ? window.days : null,
-      rule: `met: days covered ≥ ${retention}; not_met otherwise`,
+      rule: `met: days covered ≥ ${retention}; not met otherwise`,
     },
     {
       id: 'log_continuity',
       evidence: 'Continuous logging: no silent day in spans, serving records or the audit log',
       frameworks: { eu_ai_act: ['Art. 12(1)', 'Art. 12(2)'], nist_ai_rmf: ['MEASURE 2.4'], iso_42001: ['A.6.2.8'] },
-      status: grade(worstSilentShare, (v) => v === 0, (v) => v <= 0.05),
+      ...judge(worstSilentShare, (v) => v === 0, window.first ? 'no continuous log (spans, serving records, audit log) with timestamps' : 'the logging window cannot be measured'),
       value: continuous.length > 0 ? silentDetail : 'no continuous log with timestamps',
       measure: worstSilentShare,
-      rule: 'met: no silent day in any continuous log; partly: every log silent on ≤ 5 % of the window days; not_met otherwise',
+      rule: 'met: no silent day in any continuous log; not met otherwise (the value says how many)',
     },
     {
       id: 'traceability',
       evidence: 'Each trace resolves to a model version, a dataset version and a release',
       frameworks: { eu_ai_act: ['Art. 12(2)', 'Annex IV 1(a)'], nist_ai_rmf: ['MEASURE 2.4'], iso_42001: ['A.6.2.8', 'A.7.5'] },
-      status: grade(traceUnit?.share_complete ?? null, (v) => v >= 0.99, (v) => v >= 0.8),
-      value: traceUnit ? `${pct(traceUnit.share_complete)} of ${traceUnit.total} ${traceUnit.unit}s complete` : 'no spans or records',
+      ...judge(traceUnit && traceUnit.total > 0 ? traceUnit.share_complete : null, (v) => v >= 0.99, 'no traces or serving records to trace'),
+      value: traceUnit ? `${pct(traceUnit.share_complete)} of ${plural(traceUnit.total, traceUnit.unit)} complete` : 'no spans or records',
       measure: traceUnit?.share_complete ?? null,
-      rule: 'met: ≥ 99 % complete; partly: ≥ 80 %; not_met otherwise',
+      rule: 'met: ≥ 99 % complete; not met otherwise',
     },
     {
       id: 'release_lineage',
       evidence: 'Every release traces to a model version, its training run and its dataset version',
       frameworks: { eu_ai_act: ['Art. 10', 'Art. 11', 'Annex IV 2(d)', 'Annex IV 6'], nist_ai_rmf: ['MEASURE 2.1'], iso_42001: ['A.7.5', 'A.6.2.6'] },
-      status: grade(chains.total > 0 ? chains.complete / chains.total : null, (v) => v === 1, (v) => v >= 0.5),
+      ...over(chains.total, chains.complete === chains.total, 'the bundle has no releases'),
       value: `${chains.complete} of ${chains.total} releases with a complete chain`,
       measure: chains.total > 0 ? chains.complete / chains.total : null,
-      rule: 'met: all releases; partly: ≥ 50 %; not_met otherwise',
+      rule: 'met: all releases; not met otherwise',
     },
     {
       id: 'release_approval',
       evidence: 'Each release approved by a named person (release record or audit log)',
       frameworks: { eu_ai_act: ['Annex IV 2(g)', 'Annex IV 6'], nist_ai_rmf: [], iso_42001: ['7.5.2', '7.5.3'] },
-      status: grade(changelog.length > 0 ? approved / changelog.length : null, (v) => v === 1, (v) => v > 0),
+      ...over(changelog.length, approved === changelog.length, 'the bundle has no releases'),
       value: `${approved} of ${changelog.length} releases approved; ${changelog.filter((c) => c.approval_source === 'audit_log').length} only in the audit log`,
       measure: changelog.length > 0 ? approved / changelog.length : null,
-      rule: 'met: all releases; partly: some; not_met: none',
+      rule: 'met: all releases; not met otherwise',
     },
     {
       id: 'pre_release_eval',
       evidence: 'Every shipped release passed its pre-release evaluation before release',
       frameworks: { eu_ai_act: ['Art. 15(1)', 'Annex IV 2(g)'], nist_ai_rmf: ['MEASURE 2.1', 'MEASURE 2.3'], iso_42001: ['A.6.2.4'] },
-      status:
-        shipped.length === 0
-          ? 'not_measurable'
-          : shippedPass === shipped.length
-            ? 'met'
-            : shipped.some((g) => g.verdict === 'fail')
-              ? 'not_met'
-              : 'partly',
+      ...over(shipped.length, shippedPass === shipped.length, 'no shipped release with a release time'),
       value: `${shippedPass} of ${shipped.length} shipped releases passed${evals.shipped_without_passing_eval.length > 0 ? `; without: ${evals.shipped_without_passing_eval.join(', ')}` : ''}`,
       measure: shipped.length > 0 ? shippedPass / shipped.length : null,
-      rule: `gate = ${evals.gate.stages.join(', ')} results before released_at with fail rate ≤ ${evals.gate.max_fail_rate}; met: all pass; not_met: any failed gate; partly: some have no gate results`,
+      rule: `gate = ${evals.gate.stages.join(', ')} results before released_at with fail rate ≤ ${evals.gate.max_fail_rate}; met: every shipped release passed; not met when one failed or has no gate results`,
     },
     {
       id: 'cohort_coverage',
       evidence: 'Release-critical cohorts represented with enough rows in every release’s eval data',
       frameworks: { eu_ai_act: ['Art. 10(3)', 'Annex IV 2(g)', 'Annex IV 3'], nist_ai_rmf: ['MEASURE 2.3', 'MEASURE 2.11'], iso_42001: ['A.6.2.4'] },
-      status: grade(coverageMin, (v) => v === 1, (v) => v >= 0.5),
+      ...judge(coverageMin, (v) => v === 1, 'no release with release-critical cohorts and eval data'),
       value:
         coverage.per_release.length > 0
           ? coverage.per_release.map((r) => `${r.release_id} ${r.critical_covered}/${r.critical_total}${r.missing.length > 0 ? ` (missing ${r.missing.join(', ')})` : ''}`).join('; ')
           : 'no release or no cohort',
       measure: coverageMin,
-      rule: `lowest per-release share of critical cohorts with ≥ min rows (default ${coverage.min_rows_default}); met: 1; partly: ≥ 0.5`,
+      rule: `lowest per-release share of critical cohorts with ≥ min rows (default ${coverage.min_rows_default}); met: 1; not met otherwise`,
     },
     {
       id: 'cohort_performance',
       evidence: 'Eval fail rate per cohort with a 95 % Wilson interval',
       frameworks: { eu_ai_act: ['Art. 15(1)', 'Annex IV 3'], nist_ai_rmf: ['MEASURE 2.11'], iso_42001: ['A.6.2.4'] },
-      status: evals.by_cohort.length === 0 ? 'not_measurable' : cohortCells === evals.by_cohort.length ? 'met' : 'partly',
-      value: `${cohortCells} of ${evals.by_cohort.length} cohorts with ≥ ${evals.small_cell_k} results`,
+      ...over(evals.by_cohort.length, cohortCells === evals.by_cohort.length, 'no eval results with a cohort'),
+      value: `${cohortCells} of ${plural(evals.by_cohort.length, 'cohort')} with ≥ ${evals.small_cell_k} results`,
       measure: evals.by_cohort.length > 0 ? cohortCells / evals.by_cohort.length : null,
-      rule: 'met: every cohort has ≥ k results; partly: some cells are small',
+      rule: 'met: every cohort has ≥ k results; not met when some cells are small',
     },
     {
       id: 'release_health',
       evidence: 'Canary, rollback, change failure rate and recovery recorded per release',
       frameworks: { eu_ai_act: ['Art. 15(4)'], nist_ai_rmf: ['MEASURE 2.6', 'MEASURE 2.7'], iso_42001: ['A.6.2.6'] },
-      status: o.deployments === 0 ? 'not_measurable' : o.change_failures === 0 || (o.mean_time_to_recover_hours !== null && episodesUnresolved === 0) ? 'met' : 'partly',
+      ...over(o.deployments, o.change_failures === 0 || (o.mean_time_to_recover_hours !== null && episodesUnresolved === 0), 'no deployment events'),
       value: `change failure rate ${pct(o.change_failure_rate)} (${o.change_failures}/${o.deployments}), rollback rate ${pct(o.rollback_rate)}, canary failure rate ${pct(o.canary_failure_rate)}, mean time to recover ${o.mean_time_to_recover_hours === null ? 'n/a' : `${o.mean_time_to_recover_hours.toFixed(1)} h`}`,
       measure: o.change_failure_rate,
-      rule: 'met: every failed change has a recorded recovery; partly: some failure has none',
+      rule: 'met: every failed change has a recorded recovery; not met when some failure has none',
     },
     {
       id: 'incidents',
       evidence: 'Incidents recorded per release and resolved',
       frameworks: { eu_ai_act: ['Art. 26(5)', 'Art. 73'], nist_ai_rmf: ['MEASURE 3.1'], iso_42001: ['A.6.2.6'] },
-      status: !schema.has('deployment_events') ? 'not_measurable' : episodesUnresolved === 0 ? 'met' : 'partly',
-      value: `${o.incidents} incident(s), ${episodesUnresolved} unresolved`,
+      ...over(schema.has('deployment_events') ? o.deployments : 0, episodesUnresolved === 0, 'no deployment events to hold incidents'),
+      value: `${plural(o.incidents, 'incident')}, ${episodesUnresolved} unresolved`,
       measure: o.incidents,
-      rule: 'met: every incident_open has a later resolution or rollback; partly otherwise',
+      rule: 'met: every incident_open has a later resolution or rollback; not met otherwise',
     },
     {
       id: 'post_market_monitoring',
       evidence: 'Monitoring-stage evaluations in every month of the logging window',
       frameworks: { eu_ai_act: ['Art. 72'], nist_ai_rmf: ['MEASURE 2.4', 'MEASURE 4.3'], iso_42001: ['A.6.2.6'] },
-      status: grade(months && months.months > 0 ? months.with_eval / months.months : null, (v) => v === 1, (v) => v > 0),
+      ...judge(months && months.months > 0 ? months.with_eval / months.months : null, (v) => v === 1, 'no eval_results with a stage, or no logging window'),
       value: months ? `${months.with_eval} of ${months.months} months with a monitoring eval` : 'no eval_results with stage or no logging window',
       measure: months && months.months > 0 ? months.with_eval / months.months : null,
-      rule: 'met: every month; partly: some; not_met: none',
+      rule: 'met: every month; not met otherwise',
     },
     {
       id: 'deployment_audit_trail',
       evidence: `Deployment events matched by an audit-log entry on the same release within ±${auditWindow} h`,
       frameworks: { eu_ai_act: ['Art. 12(2)'], nist_ai_rmf: ['MEASURE 2.4'], iso_42001: ['A.6.2.8', '7.5.3'] },
-      status: schema.has('audit_log') ? grade(audit.share, (v) => v === 1, (v) => v >= 0.5) : 'not_measurable',
-      value: `${audit.covered} of ${audit.total} deployment events`,
+      ...(sources.some((x) => x.table === 'audit_log') ? over(audit.total, audit.covered === audit.total, 'no deployment events to match') : notApplicable('the bundle has no audit_log table')),
+      value: `${audit.covered} of ${plural(audit.total, 'deployment event')}`,
       measure: audit.share,
-      rule: 'met: all; partly: ≥ 50 %; not_met otherwise',
+      rule: 'met: all; not met otherwise',
     },
   ];
   const allNotMeasurable = [...notMeasurable, ...lineageGaps];
@@ -383,10 +395,10 @@ export async function postureReport(conn: DuckDBConnection, opts: PostureOptions
     id: 'limitations',
     evidence: 'What this bundle cannot measure is stated',
     frameworks: { eu_ai_act: ['Annex IV 2(g)'], nist_ai_rmf: ['MEASURE 1.1'], iso_42001: [] },
-    status: 'met',
-    value: `${checklist.filter((c) => c.status === 'not_measurable').length} checklist item(s) and ${allNotMeasurable.length} posture metric(s) not measurable, each with its reason`,
-    measure: checklist.filter((c) => c.status === 'not_measurable').length,
-    rule: 'met: the report lists every not-measurable item with a reason',
+    verdict: 'met',
+    value: `${plural(checklist.filter((c) => c.verdict === 'not_applicable').length, 'checklist item')} not applicable and ${plural(allNotMeasurable.length, 'posture metric')} not measurable, each with its reason`,
+    measure: checklist.filter((c) => c.verdict === 'not_applicable').length,
+    rule: 'met: the report lists every not-applicable item and not-measurable metric with a reason',
   });
 
   return {

@@ -563,7 +563,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     const tableNames = targets.names();
     await recordColumnRoles(conn, tableNames, declared);
     await recordColumnMap(conn, state.mapped);
-    const checks = await runChecks(conn);
+    const { findings: checks, outcomes: checkOutcomes } = await runChecks(conn);
     const tables = tableMappings(await tableSummaries(conn, tableNames), state.mapped);
     const rejectsTotal = Number((await queryRows<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${quoteIdent(META_TABLES.rejects)}`))[0]?.n ?? 0);
     const summary: ImportSummary = {
@@ -577,6 +577,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
       tables,
       integrity,
       checks,
+      check_outcomes: checkOutcomes,
       rejects_total: rejectsTotal,
       period: await period(conn, tableNames.filter((t) => !isCanonicalName(t))),
       tool_version: TOOL_VERSION,

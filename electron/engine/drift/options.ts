@@ -86,5 +86,41 @@ export async function driftOptions(conn: DuckDBConnection): Promise<DriftOptions
   const cohort_attributes = [...attrValues.entries()]
     .map(([attribute, values]) => ({ attribute, values: [...values].sort() }))
     .sort((a, b) => (a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0));
-  return { tables, releases, dataset_versions: datasetVersions, model_versions: modelVersions, cohort_attributes, period: { start, end } };
+  const period = { start, end };
+  return { tables, releases, dataset_versions: datasetVersions, model_versions: modelVersions, cohort_attributes, period, defaults: defaultComparison(tables, releases, period) };
+}
+
+function utcInstant(text: string): Date | null {
+  const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text.replace(' ', 'T') : `${text.replace(' ', 'T')}Z`);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** Where a bundle's drift screen starts: its own releases, else the two halves of its own period. */
+export function defaultComparison(tables: DriftOptions['tables'], releases: DriftOptions['releases'], period: DriftOptions['period']): DriftOptions['defaults'] {
+  const names = tables.map((t) => t.name);
+  const table = names.includes('records') ? 'records' : (names[0] ?? null);
+  const first = releases[0];
+  const last = releases[releases.length - 1];
+  if (first && last && releases.length >= 2)
+    return { table, baseline: { key: 'release', value: first.release_id }, current: { key: 'release', value: last.release_id }, why: `first release ${first.release_id} vs last release ${last.release_id}` };
+  const lo = period.start ? utcInstant(period.start) : null;
+  const hi = period.end ? utcInstant(period.end) : null;
+  if (lo && hi && lo < hi) {
+    // Half-open windows. Over two days or more they are cut at UTC midnights (start of the first day, the midnight
+    // nearest the middle, the midnight after the last event), so they read as whole days; else at the second.
+    const DAY = 86_400_000;
+    const wholeDays = hi.getTime() - lo.getTime() >= 2 * DAY;
+    const start = wholeDays ? new Date(Math.floor(lo.getTime() / DAY) * DAY) : lo;
+    const end = wholeDays ? new Date(Math.floor(hi.getTime() / DAY) * DAY + DAY) : new Date(Math.floor(hi.getTime() / 1000) * 1000 + 1000);
+    const half = (end.getTime() - start.getTime()) / 2;
+    const mid = wholeDays ? new Date(start.getTime() + Math.round(half / DAY) * DAY) : new Date(start.getTime() + Math.floor(half / 1000) * 1000);
+    const iso = (d: Date): string => d.toISOString().replace('.000Z', 'Z');
+    return {
+      table,
+      baseline: { key: 'window', value: `${iso(start)}/${iso(mid)}` },
+      current: { key: 'window', value: `${iso(mid)}/${iso(end)}` },
+      why: `${releases.length === 1 ? 'one release only' : 'no releases'}: first vs second half of the bundle's period`,
+    };
+  }
+  return { table, baseline: null, current: null, why: 'no releases and no time period: pick what to compare' };
 }

@@ -1,6 +1,7 @@
 import type { ReportFinding, ReportModel } from '../../../shared/api/report';
 import type { Finding, Severity } from '../../../shared/api/workspace';
-import { SEVERITIES } from '../../../shared/api/workspace';
+import { driftSeverity, FIXED_SEVERITY, lineageSeverity, loggingGapSeverity, severityRank } from '../../../shared/severity';
+import { plural } from '../../../shared/plural';
 import { sha256Hex } from './canonicalJson';
 
 type Sections = Pick<ReportModel, 'integrity' | 'logging' | 'lineage' | 'evals' | 'drift' | 'coverage' | 'health'>;
@@ -8,10 +9,8 @@ type Sections = Pick<ReportModel, 'integrity' | 'logging' | 'lineage' | 'evals' 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 /**
- * Findings the engine raises by itself from the computed sections. Severity rules (documented in docs/report.md):
- * high = evidence a control failed (altered bundle, logging gap, release without passing eval, release-critical cohort
- * missing from eval); medium = drift flagged, rollback / failed canary / incident, incomplete lineage, missing approval,
- * retention short, critical cohort below its minimum rows; low = rejected rows, approval recorded only in the audit log; info = unverified (no manifest) bundle.
+ * Findings the engine raises by itself from the computed sections, graded by the one severity model
+ * (shared/severity.ts) that also grades the Overview's headline findings.
  */
 export function automaticFindings(s: Sections): Omit<ReportFinding, 'id'>[] {
   const out: Omit<ReportFinding, 'id'>[] = [];
@@ -22,22 +21,22 @@ export function automaticFindings(s: Sections): Omit<ReportFinding, 'id'>[] {
   const integ = s.integrity;
   if (integ.state === 'altered') {
     const names = integ.problems.map((p) => `${p.path} (${p.status})`).join(', ');
-    add('high', 'integrity', 'Bundle does not match its manifest', `Files that differ from the manifest: ${names || 'see integrity section'}.`);
+    add(FIXED_SEVERITY.integrity_altered, 'integrity', 'Bundle does not match its manifest', `Files that differ from the manifest: ${names || 'see integrity section'}.`);
   } else if (integ.state === 'unverified') {
-    add('info', 'integrity', 'Bundle integrity cannot be verified', 'The bundle has no manifest with file hashes; hashes were computed on import but there is nothing to compare them with.');
+    add(FIXED_SEVERITY.integrity_unverified, 'integrity', 'Bundle integrity cannot be verified', 'The bundle has no manifest with file hashes; hashes were computed on import but there is nothing to compare them with.');
   }
   if (integ.rejects_total > 0) {
     const files = integ.files.filter((f) => f.rows_rejected > 0).map((f) => `${f.path}: ${f.rows_rejected}`);
-    add('low', 'integrity', `${integ.rejects_total} input rows rejected on import`, `Rows that could not be loaded: ${files.join(', ')}.`);
+    add(FIXED_SEVERITY.rows_rejected, 'integrity', `${plural(integ.rejects_total, 'input row')} rejected on import`, `Rows that could not be loaded: ${files.join(', ')}.`);
   }
 
   if (s.logging.status === 'ok') {
     const p = s.logging.data;
     for (const g of p.gaps) {
-      add('high', 'logging', `Logging gap of ${g.days} days in ${g.table}`, `No ${g.table} entries from ${g.start} to ${g.end} (EU AI Act Art. 12 requires automatic logging over the lifetime).`);
+      add(loggingGapSeverity(g.table, g.days), 'logging', `Logging gap of ${plural(g.days, 'day')} in ${g.table}`, `No ${g.table} entries from ${g.start} to ${g.end} (EU AI Act Art. 12 requires automatic logging over the lifetime).`);
     }
     if (p.meets_retention === false) {
-      add('medium', 'logging', 'Logs cover less than the retention minimum', `Logs cover ${p.days_covered} days; the minimum is ${p.retention_min_days} days (AI Act Art. 19 / 26(6)).`);
+      add(FIXED_SEVERITY.retention_short, 'logging', 'Logs cover less than the retention minimum', `Logs cover ${p.days_covered} days; the minimum is ${p.retention_min_days} days (AI Act Art. 19 / 26(6)).`);
     }
   }
 
@@ -45,31 +44,31 @@ export function automaticFindings(s: Sections): Omit<ReportFinding, 'id'>[] {
     for (const c of s.lineage.data.completeness) {
       if (c.total > 0 && c.share_complete !== null && c.share_complete < 0.99) {
         const gaps = c.gaps.map((g) => `${g.reason}: ${g.count}`).join('; ');
-        add('medium', 'lineage', `Lineage incomplete for ${pct(1 - c.share_complete)} of ${c.table}`, `${c.total - c.complete} of ${c.total} ${c.unit}s lack a complete version chain${gaps ? ` (${gaps})` : ''}.`);
+        add(lineageSeverity(c.share_complete), 'lineage', `Lineage incomplete for ${pct(1 - c.share_complete)} of ${c.table}`, `${c.total - c.complete} of ${c.total} ${c.unit}s lack a complete version chain${gaps ? ` (${gaps})` : ''}.`);
       }
     }
     for (const e of s.lineage.data.changelog) {
       if (!e.approved_by && e.approval_source === null) {
-        add('medium', 'lineage', `Release ${e.release_id} has no recorded approval`, 'Neither the release record nor the audit log names an approver.');
+        add(FIXED_SEVERITY.approval_missing, 'lineage', `Release ${e.release_id} has no recorded approval`, 'Neither the release record nor the audit log names an approver.');
       } else if (e.approval_source === 'audit_log') {
-        add('low', 'lineage', `Release ${e.release_id} approval found only in the audit log`, `The release record names no approver; the audit log shows ${e.approved_by ?? 'an approval'}.`);
+        add(FIXED_SEVERITY.approval_only_in_audit_log, 'lineage', `Release ${e.release_id} approval found only in the audit log`, `The release record names no approver; the audit log shows ${e.approved_by ?? 'an approval'}.`);
       }
     }
   }
 
   if (s.evals.status === 'ok') {
     for (const r of [...s.evals.data.shipped_without_passing_eval].sort()) {
-      add('high', 'evals', `Release ${r} shipped without a passing pre-release evaluation`, 'No passing validation-stage evaluation precedes its release time, yet it was released.');
+      add(FIXED_SEVERITY.shipped_without_passing_eval, 'evals', `Release ${r} shipped without a passing pre-release evaluation`, 'No passing validation-stage evaluation precedes its release time, yet it was released.');
     }
   }
 
   if (s.coverage.status === 'ok') {
     for (const r of s.coverage.data.per_release) {
       if (r.missing.length > 0) {
-        add('high', 'coverage', `Release ${r.release_id}: ${r.missing.length} release-critical cohort(s) missing from eval data`, `No evaluation rows for ${[...r.missing].sort().join(', ')}${r.coverage === null ? '' : ` (critical coverage ${pct(r.coverage)})`}.`);
+        add(FIXED_SEVERITY.critical_cohort_missing, 'coverage', `Release ${r.release_id}: ${plural(r.missing.length, 'release-critical cohort')} missing from eval data`, `No evaluation rows for ${[...r.missing].sort().join(', ')}${r.coverage === null ? '' : ` (critical coverage ${pct(r.coverage)})`}.`);
       }
       if (r.below_threshold.length > 0) {
-        add('medium', 'coverage', `Release ${r.release_id}: ${r.below_threshold.length} release-critical cohort(s) below the minimum eval rows`, `Too few evaluation rows for ${[...r.below_threshold].sort().join(', ')}.`);
+        add(FIXED_SEVERITY.critical_cohort_below_min_rows, 'coverage', `Release ${r.release_id}: ${plural(r.below_threshold.length, 'release-critical cohort')} below the minimum eval rows`, `Too few evaluation rows for ${[...r.below_threshold].sort().join(', ')}.`);
       }
     }
   }
@@ -77,18 +76,18 @@ export function automaticFindings(s: Sections): Omit<ReportFinding, 'id'>[] {
   if (s.health.status === 'ok') {
     for (const r of s.health.data.releases) {
       if (r.rolled_back || r.canary_failures > 0 || r.change_failed) {
-        const what = [r.canary_failures > 0 ? `${r.canary_failures} failed canary run(s)` : '', r.rolled_back ? 'rolled back' : '', r.incidents > 0 ? `${r.incidents} incident(s)` : '']
+        const what = [r.canary_failures > 0 ? plural(r.canary_failures, 'failed canary run') : '', r.rolled_back ? 'rolled back' : '', r.incidents > 0 ? plural(r.incidents, 'incident') : '']
           .filter(Boolean)
           .join(', ');
         const recover = r.time_to_recover_hours !== null ? `; recovered in ${r.time_to_recover_hours.toFixed(1)} h` : '';
-        add('medium', 'health', `Release ${r.release_id}: ${what}`, `Error rate ${r.error_rate === null ? 'n/a' : pct(r.error_rate)}${recover}.`);
+        add(FIXED_SEVERITY.release_failure, 'health', `Release ${r.release_id}: ${what}`, `Error rate ${r.error_rate === null ? 'n/a' : pct(r.error_rate)}${recover}.`);
       }
     }
   }
 
   if (s.drift.status === 'ok') {
     // One finding per drifted column: where it drifts (all rows and/or which cohorts) and where it is strongest.
-    const byColumn = new Map<string, { table: string; column: string; hits: { cohort: string; method: string; effect_name: string; effect: number | null }[]; sel: string }>();
+    const byColumn = new Map<string, { table: string; column: string; hits: { cohort: string; method: string; effect_name: string; effect: number | null; threshold: number }[]; sel: string }>();
     const cohortsTested = new Map<string, number>();
     const valuesTested = new Map<string, number>();
     for (const c of s.drift.data.comparisons) {
@@ -102,7 +101,7 @@ export function automaticFindings(s: Sections): Omit<ReportFinding, 'id'>[] {
         if (!r.drifted) continue;
         const key = `${c.table}\u0000${r.column}`;
         const entry = byColumn.get(key) ?? { table: c.table, column: r.column, hits: [], sel: `${c.baseline.key} ${c.baseline.value} → ${c.current.key} ${c.current.value}` };
-        entry.hits.push({ cohort: c.cohort, method: r.method, effect_name: r.effect_name, effect: r.effect });
+        entry.hits.push({ cohort: c.cohort, method: r.method, effect_name: r.effect_name, effect: r.effect, threshold: r.threshold });
         byColumn.set(key, entry);
       }
     }
@@ -127,13 +126,12 @@ export function automaticFindings(s: Sections): Omit<ReportFinding, 'id'>[] {
         ...(overall ? ['all rows'] : []),
         ...[...perAttribute.entries()].map(([attr, values]) => `${attr} ${values.join(', ')} (${values.length} of ${valuesTested.get(`${e.table}\u0000${attr}`) ?? values.length})`),
       ].join('; ');
-      add('medium', 'drift', `Drift in ${e.table}.${e.column}: ${where}`, `${e.sel}. Strongest in ${strongest ? fmt(strongest) : 'n/a'}. Flagged in: ${flagged}.`);
+      const severity = e.hits.some((h) => driftSeverity(h.effect, h.threshold) === 'high') ? 'high' : 'medium';
+      add(severity, 'drift', `Drift in ${e.table}.${e.column}: ${where}`, `${e.sel}. Strongest in ${strongest ? fmt(strongest) : 'n/a'}. Flagged in: ${flagged}.`);
     }
   }
   return out;
 }
-
-const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
 
 /** Auditor findings first within a severity, then automatic ones; ids are stable for the same inputs. */
 export function executiveSummary(auditor: Finding[], automatic: Omit<ReportFinding, 'id'>[]): ReportModel['executive_summary'] {

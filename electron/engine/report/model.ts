@@ -45,6 +45,7 @@ function integritySection(s: ImportSummary): IntegritySection {
     tables: [...s.tables].sort((a, b) => cmp(a.name, b.name)).map((t) => ({ name: t.name, rows: t.rows, canonical: t.canonical })),
     problems: [...s.integrity.problems].sort((a, b) => cmp(a.path, b.path) || cmp(a.status, b.status)),
     checks: [...s.checks].sort((a, b) => cmp(a.check, b.check) || cmp(a.table, b.table)),
+    check_outcomes: [...s.check_outcomes].sort((a, b) => cmp(a.check, b.check) || cmp(a.table, b.table)),
     rejects_total: s.rejects_total,
     tool_name: TOOL_NAME,
     tool_version: s.tool_version,
@@ -185,8 +186,8 @@ function limitations(inputs: ReportInputs, model: Omit<ReportModel, 'limitations
   }
   if (model.compliance.status === 'ok') {
     for (const item of model.compliance.data.items) {
-      if (item.status === 'not_measurable')
-        out.push({ section: 'compliance', text: `${item.evidence}: not measurable from this bundle (${item.value}).`, group: 'Checklist items not measurable from this bundle', example: `${item.evidence} (${item.value})` });
+      if (item.verdict === 'not_applicable')
+        out.push({ section: 'compliance', text: `${item.evidence}: not applicable to this bundle (${item.why}).`, group: 'Checklist items not applicable to this bundle', example: `${item.evidence} (${item.why})` });
     }
   }
   if (model.coverage.status === 'ok') {

@@ -3,6 +3,7 @@ import { ApiError } from '../../../shared/api/common';
 import { DRIFT_METHODS } from '../../../shared/api/drift';
 import type { ReportModel } from '../../../shared/api/report';
 import { reportParamsSchema } from '../../../shared/api/report';
+import { notApplicable, verdictOver, type CheckVerdict } from '../../../shared/verdict';
 
 const share = z.number().min(0).max(1);
 
@@ -100,10 +101,18 @@ export interface Violation {
   message: string;
 }
 
+/** One policy rule judged with the shared verdicts; `checked` counts the subjects it looked at. */
+export type RuleVerdict = { rule: string; checked: number; violations: number } & CheckVerdict;
+
 export interface PolicyOutcome {
   violations: Violation[];
   /** Rules that could not be evaluated because the section was not available. */
   not_evaluated: { rule: string; reason: string }[];
+  /**
+   * Every rule the policy sets, with its verdict: not met when it has a violation, not applicable when its section
+   * is unavailable or it found nothing to check (no release, no matching drift result, an unmeasurable value).
+   */
+  rules: RuleVerdict[];
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
@@ -112,12 +121,29 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 export function evaluatePolicy(policy: Policy, m: ReportModel): PolicyOutcome {
   const violations: Violation[] = [];
   const notEvaluated: PolicyOutcome['not_evaluated'] = [];
+  /** Rules set by the policy, in order, with the subjects each checked and why it may have had none. */
+  const seen = new Map<string, { checked: number; whyNone: string }>();
+  const rule = (name: string, whyNone: string): void => {
+    if (!seen.has(name)) seen.set(name, { checked: 0, whyNone });
+  };
+  const checked = (name: string, n = 1): void => {
+    const r = seen.get(name);
+    if (r) r.checked += n;
+  };
   const v = (rule: string, subject: string, observed: string, limit: string, message: string): void => {
     violations.push({ rule, subject, observed, limit, message });
   };
 
   if (policy.integrity) {
     const p = policy.integrity;
+    if (p.require_verified) {
+      rule('integrity.require_verified', '');
+      checked('integrity.require_verified');
+    }
+    if (p.max_rejected_rows !== undefined) {
+      rule('integrity.max_rejected_rows', '');
+      checked('integrity.max_rejected_rows');
+    }
     if (p.require_verified && m.integrity.state !== 'verified')
       v('integrity.require_verified', 'bundle', m.integrity.state, 'verified', `Bundle integrity is ${m.integrity.state}${m.integrity.problems.length ? `: ${m.integrity.problems.map((x) => `${x.path} ${x.status}`).join(', ')}` : ''}`);
     if (p.max_rejected_rows !== undefined && m.integrity.rejects_total > p.max_rejected_rows)
@@ -125,6 +151,9 @@ export function evaluatePolicy(policy: Policy, m: ReportModel): PolicyOutcome {
   }
 
   if (policy.drift) {
+    policy.drift.rules.forEach((r, i) => {
+      for (const k of ['max_statistic', 'max_effect', 'fail_if_flagged'] as const) if (r[k] !== undefined && r[k] !== false) rule(`drift.rules[${i}].${k}`, 'no drift result matches the rule (table, column, cohort, method)');
+    });
     if (m.drift.status !== 'ok') notEvaluated.push({ rule: 'drift', reason: m.drift.reason });
     else {
       policy.drift.rules.forEach((rule, i) => {
@@ -136,6 +165,11 @@ export function evaluatePolicy(policy: Policy, m: ReportModel): PolicyOutcome {
             if (rule.column && rule.column !== r.column) continue;
             if (rule.method && rule.method !== r.method) continue;
             const subject = `${c.table}.${r.column} [${c.cohort}] (${c.baseline.value} → ${c.current.value})`;
+            if (r.not_computable === null) {
+              if (rule.max_statistic !== undefined && r.statistic !== null) checked(`drift.rules[${i}].max_statistic`);
+              if (rule.max_effect !== undefined && r.effect !== null) checked(`drift.rules[${i}].max_effect`);
+              if (rule.fail_if_flagged) checked(`drift.rules[${i}].fail_if_flagged`);
+            }
             if (rule.max_statistic !== undefined && r.statistic !== null && r.statistic > rule.max_statistic)
               v(`drift.rules[${i}].max_statistic`, subject, `${r.method} ${r.statistic.toPrecision(4)}`, String(rule.max_statistic), `Drift ${r.method} ${r.statistic.toPrecision(4)} exceeds ${rule.max_statistic}`);
             else if (rule.max_effect !== undefined && r.effect !== null && r.effect > rule.max_effect)
@@ -150,10 +184,14 @@ export function evaluatePolicy(policy: Policy, m: ReportModel): PolicyOutcome {
 
   if (policy.coverage) {
     const p = policy.coverage;
+    if (p.min_critical_coverage !== undefined) rule('coverage.min_critical_coverage', 'no release with release-critical cohorts to cover');
+    if (p.forbid_missing_critical) rule('coverage.forbid_missing_critical', 'no release with release-critical cohorts to cover');
     if (m.coverage.status !== 'ok') notEvaluated.push({ rule: 'coverage', reason: m.coverage.reason });
     else
       for (const r of m.coverage.data.per_release) {
         if (p.releases && !p.releases.includes(r.release_id)) continue;
+        if (r.coverage !== null) checked('coverage.min_critical_coverage');
+        if (r.critical_total > 0) checked('coverage.forbid_missing_critical');
         if (p.min_critical_coverage !== undefined && r.coverage !== null && r.coverage < p.min_critical_coverage)
           v('coverage.min_critical_coverage', `release ${r.release_id}`, pct(r.coverage), pct(p.min_critical_coverage), `Release-critical cohort coverage ${pct(r.coverage)}; under-covered: ${[...r.missing, ...r.below_threshold].join(', ')}`);
         if (p.forbid_missing_critical && r.missing.length > 0)
@@ -166,39 +204,58 @@ export function evaluatePolicy(policy: Policy, m: ReportModel): PolicyOutcome {
     if (m.health.status !== 'ok') notEvaluated.push({ rule: 'health', reason: m.health.reason });
     else {
       const o = m.health.data.overall;
-      const over = (rule: string, value: number | null, limit: number | undefined, what: string): void => {
-        if (limit !== undefined && value !== null && value > limit) v(rule, 'all releases', pct(value), pct(limit), `${what} ${pct(value)} exceeds ${pct(limit)}`);
+      const over = (name: string, value: number | null, limit: number | undefined, what: string): void => {
+        if (limit === undefined) return;
+        rule(name, 'no deployment to compute the rate over');
+        if (value !== null) checked(name);
+        const rule_ = name;
+        if (value !== null && value > limit) v(rule_, 'all releases', pct(value), pct(limit), `${what} ${pct(value)} exceeds ${pct(limit)}`);
       };
       over('health.max_rollback_rate', o.rollback_rate, p.max_rollback_rate, 'Rollback rate');
       over('health.max_canary_failure_rate', o.canary_failure_rate, p.max_canary_failure_rate, 'Canary failure rate');
       over('health.max_change_failure_rate', o.change_failure_rate, p.max_change_failure_rate, 'Change failure rate');
+      if (p.max_error_rate !== undefined) rule('health.max_error_rate', 'no release with traffic to compute an error rate');
       if (p.max_error_rate !== undefined)
-        for (const r of m.health.data.releases)
+        for (const r of m.health.data.releases) {
+          if (r.error_rate !== null) checked('health.max_error_rate');
           if (r.error_rate !== null && r.error_rate > p.max_error_rate)
             v('health.max_error_rate', `release ${r.release_id}`, pct(r.error_rate), pct(p.max_error_rate), `Error rate ${pct(r.error_rate)} exceeds ${pct(p.max_error_rate)}`);
+        }
     }
   }
 
   if (policy.lineage) {
     const p = policy.lineage;
+    if (p.min_completeness !== undefined) rule('lineage.min_completeness', 'no traces or serving records to trace');
+    if (p.require_recorded_approval) rule('lineage.require_recorded_approval', 'the bundle has no releases');
     if (m.lineage.status !== 'ok') notEvaluated.push({ rule: 'lineage', reason: m.lineage.reason });
     else {
       if (p.min_completeness !== undefined)
-        for (const c of m.lineage.data.completeness)
+        for (const c of m.lineage.data.completeness) {
+          if (c.share_complete !== null && c.total > 0) checked('lineage.min_completeness');
           if (c.share_complete !== null && c.share_complete < p.min_completeness)
             v('lineage.min_completeness', `${c.table} (${c.unit}s)`, pct(c.share_complete), pct(p.min_completeness), `${c.total - c.complete} of ${c.total} ${c.unit}s lack a complete lineage (${c.gaps.map((g) => `${g.reason}: ${g.count}`).join('; ')})`);
+        }
       if (p.require_recorded_approval)
-        for (const e of m.lineage.data.changelog)
+        for (const e of m.lineage.data.changelog) {
+          checked('lineage.require_recorded_approval');
           if (e.approval_source !== 'release_record')
             v('lineage.require_recorded_approval', `release ${e.release_id}`, e.approval_source ?? 'none', 'release_record', e.approval_source === 'audit_log' ? 'Approval found only in the audit log, not in the release record' : 'No recorded approval');
+        }
     }
   }
 
   if (policy.logging) {
     const p = policy.logging;
+    if (p.max_gap_days !== undefined) rule('logging.max_gap_days', 'no continuous log with timestamps');
+    if (p.require_retention) rule('logging.require_retention', 'the logging window cannot be measured');
+    if (p.min_share_with_trace_id !== undefined) rule('logging.min_share_with_trace_id', 'no spans');
     if (m.logging.status !== 'ok') notEvaluated.push({ rule: 'logging', reason: m.logging.reason });
     else {
       const l = m.logging.data;
+      if (l.tables.some((t) => t.continuous && t.zero_volume_day_count !== null)) checked('logging.max_gap_days');
+      if (l.meets_retention !== null) checked('logging.require_retention');
+      if (l.share_with_trace_id !== null) checked('logging.min_share_with_trace_id');
       if (p.max_gap_days !== undefined)
         for (const g of l.gaps)
           if (g.days > p.max_gap_days) v('logging.max_gap_days', `${g.table} ${g.start} → ${g.end}`, `${g.days} days`, `${p.max_gap_days} days`, `No ${g.table} entries for ${g.days} days`);
@@ -210,10 +267,20 @@ export function evaluatePolicy(policy: Policy, m: ReportModel): PolicyOutcome {
   }
 
   if (policy.evals?.require_passing_pre_release_eval) {
+    rule('evals.require_passing_pre_release_eval', 'no shipped release with a release time');
+    if (m.evals.status === 'ok') checked('evals.require_passing_pre_release_eval', m.evals.data.pre_release.filter((g) => g.shipped).length);
     if (m.evals.status !== 'ok') notEvaluated.push({ rule: 'evals', reason: m.evals.reason });
     else
       for (const r of [...m.evals.data.shipped_without_passing_eval].sort())
         v('evals.require_passing_pre_release_eval', `release ${r}`, 'no passing eval', 'passing eval before release', 'Shipped without a passing pre-release evaluation');
   }
-  return { violations, not_evaluated: notEvaluated };
+  const rules: RuleVerdict[] = [...seen.entries()].map(([name, r]) => {
+    const group = name.split('.')[0] ?? name;
+    const unavailable = notEvaluated.find((n) => n.rule === group);
+    const count = violations.filter((x) => x.rule === name).length;
+    if (unavailable) return { rule: name, checked: 0, violations: 0, ...notApplicable(`section unavailable: ${unavailable.reason}`) };
+    if (count > 0) return { rule: name, checked: r.checked, violations: count, verdict: 'not_met' as const };
+    return { rule: name, checked: r.checked, violations: 0, ...verdictOver(r.checked, true, `nothing to check: ${r.whyNone}`) };
+  });
+  return { violations, not_evaluated: notEvaluated, rules };
 }

@@ -2,9 +2,11 @@ import { useEffect, useMemo, useState } from 'react';
 import { Dialog } from './Dialog';
 import { SCREEN_LABELS, SCREENS, useNavigation, type RouteParams, type Screen } from '../stores/navigation';
 import { useSession } from '../stores/session';
-import { useDriftParams } from '../stores/driftParams';
+import { lastDriftParams } from '../stores/driftParams';
 import { driftOptionsFor } from '../lib/bundleMeta';
 import type { DriftOptions } from '../../../shared/api/drift';
+import { formatCohortParam } from '../../../shared/cohortParam';
+import { visibleText } from '../../../shared/visibleText';
 
 interface Command {
   id: string;
@@ -26,7 +28,8 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
     if (!open) return;
     setQuery('');
     setActive(0);
-    if (bundleId) driftOptionsFor(bundleId).then(setOptions, () => setOptions(null));
+    setOptions(null);
+    if (bundleId) driftOptionsFor(bundleId).then((o) => useSession.getState().summary?.bundleId === bundleId && setOptions(o), () => setOptions(null));
   }, [open, bundleId]);
 
   const commands = useMemo<Command[]>(() => {
@@ -38,7 +41,13 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
     if (options) {
       for (const t of options.tables) {
         for (const c of t.columns) {
-          list.push({ id: `col:${t.name}.${c.name}`, kind: 'Column', label: `${c.name} (${t.name})`, run: go('drift', { ...useDriftParams.getState().last, table: t.name, column: c.name }) });
+          list.push({ id: `col:${t.name}.${c.name}`, kind: 'Column', label: `${c.name} (${t.name})`, run: go('drift', { ...lastDriftParams(bundleId), table: t.name, column: c.name }) });
+        }
+      }
+      for (const a of options.cohort_attributes) {
+        for (const v of a.values) {
+          const cohort = formatCohortParam([{ attribute: a.attribute, value: v }]);
+          list.push({ id: `cohort:${a.attribute}=${v}`, kind: 'Cohort', label: `${a.attribute}=${visibleText(v)} (drift for this cohort)`, run: go('drift', { ...lastDriftParams(bundleId), cohort, hattr: a.attribute, column: '' }) });
         }
       }
       for (const r of options.releases) {
@@ -47,7 +56,7 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
     }
     const q = query.trim();
     if (bundleId && ID_LIKE.test(q)) {
-      list.unshift(
+      list.push(
         { id: 'trace', kind: 'Trace id', label: `Open trace ${q} in Traces`, run: go('traces', { trace: q }) },
         { id: 'lineage', kind: 'Lineage', label: `Look up the lineage chain of ${q}`, run: go('lineage', { id: q }) },
       );
@@ -55,10 +64,26 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
     return list;
   }, [options, query, bundleId, navigate, onClose]);
 
+  // Ranked: what the words name (screens first, then columns, cohorts, releases) before "open this as an id".
   const filtered = useMemo(() => {
     const q = query.trim().toLowerCase();
-    if (!q) return commands.slice(0, 60);
-    return commands.filter((c) => c.id === 'trace' || c.id === 'lineage' || c.label.toLowerCase().includes(q) || c.kind.toLowerCase() === q).slice(0, 60);
+    if (!q) return commands.filter((c) => c.id !== 'trace' && c.id !== 'lineage').slice(0, 60);
+    const score = (c: Command): number => {
+      if (c.id === 'trace' || c.id === 'lineage') return 100;
+      const label = c.label.toLowerCase();
+      const screen = c.kind === 'Screen' ? 0 : 10;
+      if (label === q) return screen;
+      if (label.startsWith(q)) return screen + 1;
+      if (label.split(/[\s(=·_.-]+/).some((w) => w.startsWith(q))) return screen + 2;
+      if (label.includes(q) || c.kind.toLowerCase() === q) return screen + 3;
+      return -1;
+    };
+    return commands
+      .map((c, i) => ({ c, i, s: score(c) }))
+      .filter((x) => x.s >= 0)
+      .sort((a, b) => a.s - b.s || a.i - b.i)
+      .map((x) => x.c)
+      .slice(0, 60);
   }, [commands, query]);
 
   const run = (i: number) => filtered[i]?.run();
@@ -67,8 +92,8 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
     <Dialog open={open} onClose={onClose} label="Command palette" className="palette">
       <input
         autoFocus
-        aria-label="Jump to a screen, column, release or trace id"
-        placeholder="Jump to a screen, column, release, or paste a trace id…"
+        aria-label="Jump to a screen, column, cohort, release or trace id"
+        placeholder="Jump to a screen, column, cohort, release, or paste a trace id…"
         value={query}
         role="combobox"
         aria-expanded="true"

@@ -4,7 +4,7 @@ import { useWorkspace } from '../stores/workspace';
 import { useJobs } from '../stores/jobs';
 import { call, newJobId, toUiError, type UiError } from '../lib/api';
 import { ErrorState } from './States';
-import { fmtBytes } from '../lib/format';
+import { fmtBytes, plural } from '../lib/format';
 import type { Signoff } from '../../../shared/api/workspace';
 import { useSession } from '../stores/session';
 import { AS_OF_SOURCE_LABEL, bundleAsOf, chooseAsOf, missingSignoff } from '../../../shared/reportSignoff';
@@ -81,7 +81,7 @@ export function ExportDialog({ open, onClose, bundleId, bundleName }: { open: bo
       <div className="dialog-body" style={{ width: 900 }}>
         <h2>Export audit report</h2>
         <p className="muted small">
-          The report uses the saved workspace: {findings} finding(s), the analysis parameters you chose, and these sign-off fields.
+          The report uses the saved workspace: {plural(findings, 'finding')}, the analysis parameters you chose, and these sign-off fields.
         </p>
         {signoff ? (
           <div className="grid-2">

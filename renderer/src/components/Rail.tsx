@@ -1,6 +1,6 @@
 import { useNavigation, type Screen } from '../stores/navigation';
 import { useSession } from '../stores/session';
-import { useDriftParams } from '../stores/driftParams';
+import { lastDriftParams } from '../stores/driftParams';
 import { useWorkspace } from '../stores/workspace';
 
 const ITEMS: { screen: Screen; label: string; icon: string }[] = [
@@ -23,11 +23,11 @@ export function Rail() {
   return (
     <nav className="rail" aria-label="Screens">
       <button type="button" aria-current={screen === 'open' ? 'page' : undefined} onClick={() => navigate('open')}>
-        <span className="icon">⌂</span>Open
+        <span className="icon" aria-hidden="true">⌂</span><span className="rail-label">Open</span>
       </button>
       {hasBundle && (
         <button type="button" aria-current={screen === 'import' ? 'page' : undefined} onClick={() => navigate('import')}>
-          <span className="icon">⊞</span>Import summary
+          <span className="icon" aria-hidden="true">⊞</span><span className="rail-label">Import summary</span>
         </button>
       )}
       <div className="rail-sep" />
@@ -37,12 +37,13 @@ export function Rail() {
           type="button"
           disabled={!hasBundle}
           aria-current={screen === it.screen ? 'page' : undefined}
-          onClick={() => navigate(it.screen, it.screen === 'drift' ? useDriftParams.getState().last : {})}
+          title={it.label}
+          onClick={() => navigate(it.screen, it.screen === 'drift' ? lastDriftParams(useSession.getState().summary?.bundleId ?? null) : {})}
         >
           <span className="icon" aria-hidden="true">
             {it.icon}
           </span>
-          {it.label}
+          <span className="rail-label">{it.label}</span>
           {it.screen === 'findings' && findings > 0 && <span className="badge info" style={{ marginLeft: 'auto' }}>{findings}</span>}
         </button>
       ))}

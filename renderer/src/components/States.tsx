@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { UiError } from '../lib/api';
+import { StaleContext } from '../lib/freshness';
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -58,6 +59,7 @@ export function ErrorState({ error, what, onRetry }: { error: UiError; what: str
     return (
       <div className="state" role="status" data-state="cancelled">
         <h3>Cancelled</h3>
+        {error.message && !/^cancell?ed\.?$/i.test(error.message) && <div className="small">{error.message}</div>}
         <div className="muted small">{advice(error)}</div>
         {onRetry && (
           <button type="button" style={{ marginTop: 10 }} onClick={onRetry}>
@@ -83,29 +85,52 @@ export function ErrorState({ error, what, onRetry }: { error: UiError; what: str
   );
 }
 
-/** Renders the data when present (dimmed while a newer request loads), otherwise loading or error. */
+/**
+ * Renders the data when present, otherwise loading or error. While a newer request loads (or after it failed), the
+ * previous result stays visible but is marked stale: dimmed, labelled with what it is, and pinning is disabled inside.
+ */
 export function Async<T>({
   state,
   what,
+  staleNote,
   children,
 }: {
-  state: { data: T | null; error: UiError | null; loading: boolean; reload?: () => void };
+  state: { data: T | null; error: UiError | null; loading: boolean; stale?: boolean; reload?: () => void };
   what: string;
+  /** What the stale result on screen is (e.g. the previous selection), shown while it is stale. */
+  staleNote?: string;
   children: (data: T) => ReactNode;
 }) {
+  const stale = state.stale ?? state.loading;
+  const note = (
+    <div className="stale-note" role="status" data-testid="stale-note">
+      {state.loading ? <div className="loading-bar" /> : null}
+      {state.loading ? `Computing ${what} for the new selection…` : `Could not compute ${what} for the new selection.`} Shown below, dimmed: the previous result
+      {staleNote ? ` (${staleNote})` : ''}. Pinning is off until the new result arrives.
+    </div>
+  );
   if (state.error && !state.loading) {
     return (
       <>
         <ErrorState error={state.error} what={what} {...(state.reload ? { onRetry: state.reload } : {})} />
-        {state.data !== null && <div className="stale" style={{ marginTop: 12 }}>{children(state.data)}</div>}
+        {state.data !== null && (
+          <StaleContext.Provider value={true}>
+            {note}
+            <div className="stale" style={{ marginTop: 12 }}>
+              {children(state.data)}
+            </div>
+          </StaleContext.Provider>
+        )}
       </>
     );
   }
   if (state.data === null) return state.loading ? <Loading what={what} /> : <Empty title={`No ${what} yet`} />;
   return (
-    <div className={state.loading ? 'stale' : undefined} aria-busy={state.loading}>
-      {state.loading && <div className="loading-bar" />}
-      {children(state.data)}
-    </div>
+    <StaleContext.Provider value={stale}>
+      {stale && note}
+      <div className={stale ? 'stale' : undefined} aria-busy={state.loading} data-stale={stale ? 'true' : undefined}>
+        {children(state.data)}
+      </div>
+    </StaleContext.Provider>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useSession } from '../stores/session';
 import { useWorkspace } from '../stores/workspace';
-import { fmtDate } from '../lib/format';
+import { fmtDate, fmtInt } from '../lib/format';
 import { Dialog } from './Dialog';
 import { ExportDialog } from './ExportDialog';
 import type { IntegrityReport } from '../../../shared/api/bundle';
@@ -42,7 +42,7 @@ function IntegrityDialog() {
             {integrity.root_hash}
           </dd>
           <dt>Files</dt>
-          <dd>{summary.files.length}</dd>
+          <dd>{fmtInt(summary.files.length)}</dd>
         </div>
         {integrity.problems.length > 0 && (
           <table className="data">
@@ -125,7 +125,7 @@ export function TopBar({ onPalette }: { onPalette: () => void }) {
         Export audit report
       </button>
       <IntegrityDialog />
-      {summary && <ExportDialog open={exportOpen} onClose={() => setExportOpen(false)} bundleId={summary.bundleId} bundleName={summary.name} />}
+      {summary && <ExportDialog key={summary.bundleId} open={exportOpen} onClose={() => setExportOpen(false)} bundleId={summary.bundleId} bundleName={summary.name} />}
     </header>
   );
 }

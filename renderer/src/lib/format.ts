@@ -7,6 +7,9 @@ export function fmtInt(n: number | null | undefined): string {
   return n === null || n === undefined ? '—' : intFmt.format(n);
 }
 
+/** Count + noun that agree, in the one number format (shared with the engine's and report's texts). */
+export { plural } from '../../../shared/plural';
+
 export function fmtNum(n: number | null | undefined, digits = 3): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';
   if (n !== 0 && Math.abs(n) < 10 ** -digits) return n.toExponential(1);

@@ -3,6 +3,10 @@ import { toUiError, type UiError } from './api';
 
 export interface ApiState<T> {
   data: T | null;
+  /** The key (request) that produced `data`; differs from the current key while a newer request runs. */
+  dataKey: string | null;
+  /** True when `data` is not the answer to the current request (a newer one is loading or failed). */
+  stale: boolean;
   error: UiError | null;
   loading: boolean;
   reload: () => void;
@@ -56,7 +60,7 @@ export function prefetch<T>(key: string, fetcher: () => Promise<T>): void {
 
 /** `key` must be unique per call and parameters (prefix it with the method): it also keys the result cache. */
 export function useApi<T>(key: string | null, fetcher: () => Promise<T>): ApiState<T> {
-  const [data, setData] = useState<T | null>(null);
+  const [shown, setShown] = useState<{ data: T; key: string } | null>(null);
   const [error, setError] = useState<UiError | null>(null);
   const [loading, setLoading] = useState(false);
   const latest = useRef(0);
@@ -74,7 +78,7 @@ export function useApi<T>(key: string | null, fetcher: () => Promise<T>): ApiSta
     const id = ++latest.current;
     const reloading = tick !== lastTick.current;
     if (!reloading && cache.has(key)) {
-      setData(cache.get(key) as T);
+      setShown({ data: cache.get(key) as T, key });
       setError(null);
       setLoading(false);
       return;
@@ -85,7 +89,7 @@ export function useApi<T>(key: string | null, fetcher: () => Promise<T>): ApiSta
     (inFlight ?? track(key, fetcherRef.current())).then(
       (result) => {
         if (id !== latest.current) return;
-        setData(result);
+        setShown({ data: result, key });
         setError(null);
         setLoading(false);
       },
@@ -98,5 +102,7 @@ export function useApi<T>(key: string | null, fetcher: () => Promise<T>): ApiSta
   }, [key, tick]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data, error, loading, reload };
+  const data = shown?.data ?? null;
+  const dataKey = shown?.key ?? null;
+  return { data, dataKey, stale: data !== null && (loading || dataKey !== key), error, loading, reload };
 }

@@ -6,7 +6,7 @@ import { PinButton } from '../components/PinButton';
 import { useInspector } from '../stores/inspector';
 import { useNavigation } from '../stores/navigation';
 import { useWorkspace } from '../stores/workspace';
-import { fmtInt, fmtPct } from '../lib/format';
+import { fmtInt, fmtPct, plural } from '../lib/format';
 import { sqlIdent, sqlString } from '../lib/sql';
 import type { CoverageCell, CoverageReport } from '../../../shared/api/analytics';
 
@@ -56,7 +56,7 @@ function Matrix({ report }: { report: CoverageReport }) {
           <button type="button" onClick={() => navigate('sql', { sql: cellSql(c) })}>
             Show the eval rows behind it
           </button>
-          <PinButton title={`Coverage: ${c.attribute}=${c.value} has ${c.eval_rows} eval rows in ${c.release_id}`} defaultSeverity={c.release_critical && !c.meets_threshold ? 'high' : 'medium'} evidence={() => [cellEvidence(c)]} />
+          <PinButton title={`Coverage: ${c.attribute}=${c.value} has ${plural(c.eval_rows, 'eval row')} in ${c.release_id}`} defaultSeverity={c.release_critical && !c.meets_threshold ? 'high' : 'medium'} evidence={() => [cellEvidence(c)]} />
         </div>
       ),
     });
@@ -104,7 +104,7 @@ function Matrix({ report }: { report: CoverageReport }) {
                       className={`${cls}${selected === `${co.cohort_id}|${rel}` ? ' selected' : ''}`}
                       onClick={() => show(c)}
                       data-cell={`${co.attribute}=${co.value}|${rel}`}
-                      aria-label={`${co.attribute}=${co.value} in ${rel}: ${c.eval_rows} eval rows, threshold ${c.meets_threshold ? 'met' : 'not met'}`}
+                      aria-label={`${co.attribute}=${co.value} in ${rel}: ${plural(c.eval_rows, 'eval row')}, threshold ${c.meets_threshold ? 'met' : 'not met'}`}
                     >
                       <span>
                         <strong className="num">{fmtInt(c.eval_rows)}</strong> <span className="small">{c.meets_threshold ? '✓' : c.missing ? '✗ missing' : '✗ below'}</span>
@@ -189,8 +189,8 @@ function CoverageBody({ report }: { report: CoverageReport }) {
             {report.per_release.map((p) => (
               <tr key={p.release_id}>
                 <td>{p.release_id}</td>
-                <td className="num">{p.critical_total}</td>
-                <td className="num">{p.critical_covered}</td>
+                <td className="num">{fmtInt(p.critical_total)}</td>
+                <td className="num">{fmtInt(p.critical_covered)}</td>
                 <td className="num">{fmtPct(p.coverage, 0)}</td>
                 <td>{p.missing.length ? <span className="badge bad">✗ {p.missing.join(', ')}</span> : <span className="badge ok">✓ none</span>}</td>
                 <td>{p.below_threshold.length ? <span className="badge warn">⚠ {p.below_threshold.join(', ')}</span> : <span className="muted small">none</span>}</td>

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useApi } from '../lib/useApi';
+import { StaleContext } from '../lib/freshness';
 import { call } from '../lib/api';
 import { driftOptionsFor } from '../lib/bundleMeta';
 import { driftHeadline } from '../../../shared/driftVerdict';
@@ -9,17 +10,22 @@ import { Sparkline } from '../components/Sparkline';
 import { DriftFlag } from '../components/DriftFlag';
 import { useNavigation } from '../stores/navigation';
 import { useDriftParams } from '../stores/driftParams';
+import { methodTooltip, methodWords } from '../lib/methodWords';
+import type { PinContent } from '../components/PinButton';
+import type { ConditionLine } from '../../../shared/api/workspace';
 import { useInspector } from '../stores/inspector';
 import { useWorkspace } from '../stores/workspace';
-import { fmtInt, fmtPct } from '../lib/format';
+import { fmtInt, fmtNum, fmtP, fmtPct } from '../lib/format';
 import { DRIFT_DECISION_LABEL, DRIFT_METHOD_INFO, readable, readableInterval, readableP } from '../../../shared/driftMethods';
 import { EffectWhisker, whiskerMax } from './drift/EffectWhisker';
 import { HeatmapGrid } from './drift/HeatmapGrid';
 import { DriftPickers } from './drift/DriftPickers';
 import { DistributionChart, DriftOverTimeChart } from './drift/DriftCharts';
-import { cohortDisplay, formatSelector, resolveParams, selectorLabel, toRouteParams, type DriftParams } from './drift/params';
+import { cohortDisplay, formatSelector, resolveParams, selectorLabel, selectorValid, toRouteParams, type DriftParams } from './drift/params';
 import { formatCohortParam } from '../../../shared/cohortParam';
-import type { DriftOptions, DriftReport, DriftRequest, DriftResult } from '../../../shared/api/drift';
+import { driftSeverity } from '../../../shared/severity';
+import type { DriftOptions, DriftReport, DriftRequest, DriftResult, DriftSeriesPoint } from '../../../shared/api/drift';
+import type { UiError } from '../lib/api';
 
 function requestFor(bundleId: string, p: DriftParams): DriftRequest {
   return {
@@ -27,7 +33,6 @@ function requestFor(bundleId: string, p: DriftParams): DriftRequest {
     table: p.table,
     baseline: p.baseline,
     current: p.current,
-    by: 'week',
     ...(p.cohort.length ? { cohort: p.cohort } : {}),
     ...(p.method ? { methods: [p.method] } : {}),
   };
@@ -56,18 +61,47 @@ function evidenceOf(r: DriftResult): Record<string, string | number | boolean | 
   };
 }
 
+/** The engine request as a finding stores it: without the session-specific bundle id. */
+function requestRecord(req: DriftRequest): PinContent['request'] {
+  const { bundleId: _session, ...args } = req;
+  return { method: 'computeDrift', args: JSON.stringify(args) };
+}
+
+function criterionOf(r: DriftResult, report: DriftReport): string {
+  const effect = r.effect_name || `${r.method} effect`;
+  const p = r.p_value !== null ? ` and p adjusted for ${report.tests_corrected} tests (${report.correction === 'none' ? 'no correction' : report.correction.toUpperCase()}) below α = ${report.alpha}` : '';
+  return `Drift when ${effect} is at or above ${fmtNum(r.threshold, 3)}${p} (thresholds: docs/drift-methods.md).`;
+}
+
+function conditionOf(r: DriftResult, p: DriftParams): ConditionLine[] {
+  const lines: ConditionLine[] = [
+    { label: 'Column', value: `${p.table}.${r.column} (${r.column_kind})` },
+    { label: 'Compared', value: `${selectorLabel(p.baseline)} → ${selectorLabel(p.current)}, ${cohortText(p)}` },
+    { label: 'Method', value: `${methodWords(r.method)} (${r.method})` },
+    { label: 'Statistic', value: fmtNum(r.statistic, 4) },
+  ];
+  if (r.effect !== null) lines.push({ label: `Effect (${r.effect_name || r.method})`, value: `${fmtNum(r.effect, 4)} vs threshold ${fmtNum(r.threshold, 3)}` });
+  if (r.p_value !== null) lines.push({ label: 'p', value: fmtP(r.p_value) }, { label: 'p adjusted', value: fmtP(r.p_adjusted) });
+  lines.push(
+    { label: 'n baseline / current', value: `${fmtInt(r.n_baseline)} / ${fmtInt(r.n_current)}` },
+    { label: 'Missing values', value: `${fmtPct(r.null_rate_baseline)} → ${fmtPct(r.null_rate_current)}` },
+    { label: 'Verdict', value: r.not_computable ? `not computable: ${r.not_computable}` : DRIFT_DECISION_LABEL[r.decision] },
+  );
+  return lines;
+}
+
 const DECISION_ORDER: Record<DriftResult['decision'], number> = { drift: 0, inconclusive: 1, no_drift: 2, not_computable: 3, data_quality: 4 };
 
-function ResultsTable({ report, params, select }: { report: DriftReport; params: DriftParams; select: (column: string) => void }) {
+function ResultsTable({ report, series, params, select }: { report: DriftReport; series: DriftSeriesPoint[] | null; params: DriftParams; select: (column: string) => void }) {
   const seriesByColumn = useMemo(() => {
     const m = new Map<string, { v: number | null; drifted: boolean; partial: boolean }[]>();
-    for (const s of report.series) {
+    for (const s of series ?? []) {
       const list = m.get(s.column) ?? [];
       list.push({ v: s.effect ?? s.statistic, drifted: s.drifted, partial: s.partial });
       m.set(s.column, list);
     }
     return m;
-  }, [report.series]);
+  }, [series]);
   const drift = report.results.filter((r) => r.section === 'drift');
   const quality = report.results.filter((r) => r.section === 'data_quality');
   const rows = [...drift].sort(
@@ -84,7 +118,7 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
   return (
     <>
       <div className="table-scroll">
-        <table className="data" data-testid="drift-table">
+        <table className="data sticky-first" data-testid="drift-table">
           <thead>
             <tr>
               <th>Column</th>
@@ -131,7 +165,13 @@ function ResultsTable({ report, params, select }: { report: DriftReport; params:
                   <td className="num" title={`missing values ${fmtPct(r.null_rate_baseline)} → ${fmtPct(r.null_rate_current)}`}>
                     {fmtInt(r.n_baseline)} / {fmtInt(r.n_current)}
                   </td>
-                  <td>{r.method === 'null_rate' ? null : <Sparkline values={seriesByColumn.get(r.column) ?? []} threshold={r.threshold} width={80} />}</td>
+                  <td>
+                    {r.method === 'null_rate' ? null : series ? (
+                      <Sparkline values={seriesByColumn.get(r.column) ?? []} threshold={r.threshold} width={80} />
+                    ) : (
+                      <span className="muted small" title="The weekly series is computed after the table">…</span>
+                    )}
+                  </td>
                 </tr>
               );
             })}
@@ -171,18 +211,47 @@ function useBins(bundleId: string, result: DriftResult, params: DriftParams) {
   return { result: binned, loading: state.loading, error: state.error };
 }
 
-function DrillDown({ bundleId, report, result, params }: { bundleId: string; report: DriftReport; result: DriftResult; params: DriftParams }) {
+function chartOf(r: DriftResult, baseLabel: string, curLabel: string): PinContent['chart'] {
+  const bins = r.bins ?? [];
+  if (bins.length === 0) return undefined;
+  return {
+    kind: 'bars',
+    title: `Distribution of ${r.column}, baseline vs current`,
+    x_label: `${r.column} (${r.column_kind === 'numeric' ? 'bin' : 'category'})`,
+    y_label: 'Share of rows',
+    categories: bins.map((b) => b.label),
+    series: [
+      { name: `baseline · ${baseLabel}`, role: 'baseline', values: bins.map((b) => b.baseline_share), counts: bins.map((b) => b.baseline_count) },
+      { name: `current · ${curLabel}`, role: 'current', values: bins.map((b) => b.current_share), counts: bins.map((b) => b.current_count) },
+    ],
+  };
+}
+
+function DrillDown({ bundleId, report, series, result, params, request }: { bundleId: string; report: DriftReport; series: { data: DriftSeriesPoint[] | null; error: UiError | null }; result: DriftResult; params: DriftParams; request: DriftRequest }) {
   const binned = useBins(bundleId, result, params);
   const baseLabel = selectorLabel(params.baseline);
   const curLabel = selectorLabel(params.current);
   const verdict = DRIFT_DECISION_LABEL[result.decision];
   const info = DRIFT_METHOD_INFO[result.method];
   const title = `${result.column}: ${info.name} ${readable(result.effect ?? result.statistic)}${result.effect_ci ? ` ${readableInterval(result.effect_ci)}` : ''} for ${cohortText(params)}, ${baseLabel} → ${curLabel} (${verdict})`;
+  const content = (): PinContent => {
+    const bins = binned.result?.bins ?? [];
+    const chart = binned.result ? chartOf(binned.result, baseLabel, curLabel) : undefined;
+    return {
+      title,
+      source: { screen: 'drift', params: toRouteParams(params) },
+      request: requestRecord(request),
+      criterion: criterionOf(result, report),
+      condition: conditionOf(result, params),
+      ...(chart ? { chart } : {}),
+      evidence: [evidenceOf(result), ...bins.map((b) => ({ bin: b.label, baseline_share: b.baseline_share, current_share: b.current_share, baseline_count: b.baseline_count, current_count: b.current_count }))],
+    };
+  };
   return (
     <section className="card" aria-label={`Drill-down for ${result.column}`} data-testid="drift-drilldown">
       <div className="card-head">
         <h2>{title}</h2>
-        <PinButton title={title} defaultSeverity={result.drifted ? 'high' : 'low'} evidence={() => [evidenceOf(result), ...(binned.result?.bins ?? []).map((b) => ({ bin: b.label, baseline_share: b.baseline_share, current_share: b.current_share, baseline_count: b.baseline_count, current_count: b.current_count }))]} />
+        <PinButton title={title} content={content} defaultSeverity={result.drifted ? driftSeverity(result.effect, result.threshold) : 'low'} />
       </div>
       <div className="legend" style={{ marginBottom: 8 }}>
         <span>
@@ -205,7 +274,7 @@ function DrillDown({ bundleId, report, result, params }: { bundleId: string; rep
       <div className="grid-2">
         <div>
           <h3 style={{ marginBottom: 4 }}>
-            Baseline vs current distribution{binned.result && binned.result !== result ? <span className="muted small"> · {binned.result.method} bins</span> : null}
+            Baseline vs current distribution{binned.result && binned.result !== result ? <span className="muted small" title={methodTooltip(binned.result.method)}> · drawn with {binned.result.column_kind === 'numeric' ? 'quantile bins' : 'category shares'}</span> : null}
           </h3>
           {binned.result ? (
             <DistributionChart result={binned.result} baseLabel={baseLabel} curLabel={curLabel} />
@@ -217,7 +286,13 @@ function DrillDown({ bundleId, report, result, params }: { bundleId: string; rep
         </div>
         <div>
           <h3 style={{ marginBottom: 4 }}>Drift over time ({cohortText(params)})</h3>
-          <DriftOverTimeChart column={result.column} series={report.series.filter((p) => p.method === result.method)} threshold={result.threshold} measure={result.effect_name || `${result.method} effect`} />
+          {series.data ? (
+            <DriftOverTimeChart column={result.column} series={series.data.filter((p) => p.method === result.method)} threshold={result.threshold} measure={result.effect_name || `${result.method} effect`} />
+          ) : series.error ? (
+            <ErrorState error={series.error} what="the weekly series" />
+          ) : (
+            <Loading what="the weekly series" />
+          )}
         </div>
       </div>
     </section>
@@ -254,10 +329,12 @@ function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; para
           </select>
         </label>
         {state.data && (
-          <PinButton
-            title={`Drift by ${attr?.attribute ?? ''}: ${selectorLabel(params.baseline)} → ${selectorLabel(params.current)}`}
-            evidence={() => (state.data?.results ?? []).filter((r) => r.section === 'drift').map((r) => evidenceOf(r))}
-          />
+          <StaleContext.Provider value={state.stale}>
+            <PinButton
+              title={`Drift by ${attr?.attribute ?? ''}: ${selectorLabel(params.baseline)} → ${selectorLabel(params.current)}`}
+              evidence={() => (state.data?.results ?? []).filter((r) => r.section === 'drift').map((r) => evidenceOf(r))}
+            />
+          </StaleContext.Provider>
         )}
       </div>
       <Async state={state} what="the cohort heatmap">
@@ -276,6 +353,16 @@ function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; para
   );
 }
 
+/** Route keys of the drift screen, in the order toRouteParams writes them. */
+const ROUTE_KEYS = ['table', 'base', 'cur', 'cohort', 'method', 'column', 'hattr'] as const;
+
+/** A drift answer with the request and parameters that produced it: what is drawn, inspected and pinned is this pair. */
+interface DriftView {
+  params: DriftParams;
+  request: DriftRequest;
+  report: DriftReport;
+}
+
 function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOptions }) {
   const route = useNavigation((s) => s.route);
   const setParams = useNavigation((s) => s.setParams);
@@ -283,24 +370,39 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
   const select = useInspector((s) => s.select);
   const params = useMemo(() => resolveParams(route.params, options), [route.params, options]);
   const routeParams = toRouteParams(params);
+  const routeKey = JSON.stringify(routeParams);
 
   useEffect(() => {
-    remember(routeParams);
-  }, [JSON.stringify(routeParams)]);
+    remember(bundleId, routeParams);
+    // A value this bundle does not have was replaced by its default: the address shows what is in effect.
+    const inRoute = Object.fromEntries(ROUTE_KEYS.filter((k) => route.params[k] !== undefined).map((k) => [k, route.params[k]]));
+    if (JSON.stringify(inRoute) !== routeKey) setParams({ column: '', cohort: '', method: '', hattr: '', ...routeParams }, false);
+  }, [routeKey]);
 
+  // Nothing is computed until both sides are something this bundle can answer (a bundle without releases or period).
+  const ready = selectorValid(params.baseline, options) && selectorValid(params.current, options);
   const req = requestFor(bundleId, params);
   const key = JSON.stringify(req);
-  const state = useApi(`drift|${key}`, () => call('computeDrift', req));
+  const state = useApi<DriftView>(ready ? `driftView|${key}` : null, async () => ({ params: { ...params, column: null }, request: req, report: await call('computeDrift', req) }));
+  // The weekly series (sparklines, drift over time) costs several times the table itself: it is asked for once the
+  // table is on screen, so the first answer does not wait for it.
+  const seriesReq: DriftRequest = { ...req, by: 'week' };
+  const series = useApi(ready && state.data && !state.stale ? `driftSeries|${JSON.stringify(seriesReq)}` : null, async () => (await call('computeDrift', seriesReq)).series);
+  const seriesShown = series.data && series.dataKey === `driftSeries|${JSON.stringify(seriesReq)}` ? series.data : null;
+
+  // What is on screen: the parameters of the answer shown (the column is a view choice over that same answer).
+  const shown: DriftParams | null = state.data ? { ...state.data.params, column: params.column, heatAttr: params.heatAttr } : null;
 
   // The report shows the parameters the auditor last looked at.
   useEffect(() => {
-    if (!state.data) return;
+    if (!state.data || state.stale) return;
+    const p = state.data.params;
     const ws = useWorkspace.getState();
     // drift_baseline / drift_current are report parameters; drift_cohort is only remembered by the UI.
-    const wanted = { drift_baseline: formatSelector(params.baseline), drift_current: formatSelector(params.current), drift_cohort: formatCohortParam(params.cohort) };
+    const wanted = { drift_baseline: formatSelector(p.baseline), drift_current: formatSelector(p.current), drift_cohort: formatCohortParam(p.cohort) };
     const current = ws.workspace?.params ?? {};
     if (ws.workspace && Object.entries(wanted).some(([k, v]) => current[k] !== v)) ws.setParams(wanted);
-  }, [state.data]);
+  }, [state.data, state.stale]);
 
   const update = (patch: Partial<DriftParams>) => {
     const next: DriftParams = { ...params, ...patch };
@@ -312,9 +414,10 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
   };
   const selectColumn = (column: string) => update({ column });
 
-  const drilled = state.data?.results.find((r) => r.column === params.column && r.method !== 'null_rate') ?? state.data?.results.find((r) => r.column === params.column) ?? null;
+  const results = state.data?.report.results;
+  const drilled = results?.find((r) => r.column === params.column && r.method !== 'null_rate') ?? results?.find((r) => r.column === params.column) ?? null;
   useEffect(() => {
-    if (!drilled) return;
+    if (!drilled || state.stale) return;
     const info = DRIFT_METHOD_INFO[drilled.method];
     select({
       kind: 'Drift column',
@@ -357,35 +460,63 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
         </details>
       ),
     });
-  }, [drilled, select]);
+  }, [drilled, select, state.stale]);
 
   // Never "no drift" when nothing was compared (0 rows on a side, no values): the shared headline says so.
-  const summaryTitle = state.data ? driftHeadline(state.data.results) : '';
+  const summaryTitle = results ? driftHeadline(results) : '';
+  const shownNote = shown ? `${cohortText(shown)}, ${selectorLabel(shown.baseline)} → ${selectorLabel(shown.current)}${shown.method ? `, ${shown.method}` : ''}` : undefined;
 
   return (
     <>
       <DriftPickers params={params} options={options} update={update} />
       <div className="muted small" style={{ marginBottom: 10 }} data-testid="drift-params">
         {params.table} · baseline <strong>{selectorLabel(params.baseline)}</strong> vs current <strong>{selectorLabel(params.current)}</strong> · cohort <strong>{cohortText(params)}</strong> · method{' '}
-        {params.method ?? 'auto per column'}
-        {state.data ? ` · ${state.data.correction === 'none' ? 'no' : state.data.correction.toUpperCase()} multiple-testing correction · computed in ${fmtInt(Math.round(state.data.elapsed_ms))} ms` : ''}
+        {params.method ? <span title={methodTooltip(params.method)}>{methodWords(params.method)}</span> : 'automatic per column'}
+        {state.data && !state.stale ? ` · ${state.data.report.correction === 'none' ? 'no' : state.data.report.correction.toUpperCase()} multiple-testing correction · computed in ${fmtInt(Math.round(state.data.report.elapsed_ms))} ms` : ''}
       </div>
-      <Async state={state} what="drift results">
-        {(report) => (
-          <>
-            <section className="card" aria-label="Drift by column">
-              <div className="card-head">
-                <h2>{summaryTitle}</h2>
-                <PinButton title={`Drift table: ${summaryTitle}, ${cohortText(params)}, ${selectorLabel(params.baseline)} → ${selectorLabel(params.current)}`} evidence={() => report.results.map(evidenceOf)} />
-              </div>
-              <ResultsTable report={report} params={params} select={selectColumn} />
-            </section>
-            {params.column && !drilled && <Empty title={`Column ${params.column} is not in this result`}>Pick a column from the table.</Empty>}
-            {drilled && <DrillDown bundleId={bundleId} report={report} result={drilled} params={params} />}
-          </>
-        )}
-      </Async>
-      <Heatmap bundleId={bundleId} params={params} options={options} onPick={(attribute, value, column) => update({ cohort: [{ attribute, value }], column })} />
+      {!ready && (
+        <Empty title="Pick what to compare">
+          This bundle has {options.releases.length === 0 ? 'no releases' : 'one release'} and {options.period.start ? 'a period' : 'no time period'} to split by default ({options.defaults.why}). Choose a baseline and a current side
+          above.
+        </Empty>
+      )}
+      {ready && <Async state={state} what="drift results" {...(shownNote ? { staleNote: shownNote } : {})}>
+        {(view) => {
+          const v: DriftParams = { ...view.params, column: params.column, heatAttr: params.heatAttr };
+          const tableTitle = `Drift table: ${summaryTitle}, ${cohortText(v)}, ${selectorLabel(v.baseline)} → ${selectorLabel(v.current)}`;
+          return (
+            <>
+              <section className="card" aria-label="Drift by column" data-testid="drift-results" data-request={JSON.stringify(view.request.cohort ?? [])}>
+                <div className="card-head">
+                  <h2>{summaryTitle}</h2>
+                  <PinButton
+                    title={tableTitle}
+                    content={() => ({
+                      title: tableTitle,
+                      source: { screen: 'drift', params: toRouteParams({ ...v, column: null }) },
+                      request: requestRecord(view.request),
+                      criterion: `Per column: drift when its effect size is at or above the method's threshold and, for methods with a p-value, p adjusted for ${view.report.tests_corrected} tests is below α = ${view.report.alpha}.`,
+                      condition: [
+                        { label: 'Compared', value: `${selectorLabel(v.baseline)} → ${selectorLabel(v.current)}, ${cohortText(v)}` },
+                        { label: 'Columns drifted', value: summaryTitle },
+                        ...view.report.results
+                          .filter((r) => r.drifted)
+                          .slice(0, 12)
+                          .map((r) => ({ label: r.column, value: `${methodWords(r.method)} (${r.method}): effect ${fmtNum(r.effect, 4)} vs ${fmtNum(r.threshold, 3)}, p adjusted ${fmtP(r.p_adjusted)}, n ${fmtInt(r.n_baseline)} / ${fmtInt(r.n_current)}` })),
+                      ],
+                      evidence: view.report.results.map(evidenceOf),
+                    })}
+                  />
+                </div>
+                <ResultsTable report={view.report} series={seriesShown} params={v} select={selectColumn} />
+              </section>
+              {params.column && !drilled && <Empty title={`Column ${params.column} is not in this result`}>Pick a column from the table.</Empty>}
+              {drilled && <DrillDown bundleId={bundleId} report={view.report} series={{ data: seriesShown, error: series.error }} result={drilled} params={v} request={view.request} />}
+            </>
+          );
+        }}
+      </Async>}
+      {ready && <Heatmap bundleId={bundleId} params={params} options={options} onPick={(attribute, value, column) => update({ cohort: [{ attribute, value }], column })} />}
     </>
   );
 }

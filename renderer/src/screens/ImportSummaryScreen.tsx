@@ -7,10 +7,11 @@ import { call } from '../lib/api';
 import { Async, Empty } from '../components/States';
 import { VirtualTable } from '../components/VirtualTable';
 import { PinButton } from '../components/PinButton';
-import { fmtBytes, fmtDateTime, fmtInt } from '../lib/format';
+import { fmtBytes, fmtDateTime, fmtInt, plural } from '../lib/format';
 import { sqlIdent } from '../lib/sql';
 import type { FileReport, FileStatus, ImportSummary, RejectRow, TableSummary } from '../../../shared/api/bundle';
 import { MappingCard, OpenProblemsBanner } from '../components/ColumnMapping';
+import { VerdictBadge, VerdictTally } from '../components/Verdict';
 import { visibleText } from '../../../shared/visibleText';
 
 const PAGE = 500;
@@ -45,7 +46,7 @@ function IntegrityBanner({ summary }: { summary: ImportSummary }) {
       <div className="banner bad" role="alert" data-testid="integrity-banner">
         <span className="icon">⚠</span>
         <div className="flex1">
-          <strong>Integrity check failed: {files.length} file(s) do not match the manifest.</strong>
+          <strong>Integrity check failed: {plural(files.length, 'file')} {files.length === 1 ? 'does' : 'do'} not match the manifest.</strong>
           <div>
             {integrity.problems.slice(0, 4).map((p) => (
               <div key={`${p.path}${p.status}`}>
@@ -169,7 +170,7 @@ function FilesCard({ summary, onRejects }: { summary: ImportSummary; onRejects: 
     <section className="card" aria-label="Files">
       <div className="card-head">
         <h2>Files</h2>
-        <span className="muted small">{summary.files.length} files</span>
+        <span className="muted small">{plural(summary.files.length, 'file')}</span>
       </div>
       <table className="data" data-testid="files-table">
         <thead>
@@ -286,6 +287,8 @@ function RejectsCard({ bundleId, total, file, setFile, files }: { bundleId: stri
 }
 
 function ChecksCard({ summary }: { summary: ImportSummary }) {
+  const outcomes = summary.check_outcomes;
+  const findingOf = (check: string, table: string) => summary.checks.find((c) => c.check === check && c.table === table);
   return (
     <section className="card" aria-label="Referential checks">
       <div className="card-head">
@@ -294,32 +297,45 @@ function ChecksCard({ summary }: { summary: ImportSummary }) {
           <PinButton title="Referential check failures at import" evidence={() => summary.checks.map((c) => ({ check: c.check, table: c.table, count: c.count, detail: c.detail }))} />
         )}
       </div>
-      {summary.checks.length === 0 ? (
-        <div className="muted">✓ All references resolve (spans to parents, evals to releases and models, releases to model and dataset versions).</div>
-      ) : (
-        <table className="data">
+      <div className="muted small" style={{ marginBottom: 6 }}>
+        Spans to their parents, eval results to spans, records and traces, releases to model and dataset versions, and unique ids. A check with no row to examine is not applicable — it is not a pass.
+      </div>
+      <VerdictTally items={outcomes} testId="checks-tally" />
+      <div className="table-scroll">
+        <table className="data sticky-first" data-testid="checks-table">
           <thead>
             <tr>
               <th>Check</th>
               <th>Table</th>
-              <th className="num">Count</th>
-              <th>Detail</th>
+              <th className="num">Rows examined</th>
+              <th className="num">Found</th>
+              <th>Verdict</th>
               <th>Examples</th>
             </tr>
           </thead>
           <tbody>
-            {summary.checks.map((c) => (
-              <tr key={`${c.check}-${c.table}`}>
-                <td className="mono small">{c.check}</td>
-                <td className="mono small">{c.table}</td>
-                <td className="num">{fmtInt(c.count)}</td>
-                <td className="wrap small">{c.detail}</td>
-                <td className="mono small">{c.examples.slice(0, 3).join(', ')}</td>
-              </tr>
-            ))}
+            {outcomes.map((c) => {
+              const f = findingOf(c.check, c.table);
+              return (
+                <tr key={`${c.check}-${c.table}`} data-check={`${c.check}|${c.table}`}>
+                  <td className="small">
+                    {c.check.replaceAll('_', ' ')}
+                    <span className="col-kind mono">{c.check}</span>
+                  </td>
+                  <td className="mono small">{c.table}</td>
+                  <td className="num">{fmtInt(c.examined)}</td>
+                  <td className="num">{fmtInt(c.count)}</td>
+                  <td className="wrap small">
+                    <VerdictBadge v={c} />
+                    {f && <div className="small">{f.detail}</div>}
+                  </td>
+                  <td className="mono small">{f ? f.examples.slice(0, 3).map((x) => visibleText(x)).join(', ') : ''}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
-      )}
+      </div>
     </section>
   );
 }
@@ -350,24 +366,24 @@ export function ImportSummaryScreen() {
       <div className="card">
         <div className="stats">
           <div className="stat">
-            <div className="v">{summary.tables.length}</div>
-            <div className="l">tables</div>
+            <div className="v">{fmtInt(summary.tables.length)}</div>
+            <div className="l">{summary.tables.length === 1 ? 'table' : 'tables'}</div>
           </div>
           <div className="stat">
             <div className="v">{fmtInt(totalRows)}</div>
-            <div className="l">rows loaded</div>
+            <div className="l">{totalRows === 1 ? 'row loaded' : 'rows loaded'}</div>
           </div>
           <div className="stat">
-            <div className="v">{summary.files.length}</div>
-            <div className="l">files</div>
+            <div className="v">{fmtInt(summary.files.length)}</div>
+            <div className="l">{summary.files.length === 1 ? 'file' : 'files'}</div>
           </div>
           <div className="stat">
             <div className="v" style={{ color: summary.rejects_total > 0 ? 'var(--bad)' : undefined }}>{fmtInt(summary.rejects_total)}</div>
-            <div className="l">rows rejected</div>
+            <div className="l">{summary.rejects_total === 1 ? 'row rejected' : 'rows rejected'}</div>
           </div>
           <div className="stat">
-            <div className="v">{summary.checks.length}</div>
-            <div className="l">referential issues</div>
+            <div className="v">{fmtInt(summary.checks.length)}</div>
+            <div className="l">{summary.checks.length === 1 ? 'referential issue' : 'referential issues'}</div>
           </div>
         </div>
       </div>

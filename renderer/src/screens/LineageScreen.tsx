@@ -5,6 +5,7 @@ import { Async, Empty } from '../components/States';
 import { PinButton } from '../components/PinButton';
 import { LineageGraph } from './lineage/LineageGraph';
 import { useInspector } from '../stores/inspector';
+import { VerdictBadge } from '../components/Verdict';
 import { useNavigation } from '../stores/navigation';
 import { NODE_COLORS } from '../lib/colors';
 import { scalarsOf } from '../lib/evidence';
@@ -71,7 +72,7 @@ function ChainView({ chain }: { chain: LineageChain }) {
         <dd>{chain.approved_by ?? '—'}</dd>
         <dt>Evals of this item</dt>
         <dd>
-          {chain.evals.n} ({chain.evals.failures} failed)
+          {fmtInt(chain.evals.n)} ({fmtInt(chain.evals.failures)} failed)
         </dd>
         {chain.dataset_version_source && (
           <>
@@ -100,13 +101,16 @@ function ChainView({ chain }: { chain: LineageChain }) {
 function CompletenessCard({ c }: { c: LineageCompleteness }) {
   const navigate = useNavigation((s) => s.navigate);
   const bad = c.share_complete !== null && c.share_complete < 0.99;
+  const empty = c.total === 0 || c.share_complete === null;
   return (
     <div className="card" style={{ margin: 0 }}>
       <div className="card-head">
-        <h3>
-          {c.table}: {fmtPct(c.share_complete)} of {c.unit}s fully linked
-        </h3>
-        <span className={`badge ${bad ? 'bad' : 'ok'}`}>{bad ? '⚠ gaps' : '✓ complete'}</span>
+        <h3>{empty ? `${c.table}: no ${c.unit}s to link` : `${c.table}: ${fmtPct(c.share_complete)} of ${c.unit}s fully linked`}</h3>
+        {empty ? (
+          <VerdictBadge v={{ verdict: 'not_applicable', why: `no ${c.unit}s` }} />
+        ) : (
+          <span className={`badge ${bad ? 'bad' : 'ok'}`}>{bad ? '⚠ gaps' : '✓ complete'}</span>
+        )}
       </div>
       <div className="kv">
         <dt>{c.unit}s</dt>

@@ -141,7 +141,7 @@ export function OpenScreen() {
       {dropError && <ErrorState error={dropError} what="the dropped item" />}
       {summary && !importing && (
         <div className="banner info">
-          <span className="icon">ⓘ</span>
+          <span className="icon info-dot" aria-hidden="true">i</span>
           <span>
             <strong>{summary.name}</strong> is open. Opening another bundle replaces it.
           </span>

@@ -6,12 +6,14 @@ import { Async, Empty } from '../components/States';
 import { PlotChart } from '../components/PlotChart';
 import { PinButton } from '../components/PinButton';
 import { EVENT_COLORS, EVENT_SYMBOLS } from '../lib/colors';
-import { fmtDate, fmtPct, toDate } from '../lib/format';
+import { fmtDate, fmtPct, plural, toDate } from '../lib/format';
 import { scalarsOf } from '../lib/evidence';
 import { useNavigation } from '../stores/navigation';
 import { goToTarget } from '../lib/targets';
 import { useSession } from '../stores/session';
-import type { ChecklistStatus, Overview, PostureReport } from '../../../shared/api/analytics';
+import type { Overview, PostureReport } from '../../../shared/api/analytics';
+import { VerdictBadge, VerdictTally } from '../components/Verdict';
+import { severityRank } from '../../../shared/severity';
 
 const KIND_ICON: Record<string, string> = { drift: '≋', coverage: '▦', canary: '⚑', lineage: '⇢', logging: '◷', integrity: '⚠', eval: '✓' };
 
@@ -75,8 +77,7 @@ function ReleaseTimeline({ overview }: { overview: Overview }) {
 
 function OverviewBody({ overview }: { overview: Overview }) {
   const summary = useSession((s) => s.summary);
-  const sevOrder = { high: 0, medium: 1, low: 2 } as const;
-  const headline = [...overview.headline].sort((a, b) => sevOrder[a.severity] - sevOrder[b.severity]);
+  const headline = [...overview.headline].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
   return (
     <>
       <div className="card">
@@ -188,13 +189,6 @@ function OverviewBody({ overview }: { overview: Overview }) {
   );
 }
 
-const CHECK_BADGE: Record<ChecklistStatus, [string, string]> = {
-  met: ['ok', '✓ met'],
-  partly: ['warn', '◐ partly'],
-  not_met: ['bad', '✗ not met'],
-  not_measurable: ['na', '– not measurable'],
-};
-
 function PostureCard({ posture }: { posture: PostureReport }) {
   const ref = useRef<HTMLElement>(null);
   const section = useNavigation((s) => s.route.params.section);
@@ -210,18 +204,28 @@ function PostureCard({ posture }: { posture: PostureReport }) {
       <div className="kv" style={{ marginBottom: 10 }}>
         <dt>Logging window</dt>
         <dd>
-          {fmtDate(posture.first_event)} → {fmtDate(posture.last_event)} ({posture.days_covered} days; retention target {posture.retention_min_days} days:{' '}
-          {posture.meets_retention === null ? 'not measurable' : posture.meets_retention ? '✓ met' : '✗ not met'})
+          {posture.first_event === null ? (
+            <VerdictBadge v={{ verdict: 'not_applicable', why: 'no timestamped span or serving record, so there is no logging window' }} />
+          ) : (
+            <>
+              {fmtDate(posture.first_event)} → {fmtDate(posture.last_event)} ({plural(posture.days_covered, 'day')}; retention target {plural(posture.retention_min_days, 'day')}:{' '}
+              {posture.meets_retention ? '✓ met' : '✗ not met'})
+            </>
+          )}
         </dd>
         <dt>Silent periods</dt>
         <dd>
-          {posture.gaps.length === 0
-            ? '✓ none'
-            : posture.gaps.map((g) => (
+          {posture.first_event === null ? (
+            <VerdictBadge v={{ verdict: 'not_applicable', why: 'the logging window cannot be measured' }} />
+          ) : posture.gaps.length === 0 ? (
+            posture.tables.some((t) => t.continuous) ? '✓ none' : <VerdictBadge v={{ verdict: 'not_applicable', why: 'no continuous log with timestamps' }} />
+          ) : (
+            posture.gaps.map((g) => (
                 <div key={`${g.table}${g.start}`}>
-                  <span className="sev-high">✗</span> {g.table}: no entries {g.start} → {g.end} ({g.days} days)
+                  <span className="sev-high">✗</span> {g.table}: no entries {g.start} → {g.end} ({plural(g.days, 'day')})
                 </div>
-              ))}
+              ))
+          )}
         </dd>
         <dt>Spans with trace / model / dataset</dt>
         <dd>
@@ -230,11 +234,12 @@ function PostureCard({ posture }: { posture: PostureReport }) {
         <dt>Deployments with an audit entry</dt>
         <dd>{fmtPct(posture.deployment_events_with_audit_entry)}</dd>
       </div>
-      <table className="data">
+      <VerdictTally items={posture.checklist} testId="checklist-tally" />
+      <table className="data" data-testid="checklist">
         <thead>
           <tr>
             <th>Evidence</th>
-            <th>Status</th>
+            <th>Verdict</th>
             <th>Value</th>
             <th>EU AI Act</th>
             <th>NIST AI RMF</th>
@@ -243,14 +248,11 @@ function PostureCard({ posture }: { posture: PostureReport }) {
         </thead>
         <tbody>
           {posture.checklist.map((c) => {
-            const [cls, text] = CHECK_BADGE[c.status];
             return (
-              <tr key={c.id}>
+              <tr key={c.id} data-check={c.id}>
                 <td className="wrap">{c.evidence}</td>
-                <td>
-                  <span className={`badge ${cls}`} title={c.rule}>
-                    {text}
-                  </span>
+                <td className="wrap">
+                  <VerdictBadge v={c} rule={c.rule} />
                 </td>
                 <td className="wrap small">{c.value}</td>
                 <td className="small">{c.frameworks.eu_ai_act.join(', ')}</td>

@@ -157,8 +157,8 @@ function HealthBody({ health }: { health: HealthReport }) {
             <div className="l">mean time to recover</div>
           </div>
           <div className="stat">
-            <div className="v">{o.incidents}</div>
-            <div className="l">incidents</div>
+            <div className="v">{fmtInt(o.incidents)}</div>
+            <div className="l">{o.incidents === 1 ? 'incident' : 'incidents'}</div>
           </div>
         </div>
       </div>
@@ -167,8 +167,8 @@ function HealthBody({ health }: { health: HealthReport }) {
           <h2>Health per release, compared with the previous one</h2>
           <PinButton title="Release health" evidence={() => health.releases.map(scalarsOf)} />
         </div>
-        <div style={{ overflowX: 'auto' }}>
-          <table className="data" data-testid="health-table">
+        <div className="table-scroll">
+          <table className="data sticky-first" data-testid="health-table">
             <thead>
               <tr>
                 <th>Release</th>
@@ -201,7 +201,7 @@ function HealthBody({ health }: { health: HealthReport }) {
                     <td className="mono small" style={{ whiteSpace: 'nowrap' }}>{r.model_version ?? '—'}</td>
                     <td>{r.canary_runs === 0 ? <span className="badge na">– none</span> : r.canary_failures > 0 ? <span className="badge bad">✗ {r.canary_failures} failed</span> : <span className="badge ok">✓ passed</span>}</td>
                     <td>{r.rolled_back ? <span className="badge bad">↩ rolled back</span> : <span className="muted small">no</span>}</td>
-                    <td className="num">{r.incidents}</td>
+                    <td className="num">{fmtInt(r.incidents)}</td>
                     <td className="num">{fmtInt(r.spans)}</td>
                     <td className="num">
                       {fmtMs(r.p50_ms)}

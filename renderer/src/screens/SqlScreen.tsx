@@ -6,7 +6,7 @@ import { VirtualTable, type VColumn } from '../components/VirtualTable';
 import { PinButton } from '../components/PinButton';
 import { useNavigation } from '../stores/navigation';
 import { NO_TABLES, useSession } from '../stores/session';
-import { fmtInt } from '../lib/format';
+import { fmtInt, plural } from '../lib/format';
 import type { QueryResult } from '../../../shared/api/bundle';
 
 const ROW_LIMIT = 100_000;
@@ -131,7 +131,7 @@ export function SqlScreen({ bundleId }: { bundleId: string }) {
           <span className="flex1" />
           {result && !error && (
             <span className="muted small" data-testid="sql-status">
-              {fmtInt(result.row_count)} row(s){result.truncated_by === 'bytes' ? ' (stopped at the 32 MiB result cap; long cells cut)' : result.truncated ? ` (truncated at ${fmtInt(ROW_LIMIT)})` : ''} · {fmtInt(Math.round(result.elapsed_ms))} ms · via {grid?.source}
+              {plural(result.row_count, 'row')}{result.truncated_by === 'bytes' ? ' (stopped at the 32 MiB result cap; long cells cut)' : result.truncated ? ` (truncated at ${fmtInt(ROW_LIMIT)})` : ''} · {fmtInt(Math.round(result.elapsed_ms))} ms · via {grid?.source}
             </span>
           )}
           {result && grid && (

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { ImportSummary, RecentBundle } from '../../../shared/api/bundle';
 import type { AuditorMapping } from '../../../shared/mapping';
-import { call, newJobId, toUiError, type UiError } from '../lib/api';
+import { call, newJobId, toUiError, UiError } from '../lib/api';
 import { prefetch } from '../lib/useApi';
 import { useJobs } from './jobs';
 import { useNavigation } from './navigation';
@@ -96,7 +96,12 @@ export const useSession = create<SessionState>((set, get) => ({
   async cancelImport() {
     const job = get().importing;
     if (!job) return;
-    set({ importing: null, openError: null });
+    // The auditor's own choice: a calm "Cancelled" notice, not an error (docs/ui.md).
+    const kept = get().summary;
+    set({
+      importing: null,
+      openError: new UiError({ code: 'cancelled', message: `Opening ${job.path} was cancelled; nothing from it was loaded.${kept ? ` ${kept.name} stays open.` : ''}` }),
+    });
     await call('cancelJob', { jobId: job.jobId }).catch(() => undefined);
   },
 

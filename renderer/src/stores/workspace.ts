@@ -1,9 +1,10 @@
 import { create } from 'zustand';
 import type { Finding, Severity, Signoff, Workspace } from '../../../shared/api/workspace';
+import { SEVERITIES } from '../../../shared/severity';
 import { call, toUiError, type UiError } from '../lib/api';
 import { isEmptyMapping, normalizeMapping, type AuditorMapping } from '../../../shared/mapping';
 
-export const SEVERITY_ORDER: readonly Severity[] = ['high', 'medium', 'low', 'info'];
+export const SEVERITY_ORDER: readonly Severity[] = SEVERITIES;
 
 export type SaveState = 'idle' | 'saving' | 'saved' | 'error';
 
@@ -21,6 +22,10 @@ interface WorkspaceState {
   addFinding(f: Omit<Finding, 'id' | 'created_at'>): Finding;
   updateFinding(id: string, patch: Partial<Pick<Finding, 'note' | 'severity' | 'title'>>): void;
   removeFinding(id: string): void;
+  /** The finding deleted last, with its position, until it is restored or another is deleted. */
+  deleted: { finding: Finding; index: number } | null;
+  undoRemove(): void;
+  dismissUndo(): void;
   setSignoff(patch: Partial<Signoff>): void;
   setParams(patch: Record<string, string | number | boolean>): void;
   /** Sets the auditor's column mapping and saves the workspace now (the bundle is then re-imported with it). */
@@ -64,7 +69,7 @@ export const useWorkspace = create<WorkspaceState>((set, get) => {
     savedAt: null,
 
     async load(bundleId, rootHash) {
-      set({ bundleId, workspace: null, path: null, loadError: null, notice: null, saveState: 'idle', saveError: null });
+      set({ bundleId, workspace: null, path: null, loadError: null, notice: null, saveState: 'idle', saveError: null, deleted: null });
       try {
         const { workspace, path, notice } = await call('loadWorkspace', { bundleId });
         if (get().bundleId !== bundleId) return;
@@ -84,8 +89,23 @@ export const useWorkspace = create<WorkspaceState>((set, get) => {
     updateFinding(id, patch) {
       mutate((w) => ({ ...w, findings: w.findings.map((f) => (f.id === id ? { ...f, ...patch } : f)) }));
     },
+    deleted: null,
     removeFinding(id) {
+      const findings = get().workspace?.findings ?? [];
+      const index = findings.findIndex((f) => f.id === id);
+      const finding = findings[index];
+      if (!finding) return;
+      set({ deleted: { finding, index } });
       mutate((w) => ({ ...w, findings: w.findings.filter((f) => f.id !== id) }));
+    },
+    undoRemove() {
+      const d = get().deleted;
+      if (!d) return;
+      set({ deleted: null });
+      mutate((w) => (w.findings.some((f) => f.id === d.finding.id) ? w : { ...w, findings: [...w.findings.slice(0, d.index), d.finding, ...w.findings.slice(d.index)] }));
+    },
+    dismissUndo() {
+      set({ deleted: null });
     },
     setSignoff(patch) {
       mutate((w) => ({ ...w, signoff: { ...w.signoff, ...patch } }));

@@ -145,7 +145,7 @@ describe('drift headlines', () => {
       ['drift:more', 'low'],
     ]);
     expect(h[0]?.title).toBe('c1 drifted for region=EU: release r1 → r2 (ks 0.50)');
-    expect(h[0]?.detail).toContain('also drifted: all (ks 0.15); 1 more cohort flagged by the screen, not confirmed');
+    expect(h[0]?.detail).toContain('also drifted: all (ks 0.15); 1 more cohort crossed the threshold in the quick scan but not in the full test');
     expect(h[1]?.title).toBe('c2 drifted: release r1 → r2 (ks 0.19)');
     expect(h[1]?.target.params).toEqual({ table: 'records', base: 'release:r1', cur: 'release:r2', column: 'c2' });
     expect(h[5]?.title).toBe('2 more drifted columns between promoted releases');

@@ -22,7 +22,7 @@ describe('logging coverage', () => {
   it('takes a configurable retention minimum', async () => {
     const r = await postureReport(await open(miniBundle()), { retentionDays: 30 });
     expect(r.meets_retention).toBe(true);
-    expect(r.checklist.find((c) => c.id === 'log_retention')).toMatchObject({ status: 'met', measure: 30 });
+    expect(r.checklist.find((c) => c.id === 'log_retention')).toMatchObject({ verdict: 'met', measure: 30 });
   });
 
   it('counts a log that starts late or ends early as silent at the window edges', async () => {
@@ -94,34 +94,39 @@ describe('compliance checklist', () => {
       'deployment_audit_trail',
       'limitations',
     ]);
-    expect(get('log_retention')).toMatchObject({ status: 'not_met', measure: 30 });
+    expect(get('log_retention')).toMatchObject({ verdict: 'not_met', measure: 30 });
     expect(get('log_retention')?.frameworks.eu_ai_act).toEqual(['Art. 12(1)', 'Art. 19(1)', 'Art. 26(6)']);
-    expect(get('log_continuity')).toMatchObject({ status: 'not_met', measure: 0.1 });
-    expect(get('traceability')).toMatchObject({ status: 'partly', measure: 0.96 });
-    expect(get('release_lineage')).toMatchObject({ status: 'met', measure: 1 });
-    expect(get('release_approval')).toMatchObject({ status: 'met', measure: 1 });
-    expect(get('pre_release_eval')).toMatchObject({ status: 'not_met', measure: 2 / 3 });
-    expect(get('cohort_coverage')).toMatchObject({ status: 'partly', measure: 0.5 });
-    expect(get('release_health')).toMatchObject({ status: 'met', measure: 1 / 3 });
-    expect(get('post_market_monitoring')).toMatchObject({ status: 'met', measure: 1 });
-    expect(get('deployment_audit_trail')).toMatchObject({ status: 'partly', measure: 0.5 });
+    expect(get('log_continuity')).toMatchObject({ verdict: 'not_met', measure: 0.1 });
+    expect(get('traceability')).toMatchObject({ verdict: 'not_met', measure: 0.96 });
+    expect(get('release_lineage')).toMatchObject({ verdict: 'met', measure: 1 });
+    expect(get('release_approval')).toMatchObject({ verdict: 'met', measure: 1 });
+    expect(get('pre_release_eval')).toMatchObject({ verdict: 'not_met', measure: 2 / 3 });
+    expect(get('cohort_coverage')).toMatchObject({ verdict: 'not_met', measure: 0.5 });
+    expect(get('release_health')).toMatchObject({ verdict: 'met', measure: 1 / 3 });
+    expect(get('post_market_monitoring')).toMatchObject({ verdict: 'met', measure: 1 });
+    expect(get('deployment_audit_trail')).toMatchObject({ verdict: 'not_met', measure: 0.5 });
     for (const c of r.checklist) expect(c.frameworks.eu_ai_act.length + c.frameworks.nist_ai_rmf.length + c.frameworks.iso_42001.length).toBeGreaterThan(0);
   });
 
-  it('an empty database: every data-dependent item is not measurable, nothing throws', async () => {
+  it('an empty database: every data-dependent item is not applicable, with why, nothing throws', async () => {
     const r = await postureReport(await open({}));
     expect(r).toMatchObject({ first_event: null, days_covered: 0, meets_retention: null, gaps: [], tables: [] });
-    const statuses = Object.fromEntries(r.checklist.map((c) => [c.id, c.status]));
-    expect(statuses).toMatchObject({
-      log_retention: 'not_measurable',
-      log_continuity: 'not_measurable',
-      traceability: 'not_measurable',
-      release_lineage: 'not_measurable',
-      pre_release_eval: 'not_measurable',
-      cohort_coverage: 'not_measurable',
-      release_health: 'not_measurable',
-      post_market_monitoring: 'not_measurable',
-      deployment_audit_trail: 'not_measurable',
+    const verdicts = Object.fromEntries(r.checklist.map((c) => [c.id, c.verdict]));
+    // Nothing to check is never a pass: each of these says why it is not applicable.
+    for (const c of r.checklist) if (c.verdict === 'not_applicable') expect(c.why.length).toBeGreaterThan(5);
+    expect(verdicts).toMatchObject({
+      release_approval: 'not_applicable',
+      cohort_performance: 'not_applicable',
+      incidents: 'not_applicable',
+      log_retention: 'not_applicable',
+      log_continuity: 'not_applicable',
+      traceability: 'not_applicable',
+      release_lineage: 'not_applicable',
+      pre_release_eval: 'not_applicable',
+      cohort_coverage: 'not_applicable',
+      release_health: 'not_applicable',
+      post_market_monitoring: 'not_applicable',
+      deployment_audit_trail: 'not_applicable',
     });
   });
 

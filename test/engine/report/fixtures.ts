@@ -26,6 +26,10 @@ export function summary(over: Partial<ImportSummary> = {}): ImportSummary {
     ],
     integrity: { state: 'verified', root_hash: H('d'), problems: [] },
     checks: [],
+    check_outcomes: [
+      { check: 'orphan_parent_span', table: 'spans', examined: 60, count: 0, verdict: 'met' },
+      { check: 'unknown_eval_span', table: 'eval_results', examined: 0, count: 0, verdict: 'not_applicable', why: 'no eval result names a span_id' },
+    ],
     rejects_total: 1,
     period: { start: '2026-03-01T00:00:00Z', end: '2026-08-31T23:59:59Z' },
     tool_version: '0.1.0',
@@ -207,8 +211,8 @@ export function inputs(over: Partial<ReportInputs> = {}): ReportInputs {
     deployment_events_with_audit_entry: 1,
     deployment_audit: { window_hours: 24, total: 4, covered: 4, share: 1, uncovered: [] },
     checklist: [
-      { id: 'logging', evidence: 'Automatic logging over the lifetime', frameworks: { eu_ai_act: ['Art. 12'], nist_ai_rmf: ['MEASURE 2.4'], iso_42001: ['A.6.2.8'] }, status: 'partly', value: '1 gap of 7 days', measure: 7, rule: 'no gap > 1 day' },
-      { id: 'accuracy_groups', evidence: 'Accuracy for groups of persons', frameworks: { eu_ai_act: ['Annex IV 3'], nist_ai_rmf: ['MEASURE 2.11'], iso_42001: [] }, status: 'not_measurable', value: 'no labels in eval data', measure: null, rule: '—' },
+      { id: 'logging', evidence: 'Automatic logging over the lifetime', frameworks: { eu_ai_act: ['Art. 12'], nist_ai_rmf: ['MEASURE 2.4'], iso_42001: ['A.6.2.8'] }, verdict: 'not_met', value: '1 gap of 7 days', measure: 7, rule: 'no gap > 1 day' },
+      { id: 'accuracy_groups', evidence: 'Accuracy for groups of persons', frameworks: { eu_ai_act: ['Annex IV 3'], nist_ai_rmf: ['MEASURE 2.11'], iso_42001: [] }, verdict: 'not_applicable', why: 'no labels in eval data', value: 'no labels in eval data', measure: null, rule: '—' },
     ],
     not_measurable: [],
   };

@@ -72,4 +72,26 @@ describe('report HTML', () => {
     const html = renderReportHtml(buildReportModel(inp, { signoff: signoff(), findings: [] }, {}, eff));
     expect(html).toContain('Not available for this bundle: no eval_results table');
   });
+
+  it('renders an auditor finding as criterion, condition and the chart as pinned, with the raw evidence as an attachment', () => {
+    const f = finding({
+      criterion: 'Drift when W1/σ is at or above 0.100 and p adjusted below α = 0.05.',
+      condition: [
+        { label: 'Method', value: 'average shift of values, in baseline standard deviations (wasserstein_norm)' },
+        { label: 'p adjusted', value: '<0.0001' },
+        { label: 'n baseline / current', value: '2,498 / 1,806' },
+      ],
+      chart: { kind: 'bars', title: 'Distribution of merchant_risk', x_label: 'merchant_risk (bin)', y_label: 'Share of rows', categories: ['[0, 0.5)', '[0.5, 1]'], series: [{ name: 'baseline · r2', role: 'baseline', values: [0.7, 0.3] }, { name: 'current · r4', role: 'current', values: [0.4, 0.6] }] },
+      evidence: [{ column: 'merchant_risk', statistic: 0.25449525294654324, p_value: 0, n_baseline: 2498, drifted: true }],
+    });
+    const eff = effectiveParams({}, signoff(), { exported_at: '2026-09-01T00:00:00Z', period_end: null });
+    const html = renderReportHtml(buildReportModel(inputs(), { signoff: signoff(), findings: [f] }, {}, eff));
+    const section = html.slice(html.indexOf('EU merchant risk drift</h4>'));
+    expect(section).toContain('<strong>Criterion.</strong> Drift when W1/σ is at or above 0.100');
+    expect(section).toContain('<th>p adjusted</th><td>&lt;0.0001</td>');
+    expect(section).toContain('aria-label="Distribution of merchant_risk in baseline · r2 vs current · r4');
+    expect(section).toContain('Attachment: raw evidence');
+    expect(section).toContain('0.2545');
+    expect(section).not.toContain('0.25449525294654324');
+  });
 });

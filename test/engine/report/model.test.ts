@@ -55,10 +55,11 @@ describe('report model', () => {
     expect(titles[0]).toBe('high:auditor:EU merchant risk drift');
     expect(titles).toContain('high:automatic:Release r2 shipped without a passing pre-release evaluation');
     expect(titles).toContain('high:automatic:Logging gap of 7 days in audit_log');
-    expect(titles.some((t) => t.startsWith('high:automatic:Release r2: 1 release-critical cohort(s) missing'))).toBe(true);
-    expect(titles).toContain('medium:automatic:Drift in records.merchant_risk: region=EU only');
+    expect(titles.some((t) => t.startsWith('high:automatic:Release r2: 1 release-critical cohort missing'))).toBe(true);
+    // One severity model with the Overview: an effect of 0.61 against a threshold of 0.1 (≥ 2×) is high.
+    expect(titles).toContain('high:automatic:Drift in records.merchant_risk: region=EU only');
     expect(titles.some((t) => t.includes('records.amount'))).toBe(false);
-    expect(titles.some((t) => t.startsWith('medium:automatic:Release r2: 1 failed canary run(s), rolled back'))).toBe(true);
+    expect(titles.some((t) => t.startsWith('medium:automatic:Release r2: 1 failed canary run, rolled back'))).toBe(true);
     expect(titles.some((t) => t.startsWith('medium:automatic:Release r2 has no recorded approval'))).toBe(true);
     expect(titles[titles.length - 1]).toMatch(/^low:/);
     const sevs = m.executive_summary.findings.map((f) => ['high', 'medium', 'low', 'info'].indexOf(f.severity));
@@ -99,6 +100,7 @@ describe('report model', () => {
         model_versions: [],
         cohort_attributes: [{ attribute: 'region', values: ['US', 'EU'] }],
         period: { start: null, end: null },
+        defaults: { table: 'records', baseline: null, current: null, why: 'no releases and no time period: pick what to compare' },
       },
     );
     expect(plan.baseline).toEqual({ key: 'release', value: 'r1' });

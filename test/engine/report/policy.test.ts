@@ -51,6 +51,19 @@ describe('check policy', () => {
     expect(out.not_evaluated).toEqual([{ rule: 'coverage', reason: 'no eval_results table' }]);
   });
 
+  it('judges every rule: met, not met, or not applicable (with why) when it had nothing to check', () => {
+    const policy = parsePolicy(
+      { health: { max_rollback_rate: 0.9 }, drift: { rules: [{ column: 'no_such_column', max_effect: 0.1 }, { column: 'merchant_risk', fail_if_flagged: true }] }, coverage: { min_critical_coverage: 0.1 } },
+      'p',
+    );
+    const byRule = Object.fromEntries(evaluatePolicy(policy, model()).rules.map((r) => [r.rule, r]));
+    expect(byRule['health.max_rollback_rate']).toMatchObject({ verdict: 'met', violations: 0 });
+    expect(byRule['drift.rules[0].max_effect']).toMatchObject({ verdict: 'not_applicable', checked: 0, why: expect.stringContaining('no drift result matches') });
+    expect(byRule['drift.rules[1].fail_if_flagged']).toMatchObject({ verdict: 'not_met', violations: 1 });
+    const unavailable = evaluatePolicy(policy, model(inputs({ coverage: { status: 'unavailable', reason: 'no eval_results table' } })));
+    expect(unavailable.rules.find((r) => r.rule === 'coverage.min_critical_coverage')).toMatchObject({ verdict: 'not_applicable', why: 'section unavailable: no eval_results table' });
+  });
+
   it('rejects malformed policies with the field named', () => {
     expect(() => parsePolicy({ health: { max_rollback_rate: 2 } }, 'p.json')).toThrow(/health\.max_rollback_rate/);
     expect(() => parsePolicy({ helth: {} }, 'p.json')).toThrow(/unknown key\(s\) helth/);

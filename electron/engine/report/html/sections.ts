@@ -1,5 +1,5 @@
 import type { Availability, ReportModel, DriftChart, DriftComparison, DriftSection } from '../../../../shared/api/report';
-import type { DriftResult } from '../../../../shared/api/drift';
+import type { DriftBin, DriftResult } from '../../../../shared/api/drift';
 import { DRIFT_DECISION_LABEL, DRIFT_METHOD_INFO } from '../../../../shared/driftMethods';
 import type { EvalGroup } from '../../../../shared/api/analytics';
 import { esc } from './escape';
@@ -9,6 +9,11 @@ import { driftHeadline, driftVerdict } from '../../../../shared/driftVerdict';
 import { mappingText } from '../../../../shared/mapping';
 import { fmtBytes, fmtDate, fmtInt, fmtNum, fmtP, fmtPct, fmtTime } from './format';
 import { coverageMatrix, driftBinsChart, releaseBars, BASELINE_COLOUR, CURRENT_COLOUR } from './svg';
+import type { Finding, FindingChart } from '../../../../shared/api/workspace';
+import { evidenceCellText, evidenceColumns, evidenceHeading } from '../../../../shared/evidenceText';
+import { plural } from '../../../../shared/plural';
+import { visibleText } from '../../../../shared/visibleText';
+import { tallyVerdicts, VERDICT_LABEL, VERDICT_MARK, VERDICTS, type Verdict } from '../../../../shared/verdict';
 
 type Cellish = string | number | boolean | null | undefined;
 
@@ -161,13 +166,21 @@ export function integritySection(m: ReportModel, n: string): string {
         { head: 'Detail', cell: (p) => esc(p.detail) },
       ])}`
     : '';
-  const checks = i.checks.length
-    ? `<h3>Consistency checks</h3>${table(i.checks, [
-        { head: 'Check', cell: (c) => esc(c.check) },
+  const checks = i.check_outcomes.length
+    ? `<h3>Consistency checks</h3>${verdictTally(i.check_outcomes)}${table(i.check_outcomes, [
+        { head: 'Check', cell: (c) => esc(c.check.replaceAll('_', ' ')) },
         { head: 'Table', cell: (c) => esc(c.table) },
-        { head: 'Count', num: true, cell: (c) => fmtInt(c.count) },
-        { head: 'Detail', cell: (c) => `${esc(c.detail)}${c.examples.length ? `<div class="muted small">e.g. ${esc(c.examples.slice(0, 3).join(', '))}</div>` : ''}` },
-      ])}`
+        { head: 'Rows examined', num: true, cell: (c) => fmtInt(c.examined) },
+        { head: 'Found', num: true, cell: (c) => fmtInt(c.count) },
+        {
+          head: 'Verdict',
+          cell: (c) => {
+            const found = i.checks.find((f) => f.check === c.check && f.table === c.table);
+            const note = c.verdict === 'not_applicable' ? c.why : found ? `${found.detail}${found.examples.length ? `; e.g. ${found.examples.slice(0, 3).join(', ')}` : ''}` : '';
+            return `${badge(`st-${c.verdict}`, `${VERDICT_MARK[c.verdict]} ${VERDICT_LABEL[c.verdict]}`)}${note ? `<div class="muted small">${esc(note)}</div>` : ''}`;
+          },
+        },
+      ], { flag: (c) => c.verdict === 'not_met' })}`
     : '';
   const tables = `<h3>Tables</h3>${table(i.tables, [
     { head: 'Table', cell: (x) => esc(x.name) },
@@ -581,11 +594,18 @@ export function healthSection(m: ReportModel, n: string): string {
   );
 }
 
+/** "7 met · 2 not met · 3 not applicable": not-applicable items are counted apart from passes. */
+function verdictTally(items: readonly { verdict: Verdict }[]): string {
+  const tally = tallyVerdicts(items);
+  return `<p class="small">${VERDICTS.map((v) => `${badge(`st-${v}`, `${VERDICT_MARK[v]} ${tally[v]} ${VERDICT_LABEL[v]}`)}`).join(' ')}</p>`;
+}
+
 export function complianceSection(m: ReportModel, n: string): string {
   return chapter(
     'compliance',
     n,
     unavailable(m.compliance, (c) =>
+      verdictTally(c.items) +
       table(
         c.items,
         [
@@ -593,35 +613,53 @@ export function complianceSection(m: ReportModel, n: string): string {
           { head: 'EU AI Act', cell: (i) => esc(i.frameworks.eu_ai_act.join(', ')) },
           { head: 'NIST AI RMF', cell: (i) => esc(i.frameworks.nist_ai_rmf.join(', ')) },
           { head: 'ISO/IEC 42001', cell: (i) => esc(i.frameworks.iso_42001.join(', ')) },
-          { head: 'Status', cell: (i) => badge(`st-${i.status}`, i.status.replaceAll('_', ' ')) },
+          { head: 'Verdict', cell: (i) => `${badge(`st-${i.verdict}`, `${VERDICT_MARK[i.verdict]} ${VERDICT_LABEL[i.verdict]}`)}${i.verdict === 'not_applicable' ? `<div class="muted small">${esc(i.why)}</div>` : ''}` },
         ],
-        { flag: (i) => i.status === 'not_met' },
+        { flag: (i) => i.verdict === 'not_met' },
       ),
     ),
     'Evidence items mapped to EU AI Act (Regulation 2024/1689), NIST AI RMF 1.0 and ISO/IEC 42001:2023 controls. “Met” means the bundle shows the evidence, not that the organisation complies.',
   );
 }
 
+/** The chart as pinned, drawn with the report's own SVG (the workspace stores numbers, never markup). */
+function findingChart(chart: FindingChart): string {
+  const base = chart.series.find((x) => x.role === 'baseline') ?? chart.series[0];
+  const cur = chart.series.find((x) => x.role === 'current') ?? base;
+  if (!base || !cur) return '';
+  const bins: DriftBin[] = chart.categories.map((label, i) => ({ label, lower: null, upper: null, baseline_count: base.counts?.[i] ?? 0, current_count: cur.counts?.[i] ?? 0, baseline_share: base.values[i] ?? 0, current_share: cur.values[i] ?? 0 }));
+  return `<figure>${driftBinsChart(chart.x_label.replace(/ \((bin|category)\)$/, ''), `${base.name} vs ${cur.name}`, bins)}<figcaption>${esc(chart.title)}: ${esc(base.name)} (blue-grey) vs ${esc(cur.name)} (orange), ${esc(chart.y_label.toLowerCase())}.</figcaption></figure>`;
+}
+
+/**
+ * A finding as an auditor signs it: title and severity, note, the criterion it was judged against, the condition
+ * found (formatted numbers), the chart as pinned; the raw evidence follows as an attachment.
+ */
+function auditorFinding(f: Finding): string {
+  const params = Object.entries(f.source.params)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  const criterion = f.criterion ? `<p><strong>Criterion.</strong> ${esc(visibleText(f.criterion))}</p>` : '';
+  const condition = f.condition?.length ? `<p><strong>Condition.</strong></p><table class="kv-table"><tbody>${f.condition.map((c) => `<tr><th>${esc(visibleText(c.label))}</th><td>${esc(visibleText(c.value))}</td></tr>`).join('')}</tbody></table>` : '';
+  const chart = f.chart ? findingChart(f.chart) : '';
+  const cols = evidenceColumns(f.evidence).slice(0, 8);
+  const shown = f.condition?.length ? 10 : 30;
+  const ev = f.evidence.length
+    ? `<p class="small"><strong>${f.condition?.length ? 'Attachment: raw evidence' : 'Evidence'}</strong> (${esc(plural(f.evidence.length, 'row'))}${f.evidence.length > shown ? `; the first ${shown} here, all in results.json` : ''})</p>` +
+      table(
+        f.evidence.slice(0, shown),
+        cols.map((k) => ({ head: evidenceHeading(k), cell: (r: Record<string, Cellish>) => esc(evidenceCellText(k, r[k])) })),
+      )
+    : '';
+  return `<div class="finding ${esc(f.severity)}"><h4>${badge(`sev-${f.severity}`, f.severity)} ${esc(f.title)}</h4>
+          <div class="muted small">${esc(f.id)} · pinned ${esc(fmtTime(f.created_at))} · from ${esc(f.source.screen)}${params ? ` (${esc(params)})` : ''}</div>
+          <p class="note">${esc(f.note)}</p>${criterion}${condition}${chart}${ev}</div>`;
+}
+
 export function auditorSection(m: ReportModel, n: string): string {
   const body = m.auditor_findings.length
-    ? m.auditor_findings
-        .map((f) => {
-          const params = Object.entries(f.source.params)
-            .sort(([a], [b]) => (a < b ? -1 : 1))
-            .map(([k, v]) => `${k}=${v}`)
-            .join(', ');
-          const cols = [...new Set(f.evidence.flatMap((r) => Object.keys(r)))].sort().slice(0, 8);
-          const ev = f.evidence.length
-            ? table(
-                f.evidence.slice(0, 30),
-                cols.map((k) => ({ head: k, cell: (r: Record<string, Cellish>) => t(r[k]) })),
-              ) + (f.evidence.length > 30 ? `<p class="muted small">${f.evidence.length - 30} more evidence rows in results.json.</p>` : '')
-            : '';
-          return `<div class="finding ${esc(f.severity)}"><h4>${badge(`sev-${f.severity}`, f.severity)} ${esc(f.title)}</h4>
-          <div class="muted small">${esc(f.id)} · pinned ${esc(fmtTime(f.created_at))} · from ${esc(f.source.screen)}${params ? ` (${esc(params)})` : ''}</div>
-          <p class="note">${esc(f.note)}</p>${ev}</div>`;
-        })
-        .join('')
+    ? m.auditor_findings.map(auditorFinding).join('')
     : '<p class="muted">The auditor recorded no findings of their own.</p>';
   return chapter('auditor', n, body, undefined, m.auditor_findings.length === 0);
 }

@@ -50,7 +50,7 @@ figcaption { font-size: 7.6pt; color: #3E4C59; margin-top: 1mm; }
 .sev-high, .st-not_met, .st-altered { background: #F6D5D1; color: #8A1C12; }
 .sev-medium, .st-partly, .st-unverified { background: #FBE3C8; color: #7A3E00; }
 .sev-low { background: #E2E8F0; color: #2D3A48; }
-.sev-info, .st-not_measurable { background: #EDF0F3; color: #4A5560; }
+.sev-info, .st-not_measurable, .st-not_applicable { background: #EDF0F3; color: #4A5560; }
 .st-met, .st-verified, .st-ok { background: #DCEFE0; color: #1D5B2C; }
 .cover { height: 245mm; display: flex; flex-direction: column; }
 .cover .kicker { font-size: 9pt; letter-spacing: 0.08em; text-transform: uppercase; color: #5B6670; margin: 18mm 0 3mm; }
@@ -68,6 +68,7 @@ figcaption { font-size: 7.6pt; color: #3E4C59; margin-top: 1mm; }
 .finding { border-left: 2pt solid #9AA5B1; padding: 0.5mm 0 0.5mm 3mm; margin: 0 0 3mm; break-inside: avoid; }
 .finding.high { border-color: #C0392B; } .finding.medium { border-color: #E8710A; } .finding.low { border-color: #5B7083; }
 .note { white-space: pre-wrap; }
+.kv-table th { width: 42mm; font-weight: 600; border-bottom: 0.4pt solid #D5DBE1; vertical-align: top; } .kv-table { width: auto; margin: 0 0 2mm; }
 .unavailable { border: 0.6pt dashed #9AA5B1; padding: 3mm; color: #4A5560; }
 table.toc { width: 100%; margin-top: 4mm; font-size: 10pt; }
 table.toc td { border: none; padding: 1.4mm 0; }

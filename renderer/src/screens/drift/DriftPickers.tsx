@@ -1,5 +1,7 @@
 import type { DriftOptions, Selector, SelectorKey } from '../../../../shared/api/drift';
-import { METHODS, SELECTOR_KEYS, type DriftParams } from './params';
+import { METHODS, SELECTOR_KEYS, windowOfPeriod, type DriftParams } from './params';
+import { WindowPicker } from './WindowPicker';
+import { methodTooltip, methodWords } from '../../lib/methodWords';
 
 function valuesFor(key: SelectorKey, o: DriftOptions): string[] {
   if (key === 'release') return o.releases.map((r) => r.release_id);
@@ -20,7 +22,8 @@ function SelectorPicker({ label, value, options, onChange, testId }: { label: st
           onChange={(e) => {
             const key = e.target.value as SelectorKey;
             const first = valuesFor(key, options)[0];
-            onChange({ key, value: key === 'window' ? `${options.period.start ?? ''}/${options.period.end ?? ''}` : (first ?? '') });
+            const fallback = label === 'Baseline' ? options.defaults.baseline : options.defaults.current;
+            onChange({ key, value: key === 'window' ? (fallback?.key === 'window' ? fallback.value : windowOfPeriod(options)) : (first ?? '') });
           }}
         >
           {SELECTOR_KEYS.map((k) => (
@@ -31,7 +34,7 @@ function SelectorPicker({ label, value, options, onChange, testId }: { label: st
         </select>
       </label>
       {value.key === 'window' ? (
-        <input aria-label={`${label} window (ISO START/END)`} style={{ width: 300 }} defaultValue={value.value} placeholder="2026-06-01T00:00:00Z/2026-07-01T00:00:00Z" onBlur={(e) => e.target.value && onChange({ key: 'window', value: e.target.value })} />
+        <WindowPicker label={label} value={value} options={options} onChange={onChange} />
       ) : (
         <select aria-label={`${label} ${value.key}`} value={value.value} onChange={(e) => onChange({ key: value.key, value: e.target.value })}>
           {values.map((v) => (
@@ -97,11 +100,11 @@ export function DriftPickers({ params, options, update }: { params: DriftParams;
       )}
       <label className="field">
         Method
-        <select aria-label="Method" value={params.method ?? ''} onChange={(e) => update({ method: (e.target.value || null) as DriftParams['method'] })}>
+        <select aria-label="Method" style={{ maxWidth: 230 }} value={params.method ?? ''} onChange={(e) => update({ method: (e.target.value || null) as DriftParams['method'] })}>
           <option value="">auto per column</option>
           {METHODS.map((m) => (
-            <option key={m} value={m}>
-              {m}
+            <option key={m} value={m} title={methodTooltip(m)}>
+              {methodWords(m)} ({m})
             </option>
           ))}
         </select>

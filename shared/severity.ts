@@ -1,0 +1,54 @@
+/**
+ * The one severity model: the Overview's headline findings, the report's automatic findings and the auditor's
+ * pinned findings use these levels, labels and rules, so the same fact gets the same grade everywhere.
+ *
+ * high   — evidence that a control failed: the bundle does not match its manifest, a release shipped without a
+ *          passing pre-release evaluation, a release-critical cohort has no evaluation rows, lineage resolves for
+ *          less than 95 % of its unit, a logging gap in the audit log or of 3 days or more, drift whose effect is at
+ *          least twice its threshold.
+ * medium — a weakness to explain: drift past its threshold, a failed canary / rollback / failed change, lineage
+ *          95–99 % complete, a release without recorded approval, logs shorter than the retention minimum, a
+ *          shorter gap in another log, a critical cohort below its minimum evaluation rows.
+ * low    — worth noting: rejected input rows, referential-check hits, lineage ≥ 99 % but not complete, an approval
+ *          found only in the audit log, the remainder of a long drift list.
+ * info   — context: the bundle has no manifest to verify against.
+ */
+export const SEVERITIES = ['high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const SEVERITY_LABEL: Readonly<Record<Severity, string>> = { high: 'high', medium: 'medium', low: 'low', info: 'info' };
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+/** Facts whose grade does not depend on a number. */
+export const FIXED_SEVERITY = {
+  integrity_altered: 'high',
+  integrity_unverified: 'info',
+  rows_rejected: 'low',
+  referential_check: 'low',
+  shipped_without_passing_eval: 'high',
+  critical_cohort_missing: 'high',
+  critical_cohort_below_min_rows: 'medium',
+  release_failure: 'medium',
+  retention_short: 'medium',
+  approval_missing: 'medium',
+  approval_only_in_audit_log: 'low',
+  drift_remainder: 'low',
+} as const satisfies Record<string, Severity>;
+
+/** Drift past its threshold: high when the effect is at least twice the threshold. */
+export function driftSeverity(effect: number | null, threshold: number): Severity {
+  return effect !== null && threshold > 0 && Math.abs(effect) >= 2 * threshold ? 'high' : 'medium';
+}
+
+/** Share of a lineage unit (trace, serving record) that resolves to model version, dataset version and release. */
+export function lineageSeverity(shareComplete: number): Severity {
+  return shareComplete < 0.95 ? 'high' : shareComplete < 0.99 ? 'medium' : 'low';
+}
+
+/** A run of days with no entries in a log that should be continuous. */
+export function loggingGapSeverity(table: string, days: number): Severity {
+  return table === 'audit_log' || days >= 3 ? 'high' : 'medium';
+}
