@@ -28,6 +28,29 @@ const driftRuleSchema = z
     message: 'a drift rule needs max_statistic, max_effect or fail_if_flagged',
   });
 
+const GROUP_METRICS = ['accuracy', 'precision', 'recall', 'specificity', 'selection_rate', 'label_coverage', 'auc'] as const;
+const DROP_METRICS = ['accuracy', 'precision', 'recall', 'selection_rate', 'auc'] as const;
+const minMetricRuleSchema = z
+  .object({
+    metric: z.enum(GROUP_METRICS),
+    min: z.number(),
+    /** Only groups of this attribute (default: every attribute). */
+    attribute: z.string().min(1).max(200).optional(),
+    /** Only this group, e.g. "age_band=65+". */
+    group: z.string().min(1).max(1000).optional(),
+  })
+  .strict();
+const maxDropRuleSchema = z
+  .object({
+    metric: z.enum(DROP_METRICS),
+    /** Largest allowed fall (baseline − current), in the metric's units. */
+    max: z.number().min(0),
+    attribute: z.string().min(1).max(200).optional(),
+    /** Count a drop only when its 95 % interval excludes 0 (default true: noise in small groups is not a violation). */
+    significant_only: z.boolean().optional(),
+  })
+  .strict();
+
 /** Release-gate thresholds. Every part is optional; an empty policy passes. Documented in docs/report.md. */
 export const policySchema = z
   .object({
@@ -75,6 +98,25 @@ export const policySchema = z
       .strict()
       .optional(),
     evals: z.object({ require_passing_pre_release_eval: z.boolean().optional() }).strict().optional(),
+    /** Over all serving records, per group of every cohort attribute (docs/metrics.md, "Performance and fairness"). */
+    fairness: z
+      .object({
+        /** Violation for each non-excluded group whose impact ratio is under this (0.8 = the four-fifths rule). */
+        min_impact_ratio: z.number().min(0).max(1).optional(),
+        /** Only these attributes (default: all). */
+        attributes: z.array(z.string().min(1).max(200)).max(100).optional(),
+      })
+      .strict()
+      .optional(),
+    performance: z
+      .object({
+        /** Violation for each non-excluded group whose metric (over all serving records) is under `min`. */
+        min_metric: z.array(minMetricRuleSchema).max(100).optional(),
+        /** Violation when a group's metric fell by more than `max` between consecutive promoted releases. */
+        max_drop: z.array(maxDropRuleSchema).max(100).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type Policy = z.infer<typeof policySchema>;
@@ -214,6 +256,44 @@ export function evaluatePolicy(policy: Policy, m: ReportModel): PolicyOutcome {
     else
       for (const r of [...m.evals.data.shipped_without_passing_eval].sort())
         v('evals.require_passing_pre_release_eval', `release ${r}`, 'no passing eval', 'passing eval before release', 'Shipped without a passing pre-release evaluation');
+  }
+  if (policy.fairness || policy.performance) {
+    if (m.fairness.status !== 'ok') notEvaluated.push({ rule: policy.fairness ? 'fairness' : 'performance', reason: m.fairness.reason });
+    else if (!m.fairness.data.rule) notEvaluated.push({ rule: policy.fairness ? 'fairness' : 'performance', reason: m.fairness.data.not_measurable.map((x) => x.reason).join('; ') || 'no labelled records' });
+    else {
+      const scan = m.fairness.data;
+      const f = policy.fairness;
+      if (f?.min_impact_ratio !== undefined)
+        for (const p of scan.per_attribute) {
+          if (f.attributes && !f.attributes.includes(p.attribute)) continue;
+          for (const d of p.disparities)
+            if (d.impact_ratio?.value !== null && d.impact_ratio !== null && (d.impact_ratio.value as number) < f.min_impact_ratio)
+              v('fairness.min_impact_ratio', `${d.group} vs ${d.reference}`, (d.impact_ratio.value as number).toFixed(3), String(f.min_impact_ratio), `Impact ratio ${(d.impact_ratio.value as number).toFixed(3)} (selection rate relative to ${d.reference}) is under ${f.min_impact_ratio}`);
+        }
+      const perf = policy.performance;
+      (perf?.min_metric ?? []).forEach((rule, i) => {
+        for (const p of scan.per_attribute) {
+          if (rule.attribute && rule.attribute !== p.attribute) continue;
+          for (const g of p.groups) {
+            if (g.excluded !== null || g.group === '(all)' || (rule.group && rule.group !== g.group) || !g.classification) continue;
+            const value = rule.metric === 'auc' ? g.classification.auc.value : g.classification[rule.metric].value;
+            if (value !== null && value < rule.min)
+              v(`performance.min_metric[${i}]`, g.group, `${rule.metric} ${value.toFixed(3)}`, String(rule.min), `${rule.metric} ${value.toFixed(3)} is under ${rule.min} (all serving records)`);
+          }
+        }
+      });
+      (perf?.max_drop ?? []).forEach((rule, i) => {
+        for (const rc of scan.release_changes) {
+          if (rule.attribute && rule.attribute !== rc.attribute) continue;
+          for (const c of rc.changes) {
+            if (c.metric !== rule.metric || c.group === '(all)' || c.diff === null) continue;
+            if ((rule.significant_only ?? true) && c.excludes_zero !== true) continue;
+            if (-c.diff > rule.max)
+              v(`performance.max_drop[${i}]`, `${c.group} (${rc.baseline_release} → ${rc.current_release})`, `${rule.metric} −${(-c.diff).toFixed(3)}`, String(rule.max), `${rule.metric} fell from ${c.baseline?.toFixed(3) ?? 'n/a'} to ${c.current?.toFixed(3) ?? 'n/a'}`);
+          }
+        }
+      });
+    }
   }
   return { violations, not_evaluated: notEvaluated };
 }

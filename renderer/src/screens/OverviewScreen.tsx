@@ -13,7 +13,7 @@ import { goToTarget } from '../lib/targets';
 import { useSession } from '../stores/session';
 import type { ChecklistStatus, Overview, PostureReport } from '../../../shared/api/analytics';
 
-const KIND_ICON: Record<string, string> = { drift: '≋', coverage: '▦', canary: '⚑', lineage: '⇢', logging: '◷', integrity: '⚠', eval: '✓' };
+const KIND_ICON: Record<string, string> = { drift: '≋', coverage: '▦', canary: '⚑', lineage: '⇢', logging: '◷', integrity: '⚠', eval: '✓', performance: '⚖', fairness: '⚖' };
 
 function ReleaseTimeline({ overview }: { overview: Overview }) {
   const events = overview.releases.flatMap((r) =>
