@@ -7,10 +7,11 @@ import { bundleSchemas, type BundleApi } from './api/bundle';
 import { driftSchemas, type DriftApi } from './api/drift';
 import { analyticsSchemas, type AnalyticsApi } from './api/analytics';
 import { workspaceSchemas, type WorkspaceApi } from './api/workspace';
+import { performanceSchemas, type PerformanceApi } from './api/performance';
 import type { Progress } from './api/common';
 import { API_METHOD_NAMES, type ApiMethodName } from './methods';
 
-export interface AuditApi extends BundleApi, DriftApi, AnalyticsApi, WorkspaceApi {}
+export interface AuditApi extends BundleApi, DriftApi, AnalyticsApi, PerformanceApi, WorkspaceApi {}
 export type ApiMethod = keyof AuditApi;
 export type ApiArgs<K extends ApiMethod> = Parameters<AuditApi[K]>[0];
 export type ApiResult<K extends ApiMethod> = Awaited<ReturnType<AuditApi[K]>>;
@@ -19,6 +20,7 @@ export const argSchemas: { [K in ApiMethod]: z.ZodType<ApiArgs<K>> } = {
   ...bundleSchemas,
   ...driftSchemas,
   ...analyticsSchemas,
+  ...performanceSchemas,
   ...workspaceSchemas,
 };
 

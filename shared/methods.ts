@@ -22,6 +22,9 @@ export const API_METHOD_NAMES = [
   'health',
   'posture',
   'overview',
+  // performance and fairness
+  'performance',
+  'performanceScan',
   // workspace and report
   'loadWorkspace',
   'saveWorkspace',

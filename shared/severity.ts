@@ -5,10 +5,12 @@
  * high   — evidence that a control failed: the bundle does not match its manifest, a release shipped without a
  *          passing pre-release evaluation, a release-critical cohort has no evaluation rows, lineage resolves for
  *          less than 95 % of its unit, a logging gap in the audit log or of 3 days or more, drift whose effect is at
- *          least twice its threshold.
+ *          least twice its threshold, a group's AUC falling by at least twice the drop that counts, an impact ratio
+ *          whose whole 95 % interval is under the four-fifths rule.
  * medium — a weakness to explain: drift past its threshold, a failed canary / rollback / failed change, lineage
  *          95–99 % complete, a release without recorded approval, logs shorter than the retention minimum, a
- *          shorter gap in another log, a critical cohort below its minimum evaluation rows.
+ *          shorter gap in another log, a critical cohort below its minimum evaluation rows, a significant AUC drop
+ *          for a group, an impact ratio under the four-fifths rule.
  * low    — worth noting: rejected input rows, referential-check hits, lineage ≥ 99 % but not complete, an approval
  *          found only in the audit log, the remainder of a long drift list.
  * info   — context: the bundle has no manifest to verify against.
@@ -51,4 +53,14 @@ export function lineageSeverity(shareComplete: number): Severity {
 /** A run of days with no entries in a log that should be continuous. */
 export function loggingGapSeverity(table: string, days: number): Severity {
   return table === 'audit_log' || days >= 3 ? 'high' : 'medium';
+}
+
+/** A group's AUC drop between releases (negative diff) that counted: high when at least twice the drop that counts. */
+export function performanceDropSeverity(diff: number | null, minDrop: number): Severity {
+  return diff !== null && diff <= -2 * minDrop ? 'high' : 'medium';
+}
+
+/** An impact ratio under the four-fifths rule: high when even its interval's upper end is under the limit. */
+export function impactRatioSeverity(ciHigh: number | null, minRatio: number): Severity {
+  return ciHigh !== null && ciHigh < minRatio ? 'high' : 'medium';
 }

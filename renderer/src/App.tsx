@@ -11,6 +11,7 @@ import { ImportSummaryScreen } from './screens/ImportSummaryScreen';
 import { OverviewScreen } from './screens/OverviewScreen';
 import { DriftScreen } from './screens/DriftScreen';
 import { CoverageScreen } from './screens/CoverageScreen';
+import { FairnessScreen } from './screens/FairnessScreen';
 import { LineageScreen } from './screens/LineageScreen';
 import { ReleasesScreen } from './screens/ReleasesScreen';
 import { EvalsScreen } from './screens/EvalsScreen';
@@ -40,6 +41,8 @@ function ScreenView({ screen, bundleId }: { screen: Screen; bundleId: string | n
       return <DriftScreen bundleId={bundleId} />;
     case 'coverage':
       return <CoverageScreen bundleId={bundleId} />;
+    case 'fairness':
+      return <FairnessScreen bundleId={bundleId} />;
     case 'lineage':
       return <LineageScreen bundleId={bundleId} />;
     case 'releases':

@@ -376,14 +376,14 @@ export interface PostureReport {
 
 // ---------- overview ----------
 
-export type AnalyticsScreen = 'overview' | 'open' | 'drift' | 'coverage' | 'lineage' | 'releases' | 'evals' | 'traces' | 'posture' | 'findings';
+export type AnalyticsScreen = 'overview' | 'open' | 'drift' | 'coverage' | 'lineage' | 'releases' | 'evals' | 'traces' | 'posture' | 'findings' | 'fairness';
 export interface FindingTarget {
   screen: AnalyticsScreen;
   params: Record<string, string>;
 }
 export interface HeadlineFinding {
   id: string;
-  kind: 'drift' | 'coverage' | 'canary' | 'lineage' | 'logging' | 'integrity' | 'eval';
+  kind: 'drift' | 'coverage' | 'canary' | 'lineage' | 'logging' | 'integrity' | 'eval' | 'performance' | 'fairness';
   /** Graded by the one severity model (shared/severity.ts), as in the report. */
   severity: Severity;
   title: string;

@@ -1,3 +1,4 @@
+import type { PerformanceScan } from './performance';
 import { z } from 'zod';
 import { DRIFT_METHODS, type DriftBin, type DriftMethod, type DriftResult, type Selector } from './drift';
 import type { CheckFinding, CheckOutcome, FileReport, IntegrityProblem, IntegrityState } from './bundle';
@@ -112,6 +113,7 @@ export type ReportSectionId =
   | 'evals'
   | 'drift'
   | 'coverage'
+  | 'fairness'
   | 'health'
   | 'compliance'
   | 'auditor';
@@ -252,6 +254,8 @@ export interface ReportModel {
   evals: Availability<EvalReport>;
   drift: Availability<DriftSection>;
   coverage: Availability<CoverageReport>;
+  /** Performance and fairness per group over the serving records (docs/metrics.md). */
+  fairness: Availability<PerformanceScan>;
   health: Availability<HealthReport>;
   compliance: Availability<{ items: ChecklistItem[] }>;
   data_facts: { records_labelled: number | null; records_total: number | null };

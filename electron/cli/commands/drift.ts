@@ -16,13 +16,13 @@ import {
 import { DRIFT_METHOD_INFO } from '../../../shared/driftMethods';
 import { visibleText } from '../../../shared/visibleText';
 
-function keyValue(text: string, flag: string): { key: string; value: string } {
+export function keyValue(text: string, flag: string): { key: string; value: string } {
   const at = text.indexOf('=');
   if (at <= 0 || at === text.length - 1) throw new UsageError(`${flag} expects KEY=VALUE, got "${text}"`);
   return { key: text.slice(0, at), value: text.slice(at + 1) };
 }
 
-function selector(text: string | undefined, flag: string): Selector {
+export function selector(text: string | undefined, flag: string): Selector {
   if (!text) throw new UsageError(`${flag} KEY=VALUE is required (KEY: ${SELECTOR_KEYS.join(', ')})`);
   const { key, value } = keyValue(text, flag);
   const k = SELECTOR_KEYS.find((x) => x === key);

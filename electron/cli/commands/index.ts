@@ -8,6 +8,7 @@ import { coverageCommand } from './coverage';
 import { healthCommand } from './health';
 import { evalsCommand } from './evals';
 import { postureCommand } from './posture';
+import { fairnessCommand, performanceCommand } from './performance';
 import { reportCommand } from './report';
 import { checkCommand } from './check';
 import { verifyCommand } from './verify';
@@ -23,6 +24,8 @@ export const COMMANDS: Command[] = [
   evalsCommand,
   healthCommand,
   postureCommand,
+  performanceCommand,
+  fairnessCommand,
   reportCommand,
   checkCommand,
   verifyCommand,

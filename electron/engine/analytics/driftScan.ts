@@ -246,7 +246,7 @@ async function scanColumns(conn: DuckDBConnection, table: DriftOptions['tables']
 }
 
 /** Promoted releases in release order: a 'promote' deployment event and no 'rollback'. */
-async function promotedReleases(conn: DuckDBConnection, schema: BundleSchema): Promise<string[]> {
+export async function promotedReleases(conn: DuckDBConnection, schema: BundleSchema): Promise<string[]> {
   const releases = await loadReleases(conn, schema);
   const events = await loadEvents(conn, schema);
   const types = new Map<string, Set<string>>();

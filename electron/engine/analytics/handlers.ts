@@ -1,4 +1,5 @@
 import type { AnalyticsApi, CoverageReport, EvalReport, HealthReport } from '../../../shared/api/analytics';
+import type { PerformanceApi } from '../../../shared/api/performance';
 import { sessionMemo, type EngineContext } from '../context';
 import { coverageReport } from './coverage';
 import { evalReport } from './evals';
@@ -6,12 +7,14 @@ import { healthReport } from './health';
 import { lineageReport } from './lineage';
 import { overviewReport } from './overview';
 import { postureReport } from './posture';
+import { performanceReport } from './performance';
+import { sharedPerformanceScan } from './performanceScan';
 
 /**
  * Every analysis is computed once per bundle session and arguments (`sessionMemo`): the Overview prefetch, the
  * screens, the report preview, the export and `check` share the results instead of recomputing them.
  */
-export function analyticsHandlers(ctx: EngineContext): AnalyticsApi {
+export function analyticsHandlers(ctx: EngineContext): AnalyticsApi & PerformanceApi {
   const memo = <T>(bundleId: string, key: unknown[], work: () => Promise<T>): Promise<T> => sessionMemo(ctx.session(bundleId), JSON.stringify(key), work);
   const coverage = (bundleId: string, minRows?: number, smallCellK?: number): Promise<CoverageReport> =>
     memo(bundleId, ['coverage', minRows ?? null, smallCellK ?? null], () => coverageReport(ctx.session(bundleId).conn, { minRows, smallCellK }));
@@ -28,6 +31,9 @@ export function analyticsHandlers(ctx: EngineContext): AnalyticsApi {
       memo(bundleId, ['posture', retentionDays ?? null, auditWindowHours ?? null], async () =>
         postureReport(ctx.session(bundleId).conn, { retentionDays, auditWindowHours }, { coverage: await coverage(bundleId), evals: await evals(bundleId), health: await health(bundleId) }),
       ),
+    performance: async ({ bundleId, ...req }) => memo(bundleId, ['performance', req], () => performanceReport(ctx.session(bundleId).conn, req)),
+    // One scan per open bundle, shared with the Overview's headline (performanceScan.ts).
+    performanceScan: async ({ bundleId }) => sharedPerformanceScan(ctx.session(bundleId).conn),
     overview: async ({ bundleId }) =>
       memo(bundleId, ['overview'], async () => {
         const session = ctx.session(bundleId);

@@ -8,6 +8,7 @@ import { evalReport } from './evals';
 import { healthReport } from './health';
 import { changeLog, lineageCompleteness, loadEvents } from './lineage';
 import { postureReport } from './posture';
+import { performanceHeadlines, sharedPerformanceScan } from './performanceScan';
 import { BundleSchema, byCodePoint } from './schema';
 
 import { pct } from './format';
@@ -173,6 +174,7 @@ export async function overviewReport(
       target: { screen: 'posture', params: { view: 'retention' } },
     });
   headline.push(...(await driftScanHeadlines(conn)));
+  headline.push(...(await performanceScanHeadlines(conn)));
   headline.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || byCodePoint(a.kind, b.kind) || byCodePoint(a.id, b.id));
 
   return {
@@ -206,6 +208,26 @@ async function driftScanHeadlines(conn: DuckDBConnection): Promise<HeadlineFindi
         metric: 'drift_scan',
         value: null,
         target: { screen: 'drift', params: {} },
+      },
+    ];
+  }
+}
+
+/** Like the drift scan: a failure becomes a low finding pointing at the Performance & fairness screen. */
+async function performanceScanHeadlines(conn: DuckDBConnection): Promise<HeadlineFinding[]> {
+  try {
+    return performanceHeadlines(await sharedPerformanceScan(conn));
+  } catch (e) {
+    return [
+      {
+        id: 'performance:scan-failed',
+        kind: 'performance',
+        severity: 'low',
+        title: 'Performance and fairness scan could not run',
+        detail: e instanceof Error ? e.message : String(e),
+        metric: 'performance_scan',
+        value: null,
+        target: { screen: 'fairness', params: {} },
       },
     ];
   }

@@ -130,7 +130,7 @@ export async function generateDemoBundle(opts: DemoOptions): Promise<DemoResult>
         table: 'records',
         format: 'parquet',
         rows: recordsStaging.rows,
-        columns: { ...Object.fromEntries(FEATURE_NAMES.map((f) => [f, 'feature' as const])), ...cohortRoles, score: 'score', prediction: 'prediction', label: 'label' },
+        columns: { ...Object.fromEntries(FEATURE_NAMES.map((f) => [f, 'feature' as const])), ...cohortRoles, age_band: 'cohort', score: 'score', prediction: 'prediction', label: 'label' },
       },
       ...(await writeSmallTables(outDir, models, dsRows)),
       { path: 'eval_results.jsonl.gz', table: 'eval_results', format: 'jsonl', rows: evals.rows, columns: cohortRoles },

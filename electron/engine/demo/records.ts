@@ -18,6 +18,8 @@ export interface RecordRow {
   traceId: string | null;
   features: Features;
   cohort: Cohort;
+  /** Customer age band: a cohort of records only (spans and evals do not carry it). */
+  ageBand: string;
   score: number;
   prediction: string;
   label: string | null;
@@ -45,6 +47,7 @@ export const RECORD_COLUMNS: readonly (readonly [string, string])[] = [
   ['channel', 'VARCHAR'],
   ['segment', 'VARCHAR'],
   ['language', 'VARCHAR'],
+  ['age_band', 'VARCHAR'],
   ['score', 'DOUBLE'],
   ['prediction', 'VARCHAR'],
   ['label', 'VARCHAR'],
@@ -63,6 +66,7 @@ export function recordStagingLine(seq: number, r: RecordRow): string {
   const cells: CsvCell[] = [seq, r.recordId, stagingTs(r.ts), r.split, r.datasetVersion, r.modelVersion, r.releaseId, r.traceId];
   for (const name of FEATURE_NAMES) cells.push(r.features[name]);
   for (const attr of COHORT_ATTRIBUTES) cells.push(r.cohort[attr]);
+  cells.push(r.ageBand);
   cells.push(r.score, r.prediction, r.label);
   return csvLine(cells);
 }
@@ -70,11 +74,42 @@ export function recordStagingLine(seq: number, r: RecordRow): string {
 /** Share of pre-cutoff serving labels that never arrived (with the 30-day delay this leaves ~70% labelled). */
 const LABEL_MISSING_P = 0.16;
 
+export const AGE_BANDS = [['18-24', 12], ['25-34', 24], ['35-49', 30], ['50-64', 20], ['65+', 14]] as const;
+
+/**
+ * Planted fact 7 (docs/demo-bundle.md): from release r4 (features@1.6 lost the payee-novelty rule that stopped
+ * scams against older customers before scoring), a share of the 65+ customers' transactions that the model scores
+ * as clearly ordinary (score < 0.02) turn out to be fraud. Only labels of those rows change.
+ */
+export const ELDER_SCAM_P = 0.22;
+/** Only transactions the model scores as clearly ordinary are affected. */
+export const ELDER_SCAM_MAX_SCORE = 0.02;
+const ELDER_SCAM_MODEL = 'fraud-scorer:6';
+/**
+ * Planted fact 8: the decision service's mobile step-up rule (outside the model, every release) sends a share of
+ * mobile transactions the model would allow to manual review. Only the prediction of those rows changes.
+ */
+export const MOBILE_STEP_UP_P = 0.25;
+
+/**
+ * Draws for what was added after the first demo facts (age band, planted facts 7 and 8), from their own stream, so
+ * every earlier draw — and every earlier planted number — is unchanged. Always three draws per serving record.
+ */
+export interface ExtraDraws {
+  ageBand: string;
+  stepUp: number;
+  scam: number;
+}
+export function drawExtras(rng: Rng): ExtraDraws {
+  return { ageBand: rng.weighted(AGE_BANDS), stepUp: rng.next(), scam: rng.next() };
+}
+
 /** Dataset rows of every version: fixed size, independent of --scale; kept in memory for eval sampling. */
 export function datasetRows(seed: number): RecordRow[] {
   const out: RecordRow[] = [];
   for (const ds of DATASET_VERSIONS) {
     const rng = new Rng(seed, `dataset-rows:${ds.id}`);
+    const ageRng = new Rng(seed, `dataset-age:${ds.id}`);
     const total = ds.trainRows + ds.testRows;
     const span = ds.createdAt - ds.observedFrom;
     const times: number[] = [];
@@ -101,6 +136,7 @@ export function datasetRows(seed: number): RecordRow[] {
         traceId: null,
         features,
         cohort,
+        ageBand: ageRng.weighted(AGE_BANDS),
         score: s,
         prediction: decision(s),
         label: drawLabel(rng, features, trueMerchantRisk),
@@ -118,12 +154,15 @@ export function drawTimeOfDayUs(rng: Rng): number {
   return Math.floor((Number(hour) * HOUR_MS + rng.next() * HOUR_MS) * 1000);
 }
 
-export function servingRecord(rng: Rng, index: number, ms: number, release: Release, traceId: string | null): RecordRow {
+export function servingRecord(rng: Rng, extra: ExtraDraws, index: number, ms: number, release: Release, traceId: string | null): RecordRow {
   const cohort = drawCohort(rng);
   // features@1.6 (dataset ds-2026.06, releases r4 and r5) carries the EU merchant_risk distortion.
   const { features, trueMerchantRisk } = drawFeatures(rng, cohort, new Date(ms).getUTCHours(), release.datasetVersion === 'ds-2026.06');
   const s = score(features);
-  const label = ms >= LABELS_UNTIL || rng.chance(LABEL_MISSING_P) ? null : drawLabel(rng, features, trueMerchantRisk);
+  let label = ms >= LABELS_UNTIL || rng.chance(LABEL_MISSING_P) ? null : drawLabel(rng, features, trueMerchantRisk);
+  if (label === 'legit' && extra.ageBand === '65+' && release.modelVersion === ELDER_SCAM_MODEL && s < ELDER_SCAM_MAX_SCORE && extra.scam < ELDER_SCAM_P) label = 'fraud';
+  let prediction: string = decision(s);
+  if (cohort.channel === 'mobile' && prediction === 'allow' && extra.stepUp < MOBILE_STEP_UP_P) prediction = 'review';
   return {
     recordId: `rec-s-${String(index).padStart(8, '0')}`,
     ts: ms,
@@ -134,8 +173,9 @@ export function servingRecord(rng: Rng, index: number, ms: number, release: Rele
     traceId,
     features,
     cohort,
+    ageBand: extra.ageBand,
     score: s,
-    prediction: decision(s),
+    prediction,
     label,
   };
 }

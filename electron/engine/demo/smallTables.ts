@@ -44,7 +44,18 @@ export async function writeSmallTables(dir: string, models: readonly ModelVersio
   }));
   out.push({ path: 'training_runs.json', table: 'training_runs', format: 'json', rows: await writeJsonArray(dir, 'training_runs.json', runs) });
 
-  const mvs = models.map((m) => ({ model_version: m.id, model_name: 'fraud-scorer', run_id: m.runId, created_at: isoSeconds(m.registeredAt), stage: m.stage }));
+  // How to read the scorer's outputs for performance and fairness: decisions block/review flag fraud, and for the
+  // cardholder the favourable outcome is the negative one (the transaction is allowed).
+  const mvs = models.map((m) => ({
+    model_version: m.id,
+    model_name: 'fraud-scorer',
+    run_id: m.runId,
+    created_at: isoSeconds(m.registeredAt),
+    stage: m.stage,
+    positive_label: 'fraud',
+    positive_predictions: 'block,review',
+    favourable_outcome: 'negative',
+  }));
   out.push({ path: 'model_versions.json', table: 'model_versions', format: 'json', rows: await writeJsonArray(dir, 'model_versions.json', mvs) });
 
   const relRows = RELEASES.map((r) => [r.id, isoSeconds(r.releasedAt), r.modelVersion, r.datasetVersion, r.promptVersion, r.approvedBy === '' ? null : r.approvedBy, r.description]);

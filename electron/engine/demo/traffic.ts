@@ -7,7 +7,7 @@ import { RELEASES, servingRelease, type Release } from './entities';
 import { evalSampleAllowed, onlineJudge, ONLINE_JUDGE_SHARE, type EvalRow } from './evals';
 import { decision, drawCohort, drawFeatures, score } from './features';
 import { Rng } from './prng';
-import { drawTimeOfDayUs, servingRecord, type RecordRow } from './records';
+import { drawExtras, drawTimeOfDayUs, servingRecord, type RecordRow } from './records';
 import { disputeTrace, ErrorSchedule, fraudSpan, type SpanRow } from './spans';
 import { DAY_MS, SERVING_DAYS, SERVING_END, SERVING_START } from './time';
 
@@ -88,6 +88,7 @@ export interface TrafficTotals {
 export async function streamTraffic(seed: number, scale: number, sinks: TrafficSinks): Promise<TrafficTotals> {
   const trafficRng = new Rng(seed, 'traffic');
   const recordRng = new Rng(seed, 'serving-records');
+  const extraRng = new Rng(seed, 'serving-records-extra');
   const spanRng = new Rng(seed, 'spans');
   const judgeRng = new Rng(seed, 'online-judge');
   const errors = new ErrorSchedule(new Rng(seed, 'span-errors'));
@@ -102,7 +103,7 @@ export async function streamTraffic(seed: number, scale: number, sinks: TrafficS
   const fraudRequest = async (ev: TrafficEvent, ms: number, index: number): Promise<void> => {
     const release = servingRelease(ms, trafficRng.next());
     const traceId = trafficRng.chance(TRACE_SAMPLE_SHARE) ? spanRng.hex(32) : null;
-    const rec = servingRecord(recordRng, index, ms, release, traceId);
+    const rec = servingRecord(recordRng, drawExtras(extraRng), index, ms, release, traceId);
     await sinks.record(rec);
     if (traceId) {
       const span = fraudSpan(spanRng, { traceId, errors, cohort: rec.cohort, release, replay: false, startUs: ev.us, recordId: rec.recordId, score: rec.score, prediction: rec.prediction });

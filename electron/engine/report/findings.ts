@@ -3,8 +3,9 @@ import type { Finding, Severity } from '../../../shared/api/workspace';
 import { driftSeverity, FIXED_SEVERITY, lineageSeverity, loggingGapSeverity, severityRank } from '../../../shared/severity';
 import { plural } from '../../../shared/plural';
 import { sha256Hex } from './canonicalJson';
+import { fairnessFindings } from './fairness';
 
-type Sections = Pick<ReportModel, 'integrity' | 'logging' | 'lineage' | 'evals' | 'drift' | 'coverage' | 'health'>;
+type Sections = Pick<ReportModel, 'integrity' | 'logging' | 'lineage' | 'evals' | 'drift' | 'coverage' | 'health' | 'fairness'>;
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
@@ -130,6 +131,7 @@ export function automaticFindings(s: Sections): Omit<ReportFinding, 'id'>[] {
       add(severity, 'drift', `Drift in ${e.table}.${e.column}: ${where}`, `${e.sel}. Strongest in ${strongest ? fmt(strongest) : 'n/a'}. Flagged in: ${flagged}.`);
     }
   }
+  out.push(...fairnessFindings(s.fairness));
   return out;
 }
 

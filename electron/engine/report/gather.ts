@@ -4,6 +4,7 @@ import type { DriftOptions, DriftMethod, Selector } from '../../../shared/api/dr
 import { DRIFT_METHODS } from '../../../shared/api/drift';
 import type { CoverageReport, EvalReport, HealthReport, LineageReport, PostureReport } from '../../../shared/api/analytics';
 import type { Availability, DriftChart, DriftComparison, DriftSection, EffectiveReportParams, SkippedCohorts } from '../../../shared/api/report';
+import type { PerformanceScan } from '../../../shared/api/performance';
 import { ANALYTICS_DEFAULTS } from '../analytics/schema';
 import { isApiErrorShape } from '../../../shared/api/common';
 import { chartOrder } from './driftCharts';
@@ -12,7 +13,7 @@ import { parseSelector } from './params';
 /** The engine calls the report reads. The real engine satisfies it; so does anything with the same shape. */
 export type ReportSource = Pick<
   AuditApi,
-  'getSummary' | 'lineage' | 'coverage' | 'evals' | 'health' | 'posture' | 'driftOptions' | 'computeDrift' | 'runSql'
+  'getSummary' | 'lineage' | 'coverage' | 'evals' | 'health' | 'posture' | 'driftOptions' | 'computeDrift' | 'runSql' | 'performanceScan'
 >;
 
 export interface ReportInputs {
@@ -23,6 +24,7 @@ export interface ReportInputs {
   health: Availability<HealthReport>;
   posture: Availability<PostureReport>;
   drift: Availability<DriftSection>;
+  fairness: Availability<PerformanceScan>;
   data_facts: { records_labelled: number | null; records_total: number | null };
 }
 
@@ -345,6 +347,8 @@ export async function gatherReportInputs(
               progress('drift', `Drift ${done + 1 > total ? total : done + 1}/${total}: ${label}`, 0.1 + 0.8 * (done / Math.max(total, 1))),
             ).then((d) => ({ ...d, cohorts_skipped: skipped })),
           );
+  progress('compute', 'Performance and fairness per group', 0.92);
+  const fairness = await attempt(() => source.performanceScan({ bundleId }));
   const data_facts = await labelFacts(source, bundleId, summary);
-  return { summary, lineage, coverage, evals, health, posture, drift, data_facts };
+  return { summary, lineage, coverage, evals, health, posture, drift, fairness, data_facts };
 }

@@ -20,6 +20,7 @@ import { METRIC_DEFINITIONS } from './definitions';
 import type { ReportInputs } from './gather';
 import { canonicalJson, sha256Hex } from './canonicalJson';
 import { isEmptyMapping, normalizeMapping } from '../../../shared/mapping';
+import { fairnessLimitations } from './fairness';
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -146,6 +147,7 @@ function limitations(inputs: ReportInputs, model: Omit<ReportModel, 'limitations
     ['evals', model.evals],
     ['drift', model.drift],
     ['coverage', model.coverage],
+    ['fairness', model.fairness],
     ['health', model.health],
     ['compliance', model.compliance],
   ] as const;
@@ -184,6 +186,7 @@ function limitations(inputs: ReportInputs, model: Omit<ReportModel, 'limitations
         text: `Drift compared the ${s.compared} largest of the ${s.values_total} cohorts of ${s.attribute}; ${s.skipped.length} smaller cohorts (${s.skipped_rows} rows) were not compared (parameter drift_max_cohorts; they are named in results.json).`,
       });
   }
+  out.push(...fairnessLimitations(model.fairness));
   if (model.compliance.status === 'ok') {
     for (const item of model.compliance.data.items) {
       if (item.verdict === 'not_applicable')
@@ -253,6 +256,7 @@ export function buildReportModel(
     evals: inputs.evals,
     drift: inputs.drift,
     coverage: inputs.coverage,
+    fairness: inputs.fairness,
     health: inputs.health,
     compliance: posture.status === 'ok' ? { status: 'ok', data: { items: posture.data.checklist } } : posture,
     data_facts: inputs.data_facts,

@@ -29,6 +29,29 @@ const driftRuleSchema = z
     message: 'a drift rule needs max_statistic, max_effect or fail_if_flagged',
   });
 
+const GROUP_METRICS = ['accuracy', 'precision', 'recall', 'specificity', 'selection_rate', 'label_coverage', 'auc'] as const;
+const DROP_METRICS = ['accuracy', 'precision', 'recall', 'selection_rate', 'auc'] as const;
+const minMetricRuleSchema = z
+  .object({
+    metric: z.enum(GROUP_METRICS),
+    min: z.number(),
+    /** Only groups of this attribute (default: every attribute). */
+    attribute: z.string().min(1).max(200).optional(),
+    /** Only this group, e.g. "age_band=65+". */
+    group: z.string().min(1).max(1000).optional(),
+  })
+  .strict();
+const maxDropRuleSchema = z
+  .object({
+    metric: z.enum(DROP_METRICS),
+    /** Largest allowed fall (baseline − current), in the metric's units. */
+    max: z.number().min(0),
+    attribute: z.string().min(1).max(200).optional(),
+    /** Count a drop only when its 95 % interval excludes 0 (default true: noise in small groups is not a violation). */
+    significant_only: z.boolean().optional(),
+  })
+  .strict();
+
 /** Release-gate thresholds. Every part is optional; an empty policy passes. Documented in docs/report.md. */
 export const policySchema = z
   .object({
@@ -76,6 +99,25 @@ export const policySchema = z
       .strict()
       .optional(),
     evals: z.object({ require_passing_pre_release_eval: z.boolean().optional() }).strict().optional(),
+    /** Over all serving records, per group of every cohort attribute (docs/metrics.md, "Performance and fairness"). */
+    fairness: z
+      .object({
+        /** Violation for each non-excluded group whose impact ratio is under this (0.8 = the four-fifths rule). */
+        min_impact_ratio: z.number().min(0).max(1).optional(),
+        /** Only these attributes (default: all). */
+        attributes: z.array(z.string().min(1).max(200)).max(100).optional(),
+      })
+      .strict()
+      .optional(),
+    performance: z
+      .object({
+        /** Violation for each non-excluded group whose metric (over all serving records) is under `min`. */
+        min_metric: z.array(minMetricRuleSchema).max(100).optional(),
+        /** Violation when a group's metric fell by more than `max` between consecutive promoted releases. */
+        max_drop: z.array(maxDropRuleSchema).max(100).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type Policy = z.infer<typeof policySchema>;
@@ -273,6 +315,54 @@ export function evaluatePolicy(policy: Policy, m: ReportModel): PolicyOutcome {
     else
       for (const r of [...m.evals.data.shipped_without_passing_eval].sort())
         v('evals.require_passing_pre_release_eval', `release ${r}`, 'no passing eval', 'passing eval before release', 'Shipped without a passing pre-release evaluation');
+  }
+  if (policy.fairness || policy.performance) {
+    const f = policy.fairness;
+    const perf = policy.performance;
+    if (f?.min_impact_ratio !== undefined) rule('fairness.min_impact_ratio', 'no group with a measurable impact ratio');
+    (perf?.min_metric ?? []).forEach((_, i) => rule(`performance.min_metric[${i}]`, 'no group with this metric measured'));
+    (perf?.max_drop ?? []).forEach((_, i) => rule(`performance.max_drop[${i}]`, 'no release-to-release change of this metric measured'));
+    const groups = [...(f ? ['fairness'] : []), ...(perf ? ['performance'] : [])];
+    const why = m.fairness.status !== 'ok' ? m.fairness.reason : !m.fairness.data.rule ? m.fairness.data.not_measurable.map((x) => x.reason).join('; ') || 'no labelled records' : null;
+    if (why !== null) for (const g of groups) notEvaluated.push({ rule: g, reason: why });
+    else if (m.fairness.status === 'ok') {
+      const scan = m.fairness.data;
+      if (f?.min_impact_ratio !== undefined)
+        for (const p of scan.per_attribute) {
+          if (f.attributes && !f.attributes.includes(p.attribute)) continue;
+          for (const d of p.disparities) {
+            const ratio = d.impact_ratio?.value ?? null;
+            if (ratio === null) continue;
+            checked('fairness.min_impact_ratio');
+            if (ratio < f.min_impact_ratio)
+              v('fairness.min_impact_ratio', `${d.group} vs ${d.reference}`, ratio.toFixed(3), String(f.min_impact_ratio), `Impact ratio ${ratio.toFixed(3)} (selection rate relative to ${d.reference}) is under ${f.min_impact_ratio}`);
+          }
+        }
+      (perf?.min_metric ?? []).forEach((r, i) => {
+        for (const p of scan.per_attribute) {
+          if (r.attribute && r.attribute !== p.attribute) continue;
+          for (const g of p.groups) {
+            if (g.excluded !== null || g.group === '(all)' || (r.group && r.group !== g.group) || !g.classification) continue;
+            const value = r.metric === 'auc' ? g.classification.auc.value : g.classification[r.metric].value;
+            if (value === null) continue;
+            checked(`performance.min_metric[${i}]`);
+            if (value < r.min) v(`performance.min_metric[${i}]`, g.group, `${r.metric} ${value.toFixed(3)}`, String(r.min), `${r.metric} ${value.toFixed(3)} is under ${r.min} (all serving records)`);
+          }
+        }
+      });
+      (perf?.max_drop ?? []).forEach((r, i) => {
+        for (const rc of scan.release_changes) {
+          if (r.attribute && r.attribute !== rc.attribute) continue;
+          for (const c of rc.changes) {
+            if (c.metric !== r.metric || c.group === '(all)' || c.diff === null) continue;
+            checked(`performance.max_drop[${i}]`);
+            if ((r.significant_only ?? true) && c.excludes_zero !== true) continue;
+            if (-c.diff > r.max)
+              v(`performance.max_drop[${i}]`, `${c.group} (${rc.baseline_release} → ${rc.current_release})`, `${r.metric} −${(-c.diff).toFixed(3)}`, String(r.max), `${r.metric} fell from ${c.baseline?.toFixed(3) ?? 'n/a'} to ${c.current?.toFixed(3) ?? 'n/a'}`);
+          }
+        }
+      });
+    }
   }
   const rules: RuleVerdict[] = [...seen.entries()].map(([name, r]) => {
     const group = name.split('.')[0] ?? name;

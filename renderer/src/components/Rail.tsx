@@ -7,6 +7,7 @@ const ITEMS: { screen: Screen; label: string; icon: string }[] = [
   { screen: 'overview', label: 'Overview', icon: '◎' },
   { screen: 'drift', label: 'Drift', icon: '≋' },
   { screen: 'coverage', label: 'Coverage', icon: '▦' },
+  { screen: 'fairness', label: 'Perf. & fairness', icon: '⚖' },
   { screen: 'lineage', label: 'Lineage', icon: '⇢' },
   { screen: 'releases', label: 'Releases', icon: '⚑' },
   { screen: 'evals', label: 'Evals', icon: '✓' },

@@ -15,7 +15,7 @@ import type { Overview, PostureReport } from '../../../shared/api/analytics';
 import { VerdictBadge, VerdictTally } from '../components/Verdict';
 import { severityRank } from '../../../shared/severity';
 
-const KIND_ICON: Record<string, string> = { drift: '≋', coverage: '▦', canary: '⚑', lineage: '⇢', logging: '◷', integrity: '⚠', eval: '✓' };
+const KIND_ICON: Record<string, string> = { drift: '≋', coverage: '▦', canary: '⚑', lineage: '⇢', logging: '◷', integrity: '⚠', eval: '✓', performance: '⚖', fairness: '⚖' };
 
 function ReleaseTimeline({ overview }: { overview: Overview }) {
   const events = overview.releases.flatMap((r) =>

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export const SCREENS = ['open', 'import', 'overview', 'drift', 'coverage', 'lineage', 'releases', 'evals', 'traces', 'sql', 'findings'] as const;
+export const SCREENS = ['open', 'import', 'overview', 'drift', 'coverage', 'fairness', 'lineage', 'releases', 'evals', 'traces', 'sql', 'findings'] as const;
 export type Screen = (typeof SCREENS)[number];
 export type RouteParams = Record<string, string>;
 
@@ -15,6 +15,7 @@ export const SCREEN_LABELS: Record<Screen, string> = {
   overview: 'Overview',
   drift: 'Drift',
   coverage: 'Coverage',
+  fairness: 'Performance & fairness',
   lineage: 'Lineage',
   releases: 'Releases',
   evals: 'Evals',

@@ -60,6 +60,7 @@ describe('demo bundle manifest', () => {
       channel: 'cohort',
       segment: 'cohort',
       language: 'cohort',
+      age_band: 'cohort',
       score: 'score',
       prediction: 'prediction',
       label: 'label',

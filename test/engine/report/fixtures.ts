@@ -223,6 +223,7 @@ export function inputs(over: Partial<ReportInputs> = {}): ReportInputs {
     evals: { status: 'ok', data: evals },
     health: { status: 'ok', data: health },
     posture: { status: 'ok', data: posture },
+    fairness: { status: 'ok', data: { rule: null, attributes: [], promoted: [], per_attribute: [], release_changes: [], tested: 0, drops: [], impact: [], not_measurable: [] } },
     drift: {
       status: 'ok',
       data: {

@@ -64,6 +64,14 @@ describe('check policy', () => {
     expect(unavailable.rules.find((r) => r.rule === 'coverage.min_critical_coverage')).toMatchObject({ verdict: 'not_applicable', why: 'section unavailable: no eval_results table' });
   });
 
+  it('fairness and performance rules are not evaluated (and say why) when nothing could be measured', () => {
+    const p = parsePolicy({ fairness: { min_impact_ratio: 0.8 }, performance: { max_drop: [{ metric: 'auc', max: 0.1 }] } }, 'p');
+    const out = evaluatePolicy(p, model());
+    expect(out.not_evaluated).toEqual([{ rule: 'fairness', reason: 'no labelled records' }, { rule: 'performance', reason: 'no labelled records' }]);
+    expect(out.rules.find((r) => r.rule === 'performance.max_drop[0]')).toMatchObject({ verdict: 'not_applicable', why: 'section unavailable: no labelled records' });
+    expect(() => parsePolicy({ performance: { max_drop: [{ metric: 'f1', max: 0.1 }] } }, 'p.json')).toThrow(/performance\.max_drop\.0\.metric/);
+  });
+
   it('rejects malformed policies with the field named', () => {
     expect(() => parsePolicy({ health: { max_rollback_rate: 2 } }, 'p.json')).toThrow(/health\.max_rollback_rate/);
     expect(() => parsePolicy({ helth: {} }, 'p.json')).toThrow(/unknown key\(s\) helth/);

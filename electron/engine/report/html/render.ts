@@ -1,6 +1,7 @@
 import type { ReportModel } from '../../../../shared/api/report';
 import { esc } from './escape';
 import { assertRenderable } from '../readiness';
+import { fairnessSection } from './fairness';
 import { fmtDate } from './format';
 import { reportCss } from './styles';
 import {
@@ -49,6 +50,7 @@ export function renderReportHtml(m: ReportModel, pages: ChapterPages | null = nu
     evals: evalsSection,
     drift: driftSection,
     coverage: coverageSection,
+    fairness: fairnessSection,
     health: healthSection,
     compliance: complianceSection,
     auditor: auditorSection,

@@ -41,7 +41,7 @@ const t = (v: Cellish): string => esc(v === null || v === undefined || v === '' 
 const badge = (cls: string, label: string): string => `<span class="badge ${esc(cls)}">${esc(label)}</span>`;
 const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
 
-function unavailable<T>(a: Availability<T>, render: (d: T) => string): string {
+export function unavailable<T>(a: Availability<T>, render: (d: T) => string): string {
   if (a.status === 'ok') return render(a.data);
   return `<div class="unavailable">Not available for this bundle: ${esc(a.reason)}</div>`;
 }
@@ -55,12 +55,12 @@ function adaptive<T>(id: ChapterId, label: string, a: Availability<T>, intro: st
 }
 
 /** A chapter; one that has nothing to show (`brief`) follows the previous one on the same page instead of taking a page. */
-function chapter(id: ChapterId, label: string, body: string, intro?: string, brief = false): string {
+export function chapter(id: ChapterId, label: string, body: string, intro?: string, brief = false): string {
   return `<section class="chapter${brief ? ' brief' : ''}" id="${esc(id)}"><h2><span class="label">${esc(label)}</span> ${esc(titleOf(id))}</h2>${intro ? `<p class="muted">${esc(intro)}</p>` : ''}${body}</section>`;
 }
 
 /** The one line a section prints when the bundle holds nothing for it: what is missing and what it would need. */
-function nothing(what: string, needs: string): string {
+export function nothing(what: string, needs: string): string {
   return `<p class="nothing"><strong>Nothing to show:</strong> ${esc(what)}. <span class="muted">Needs ${esc(needs)}.</span></p>`;
 }
 
@@ -99,10 +99,11 @@ export const CHAPTERS = [
   { id: 'evals', label: '5', title: 'Pre-release evaluation' },
   { id: 'drift', label: '6', title: 'Drift' },
   { id: 'coverage', label: '7', title: 'Cohort coverage' },
-  { id: 'health', label: '8', title: 'Release health' },
-  { id: 'compliance', label: '9', title: 'Compliance checklist' },
-  { id: 'auditor', label: '10', title: 'Auditor findings' },
-  { id: 'limitations', label: '11', title: 'Limitations' },
+  { id: 'fairness', label: '8', title: 'Performance and fairness' },
+  { id: 'health', label: '9', title: 'Release health' },
+  { id: 'compliance', label: '10', title: 'Compliance checklist' },
+  { id: 'auditor', label: '11', title: 'Auditor findings' },
+  { id: 'limitations', label: '12', title: 'Limitations' },
   { id: 'definitions', label: 'Appendix A', title: 'Metric definitions' },
   { id: 'parameters', label: 'Appendix B', title: 'Parameters' },
 ] as const;
