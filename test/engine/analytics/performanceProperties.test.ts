@@ -1,6 +1,6 @@
 /**
- * Properties of per-group performance and disparities on random data (fast-check, seeded: FC_SEED overrides, the seed
- * is printed). Permuting rows changes nothing; a group and its exact copy have no disparity; taking the other label
+ * Properties of per-group performance and disparities on random data (fast-check with the run's printed seed,
+ * test/helpers/propertySeed.ts; FC_SEED replays). Permuting rows changes nothing; a group and its exact copy have no disparity; taking the other label
  * as positive swaps recall with specificity and FPR with FNR, and turns AUC into 1 − AUC.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +9,6 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node
 import { memoryDb } from '../../../electron/engine/db';
 import { performanceReport } from '../../../electron/engine/analytics/performance';
 
-const SEED = process.env['FC_SEED'] !== undefined ? Number(process.env['FC_SEED']) : 170017;
-console.log(`performance properties: fast-check seed ${SEED} (set FC_SEED to override)`);
 
 interface R {
   g: string;
@@ -73,7 +71,7 @@ describe('performance and fairness properties', () => {
         const b = JSON.stringify(await performanceReport(conn, { ...opts, table: tb })).replaceAll(tb, 'T');
         expect(b).toBe(a);
       }),
-      { seed: SEED, numRuns: 15 },
+      { numRuns: 15 },
     );
   });
 
@@ -92,7 +90,7 @@ describe('performance and fairness properties', () => {
         expect(one.disparities).toEqual([]);
         expect(one.references[0]?.group).toBe('g=only');
       }),
-      { seed: SEED, numRuns: 12 },
+      { numRuns: 12 },
     );
   });
 
@@ -116,7 +114,7 @@ describe('performance and fairness properties', () => {
           if (a.auc.se !== null) expect(b.auc.se).toBeCloseTo(a.auc.se, 12);
         }
       }),
-      { seed: SEED, numRuns: 15 },
+      { numRuns: 15 },
     );
   });
 });

@@ -83,7 +83,7 @@ describe('all cohorts of an attribute in one pass', () => {
     expect(tiny?.not_computable).toBe('too few values for wasserstein_norm: n_baseline 8, n_current 7 (at least 10 a side)');
     expect(tiny?.decision).toBe('not_computable');
     const gone = grid.results.find((r) => r.cohort === 'region=gone' && r.column === 'amount');
-    expect(gone?.not_computable).toBe('current selection has no rows');
+    expect(gone?.not_computable).toBe('current selection has 0 rows: no row of records in cohort region=gone has dataset_version = "cur"');
     const eu = grid.results.find((r) => r.cohort === 'region=EU' && r.column === 'amount');
     expect(eu?.decision).toBe('drift');
     expect(eu?.effect_ci?.[0]).toBeGreaterThan(0.1);
