@@ -49,7 +49,7 @@ test('Performance & fairness finds the two planted problems on the demo, drills 
   await inspector.getByRole('button', { name: 'Show the rows' }).click();
   await expect(app.locator('main h1')).toHaveText('SQL console');
   await expect(app.getByLabel('SQL query')).toHaveValue(/release_id" = 'r4' AND "age_band" = '65\+'/);
-  await expect(app.getByTestId('sql-status')).toContainText('725 row(s)');
+  await expect(app.getByTestId('sql-status')).toContainText('725 rows');
 
   // A confusion-matrix cell opens exactly the rows it counts.
   await app.goBack();
@@ -59,5 +59,5 @@ test('Performance & fairness finds the two planted problems on the demo, drills 
   expect(missed).toBeGreaterThan(0);
   await fn.click();
   await expect(app.getByLabel('SQL query')).toHaveValue(/prediction AS VARCHAR\) IN \('block', 'review'\)/);
-  await expect(app.getByTestId('sql-status')).toContainText(`${missed} row(s)`);
+  await expect(app.getByTestId('sql-status')).toContainText(`${missed} row${missed === 1 ? '' : 's'}`);
 });
