@@ -67,7 +67,7 @@ export const reportParamsSchema = z
     drift_methods: z.string().max(500).optional(),
     /** How many bin charts the drift section draws at most. */
     drift_max_charts: z.number().int().min(0).max(200).optional(),
-    /** Per cohort attribute, how many cohorts (the largest by rows) the drift section compares; the rest are counted and named. */
+    /** Per cohort attribute, how many cohorts (the largest by rows) the drift section compares; the rest are counted and named. Default: every cohort. */
     drift_max_cohorts: z.number().int().min(0).max(1000).optional(),
     coverage_min_rows: z.number().int().min(1).max(1_000_000).optional(),
     coverage_small_cell_k: z.number().int().min(1).max(10_000).optional(),
@@ -94,7 +94,8 @@ export interface EffectiveReportParams {
   drift_columns: string;
   drift_methods: string;
   drift_max_charts: number;
-  drift_max_cohorts: number;
+  /** null: every cohort of every attribute is compared (the default). */
+  drift_max_cohorts: number | null;
   coverage_min_rows: number;
   coverage_small_cell_k: number;
   retention_days: number;
@@ -221,6 +222,8 @@ export interface DriftSection {
   /** Charts in reading order: per drifted column its all-rows result and its strongest cohort, then by effect size. */
   charts: DriftChart[];
   cohorts_skipped: SkippedCohorts[];
+  /** A cohort attribute a drift table does not carry: that table has no comparison for its cohorts (one line, not one per cohort). */
+  attributes_absent: { table: string; attribute: string; cohorts: number }[];
 }
 
 export interface ReportLimitation {

@@ -1,5 +1,6 @@
 import type { DriftComparison, DriftSection } from '../../../shared/api/report';
 import type { DriftResult } from '../../../shared/api/drift';
+import { MIN_VALUES_FOR_DISTANCE } from '../drift/plan';
 
 export interface ChartCandidate {
   c: DriftComparison;
@@ -38,4 +39,34 @@ export function notComputableTests(d: DriftSection): { name: string; table: stri
       .filter((r) => r.not_computable !== null)
       .map((r) => ({ name: `${c.table}.${r.column} [${c.cohort}] (${r.method})`, table: c.table, cohort: c.cohort, column: r.column, method: r.method, reason: r.not_computable as string })),
   );
+}
+
+/**
+ * The kind of a not-computable reason, for grouping like cases: counts and the cohort's own name are cut
+ * ("too few values for psi: n_baseline 3, n_current 8 (…)" → "too few values for psi"), the rest is kept.
+ */
+export function reasonKind(reason: string, cohort: string): string {
+  const few = /^(too few values for [a-z_0-9]+)/.exec(reason);
+  if (few) return `${few[1]} (at least ${MIN_VALUES_FOR_DISTANCE} non-null values a side)`;
+  return cohort === 'all' ? reason : reason.split(cohort).join('the cohort');
+}
+
+export interface NotComputableGroup {
+  table: string;
+  reason: string;
+  /** Tests in the group, each "column [cohort] (method)". */
+  tests: string[];
+}
+
+/** Not-computable drift tests grouped by table and kind of reason, largest group first (ties by reason). */
+export function groupNotComputable(d: DriftSection): NotComputableGroup[] {
+  const groups = new Map<string, NotComputableGroup>();
+  for (const t of notComputableTests(d)) {
+    const reason = reasonKind(t.reason, t.cohort);
+    const key = `${t.table}\u0000${reason}`;
+    const g = groups.get(key) ?? { table: t.table, reason, tests: [] };
+    g.tests.push(`${t.column} [${t.cohort}] (${t.method})`);
+    groups.set(key, g);
+  }
+  return [...groups.values()].sort((a, b) => b.tests.length - a.tests.length || cmp(a.table, b.table) || cmp(a.reason, b.reason));
 }

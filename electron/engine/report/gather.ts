@@ -1,6 +1,6 @@
 import type { AuditApi } from '../../../shared/contract';
 import type { ImportSummary } from '../../../shared/api/bundle';
-import type { DriftOptions, DriftMethod, Selector } from '../../../shared/api/drift';
+import type { DriftOptions, DriftMethod, DriftResult, Selector } from '../../../shared/api/drift';
 import { DRIFT_METHODS } from '../../../shared/api/drift';
 import type { CoverageReport, EvalReport, HealthReport, LineageReport, PostureReport } from '../../../shared/api/analytics';
 import type { Availability, DriftChart, DriftComparison, DriftSection, EffectiveReportParams, SkippedCohorts } from '../../../shared/api/report';
@@ -161,6 +161,7 @@ export async function runDrift(
   // across the grid), instead of one call per cohort value: 1 000 cohort values are one pass, not 1 000.
   const attributes = [...new Set(plan.cohorts.map((c) => c.attribute))];
   const steps = plan.tables.flatMap((table) => [null, ...attributes].map((attribute) => ({ table, attribute })));
+  const attributes_absent: DriftSection['attributes_absent'] = [];
   let done = 0;
   for (const { table, attribute } of steps) {
     const values = attribute === null ? [null] : plan.cohorts.filter((c) => c.attribute === attribute);
@@ -215,37 +216,54 @@ export async function runDrift(
       }
     } catch (e) {
       rethrowCancel(e);
-      fail(reasonOf(e));
+      // A table without the attribute (spans carry no age_band) is one line, not one unavailable row per cohort.
+      if (attribute !== null && isApiErrorShape(e) && e.code === 'bad_argument' && e.where?.field === 'cohort_by') attributes_absent.push({ table, attribute, cohorts: values.length });
+      else fail(reasonOf(e));
     }
     done += 1;
   }
   onStep(done, steps.length, 'drift charts');
+  const chosen = chartOrder(comparisons).slice(0, params.drift_max_charts);
+  // KS / Wasserstein carry no bins: their distributions are drawn from a PSI run over the same selection — one run
+  // per table and cohort attribute (every cohort of it at once, only the charted columns), not one per chart.
+  const psiRuns = new Map<string, { table: string; attribute: string | null; columns: Set<string> }>();
+  const attributeOf = (cohort: string): string | null => (cohort === 'all' ? null : cohort.slice(0, cohort.indexOf('=')));
+  for (const { c, r } of chosen) {
+    if (r.bins && r.bins.length > 0) continue;
+    const attribute = attributeOf(c.cohort);
+    const key = `${c.table}\u0000${attribute ?? ''}`;
+    const run = psiRuns.get(key) ?? { table: c.table, attribute, columns: new Set<string>() };
+    run.columns.add(r.column);
+    psiRuns.set(key, run);
+  }
+  const psiBins = new Map<string, DriftResult>();
+  for (const run of psiRuns.values()) {
+    try {
+      const psi = await source.computeDrift({
+        bundleId,
+        table: run.table,
+        columns: [...run.columns].sort(),
+        methods: ['psi'],
+        baseline,
+        current,
+        ...(run.attribute !== null ? { cohort_by: run.attribute } : {}),
+        bins: params.drift_bins,
+        binning: params.drift_binning,
+      });
+      for (const x of psi.results) if (x.bins && x.bins.length > 0) psiBins.set(`${run.table}\u0000${x.cohort}\u0000${x.column}`, x);
+    } catch (e) {
+      rethrowCancel(e);
+      // no chart for these results; the tables still list them
+    }
+  }
   const charts: DriftChart[] = [];
-  for (const { c, r } of chartOrder(comparisons).slice(0, params.drift_max_charts)) {
+  for (const { c, r } of chosen) {
     if (r.bins && r.bins.length > 0) {
       charts.push({ table: c.table, cohort: c.cohort, column: r.column, method: r.method, bins_method: r.method, bins_detail: r.detail, bins: r.bins });
       continue;
     }
-    // KS / Wasserstein carry no bins: draw the distributions from a PSI run over the same selection.
-    try {
-      const cohort = c.cohort === 'all' ? null : { attribute: c.cohort.slice(0, c.cohort.indexOf('=')), value: c.cohort.slice(c.cohort.indexOf('=') + 1) };
-      const psi = await source.computeDrift({
-        bundleId,
-        table: c.table,
-        columns: [r.column],
-        methods: ['psi'],
-        baseline,
-        current,
-        ...(cohort ? { cohort: [cohort] } : {}),
-        bins: params.drift_bins,
-        binning: params.drift_binning,
-      });
-      const binned = psi.results.find((x) => x.column === r.column && x.bins && x.bins.length > 0);
-      if (binned?.bins) charts.push({ table: c.table, cohort: c.cohort, column: r.column, method: r.method, bins_method: binned.method, bins_detail: binned.detail, bins: binned.bins });
-    } catch (e) {
-      rethrowCancel(e);
-      // no chart for this result; the table still lists it
-    }
+    const binned = psiBins.get(`${c.table}\u0000${c.cohort}\u0000${r.column}`);
+    if (binned?.bins) charts.push({ table: c.table, cohort: c.cohort, column: r.column, method: r.method, bins_method: binned.method, bins_detail: binned.detail, bins: binned.bins });
   }
   for (const c of comparisons) c.results = c.results.map((x) => ({ ...x, bins: undefined }));
   return {
@@ -256,6 +274,7 @@ export async function runDrift(
     comparisons,
     charts,
     cohorts_skipped: [],
+    attributes_absent,
   };
 }
 
@@ -266,7 +285,8 @@ const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
  * Attributes with more values than `max` are compared for their `max` largest cohorts (rows over the drift tables,
  * ties by value); the others are counted and named in the model (`cohorts_skipped`), never silently dropped.
  */
-export async function capCohorts(source: ReportSource, bundleId: string, plan: DriftPlan, max: number): Promise<{ plan: DriftPlan; skipped: SkippedCohorts[] }> {
+export async function capCohorts(source: ReportSource, bundleId: string, plan: DriftPlan, max: number | null): Promise<{ plan: DriftPlan; skipped: SkippedCohorts[] }> {
+  if (max === null) return { plan, skipped: [] };
   const byAttr = new Map<string, string[]>();
   for (const c of plan.cohorts) byAttr.set(c.attribute, [...(byAttr.get(c.attribute) ?? []), c.value]);
   const keep = new Set<string>();

@@ -13,7 +13,7 @@ import {
 import type { Finding, Signoff } from '../../../shared/api/workspace';
 import type { NotMeasurable } from '../../../shared/api/analytics';
 import type { Availability } from '../../../shared/api/report';
-import { notComputableTests } from './driftCharts';
+import { notComputableTests, reasonKind } from './driftCharts';
 import { TOOL_NAME } from '../version';
 import { automaticFindings, executiveSummary } from './findings';
 import { METRIC_DEFINITIONS } from './definitions';
@@ -179,7 +179,9 @@ function limitations(inputs: ReportInputs, model: Omit<ReportModel, 'limitations
       if (c.status === 'unavailable')
         out.push({ section: 'drift', text: `Drift for ${c.table} / ${c.cohort} not computed: ${c.reason ?? 'unknown reason'}`, group: `Drift comparison not computed: ${c.reason ?? 'unknown reason'}`, example: `${c.table} / ${c.cohort}` });
     for (const t of notComputableTests(d))
-      out.push({ section: 'drift', text: `Drift test ${t.name} not computable: ${t.reason}`, group: `Drift tests not computable: ${t.reason}`, example: t.name });
+      out.push({ section: 'drift', text: `Drift test ${t.name} not computable: ${t.reason}`, group: `Drift tests not computable: ${reasonKind(t.reason, t.cohort)}`, example: t.name });
+    for (const a of d.attributes_absent)
+      out.push({ section: 'drift', text: `Drift: ${a.table} has no column ${a.attribute}, so its ${a.cohorts} cohort(s) of ${a.attribute} are not compared on ${a.table}.` });
     for (const s of d.cohorts_skipped)
       out.push({
         section: 'drift',

@@ -8,8 +8,11 @@ import { ANALYTICS_DEFAULTS } from '../analytics/schema';
 
 export const DEFAULT_REPORT_TITLE = 'AI system audit report';
 export const DEFAULT_RETENTION_DAYS = ANALYTICS_DEFAULTS.retentionDays;
-/** Cohorts per attribute the drift section compares (the largest by rows). */
-export const DEFAULT_MAX_DRIFT_COHORTS = 12;
+/**
+ * Cohorts per attribute the drift section compares: all of them unless `drift_max_cohorts` is given (one grouped
+ * pass per attribute makes every cohort cost the same scan, so a default cap would only hide cohorts).
+ */
+export const DEFAULT_MAX_DRIFT_COHORTS = null;
 
 /** Parses a params object (params.json): unknown keys and bad values are errors naming the field. */
 export function parseReportParams(input: unknown, source: string): ReportParams {

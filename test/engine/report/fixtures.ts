@@ -239,6 +239,7 @@ export function inputs(over: Partial<ReportInputs> = {}): ReportInputs {
           { table: 'records', cohort: 'region=EU', column: 'merchant_risk', method: 'wasserstein_norm', bins_method: 'psi', bins_detail: 'baseline-quantile bins (2); half-count smoothing', bins: BINS },
         ],
         cohorts_skipped: [],
+        attributes_absent: [],
       },
     },
     data_facts: { records_labelled: 35, records_total: 50 },

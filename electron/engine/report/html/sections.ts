@@ -4,7 +4,7 @@ import { DRIFT_DECISION_LABEL, DRIFT_METHOD_INFO } from '../../../../shared/drif
 import type { EvalGroup } from '../../../../shared/api/analytics';
 import { esc } from './escape';
 import { AS_OF_SOURCE_LABEL } from '../../../../shared/reportSignoff';
-import { notComputableTests } from '../driftCharts';
+import { groupNotComputable } from '../driftCharts';
 import { driftHeadline, driftVerdict } from '../../../../shared/driftVerdict';
 import { mappingText } from '../../../../shared/mapping';
 import { fmtBytes, fmtDate, fmtInt, fmtNum, fmtP, fmtPct, fmtTime } from './format';
@@ -419,6 +419,26 @@ function driftRows(c: DriftComparison): string {
   );
 }
 
+/** Cohort rows the drift section prints at most (every comparison is in results.json). */
+const DRIFT_COHORT_ROWS = 30;
+
+/** Rows a cohort comparison covered: the largest n of its results, per side. */
+function cohortRows(c: DriftComparison): { baseline: number; current: number } {
+  return c.results.reduce((acc, r) => ({ baseline: Math.max(acc.baseline, r.n_baseline ?? 0), current: Math.max(acc.current, r.n_current ?? 0) }), { baseline: 0, current: 0 });
+}
+
+/** Cohorts with drift first (most drifted columns, then rows), then the largest; the table keeps its order (table, cohort). */
+function cohortRowsShown(cohorts: DriftComparison[]): DriftComparison[] {
+  if (cohorts.length <= DRIFT_COHORT_ROWS) return cohorts;
+  const size = (c: DriftComparison): number => {
+    const r = cohortRows(c);
+    return r.baseline + r.current;
+  };
+  const ranked = [...cohorts].sort((a, b) => b.drifted - a.drifted || size(b) - size(a));
+  const keep = new Set(ranked.slice(0, DRIFT_COHORT_ROWS));
+  return cohorts.filter((c) => keep.has(c));
+}
+
 export function driftSection(m: ReportModel, n: string): string {
   const intro = 'Per-column comparison of the current data with the baseline, with n, method, bins and significance. AI Act Art. 72, 15(4); NIST AI RMF MEASURE 2.4.';
   if (m.drift.status !== 'ok')
@@ -445,12 +465,17 @@ export function driftSection(m: ReportModel, n: string): string {
         .map((c) => `<h3>${esc(c.table)} — all rows</h3>${c.status === 'ok' ? `<p>${esc(driftHeadline(c.results))}</p>${driftRows(c)}` : `<div class="unavailable">${esc(c.reason)}</div>`}`)
         .join('');
       const cohorts = d.comparisons.filter((c) => c.cohort !== 'all');
+      // Every cohort is compared; the table shows those with drift first, then the largest, and counts the rest.
+      const shown = cohortRowsShown(cohorts);
+      const hidden = cohorts.length - shown.length;
+      const hiddenDrifted = cohorts.filter((c) => c.drifted > 0).length - shown.filter((c) => c.drifted > 0).length;
       const cohortTable = cohorts.length
         ? `<h3>By cohort</h3>${table(
-            cohorts,
+            shown,
             [
               { head: 'Table', cell: (c) => esc(c.table) },
-              { head: 'Cohort', cell: (c) => esc(c.cohort) },
+              { head: 'Cohort', cell: (c) => `<span class="ident">${esc(c.cohort)}</span>` },
+              { head: 'Rows (base / cur)', num: true, cell: (c) => (c.status === 'ok' ? `${fmtInt(cohortRows(c).baseline)} / ${fmtInt(cohortRows(c).current)}` : '—') },
               { head: 'Tests', num: true, cell: (c) => fmtInt(c.tested) },
               { head: 'Drifted', num: true, cell: (c) => fmtInt(c.drifted) },
               {
@@ -469,7 +494,14 @@ export function driftSection(m: ReportModel, n: string): string {
               },
             ],
             { flag: (c) => c.drifted > 0 },
-          )}`
+          )}${
+            hidden > 0
+              ? `<p class="muted small">${fmtInt(cohorts.length)} cohort comparisons were made; ${fmtInt(shown.length)} are shown (those with drift first, then the largest by rows). The other ${fmtInt(hidden)} ${hiddenDrifted > 0 ? `include ${fmtInt(hiddenDrifted)} with drift` : 'have no drifted column'}; all are in the attached results.json (<span class="cmd">drift.comparisons</span>).</p>`
+              : ''
+          }`
+        : '';
+      const absent = d.attributes_absent.length
+        ? `<p class="muted small">${d.attributes_absent.map((a) => `${esc(a.table)} has no column ${esc(a.attribute)}: its ${fmtInt(a.cohorts)} ${a.attribute} cohort${a.cohorts === 1 ? ' is' : 's are'} compared on the other table${d.attributes_absent.length > 1 ? 's' : ''} only.`).join(' ')}</p>`
         : '';
       const find = (ch: DriftChart): { c: DriftComparison; r: DriftResult } | null => {
         const c = d.comparisons.find((x) => x.table === ch.table && x.cohort === ch.cohort);
@@ -493,15 +525,15 @@ export function driftSection(m: ReportModel, n: string): string {
             `<p class="muted small">${esc(k.attribute)} has ${fmtInt(k.values_total)} values: the ${fmtInt(k.compared)} largest cohorts are compared; ${fmtInt(k.skipped.length)} smaller ones (${fmtInt(k.skipped_rows)} rows) are not (parameter <span class="cmd">drift_max_cohorts</span>; named in results.json under <span class="cmd">drift.cohorts_skipped</span>).</p>`,
         )
         .join('');
-      const failed = notComputableTests(d);
+      const failed = groupNotComputable(d);
       const notComputable = failed.length
-        ? `<h3>Tests not computable</h3>${table(failed.slice(0, 40), [
-            { head: 'Test', cell: (x) => `<span class="ident">${esc(`${x.table}.${x.column}`)}</span> <span class="muted small">${esc(x.cohort)}</span>` },
-            { head: 'Method', cell: (x) => esc(x.method) },
-            { head: 'Reason', cell: (x) => esc(x.reason) },
-          ])}${failed.length > 40 ? `<p class="muted small">${fmtInt(failed.length - 40)} more in results.json.</p>` : ''}`
+        ? `<h3>Tests not computable</h3>${table(failed, [
+            { head: 'Reason', cell: (g) => `<span class="muted small">${esc(g.table)}:</span> ${esc(g.reason)}` },
+            { head: 'Tests', num: true, cell: (g) => fmtInt(g.tests.length) },
+            { head: 'Which (column [cohort] (method))', cell: (g) => `<span class="small">${esc(g.tests.slice(0, 6).join('; '))}${g.tests.length > 6 ? ` and ${fmtInt(g.tests.length - 6)} more (results.json)` : ''}</span>` },
+          ])}`
         : '';
-      return `${head}${overall}${cohortTable}${skipped}${notComputable}${charts.length ? `<h3>Distributions of drifted columns</h3>${charts.join('')}${more}` : ''}`;
+      return `${head}${overall}${cohortTable}${absent}${skipped}${notComputable}${charts.length ? `<h3>Distributions of drifted columns</h3>${charts.join('')}${more}` : ''}`;
     })(m.drift.data),
     intro,
   );
@@ -691,7 +723,7 @@ export function parametersSection(m: ReportModel, n: string): string {
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, v]) => ({
       k,
-      v: Array.isArray(v) ? v.join(', ') : v === null ? 'not set' : k === 'as_of_source' ? AS_OF_SOURCE_LABEL[v as keyof typeof AS_OF_SOURCE_LABEL] : String(v),
+      v: Array.isArray(v) ? v.join(', ') : v === null ? (k === 'drift_max_cohorts' ? 'no cap: every cohort compared' : 'not set') : k === 'as_of_source' ? AS_OF_SOURCE_LABEL[v as keyof typeof AS_OF_SOURCE_LABEL] : String(v),
       from: k === 'as_of_source' ? '' : k === 'as_of' ? AS_OF_SOURCE_LABEL[m.params.as_of_source] : requested[k] !== undefined ? 'given' : 'default',
     }));
   // Settings the analyses applied, read back from their results (so the appendix shows what was used, not what was asked).
