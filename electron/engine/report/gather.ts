@@ -225,35 +225,42 @@ export async function runDrift(
   onStep(done, steps.length, 'drift charts');
   const chosen = chartOrder(comparisons).slice(0, params.drift_max_charts);
   // KS / Wasserstein carry no bins: their distributions are drawn from a PSI run over the same selection — one run
-  // per table and cohort attribute (every cohort of it at once, only the charted columns), not one per chart.
-  const psiRuns = new Map<string, { table: string; attribute: string | null; columns: Set<string> }>();
-  const attributeOf = (cohort: string): string | null => (cohort === 'all' ? null : cohort.slice(0, cohort.indexOf('=')));
+  // per table and cohort attribute, over the charted columns and only the charted cohorts (a PSI run over every
+  // cohort of a 229-value attribute would cost as much as the comparison itself), not one run per chart.
+  const psiRuns = new Map<string, { table: string; attribute: string | null; values: Set<string>; columns: Set<string> }>();
   for (const { c, r } of chosen) {
     if (r.bins && r.bins.length > 0) continue;
-    const attribute = attributeOf(c.cohort);
+    const eq = c.cohort.indexOf('=');
+    const attribute = c.cohort === 'all' ? null : c.cohort.slice(0, eq);
     const key = `${c.table}\u0000${attribute ?? ''}`;
-    const run = psiRuns.get(key) ?? { table: c.table, attribute, columns: new Set<string>() };
+    const run = psiRuns.get(key) ?? { table: c.table, attribute, values: new Set<string>(), columns: new Set<string>() };
+    if (attribute !== null) run.values.add(c.cohort.slice(eq + 1));
     run.columns.add(r.column);
     psiRuns.set(key, run);
   }
   const psiBins = new Map<string, DriftResult>();
+  const MAX_COHORT_FILTERS = 20;
   for (const run of psiRuns.values()) {
-    try {
-      const psi = await source.computeDrift({
-        bundleId,
-        table: run.table,
-        columns: [...run.columns].sort(),
-        methods: ['psi'],
-        baseline,
-        current,
-        ...(run.attribute !== null ? { cohort_by: run.attribute } : {}),
-        bins: params.drift_bins,
-        binning: params.drift_binning,
-      });
-      for (const x of psi.results) if (x.bins && x.bins.length > 0) psiBins.set(`${run.table}\u0000${x.cohort}\u0000${x.column}`, x);
-    } catch (e) {
-      rethrowCancel(e);
-      // no chart for these results; the tables still list them
+    const values = [...run.values].sort();
+    const batches = run.attribute === null ? [[]] : Array.from({ length: Math.ceil(values.length / MAX_COHORT_FILTERS) }, (_, i) => values.slice(i * MAX_COHORT_FILTERS, (i + 1) * MAX_COHORT_FILTERS));
+    for (const batch of batches) {
+      try {
+        const psi = await source.computeDrift({
+          bundleId,
+          table: run.table,
+          columns: [...run.columns].sort(),
+          methods: ['psi'],
+          baseline,
+          current,
+          ...(run.attribute !== null ? { cohort: batch.map((value) => ({ attribute: run.attribute as string, value })) } : {}),
+          bins: params.drift_bins,
+          binning: params.drift_binning,
+        });
+        for (const x of psi.results) if (x.bins && x.bins.length > 0) psiBins.set(`${run.table}\u0000${x.cohort}\u0000${x.column}`, x);
+      } catch (e) {
+        rethrowCancel(e);
+        // no chart for these results; the tables still list them
+      }
     }
   }
   const charts: DriftChart[] = [];

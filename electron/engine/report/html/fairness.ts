@@ -40,9 +40,12 @@ function impactChart(attribute: string, reference: string, ds: Disparity[]): str
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${esc(`Impact ratios by ${attribute}`)}" ${FONT}>${parts.join('')}</svg>`;
 }
 
-const ci = (x: { value: number | null; ci: { low: number; high: number } | null } | null | undefined, pct: boolean): string => {
+/** A difference of two rates in percentage points ("−2.1 pp"), like the rates beside it are in percent. */
+const fmtPp = (v: number): string => `${v < 0 ? '−' : v > 0 ? '+' : ''}${Math.abs(v * 100).toFixed(1)} pp`;
+
+const ci = (x: { value: number | null; ci: { low: number; high: number } | null } | null | undefined, unit: boolean | 'pp'): string => {
   if (!x || x.value === null) return '—';
-  const f = (v: number): string => (pct ? fmtPct(v) : fmtNum(v));
+  const f = (v: number): string => (unit === 'pp' ? fmtPp(v) : unit ? fmtPct(v) : fmtNum(v));
   return x.ci ? `${f(x.value)} <span class="muted small">[${f(x.ci.low)}, ${f(x.ci.high)}]</span>` : f(x.value);
 };
 
@@ -77,13 +80,13 @@ function attributeBlock(p: PerformanceScan['per_attribute'][number]): string {
           p.disparities,
           [
             { head: 'Group', cell: (d) => vt(d.group) },
-            { head: 'Parity difference', num: true, cell: (d) => ci(d.demographic_parity_difference, false) },
-            { head: 'Equal opportunity (ΔTPR)', num: true, cell: (d) => ci(d.equal_opportunity_difference, false) },
-            { head: 'Equalized odds', num: true, cell: (d) => ci(d.equalized_odds_difference, false) },
+            { head: 'Parity difference (Δ selection rate)', num: true, cell: (d) => ci(d.demographic_parity_difference, 'pp') },
+            { head: 'Equal opportunity (ΔTPR)', num: true, cell: (d) => ci(d.equal_opportunity_difference, 'pp') },
+            { head: 'Equalized odds (max |ΔTPR|, |ΔFPR|)', num: true, cell: (d) => ci(d.equalized_odds_difference, 'pp') },
             { head: 'Note', cell: (d) => esc(d.notes.join('; ')) },
           ],
         );
-  return `<h3>By ${vt(p.attribute)}</h3>${p.reference ? impactChart(p.attribute, p.reference, p.disparities) : '<p class="muted">No group is large enough to be the reference.</p>'}${groupTable}${diffs ? `<h4>Differences against ${vt(p.reference ?? '')}</h4>${diffs}` : ''}`;
+  return `<h3>By ${vt(p.attribute)}</h3>${p.reference ? impactChart(p.attribute, p.reference, p.disparities) : '<p class="muted">No group is large enough to be the reference.</p>'}${groupTable}${diffs ? `<h4>Differences against ${vt(p.reference ?? '')}</h4><p class="muted small">In percentage points (pp), each group minus the reference, with 95 % intervals (equalized odds: combined from the two component intervals, joint coverage ≥ 90 %).</p>${diffs}` : ''}`;
 }
 
 const INTRO = 'Model performance per group with its uncertainty, and disparities between groups (EU AI Act Art. 10(2)(f), 15; Annex IV 2(g), 3; NIST AI RMF MEASURE 2.11; NYC LL 144).';
@@ -95,7 +98,8 @@ export function fairnessSection(m: ReportModel, label: string): string {
     return chapter('fairness', label, nothing(scan.not_measurable.map((x) => x.reason).join('; ') || 'no labelled records with a cohort attribute', 'records with a label, a prediction or score, and a cohort attribute'), INTRO, true);
   const body = ((s: PerformanceScan & { rule: NonNullable<PerformanceScan['rule']> }) => {
     const r = s.rule;
-    const how = `<p class="small">Over the serving records. Positive label <strong>${vt(r.positive_label ?? '')}</strong> (${esc(r.positive_source ?? '')}); predicted positive: ${vt(r.prediction_rule?.description ?? '—')}; the favourable outcome for the person is the ${esc(r.favourable)} prediction (${esc(r.favourable_source)}). Impact ratio = selection rate ÷ the most-favoured group's (four-fifths rule: flagged under 0.8). Intervals are 95 % (Wilson for proportions, DeLong for AUC, log method for ratios). Groups under ${r.min_rows} rows or ${fmtPct(r.min_share, 0)} of rows are excluded from disparities and listed.</p>`;
+    const all = s.per_attribute[0]?.groups.find((g) => g.group === '(all)')?.n;
+    const how = `<p class="small">The per-group tables pool the serving records of every release${all !== undefined ? ` (${esc(fmtInt(all))} records)` : ''}; the changes between releases are in the first table. Positive label <strong>${vt(r.positive_label ?? '')}</strong> (${esc(r.positive_source ?? '')}); predicted positive: ${vt(r.prediction_rule?.description ?? '—')}; the favourable outcome for the person is the ${esc(r.favourable)} prediction (${esc(r.favourable_source)}). Impact ratio = selection rate ÷ the most-favoured group's (four-fifths rule: flagged under 0.8). Intervals are 95 % (Wilson for proportions, DeLong for AUC, log method for ratios). Groups under ${r.min_rows} rows or ${fmtPct(r.min_share, 0)} of rows are excluded from disparities and listed.</p>`;
     const drops = s.release_changes.flatMap((rc) => rc.changes.filter((c) => c.metric === 'auc' && c.excludes_zero && c.group !== '(all)').map((c) => ({ ...c, pair: `${rc.baseline_release} → ${rc.current_release}`, attribute: rc.attribute })));
     const flagged = new Set(s.drops.map((d) => `${d.baseline_release} → ${d.current_release}\u0000${d.group}`));
     const changes = table(
