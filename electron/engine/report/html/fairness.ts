@@ -41,11 +41,12 @@ function impactChart(attribute: string, reference: string, ds: Disparity[]): str
 }
 
 /** A difference of two rates in percentage points ("−2.1 pp"), like the rates beside it are in percent. */
-const fmtPp = (v: number): string => `${v < 0 ? '−' : v > 0 ? '+' : ''}${Math.abs(v * 100).toFixed(1)} pp`;
+const fmtPp = (v: number, signed = true): string => `${v < 0 ? '−' : v > 0 && signed ? '+' : ''}${Math.abs(v * 100).toFixed(1)} pp`;
 
-const ci = (x: { value: number | null; ci: { low: number; high: number } | null } | null | undefined, unit: boolean | 'pp'): string => {
+/** unit: true = percent, false = plain number, 'pp' = signed percentage points, 'pp-abs' = a size in points (no sign). */
+const ci = (x: { value: number | null; ci: { low: number; high: number } | null } | null | undefined, unit: boolean | 'pp' | 'pp-abs'): string => {
   if (!x || x.value === null) return '—';
-  const f = (v: number): string => (unit === 'pp' ? fmtPp(v) : unit ? fmtPct(v) : fmtNum(v));
+  const f = (v: number): string => (unit === 'pp' ? fmtPp(v) : unit === 'pp-abs' ? fmtPp(v, false) : unit ? fmtPct(v) : fmtNum(v));
   return x.ci ? `${f(x.value)} <span class="muted small">[${f(x.ci.low)}, ${f(x.ci.high)}]</span>` : f(x.value);
 };
 
@@ -82,7 +83,7 @@ function attributeBlock(p: PerformanceScan['per_attribute'][number]): string {
             { head: 'Group', cell: (d) => vt(d.group) },
             { head: 'Parity difference (Δ selection rate)', num: true, cell: (d) => ci(d.demographic_parity_difference, 'pp') },
             { head: 'Equal opportunity (ΔTPR)', num: true, cell: (d) => ci(d.equal_opportunity_difference, 'pp') },
-            { head: 'Equalized odds (max |ΔTPR|, |ΔFPR|)', num: true, cell: (d) => ci(d.equalized_odds_difference, 'pp') },
+            { head: 'Equalized odds (max |ΔTPR|, |ΔFPR|)', num: true, cell: (d) => ci(d.equalized_odds_difference, 'pp-abs') },
             { head: 'Note', cell: (d) => esc(d.notes.join('; ')) },
           ],
         );
@@ -99,7 +100,8 @@ export function fairnessSection(m: ReportModel, label: string): string {
   const body = ((s: PerformanceScan & { rule: NonNullable<PerformanceScan['rule']> }) => {
     const r = s.rule;
     const all = s.per_attribute[0]?.groups.find((g) => g.group === '(all)')?.n;
-    const how = `<p class="small">The per-group tables pool the serving records of every release${all !== undefined ? ` (${esc(fmtInt(all))} records)` : ''}; the changes between releases are in the first table. Positive label <strong>${vt(r.positive_label ?? '')}</strong> (${esc(r.positive_source ?? '')}); predicted positive: ${vt(r.prediction_rule?.description ?? '—')}; the favourable outcome for the person is the ${esc(r.favourable)} prediction (${esc(r.favourable_source)}). Impact ratio = selection rate ÷ the most-favoured group's (four-fifths rule: flagged under 0.8). Intervals are 95 % (Wilson for proportions, DeLong for AUC, log method for ratios). Groups under ${r.min_rows} rows or ${fmtPct(r.min_share, 0)} of rows are excluded from disparities and listed.</p>`;
+    const pooled = s.promoted.length > 0 ? `pool the serving records of every release${all !== undefined ? ` (${esc(fmtInt(all))} records)` : ''}; the changes between releases are in the first table` : `are over all ${all !== undefined ? `${esc(fmtInt(all))} ` : ''}serving records`;
+    const how = `<p class="small">The per-group tables ${pooled}. Positive label <strong>${vt(r.positive_label ?? '')}</strong> (${esc(r.positive_source ?? '')}); predicted positive: ${vt(r.prediction_rule?.description ?? '—')}; the favourable outcome for the person is the ${esc(r.favourable)} prediction (${esc(r.favourable_source)}). Impact ratio = selection rate ÷ the most-favoured group's (four-fifths rule: flagged under 0.8). Intervals are 95 % (Wilson for proportions, DeLong for AUC, log method for ratios). Groups under ${r.min_rows} rows or ${fmtPct(r.min_share, 0)} of rows are excluded from disparities and listed.</p>`;
     const drops = s.release_changes.flatMap((rc) => rc.changes.filter((c) => c.metric === 'auc' && c.excludes_zero && c.group !== '(all)').map((c) => ({ ...c, pair: `${rc.baseline_release} → ${rc.current_release}`, attribute: rc.attribute })));
     const flagged = new Set(s.drops.map((d) => `${d.baseline_release} → ${d.current_release}\u0000${d.group}`));
     const changes = table(
@@ -117,7 +119,9 @@ export function fairnessSection(m: ReportModel, label: string): string {
     const excluded = s.per_attribute.flatMap((p) => p.excluded);
     return (
       how +
-      `<h3>AUC changes between consecutive promoted releases (${esc(s.promoted.join(', ') || 'none')})</h3><p class="muted small">Differences whose 95% interval excludes 0. A headline needs a Bonferroni-adjusted p under 0.05 over all ${s.tested} group comparisons and a drop of at least 0.05.</p>${changes}` +
+      (s.promoted.length < 2
+        ? `<h3>AUC changes between consecutive promoted releases</h3>${nothing(s.promoted.length === 0 ? 'no promoted release to compare' : `one promoted release (${visibleText(s.promoted[0] ?? '')}), nothing to compare it with`, 'two or more releases with a promote deployment event, and records carrying release_id')}`
+        : `<h3>AUC changes between consecutive promoted releases (${esc(s.promoted.join(', '))})</h3><p class="muted small">Differences whose 95% interval excludes 0. A headline needs a Bonferroni-adjusted p under 0.05 over all ${s.tested} group comparisons and a drop of at least 0.05.</p>${changes}`) +
       s.per_attribute.map(attributeBlock).join('') +
       `<h3>Excluded groups</h3>${table(excluded, [
         { head: 'Group', cell: (e) => vt(e.group) },
