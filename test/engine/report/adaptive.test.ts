@@ -100,4 +100,28 @@ describe('report sections adapt to the bundle', () => {
     if (model.coverage.status !== 'ok') throw new Error('coverage');
     expect(model.coverage.data.cells).toHaveLength(458);
   });
+
+  it('checks over tables the bundle leaves empty are one line, not a row each; empty tables are named in one line', () => {
+    const base = inputs();
+    const empties = ['audit_log', 'cohorts', 'eval_results', 'releases'];
+    const summary = {
+      ...base.summary,
+      tables: [...base.summary.tables, ...empties.map((name) => ({ name, canonical: true, rows: 0, columns: [] }))],
+      check_outcomes: [
+        ...base.summary.check_outcomes,
+        ...empties.map((table) => ({ check: 'duplicate_id', table, examined: 0, count: 0, verdict: 'not_applicable' as const, why: `no ${table} rows` })),
+      ],
+    };
+    const { html } = render({ summary });
+    const at = html.indexOf('id="integrity"');
+    const section = html.slice(at, html.indexOf('</section>', at));
+    // The tally still counts all of them.
+    expect(section).toContain('5 not applicable');
+    expect(section).toContain('orphan parent span');
+    expect(section).not.toContain('no audit_log rows');
+    expect(section).toContain('5 more checks are not applicable because their tables are empty in this bundle: duplicate id (audit_log, cohorts, eval_results, releases); unknown eval span (eval_results).');
+    expect(section).toContain('Empty (no file fed them, or every row was rejected): audit_log, cohorts, eval_results, releases.');
+    expect(section).not.toMatch(/<td[^>]*>releases<\/td>/);
+  });
 });
+

@@ -167,8 +167,18 @@ export function integritySection(m: ReportModel, n: string): string {
         { head: 'Detail', cell: (p) => esc(p.detail) },
       ])}`
     : '';
+  // A check over a table this bundle leaves empty is one line for all such checks, not a row each (a records-only
+  // bundle would print two pages of "not applicable"); the tally still counts every check.
+  const empty = new Set(i.tables.filter((x) => x.rows === 0).map((x) => x.name));
+  const overEmpty = i.check_outcomes.filter((c) => c.verdict === 'not_applicable' && c.examined === 0 && empty.has(c.table));
+  const listed = i.check_outcomes.filter((c) => !overEmpty.includes(c));
+  const byCheck = new Map<string, string[]>();
+  for (const c of overEmpty) byCheck.set(c.check, [...(byCheck.get(c.check) ?? []), c.table]);
+  const emptyLine = overEmpty.length
+    ? `<p class="muted small">${esc(plural(overEmpty.length, 'more check is', 'more checks are'))} not applicable because ${overEmpty.length === 1 ? 'its table is' : 'their tables are'} empty in this bundle: ${[...byCheck.entries()].map(([check, tables]) => `${esc(check.replaceAll('_', ' '))} (${esc(tables.join(', '))})`).join('; ')}.</p>`
+    : '';
   const checks = i.check_outcomes.length
-    ? `<h3>Consistency checks</h3>${verdictTally(i.check_outcomes)}${table(i.check_outcomes, [
+    ? `<h3>Consistency checks</h3>${verdictTally(i.check_outcomes)}${listed.length === 0 ? '' : table(listed, [
         { head: 'Check', cell: (c) => esc(c.check.replaceAll('_', ' ')) },
         { head: 'Table', cell: (c) => esc(c.table) },
         { head: 'Rows examined', num: true, cell: (c) => fmtInt(c.examined) },
@@ -181,13 +191,14 @@ export function integritySection(m: ReportModel, n: string): string {
             return `${badge(`st-${c.verdict}`, `${VERDICT_MARK[c.verdict]} ${VERDICT_LABEL[c.verdict]}`)}${note ? `<div class="muted small">${esc(note)}</div>` : ''}`;
           },
         },
-      ], { flag: (c) => c.verdict === 'not_met' })}`
+      ], { flag: (c) => c.verdict === 'not_met' })}${emptyLine}`
     : '';
-  const tables = `<h3>Tables</h3>${table(i.tables, [
+  const emptyTables = i.tables.filter((x) => x.rows === 0).map((x) => x.name);
+  const tables = `<h3>Tables</h3>${table(i.tables.filter((x) => x.rows > 0), [
     { head: 'Table', cell: (x) => esc(x.name) },
     { head: 'Rows', num: true, cell: (x) => fmtInt(x.rows) },
     { head: 'Kind', cell: (x) => (x.canonical ? 'canonical' : 'extra') },
-  ])}`;
+  ], { empty: 'No table has rows.' })}${emptyTables.length ? `<p class="muted small">Empty (no file fed them, or every row was rejected): ${esc(emptyTables.join(', '))}.</p>` : ''}`;
   return chapter('integrity', n, `${kv}<h3>Input files</h3>${files}${problems}${checks}${tables}`, 'Every input file with its SHA-256, the bundle root hash and what the import loaded. The parameters are listed in Appendix B.');
 }
 
