@@ -225,17 +225,17 @@ export async function runDrift(
   onStep(done, steps.length, 'drift charts');
   const chosen = chartOrder(comparisons).slice(0, params.drift_max_charts);
   // KS / Wasserstein carry no bins: their distributions are drawn from a PSI run over the same selection — one run
-  // per table and cohort attribute, over the charted columns and only the charted cohorts (a PSI run over every
-  // cohort of a 229-value attribute would cost as much as the comparison itself), not one run per chart.
+  // per table, cohort attribute and column, over only the cohorts charted for that column (a PSI run over every
+  // cohort of a 229-value attribute costs as much as the comparison itself; a run over the union of charted columns
+  // and cohorts loads columns no chart needs).
   const psiRuns = new Map<string, { table: string; attribute: string | null; values: Set<string>; columns: Set<string> }>();
   for (const { c, r } of chosen) {
     if (r.bins && r.bins.length > 0) continue;
     const eq = c.cohort.indexOf('=');
     const attribute = c.cohort === 'all' ? null : c.cohort.slice(0, eq);
-    const key = `${c.table}\u0000${attribute ?? ''}`;
-    const run = psiRuns.get(key) ?? { table: c.table, attribute, values: new Set<string>(), columns: new Set<string>() };
+    const key = `${c.table}\u0000${attribute ?? ''}\u0000${r.column}`;
+    const run = psiRuns.get(key) ?? { table: c.table, attribute, values: new Set<string>(), columns: new Set<string>([r.column]) };
     if (attribute !== null) run.values.add(c.cohort.slice(eq + 1));
-    run.columns.add(r.column);
     psiRuns.set(key, run);
   }
   const psiBins = new Map<string, DriftResult>();

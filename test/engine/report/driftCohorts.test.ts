@@ -76,7 +76,7 @@ describe('report drift over many cohorts', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('compares every cohort by default, says which table lacks the attribute once, and draws charts from one PSI run per attribute', async () => {
+  it('compares every cohort by default, says which table lacks the attribute once, and draws charts from one PSI run per attribute and column', async () => {
     calls.length = 0;
     const { model } = await computeReport(source, { bundleId, signoff, findings: [], params });
     if (model.drift.status !== 'ok') throw new Error(model.drift.reason);
@@ -96,7 +96,8 @@ describe('report drift over many cohorts', () => {
     const psi = calls.filter((c) => c.methods?.length === 1 && c.methods[0] === 'psi');
     const main = calls.filter((c) => !psi.includes(c));
     expect(main.map((c) => `${c.table} ${c.cohort_by ?? 'all'}`).sort()).toEqual(['records all', 'records origin', 'spans all', 'spans origin']);
-    const runs = psi.map((c) => `${c.table} ${c.cohort?.[0]?.attribute ?? 'all'}`);
+    const runs = psi.map((c) => `${c.table} ${c.cohort?.[0]?.attribute ?? 'all'} ${(c.columns ?? []).join(',')}`);
+    for (const c of psi) expect(c.columns).toHaveLength(1);
     expect(new Set(runs).size).toBe(runs.length);
     // ... over the charted cohorts only, never every cohort of the attribute.
     for (const c of psi) expect(c.cohort_by).toBeUndefined();

@@ -95,3 +95,22 @@ describe('report HTML', () => {
     expect(section).not.toContain('0.25449525294654324');
   });
 });
+
+describe('drift charts of many categories', () => {
+  it('draw the 15 largest categories in their order and fold the rest into one bar; ordered numeric bins are never folded', async () => {
+    const { foldCategories, driftBinsChart } = await import('../../../electron/engine/report/html/svg');
+    const bins = Array.from({ length: 229 }, (_, i) => ({ label: `C${String(i).padStart(3, '0')}`, lower: null, upper: null, baseline_count: 229 - i, current_count: i === 200 ? 5000 : 229 - i, baseline_share: (229 - i) / 26335, current_share: i === 200 ? 0.2 : (229 - i) / 31000 }));
+    const { bins: drawn, folded } = foldCategories(bins);
+    expect(drawn).toHaveLength(16);
+    expect(folded).toBe(214);
+    // The category that jumped (C200) is drawn although it was small in the baseline; order is kept.
+    expect(drawn.map((b) => b.label)).toEqual([...Array.from({ length: 14 }, (_, i) => `C${String(i).padStart(3, '0')}`), 'C200', '(214 other values)']);
+    const other = drawn[15];
+    expect(other?.baseline_count).toBe(bins.filter((b) => !drawn.some((d) => d.label === b.label)).reduce((n, b) => n + b.baseline_count, 0));
+    const svg = driftBinsChart('destination', 'origin=AAA', bins);
+    expect(svg).toContain('(214 other values)');
+    expect(svg).not.toContain('>C150<');
+    const numeric = Array.from({ length: 30 }, (_, i) => ({ label: `[${i}, ${i + 1})`, lower: i, upper: i + 1, baseline_count: 1, current_count: 1, baseline_share: 1 / 30, current_share: 1 / 30 }));
+    expect(foldCategories(numeric)).toEqual({ bins: numeric, folded: 0 });
+  });
+});

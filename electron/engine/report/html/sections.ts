@@ -8,7 +8,7 @@ import { groupNotComputable } from '../driftCharts';
 import { driftHeadline, driftVerdict } from '../../../../shared/driftVerdict';
 import { mappingText } from '../../../../shared/mapping';
 import { fmtBytes, fmtDate, fmtInt, fmtNum, fmtP, fmtPct, fmtTime } from './format';
-import { coverageMatrix, driftBinsChart, releaseBars, BASELINE_COLOUR, CURRENT_COLOUR } from './svg';
+import { coverageMatrix, driftBinsChart, foldCategories, releaseBars, BASELINE_COLOUR, CURRENT_COLOUR, MAX_CHART_CATEGORIES } from './svg';
 import type { Finding, FindingChart } from '../../../../shared/api/workspace';
 import { evidenceCellText, evidenceColumns, evidenceHeading } from '../../../../shared/evidenceText';
 import { plural } from '../../../../shared/plural';
@@ -522,7 +522,8 @@ export function driftSection(m: ReportModel, n: string): string {
       const charts = d.charts.map((ch) => {
         const hit = find(ch);
         const r = hit?.r;
-        const binsNote = ch.bins_method === ch.method ? '' : ` Bins from a ${ch.bins_method.toUpperCase()} run on the same selection (${ch.bins_detail.split(';')[0] ?? ''}).`;
+        const folded = foldCategories(ch.bins).folded;
+        const binsNote = `${ch.bins_method === ch.method ? '' : ` Bins from a ${ch.bins_method.toUpperCase()} run on the same selection (${ch.bins_detail.split(';')[0] ?? ''}).`}${folded > 0 ? ` The ${MAX_CHART_CATEGORIES - 1} categories with the largest share are drawn; the other ${folded} are one bar (all in results.json).` : ''}`;
         const caption = r
           ? `${esc(ch.table)} · ${esc(ch.column)} · ${esc(ch.cohort)} — ${esc(DRIFT_METHOD_INFO[r.method].name)}: ${esc(DRIFT_METHOD_INFO[r.method].meaning)}. ${esc(r.method)} statistic ${fmtNum(r.statistic)}, effect ${esc(r.effect_name)} ${fmtNum(r.effect)}${r.effect_ci ? ` [95% ${fmtNum(r.effect_ci[0])}, ${fmtNum(r.effect_ci[1])}]` : ''} (threshold ${fmtNum(r.threshold)}), p adj. ${fmtP(r.p_adjusted ?? r.p_value)} (α ${fmtNum(r.alpha, 2)}); n ${fmtInt(r.n_baseline)} baseline / ${fmtInt(r.n_current)} current.${esc(binsNote)}`
           : esc(`${ch.table} · ${ch.column} · ${ch.cohort}`);

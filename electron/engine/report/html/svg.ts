@@ -30,7 +30,34 @@ function shorten(s: string, max: number): string {
 }
 
 /** Grouped bars: baseline vs current share per bin. */
-export function driftBinsChart(column: string, cohort: string, bins: DriftBin[]): string {
+/** Categories drawn at most in a drift chart; the rest fold into one bar (229 airport codes are no chart). */
+export const MAX_CHART_CATEGORIES = 16;
+
+/**
+ * Categorical bins beyond MAX_CHART_CATEGORIES: the largest (by the larger of the two shares) are kept in their
+ * order and the others become one "(N other values)" bar. Numeric bins (ordered ranges) are never folded.
+ */
+export function foldCategories(bins: DriftBin[]): { bins: DriftBin[]; folded: number } {
+  const categorical = bins.every((b) => b.lower === null && b.upper === null);
+  if (!categorical || bins.length <= MAX_CHART_CATEGORIES) return { bins, folded: 0 };
+  const size = (b: DriftBin): number => Math.max(b.baseline_share, b.current_share);
+  const keep = new Set([...bins].sort((a, b) => size(b) - size(a)).slice(0, MAX_CHART_CATEGORIES - 1));
+  const rest = bins.filter((b) => !keep.has(b));
+  const sum = (f: (b: DriftBin) => number): number => rest.reduce((n, b) => n + f(b), 0);
+  const other: DriftBin = {
+    label: `(${rest.length} other values)`,
+    lower: null,
+    upper: null,
+    baseline_count: sum((b) => b.baseline_count),
+    current_count: sum((b) => b.current_count),
+    baseline_share: sum((b) => b.baseline_share),
+    current_share: sum((b) => b.current_share),
+  };
+  return { bins: [...bins.filter((b) => keep.has(b)), other], folded: rest.length };
+}
+
+export function driftBinsChart(column: string, cohort: string, allBins: DriftBin[]): string {
+  const { bins } = foldCategories(allBins);
   const W = 640;
   const H = 200;
   const left = 44;
