@@ -3,6 +3,7 @@
  * performance scan. The HTML is in html/fairness.ts.
  */
 import type { Availability, ReportFinding, ReportLimitation } from '../../../shared/api/report';
+import { fmtInt } from './html/format';
 import type { PerformanceScan } from '../../../shared/api/performance';
 import { PERFORMANCE_DEFAULTS } from '../../../shared/api/performance';
 import type { Severity } from '../../../shared/api/workspace';
@@ -56,7 +57,7 @@ export function fairnessLimitations(a: Availability<PerformanceScan>): { section
   if (all && all.n > 0 && all.k < all.n)
     out.push({
       section: 'fairness',
-      text: `Performance metrics use the ${all.k} of ${all.n} serving records that carry a label (${((all.k / all.n) * 100).toFixed(1)} %); selection rates and impact ratios use every record with a prediction.`,
+      text: `Performance metrics use the ${fmtInt(all.k)} of ${fmtInt(all.n)} serving records that carry a label (${((all.k / all.n) * 100).toFixed(1)} %); selection rates and impact ratios use every record with a prediction.`,
     });
   const excluded = s.per_attribute.flatMap((p) => p.excluded.map((e) => `${e.group} (${e.n} rows)`));
   if (excluded.length > 0) out.push({ section: 'fairness', text: `Groups excluded from disparities as too small: ${excluded.join(', ')}.` });

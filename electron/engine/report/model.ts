@@ -1,4 +1,5 @@
 import type { ImportSummary } from '../../../shared/api/bundle';
+import { fmtInt } from './html/format';
 import { CANONICAL_TABLE_NAMES } from '../../../shared/canonical';
 import {
   REPORT_MODEL_VERSION,
@@ -138,7 +139,7 @@ function limitations(inputs: ReportInputs, model: Omit<ReportModel, 'limitations
     else if (f.records_labelled !== null && f.records_labelled < f.records_total)
       out.push({
         section: 'drift',
-        text: `Only ${f.records_labelled} of ${f.records_total} records carry a ground-truth label (labels arrive late or not at all); outcome metrics cover the labelled part only.`,
+        text: `Only ${fmtInt(f.records_labelled)} of ${fmtInt(f.records_total)} records carry a ground-truth label (labels arrive late or not at all); outcome metrics cover the labelled part only.`,
       });
   }
   const sections = [
