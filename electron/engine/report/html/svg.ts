@@ -86,7 +86,8 @@ export function driftBinsChart(column: string, cohort: string, allBins: DriftBin
     parts.push(rect(cx - barW, top + plotH - hb, barW, hb, BASELINE_COLOUR, `${b.label} baseline ${(b.baseline_share * 100).toFixed(1)}% (n=${b.baseline_count})`));
     parts.push(rect(cx, top + plotH - hc, barW, hc, CURRENT_COLOUR, `${b.label} current ${(b.current_share * 100).toFixed(1)}% (n=${b.current_count})`));
     const rotate = bins.length > 6;
-    parts.push(text(cx, top + plotH + 11, shorten(b.label, 26), { size: 7.5, anchor: rotate ? 'end' : 'middle', rotate: rotate ? -35 : 0 }));
+    // Rotated labels longer than ~22 characters run out of the chart's bottom edge; the full label is in the bar's tooltip and results.json.
+    parts.push(text(cx, top + plotH + 11, shorten(b.label, rotate ? 22 : 26), { size: 7.5, anchor: rotate ? 'end' : 'middle', rotate: rotate ? -35 : 0 }));
   });
   parts.push(`<line x1="${left}" x2="${W - right}" y1="${top + plotH}" y2="${top + plotH}" stroke="${AXIS}" stroke-width="0.8"/>`);
   parts.push(rect(W - 180, 6, 9, 9, BASELINE_COLOUR) + text(W - 167, 14, 'baseline', { size: 8.5 }));
