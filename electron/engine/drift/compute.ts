@@ -9,7 +9,7 @@ import type { NumericRange } from './profile';
 import { cohortAttributes, comparableColumns, defaultColumns, resolveColumns } from './columns';
 import { compareColumn } from './compare';
 import { correctAndDecide } from './decide';
-import { queryOne, quoteIdent } from '../db';
+import { queryOne, queryRows, quoteIdent } from '../db';
 import { isCanonicalName } from '../bundle/tableRole';
 import { timeColumnOf } from '../bundle/mapping';
 import { CI_LEVEL } from './interval';
@@ -63,6 +63,13 @@ async function emptySideReason(conn: DuckDBConnection, info: TableInfo, selector
   return `no row of ${t}${inCohort} has ${col} = ${JSON.stringify(selector.value)}`;
 }
 
+
+/** The values of a cohort attribute among the rows the fixed cohort filters keep (NULL is in no cohort). */
+async function cohortValues(conn: DuckDBConnection, table: string, attribute: string, filters: SqlPart): Promise<string[]> {
+  const a = quoteIdent(attribute);
+  const rows = await queryRows<{ g: string }>(conn, `select distinct ${a}::VARCHAR as g from ${quoteIdent(table)} where (${filters.sql}) and ${a} is not null`, filters.params);
+  return rows.map((r) => r.g);
+}
 
 /**
  * One pass of the comparison: a sample (cohort filters applied), grouped by the cohort attribute when
@@ -135,8 +142,20 @@ export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hook
     checkCancel(hooks.signal);
     // One scan gives every numeric column's counts and ranges, per group (instead of one scan per column and cohort).
     const ranges = await groupedRanges(conn, pass.sample, numeric.map((s) => s.expr));
-    const groups = [...ranges.keys()].sort(byCodePoint);
+    const found = new Set(ranges.keys());
+    // Every cohort of the attribute, also one neither selection reaches: it gets the same not-computable
+    // results (and 0-row reasons) as asking for that cohort alone, instead of silently missing from the grid.
+    if (pass.sample.group && args.cohort_by) for (const g of await cohortValues(conn, info.name, args.cohort_by, pass.cohort)) found.add(g);
+    const groups = [...found].sort(byCodePoint);
     if (!pass.sample.group && groups.length === 0) groups.push('');
+    // Why a side of a cohort selected no row: one query per side and cohort, not per column.
+    const reasons = new Map<string, Promise<string>>();
+    const whyEmpty = (side: 'baseline' | 'current', g: string): Promise<string> => {
+      const key = `${side}\u0000${g}`;
+      let r = reasons.get(key);
+      if (!r) reasons.set(key, (r = emptySideReason(conn, info, side === 'baseline' ? args.baseline : args.current, pass.filters(g))));
+      return r;
+    };
     const perGroup = new Map<string, DriftResult[]>(groups.map((g) => [g, []]));
     for (const spec of columns) {
       checkCancel(hooks.signal);
@@ -155,8 +174,11 @@ export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hook
         const cohort = pass.label(g);
         const rs = await compareColumn(col, { methods: args.methods, plan, alpha, thresholds: args.thresholds, cohort, nullRate: true });
         for (const r of rs) {
-          if (r.not_computable === 'baseline selection has no rows') r.not_computable = `baseline selection has 0 rows: ${await emptySideReason(conn, info, args.baseline, pass.filters(g))}`;
-          else if (r.not_computable === 'current selection has no rows') r.not_computable = `current selection has 0 rows: ${await emptySideReason(conn, info, args.current, pass.filters(g))}`;
+          if (r.not_computable === 'baseline selection has no rows') {
+            const b = await whyEmpty('baseline', g);
+            const c = col.rowsCurrent === 0 ? await whyEmpty('current', g) : null;
+            r.not_computable = `baseline selection has 0 rows: ${b}${c !== null && c !== b ? `; current selection has 0 rows too: ${c}` : ''}`;
+          } else if (r.not_computable === 'current selection has no rows') r.not_computable = `current selection has 0 rows: ${await whyEmpty('current', g)}`;
         }
         for (const r of rs) if (r.section === 'data_quality' && label) r.why = labelCoverageWhy(r.null_rate_baseline, r.null_rate_current, label.get(g));
         perGroup.get(g)?.push(...rs);
