@@ -45,8 +45,10 @@ function sidePredicate(info: TableInfo, selector: Selector, field: string): SqlP
   return selectorPredicate(info, selector, field);
 }
 
-/** Why a side selected no row, with the fix when there is one. */
-async function emptySideReason(conn: DuckDBConnection, info: TableInfo, selector: Selector, filters: CohortFilter[]): Promise<string> {
+type TimeRange = { lo: string | null; hi: string | null } | null | undefined;
+
+/** Why a side selected no row, with the fix when there is one. `range`: the table's time range, asked once per comparison. */
+async function emptySideReason(conn: DuckDBConnection, info: TableInfo, selector: Selector, filters: CohortFilter[], range: (ts: string) => Promise<TimeRange>): Promise<string> {
   const t = info.name;
   const fix = isCanonicalName(t)
     ? `map one with --map ${t}.${timeColumnOf(t) ?? 'ts'}=COLUMN (in the app: Map columns… on the import summary)`
@@ -54,9 +56,9 @@ async function emptySideReason(conn: DuckDBConnection, info: TableInfo, selector
   const inCohort = filters.length > 0 ? ` in cohort ${cohortLabel(filters)}` : '';
   if (selector.key === 'window') {
     const ts = info.timestampColumn;
-    const range = ts ? await queryOne<{ lo: string | null; hi: string | null }>(conn, `select min(${quoteIdent(ts)})::VARCHAR as lo, max(${quoteIdent(ts)})::VARCHAR as hi from ${quoteIdent(t)}`) : null;
-    if (!ts || !range?.lo) return `${t} has no time column with values; ${fix}`;
-    return `no row of ${t}${inCohort} has ${ts} in ${selector.value} (${t}.${ts} runs from ${range.lo} to ${range.hi})`;
+    const span = ts ? await range(ts) : null;
+    if (!ts || !span?.lo) return `${t} has no time column with values; ${fix}`;
+    return `no row of ${t}${inCohort} has ${ts} in ${selector.value} (${t}.${ts} runs from ${span.lo} to ${span.hi})`;
   }
   const col = SELECTOR_COLUMN[selector.key as Exclude<Selector['key'], 'window'>];
   if (!info.columns.some((c) => c.name === col)) return `${t} has no ${col} column (no file supplied one); compare by window, or map one with --map ${t}.${col}=COLUMN`;
@@ -134,6 +136,10 @@ export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hook
   const scope = 'over both selections, all cohorts';
   if (stats) for (const spec of columns) plans.set(spec.name, planColumn(spec, stats.get(spec.name) ?? { nBaseline: 0, distinct: 0 }, args.methods, scope));
 
+  let span: Promise<TimeRange> | null = null;
+  const tableRange = (ts: string): Promise<TimeRange> =>
+    (span ??= queryOne<{ lo: string | null; hi: string | null }>(conn, `select min(${quoteIdent(ts)})::VARCHAR as lo, max(${quoteIdent(ts)})::VARCHAR as hi from ${quoteIdent(info.name)}`));
+
   const results: DriftResult[] = [];
   const targets: SeriesTarget[] = [];
   const numeric = columns.filter((s) => s.valueType === 'float' || s.valueType === 'integer');
@@ -148,12 +154,12 @@ export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hook
     if (pass.sample.group && args.cohort_by) for (const g of await cohortValues(conn, info.name, args.cohort_by, pass.cohort)) found.add(g);
     const groups = [...found].sort(byCodePoint);
     if (!pass.sample.group && groups.length === 0) groups.push('');
-    // Why a side of a cohort selected no row: one query per side and cohort, not per column.
+    // Why a side of a cohort selected no row: once per side and cohort (not per column), the time range once.
     const reasons = new Map<string, Promise<string>>();
     const whyEmpty = (side: 'baseline' | 'current', g: string): Promise<string> => {
       const key = `${side}\u0000${g}`;
       let r = reasons.get(key);
-      if (!r) reasons.set(key, (r = emptySideReason(conn, info, side === 'baseline' ? args.baseline : args.current, pass.filters(g))));
+      if (!r) reasons.set(key, (r = emptySideReason(conn, info, side === 'baseline' ? args.baseline : args.current, pass.filters(g), tableRange)));
       return r;
     };
     const perGroup = new Map<string, DriftResult[]>(groups.map((g) => [g, []]));
