@@ -101,6 +101,18 @@ describe('all cohorts of an attribute in one pass', () => {
     expect(eu?.effect_ci?.[0]).toBeGreaterThan(0.1);
   });
 
+  it('with time windows, a cohort outside both says so on each side, with the table\'s time range', async () => {
+    const windows = { baseline: { key: 'window' as const, value: '2026-06-01T00:00:00Z/2026-06-02T01:00:00Z' }, current: { key: 'window' as const, value: '2026-06-02T01:00:00Z/2026-06-03T02:00:00Z' } };
+    const grid = await computeDrift(conn, { ...request(['amount']), ...windows, cohort_by: 'region' });
+    const retired = grid.results.find((r) => r.cohort === 'region=retired' && r.column === 'amount');
+    const range = '(records.ts runs from 2026-01-01 00:00:00 to 2026-06-03 01:59:00)';
+    expect(retired?.not_computable).toBe(
+      `baseline selection has 0 rows: no row of records in cohort region=retired has ts in ${windows.baseline.value} ${range}; current selection has 0 rows too: no row of records in cohort region=retired has ts in ${windows.current.value} ${range}`,
+    );
+    const alone = await computeDrift(conn, { ...request(['amount']), ...windows, cohort: [{ attribute: 'region', value: 'retired' }] });
+    expect(alone.results.find((r) => r.column === 'amount')?.not_computable).toBe(retired?.not_computable);
+  });
+
   it('rejects a series with cohort_by, and a cohort filter on the same attribute', async () => {
     await expect(computeDrift(conn, { ...request(['amount']), cohort_by: 'region', by: 'week' })).rejects.toThrow(/series/);
     await expect(computeDrift(conn, { ...request(['amount']), cohort_by: 'region', cohort: [{ attribute: 'region', value: 'EU' }] })).rejects.toThrow(/other attributes/);
