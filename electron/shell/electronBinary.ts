@@ -166,3 +166,18 @@ export function missingElectronMessage(lookup: Extract<ElectronLookup, { found: 
     '  `npx auditdesk --help` lists the other commands.',
   ].join('\n');
 }
+
+/**
+ * Why Electron cannot open a window here, or null: on Linux it needs an X11 or Wayland display (without one it
+ * exits with "Missing X server or $DISPLAY"), so `npm start` says so before building anything.
+ */
+export function displayProblem(env: Env, platform: NodeJS.Platform = process.platform): string | null {
+  if (platform !== 'linux' || env['DISPLAY'] || env['WAYLAND_DISPLAY']) return null;
+  return [
+    'Audit Desk cannot start: there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so Electron cannot open a window.',
+    'Run `npm start` inside a desktop session, or headless under a virtual display: xvfb-run -a npm start',
+    '',
+    'Without a window, the CLI does the main job (build it once with `npm run build`; a bundle folder or .zip):',
+    `  ${CLI_REPORT_COMMAND}`,
+  ].join('\n');
+}

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI_REPORT_COMMAND, electronCachedZip, ensureElectron, findElectron, missingElectronMessage, nodeTooOldForInstaller, runElectronInstaller } from '../../electron/shell/electronBinary';
+import { CLI_REPORT_COMMAND, displayProblem, electronCachedZip, ensureElectron, findElectron, missingElectronMessage, nodeTooOldForInstaller, runElectronInstaller } from '../../electron/shell/electronBinary';
 import { reportCommand } from '../../electron/cli/commands/report';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -148,5 +148,28 @@ describe('npm start: the Electron binary', () => {
       "Electron's installer declares Node >= 22.12.0; this is Node 20.20.2",
     );
     expect(missingElectronMessage(lookup, undefined, { platform: 'linux', arch: 'x64', env: {}, home: '/h', nodeNeeded: null })).not.toContain('declares Node');
+  });
+
+  it('on Linux without a display it says so (and how to run headless) instead of launching Electron into an error', () => {
+    expect(displayProblem({}, 'linux')).toContain('xvfb-run -a npm start');
+    expect(displayProblem({}, 'linux')).toContain(CLI_REPORT_COMMAND);
+    expect(displayProblem({ DISPLAY: ':0' }, 'linux')).toBeNull();
+    expect(displayProblem({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux')).toBeNull();
+    expect(displayProblem({}, 'darwin')).toBeNull();
+    expect(displayProblem({}, 'win32')).toBeNull();
+
+    // The real script, with an Electron it finds (an override folder) and no display: exit 1, nothing built or launched.
+    const dist = mkdtempSync(path.join(os.tmpdir(), 'auditdesk-dist-'));
+    made.push(dist);
+    writeFileSync(path.join(dist, 'electron'), '#!/bin/sh\ntouch "$(dirname "$0")/launched"\n', { mode: 0o755 });
+    const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: dist };
+    delete env['DISPLAY'];
+    delete env['WAYLAND_DISPLAY'];
+    const r = spawnSync(process.execPath, [path.join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(repo, 'scripts', 'start.ts')], { cwd: repo, encoding: 'utf8', env, timeout: 60_000 });
+    if (process.platform !== 'linux') return;
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('there is no display');
+    expect(r.stdout).not.toContain('electron-vite build');
+    expect(existsSync(path.join(dist, 'launched'))).toBe(false);
   });
 });
