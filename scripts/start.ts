@@ -2,12 +2,18 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureElectron, missingElectronMessage } from '../electron/shell/electronBinary';
+import { displayProblem, ensureElectron, missingElectronMessage, nodeTooOldForInstaller } from '../electron/shell/electronBinary';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { lookup, install } = ensureElectron(root, process.env, (l) => process.stderr.write(`${l}\n`));
 if (!lookup.found) {
-  process.stderr.write(`${missingElectronMessage(lookup, install)}\n`);
+  process.stderr.write(`${missingElectronMessage(lookup, install, { nodeNeeded: nodeTooOldForInstaller(root) })}\n`);
+  process.exit(1);
+}
+
+const noDisplay = displayProblem(process.env);
+if (noDisplay) {
+  process.stderr.write(`${noDisplay}\n`);
   process.exit(1);
 }
 

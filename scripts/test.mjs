@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { playwrightSkips, skipLines, vitestSkips } from './skipReasons.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const results = path.join(root, 'test-results');
@@ -61,4 +62,6 @@ for (const c of Object.values(counts)) if (c) for (const k of Object.keys(total)
 // A step that failed without counts of its own (typecheck, lint, build, a runner that crashed) counts as one failure.
 total.failed += failedSteps.filter((o) => !counts[o.name] || counts[o.name].failed === 0).length;
 process.stdout.write(`tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
+const skipped = skipLines([...vitestSkips(v, root), ...playwrightSkips(p)]);
+if (skipped.length > 0) process.stdout.write(`skipped (not passed), and why:\n${skipped.join('\n')}\n`);
 process.exit(failedSteps.length === 0 ? 0 : 1);

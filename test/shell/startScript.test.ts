@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ensureElectron, findElectron, missingElectronMessage, runElectronInstaller } from '../../electron/shell/electronBinary';
+import { CLI_REPORT_COMMAND, displayProblem, electronCachedZip, ensureElectron, findElectron, missingElectronMessage, nodeTooOldForInstaller, runElectronInstaller } from '../../electron/shell/electronBinary';
+import { reportCommand } from '../../electron/cli/commands/report';
 
 const repo = path.resolve(__dirname, '..', '..');
 const made: string[] = [];
@@ -43,10 +44,14 @@ describe('npm start: the Electron binary', () => {
     expect(seenEnv(root)).toEqual({ mirror: env.ELECTRON_MIRROR, cache: env.electron_config_cache });
     expect(log.join('\n')).toContain('ELECTRON_MIRROR=https://mirror.example/electron/');
     if (lookup.found) return;
-    const msg = missingElectronMessage(lookup, install, 'linux', 'x64');
+    const msg = missingElectronMessage(lookup, install, { platform: 'linux', arch: 'x64', env: {}, home: '/home/ada' });
     expect(msg).toContain(`no Electron 45.5.0 binary at ${path.join(root, 'node_modules', 'electron', 'dist', 'electron')}`);
     expect(msg).toContain('download host could not be reached');
-    for (const route of ['ELECTRON_MIRROR=', 'electron_config_cache=', 'ELECTRON_OVERRIDE_DIST_PATH=', 'electron-v45.5.0-linux-x64.zip', 'npx auditdesk report']) expect(msg).toContain(route);
+    for (const route of ['ELECTRON_MIRROR=', 'electron_config_cache=', 'ELECTRON_OVERRIDE_DIST_PATH=', 'electron-v45.5.0-linux-x64.zip', CLI_REPORT_COMMAND]) expect(msg).toContain(route);
+    // Where to put a zip fetched elsewhere: the exact file Electron's installer looks for (checked below against the real installer).
+    expect(msg).toContain('https://github.com/electron/electron/releases/download/v45.5.0/electron-v45.5.0-linux-x64.zip');
+    expect(msg).toContain(electronCachedZip('45.5.0', 'linux', 'x64', {}, '/home/ada'));
+    expect(msg).toMatch(/\/home\/ada\/\.cache\/electron\/[0-9a-f]{64}\/electron-v45\.5\.0-linux-x64\.zip/);
   });
 
   it('online: the installer fetches the binary and the second look finds it', () => {
@@ -98,7 +103,73 @@ describe('npm start: the Electron binary', () => {
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`ELECTRON_OVERRIDE_DIST_PATH=${marker} holds no Electron executable`);
-    expect(r.stderr).toContain('npx auditdesk report');
+    expect(r.stderr).toContain(CLI_REPORT_COMMAND);
     expect(r.stdout).not.toContain('electron-vite build');
+  });
+
+  it('the cached-zip path it names is where Electron’s own installer looks (real install.js, a mirror that cannot answer)', () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'auditdesk-ecache-'));
+    made.push(cache);
+    // An unreachable mirror: the installer's fallback download fails at once, here and on a machine with a network.
+    const env = { electron_config_cache: cache, ELECTRON_MIRROR: 'http://127.0.0.1:9/electron/' };
+    const version = (JSON.parse(readFileSync(path.join(repo, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }).version;
+    const zip = electronCachedZip(version, process.platform, process.arch, env, os.homedir());
+    expect(path.dirname(path.dirname(zip))).toBe(cache);
+    mkdirSync(path.dirname(zip), { recursive: true });
+    writeFileSync(zip, 'not the real zip');
+    const r = spawnSync(process.execPath, [path.join(repo, 'node_modules', 'electron', 'install.js')], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { ...process.env, ...env, ELECTRON_OVERRIDE_DIST_PATH: '', DEBUG: '@electron/get*' },
+      timeout: 60_000,
+    });
+    expect(r.status).not.toBe(0);
+    // It found our file (then refused it: the checksum is not Electron's) before trying the mirror.
+    expect(r.stderr).toContain('Cache hit');
+    expect(r.stderr).toMatch(/did not match expected checksum/);
+  });
+
+  it('the CLI command it offers has every option `auditdesk report` requires', () => {
+    const usage = reportCommand.usage.replace(/\[[^\]]*\]/g, '');
+    const required = [...usage.matchAll(/--[a-z-]+/g)].map((m) => m[0]);
+    expect(required).toEqual(expect.arrayContaining(['--out', '--auditor', '--system']));
+    for (const option of required) expect(CLI_REPORT_COMMAND).toContain(`${option} `);
+  });
+
+  it('names the Node version Electron’s installer declares when this Node is older, and nothing when it is not', () => {
+    const root = fakeProject('offline');
+    writeFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), JSON.stringify({ name: 'electron', version: '45.5.0', engines: { node: '>= 22.12.0' } }));
+    expect(nodeTooOldForInstaller(root, '20.20.2')).toBe('22.12.0');
+    expect(nodeTooOldForInstaller(root, '22.11.9')).toBe('22.12.0');
+    expect(nodeTooOldForInstaller(root, '22.12.0')).toBeNull();
+    expect(nodeTooOldForInstaller(root, '24.1.0')).toBeNull();
+    const lookup = { found: false as const, version: '45.5.0', reason: 'no binary' };
+    expect(missingElectronMessage(lookup, undefined, { platform: 'linux', arch: 'x64', env: {}, home: '/h', nodeNeeded: '22.12.0', nodeVersion: '20.20.2' })).toContain(
+      "Electron's installer declares Node >= 22.12.0; this is Node 20.20.2",
+    );
+    expect(missingElectronMessage(lookup, undefined, { platform: 'linux', arch: 'x64', env: {}, home: '/h', nodeNeeded: null })).not.toContain('declares Node');
+  });
+
+  it('on Linux without a display it says so (and how to run headless) instead of launching Electron into an error', () => {
+    expect(displayProblem({}, 'linux')).toContain('xvfb-run -a npm start');
+    expect(displayProblem({}, 'linux')).toContain(CLI_REPORT_COMMAND);
+    expect(displayProblem({ DISPLAY: ':0' }, 'linux')).toBeNull();
+    expect(displayProblem({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux')).toBeNull();
+    expect(displayProblem({}, 'darwin')).toBeNull();
+    expect(displayProblem({}, 'win32')).toBeNull();
+
+    // The real script, with an Electron it finds (an override folder) and no display: exit 1, nothing built or launched.
+    const dist = mkdtempSync(path.join(os.tmpdir(), 'auditdesk-dist-'));
+    made.push(dist);
+    writeFileSync(path.join(dist, 'electron'), '#!/bin/sh\ntouch "$(dirname "$0")/launched"\n', { mode: 0o755 });
+    const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: dist };
+    delete env['DISPLAY'];
+    delete env['WAYLAND_DISPLAY'];
+    const r = spawnSync(process.execPath, [path.join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(repo, 'scripts', 'start.ts')], { cwd: repo, encoding: 'utf8', env, timeout: 60_000 });
+    if (process.platform !== 'linux') return;
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('there is no display');
+    expect(r.stdout).not.toContain('electron-vite build');
+    expect(existsSync(path.join(dist, 'launched'))).toBe(false);
   });
 });

@@ -9,7 +9,7 @@ import type { NumericRange } from './profile';
 import { cohortAttributes, comparableColumns, defaultColumns, resolveColumns } from './columns';
 import { compareColumn } from './compare';
 import { correctAndDecide } from './decide';
-import { queryOne, quoteIdent } from '../db';
+import { queryOne, queryRows, quoteIdent } from '../db';
 import { isCanonicalName } from '../bundle/tableRole';
 import { timeColumnOf } from '../bundle/mapping';
 import { CI_LEVEL } from './interval';
@@ -45,8 +45,10 @@ function sidePredicate(info: TableInfo, selector: Selector, field: string): SqlP
   return selectorPredicate(info, selector, field);
 }
 
-/** Why a side selected no row, with the fix when there is one. */
-async function emptySideReason(conn: DuckDBConnection, info: TableInfo, selector: Selector, filters: CohortFilter[]): Promise<string> {
+type TimeRange = { lo: string | null; hi: string | null } | null | undefined;
+
+/** Why a side selected no row, with the fix when there is one. `range`: the table's time range, asked once per comparison. */
+async function emptySideReason(conn: DuckDBConnection, info: TableInfo, selector: Selector, filters: CohortFilter[], range: (ts: string) => Promise<TimeRange>): Promise<string> {
   const t = info.name;
   const fix = isCanonicalName(t)
     ? `map one with --map ${t}.${timeColumnOf(t) ?? 'ts'}=COLUMN (in the app: Map columns… on the import summary)`
@@ -54,15 +56,22 @@ async function emptySideReason(conn: DuckDBConnection, info: TableInfo, selector
   const inCohort = filters.length > 0 ? ` in cohort ${cohortLabel(filters)}` : '';
   if (selector.key === 'window') {
     const ts = info.timestampColumn;
-    const range = ts ? await queryOne<{ lo: string | null; hi: string | null }>(conn, `select min(${quoteIdent(ts)})::VARCHAR as lo, max(${quoteIdent(ts)})::VARCHAR as hi from ${quoteIdent(t)}`) : null;
-    if (!ts || !range?.lo) return `${t} has no time column with values; ${fix}`;
-    return `no row of ${t}${inCohort} has ${ts} in ${selector.value} (${t}.${ts} runs from ${range.lo} to ${range.hi})`;
+    const span = ts ? await range(ts) : null;
+    if (!ts || !span?.lo) return `${t} has no time column with values; ${fix}`;
+    return `no row of ${t}${inCohort} has ${ts} in ${selector.value} (${t}.${ts} runs from ${span.lo} to ${span.hi})`;
   }
   const col = SELECTOR_COLUMN[selector.key as Exclude<Selector['key'], 'window'>];
   if (!info.columns.some((c) => c.name === col)) return `${t} has no ${col} column (no file supplied one); compare by window, or map one with --map ${t}.${col}=COLUMN`;
   return `no row of ${t}${inCohort} has ${col} = ${JSON.stringify(selector.value)}`;
 }
 
+
+/** The values of a cohort attribute among the rows the fixed cohort filters keep (NULL is in no cohort). */
+async function cohortValues(conn: DuckDBConnection, table: string, attribute: string, filters: SqlPart): Promise<string[]> {
+  const a = quoteIdent(attribute);
+  const rows = await queryRows<{ g: string }>(conn, `select distinct ${a}::VARCHAR as g from ${quoteIdent(table)} where (${filters.sql}) and ${a} is not null`, filters.params);
+  return rows.map((r) => r.g);
+}
 
 /**
  * One pass of the comparison: a sample (cohort filters applied), grouped by the cohort attribute when
@@ -127,6 +136,10 @@ export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hook
   const scope = 'over both selections, all cohorts';
   if (stats) for (const spec of columns) plans.set(spec.name, planColumn(spec, stats.get(spec.name) ?? { nBaseline: 0, distinct: 0 }, args.methods, scope));
 
+  let span: Promise<TimeRange> | null = null;
+  const tableRange = (ts: string): Promise<TimeRange> =>
+    (span ??= queryOne<{ lo: string | null; hi: string | null }>(conn, `select min(${quoteIdent(ts)})::VARCHAR as lo, max(${quoteIdent(ts)})::VARCHAR as hi from ${quoteIdent(info.name)}`));
+
   const results: DriftResult[] = [];
   const targets: SeriesTarget[] = [];
   const numeric = columns.filter((s) => s.valueType === 'float' || s.valueType === 'integer');
@@ -135,8 +148,20 @@ export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hook
     checkCancel(hooks.signal);
     // One scan gives every numeric column's counts and ranges, per group (instead of one scan per column and cohort).
     const ranges = await groupedRanges(conn, pass.sample, numeric.map((s) => s.expr));
-    const groups = [...ranges.keys()].sort(byCodePoint);
+    const found = new Set(ranges.keys());
+    // Every cohort of the attribute, also one neither selection reaches: it gets the same not-computable
+    // results (and 0-row reasons) as asking for that cohort alone, instead of silently missing from the grid.
+    if (pass.sample.group && args.cohort_by) for (const g of await cohortValues(conn, info.name, args.cohort_by, pass.cohort)) found.add(g);
+    const groups = [...found].sort(byCodePoint);
     if (!pass.sample.group && groups.length === 0) groups.push('');
+    // Why a side of a cohort selected no row: once per side and cohort (not per column), the time range once.
+    const reasons = new Map<string, Promise<string>>();
+    const whyEmpty = (side: 'baseline' | 'current', g: string): Promise<string> => {
+      const key = `${side}\u0000${g}`;
+      let r = reasons.get(key);
+      if (!r) reasons.set(key, (r = emptySideReason(conn, info, side === 'baseline' ? args.baseline : args.current, pass.filters(g), tableRange)));
+      return r;
+    };
     const perGroup = new Map<string, DriftResult[]>(groups.map((g) => [g, []]));
     for (const spec of columns) {
       checkCancel(hooks.signal);
@@ -155,8 +180,11 @@ export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hook
         const cohort = pass.label(g);
         const rs = await compareColumn(col, { methods: args.methods, plan, alpha, thresholds: args.thresholds, cohort, nullRate: true });
         for (const r of rs) {
-          if (r.not_computable === 'baseline selection has no rows') r.not_computable = `baseline selection has 0 rows: ${await emptySideReason(conn, info, args.baseline, pass.filters(g))}`;
-          else if (r.not_computable === 'current selection has no rows') r.not_computable = `current selection has 0 rows: ${await emptySideReason(conn, info, args.current, pass.filters(g))}`;
+          if (r.not_computable === 'baseline selection has no rows') {
+            const b = await whyEmpty('baseline', g);
+            const c = col.rowsCurrent === 0 ? await whyEmpty('current', g) : null;
+            r.not_computable = `baseline selection has 0 rows: ${b}${c !== null && c !== b ? `; current selection has 0 rows too: ${c}` : ''}`;
+          } else if (r.not_computable === 'current selection has no rows') r.not_computable = `current selection has 0 rows: ${await whyEmpty('current', g)}`;
         }
         for (const r of rs) if (r.section === 'data_quality' && label) r.why = labelCoverageWhy(r.null_rate_baseline, r.null_rate_current, label.get(g));
         perGroup.get(g)?.push(...rs);

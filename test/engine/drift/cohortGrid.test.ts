@@ -9,9 +9,10 @@ import { makeRecords, mulberry32, normalSample, request } from './helpers';
 /**
  * Every cohort of an attribute in one pass (cohort_by) gives, cohort by cohort, the same numbers as asking
  * for that cohort alone; only the correction family (the whole grid) differs. Cohorts: a large drifted one,
- * an undrifted one, a small one (8 rows a side), one with rows on the baseline side only.
+ * an undrifted one, a small one (8 rows a side), one with rows on the baseline side only, one with rows in
+ * neither selection (only in an older dataset version).
  */
-const REGIONS = ['EU', 'US', 'tiny', 'gone'];
+const REGIONS = ['EU', 'US', 'tiny', 'gone', 'retired'];
 
 function regionOf(i: number, side: 'b' | 'c'): string {
   if (i < 8) return 'tiny';
@@ -38,6 +39,7 @@ beforeAll(async () => {
     },
     { cohort: { baseline: base.map((_, i) => regionOf(i, 'b')), current: cur.map((_, i) => regionOf(i, 'c')) } },
   );
+  await conn.run(`insert into records by name select 'old' || i as record_id, TIMESTAMP '2026-01-01 00:00:00' as ts, 'old' as dataset_version, 'retired' as region, i * 0.5 as amount from range(20) t(i)`);
 });
 
 /** A result without what depends on the correction family. */
@@ -53,7 +55,7 @@ describe('all cohorts of an attribute in one pass', () => {
         const args = request(['amount', 'count', 'channel', 'flag'], { ...(methods ? { methods: [...methods] } : {}) });
         const grid = await computeDrift(conn, { ...args, cohort_by: 'region' }, { ecdf });
         const cohorts = [...new Set(grid.results.map((r) => r.cohort))];
-        expect(cohorts).toEqual(['region=EU', 'region=US', 'region=gone', 'region=tiny'].sort());
+        expect(cohorts).toEqual(['region=EU', 'region=US', 'region=gone', 'region=retired', 'region=tiny'].sort());
         for (const value of REGIONS) {
           const alone = await computeDrift(conn, { ...args, cohort: [{ attribute: 'region', value }] }, { ecdf });
           expect(grid.results.filter((r) => r.cohort === `region=${value}`).map(own)).toEqual(alone.results.map(own));
@@ -83,10 +85,32 @@ describe('all cohorts of an attribute in one pass', () => {
     expect(tiny?.not_computable).toBe('too few values for wasserstein_norm: n_baseline 8, n_current 7 (at least 10 a side)');
     expect(tiny?.decision).toBe('not_computable');
     const gone = grid.results.find((r) => r.cohort === 'region=gone' && r.column === 'amount');
+    // The 0-row reason is the one a cohort asked for alone gets: which side, which cohort, which selector.
     expect(gone?.not_computable).toBe('current selection has 0 rows: no row of records in cohort region=gone has dataset_version = "cur"');
+    // A cohort neither selection reaches is in the grid, not missing from it, and both sides say why.
+    const retired = grid.results.filter((r) => r.cohort === 'region=retired');
+    expect(retired.map((r) => r.column).sort()).toEqual(['amount', 'channel', 'count', 'flag']);
+    for (const r of retired) {
+      expect(r.decision).toBe('not_computable');
+      expect(r.not_computable).toBe(
+        'baseline selection has 0 rows: no row of records in cohort region=retired has dataset_version = "base"; current selection has 0 rows too: no row of records in cohort region=retired has dataset_version = "cur"',
+      );
+    }
     const eu = grid.results.find((r) => r.cohort === 'region=EU' && r.column === 'amount');
     expect(eu?.decision).toBe('drift');
     expect(eu?.effect_ci?.[0]).toBeGreaterThan(0.1);
+  });
+
+  it('with time windows, a cohort outside both says so on each side, with the table\'s time range', async () => {
+    const windows = { baseline: { key: 'window' as const, value: '2026-06-01T00:00:00Z/2026-06-02T01:00:00Z' }, current: { key: 'window' as const, value: '2026-06-02T01:00:00Z/2026-06-03T02:00:00Z' } };
+    const grid = await computeDrift(conn, { ...request(['amount']), ...windows, cohort_by: 'region' });
+    const retired = grid.results.find((r) => r.cohort === 'region=retired' && r.column === 'amount');
+    const range = '(records.ts runs from 2026-01-01 00:00:00 to 2026-06-03 01:59:00)';
+    expect(retired?.not_computable).toBe(
+      `baseline selection has 0 rows: no row of records in cohort region=retired has ts in ${windows.baseline.value} ${range}; current selection has 0 rows too: no row of records in cohort region=retired has ts in ${windows.current.value} ${range}`,
+    );
+    const alone = await computeDrift(conn, { ...request(['amount']), ...windows, cohort: [{ attribute: 'region', value: 'retired' }] });
+    expect(alone.results.find((r) => r.column === 'amount')?.not_computable).toBe(retired?.not_computable);
   });
 
   it('rejects a series with cohort_by, and a cohort filter on the same attribute', async () => {

@@ -36,8 +36,8 @@ describe('not computable, never NaN or a crash', () => {
     const rs = (await computeDrift(conn, request(['x'], { methods: [...ALL] }))).results;
     expect(rs).toHaveLength(ALL.length);
     for (const r of rs) {
-      // The reason names what selected nothing, so the auditor can fix the selection.
-      expect(r.not_computable).toBe('baseline selection has 0 rows: no row of records has dataset_version = "base"');
+      // The reason names what selected nothing on each side, so the auditor can fix both selections at once.
+      expect(r.not_computable).toBe('baseline selection has 0 rows: no row of records has dataset_version = "base"; current selection has 0 rows too: no row of records has dataset_version = "cur"');
       expect(r.drifted).toBe(false);
     }
     expectNoNaN(rs);
