@@ -4,7 +4,7 @@ import { engineForCli, MAPPING_OPTIONS, MAPPING_USAGE, mappingFromFlags, stderrP
 import type { ReportParams } from '../../../shared/api/report';
 import { parseReportParams } from '../../engine/report/params';
 import { computeReport } from '../../engine/report/service';
-import { evaluatePolicy, parsePolicy } from '../../engine/report/policy';
+import { describeUnchecked, evaluatePolicy, parsePolicy } from '../../engine/report/policy';
 import { readJsonFile } from '../../engine/report/cliSupport';
 import { defaultWorkspace } from '../../engine/workspace/workspaceFile';
 import { tallyVerdicts, VERDICT_MARK } from '../../../shared/verdict';
@@ -48,6 +48,9 @@ export const checkCommand: Command = {
         }
         for (const n of outcome.not_evaluated) lines.push(`  ? ${n.rule} not evaluated: ${n.reason}`);
         for (const r of notApplicable) if (!outcome.not_evaluated.some((n) => r.rule.startsWith(`${n.rule}.`))) lines.push(`  ${VERDICT_MARK.not_applicable} ${r.rule} not applicable: ${r.why}`);
+        for (const r of outcome.rules)
+          if (r.verdict !== 'not_applicable' && r.not_applicable_subjects?.length)
+            lines.push(`  ${VERDICT_MARK.not_applicable} ${r.rule}: ${plural(r.not_applicable_subjects.length, 'subject')} not applicable, not counted as passing: ${describeUnchecked(r.not_applicable_subjects)}`);
         lines.push(`rules: ${tally.met} met, ${tally.not_met} not met, ${tally.not_applicable} not applicable`);
         io.out(lines.join('\n'));
       }

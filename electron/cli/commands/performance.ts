@@ -1,12 +1,13 @@
 import type { Command } from '../io';
 import { json, parse, UsageError } from '../io';
-import { withBundle } from '../engineForCli';
+import { MAPPING_OPTIONS, MAPPING_USAGE, mappingFromFlags, withBundle } from '../engineForCli';
 import { selector } from './drift';
 import type { Disparity, Estimate, GroupMetrics, PerformanceReport, PerformanceRequest, Proportion } from '../../../shared/api/performance';
 import { visibleText } from '../../../shared/visibleText';
 
 /** Options shared by `performance` and `fairness`. */
 const OPTIONS = {
+  ...MAPPING_OPTIONS,
   by: { type: 'string' },
   baseline: { type: 'string' },
   current: { type: 'string' },
@@ -24,9 +25,9 @@ const OPTIONS = {
 } as const;
 
 const COMMON_USAGE =
-  '--by ATTR[,ATTR2] [--baseline KEY=VALUE --current KEY=VALUE] [--positive LABEL] [--threshold T | --predicted-positive V[,V…]] [--favourable positive|negative] [--task classification|regression] [--table T] [--min-rows N] [--min-share S] [--bins B] [--json] [--progress]';
+  '--by ATTR[,ATTR2] [--baseline KEY=VALUE --current KEY=VALUE] [--positive LABEL] [--threshold T | --predicted-positive V[,V…]] [--favourable positive|negative] [--task classification|regression] [--table T] [--min-rows N] [--min-share S] [--bins B] [--json] [--progress] ' + MAPPING_USAGE;
 
-function request(values: Record<string, string | boolean | undefined>): Omit<PerformanceRequest, 'bundleId'> {
+function request(values: Record<string, string | string[] | boolean | undefined>): Omit<PerformanceRequest, 'bundleId'> {
   const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const by = (str('by') ?? '')
     .split(',')
@@ -226,7 +227,7 @@ export const performanceCommand: Command = {
     const bundle = positionals[0];
     if (!bundle || positionals.length > 1) throw new UsageError('expected exactly one BUNDLE (folder or .zip)');
     const req = request(values);
-    const text = await withBundle(bundle, { progress: values.progress === true }, async (engine, { bundleId }) => {
+    const text = await withBundle(bundle, { progress: values.progress === true, mapping: await mappingFromFlags(values) }, async (engine, { bundleId }) => {
       const report = await engine.performance({ bundleId, ...req });
       return values.json ? json(performanceJson(report)) : performanceText(report);
     });
@@ -245,7 +246,7 @@ export const fairnessCommand: Command = {
     if (!bundle || positionals.length > 1) throw new UsageError('expected exactly one BUNDLE (folder or .zip)');
     const req = request(values);
     if (values.reference !== undefined) req.reference = values.reference;
-    const text = await withBundle(bundle, { progress: values.progress === true }, async (engine, { bundleId }) => {
+    const text = await withBundle(bundle, { progress: values.progress === true, mapping: await mappingFromFlags(values) }, async (engine, { bundleId }) => {
       const report = await engine.performance({ bundleId, ...req });
       return values.json ? json(fairnessJson(report)) : fairnessText(report);
     });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ApiError } from '../../../shared/api/common';
 import { DRIFT_METHODS } from '../../../shared/api/drift';
 import type { ReportModel } from '../../../shared/api/report';
+import type { ClassificationMetrics } from '../../../shared/api/performance';
 import { reportParamsSchema } from '../../../shared/api/report';
 import { notApplicable, verdictOver, type CheckVerdict } from '../../../shared/verdict';
 
@@ -143,8 +144,18 @@ export interface Violation {
   message: string;
 }
 
-/** One policy rule judged with the shared verdicts; `checked` counts the subjects it looked at. */
-export type RuleVerdict = { rule: string; checked: number; violations: number } & CheckVerdict;
+/** A subject a rule could not judge (a group too small, or without labels), with why: never counted as a pass. */
+export interface UncheckedSubject {
+  subject: string;
+  why: string;
+}
+
+/**
+ * One policy rule judged with the shared verdicts; `checked` counts the subjects it looked at. `not_applicable_subjects`
+ * (present when non-empty) lists the subjects it could not judge and why; a rule that judged none of its subjects is
+ * not applicable, its why naming them.
+ */
+export type RuleVerdict = { rule: string; checked: number; violations: number; not_applicable_subjects?: UncheckedSubject[] } & CheckVerdict;
 
 export interface PolicyOutcome {
   violations: Violation[];
@@ -159,14 +170,33 @@ export interface PolicyOutcome {
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
+/** "a (why); b (why); … and N more" for a verdict's why. */
+export function describeUnchecked(list: readonly UncheckedSubject[], max = 5): string {
+  const shown = list.slice(0, max).map((u) => `${u.subject} (${u.why})`);
+  return shown.join('; ') + (list.length > max ? `; and ${list.length - max} more` : '');
+}
+
+/** Why a group's metric has no value: which rows it would need (docs/metrics.md). */
+function whyNoMetric(c: ClassificationMetrics, metric: (typeof GROUP_METRICS)[number]): string {
+  if (metric === 'label_coverage') return 'no rows';
+  if (c.label_coverage.k === 0) return `no labelled rows (0 of ${c.label_coverage.n})`;
+  if (metric === 'auc') return `AUC needs labelled positives and negatives with a score (${c.auc.n_pos} positives, ${c.auc.n_neg} negatives)`;
+  if (metric === 'selection_rate') return 'no row with a predicted outcome';
+  const need: Record<string, string> = { recall: 'labelled positives', specificity: 'labelled negatives', precision: 'predicted positives', accuracy: 'labelled rows with a predicted outcome' };
+  return `no ${need[metric] ?? 'rows'} with a predicted outcome`;
+}
+
 /** Evaluates a policy against a computed report model. Pure; results in a stable order. */
 export function evaluatePolicy(policy: Policy, m: ReportModel): PolicyOutcome {
   const violations: Violation[] = [];
   const notEvaluated: PolicyOutcome['not_evaluated'] = [];
   /** Rules set by the policy, in order, with the subjects each checked and why it may have had none. */
-  const seen = new Map<string, { checked: number; whyNone: string }>();
+  const seen = new Map<string, { checked: number; whyNone: string; unchecked: UncheckedSubject[] }>();
   const rule = (name: string, whyNone: string): void => {
-    if (!seen.has(name)) seen.set(name, { checked: 0, whyNone });
+    if (!seen.has(name)) seen.set(name, { checked: 0, whyNone, unchecked: [] });
+  };
+  const unchecked = (name: string, subject: string, why: string): void => {
+    seen.get(name)?.unchecked.push({ subject, why });
   };
   const checked = (name: string, n = 1): void => {
     const r = seen.get(name);
@@ -330,9 +360,13 @@ export function evaluatePolicy(policy: Policy, m: ReportModel): PolicyOutcome {
       if (f?.min_impact_ratio !== undefined)
         for (const p of scan.per_attribute) {
           if (f.attributes && !f.attributes.includes(p.attribute)) continue;
+          for (const g of p.groups) if (g.group !== '(all)' && g.excluded !== null) unchecked('fairness.min_impact_ratio', g.group, `excluded: ${g.excluded}`);
           for (const d of p.disparities) {
             const ratio = d.impact_ratio?.value ?? null;
-            if (ratio === null) continue;
+            if (ratio === null) {
+              unchecked('fairness.min_impact_ratio', `${d.group} vs ${d.reference}`, d.notes.find((x) => x.startsWith('impact ratio')) ?? 'impact ratio not measurable');
+              continue;
+            }
             checked('fairness.min_impact_ratio');
             if (ratio < f.min_impact_ratio)
               v('fairness.min_impact_ratio', `${d.group} vs ${d.reference}`, ratio.toFixed(3), String(f.min_impact_ratio), `Impact ratio ${ratio.toFixed(3)} (selection rate relative to ${d.reference}) is under ${f.min_impact_ratio}`);
@@ -342,9 +376,16 @@ export function evaluatePolicy(policy: Policy, m: ReportModel): PolicyOutcome {
         for (const p of scan.per_attribute) {
           if (r.attribute && r.attribute !== p.attribute) continue;
           for (const g of p.groups) {
-            if (g.excluded !== null || g.group === '(all)' || (r.group && r.group !== g.group) || !g.classification) continue;
+            if (g.group === '(all)' || (r.group && r.group !== g.group) || !g.classification) continue;
+            if (g.excluded !== null) {
+              unchecked(`performance.min_metric[${i}]`, g.group, `excluded: ${g.excluded}`);
+              continue;
+            }
             const value = r.metric === 'auc' ? g.classification.auc.value : g.classification[r.metric].value;
-            if (value === null) continue;
+            if (value === null) {
+              unchecked(`performance.min_metric[${i}]`, g.group, whyNoMetric(g.classification, r.metric));
+              continue;
+            }
             checked(`performance.min_metric[${i}]`);
             if (value < r.min) v(`performance.min_metric[${i}]`, g.group, `${r.metric} ${value.toFixed(3)}`, String(r.min), `${r.metric} ${value.toFixed(3)} is under ${r.min} (all serving records)`);
           }
@@ -354,7 +395,11 @@ export function evaluatePolicy(policy: Policy, m: ReportModel): PolicyOutcome {
         for (const rc of scan.release_changes) {
           if (r.attribute && r.attribute !== rc.attribute) continue;
           for (const c of rc.changes) {
-            if (c.metric !== r.metric || c.group === '(all)' || c.diff === null) continue;
+            if (c.metric !== r.metric || c.group === '(all)') continue;
+            if (c.diff === null) {
+              unchecked(`performance.max_drop[${i}]`, `${c.group} (${rc.baseline_release} → ${rc.current_release})`, `${r.metric} not measurable in ${c.baseline === null ? `release ${rc.baseline_release}` : ''}${c.baseline === null && c.current === null ? ' and ' : ''}${c.current === null ? `release ${rc.current_release}` : ''}${c.baseline !== null && c.current !== null ? 'the difference' : ''} (too few labelled rows)`);
+              continue;
+            }
             checked(`performance.max_drop[${i}]`);
             if ((r.significant_only ?? true) && c.excludes_zero !== true) continue;
             if (-c.diff > r.max)
@@ -369,8 +414,10 @@ export function evaluatePolicy(policy: Policy, m: ReportModel): PolicyOutcome {
     const unavailable = notEvaluated.find((n) => n.rule === group);
     const count = violations.filter((x) => x.rule === name).length;
     if (unavailable) return { rule: name, checked: 0, violations: 0, ...notApplicable(`section unavailable: ${unavailable.reason}`) };
-    if (count > 0) return { rule: name, checked: r.checked, violations: count, verdict: 'not_met' as const };
-    return { rule: name, checked: r.checked, violations: 0, ...verdictOver(r.checked, true, `nothing to check: ${r.whyNone}`) };
+    const skipped = r.unchecked.length > 0 ? { not_applicable_subjects: r.unchecked } : {};
+    if (count > 0) return { rule: name, checked: r.checked, violations: count, ...skipped, verdict: 'not_met' as const };
+    const whyNone = r.unchecked.length > 0 ? `nothing could be judged: ${describeUnchecked(r.unchecked)}` : `nothing to check: ${r.whyNone}`;
+    return { rule: name, checked: r.checked, violations: 0, ...skipped, ...verdictOver(r.checked, true, whyNone) };
   });
   return { violations, not_evaluated: notEvaluated, rules };
 }
