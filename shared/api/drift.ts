@@ -164,7 +164,8 @@ export interface DriftOptions {
   tables: {
     name: string;
     timestamp_column: string | null;
-    columns: { name: string; kind: 'numeric' | 'categorical' | 'binary'; role: string | null }[];
+    /** `distinct`: approximate count of distinct values (approx_count_distinct), e.g. to offer only few-valued columns as groups. */
+    columns: { name: string; kind: 'numeric' | 'categorical' | 'binary'; role: string | null; distinct: number }[];
   }[];
   releases: { release_id: string; released_at: string | null }[];
   dataset_versions: string[];

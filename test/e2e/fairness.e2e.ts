@@ -22,7 +22,9 @@ test('Performance & fairness finds the two planted problems on the demo, drills 
   await expect(flagged).not.toContainText('channel=web');
   await expect(app.getByTestId('fairness-rule')).toContainText('prediction in (block, review)');
   await expect(app.getByLabel('Group by')).toHaveValue('channel');
-  await expect(app.getByLabel('Group by').locator('option')).toHaveCount(5, { timeout: 60_000 });
+  // The five declared cohort attributes, then the demo's other few-valued columns of records in their own group.
+  await expect(app.getByLabel('Group by').locator('optgroup[label="Cohort attributes"] option')).toHaveCount(5, { timeout: 60_000 });
+  await expect(app.getByLabel('Group by').locator('optgroup[label="Other columns of records"] option')).toHaveText(['card_present', 'merchant_category']);
   await expect(app.getByTestId('fairness-metric-chart').locator('svg[viewBox] circle')).toHaveCount(4);
   await app.screenshot({ path: path.join(SHOTS, 'fairness.png') });
 

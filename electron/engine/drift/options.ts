@@ -51,7 +51,7 @@ export async function driftOptions(conn: DuckDBConnection): Promise<DriftOptions
     tables.push({
       name,
       timestamp_column: info.timestampColumn,
-      columns: comparable.map((c, i) => ({ name: c.name, kind: columnKind(c.valueType, Number(row[`c${i}`] ?? 0)), role: c.role })),
+      columns: comparable.map((c, i) => ({ name: c.name, kind: columnKind(c.valueType, Number(row[`c${i}`] ?? 0)), role: c.role, distinct: Number(row[`c${i}`] ?? 0) })),
     });
     if ((name === 'records' || name === 'spans' || !canonical) && info.timestampColumn) {
       const ts = quoteIdent(info.timestampColumn);

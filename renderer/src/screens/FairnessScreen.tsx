@@ -1,4 +1,6 @@
 import * as Plot from '@observablehq/plot';
+import { useEffect, useState } from 'react';
+import { canonicalTable } from '../../../shared/canonical';
 import { useApi } from '../lib/useApi';
 import { call } from '../lib/api';
 import { driftOptionsFor } from '../lib/bundleMeta';
@@ -11,7 +13,7 @@ import { fmtInt, fmtNum, fmtPct } from '../lib/format';
 import { sqlIdent, sqlString } from '../lib/sql';
 import { BASELINE, CURRENT } from '../lib/colors';
 import { visibleText } from '../../../shared/visibleText';
-import type { Selector } from '../../../shared/api/drift';
+import type { DriftOptions, Selector } from '../../../shared/api/drift';
 import type { ClassificationMetrics, Disparity, Estimate, GroupMetrics, MetricChange, PerformanceReport, PerformanceRequest, Proportion, SelectionInfo } from '../../../shared/api/performance';
 
 /* The Performance & fairness screen (docs/ui.md): per-group metrics with intervals, impact ratios against the 0.8 line,
@@ -92,7 +94,14 @@ function MetricChart({ report, metric }: { report: PerformanceReport; metric: Ch
     .filter((g) => g.classification)
     .map((g) => ({ group: visibleText(g.group), selection: g.selection, excluded: g.excluded !== null, ...metricOf(g.classification as ClassificationMetrics, metric) }))
     .filter((d) => d.value !== null);
-  if (data.length === 0) return <div className="state">No group has a value for {METRIC_LABEL[metric]}.</div>;
+  const missing = <MissingValues report={report} metric={metric} />;
+  if (data.length === 0)
+    return (
+      <>
+        <div className="state">No group has a value for {METRIC_LABEL[metric]}.</div>
+        {missing}
+      </>
+    );
   const groups = [...new Set(data.map((d) => d.group))];
   const sels = report.selections.map((s) => s.name);
   const colors = sels.length === 2 ? [BASELINE, CURRENT] : [CURRENT];
@@ -104,6 +113,7 @@ function MetricChart({ report, metric }: { report: PerformanceReport; metric: Ch
   // Plot's percent option scales values by 100 before the domain applies.
   const domain: [number, number] = pct ? [raw[0] * 100, raw[1] * 100] : raw;
   return (
+    <>
     <PlotChart
       label={`${METRIC_LABEL[metric]} per group with 95% intervals`}
       testId="fairness-metric-chart"
@@ -140,6 +150,43 @@ function MetricChart({ report, metric }: { report: PerformanceReport; metric: Ch
         })
       }
     />
+    {missing}
+    </>
+  );
+}
+
+/** Why a group's metric has no value, in the rows it would need (never a silent gap in the chart). */
+function whyNoValue(c: ClassificationMetrics, metric: ChartMetric): string {
+  if (metric === 'label_coverage') return 'no rows';
+  const lc = c.label_coverage;
+  if (metric !== 'selection_rate' && lc.k === 0) return `no labelled rows (0 of ${fmtInt(lc.n)})`;
+  if (metric === 'auc') return `needs labelled positives and negatives with a score (${fmtInt(c.auc.n_pos)} positives, ${fmtInt(c.auc.n_neg)} negatives)`;
+  if (metric === 'brier') return 'needs labelled rows with a score in [0, 1]';
+  if (metric === 'selection_rate') return 'no row with a predicted outcome';
+  const need: Record<string, string> = { recall: 'labelled positives', precision: 'predicted positives', fpr: 'labelled negatives', accuracy: 'labelled rows' };
+  return `no ${need[metric] ?? 'rows'} with a predicted outcome`;
+}
+
+/** The selections and groups the chart cannot show for this metric, and why. */
+function MissingValues({ report, metric }: { report: PerformanceReport; metric: ChartMetric }) {
+  const lines: string[] = [];
+  for (const s of report.selections) {
+    const gs = report.groups.filter((g) => g.selection === s.name && g.classification);
+    const none = gs.filter((g) => metricOf(g.classification as ClassificationMetrics, metric).value === null);
+    if (none.length === 0) continue;
+    const name = s.name === 'all' ? 'all serving rows' : s.name;
+    const all = gs.find((g) => g.group === '(all)');
+    if (all && none.includes(all)) lines.push(`${name} (${s.scope}): ${whyNoValue(all.classification as ClassificationMetrics, metric)} — no group has a value`);
+    else lines.push(`${name}: ${none.map((g) => `${g.group} — ${whyNoValue(g.classification as ClassificationMetrics, metric)}`).join('; ')}`);
+  }
+  if (lines.length === 0) return null;
+  return (
+    <div className="muted small" data-testid="fairness-missing" role="note" style={{ marginTop: 6 }}>
+      Not shown (not measurable, not zero):{' '}
+      {lines.map((l) => (
+        <div key={l}>{visibleText(l)}</div>
+      ))}
+    </div>
   );
 }
 
@@ -494,6 +541,89 @@ function Body({ report, metric }: { report: PerformanceReport; metric: ChartMetr
   );
 }
 
+/** A column offered as a group only when it has this many distinct values or fewer (a group per row is no group). */
+const MAX_GROUP_VALUES = 50;
+const RECORDS_CANONICAL = new Set(canonicalTable('records').columns.map((c) => c.name));
+
+/** Columns of records, beyond the declared cohort attributes, that can serve as groups: categorical, 2 to 50 values. */
+function groupableColumns(options: DriftOptions, declared: readonly string[]): string[] {
+  const records = options.tables.find((t) => t.name === 'records');
+  return (records?.columns ?? [])
+    .filter((c) => c.kind !== 'numeric' && c.distinct >= 2 && c.distinct <= MAX_GROUP_VALUES && !RECORDS_CANONICAL.has(c.name) && !declared.includes(c.name))
+    .map((c) => c.name);
+}
+
+function AttributeOptions({ declared, others }: { declared: readonly string[]; others: readonly string[] }) {
+  const opts = (list: readonly string[]) =>
+    list.map((a) => (
+      <option key={a} value={a}>
+        {visibleText(a)}
+      </option>
+    ));
+  if (others.length === 0) return <>{opts(declared)}</>;
+  return (
+    <>
+      {declared.length > 0 && <optgroup label="Cohort attributes">{opts(declared)}</optgroup>}
+      <optgroup label="Other columns of records">{opts(others)}</optgroup>
+    </>
+  );
+}
+
+/** How predictions become outcomes, from the route: predicted-positive values (pp), score threshold (thr), positive label (pos). */
+function outcomeParams(params: Record<string, string | undefined>): Pick<PerformanceRequest, 'predictedPositive' | 'threshold' | 'positive'> {
+  const pp = (params['pp'] ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+  const thr = params['thr'] !== undefined && params['thr'].trim() !== '' ? Number(params['thr']) : NaN;
+  const pos = params['pos']?.trim();
+  return {
+    ...(pp.length > 0 ? { predictedPositive: pp } : Number.isFinite(thr) ? { threshold: thr } : {}),
+    ...(pos ? { positive: pos } : {}),
+  };
+}
+
+/** The outcome rule the auditor states when the bundle does not (no model_versions metadata): applied on Apply / Enter. */
+function OutcomeControls({ params, onApply }: { params: Record<string, string | undefined>; onApply: (p: Record<string, string>) => void }) {
+  const [pp, setPp] = useState(params['pp'] ?? '');
+  const [thr, setThr] = useState(params['thr'] ?? '');
+  const [pos, setPos] = useState(params['pos'] ?? '');
+  useEffect(() => {
+    setPp(params['pp'] ?? '');
+    setThr(params['thr'] ?? '');
+    setPos(params['pos'] ?? '');
+  }, [params['pp'], params['thr'], params['pos']]);
+  const thrBad = thr.trim() !== '' && !Number.isFinite(Number(thr));
+  return (
+    <form
+      className="row controls"
+      style={{ flexWrap: 'wrap', gap: 12, marginBottom: 12, alignItems: 'flex-end' }}
+      aria-label="Outcome rule"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!thrBad) onApply({ pp: pp.trim(), thr: pp.trim() ? '' : thr.trim(), pos: pos.trim() });
+      }}
+    >
+      <label className="field inline">
+        Positive label{' '}
+        <input value={pos} onChange={(e) => setPos(e.target.value)} placeholder="from the bundle" size={12} aria-label="Positive label" />
+      </label>
+      <label className="field inline">
+        Predicted positive{' '}
+        <input value={pp} onChange={(e) => setPp(e.target.value)} placeholder="values, e.g. High,Medium" size={20} aria-label="Predicted positive values" />
+      </label>
+      <label className="field inline">
+        or score threshold{' '}
+        <input value={thr} onChange={(e) => setThr(e.target.value)} placeholder="score ≥ T" size={8} inputMode="decimal" aria-label="Score threshold" aria-invalid={thrBad} disabled={pp.trim() !== ''} />
+      </label>
+      <button type="submit" disabled={thrBad}>
+        Apply
+      </button>
+      {thrBad && <span className="small sev-high">The threshold must be a number.</span>}
+    </form>
+  );
+}
+
 export function FairnessScreen({ bundleId }: { bundleId: string }) {
   const route = useNavigation((s) => s.route);
   const setParams = useNavigation((s) => s.setParams);
@@ -502,13 +632,17 @@ export function FairnessScreen({ bundleId }: { bundleId: string }) {
   const cur = parseSelector(route.params.cur);
   // Until the bundle's options arrive, the pickers show what the route asks for (never an empty picker).
   const routeAttrs = (route.params.by ?? '').split(',').filter((a) => a.length > 0);
-  const attrs = options.data ? options.data.cohort_attributes.map((a) => a.attribute) : routeAttrs;
+  const declared = options.data ? options.data.cohort_attributes.map((a) => a.attribute) : routeAttrs;
+  // A bundle that declares no cohort (another tool's export) can still be grouped by a few-valued column of records.
+  const others = options.data ? groupableColumns(options.data, declared) : [];
+  const attrs = [...declared, ...others];
   const releases = options.data ? options.data.releases.map((r) => r.release_id) : [base, cur].filter((x): x is Selector => x?.key === 'release').map((x) => x.value);
   const by1 = routeAttrs[0] ?? attrs[0] ?? '';
   const by2 = routeAttrs[1] ?? '';
   const metric: ChartMetric = (METRICS as readonly string[]).includes(route.params.metric ?? '') ? (route.params.metric as ChartMetric) : cur ? 'auc' : 'selection_rate';
+  const outcome = outcomeParams(route.params);
   const req: Omit<PerformanceRequest, 'bundleId'> | null = by1
-    ? { by: by2 ? [by1, by2] : [by1], ...(base && cur ? { baseline: base, current: cur } : {}), ...(route.params.ref ? { reference: route.params.ref } : {}) }
+    ? { by: by2 ? [by1, by2] : [by1], ...(base && cur ? { baseline: base, current: cur } : {}), ...(route.params.ref ? { reference: route.params.ref } : {}), ...outcome }
     : null;
   const key = req ? `performance|${bundleId}|${JSON.stringify(req)}` : null;
   const state = useApi(key, () => call('performance', { bundleId, ...(req as Omit<PerformanceRequest, 'bundleId'>) }));
@@ -525,24 +659,14 @@ export function FairnessScreen({ bundleId }: { bundleId: string }) {
         <label className="field inline">
           Group by{' '}
           <select value={by1} onChange={(e) => setBy(e.target.value, by2)} aria-label="Group by">
-            {attrs.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
+            <AttributeOptions declared={declared} others={others} />
           </select>
         </label>
         <label className="field inline">
           × (intersection){' '}
           <select value={by2} onChange={(e) => setBy(by1, e.target.value)} aria-label="Intersect with">
             <option value="">—</option>
-            {attrs
-              .filter((a) => a !== by1)
-              .map((a) => (
-                <option key={a} value={a}>
-                  {a}
-                </option>
-              ))}
+            <AttributeOptions declared={declared.filter((a) => a !== by1)} others={others.filter((a) => a !== by1)} />
           </select>
         </label>
         <label className="field inline">
@@ -569,10 +693,28 @@ export function FairnessScreen({ bundleId }: { bundleId: string }) {
           </label>
         )}
       </div>
-      {!by1 && options.data && <Empty title="No cohort attribute">Performance and fairness need a cohort attribute column in records (manifest role cohort or the cohorts table).</Empty>}
-      <Async state={state} what="performance and fairness">
-        {(r) => <Body report={r} metric={metric} />}
-      </Async>
+      <OutcomeControls params={route.params} onApply={(p) => setParams(p)} />
+      {declared.length === 0 && others.length > 0 && (
+        <div className="muted small" data-testid="fairness-undeclared" style={{ marginBottom: 8 }}>
+          The bundle declares no cohort attribute (manifest role cohort or a cohorts table): the groups are columns of records with at most {MAX_GROUP_VALUES} distinct values.
+        </div>
+      )}
+      {!by1 && options.data && (
+        <Empty title="No column to group by">
+          Performance and fairness need a cohort attribute in records (manifest role cohort or the cohorts table), or a column of records with 2 to {MAX_GROUP_VALUES} distinct values; this bundle has neither.
+        </Empty>
+      )}
+      {by1 && (
+        <Async state={state} what="performance and fairness">
+          {(r) => <Body report={r} metric={metric} />}
+        </Async>
+      )}
+      {state.error?.where?.field === 'threshold' && !state.loading && (
+        <div className="banner warn" data-testid="fairness-outcome-hint">
+          <span className="icon">–</span>
+          <span>Say which predictions count as positive: fill <strong>Predicted positive</strong> with prediction values (e.g. High,Medium) or <strong>Score threshold</strong> above, then Apply.</span>
+        </div>
+      )}
     </div>
   );
 }
