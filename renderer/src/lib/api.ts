@@ -1,43 +1,13 @@
 import type { ApiArgs, ApiMethod, ApiResult, AuditBridge } from '../../../shared/contract';
-import type { ApiErrorShape, Progress } from '../../../shared/api/common';
+import type { Progress } from '../../../shared/api/common';
+import { UiError, toUiError } from './uiError';
+
+export { UiError, toUiError };
 
 declare global {
   interface Window {
     auditDesk?: AuditBridge;
   }
-}
-
-/** An engine error as the UI shows it: stable code, message for people, and where it happened. */
-export class UiError extends Error implements ApiErrorShape {
-  readonly code: string;
-  readonly where?: ApiErrorShape['where'];
-  constructor(shape: ApiErrorShape) {
-    super(shape.message);
-    this.code = shape.code;
-    if (shape.where) this.where = shape.where;
-  }
-}
-
-function isShape(x: unknown): x is ApiErrorShape {
-  return typeof x === 'object' && x !== null && typeof (x as ApiErrorShape).code === 'string' && typeof (x as ApiErrorShape).message === 'string';
-}
-
-/** IPC flattens thrown errors into strings; recover the ApiError JSON shape when it is embedded in the message. */
-export function toUiError(e: unknown): UiError {
-  if (e instanceof UiError) return e;
-  if (isShape(e)) return new UiError(e);
-  const message = e instanceof Error ? e.message : String(e);
-  const start = message.indexOf('{"code"');
-  if (start >= 0) {
-    try {
-      const parsed: unknown = JSON.parse(message.slice(start));
-      if (isShape(parsed)) return new UiError(parsed);
-    } catch {
-      // not JSON after all: fall through to the plain message
-    }
-  }
-  const cleaned = message.replace(/^Error invoking remote method '[^']+': (Error: )?/, '');
-  return new UiError({ code: 'internal', message: cleaned });
 }
 
 function bridge(): AuditBridge {
