@@ -14,6 +14,8 @@ export const PERFORMANCE_DEFAULTS = {
   eceBins: 10,
   /** The four-fifths rule. */
   minImpactRatio: 0.8,
+  /** The smallest AUC fall between releases that counts as a drop (headline, severity). */
+  minAucDrop: 0.05,
 } as const;
 
 export const performanceRequestSchema = z

@@ -48,6 +48,11 @@ test('Performance & fairness finds the two planted problems on the demo, drills 
   await expect(inspector.getByTestId('fairness-reliability').locator('svg[viewBox]')).toBeVisible();
   await app.screenshot({ path: path.join(SHOTS, 'fairness-drilldown.png') });
   await expect(inspector.getByRole('button', { name: /Pin as finding/ })).toBeEnabled();
+  // Pinned, the 65+ group starts with the grade the Overview gives its AUC drop (shared/severity.ts): high (≥ 2 × 0.05).
+  await inspector.getByRole('button', { name: /Pin as finding/ }).click();
+  const pinDialog = app.getByRole('dialog');
+  await expect(pinDialog.getByLabel('Severity')).toHaveValue('high');
+  await pinDialog.getByRole('button', { name: 'Cancel' }).click();
   await inspector.getByRole('button', { name: 'Show the rows' }).click();
   await expect(app.locator('main h1')).toHaveText('SQL console');
   await expect(app.getByLabel('SQL query')).toHaveValue(/release_id" = 'r4' AND "age_band" = '65\+'/);

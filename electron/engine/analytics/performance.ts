@@ -21,6 +21,7 @@ import type {
   RegressionMetrics,
   ReliabilityBin,
 } from '../../../shared/api/performance';
+import { PERFORMANCE_DEFAULTS } from '../../../shared/api/performance';
 import { queryRows, type Row } from '../db';
 import { normalTwoSided } from '../drift/pvalues';
 import { CHANGE_COLUMNS, changeSql, DISPARITY_COLUMNS, disparitySql, valuesTable } from './disparitySql';
@@ -336,7 +337,7 @@ export async function computeDisparitiesBatch(
           group: g.group,
           reference: ref,
           impact_ratio: ir,
-          below_four_fifths: ir?.value === null || ir === null ? null : (ir.value as number) < 0.8,
+          below_four_fifths: ir?.value === null || ir === null ? null : (ir.value as number) < PERFORMANCE_DEFAULTS.minImpactRatio,
           demographic_parity_difference: dp,
           equal_opportunity_difference: tpr,
           equalized_odds_difference: eodds,

@@ -23,7 +23,7 @@ import { BundleSchema, byCodePoint, cohortAttributes } from './schema';
  * group as degraded, so the family-wise error is what is controlled.
  */
 export const SCAN_ALPHA = 0.05;
-export const MIN_AUC_DROP = 0.05;
+export const MIN_AUC_DROP = PERFORMANCE_DEFAULTS.minAucDrop;
 export const MIN_CLASS_ROWS = 30;
 
 /**

@@ -13,6 +13,8 @@ import { fmtInt, fmtNum, fmtPct } from '../lib/format';
 import { sqlIdent, sqlString } from '../lib/sql';
 import { BASELINE, CURRENT } from '../lib/colors';
 import { visibleText } from '../../../shared/visibleText';
+import { impactRatioSeverity, performanceDropSeverity, type Severity } from '../../../shared/severity';
+import { PERFORMANCE_DEFAULTS } from '../../../shared/api/performance';
 import type { DriftOptions, Selector } from '../../../shared/api/drift';
 import type { ClassificationMetrics, Disparity, Estimate, GroupMetrics, MetricChange, PerformanceReport, PerformanceRequest, Proportion, SelectionInfo } from '../../../shared/api/performance';
 
@@ -290,6 +292,14 @@ function Confusion({ c, open }: { c: ClassificationMetrics; open: (cell: 'tp' | 
   );
 }
 
+/** The grade a pinned group starts with: the Overview's and the report's grade for the same fact (shared/severity.ts). */
+function pinSeverity(report: PerformanceReport, g: GroupMetrics, d: Disparity | undefined): Severity {
+  if (d?.below_four_fifths) return impactRatioSeverity(d.impact_ratio?.ci?.high ?? null, PERFORMANCE_DEFAULTS.minImpactRatio);
+  const drop = g.selection === 'current' ? report.changes.find((c) => c.group === g.group && c.metric === 'auc' && c.excludes_zero === true && (c.diff ?? 0) <= -PERFORMANCE_DEFAULTS.minAucDrop) : undefined;
+  if (drop) return performanceDropSeverity(drop.diff, PERFORMANCE_DEFAULTS.minAucDrop);
+  return 'medium';
+}
+
 function evidenceOf(g: GroupMetrics, d: Disparity | undefined): Record<string, string | number | boolean | null> {
   const c = g.classification;
   return {
@@ -368,7 +378,7 @@ function GroupTable({ report, selection }: { report: PerformanceReport; selectio
             </button>
             <PinButton
               title={`Performance & fairness: ${g.group} (${selection.name})${d?.below_four_fifths ? ` — impact ratio ${fmtNum(d.impact_ratio?.value ?? null, 2)}` : ''}`}
-              defaultSeverity={d?.below_four_fifths ? 'high' : 'medium'}
+              defaultSeverity={pinSeverity(report, g, d)}
               evidence={() => [evidenceOf(g, d)]}
             />
           </div>
