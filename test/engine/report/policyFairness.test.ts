@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildReportModel } from '../../../electron/engine/report/model';
 import { effectiveParams } from '../../../electron/engine/report/params';
 import { evaluatePolicy, parsePolicy } from '../../../electron/engine/report/policy';
+import { renderReportHtml } from '../../../electron/engine/report/html/render';
 import type { ClassificationMetrics, Disparity, GroupMetrics, PerformanceScan, Proportion } from '../../../shared/api/performance';
 import { inputs, signoff } from './fixtures';
 
@@ -61,15 +62,25 @@ function scan(): PerformanceScan {
   return {
     rule: null as unknown as PerformanceScan['rule'],
     attributes: ['band'],
-    promoted: ['r1', 'r2'],
+    promoted: ['r1', 'r2', 'r3'],
     per_attribute: [{ attribute: 'band', groups, reference: 'band=a', disparities: [disparity('band=b', 0.9), disparity('band=c', null, ['impact ratio: too few rows (selected 0 of 0; reference selection 500 rows)'])], excluded: [] }],
     release_changes: [
+      {
+        attribute: 'band',
+        baseline_release: 'r2',
+        current_release: 'r3',
+        changes: [
+          { group: '(all)', metric: 'auc', baseline: 0.71, current: null, diff: null, ci: null, excludes_zero: null, p_value: null, method: 'x' },
+          { group: 'band=a', metric: 'auc', baseline: 0.7, current: null, diff: null, ci: null, excludes_zero: null, p_value: null, method: 'x' },
+        ],
+      },
       {
         attribute: 'band',
         baseline_release: 'r1',
         current_release: 'r2',
         changes: [
           { group: 'band=a', metric: 'recall', baseline: 0.8, current: 0.78, diff: -0.02, ci: { low: -0.1, high: 0.06 }, excludes_zero: false, p_value: 0.6, method: 'x' },
+          { group: 'band=a', metric: 'auc', baseline: 0.8, current: 0.79, diff: -0.01, ci: { low: -0.1, high: 0.08 }, excludes_zero: false, p_value: 0.8, method: 'x' },
           { group: 'band=c', metric: 'recall', baseline: null, current: null, diff: null, ci: null, excludes_zero: null, p_value: null, method: 'x' },
         ],
       },
@@ -110,5 +121,14 @@ describe('check policy: fairness and performance per group', () => {
     const byRule = Object.fromEntries(evaluatePolicy(p, model()).rules.map((r) => [r.rule, r]));
     expect(byRule['performance.min_metric[0]']).toMatchObject({ verdict: 'not_applicable', checked: 0, why: 'nothing could be judged: band=tiny (excluded: fewer than 30 rows (12))' });
     expect(byRule['performance.min_metric[1]']).toMatchObject({ verdict: 'not_applicable', checked: 0, why: 'nothing could be judged: band=c (no labelled rows (0 of 300))' });
+  });
+});
+
+describe('report chapter: performance and fairness', () => {
+  it('names a release pair whose AUC could not be compared, instead of reporting no change', () => {
+    const html = renderReportHtml(model());
+    expect(html).toContain('<strong>Not compared</strong> (not measurable, not “no change”): r2 → r3: AUC has no value in release r3');
+    expect(html).not.toContain('r1 → r2: AUC has no value');
+    expect(html).toContain('No group’s AUC changed between the compared promoted releases');
   });
 });

@@ -102,6 +102,16 @@ export function fairnessSection(m: ReportModel, label: string): string {
     const all = s.per_attribute[0]?.groups.find((g) => g.group === '(all)')?.n;
     const pooled = s.promoted.length > 0 ? `pool the serving records of every release${all !== undefined ? ` (${esc(fmtInt(all))} records)` : ''}; the changes between releases are in the first table` : `are over all ${all !== undefined ? `${esc(fmtInt(all))} ` : ''}serving records`;
     const how = `<p class="small">The per-group tables ${pooled}. Positive label <strong>${vt(r.positive_label ?? '')}</strong> (${esc(r.positive_source ?? '')}); predicted positive: ${vt(r.prediction_rule?.description ?? '—')}; the favourable outcome for the person is the ${esc(r.favourable)} prediction (${esc(r.favourable_source)}). Impact ratio = selection rate ÷ the most-favoured group's (four-fifths rule: flagged under 0.8). Intervals are 95 % (Wilson for proportions, DeLong for AUC, log method for ratios). Groups under ${r.min_rows} rows or ${fmtPct(r.min_share, 0)} of rows are excluded from disparities and listed.</p>`;
+    // A release pair with no AUC on one side for the whole selection was not compared: say so, never "no change".
+    const pairs = new Map<string, string>();
+    for (const rc of s.release_changes) {
+      const pair = `${rc.baseline_release} → ${rc.current_release}`;
+      if (pairs.has(pair) || rc.changes.some((c) => c.metric === 'auc' && c.diff !== null)) continue;
+      const all = rc.changes.find((c) => c.group === '(all)' && c.metric === 'auc');
+      const sides = [...(all?.baseline ?? null) === null ? [`release ${rc.baseline_release}`] : [], ...(all?.current ?? null) === null ? [`release ${rc.current_release}`] : []];
+      pairs.set(pair, `${pair}: AUC has no value in ${sides.length > 0 ? sides.join(' and ') : 'either release for any group'} (no labelled rows with a score, or too few of one class)`);
+    }
+    const notCompared = [...pairs.values()];
     const drops = s.release_changes.flatMap((rc) => rc.changes.filter((c) => c.metric === 'auc' && c.excludes_zero && c.group !== '(all)').map((c) => ({ ...c, pair: `${rc.baseline_release} → ${rc.current_release}`, attribute: rc.attribute })));
     const flagged = new Set(s.drops.map((d) => `${d.baseline_release} → ${d.current_release}\u0000${d.group}`));
     const changes = table(
@@ -114,14 +124,16 @@ export function fairnessSection(m: ReportModel, label: string): string {
         { head: 'Difference [95% CI]', num: true, cell: (c) => `${esc(fmtNum(c.diff))} <span class="muted small">[${esc(fmtNum(c.ci?.low))}, ${esc(fmtNum(c.ci?.high))}]</span>` },
         { head: 'Headline', cell: (c) => (flagged.has(`${c.pair}\u0000${c.group}`) ? 'yes' : '') },
       ],
-      { flag: (c) => flagged.has(`${c.pair}\u0000${c.group}`), empty: 'No group’s AUC changed between consecutive promoted releases by more than its 95% interval allows.' },
+      { flag: (c) => flagged.has(`${c.pair}\u0000${c.group}`), empty: `No group’s AUC changed between ${notCompared.length > 0 ? 'the compared' : 'consecutive'} promoted releases by more than its 95% interval allows.` },
     );
+    const notComparedHtml =
+      notCompared.length === 0 ? '' : `<p class="small" data-not-compared="1"><strong>Not compared</strong> (not measurable, not “no change”): ${notCompared.map((x) => esc(visibleText(x))).join('; ')}.</p>`;
     const excluded = s.per_attribute.flatMap((p) => p.excluded);
     return (
       how +
       (s.promoted.length < 2
         ? `<h3>AUC changes between consecutive promoted releases</h3>${nothing(s.promoted.length === 0 ? 'no promoted release to compare' : `one promoted release (${visibleText(s.promoted[0] ?? '')}), nothing to compare it with`, 'two or more releases with a promote deployment event, and records carrying release_id')}`
-        : `<h3>AUC changes between consecutive promoted releases (${esc(s.promoted.join(', '))})</h3><p class="muted small">Differences whose 95% interval excludes 0. A headline needs a Bonferroni-adjusted p under 0.05 over all ${s.tested} group comparisons and a drop of at least 0.05.</p>${changes}`) +
+        : `<h3>AUC changes between consecutive promoted releases (${esc(s.promoted.join(', '))})</h3><p class="muted small">Differences whose 95% interval excludes 0. A headline needs a Bonferroni-adjusted p under 0.05 over all ${s.tested} group comparisons and a drop of at least 0.05.</p>${notComparedHtml}${changes}`) +
       s.per_attribute.map(attributeBlock).join('') +
       `<h3>Excluded groups</h3>${table(excluded, [
         { head: 'Group', cell: (e) => vt(e.group) },
