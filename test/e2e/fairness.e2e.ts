@@ -67,4 +67,18 @@ test('Performance & fairness finds the two planted problems on the demo, drills 
   await fn.click();
   await expect(app.getByLabel('SQL query')).toHaveValue(/prediction AS VARCHAR\) IN \('block', 'review'\)/);
   await expect(app.getByTestId('sql-status')).toContainText(`${missed} row${missed === 1 ? '' : 's'}`);
+
+  // The inspector outlives a change of pickers: a group pinned from it keeps the selection it was computed for.
+  await app.goBack();
+  await app.getByTestId('fairness-table-current').locator('tr[data-group="age_band=65+"]').getByRole('button', { name: 'age_band=65+' }).click();
+  await app.evaluate(() => {
+    window.location.hash = '#/fairness?by=channel';
+  });
+  await expect(app.getByTestId('fairness-table-all').locator('tr[data-group="channel=mobile"]')).toBeVisible({ timeout: 60_000 });
+  await app.getByTestId('inspector').getByRole('button', { name: /Pin as finding/ }).click();
+  await app.getByRole('dialog').getByRole('button', { name: 'Pin finding' }).click();
+  await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Findings' }).click();
+  const card = app.getByRole('article', { name: /Finding: Performance & fairness: age_band=65\+ \(current\)/ }).last();
+  await expect(card).toContainText('From fairness (by=age_band, base=release:r2, cur=release:r4');
+  await expect(card).toContainText('group=age_band=65+');
 });

@@ -8,6 +8,7 @@ import { Async, Empty } from '../components/States';
 import { PinButton } from '../components/PinButton';
 import { PlotChart } from '../components/PlotChart';
 import { useInspector } from '../stores/inspector';
+import { StaleContext, useStale } from '../lib/freshness';
 import { useNavigation } from '../stores/navigation';
 import { fmtInt, fmtNum, fmtPct } from '../lib/format';
 import { sqlIdent, sqlString } from '../lib/sql';
@@ -333,9 +334,13 @@ function GroupTable({ report, selection }: { report: PerformanceReport; selectio
       {text}
     </button>
   );
+  const stale = useStale();
   const show = (g: GroupMetrics) => {
     const c = g.classification;
     const d = disp.get(g.group);
+    // The inspector outlives a change of pickers: what it pins names the selection it was computed for, and a group
+    // opened from a dimmed (stale) table cannot be pinned at all.
+    const source = { screen: 'fairness', params: { ...useNavigation.getState().route.params, group: g.group } };
     select({
       kind: 'Group',
       title: `${visibleText(g.group)} — ${selection.name}`,
@@ -354,6 +359,7 @@ function GroupTable({ report, selection }: { report: PerformanceReport; selectio
         ['ECE', c ? fmtNum(c.ece.value) : '—'],
       ],
       body: (
+        <StaleContext.Provider value={stale}>
         <div>
           {c && (
             <>
@@ -379,10 +385,11 @@ function GroupTable({ report, selection }: { report: PerformanceReport; selectio
             <PinButton
               title={`Performance & fairness: ${g.group} (${selection.name})${d?.below_four_fifths ? ` — impact ratio ${fmtNum(d.impact_ratio?.value ?? null, 2)}` : ''}`}
               defaultSeverity={pinSeverity(report, g, d)}
-              evidence={() => [evidenceOf(g, d)]}
+              content={() => ({ title: `Performance & fairness: ${g.group} (${selection.name})${d?.below_four_fifths ? ` — impact ratio ${fmtNum(d.impact_ratio?.value ?? null, 2)}` : ''}`, evidence: [evidenceOf(g, d)], source })}
             />
           </div>
         </div>
+        </StaleContext.Provider>
       ),
     });
   };
