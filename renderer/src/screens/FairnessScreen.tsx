@@ -478,6 +478,9 @@ function Changes({ changes }: { changes: MetricChange[] }) {
   );
 }
 
+/** Impact ratios named in the banner; the rest are counted (each is marked in its table). */
+const FLAGGED_SHOWN = 4;
+
 function Body({ report, metric }: { report: PerformanceReport; metric: ChartMetric }) {
   const setParams = useNavigation((s) => s.setParams);
   const flagged = report.disparities.filter((d) => d.below_four_fifths);
@@ -500,7 +503,11 @@ function Body({ report, metric }: { report: PerformanceReport; metric: ChartMetr
           <span className="icon">⚠</span>
           <span>
             <strong>Impact ratio under 0.8 (four-fifths rule):</strong>{' '}
-            {flagged.map((d) => `${visibleText(d.group)} ${fmtNum(d.impact_ratio?.value ?? null, 2)} against ${visibleText(d.reference)} (${d.selection})`).join('; ')}
+            {flagged
+              .slice(0, FLAGGED_SHOWN)
+              .map((d) => `${visibleText(d.group)} ${fmtNum(d.impact_ratio?.value ?? null, 2)} against ${visibleText(d.reference)} (${d.selection})`)
+              .join('; ')}
+            {flagged.length > FLAGGED_SHOWN ? `; and ${flagged.length - FLAGGED_SHOWN} more (marked ✗ in the tables below)` : ''}
           </span>
         </div>
       )}
