@@ -439,22 +439,17 @@ function integrityOf(read: ManifestRead, files: FileReport[], allHashes: { path:
   return { state: anyUndeclaredHash ? 'unverified' : 'verified', root_hash, problems };
 }
 
+/** The files table in one statement per 500 files (a statement per file cost ~5 ms each on a 100 000-file bundle). */
 async function writeFilesTable(conn: DuckDBConnection, files: FileReport[]): Promise<void> {
-  for (const f of files) {
-    await conn.run(`INSERT INTO ${quoteIdent(META_TABLES.files)} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CAST($12 AS JSON))`, [
-      f.path,
-      f.bytes,
-      f.sha256,
-      f.table,
-      f.format,
-      f.rows_read,
-      f.rows_loaded,
-      f.rows_rejected,
-      f.status,
-      f.manifest_sha256 ?? null,
-      f.manifest_rows ?? null,
-      JSON.stringify(f.inferred ?? []),
-    ]);
+  const batch = 500;
+  for (let at = 0; at < files.length; at += batch) {
+    const params: (string | number | null)[] = [];
+    const rows = files.slice(at, at + batch).map((f) => {
+      const b = params.length;
+      params.push(f.path, f.bytes, f.sha256, f.table, f.format, f.rows_read, f.rows_loaded, f.rows_rejected, f.status, f.manifest_sha256 ?? null, f.manifest_rows ?? null, JSON.stringify(f.inferred ?? []));
+      return `(${Array.from({ length: 11 }, (_, k) => `$${b + k + 1}`).join(', ')}, CAST($${b + 12} AS JSON))`;
+    });
+    await conn.run(`INSERT INTO ${quoteIdent(META_TABLES.files)} VALUES ${rows.join(', ')}`, params);
   }
 }
 

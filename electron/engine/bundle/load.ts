@@ -149,7 +149,8 @@ async function insertRows(
   parts: Part[],
   addedColumns: string[],
 ): Promise<{ loaded: number; rejected: number; lenient: LoadCounts['lenient']; firstRow: number }> {
-  const firstRow = Number((await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${quoteIdent(table)}`))?.n ?? 0);
+  // Where this file's rows start (row ids; the import only appends): needed only to count non-finite floats.
+  const firstRow = parts.some((p) => FLOAT_TYPES.has(p.targetType.toUpperCase())) ? Number((await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${quoteIdent(table)}`))?.n ?? 0) : 0;
   const done = (c: LoadCounts): { loaded: number; rejected: number; lenient: LoadCounts['lenient']; firstRow: number } => ({ loaded: c.loaded, rejected: c.rejected, lenient: c.lenient, firstRow });
   // Rows whose every column is NULL or absent (`{}`) are excluded by the caller; here every source row has a column.
   const inner = `SELECT CAST(${spec.lineExpr ?? 'NULL'} AS BIGINT) AS "__ad_line", CAST(${spec.rawExpr ?? 'NULL'} AS VARCHAR) AS "__ad_raw", ${parts
