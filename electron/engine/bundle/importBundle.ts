@@ -356,7 +356,7 @@ async function loadOne(state: ImportState, f: BundleFile, m: ManifestFile | unde
   const privateDir = path.resolve(state.workDir);
   let msg = r.unreadable.replaceAll(f.absPath, f.relPath);
   // Any other path under the work folder (an inflated copy, a screened copy) is named by the file it came from.
-  msg = msg.replace(new RegExp(`${privateDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^"'\s]*`, 'g'), inner);
+  msg = msg.replace(new RegExp(`${privateDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^"'\\s]*`, 'g'), inner);
   return { ...r, unreadable: msg };
 }
 

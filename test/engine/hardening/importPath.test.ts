@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../electron/engine/engine';
 import { GOOD_SPANS, HOSTILE_TIMEOUT, WriteGuard, engineIn, expectAccounted, fileReport, rejectsOf, rmDir, tempDir, writeFiles } from './helpers';
@@ -91,6 +92,25 @@ describe('import path: data not lost or misread', () => {
     const s = await engine.openBundle({ path: dir });
     const r = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT data_type FROM duckdb_columns() WHERE table_name = 'people' AND column_name = 'name'" });
     expect(r.rows[0]?.[0]).toBe('VARCHAR');
+    await engine.closeBundle({ bundleId: s.bundleId });
+  }, HOSTILE_TIMEOUT);
+  it('a message about an unreadable file names the bundle file, never the engine\'s private copy (folder copy, inflated .gz)', async () => {
+    const dir = path.join(root, 'bundles', 'private-paths');
+    // Both magic markers, a garbage footer: DuckDB's error quotes the path it read.
+    const garbage = Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64, 7), Buffer.from('PAR1')]);
+    writeFiles(dir, { 'spans.jsonl': GOOD_SPANS, 'bad.parquet': garbage, 'worse.parquet.gz': gzipSync(garbage) });
+    const s = await engine.openBundle({ path: dir });
+    for (const [file, named] of [
+      ['bad.parquet', 'bad.parquet'],
+      ['worse.parquet.gz', 'worse.parquet'],
+    ] as const) {
+      const f = fileReport(s, file);
+      expect(f.status).toBe('unreadable');
+      const why = (f.inferred ?? []).join('\n');
+      expect(why).toMatch(new RegExp(`['"]${named.replace(".", "\\.")}['"]`));
+      expect(why).not.toContain(path.join(root, 'data'));
+      expect((await rejectsOf(engine, s, file))[0]?.reason ?? '').not.toContain(path.join(root, 'data'));
+    }
     await engine.closeBundle({ bundleId: s.bundleId });
   }, HOSTILE_TIMEOUT);
 });
