@@ -7,13 +7,14 @@ import { createDispatcher } from '../shell/dispatch';
 import { APP_ENTRY_URL } from '../shell/appProtocol';
 import { sweepStaleWorkFolders } from '../engine/fs/workFolders';
 import { startEngine, type EngineClient, type EngineGone } from './engineClient';
-import { printHtmlToPdf } from './printer';
+import { appendOfflineSwitches, printHtmlToPdf } from './printer';
 import { handleAppScheme, registerAppScheme } from './protocol';
 import { lockDownContents, lockDownSession, trustedSender } from './security';
 
 // Before ready, once: app:// is a standard, secure origin serving the built renderer (no file://).
 registerAppScheme();
 app.enableSandbox();
+appendOfflineSwitches();
 
 const rendererDir = path.join(__dirname, '..', 'renderer');
 const preloadPath = path.join(__dirname, '..', 'preload', 'index.cjs');

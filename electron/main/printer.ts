@@ -2,7 +2,21 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, session } from 'electron';
+import { OFFLINE_CHROMIUM_SWITCHES, switchParts } from '../engine/report/chromiumSwitches';
+
+/**
+ * The printer is the app's own Chromium, so the switches that keep the CLI's printing Chromium off the network
+ * (no background networking, updates, sign-in, metrics; every host name NOTFOUND) are appended to the app's command
+ * line. Chromium reads them only before the app is ready: called once at start, before `whenReady`.
+ */
+export function appendOfflineSwitches(): void {
+  for (const sw of OFFLINE_CHROMIUM_SWITCHES) {
+    const { name, value } = switchParts(sw);
+    if (value === undefined) app.commandLine.appendSwitch(name);
+    else app.commandLine.appendSwitch(name, value);
+  }
+}
 
 /** The printer's own session: it may load the one report file it is printing (and data: images), nothing else. */
 export const PRINT_PARTITION = 'auditdesk-print';

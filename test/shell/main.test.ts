@@ -9,6 +9,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_METHOD_NAMES, IPC_PREFIX, PROGRESS_CHANNEL } from '../../shared/methods';
 import { CONTENT_SECURITY_POLICY } from '../../electron/shell/appProtocol';
+import { OFFLINE_CHROMIUM_SWITCHES } from '../../electron/engine/report/chromiumSwitches';
 import type { ImportSummary, QueryResult } from '../../shared/api/bundle';
 import type { Workspace } from '../../shared/api/workspace';
 import type { AuditBridge } from '../../shared/contract';
@@ -54,6 +55,15 @@ describe('built main process: startup', () => {
   it('registers app:// as a privileged scheme and enables the sandbox before ready', () => {
     expect(fake.privilegedSchemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
     expect(fake.sandboxEnabledBeforeReady).toBe(true);
+  });
+
+  it('appends the offline Chromium switches before ready (the printer is the app’s Chromium), never --no-sandbox', () => {
+    // The DNS query seen from the CLI's printer (#14 item 20) applies to Electron's printer too: same switches.
+    expect(fake.switches.length).toBeGreaterThan(0);
+    expect(fake.switches.every((s) => s.beforeReady)).toBe(true);
+    expect(fake.chromiumSwitches()).toEqual([...OFFLINE_CHROMIUM_SWITCHES]);
+    expect(fake.chromiumSwitches()).toContain('--host-resolver-rules=MAP * ~NOTFOUND');
+    expect(fake.switches.map((s) => s.name)).not.toContain('no-sandbox');
   });
 
   it('opens one locked-down window that shows once its page is ready', () => {

@@ -14,6 +14,8 @@ export const LIMITS = {
   folderMaxFiles: 100_000,
   /** Head of a file given to structured readers' sniff(). */
   sniffBytes: 64 * 1024,
+  /** Longest CSV / TSV line: the reader and the dialect sniffer both get it (the sniffer's default was 2 MB). */
+  csvMaxLineBytes: 64 * 1024 * 1024,
   /** Raw text kept per reject row. */
   rejectRawChars: 500,
 } as const;

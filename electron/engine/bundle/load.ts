@@ -28,7 +28,7 @@ export interface LoadCounts {
   /** Columns added to the table by this file (extra columns). */
   addedColumns: string[];
   /** Lenient readings that changed values (ids in upper-case hex or base64, enum names…), per canonical column. */
-  lenient: { column: string; count: number; note: string }[];
+  lenient: { column: string; count: number; note: string; /** The note says what the values are (not how they were read). */ plain?: true }[];
 }
 
 /**
@@ -91,7 +91,7 @@ export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTable
     );
     addedColumns.push(...spec.columns.map((c) => c.name));
   }
-  const parts: { target: string; conv: string; canFail: boolean; src: string; srcIsText: boolean; targetType: string; required: boolean; lenient: { sql: (e: string) => string; note: string } | null }[] = [];
+  const parts: Part[] = [];
   for (const c of spec.columns) {
     let col = targets.column(table, c.name);
     if (!col) {
@@ -115,6 +115,43 @@ export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTable
     });
   }
   if (parts.length === 0) return { loaded: 0, rejected: 0, addedColumns, lenient: [] };
+  const counts = await insertRows(conn, table, file, spec, parts, addedColumns);
+  counts.lenient.push(...(await nonFiniteNotes(conn, table, parts, counts.firstRow)));
+  return { loaded: counts.loaded, rejected: counts.rejected, addedColumns, lenient: counts.lenient };
+}
+
+const FLOAT_TYPES = new Set(['DOUBLE', 'FLOAT', 'REAL', 'FLOAT4', 'FLOAT8']);
+
+/**
+ * inf, -inf and nan values loaded into floating-point columns (a CSV's "inf" cells, Parquet's ±Infinity): kept as
+ * they are, visible in the console, counted as missing in statistics, and reported per file and column. Counted
+ * over the rows this file appended (row ids from `firstRow` on: the import only appends).
+ */
+async function nonFiniteNotes(conn: DuckDBConnection, table: string, parts: Part[], firstRow: number): Promise<LoadCounts['lenient']> {
+  const floats = [...new Set(parts.filter((p) => FLOAT_TYPES.has(p.targetType.toUpperCase())).map((p) => p.target))];
+  if (floats.length === 0) return [];
+  const row = await queryOne<Record<string, number>>(
+    conn,
+    `SELECT ${floats.map((c, i) => `count(*) FILTER (NOT isfinite(${quoteIdent(c)}))::BIGINT AS ${quoteIdent(`n_${i}`)}`).join(', ')} FROM ${quoteIdent(table)} WHERE rowid >= ${firstRow}`,
+  );
+  return floats
+    .map((c, i) => ({ column: c, count: Number(row?.[`n_${i}`] ?? 0), note: 'non-finite (inf, -inf or nan): kept as ±Infinity / NaN, counted as missing in statistics', plain: true as const }))
+    .filter((x) => x.count > 0);
+}
+
+type Part = { target: string; conv: string; canFail: boolean; src: string; srcIsText: boolean; targetType: string; required: boolean; lenient: { sql: (e: string) => string; note: string } | null };
+
+async function insertRows(
+  conn: DuckDBConnection,
+  table: string,
+  file: string,
+  spec: SourceSpec,
+  parts: Part[],
+  addedColumns: string[],
+): Promise<{ loaded: number; rejected: number; lenient: LoadCounts['lenient']; firstRow: number }> {
+  // Where this file's rows start (row ids; the import only appends): needed only to count non-finite floats.
+  const firstRow = parts.some((p) => FLOAT_TYPES.has(p.targetType.toUpperCase())) ? Number((await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${quoteIdent(table)}`))?.n ?? 0) : 0;
+  const done = (c: LoadCounts): { loaded: number; rejected: number; lenient: LoadCounts['lenient']; firstRow: number } => ({ loaded: c.loaded, rejected: c.rejected, lenient: c.lenient, firstRow });
   // Rows whose every column is NULL or absent (`{}`) are excluded by the caller; here every source row has a column.
   const inner = `SELECT CAST(${spec.lineExpr ?? 'NULL'} AS BIGINT) AS "__ad_line", CAST(${spec.rawExpr ?? 'NULL'} AS VARCHAR) AS "__ad_raw", ${parts
     .map((p, i) => `${p.src} AS ${quoteIdent(`s_${i}`)}`)
@@ -127,7 +164,7 @@ export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTable
   const anyCheck = parts.some((p) => p.canFail || p.required);
   if (!anyCheck) {
     const res = await conn.run(`INSERT INTO ${quoteIdent(table)} (${insertCols}) SELECT ${parts.map((p) => value(p, p.conv)).join(', ')} FROM (${inner}) s`);
-    return { loaded: res.rowsChanged, rejected: 0, addedColumns, lenient };
+    return done({ loaded: res.rowsChanged, rejected: 0, addedColumns, lenient });
   }
   if (spec.probe) {
     const checked = parts.map((p, i) => ({ p, i })).filter(({ p }) => p.canFail || p.required);
@@ -145,7 +182,7 @@ export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTable
     const bad = await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM (${probeInner}) s WHERE ${failing}`);
     if (Number(bad?.n ?? 0) === 0) {
       const res = await conn.run(`INSERT INTO ${quoteIdent(table)} (${insertCols}) SELECT ${parts.map((p) => value(p, p.conv)).join(', ')} FROM (${inner}) s`);
-      return { loaded: res.rowsChanged, rejected: 0, addedColumns, lenient };
+      return done({ loaded: res.rowsChanged, rejected: 0, addedColumns, lenient });
     }
   }
   const checks = parts
@@ -178,7 +215,7 @@ export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTable
        FROM (SELECT "__ad_line", "__ad_raw", unnest("__ad_bad") AS b FROM "__ad_typed" WHERE len("__ad_bad") > 0) ORDER BY "__ad_line"`,
     );
     const rej = await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM "__ad_typed" WHERE len("__ad_bad") > 0`);
-    return { loaded: ins.rowsChanged, rejected: Number(rej?.n ?? 0), addedColumns, lenient };
+    return done({ loaded: ins.rowsChanged, rejected: Number(rej?.n ?? 0), addedColumns, lenient });
   } finally {
     await conn.run(`DROP TABLE IF EXISTS "__ad_typed"`);
   }

@@ -8,6 +8,7 @@ import { jsonStructureType } from './convert';
 import { dedupeColumnNames, type SourceSpec } from './load';
 import { copyWithoutLines, SCREEN_MAX_BAD_LINES, screenJsonLines, type ScreenedLine } from './screenLines';
 import { FileProblem } from './sniff';
+import { LIMITS } from './limits';
 import type { MappingPlan } from './mapping';
 import type { TargetTables } from './target';
 
@@ -73,6 +74,9 @@ export interface CsvPlan {
   rejectsScan: string;
 }
 
+/** The CSV line limit (docs: 64 MiB lines) for the sniffer and the reader; the buffer must hold two lines. */
+const CSV_LINE_OPTS = [`max_line_size = ${LIMITS.csvMaxLineBytes}`, `buffer_size = ${2 * LIMITS.csvMaxLineBytes}`];
+
 /** Names DuckDB's per-scan reject tables uniquely within the process. */
 let csvScans = 0;
 
@@ -104,7 +108,12 @@ export async function csvPlan(
   const runSniff = async (extra: string[]): Promise<{ row: SniffRow; cols: { name: string; type: string }[] }> => {
     let row: SniffRow | undefined;
     try {
-      row = await queryOne<SniffRow & Record<string, never>>(conn, `SELECT Delimiter, HasHeader, Columns FROM sniff_csv(${[quoteLiteral(plainPath), ...opts, ...extra, 'ignore_errors = true'].join(', ')})`);
+      // The sniffer gets the reader's line limit: with its own 2 MB default, one 2.2 MB cell made the whole file
+      // unreadable with an error naming line 1.
+      row = await queryOne<SniffRow & Record<string, never>>(
+        conn,
+        `SELECT Delimiter, HasHeader, Columns FROM sniff_csv(${[quoteLiteral(plainPath), ...opts, ...extra, 'ignore_errors = true', ...CSV_LINE_OPTS].join(', ')})`,
+      );
     } catch (e) {
       throw new FileProblem(`unreadable CSV: ${errText(e)}`);
     }
@@ -131,14 +140,22 @@ export async function csvPlan(
     const canonical = canonicalTypeOf(table, c.name);
     if (canonical) types[c.name] = canonical === 'TIMESTAMP' ? 'TIMESTAMPTZ' : canonical === 'JSON' ? 'VARCHAR' : canonical;
   }
-  const id = String(++csvScans);
-  const rejectsTable = `__ad_csv_rej_${id}`;
-  const rejectsScan = `__ad_csv_scan_${id}`;
-  const readOpts = [
+  const baseOpts = [
     quoteLiteral(plainPath),
     `delim = ${quoteLiteral(delimiter ?? sniff.Delimiter)}`,
     `header = ${header ? 'false' : sniff.HasHeader ? 'true' : 'false'}`,
     ...(header ? [`names = [${header.map(quoteLiteral).join(', ')}]`] : []),
+  ];
+  const textCols = sniffedCols.filter((c) => c.type === 'VARCHAR' && !(c.name in types)).map((c) => c.name);
+  for (const name of await nonFiniteNumericColumns(conn, baseOpts, textCols)) {
+    types[name] = 'DOUBLE';
+    inferred.push(`column ${JSON.stringify(name)} read as numbers: its inf / nan cells are non-finite values (counted as missing in statistics), not text`);
+  }
+  const id = String(++csvScans);
+  const rejectsTable = `__ad_csv_rej_${id}`;
+  const rejectsScan = `__ad_csv_scan_${id}`;
+  const readOpts = [
+    ...baseOpts,
     ...(Object.keys(types).length > 0
       ? [
           `types = {${Object.entries(types)
@@ -149,8 +166,7 @@ export async function csvPlan(
     'store_rejects = true',
     `rejects_table = ${quoteLiteral(rejectsTable)}`,
     `rejects_scan = ${quoteLiteral(rejectsScan)}`,
-    'max_line_size = 67108864',
-    'buffer_size = 134217728',
+    ...CSV_LINE_OPTS,
   ];
   const from = `read_csv(${readOpts.join(', ')})`;
   let cols: { column_name: string; column_type: string }[];
@@ -173,6 +189,34 @@ export async function csvPlan(
     rejectsTable,
     rejectsScan,
   };
+}
+
+/** Spellings of non-finite numbers other tools write (pandas, R, numpy, Java); DuckDB's DOUBLE cast reads them all. */
+const NON_FINITE_TOKENS = ['inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity', 'nan', '+nan', '-nan'];
+/** Rows the sniffer samples (DuckDB's default sample size); a non-finite cell within them made it type the column as text. */
+const SNIFF_SAMPLE_ROWS = 20_480;
+
+/**
+ * Columns the sniffer typed as text only because some cells say inf, -inf, nan or NaN: every other present value in
+ * its sample is a number. They are read as DOUBLE (#14 item 11): as text, drift ran a categorical test on them.
+ */
+async function nonFiniteNumericColumns(conn: DuckDBConnection, baseOpts: string[], names: string[]): Promise<string[]> {
+  if (names.length === 0) return [];
+  const tokens = NON_FINITE_TOKENS.map(quoteLiteral).join(', ');
+  const per = names.map((n, i) => {
+    const v = `trim(${quoteIdent(n)})`;
+    return `bool_and(${v} = '' OR ${quoteIdent(n)} IS NULL OR TRY_CAST(${v} AS DOUBLE) IS NOT NULL) AS ${quoteIdent(`ok_${i}`)}, count(*) FILTER (lower(${v}) IN (${tokens}))::BIGINT AS ${quoteIdent(`nf_${i}`)}, count(*) FILTER (TRY_CAST(${v} AS DOUBLE) IS NOT NULL AND lower(${v}) NOT IN (${tokens}))::BIGINT AS ${quoteIdent(`num_${i}`)}`;
+  });
+  let row: Record<string, boolean | number | null> | undefined;
+  try {
+    row = await queryOne<Record<string, boolean | number | null>>(
+      conn,
+      `SELECT ${per.join(', ')} FROM (SELECT * FROM read_csv(${[...baseOpts, 'all_varchar = true', 'ignore_errors = true', ...CSV_LINE_OPTS].join(', ')}) LIMIT ${SNIFF_SAMPLE_ROWS})`,
+    );
+  } catch {
+    return [];
+  }
+  return names.filter((_n, i) => row?.[`ok_${i}`] === true && Number(row?.[`nf_${i}`] ?? 0) > 0 && Number(row?.[`num_${i}`] ?? 0) > 0);
 }
 
 /** Moves DuckDB's CSV rejects into _ad_rejects; returns the number of rejected lines. */
@@ -269,13 +313,17 @@ export async function stageJsonUnits(conn: DuckDBConnection, file: string, plain
     }
     await insertScreenedRejects(conn, file, screened);
   }
+  await markDuplicateKeys(conn);
   const counts = await queryOne<{ units: number; invalid: number; not_object: number }>(
     conn,
     `SELECT count(*)::BIGINT AS units, count(*) FILTER (_kind = 'INVALID')::BIGINT AS invalid, count(*) FILTER (_kind NOT IN ('INVALID', 'OBJECT', 'EMPTY'))::BIGINT AS not_object FROM ${UNITS_TABLE}`,
   );
   await conn.run(
     `INSERT INTO ${quoteIdent(META_TABLES.rejects)}
-     SELECT ${quoteLiteral(file)}, _line, NULL, CASE WHEN _kind = 'INVALID' THEN 'malformed JSON' ELSE 'not a JSON object (found ' || lower(_kind) || ')' END, left(rtrim(_t, chr(13)), 500)
+     SELECT ${quoteLiteral(file)}, _line, CASE WHEN _kind = ${quoteLiteral(DUPLICATE_KEY)} THEN ${DUPLICATE_OF} END,
+            CASE WHEN _kind = 'INVALID' THEN 'malformed JSON'
+                 WHEN _kind = ${quoteLiteral(DUPLICATE_KEY)} THEN 'duplicate key ' || to_json(${DUPLICATE_OF}) || ' in one JSON object: readers disagree on which value holds (DuckDB keeps the first, JavaScript and Python the last), so the row is not loaded'
+                 ELSE 'not a JSON object (found ' || lower(_kind) || ')' END, left(rtrim(_t, chr(13)), 500)
      FROM ${UNITS_TABLE} WHERE _kind NOT IN ('OBJECT', 'EMPTY') ORDER BY _line`,
   );
   return {
@@ -283,6 +331,23 @@ export async function stageJsonUnits(conn: DuckDBConnection, file: string, plain
     invalid: Number(counts?.invalid ?? 0) + screened.length,
     notObject: Number(counts?.not_object ?? 0),
   };
+}
+
+/** The unit kind of an object holding one key twice ({"label":0,"label":1}). */
+const DUPLICATE_KEY = 'DUPLICATE_KEY';
+/** SQL: the first key of a staged unit that appears twice in it. */
+const DUPLICATE_OF = `list_filter(json_keys(_t), (k, i) -> list_position(json_keys(_t), k) < i)[1]`;
+
+/**
+ * A top-level key given twice in one object is read first-wins by DuckDB but last-wins by JavaScript and Python:
+ * whichever value loaded, another tool reads the other. Such an object is marked DUPLICATE_KEY and rejected with the
+ * key named (#14 item 12). A statement of its own, each object's keys parsed once: inside the staging statement it
+ * parsed a 100 MB line again next to json_valid and ran out of a 2 GB memory limit.
+ */
+async function markDuplicateKeys(conn: DuckDBConnection): Promise<void> {
+  await conn.run(
+    `UPDATE ${UNITS_TABLE} SET _kind = ${quoteLiteral(DUPLICATE_KEY)} WHERE _kind = 'OBJECT' AND list_transform([json_keys(_t)], ks -> len(ks) <> len(list_distinct(ks)))[1]`,
+  );
 }
 
 /** How a JSON Lines file that cannot be read whole is screened: where the copy goes, the longest line accepted. */

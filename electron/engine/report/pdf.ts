@@ -12,33 +12,10 @@ import { ApiError } from '../../../shared/api/common';
 import type { PdfPrinter } from './printer';
 import { sha256Hex } from './canonicalJson';
 import { decodeStreamCapped } from './pdfStreams';
+import { OFFLINE_CHROMIUM_SWITCHES } from './chromiumSwitches';
 
-/**
- * Switches for the printing Chromium: nothing it does may reach the network. Background networking,
- * component and safe-browsing updates, sign-in and sync, metrics, domain reliability and crash upload are off,
- * and every host name resolves to NOTFOUND locally, so not even a DNS query leaves the machine (a query for a
- * Google accounts host was seen during `auditdesk report` before these). no-network.test.ts checks it by strace.
- */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-signin-frame-client-certs',
-  '--disable-default-apps',
-  '--disable-extensions',
-  '--disable-component-extensions-with-background-pages',
-  '--disable-client-side-phishing-detection',
-  '--disable-domain-reliability',
-  '--disable-breakpad',
-  '--no-pings',
-  '--no-first-run',
-  '--no-default-browser-check',
-  '--metrics-recording-only',
-  '--host-resolver-rules=MAP * ~NOTFOUND',
-  '--disable-features=OptimizationHints,MediaRouter,DialMediaRouteProvider,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater,NetworkTimeServiceQuerying,SafeBrowsingEnhancedProtection,InterestFeedContentSuggestions,AccountConsistency,ChromeSignin',
-];
+/** The CLI's headless Chromium: the offline switches, and no sandbox or GPU (it prints one local file, scripts off). */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', ...OFFLINE_CHROMIUM_SWITCHES];
 
 /** How long an idle headless Chromium is kept for the next print (a report prints twice: see renderReportPdf). */
 const BROWSER_IDLE_MS = 1500;

@@ -23,7 +23,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../../../electron/engine/report/pdf';
 
 export const MAX_URL_CHARS = 2 * 1024 * 1024;
 const PARENT_PORT_SHIM = pathToFileURL(path.join(__dirname, 'parentPort.mjs')).href;
@@ -72,6 +71,12 @@ export const fake = {
   /** Main-frame loads that fail once with this Chromium error, e.g. [-105, 'ERR_NAME_NOT_RESOLVED']. */
   failNextLoads: [] as [number, string][],
   printedFromUrls: [] as { url: string; bytes: number }[],
+  /** app.commandLine.appendSwitch calls, in order; Chromium reads them only before ready. */
+  switches: [] as { name: string; value?: string; beforeReady: boolean }[],
+  /** The command line Chromium starts with: the switches appended before ready, as "--name[=value]". */
+  chromiumSwitches(): string[] {
+    return fake.switches.filter((s) => s.beforeReady).map((s) => (s.value === undefined ? `--${s.name}` : `--${s.name}=${s.value}`));
+  },
   readyResolve: null as (() => void) | null,
   /** Test control: the app becomes ready. */
   ready(): void {
@@ -121,6 +126,17 @@ class FakeApp extends EventEmitter {
   getVersion(): string {
     return '0.0.0-fake';
   }
+  readonly commandLine = {
+    appendSwitch(name: string, value?: string): void {
+      fake.switches.push({ name, ...(value !== undefined ? { value } : {}), beforeReady: !fake.isReady });
+    },
+    hasSwitch(name: string): boolean {
+      return fake.switches.some((s) => s.name === name);
+    },
+    getSwitchValue(name: string): string {
+      return fake.switches.findLast((s) => s.name === name)?.value ?? '';
+    },
+  };
   /** Inside app.quit() closing windows: Electron then does not emit window-all-closed. */
   closingForQuit = false;
   quit(): void {
@@ -311,8 +327,9 @@ export class FakeWebContents extends EventEmitter {
     fake.printedFromUrls.push({ url: this.url, bytes: this.url.startsWith('file:') ? statSync(fileURLToPath(this.url)).size : this.url.length });
     printBrowser ??= chromium.launch({
       executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-      // The engine's own switches: the same offline Chromium the CLI prints with.
-      args: CHROMIUM_ARGS,
+      // The switches the app appended before ready (what Electron's Chromium would run with); no sandbox or GPU
+      // here, as for the CLI's headless print.
+      args: ['--no-sandbox', '--disable-gpu', ...fake.chromiumSwitches()],
     });
     const browser = await printBrowser;
     const context = await browser.newContext({ javaScriptEnabled: false });

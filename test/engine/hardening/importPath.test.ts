@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../../../electron/engine/engine';
+import { GOOD_SPANS, HOSTILE_TIMEOUT, WriteGuard, engineIn, expectAccounted, fileReport, rejectsOf, rmDir, tempDir, writeFiles } from './helpers';
+
+/** #14 items 10, 11 and 12: data that must not be lost or misread on the import path. */
+describe('import path: data not lost or misread', () => {
+  let root: string;
+  let engine: Engine;
+
+  beforeAll(() => {
+    root = tempDir('hard-import-path');
+    engine = engineIn(path.join(root, 'data'));
+  });
+  afterAll(async () => {
+    await engine.dispose();
+    rmDir(root);
+  });
+
+  it('duplicate keys in one JSON object ({"label":0,"label":1}) reject the row naming the key; JSON Lines and a JSON array alike', async () => {
+    const dir = path.join(root, 'bundles', 'dupkeys');
+    const lines = [
+      '{"record_id":"r1","label":0,"label":1}',
+      '{"record_id":"r2","label":1}',
+      '{"record_id":"r3","score":0.5,"record_id":"r9"}',
+      '{"record_id":"r4","nested":{"a":1,"a":2}}',
+    ];
+    writeFiles(dir, {
+      'spans.jsonl': GOOD_SPANS,
+      'records.jsonl': `${lines.join('\n')}\n`,
+      'labels.json': '[{"id":"x","label":0,"label":1},{"id":"y","label":2}]',
+    });
+    const guard = new WriteGuard(dir);
+    const s = await engine.openBundle({ path: dir });
+    expectAccounted(s);
+    const rec = fileReport(s, 'records.jsonl');
+    expect(rec.rows_read).toBe(4);
+    expect(rec.rows_rejected).toBe(2);
+    const rejects = await rejectsOf(engine, s, 'records.jsonl');
+    expect(rejects.map((r) => [r.line, r.column])).toEqual([
+      [1, 'label'],
+      [3, 'record_id'],
+    ]);
+    expect(rejects[0]?.reason).toMatch(/^duplicate key "label" in one JSON object: readers disagree/);
+    const ids = await engine.runSql({ bundleId: s.bundleId, sql: 'SELECT record_id FROM records ORDER BY record_id' });
+    expect(ids.rows.map((r) => r[0]), 'neither r1 (first-wins 0 or last-wins 1?) nor r3/r9 loads').toEqual(['r2', 'r4']);
+    const arr = fileReport(s, 'labels.json');
+    expect([arr.rows_read, arr.rows_loaded, arr.rows_rejected]).toEqual([2, 1, 1]);
+    expect((await rejectsOf(engine, s, 'labels.json'))[0]).toMatchObject({ line: 1, column: 'label' });
+    await engine.closeBundle({ bundleId: s.bundleId });
+    guard.check();
+  }, HOSTILE_TIMEOUT);
+  it('a CSV with one 2.2 MB cell loads whole (the sniffer gets the 64 MiB line limit), the big cell intact', async () => {
+    const dir = path.join(root, 'bundles', 'bigcell');
+    const big = 'x'.repeat(2_200_000);
+    const rows = ['record_id,score,note', ...Array.from({ length: 5 }, (_, i) => `r${i},${i}.5,short`), `r5,0.25,${big}`, ...Array.from({ length: 5 }, (_, i) => `r${6 + i},${i},short`)];
+    writeFiles(dir, { 'spans.jsonl': GOOD_SPANS, 'records.csv': `${rows.join('\n')}\n` });
+    const s = await engine.openBundle({ path: dir });
+    const f = fileReport(s, 'records.csv');
+    expect(f.status, (f.inferred ?? []).join('; ')).toBe('ok');
+    expect([f.rows_read, f.rows_loaded, f.rows_rejected]).toEqual([11, 11, 0]);
+    const r = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT length(note) FROM records WHERE record_id = 'r5'" });
+    expect(Number(r.rows[0]?.[0])).toBe(2_200_000);
+    await engine.closeBundle({ bundleId: s.bundleId });
+  }, HOSTILE_TIMEOUT);
+
+  it('a numeric CSV column with inf, -inf, nan and NaN cells stays numeric: the values are non-finite, reported, and drift treats the column as numeric', async () => {
+    const dir = path.join(root, 'bundles', 'inf');
+    const body = ['record_id,created_at,model_version,latency_score'];
+    const special = ['inf', '-inf', 'nan', 'NaN'];
+    for (let i = 0; i < 40; i++) body.push(`r${i},2026-03-${String(1 + (i % 20)).padStart(2, '0')}T00:00:00Z,m1,${i < 4 ? special[i] : (i * 0.37).toFixed(2)}`);
+    writeFiles(dir, { 'spans.jsonl': GOOD_SPANS, 'records.csv': `${body.join('\n')}\n` });
+    const s = await engine.openBundle({ path: dir });
+    const f = fileReport(s, 'records.csv');
+    expect([f.rows_read, f.rows_loaded, f.rows_rejected]).toEqual([40, 40, 0]);
+    const type = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT data_type FROM duckdb_columns() WHERE table_name = 'records' AND column_name = 'latency_score'" });
+    expect(type.rows[0]?.[0]).toBe('DOUBLE');
+    const vals = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT CAST(latency_score AS VARCHAR) FROM records WHERE record_id IN ('r0', 'r1', 'r2', 'r3') ORDER BY record_id" });
+    expect(vals.rows.map((x) => x[0])).toEqual(['inf', '-inf', 'nan', 'nan']);
+    expect((f.leniency ?? []).join('\n')).toMatch(/latency_score: 4 values non-finite \(inf, -inf or nan\): kept as ±Infinity \/ NaN, counted as missing in statistics/);
+    expect((f.inferred ?? []).join('\n')).toMatch(/column "latency_score" read as numbers/);
+    const opts = await engine.driftOptions({ bundleId: s.bundleId });
+    const col = opts.tables.find((t) => t.name === 'records')?.columns.find((c) => c.name === 'latency_score');
+    expect(col?.kind, 'drift sees a numeric column, not a category').toBe('numeric');
+    await engine.closeBundle({ bundleId: s.bundleId });
+  }, HOSTILE_TIMEOUT);
+
+  it('a text column that merely contains the word "nan" among words stays text', async () => {
+    const dir = path.join(root, 'bundles', 'nan-text');
+    writeFiles(dir, { 'spans.jsonl': GOOD_SPANS, 'people.csv': 'id,name\n1,nan\n2,Nan Goldin\n3,inf\n' });
+    const s = await engine.openBundle({ path: dir });
+    const r = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT data_type FROM duckdb_columns() WHERE table_name = 'people' AND column_name = 'name'" });
+    expect(r.rows[0]?.[0]).toBe('VARCHAR');
+    await engine.closeBundle({ bundleId: s.bundleId });
+  }, HOSTILE_TIMEOUT);
+  it('a message about an unreadable file names the bundle file, never the engine\'s private copy (folder copy, inflated .gz)', async () => {
+    const dir = path.join(root, 'bundles', 'private-paths');
+    // Both magic markers, a garbage footer: DuckDB's error quotes the path it read.
+    const garbage = Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64, 7), Buffer.from('PAR1')]);
+    writeFiles(dir, { 'spans.jsonl': GOOD_SPANS, 'bad.parquet': garbage, 'worse.parquet.gz': gzipSync(garbage) });
+    const s = await engine.openBundle({ path: dir });
+    for (const [file, named] of [
+      ['bad.parquet', 'bad.parquet'],
+      ['worse.parquet.gz', 'worse.parquet'],
+    ] as const) {
+      const f = fileReport(s, file);
+      expect(f.status).toBe('unreadable');
+      const why = (f.inferred ?? []).join('\n');
+      expect(why).toMatch(new RegExp(`['"]${named.replace(".", "\\.")}['"]`));
+      expect(why).not.toContain(path.join(root, 'data'));
+      expect((await rejectsOf(engine, s, file))[0]?.reason ?? '').not.toContain(path.join(root, 'data'));
+    }
+    await engine.closeBundle({ bundleId: s.bundleId });
+  }, HOSTILE_TIMEOUT);
+});
