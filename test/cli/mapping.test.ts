@@ -47,8 +47,12 @@ describe('the auditor\'s column mapping on the command line', () => {
   it('drift January vs June; --mapping FILE; nothing computable is "Nothing compared", never "no drift"', async () => {
     const ok = await cli('drift', bundle, '--column', 'delay', ...WINDOWS, '--method', 'ks');
     expect(ok.code).toBe(0);
+    // SciPy ks_2samp: D = 0.15198, p = 0.0137; the DKW interval of D straddles the 0.1 threshold, so the decision is
+    // inconclusive (#18) — and the headline must not call it drift, nor "no drift".
     expect(ok.stdout).toMatch(/^delay +all +numeric +ks +0\.152 +0\.0137 .* 201 +219 +inconclusive$/m);
     expect(ok.stdout).toContain('delay (all): inconclusive: the interval straddles the threshold');
+    expect(ok.stdout).toContain('– Undecided: the one compared column is inconclusive — the interval straddles the threshold');
+    expect(ok.stdout).not.toMatch(/no drift in|compared columns drifted/i);
 
     // A JSON export of the same flights with month-day-hour-minute dates: no usable time column.
     const text = path.join(tmp, 'mmdd');
@@ -83,5 +87,45 @@ describe('the auditor\'s column mapping on the command line', () => {
     const v = await cli('verify', pdf, '--bundle', bundle);
     expect(v.stdout).toMatch(/^MATCH: /);
     expect(v.code).toBe(0);
+  }, 120_000);
+});
+
+describe('every command that opens a bundle takes --map / --mapping', () => {
+  let tmp: string;
+  let bundle: string;
+  const savedDataDir = process.env['AUDITDESK_DATA_DIR'];
+  beforeAll(() => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'ad-map-every-'));
+    process.env['AUDITDESK_DATA_DIR'] = path.join(tmp, 'data');
+    bundle = path.join(tmp, 'b');
+    mkdirSync(bundle);
+    writeFileSync(path.join(bundle, 'records.json'), JSON.stringify([{ date: '2001-01-02', delay: 3, origin: 'ORD' }, { date: '2001-06-02', delay: 9, origin: 'ATL' }]));
+    writeFileSync(path.join(tmp, 'policy.json'), JSON.stringify({ version: 1 }));
+  });
+  afterAll(() => {
+    if (savedDataDir === undefined) delete process.env['AUDITDESK_DATA_DIR'];
+    else process.env['AUDITDESK_DATA_DIR'] = savedDataDir;
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('each one names the flags in its usage and hands a bad mapping to the engine, which refuses it by name', async () => {
+    const { COMMANDS } = await import('../../electron/cli/commands/index');
+    // verify reopens with the mapping the report recorded, never one given now; demo opens nothing.
+    const opening = COMMANDS.filter((c) => c.usage.includes(`auditdesk ${c.name} BUNDLE`));
+    expect(opening.map((c) => c.name).sort()).toEqual(['check', 'coverage', 'drift', 'evals', 'fairness', 'health', 'inspect', 'lineage', 'performance', 'posture', 'report', 'sql'].sort());
+    const extra: Record<string, string[]> = {
+      sql: ['SELECT 1'],
+      drift: ['--baseline', 'window=2001-01-01/2001-02-01', '--current', 'window=2001-06-01/2001-07-01'],
+      performance: ['--by', 'origin'],
+      fairness: ['--by', 'origin'],
+      report: ['--out', path.join(tmp, 'r.pdf'), '--auditor', 'A', '--system', 'S'],
+      check: ['--policy', path.join(tmp, 'policy.json')],
+    };
+    for (const c of opening) {
+      expect(c.usage, c.name).toContain('[--map TABLE.COLUMN=SOURCE]… [--mapping FILE]');
+      const r = await cli(c.name, bundle, ...(extra[c.name] ?? []), '--map', 'records.tss=date');
+      expect(r.stderr, c.name).toContain('mapping: "tss" is not a column of records');
+      expect(r.code, c.name).toBe(2);
+    }
   }, 120_000);
 });

@@ -54,8 +54,13 @@ test('pin during reload: the pin waits for the new result, and its title, reques
   expect(args.cohort?.map((c) => `${c.attribute}=${c.value}`).join(',')).toBe(cohort);
   // Every evidence row is the pinned cohort's, and the count in the title is the count in the evidence.
   expect(new Set(f.evidence.map((r) => r['cohort']))).toEqual(new Set([cohort]));
-  const drifted = new Set(f.evidence.filter((r) => r['drifted'] === true).map((r) => r['column'])).size;
-  expect(f.title).toMatch(drifted > 0 ? new RegExp(`: ${drifted} of \\d+ compared columns drifted`) : /: No drift in \d+ columns? compared/);
+  // The title's headline is the shared one over the same results: decided drift is counted per column, and an
+  // inconclusive column is never called drifted nor "no drift".
+  const columnsWith = (decision: string): number => new Set(f.evidence.filter((r) => r['verdict'] === decision).map((r) => r['column'])).size;
+  const drifted = columnsWith('drift');
+  if (drifted > 0) expect(f.title).toMatch(new RegExp(`${drifted} of \\d+ compared columns drifted`));
+  else if (columnsWith('inconclusive') > 0) expect(f.title).not.toMatch(/columns drifted|No drift in \d+ columns? compared/);
+  else expect(f.title).toContain(`No drift in ${columnsWith('no_drift')} column`);
 });
 
 test('switching bundles: the second bundle starts from its own defaults, and pickers show what is in effect', async ({ app, harness }) => {

@@ -109,7 +109,8 @@ export function driftText(r: DriftReport): string {
     out.push('', 'not computable:');
     for (const x of blocked) out.push(`  ${x.column} (${x.cohort}, ${x.method}): ${x.not_computable}`);
   }
-  const drifted = r.results.filter((x) => x.drifted);
+  // Only a decided drift is named as drifted: an inconclusive result (interval straddling the threshold) is listed above.
+  const drifted = r.results.filter((x) => x.decision === 'drift');
   const verdict = driftVerdict(r.results);
   out.push(
     '',

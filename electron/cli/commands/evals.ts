@@ -1,6 +1,6 @@
 import type { Command } from '../io';
 import { json, parse, UsageError } from '../io';
-import { oneBundle, withBundle } from '../engineForCli';
+import { MAPPING_OPTIONS, MAPPING_USAGE, mappingFromFlags, oneBundle, withBundle } from '../engineForCli';
 import type { EvalGroup, EvalReport } from '../../../shared/api/analytics';
 import { pct, positiveInt } from '../../engine/analytics/format';
 import { visibleText } from '../../../shared/visibleText';
@@ -35,9 +35,9 @@ export function evalsText(r: EvalReport): string {
 export const evalsCommand: Command = {
   name: 'evals',
   summary: 'Evaluation fail rates by stage, evaluator, release and cohort with 95 % Wilson intervals; the pre-release gate per release.',
-  usage: 'auditdesk evals BUNDLE [--small-cell K] [--gate-max-fail-rate X] [--json] [--progress]',
+  usage: `auditdesk evals BUNDLE ${MAPPING_USAGE} [--small-cell K] [--gate-max-fail-rate X] [--json] [--progress]`,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { 'small-cell': { type: 'string' }, 'gate-max-fail-rate': { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
+    const { values, positionals } = parse(argv, { ...MAPPING_OPTIONS, 'small-cell': { type: 'string' }, 'gate-max-fail-rate': { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' } });
     const bundle = oneBundle(positionals);
     let smallCellK: number | undefined;
     let gateMaxFailRate: number | undefined;
@@ -50,7 +50,7 @@ export const evalsCommand: Command = {
       gateMaxFailRate = Number(values['gate-max-fail-rate']);
       if (!(gateMaxFailRate >= 0 && gateMaxFailRate <= 1)) throw new UsageError(`--gate-max-fail-rate must be a share from 0 to 1, got ${JSON.stringify(values['gate-max-fail-rate'])}`);
     }
-    const text = await withBundle(bundle, { progress: values.progress === true }, async (engine, { bundleId }) => {
+    const text = await withBundle(bundle, { progress: values.progress === true, mapping: await mappingFromFlags(values) }, async (engine, { bundleId }) => {
       const report = await engine.evals({ bundleId, ...(smallCellK ? { smallCellK } : {}), ...(gateMaxFailRate !== undefined ? { gateMaxFailRate } : {}) });
       return values.json ? json(report) : evalsText(report);
     });

@@ -210,7 +210,8 @@ export async function runDrift(
           alpha: r.alpha,
           notes: r.notes,
           tested: results.filter((x) => x.not_computable === null && x.section === 'drift').length,
-          drifted: results.filter((x) => x.drifted).length,
+          // Decided drift only: an inconclusive result (interval straddling the threshold) is not counted as drifted.
+          drifted: results.filter((x) => x.decision === 'drift').length,
           results,
         });
       }

@@ -500,7 +500,7 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
                         { label: 'Compared', value: `${selectorLabel(v.baseline)} → ${selectorLabel(v.current)}, ${cohortText(v)}` },
                         { label: 'Columns drifted', value: summaryTitle },
                         ...view.report.results
-                          .filter((r) => r.drifted)
+                          .filter((r) => r.decision === 'drift')
                           .slice(0, 12)
                           .map((r) => ({ label: r.column, value: `${methodWords(r.method)} (${r.method}): effect ${fmtNum(r.effect, 4)} vs ${fmtNum(r.threshold, 3)}, p adjusted ${fmtP(r.p_adjusted)}, n ${fmtInt(r.n_baseline)} / ${fmtInt(r.n_current)}` })),
                       ],

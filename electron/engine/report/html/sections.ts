@@ -498,7 +498,7 @@ export function driftSection(m: ReportModel, n: string): string {
                       ? `<span class="muted">${esc(driftHeadline(c.results))}</span>`
                       : esc(
                         c.results
-                          .filter((r) => r.drifted)
+                          .filter((r) => r.decision === 'drift')
                           .map((r) => `${r.column} (${r.method} ${r.effect_name} ${fmtNum(r.effect)}${r.effect_ci ? ` [${fmtNum(r.effect_ci[0])}, ${fmtNum(r.effect_ci[1])}]` : ''})`)
                           .join(', ') || '—',
                       ),
