@@ -10,14 +10,16 @@ async function openFolder(app: import('@playwright/test').Page, harness: { dialo
   await app.getByRole('heading', { name: /Import summary/ }).waitFor({ timeout: 120_000 });
 }
 
-/** Types a window into the Drift screen's baseline or current field and commits it (the field commits on blur). */
+/** Types a window (START/END dates) into the Drift screen's baseline or current "from" and "until" fields and applies it with Enter. */
 async function setWindow(app: import('@playwright/test').Page, label: string, value: string): Promise<void> {
-  const kind = app.getByLabel(`${label} selector kind`);
-  if ((await kind.inputValue()) !== 'window') await kind.selectOption('window');
   const [from = '', until = ''] = value.split('/');
-  await app.getByLabel(`${label} until`).fill(until);
-  await app.getByLabel(`${label} from`).fill(from);
-  await app.getByLabel(`${label} from`).press('Enter');
+  await app.getByLabel(`${label} selector kind`).selectOption('window');
+  const window = app.getByRole('form', { name: `${label} window` });
+  await window.getByLabel(`${label} from`).fill(from);
+  await window.getByLabel(`${label} until`).fill(until);
+  await window.getByLabel(`${label} until`).press('Enter');
+  await expect(window.getByLabel(`${label} from`)).toHaveValue(from);
+  await expect(window.getByRole('alert')).toHaveCount(0);
 }
 
 test('a flights Parquet as records: the import summary shows ts ← date (inferred); "Map columns" re-imports with the auditor\'s choice, saved beside the bundle', async ({ app, harness }) => {
