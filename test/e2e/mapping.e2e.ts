@@ -3,6 +3,8 @@ import path from 'node:path';
 import { test, expect } from './bridge';
 
 const FLIGHTS = path.resolve('test/fixtures/flights/flights-3m-sample.parquet');
+const CLICKHOUSE = path.resolve('test/fixtures/external/clickhouse-otel-traces/otel_traces.parquet');
+const PROTOJSON = path.resolve('test/fixtures/external/otel-demo__protojson-base64-ids.json');
 
 async function openFolder(app: import('@playwright/test').Page, harness: { dialogs: { bundlePath: string | null } }, dir: string): Promise<void> {
   harness.dialogs.bundlePath = dir;
@@ -88,6 +90,7 @@ test('flights January vs June 2001 on the Drift screen: n and KS as SciPy gives 
   const delay = app.getByTestId('drift-table').locator('tr[data-column="delay"]');
   await expect(delay).toContainText('201 / 219');
   await expect(delay).toContainText('0.152'); // SciPy ks_2samp D = 0.15198 (KS's effect is D)
+  await expect(delay).toContainText('inconclusive'); // the DKW interval [0, 0.356] straddles the 0.1 threshold (#18)
   await app.getByLabel('Cohort attribute', { exact: true }).selectOption('origin');
   await app.getByLabel('Cohort value', { exact: true }).selectOption('ORD');
   await expect(delay).toContainText('59 / 50');
@@ -110,4 +113,41 @@ test('records with month-day-hour-minute text dates: Drift says "Nothing compare
   await expect(app.locator('main')).toContainText('Nothing compared: none of');
   await expect(app.locator('main')).toContainText('map one with --map records.ts=COLUMN');
   await expect(app.locator('main')).not.toContainText(/No drift in/);
+});
+
+test('spans from other tools (a ClickHouse-layout Parquet, protobuf-JSON OTLP with base64 ids): the mapping card and file notes say how each was read; Map columns re-imports', async ({ app, harness }) => {
+  const dir = path.join(harness.dataDir, 'otel-bundle');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(CLICKHOUSE, path.join(dir, 'spans.parquet'));
+  mkdirSync(path.join(dir, 'otlp'));
+  copyFileSync(PROTOJSON, path.join(dir, 'otlp', 'traces.json'));
+  await openFolder(app, harness, dir);
+  await expect(app.getByTestId('open-problems')).toHaveCount(0);
+  const spans = app.getByTestId('mapping-spans');
+  const rowOf = (col: string) => spans.locator('tr', { has: app.locator('td', { hasText: new RegExp(`^${col}$`) }) });
+  await expect(rowOf('trace_id')).toContainText('TraceId');
+  await expect(rowOf('trace_id')).toContainText('inferred');
+  await expect(rowOf('start_time')).toContainText('Timestamp');
+  await expect(rowOf('duration_ms')).toContainText('in nanoseconds');
+  const parquetRow = app.getByTestId('files-table').locator('tr', { hasText: 'spans.parquet' });
+  await expect(parquetRow).toContainText('✓ ok');
+  await expect(parquetRow.getByTestId('file-note').filter({ hasText: 'read leniently — status_code' })).toHaveCount(1);
+  const otlpRow = app.getByTestId('files-table').locator('tr', { hasText: 'otlp/traces.json' });
+  await expect(otlpRow.getByTestId('file-note').filter({ hasText: /base64/ })).not.toHaveCount(0);
+  // Both files load every span with its ids: 5 + 5 rows in spans, and no reject.
+  await expect(app.getByTestId('tables-table').locator('tr', { hasText: /^spans/ })).toContainText('10');
+  // Pictures to look at (not compared): the files with their notes, and the mapping card.
+  await app.getByRole('region', { name: 'Files' }).screenshot({ path: path.join('test-results', 'screenshots', 'import-summary-otel-files.png') });
+  await app.getByTestId('mapping-card').screenshot({ path: path.join('test-results', 'screenshots', 'import-summary-otel-mapping.png') });
+
+  // The auditor leaves status_message absent: the bundle is re-imported, and the card shows the auditor's tag.
+  await app.getByRole('button', { name: 'Map columns…' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Map columns' });
+  await dialog.getByLabel('Table to map').selectOption('spans');
+  await dialog.getByLabel('Source column for status_message').selectOption('__absent');
+  await dialog.getByTestId('remap-apply').click();
+  await expect(app.getByTestId('auditor-mapping')).toContainText('spans.status_message=');
+  await expect(rowOf('trace_id')).toContainText('TraceId');
+  await expect.poll(() => (existsSync(`${dir}.auditdesk.json`) ? JSON.parse(readFileSync(`${dir}.auditdesk.json`, 'utf8')).mapping : null)).toEqual({ spans: { status_message: '' } });
+  await expect(app.getByTestId('tables-table').locator('tr', { hasText: /^spans/ })).toContainText('10');
 });

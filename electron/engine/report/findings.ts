@@ -99,7 +99,8 @@ export function automaticFindings(s: Sections): Omit<ReportFinding, 'id'>[] {
         valuesTested.set(attrKey, (valuesTested.get(attrKey) ?? 0) + 1);
       }
       for (const r of c.results) {
-        if (!r.drifted) continue;
+        // A decided drift only: an inconclusive result (its interval straddles the threshold) is not reported as drift.
+        if (r.decision !== 'drift') continue;
         const key = `${c.table}\u0000${r.column}`;
         const entry = byColumn.get(key) ?? { table: c.table, column: r.column, hits: [], sel: `${c.baseline.key} ${c.baseline.value} → ${c.current.key} ${c.current.value}` };
         entry.hits.push({ cohort: c.cohort, method: r.method, effect_name: r.effect_name, effect: r.effect, threshold: r.threshold });

@@ -3,7 +3,7 @@ import { buildReportModel } from '../../../electron/engine/report/model';
 import { effectiveParams } from '../../../electron/engine/report/params';
 import { renderReportHtml, REPORT_CSP } from '../../../electron/engine/report/html/render';
 import { cssString, esc } from '../../../electron/engine/report/html/escape';
-import { finding, inputs, signoff, summary } from './fixtures';
+import { driftResult, finding, inputs, signoff, summary } from './fixtures';
 
 const HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>\'';
 const CSS_BREAKOUT = '"; } body { display: none } </style><script>alert(3)</script> /*';
@@ -93,6 +93,24 @@ describe('report HTML', () => {
     expect(section).toContain('Attachment: raw evidence');
     expect(section).toContain('0.2545');
     expect(section).not.toContain('0.25449525294654324');
+  });
+
+  it('a table whose compared columns are all inconclusive reads "Undecided", never "No drift" nor drifted', () => {
+    const base = inputs();
+    const drift = base.drift.status === 'ok' ? base.drift.data : null;
+    if (!drift) throw new Error('fixture drift not ok');
+    // Significant with the effect past the threshold (so the raw `drifted` flag is set), but the interval straddles it.
+    const unsure = (column: string, cohort: string) =>
+      driftResult(column, cohort, true, { effect_ci: [0.05, 0.9], decision: 'inconclusive', why: 'inconclusive: the interval straddles the threshold — W1/σ 0.612' });
+    const comparisons = drift.comparisons.map((c) => ({ ...c, drifted: 0, results: [unsure('amount', c.cohort), unsure('merchant_risk', c.cohort)] }));
+    const inp = inputs({ drift: { status: 'ok', data: { ...drift, comparisons, charts: [] } } });
+    const so = signoff();
+    const html = renderReportHtml(buildReportModel(inp, { signoff: so, findings: [] }, {}, effectiveParams({}, so, { exported_at: '2026-09-01T00:00:00Z', period_end: null })));
+    expect(html).toContain('Undecided: both compared columns are inconclusive — the interval straddles the threshold');
+    expect(html).not.toMatch(/No drift in \d+ columns? compared|compared columns drifted/);
+    // No automatic finding calls it drift, and the by-cohort table names no column as drifted.
+    expect(html).not.toContain('Drift in records.');
+    expect(html).not.toMatch(/merchant_risk \(wasserstein_norm/);
   });
 });
 
