@@ -129,6 +129,14 @@ test('spans from other tools (a ClickHouse-layout Parquet, protobuf-JSON OTLP wi
   await expect(rowOf('trace_id')).toContainText('inferred');
   await expect(rowOf('start_time')).toContainText('Timestamp');
   await expect(rowOf('duration_ms')).toContainText('in nanoseconds');
+  // A column only the OTLP file fills is not "by its own name" for the table: each file's part is shown.
+  await expect(app.getByTestId('mapping-own-name')).toHaveCount(0);
+  await expect(rowOf('model_name')).toContainText('otlp/traces.json:');
+  await expect(rowOf('model_name')).toContainText('spans.parquet: —');
+  await expect(rowOf('model_name').locator('td').nth(3)).toContainText('absent');
+  // The Parquet has no end time: it is computed from its start and duration, and the card says how.
+  await expect(rowOf('end_time')).toContainText('spans.parquet: (computed)');
+  await expect(rowOf('end_time')).toContainText('start_time ("Timestamp") + duration_ms ("Duration"): the file has no end time');
   const parquetRow = app.getByTestId('files-table').locator('tr', { hasText: 'spans.parquet' });
   await expect(parquetRow).toContainText('✓ ok');
   await expect(parquetRow.getByTestId('file-note').filter({ hasText: 'read leniently — status_code' })).toHaveCount(1);

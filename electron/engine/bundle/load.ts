@@ -57,6 +57,14 @@ export function mapSpec(spec: SourceSpec, plan: MappingPlan, file: string): Sour
     names.add(n.toLowerCase());
     return { ...c, name: n };
   });
+  for (const d of plan.derived) {
+    const start = spec.columns.find((c) => c.name === d.start);
+    const dur = spec.columns.find((c) => c.name === d.duration);
+    if (!start || !dur || names.has(d.column)) continue;
+    // Microseconds, rounded: the duration in milliseconds × 1000 (a nanosecond Duration is scaled by 1e-6 first).
+    const micros = `CAST(round(CAST(${dur.expr} AS DOUBLE) * ${d.scale * 1000}) AS BIGINT)`;
+    out.push({ name: d.column, type: 'TIMESTAMP', expr: `(CAST(${start.expr} AS TIMESTAMP) + to_microseconds(${micros}))` });
+  }
   for (const g of plan.generated) {
     const row = spec.lineExpr ?? 'row_number() OVER ()';
     out.push({ name: g, type: 'VARCHAR', expr: `(${quoteLiteral(file)} || ':' || CAST(${row} AS VARCHAR))` });
@@ -101,7 +109,8 @@ export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTable
       col = await targets.ensureColumn(table, col.name, c.targetType ?? extraColumnType(c.type));
     }
     const conv = convert(`s.${quoteIdent(`s_${parts.length}`)}`, c.type, col.type);
-    if (c.scale !== undefined) conv.expr = `((${conv.expr}) * ${c.scale})`;
+    // A unit change by a power of ten divides where it can (4464000 / 1e6 is 4.464; × 1e-6 is 4.4639999999999995).
+    if (c.scale !== undefined) conv.expr = c.scale < 1 && Number.isInteger(1 / c.scale) ? `((${conv.expr}) / ${1 / c.scale})` : `((${conv.expr}) * ${c.scale})`;
     const lenient = col.canonical && col.type === 'VARCHAR' ? leniencyFor(table, col.name) : null;
     parts.push({
       target: col.name,

@@ -36,6 +36,16 @@ export interface MappingPlan {
   suggestions: Record<string, string[]>;
   /** Inferred timestamp columns read from text or numbers: their values are checked before they are used (vetTimes). */
   vet: string[];
+  /** Canonical columns computed from two mapped source columns: a span's end from its typed start plus its duration. */
+  derived: DerivedColumn[];
+}
+
+/** `column` = `start` (a timestamp-typed source column) + `duration` (a numeric source column, × scale = milliseconds). */
+export interface DerivedColumn {
+  column: string;
+  start: string;
+  duration: string;
+  scale: number;
 }
 
 /** Names a timestamp column is often given. */
@@ -270,8 +280,22 @@ export function planMapping(input: MappingInput): MappingPlan {
   const idCol = GENERATED_IDS[input.table];
   if (input.canGenerateIds !== false && idCol && open(idCol) && !ambiguous.has(idCol)) generated.push(idCol);
 
+  // A span export with a start and a duration but no end (the ClickHouse layout): the end is start + duration, so
+  // every analysis sees the same span whether its file carried an end time or not.
+  const derived: DerivedColumn[] = [];
+  if (input.table === 'spans' && open('end_time')) {
+    const st = chosen.get('start_time');
+    const du = chosen.get('duration_ms');
+    const stSrc = st?.source ? byLower.get(st.source.toLowerCase()) : undefined;
+    const duSrc = du?.source ? byLower.get(du.source.toLowerCase()) : undefined;
+    if (stSrc && duSrc && isTimestamp(stSrc.type) && stSrc.type.toUpperCase() !== 'DATE' && /INT|DOUBLE|FLOAT|DECIMAL|REAL|NUMERIC/i.test(duSrc.type))
+      derived.push({ column: 'end_time', start: stSrc.name, duration: duSrc.name, scale: du?.scale ?? 1 });
+  }
+
   const entries: MappingEntry[] = def.columns.map((c) => {
     const got = chosen.get(c.name);
+    const d = derived.find((x) => x.column === c.name);
+    if (d && !got) return { column: c.name, source: null, tag: 'generated', note: `start_time ("${d.start}") + duration_ms ("${d.duration}"): the file has no end time` };
     const extra = notes.get(c.name) ?? [];
     if (got) {
       const { scale: _scale, ...entry } = got;
@@ -292,7 +316,7 @@ export function planMapping(input: MappingInput): MappingPlan {
   const missingRequired = def.columns.filter((c: CanonicalColumn) => c.required && !chosen.has(c.name) && !generated.includes(c.name)).map((c) => c.name);
   const suggestions: Record<string, string[]> = {};
   for (const col of missingRequired) suggestions[col] = ambiguous.get(col) ?? suggest(col, sources.filter(free));
-  return { table: input.table, entries, bySource, generated, missingRequired, suggestions, vet };
+  return { table: input.table, entries, bySource, generated, missingRequired, suggestions, vet, derived };
 }
 
 /**

@@ -57,7 +57,32 @@ function sourcesByTable(summary: ImportSummary): Map<string, string[]> {
 function sourcesText(e: TableMappingEntry): string {
   const named = [...new Set(e.sources.filter((s) => s.source !== null).map((s) => s.source as string))];
   if (named.length > 0) return named.join(', ');
-  return e.tag === 'generated' ? 'file and row number' : '—';
+  return e.tag === 'generated' ? '(computed)' : '—';
+}
+
+type Source = TableMappingEntry['sources'][number];
+const byOwnName = (s: Source): boolean => s.tag === 'inferred' && s.note === 'same name';
+const byReader = (s: Source): boolean => s.tag === 'inferred' && (s.note ?? '').startsWith('mapped by the ') && !(s.note ?? '').includes(';');
+const sourceText = (s: Source): string => s.source ?? (s.tag === 'generated' ? '(computed)' : '—');
+
+/** A table filled by several files: each file's own source, tag and note, so a column one file lacks is never shown as filled. */
+function PerFile({ e, what }: { e: TableMappingEntry; what: 'source' | 'how' }) {
+  return (
+    <>
+      {e.sources.map((s) => (
+        <div key={s.file} className="wrap">
+          <span className="muted">{v(s.file)}:</span>{' '}
+          {what === 'source' ? (
+            <span className="mono">{v(sourceText(s))}</span>
+          ) : (
+            <>
+              {s.tag !== e.tag && <TagBadge tag={s.tag} />} {v(s.note ?? '')}
+            </>
+          )}
+        </div>
+      ))}
+    </>
+  );
 }
 
 /** Each canonical table's mapping (canonical column ← source column, with its tag), and the editor to change it. */
@@ -83,16 +108,28 @@ export function MappingCard({ summary }: { summary: ImportSummary }) {
       </div>
       {mapped.length === 0 && refused.length === 0 && <div className="muted">No file was loaded into a canonical table, so there is nothing to map.</div>}
       {mapped.map((t) => {
-        // Columns filled by their own name (or by a format reader) need no reading; the rest are listed.
-        const plain = (t.mapping ?? []).filter((e) => e.tag === 'inferred' && e.sources.every((s) => s.tag !== 'inferred' || s.note === 'same name' || s.note?.startsWith('mapped by the ')));
-        const shown = (t.mapping ?? []).filter((e) => !plain.includes(e) && (e.tag !== 'absent' || e.candidates || e.sources.some((s) => s.note)));
-        const absent = (t.mapping ?? []).filter((e) => !plain.includes(e) && !shown.includes(e)).map((e) => e.column);
+        // Columns every file fills by their own name (or its format reader fills) need no reading; the rest are listed,
+        // per file when several files feed the table (one file's column never hides another file's gap).
+        const entries = t.mapping ?? [];
+        const multi = new Set(entries.flatMap((e) => e.sources.map((x) => x.file))).size > 1;
+        const allSources = (e: TableMappingEntry, ok: (x: Source) => boolean): boolean => e.sources.length > 0 && e.sources.every(ok);
+        const ownName = entries.filter((e) => e.tag === 'inferred' && allSources(e, byOwnName));
+        const readers = entries.filter((e) => e.tag === 'inferred' && !ownName.includes(e) && allSources(e, (x) => byOwnName(x) || byReader(x)));
+        const readerNames = [...new Set(readers.flatMap((e) => e.sources.filter(byReader).map((x) => (x.note ?? '').replace(/^mapped by the /, ''))))];
+        const plain = [...ownName, ...readers];
+        const shown = entries.filter((e) => !plain.includes(e) && (e.tag !== 'absent' || e.candidates || e.sources.some((x) => x.note)));
+        const absent = entries.filter((e) => !plain.includes(e) && !shown.includes(e)).map((e) => e.column);
         return (
           <div key={t.name} style={{ marginBottom: 12 }}>
             <h3 className="mono">{t.name}</h3>
-            {plain.length > 0 && (
-              <div className="muted small" style={{ marginBottom: 4 }}>
-                By their own name: <span className="mono">{plain.map((e) => e.column).join(', ')}</span>
+            {ownName.length > 0 && (
+              <div className="muted small" style={{ marginBottom: 4 }} data-testid="mapping-own-name">
+                By their own name{multi ? ' (in every file)' : ''}: <span className="mono">{ownName.map((e) => e.column).join(', ')}</span>
+              </div>
+            )}
+            {readers.length > 0 && (
+              <div className="muted small" style={{ marginBottom: 4 }} data-testid="mapping-by-reader">
+                Filled by the {v(readerNames.join(', '))}{multi ? ' (in every file)' : ''}: <span className="mono">{readers.map((e) => e.column).join(', ')}</span>
               </div>
             )}
             {shown.length > 0 && (
@@ -109,12 +146,12 @@ export function MappingCard({ summary }: { summary: ImportSummary }) {
                 {shown.map((e) => (
                   <tr key={e.column}>
                     <td className="mono">{e.column}</td>
-                    <td className="mono">{v(sourcesText(e))}</td>
+                    <td className={multi ? 'small' : 'mono'}>{multi ? <PerFile e={e} what="source" /> : v(sourcesText(e))}</td>
                     <td>
                       <TagBadge tag={e.tag} />
                     </td>
                     <td className="wrap small">
-                      {v([...new Set(e.sources.map((s) => s.note).filter((n): n is string => Boolean(n)))].join('; '))}
+                      {multi ? <PerFile e={e} what="how" /> : v([...new Set(e.sources.map((x) => x.note).filter((n): n is string => Boolean(n)))].join('; '))}
                       {e.candidates && e.candidates.length > 0 && <div className="muted">could serve: {v(e.candidates.join(', '))}</div>}
                     </td>
                   </tr>

@@ -70,6 +70,25 @@ describe('real exports open right', () => {
     await engine.closeBundle({ bundleId: s.bundleId });
   });
 
+  it('the same spans as a ClickHouse Parquet (no end time, Duration in ns) and as OTLP JSON: same end times, durations and latency percentiles', async () => {
+    const opened = async (name: string, file: string, bytes: Buffer) => {
+      const b = path.join(root, `same-${name}`);
+      writeFiles(b, { [file]: bytes });
+      const s = await engine.openBundle({ path: b });
+      const rows = await queryRows(conn(s.bundleId), `SELECT span_id, strftime(end_time, '%Y-%m-%dT%H:%M:%S.%fZ') AS end_time, duration_ms FROM spans ORDER BY span_id`);
+      const traffic = (await engine.health({ bundleId: s.bundleId })).overall.traffic;
+      await engine.closeBundle({ bundleId: s.bundleId });
+      return { s, rows, traffic };
+    };
+    const ch = await opened('clickhouse', 'otel_traces.parquet', read('clickhouse-otel-traces/otel_traces.parquet'));
+    const otlp = await opened('otlp', 'traces.json', read('otel-demo__protojson-base64-ids.json'));
+    expect(ch.rows).toEqual(otlp.rows);
+    expect(ch.rows.find((r) => r['span_id'] === 'ea91ebab8b45dd82')).toEqual({ span_id: 'ea91ebab8b45dd82', end_time: '2023-11-30T07:24:16.912466Z', duration_ms: 4.464 });
+    expect({ p50: ch.traffic.p50_ms, p95: ch.traffic.p95_ms, p99: ch.traffic.p99_ms }).toEqual({ p50: otlp.traffic.p50_ms, p95: otlp.traffic.p95_ms, p99: otlp.traffic.p99_ms });
+    const end = ch.s.files[0]?.mapping?.find((e) => e.column === 'end_time');
+    expect(end).toMatchObject({ source: null, tag: 'generated', note: 'start_time ("Timestamp") + duration_ms ("Duration"): the file has no end time' });
+  });
+
   it('OTLP in protobuf JSON (base64 ids, SPAN_KIND_* names, status code 2) loads the same spans, noting each leniency', async () => {
     const b = path.join(root, 'protojson');
     writeFiles(b, { 'traces.json': read('otel-demo__protojson-base64-ids.json') });
