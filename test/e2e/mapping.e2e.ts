@@ -70,7 +70,7 @@ test('a broken folder (a .txt and a corrupt Parquet) says at the top that nothin
   await expect(files.locator('tr', { hasText: 'records.parquet' }).getByTestId('file-note')).toContainText('unreadable:');
 });
 
-test('flights January vs June 2001 on the Drift screen: n and KS as SciPy gives them, overall and for origin ORD', async ({ app, harness }) => {
+test('flights January vs June 2001 on the Drift screen: n, KS and normalised Wasserstein as SciPy gives them, overall and for origin ORD', async ({ app, harness }) => {
   const { createHash } = await import('node:crypto');
   const dir = path.join(harness.dataDir, 'flights-declared');
   mkdirSync(dir, { recursive: true });
@@ -95,6 +95,13 @@ test('flights January vs June 2001 on the Drift screen: n and KS as SciPy gives 
   await app.getByLabel('Cohort value', { exact: true }).selectOption('ORD');
   await expect(delay).toContainText('59 / 50');
   await expect(delay).toContainText('0.335'); // SciPy D = 0.33525
+  // Wasserstein as a share of the baseline's spread (SciPy wasserstein_distance / np.std): 0.74989 for ORD, 0.38890 overall.
+  await app.getByLabel('Method', { exact: true }).selectOption('wasserstein_norm');
+  await expect(delay).toContainText('59 / 50');
+  await expect(delay).toContainText(/0\.750?\b/);
+  await app.getByLabel('Cohort attribute', { exact: true }).selectOption('');
+  await expect(delay).toContainText('201 / 219');
+  await expect(delay).toContainText('0.389');
 });
 
 test('records with month-day-hour-minute text dates: Drift says "Nothing compared" with the reason and the fix, never "no drift"', async ({ app, harness }) => {
