@@ -170,7 +170,11 @@ export interface DriftOptions {
   releases: { release_id: string; released_at: string | null }[];
   dataset_versions: string[];
   model_versions: string[];
-  cohort_attributes: { attribute: string; values: string[] }[];
+  /**
+   * Cohort attributes: declared (role cohort, the cohorts table) or, when a table declares none, offered — the file's
+   * own text columns with 2–50 values (`offered: true`; the report's automatic cohorts leave them out).
+   */
+  cohort_attributes: { attribute: string; values: string[]; offered?: true }[];
   period: { start: string | null; end: string | null };
   /**
    * The comparison this bundle starts from, derived from its own data: the first vs the last release when there

@@ -166,3 +166,22 @@ test('spans from other tools (a ClickHouse-layout Parquet, protobuf-JSON OTLP wi
   await expect.poll(() => (existsSync(`${dir}.auditdesk.json`) ? JSON.parse(readFileSync(`${dir}.auditdesk.json`, 'utf8')).mapping : null)).toEqual({ spans: { status_message: '' } });
   await expect(app.getByTestId('tables-table').locator('tr', { hasText: /^spans/ })).toContainText('10');
 });
+
+test('flights with no manifest: the Drift screen offers the file\'s origin column as a cohort and compares ORD January vs June as SciPy does', async ({ app, harness }) => {
+  const dir = path.join(harness.dataDir, 'flights-bare');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(FLIGHTS, path.join(dir, 'records.parquet'));
+  await openFolder(app, harness, dir);
+  await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Drift' }).click();
+  await expect(app.locator('main .loading-bar')).toHaveCount(0, { timeout: 60_000 });
+  await setWindow(app, 'Baseline', '2001-01-01/2001-02-01');
+  await setWindow(app, 'Current', '2001-06-01/2001-07-01');
+  await app.getByLabel('Method', { exact: true }).selectOption('ks');
+  const attr = app.getByLabel('Cohort attribute', { exact: true });
+  await expect(attr.locator('option[value="origin"]')).toHaveText('origin (column of the file)');
+  await attr.selectOption('origin');
+  await app.getByLabel('Cohort value', { exact: true }).selectOption('ORD');
+  const delay = app.getByTestId('drift-table').locator('tr[data-column="delay"]');
+  await expect(delay).toContainText('59 / 50');
+  await expect(delay).toContainText(/\(KS\)0\.335\[/); // SciPy ks_2samp D = 0.33525
+});

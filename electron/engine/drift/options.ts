@@ -4,7 +4,7 @@ import { queryRows, queryValue, quoteIdent, tableExists } from '../db';
 import { columnKind } from './auto';
 import { cohortAttributes, comparableColumns, defaultColumns } from './columns';
 import { describeTable } from './select';
-import { CANONICAL_TABLE_NAMES } from '../../../shared/canonical';
+import { CANONICAL_TABLE_NAMES, CANONICAL_TABLES } from '../../../shared/canonical';
 
 /** Canonical tables whose rows are observations worth comparing; registry tables (releases, audit_log, …) are not. */
 const OBSERVATION_TABLES = new Set(['records', 'spans', 'eval_results']);
@@ -23,6 +23,18 @@ async function distinctStrings(conn: DuckDBConnection, table: string, column: st
   if (Number(has) === 0) return [];
   const rows = await queryRows<{ v: string }>(conn, `select distinct ${quoteIdent(column)}::VARCHAR as v from ${quoteIdent(table)} where ${quoteIdent(column)} is not null order by 1`);
   return rows.map((r) => r.v);
+}
+
+/** At most this many distinct values for an undeclared text column to be offered as a cohort attribute. */
+const MAX_OFFERED_COHORT_VALUES = 50;
+
+/** Text columns of a canonical table that are not canonical columns (the file's own), with 2–50 distinct values. */
+async function offeredCohortColumns(conn: DuckDBConnection, table: string, columns: { name: string; type: string }[]): Promise<Set<string>> {
+  const canonical = new Set(CANONICAL_TABLES.find((t) => t.name === table)?.columns.map((c) => c.name) ?? []);
+  const text = columns.filter((c) => c.type === 'VARCHAR' && !canonical.has(c.name));
+  if (text.length === 0) return new Set();
+  const row = (await queryRows(conn, `select ${text.map((c, i) => `count(distinct ${quoteIdent(c.name)}) as c${i}`).join(', ')} from ${quoteIdent(table)}`))[0] ?? {};
+  return new Set(text.filter((_c, i) => Number(row[`c${i}`] ?? 0) >= 2 && Number(row[`c${i}`] ?? 0) <= MAX_OFFERED_COHORT_VALUES).map((c) => c.name));
 }
 
 /** What the drift screen can offer: tables, comparable columns with kinds and roles, selectors, cohorts, period. */
@@ -72,6 +84,7 @@ export async function driftOptions(conn: DuckDBConnection): Promise<DriftOptions
   const modelVersions = [...new Set([...(await distinctStrings(conn, 'model_versions', 'model_version')), ...(await distinctStrings(conn, 'records', 'model_version'))])].sort();
 
   const attrValues = new Map<string, Set<string>>();
+  const offered = new Set<string>();
   if (await tableExists(conn, 'cohorts')) {
     const rows = await queryRows<{ attribute: string; value: string }>(conn, 'select attribute::VARCHAR as attribute, value::VARCHAR as value from cohorts where attribute is not null and value is not null');
     for (const r of rows) attrValues.set(r.attribute, (attrValues.get(r.attribute) ?? new Set()).add(r.value));
@@ -79,12 +92,17 @@ export async function driftOptions(conn: DuckDBConnection): Promise<DriftOptions
   for (const t of ['records', 'spans']) {
     if (!(await tableExists(conn, t))) continue;
     const info = await describeTable(conn, t);
-    for (const attr of await cohortAttributes(conn, info)) {
+    const declared = await cohortAttributes(conn, info);
+    // Nothing declares a cohort (no manifest role, no cohorts table — another tool's export): offer the file's own
+    // text columns with a few values (origin, region…) so the screen can compare per group, as the CLI can.
+    const attrs = declared.size > 0 || attrValues.size > 0 ? declared : await offeredCohortColumns(conn, t, info.columns);
+    if (attrs !== declared) for (const a of attrs) offered.add(a);
+    for (const attr of attrs) {
       for (const v of await distinctStrings(conn, t, attr)) attrValues.set(attr, (attrValues.get(attr) ?? new Set()).add(v));
     }
   }
   const cohort_attributes = [...attrValues.entries()]
-    .map(([attribute, values]) => ({ attribute, values: [...values].sort() }))
+    .map(([attribute, values]) => ({ attribute, values: [...values].sort(), ...(offered.has(attribute) ? { offered: true as const } : {}) }))
     .sort((a, b) => (a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0));
   const period = { start, end };
   return { tables, releases, dataset_versions: datasetVersions, model_versions: modelVersions, cohort_attributes, period, defaults: defaultComparison(tables, releases, period) };

@@ -95,7 +95,8 @@ export function planDrift(params: EffectiveReportParams, releases: ReleaseRef[],
   let attrs: { attribute: string; values: string[] }[] = [];
   if (options && params.drift_cohort_attributes !== 'none') {
     const wanted = params.drift_cohort_attributes === 'auto' ? null : new Set(params.drift_cohort_attributes.split(',').map((s) => s.trim()));
-    attrs = options.cohort_attributes.filter((a) => !wanted || wanted.has(a.attribute));
+    // 'auto' takes declared cohorts only; a column merely offered on the Drift screen is compared when named.
+    attrs = options.cohort_attributes.filter((a) => (wanted ? wanted.has(a.attribute) : !a.offered));
   }
   const cohorts = attrs
     .flatMap((a) => [...a.values].sort().map((value) => ({ attribute: a.attribute, value })))

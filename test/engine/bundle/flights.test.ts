@@ -103,6 +103,9 @@ describe('a folder holding only a flights Parquet (date, delay, distance, origin
     expect(t?.timestamp_column).toBe('ts');
     expect(t?.columns.map((c) => c.name).sort()).toEqual(['delay', 'destination', 'distance', 'origin']);
     expect(options.period).toEqual({ start: '2001-01-01T07:40:00.000Z', end: '2001-06-28T20:49:00.000Z' });
+    // Nothing declares a cohort, so the file's own text columns with a few values are offered (per origin on screen too).
+    expect(options.cohort_attributes.map((a) => [a.attribute, a.offered])).toEqual([['destination', true], ['origin', true]]);
+    expect(options.cohort_attributes.find((a) => a.attribute === 'origin')?.values).toEqual(expect.arrayContaining(['ATL', 'DFW', 'LAX', 'ORD']));
     await engine.closeBundle({ bundleId: s.bundleId });
   });
 

@@ -1,3 +1,4 @@
+import { visibleText } from '../../../../shared/visibleText';
 import type { DriftOptions, Selector, SelectorKey } from '../../../../shared/api/drift';
 import { METHODS, SELECTOR_KEYS, windowOfPeriod, type DriftParams } from './params';
 import { WindowPicker } from './WindowPicker';
@@ -80,8 +81,9 @@ export function DriftPickers({ params, options, update }: { params: DriftParams;
         >
           <option value="">all traffic</option>
           {options.cohort_attributes.map((a) => (
-            <option key={a.attribute} value={a.attribute}>
-              {a.attribute}
+            <option key={a.attribute} value={a.attribute} title={a.offered ? 'Not declared as a cohort: a text column of the file with a few values' : undefined}>
+              {visibleText(a.attribute)}
+              {a.offered ? ' (column of the file)' : ''}
             </option>
           ))}
         </select>
