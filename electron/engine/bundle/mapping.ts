@@ -133,6 +133,9 @@ export interface MappingInput {
   typedTimesOnly?: boolean;
 }
 
+/** Manifest roles that fill the one canonical column with that role (ids, features, cohorts and `other` never do). */
+const ROLES_THAT_MAP: readonly ColumnRole[] = ['timestamp', 'score', 'prediction', 'label', 'model_version', 'dataset_version', 'release_id', 'trace_id'];
+
 /** Plans the mapping of one file onto a canonical table. Pure: names and types in, plan out. */
 export function planMapping(input: MappingInput): MappingPlan {
   const def = CANONICAL_TABLES.find((t) => t.name === input.table);
@@ -152,13 +155,18 @@ export function planMapping(input: MappingInput): MappingPlan {
   };
   const absentByWord = new Set<string>();
 
-  // 1. Declared (manifest): `map`, then a column with role `timestamp` for the table's time column.
+  // 1. Declared (manifest): `map`, then a column given a role (`timestamp`, `label`, `score`, …) that exactly one
+  //    canonical column of the table has, when the file has no column of that canonical name.
   const declared: [string, string][] = Object.entries(input.declaredMap ?? {});
-  if (timeCol && !(input.declaredMap && timeCol in input.declaredMap)) {
-    const ts = Object.entries(input.declaredRoles ?? {}).filter(([, r]) => r === 'timestamp').map(([c]) => c);
-    const viaRole = ts.filter((c) => c.toLowerCase() !== timeCol);
-    if (viaRole.length === 1 && !byLower.has(timeCol)) declared.push([timeCol, viaRole[0] as string]);
-    else if (viaRole.length > 1 && !byLower.has(timeCol)) addNote(timeCol, `manifest.json gives the role timestamp to ${viaRole.join(', ')}; declare one in "map"`);
+  for (const role of ROLES_THAT_MAP) {
+    const targets = def.columns.filter((c) => c.role === role);
+    const target = targets.length === 1 ? (targets[0] as (typeof targets)[number]).name : null;
+    if (!target || (input.declaredMap && target in input.declaredMap) || byLower.has(target)) continue;
+    const viaRole = Object.entries(input.declaredRoles ?? {})
+      .filter(([c, r]) => r === role && c.toLowerCase() !== target)
+      .map(([c]) => c);
+    if (viaRole.length === 1) declared.push([target, viaRole[0] as string]);
+    else if (viaRole.length > 1) addNote(target, `manifest.json gives the role ${role} to ${viaRole.join(', ')}; declare one in "map"`);
   }
   for (const [col, srcName] of declared) {
     if (!canonical.has(col)) continue;

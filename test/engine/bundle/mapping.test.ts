@@ -45,6 +45,21 @@ describe('planMapping (pure): inference, ambiguity, precedence', () => {
     expect(entry(role, 'ts')).toMatchObject({ source: 'date', tag: 'declared' });
   });
 
+  it('a manifest role that one canonical column has (label, score, prediction, …) maps the file\'s column to it', () => {
+    const cols = [col('id'), col('diagnosis'), col('proba', 'DOUBLE'), col('pred'), col('cohort_a'), col('cohort_b')];
+    const plan = planMapping({ table: 'records', columns: cols, declaredRoles: { diagnosis: 'label', proba: 'score', pred: 'prediction', cohort_a: 'cohort' } });
+    expect(entry(plan, 'label')).toMatchObject({ source: 'diagnosis', tag: 'declared' });
+    expect(entry(plan, 'score')).toMatchObject({ source: 'proba', tag: 'declared' });
+    expect(entry(plan, 'prediction')).toMatchObject({ source: 'pred', tag: 'declared' });
+    // Two columns given one role: neither is guessed, the note says to choose in "map".
+    const two = planMapping({ table: 'records', columns: cols, declaredRoles: { diagnosis: 'label', pred: 'label' } });
+    expect(entry(two, 'label')?.tag).not.toBe('declared');
+    expect(entry(two, 'label')?.note).toContain('manifest.json gives the role label to diagnosis, pred; declare one in "map"');
+    // A file that has the canonical column by its own name keeps it.
+    const own = planMapping({ table: 'records', columns: [...cols, col('label')], declaredRoles: { diagnosis: 'label' } });
+    expect(entry(own, 'label')).toMatchObject({ source: 'label' });
+  });
+
   it('Duration in integer nanoseconds fills duration_ms, unit stated; a required column no column fills is reported with candidates', () => {
     const plan = planMapping({ table: 'spans', columns: [col('TraceIdentifier'), col('Duration', 'UBIGINT')] });
     expect(entry(plan, 'duration_ms')?.note).toBe('from "Duration" in nanoseconds (the OpenTelemetry / ClickHouse convention for an integer Duration), converted to milliseconds');
