@@ -6,7 +6,7 @@ import { DEFAULT_ALPHA, DEFAULT_THRESHOLDS } from '../drift/auto';
 import { comparableColumns } from '../drift/columns';
 import { computeDrift } from '../drift/compute';
 import { adjustPValues } from '../drift/correction';
-import { isDrifted } from '../drift/decide';
+import { decide } from '../drift/decide';
 import { driftOptions } from '../drift/options';
 import { describeTable } from '../drift/select';
 import { loadEvents } from './lineage';
@@ -319,7 +319,8 @@ export async function driftScan(conn: DuckDBConnection, opts: DriftScanOptions =
       confirmed.forEach((x, i) => {
         const r = x.result;
         const pAdj = r.p_value === null ? null : (adjusted[i] ?? null);
-        if (!isDrifted({ not_computable: r.not_computable, p_adjusted: pAdj, alpha, effect: r.effect, threshold: r.threshold })) return;
+        // A decided drift only: an interval straddling the threshold is inconclusive, not a headline.
+        if (decide({ ...r, p_adjusted: pAdj, alpha }).decision !== 'drift') return;
         report.drifted.push({
           table: tableName,
           column: r.column,
