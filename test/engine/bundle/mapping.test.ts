@@ -64,6 +64,17 @@ describe('drift verdict: nothing compared is never "no drift"', () => {
     expect(driftVerdict([r('a', true, null), r('a', false, null, 'null_rate')])).toEqual({ verdict: 'not_met', why: '1 of 1 compared columns drifted' });
     expect(driftHeadline([])).toBe('Nothing compared: no column to compare');
   });
+  it('an inconclusive comparison is never "no drift": the headline names it and the verdict is not a pass', () => {
+    const unsure = (column: string) => ({ ...r(column, false, null), decision: 'inconclusive' });
+    const calm = (column: string) => ({ ...r(column, false, null), decision: 'no_drift' });
+    const all = [unsure('error'), unsure('latency')];
+    expect(driftHeadline(all)).toBe('Inconclusive: none of 2 columns compared drifted, none shown stable');
+    expect(driftVerdict(all)).toMatchObject({ verdict: 'not_applicable', why: expect.stringMatching(/^no column drifted, but 2 of 2 compared columns are inconclusive/) });
+    expect(driftHeadline([calm('a'), unsure('b'), calm('c')])).toBe('No drift shown in 2 of 3 compared columns, 1 inconclusive');
+    expect(driftVerdict([calm('a'), unsure('b')]).verdict).toBe('not_applicable');
+    expect(driftHeadline([{ ...r('a', true, null), decision: 'drift' }, unsure('b'), calm('c')])).toBe('1 of 3 compared columns drifted, 1 inconclusive');
+    expect(driftVerdict([calm('a'), calm('b')])).toEqual({ verdict: 'met', why: 'no drift in 2 compared columns' });
+  });
 });
 
 describe('the period falls back to every timestamp the bundle has', () => {
