@@ -688,7 +688,7 @@ export function FairnessScreen({ bundleId }: { bundleId: string }) {
         </label>
         <label className="field inline">
           × (intersection){' '}
-          <select value={by2} onChange={(e) => setBy(by1, e.target.value)} aria-label="Intersect with">
+          <select value={by2} onChange={(e) => setBy(by1, e.target.value)} aria-label="Intersect with" disabled={attrs.length < 2}>
             <option value="">—</option>
             <AttributeOptions declared={declared.filter((a) => a !== by1)} others={others.filter((a) => a !== by1)} />
           </select>
