@@ -299,6 +299,38 @@ function DrillDown({ bundleId, report, series, result, params, request }: { bund
   );
 }
 
+function heatmapTitle(attribute: string, p: DriftParams, report: DriftReport): string {
+  const drifted = new Set(report.results.filter((r) => r.section === 'drift' && r.drifted).map((r) => r.cohort));
+  const cohorts = new Set(report.results.filter((r) => r.section === 'drift').map((r) => r.cohort));
+  return `Drift by ${attribute}: ${drifted.size} of ${cohorts.size} cohorts with a drifted column, ${selectorLabel(p.baseline)} → ${selectorLabel(p.current)}`;
+}
+
+/** A pinned heatmap: the grid's criterion, each drifted cell formatted, and every cell as raw evidence. */
+function heatmapPin(view: { request: DriftRequest; params: DriftParams; report: DriftReport }): PinContent {
+  const { request, params: p, report } = view;
+  const attribute = request.cohort_by ?? '';
+  const title = heatmapTitle(attribute, p, report);
+  const cells = report.results.filter((r) => r.section === 'drift');
+  const drifted = cells.filter((r) => r.drifted).sort((a, b) => (b.effect ?? 0) / (b.threshold || 1) - (a.effect ?? 0) / (a.threshold || 1));
+  const unsure = cells.filter((r) => r.decision === 'inconclusive').length;
+  return {
+    title,
+    source: { screen: 'drift', params: toRouteParams({ ...p, column: null, heatAttr: attribute }) },
+    request: requestRecord(request),
+    criterion: `Per cell (cohort × column): drift when the column's effect is at or above its method's threshold and, for methods with a p-value, p adjusted for ${report.tests_corrected} tests across the whole grid (${report.correction === 'none' ? 'no correction' : report.correction.toUpperCase()}) is below α = ${report.alpha}; inconclusive when the effect's 95 % interval straddles the threshold.`,
+    condition: [
+      { label: 'Compared', value: `${selectorLabel(p.baseline)} → ${selectorLabel(p.current)}, cohorts by ${attribute}` },
+      { label: 'Cells', value: `${fmtInt(cells.length)}: ${fmtInt(drifted.length)} drifted, ${fmtInt(unsure)} inconclusive` },
+      ...drifted.slice(0, 12).map((r) => ({
+        label: `${r.cohort} · ${r.column}`,
+        value: `${methodWords(r.method)} (${r.method}): effect ${fmtNum(r.effect, 4)}${r.effect_ci ? ` [${fmtNum(r.effect_ci[0], 4)}, ${fmtNum(r.effect_ci[1], 4)}]` : ''} vs ${fmtNum(r.threshold, 3)}, p adjusted ${fmtP(r.p_adjusted)}, n ${fmtInt(r.n_baseline)} / ${fmtInt(r.n_current)}`,
+      })),
+      ...(drifted.length > 12 ? [{ label: 'More', value: `${fmtInt(drifted.length - 12)} more drifted cells in the evidence` }] : []),
+    ],
+    evidence: cells.map(evidenceOf),
+  };
+}
+
 /** Cohorts shown before "others": the largest by rows, the rest one click away. */
 const HEATMAP_TOP = 12;
 
@@ -308,10 +340,10 @@ function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; para
   const attr = options.cohort_attributes.find((a) => a.attribute === params.heatAttr) ?? null;
   const key = attr ? JSON.stringify([bundleId, params.table, params.baseline, params.current, params.method, attr.attribute]) : null;
   // Every cohort of the attribute in ONE engine call (one grouped pass, corrected across the grid).
-  const state = useApi(key ? `heatmap|${key}` : null, () => {
-    const req = requestFor(bundleId, { ...params, cohort: [] });
-    delete req.by;
-    return call('computeDrift', { ...req, cohort_by: attr?.attribute ?? '' });
+  // The answer carries its request and the parameters it was asked with: the pin records that pair.
+  const state = useApi<{ request: DriftRequest; params: DriftParams; report: DriftReport }>(key ? `heatmap|${key}` : null, async () => {
+    const req: DriftRequest = { ...requestFor(bundleId, { ...params, cohort: [] }), cohort_by: attr?.attribute ?? '' };
+    return { request: req, params, report: await call('computeDrift', req) };
   });
   if (options.cohort_attributes.length === 0) return <Empty title="No cohort attributes">This bundle declares no cohort columns, so there is no cohort × column view.</Empty>;
   return (
@@ -330,15 +362,12 @@ function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; para
         </label>
         {state.data && (
           <StaleContext.Provider value={state.stale}>
-            <PinButton
-              title={`Drift by ${attr?.attribute ?? ''}: ${selectorLabel(params.baseline)} → ${selectorLabel(params.current)}`}
-              evidence={() => (state.data?.results ?? []).filter((r) => r.section === 'drift').map((r) => evidenceOf(r))}
-            />
+            <PinButton title={heatmapTitle(state.data.request.cohort_by ?? '', state.data.params, state.data.report)} content={() => heatmapPin(state.data as NonNullable<typeof state.data>)} />
           </StaleContext.Provider>
         )}
       </div>
       <Async state={state} what="the cohort heatmap">
-        {(report) => (
+        {({ report }) => (
           <HeatmapGrid
             report={report}
             attribute={attr?.attribute ?? ''}

@@ -5,7 +5,9 @@ import { useApi } from '../lib/useApi';
 import { call } from '../lib/api';
 import { driftOptionsFor } from '../lib/bundleMeta';
 import { Async, Empty } from '../components/States';
-import { PinButton } from '../components/PinButton';
+import { PinButton, type PinContent } from '../components/PinButton';
+import { impactRatioSeverity, type Severity } from '../../../shared/severity';
+import type { ConditionLine } from '../../../shared/api/workspace';
 import { PlotChart } from '../components/PlotChart';
 import { useInspector } from '../stores/inspector';
 import { StaleContext, useStale } from '../lib/freshness';
@@ -323,7 +325,51 @@ function evidenceOf(g: GroupMetrics, d: Disparity | undefined): Record<string, s
   };
 }
 
-function GroupTable({ report, selection }: { report: PerformanceReport; selection: SelectionInfo }) {
+/** The engine request a finding stores: without the session-specific bundle id. */
+type PerfArgs = Omit<PerformanceRequest, 'bundleId'>;
+
+/**
+ * What a pinned group finding records: the criterion it is judged against (the four-fifths rule), the condition
+ * found (formatted, with intervals), a severity from the shared model, the group chart as drawn, and the raw numbers.
+ */
+function groupPin(report: PerformanceReport, selection: SelectionInfo, g: GroupMetrics, d: Disparity | undefined, ref: string | null, request: PerfArgs | null): { content: () => PinContent; severity: Severity; title: string } {
+  const c = g.classification;
+  const under = d?.below_four_fifths === true;
+  const title = `Performance & fairness: ${g.group} (${selection.name})${under ? ` — impact ratio ${fmtNum(d?.impact_ratio?.value ?? null, 2)} against ${d?.reference ?? ''}` : ''}`;
+  const severity: Severity = under ? impactRatioSeverity(d?.impact_ratio?.ci?.high ?? null, PERFORMANCE_DEFAULTS.minImpactRatio) : 'low';
+  const groups = report.groups.filter((x) => x.selection === selection.name && x.classification);
+  const condition: ConditionLine[] = [
+    { label: 'Group', value: `${visibleText(g.group)} in ${selection.name === 'all' ? 'all serving rows' : selection.name} (${visibleText(selection.scope)})` },
+    { label: 'Rows (labelled)', value: `${fmtInt(g.n)} (${c ? fmtPct(c.label_coverage.value) : '—'} labelled)${g.excluded ? `; excluded from disparities: ${g.excluded}` : ''}` },
+    { label: 'Selection rate (favourable outcome), 95 % interval', value: c ? ci(c.selection_rate) : '—' },
+    { label: 'Reference group', value: g.group === ref ? 'this group' : visibleText(d?.reference ?? ref ?? '—') },
+    { label: 'Impact ratio (selection rate ÷ reference), 95 % interval (Katz log)', value: g.group === ref ? 'reference (1.00)' : d ? ci(d.impact_ratio, false) : '—' },
+    { label: 'Accuracy / recall / false positive rate', value: c ? `${ci(c.accuracy)} / ${ci(c.recall)} / ${ci(c.fpr)}` : '—' },
+    { label: 'AUC (DeLong interval)', value: c ? ci(c.auc, false) : '—' },
+    { label: 'Verdict (four-fifths rule)', value: g.group === ref ? 'reference group' : d?.below_four_fifths === null || !d ? 'not applicable: no impact ratio for this group' : under ? 'not met: impact ratio under 0.8' : 'met' },
+  ];
+  return {
+    title,
+    severity,
+    content: () => ({
+      title,
+      ...(request ? { request: { method: 'performance', args: JSON.stringify(request) } } : {}),
+      criterion: `Four-fifths rule: a group's favourable-outcome rate is at least ${fmtNum(PERFORMANCE_DEFAULTS.minImpactRatio, 2)} × the reference group's (US EEOC Uniform Guidelines, 29 CFR 1607.4(D)); groups under ${fmtInt(report.min_rows)} rows or ${fmtPct(report.min_share, 0)} of rows are excluded (docs/metrics.md).`,
+      condition,
+      chart: {
+        kind: 'bars',
+        title: `Selection rate (favourable outcome) per group, ${selection.name === 'all' ? 'all serving rows' : selection.name}`,
+        x_label: 'group',
+        y_label: 'Selection rate',
+        categories: groups.map((x) => x.group),
+        series: [{ name: 'selection rate', role: 'value', values: groups.map((x) => x.classification?.selection_rate.value ?? null) }],
+      },
+      evidence: [evidenceOf(g, d)],
+    }),
+  };
+}
+
+function GroupTable({ report, selection, request }: { report: PerformanceReport; selection: SelectionInfo; request: PerfArgs | null }) {
   const select = useInspector((s) => s.select);
   const navigate = useNavigation((s) => s.navigate);
   const groups = report.groups.filter((g) => g.selection === selection.name);
@@ -558,7 +604,7 @@ function Body({ report, metric }: { report: PerformanceReport; metric: ChartMetr
             </h2>
             <span className="muted small">{fmtInt(s.rows)} rows · click a group for its confusion matrix and reliability curve</span>
           </div>
-          <GroupTable report={report} selection={s} />
+          <GroupTable report={report} selection={s} request={request} />
         </section>
       ))}
     </>
@@ -730,7 +776,7 @@ export function FairnessScreen({ bundleId }: { bundleId: string }) {
       )}
       {by1 && (
         <Async state={state} what="performance and fairness">
-          {(r) => <Body report={r} metric={metric} />}
+          {(r) => <Body report={r} metric={metric} request={requestOf(state.dataKey, bundleId)} />}
         </Async>
       )}
       {state.error?.where?.field === 'threshold' && !state.loading && (
