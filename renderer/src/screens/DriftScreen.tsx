@@ -90,6 +90,15 @@ function conditionOf(r: DriftResult, p: DriftParams): ConditionLine[] {
   return lines;
 }
 
+/**
+ * The engine's reason in words: without its leading verdict word (the badge beside it says it) and with the effect's
+ * technical symbol ("W1/σ_baseline", "D") named as "effect"; the exact text stays in the tooltip.
+ */
+function plainWhy(r: DriftResult): string {
+  const why = r.why.replace(/^[a-z ]+: /, '');
+  return r.effect_name ? why.split(r.effect_name).join('effect') : why;
+}
+
 const DECISION_ORDER: Record<DriftResult['decision'], number> = { drift: 0, inconclusive: 1, no_drift: 2, not_computable: 3, data_quality: 4 };
 
 function ResultsTable({ report, series, params, select }: { report: DriftReport; series: DriftSeriesPoint[] | null; params: DriftParams; select: (column: string) => void }) {
@@ -268,7 +277,7 @@ function DrillDown({ bundleId, report, series, result, params, request }: { bund
         </span>
       </div>
       <div className="small" data-testid="drift-why" style={{ marginBottom: 8 }}>
-        <DriftFlag r={result} /> {result.why.replace(/^[a-z ]+: /, '')}
+        <DriftFlag r={result} /> <span title={result.why}>{plainWhy(result)}</span>
       </div>
       {result.not_computable && <div className="banner warn">Not computable: {result.not_computable}</div>}
       <div className="grid-2">
@@ -458,7 +467,7 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
         ['Threshold', readable(drilled.threshold)],
         ['p (adjusted)', `${readableP(drilled.p_adjusted)} (α ${readable(drilled.alpha)})`],
         ['Verdict', <DriftFlag key="v" r={drilled} />],
-        ['Why', drilled.why.replace(/^[a-z ]+: /, '')],
+        ['Why', <span key="w" title={drilled.why}>{plainWhy(drilled)}</span>],
         ['Cohort', drilled.cohort],
         ['Kind', drilled.column_kind],
         ['n baseline', fmtInt(drilled.n_baseline)],
