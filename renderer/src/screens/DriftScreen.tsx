@@ -23,7 +23,7 @@ import { DriftPickers } from './drift/DriftPickers';
 import { DistributionChart, DriftOverTimeChart } from './drift/DriftCharts';
 import { cohortDisplay, formatSelector, resolveParams, selectorLabel, selectorValid, toRouteParams, type DriftParams } from './drift/params';
 import { formatCohortParam } from '../../../shared/cohortParam';
-import { driftSeverity } from '../../../shared/severity';
+import { driftSeverity, type Severity } from '../../../shared/severity';
 import type { DriftOptions, DriftReport, DriftRequest, DriftResult, DriftSeriesPoint } from '../../../shared/api/drift';
 import type { UiError } from '../lib/api';
 
@@ -314,6 +314,12 @@ function heatmapTitle(attribute: string, p: DriftParams, report: DriftReport): s
   return `Drift by ${attribute}: ${drifted.size} of ${cohorts.size} cohorts with a drifted column, ${selectorLabel(p.baseline)} → ${selectorLabel(p.current)}`;
 }
 
+/** The shared drift grade of the grid's strongest drifted cell; low when no cell drifted. */
+function heatmapSeverity(report: DriftReport): Severity {
+  const grades = report.results.filter((r) => r.section === 'drift' && r.drifted).map((r) => driftSeverity(r.effect, r.threshold));
+  return grades.length === 0 ? 'low' : grades.includes('high') ? 'high' : 'medium';
+}
+
 /** A pinned heatmap: the grid's criterion, each drifted cell formatted, and every cell as raw evidence. */
 function heatmapPin(view: { request: DriftRequest; params: DriftParams; report: DriftReport }): PinContent {
   const { request, params: p, report } = view;
@@ -371,7 +377,11 @@ function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; para
         </label>
         {state.data && (
           <StaleContext.Provider value={state.stale}>
-            <PinButton title={heatmapTitle(state.data.request.cohort_by ?? '', state.data.params, state.data.report)} content={() => heatmapPin(state.data as NonNullable<typeof state.data>)} />
+            <PinButton
+              title={heatmapTitle(state.data.request.cohort_by ?? '', state.data.params, state.data.report)}
+              defaultSeverity={heatmapSeverity(state.data.report)}
+              content={() => heatmapPin(state.data as NonNullable<typeof state.data>)}
+            />
           </StaleContext.Provider>
         )}
       </div>

@@ -341,9 +341,9 @@ function groupPin(report: PerformanceReport, selection: SelectionInfo, g: GroupM
   const condition: ConditionLine[] = [
     { label: 'Group', value: `${visibleText(g.group)} in ${selection.name === 'all' ? 'all serving rows' : selection.name} (${visibleText(selection.scope)})` },
     { label: 'Rows (labelled)', value: `${fmtInt(g.n)} (${c ? fmtPct(c.label_coverage.value) : '—'} labelled)${g.excluded ? `; excluded from disparities: ${g.excluded}` : ''}` },
-    { label: 'Selection rate (favourable outcome), 95 % interval', value: c ? ci(c.selection_rate) : '—' },
+    { label: 'Selection rate [95 % interval]', value: c ? ci(c.selection_rate) : '—' },
     { label: 'Reference group', value: g.group === ref ? 'this group' : visibleText(d?.reference ?? ref ?? '—') },
-    { label: 'Impact ratio (selection rate ÷ reference), 95 % interval (Katz log)', value: g.group === ref ? 'reference (1.00)' : d ? ci(d.impact_ratio, false) : '—' },
+    { label: 'Impact ratio [95 % interval]', value: g.group === ref ? 'reference (1.00)' : d ? ci(d.impact_ratio, false) : '—' },
     { label: 'Accuracy / recall / false positive rate', value: c ? `${ci(c.accuracy)} / ${ci(c.recall)} / ${ci(c.fpr)}` : '—' },
     { label: 'AUC (DeLong interval)', value: c ? ci(c.auc, false) : '—' },
     { label: 'Verdict (four-fifths rule)', value: g.group === ref ? 'reference group' : d?.below_four_fifths === null || !d ? 'not applicable: no impact ratio for this group' : under ? 'not met: impact ratio under 0.8' : 'met' },
@@ -354,7 +354,7 @@ function groupPin(report: PerformanceReport, selection: SelectionInfo, g: GroupM
     content: () => ({
       title,
       ...(request ? { request: { method: 'performance', args: JSON.stringify(request) } } : {}),
-      criterion: `Four-fifths rule: a group's favourable-outcome rate is at least ${fmtNum(PERFORMANCE_DEFAULTS.minImpactRatio, 2)} × the reference group's (US EEOC Uniform Guidelines, 29 CFR 1607.4(D)); groups under ${fmtInt(report.min_rows)} rows or ${fmtPct(report.min_share, 0)} of rows are excluded (docs/metrics.md).`,
+      criterion: `Four-fifths rule: a group's selection rate (favourable outcome) divided by the reference group's — the impact ratio, with a Katz log 95 % interval — is at least ${fmtNum(PERFORMANCE_DEFAULTS.minImpactRatio, 2)} (US EEOC Uniform Guidelines, 29 CFR 1607.4(D)); groups under ${fmtInt(report.min_rows)} rows or ${fmtPct(report.min_share, 0)} of rows are excluded (docs/metrics.md).`,
       condition,
       chart: {
         kind: 'bars',
