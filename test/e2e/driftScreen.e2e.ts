@@ -20,7 +20,7 @@ test('drift table first, sparklines after; verdict words, inconclusive counted, 
 
   // Every verdict cell reads one of the shared decision words; the headline counts drifted and inconclusive alike.
   const words = new Set(Object.values(DRIFT_DECISION_LABEL));
-  const verdicts = (await rows.locator('td:nth-child(5)').allInnerTexts()).map((t) => t.replace(/^[^a-z]+/i, '').trim());
+  const verdicts = (await rows.locator('td[data-cell="verdict"]').allInnerTexts()).map((t) => t.replace(/^[^a-z]+/i, '').trim());
   for (const v of verdicts) expect(words, v).toContain(v);
   const drifted = verdicts.filter((v) => v === DRIFT_DECISION_LABEL.drift).length;
   const unsure = verdicts.filter((v) => v === DRIFT_DECISION_LABEL.inconclusive).length;

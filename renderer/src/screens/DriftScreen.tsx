@@ -133,11 +133,13 @@ function ResultsTable({ report, series, params, select }: { report: DriftReport;
               <th>Column</th>
               <th>Verdict</th>
               <th className="num" title="Effect size with its 95 % interval (whisker) against the threshold (dashed)">
-                Effect [95 % interval]{shared !== undefined ? <span className="muted"> · threshold {readable(shared)}</span> : ' / threshold'}
+                Effect [95 % interval]{shared !== undefined ? <span className="muted" style={{ display: 'block' }}>threshold {readable(shared)}</span> : ' / threshold'}
               </th>
-              <th>What is compared</th>
-              <th className="num" title="p-value after the multiple-testing correction, compared with alpha">p (adjusted)</th>
+              <th className="num" title="p-value after the multiple-testing correction, compared with alpha">
+                p<span style={{ display: 'block' }}>(adjusted)</span>
+              </th>
               <th className="num" title="values compared: baseline / current">n (b / c)</th>
+              <th>What is compared</th>
               <th title="Effect per week; partial first/last weeks are hollow and not in the line">Effect by week</th>
             </tr>
           </thead>
@@ -152,7 +154,7 @@ function ResultsTable({ report, series, params, select }: { report: DriftReport;
                     </button>
                     <span className="col-kind">{r.method === 'null_rate' ? 'missing values' : r.column_kind}</span>
                   </td>
-                  <td>
+                  <td data-cell="verdict">
                     <DriftFlag r={r} />
                   </td>
                   <td className="num" title={`${r.effect_name}; interval: ${r.effect_ci_method ?? '—'}`}>
@@ -167,12 +169,12 @@ function ResultsTable({ report, series, params, select }: { report: DriftReport;
                       <EffectWhisker effect={r.effect} ci={r.effect_ci} threshold={r.threshold} max={max} width={64} />
                     </span>
                   </td>
-                  <td className="small" style={{ maxWidth: 170 }} title={`${r.method}: ${info.meaning}. ${info.formula}`}>
-                    {info.name}
-                  </td>
                   <td className="num">{readableP(r.p_adjusted)}</td>
                   <td className="num" title={`missing values ${fmtPct(r.null_rate_baseline)} → ${fmtPct(r.null_rate_current)}`}>
                     {fmtInt(r.n_baseline)} / {fmtInt(r.n_current)}
+                  </td>
+                  <td className="small" style={{ maxWidth: 170 }} title={`${r.method}: ${info.meaning}. ${info.formula}`}>
+                    {info.name}
                   </td>
                   <td>
                     {r.method === 'null_rate' ? null : series ? (

@@ -440,8 +440,8 @@ function GroupTable({ report, selection, request }: { report: PerformanceReport;
     });
   };
   return (
-    <div style={{ overflowX: 'auto' }}>
-      <table className="data" data-testid={`fairness-table-${selection.name}`}>
+    <div className="table-scroll">
+      <table className="data sticky-first" data-testid={`fairness-table-${selection.name}`}>
         <thead>
           <tr>
             <th>Group</th>
@@ -497,7 +497,8 @@ function GroupTable({ report, selection, request }: { report: PerformanceReport;
 function Changes({ changes }: { changes: MetricChange[] }) {
   const shown = changes.filter((c) => c.metric === 'auc' || c.metric === 'recall' || c.metric === 'accuracy' || c.metric === 'fpr' || c.metric === 'selection_rate');
   return (
-    <table className="data" data-testid="fairness-changes">
+    <div className="table-scroll">
+    <table className="data sticky-first" data-testid="fairness-changes">
       <thead>
         <tr>
           <th>Group</th>
@@ -521,6 +522,7 @@ function Changes({ changes }: { changes: MetricChange[] }) {
         ))}
       </tbody>
     </table>
+    </div>
   );
 }
 
