@@ -51,6 +51,17 @@ test('a pinned fairness group carries the four-fifths criterion, its intervals, 
   expect(f.chart?.categories).toContain('channel=mobile');
   expect(JSON.parse(f.request?.args ?? '{}')).toMatchObject({ by: ['channel'] });
   expect(f.evidence[0]).toMatchObject({ group: 'channel=mobile', reference: 'channel=pos' });
+
+  // The impact-ratio chart pins too: every group's ratio against the rule, graded by the worst.
+  await app.getByTestId('fairness-impact-chart').locator('xpath=ancestor::section[1]').getByRole('button', { name: /Pin as finding/ }).click();
+  await expect(dialog.getByLabel('Severity')).toHaveValue('high');
+  await dialog.getByLabel('Note').fill('impact chart pinned');
+  await dialog.getByRole('button', { name: 'Pin finding' }).click();
+  const chart = await pinned(harness, 'impact chart pinned');
+  expect(chart.title).toBe('Impact ratio under 0.8 for channel=mobile (all serving rows)');
+  expect(chart.condition?.find((c) => c.label === 'channel=mobile')?.value).toMatch(/^0\.70\d* \[.*\] — not met: under 0\.8$/);
+  expect(chart.condition?.find((c) => c.label === 'channel=web')?.value).toMatch(/ — met$/);
+  expect(chart.chart?.series[0]?.values.length).toBe(chart.chart?.categories.length);
 });
 
 test('a pinned drift heatmap names the grid, its request and each drifted cell in words', async ({ app, harness }) => {

@@ -325,6 +325,40 @@ function evidenceOf(g: GroupMetrics, d: Disparity | undefined): Record<string, s
   };
 }
 
+/** A pinned impact-ratio chart: every group's ratio with its interval against the four-fifths rule, graded by the worst. */
+function impactPin(report: PerformanceReport, selection: SelectionInfo, request: PerfArgs | null): { content: () => PinContent; severity: Severity; title: string } {
+  const ds = report.disparities.filter((d) => d.selection === selection.name && d.impact_ratio);
+  const under = ds.filter((d) => d.below_four_fifths === true).sort((a, b) => (a.impact_ratio?.value ?? 1) - (b.impact_ratio?.value ?? 1));
+  const ref = report.references.find((r) => r.selection === selection.name);
+  const scope = selection.name === 'all' ? 'all serving rows' : selection.name;
+  const title = under.length > 0 ? `Impact ratio under 0.8 for ${under.map((d) => d.group).join(', ')} (${scope})` : `Impact ratios by ${report.by.join(' × ')} (${scope}): none under 0.8`;
+  const grades = under.map((d) => impactRatioSeverity(d.impact_ratio?.ci?.high ?? null, PERFORMANCE_DEFAULTS.minImpactRatio));
+  const severity: Severity = grades.length === 0 ? 'low' : grades.includes('high') ? 'high' : 'medium';
+  return {
+    title,
+    severity,
+    content: () => ({
+      title,
+      ...(request ? { request: { method: 'performance', args: JSON.stringify(request) } } : {}),
+      criterion: `Four-fifths rule: each group's selection rate (favourable outcome) divided by the reference group's — the impact ratio, with a Katz log 95 % interval — is at least ${fmtNum(PERFORMANCE_DEFAULTS.minImpactRatio, 2)} (US EEOC Uniform Guidelines, 29 CFR 1607.4(D)).`,
+      condition: [
+        { label: 'Rows', value: `${scope} (${visibleText(selection.scope)}), ${fmtInt(selection.rows)} rows` },
+        { label: 'Reference group', value: `${visibleText(ref?.group ?? '—')}${ref?.why ? ` (${visibleText(ref.why)})` : ref?.source === 'most_favoured' ? ' (most favoured)' : ''}` },
+        ...ds.map((d) => ({ label: visibleText(d.group), value: `${ci(d.impact_ratio, false)}${d.below_four_fifths ? ' — not met: under 0.8' : ' — met'}` })),
+      ],
+      chart: {
+        kind: 'bars',
+        title: `Impact ratio per group against ${ref?.group ?? 'the reference'} (${scope})`,
+        x_label: 'group',
+        y_label: 'Impact ratio',
+        categories: ds.map((d) => d.group),
+        series: [{ name: 'impact ratio', role: 'value', values: ds.map((d) => d.impact_ratio?.value ?? null) }],
+      },
+      evidence: ds.map((d) => ({ selection: d.selection, group: d.group, reference: d.reference, impact_ratio: d.impact_ratio?.value ?? null, impact_ratio_low: d.impact_ratio?.ci?.low ?? null, impact_ratio_high: d.impact_ratio?.ci?.high ?? null, below_four_fifths: d.below_four_fifths })),
+    }),
+  };
+}
+
 /** The engine request a finding stores: without the session-specific bundle id. */
 type PerfArgs = Omit<PerformanceRequest, 'bundleId'>;
 
@@ -585,6 +619,10 @@ function Body({ report, metric }: { report: PerformanceReport; metric: ChartMetr
         <section className="card">
           <div className="card-head">
             <h2>Impact ratio ({last.name})</h2>
+            {(() => {
+              const pin = impactPin(report, last, request);
+              return <PinButton title={pin.title} defaultSeverity={pin.severity} content={pin.content} />;
+            })()}
           </div>
           <ImpactChart report={report} selection={last.name} />
         </section>
