@@ -135,10 +135,10 @@ function ResultsTable({ report, series, params, select }: { report: DriftReport;
               <th className="num" title="Effect size with its 95 % interval (whisker) against the threshold (dashed)">
                 Effect [95 % interval]{shared !== undefined ? <span className="muted" style={{ display: 'block' }}>threshold {readable(shared)}</span> : ' / threshold'}
               </th>
+              <th className="num" title="values compared: baseline / current">n (b / c)</th>
               <th className="num" title="p-value after the multiple-testing correction, compared with alpha">
                 p<span style={{ display: 'block' }}>(adjusted)</span>
               </th>
-              <th className="num" title="values compared: baseline / current">n (b / c)</th>
               <th>What is compared</th>
               <th title="Effect per week; partial first/last weeks are hollow and not in the line">Effect by week</th>
             </tr>
@@ -169,10 +169,10 @@ function ResultsTable({ report, series, params, select }: { report: DriftReport;
                       <EffectWhisker effect={r.effect} ci={r.effect_ci} threshold={r.threshold} max={max} width={64} />
                     </span>
                   </td>
-                  <td className="num">{readableP(r.p_adjusted)}</td>
                   <td className="num" title={`missing values ${fmtPct(r.null_rate_baseline)} → ${fmtPct(r.null_rate_current)}`}>
                     {fmtInt(r.n_baseline)} / {fmtInt(r.n_current)}
                   </td>
+                  <td className="num">{readableP(r.p_adjusted)}</td>
                   <td className="small" style={{ maxWidth: 170 }} title={`${r.method}: ${info.meaning}. ${info.formula}`}>
                     {info.name}
                   </td>

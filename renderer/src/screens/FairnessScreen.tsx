@@ -546,7 +546,7 @@ function Changes({ changes }: { changes: MetricChange[] }) {
         {shown.map((c) => (
           <tr key={`${c.group}|${c.metric}`} className={c.excludes_zero && (c.diff ?? 0) < 0 && c.metric !== 'fpr' ? 'row-bad' : undefined}>
             <td>{visibleText(c.group)}</td>
-            <td>{c.metric}</td>
+            <td title={c.metric}>{c.metric in METRIC_LABEL ? METRIC_LABEL[c.metric as ChartMetric] : c.metric}</td>
             <td className="num">{fmtNum(c.baseline)}</td>
             <td className="num">{fmtNum(c.current)}</td>
             <td className="num">
