@@ -56,8 +56,8 @@ test('pin during reload: the pin waits for the new result, and its title, reques
   // Every evidence row is the pinned cohort's, and the count in the title is the count in the evidence.
   expect(new Set(f.evidence.map((r) => r['cohort']))).toEqual(new Set([cohort]));
   // The title's headline is the one the evidence rows themselves give.
-  const results = f.evidence.map((r) => ({ column: String(r['column']), method: String(r['method']), drifted: r['drifted'] === true, decision: String(r['verdict']), not_computable: r['verdict'] === 'not_computable' ? 'not computable' : null }));
-  expect(f.title).toContain(driftHeadline(results));
+  const fromEvidence = f.evidence.map((r) => ({ column: String(r['column']), method: String(r['method']), drifted: r['drifted'] === true, decision: String(r['verdict']), not_computable: r['verdict'] === 'not_computable' ? 'not computable' : null }));
+  expect(f.title).toContain(driftHeadline(fromEvidence));
 });
 
 test('switching bundles: the second bundle starts from its own defaults, and pickers show what is in effect', async ({ app, harness }) => {
