@@ -65,12 +65,15 @@ test('a pinned drift finding reads as criterion, condition and chart; deleting i
   await drill.getByRole('button', { name: /Pin as finding/ }).click();
   const dialog = app.getByRole('dialog', { name: 'Pin as finding' });
   await expect(dialog).toContainText('Criterion:');
+  // Other tests in this worker (mainPath) pin the same drill-down on the same demo workspace: a title of its own.
+  const title = dialog.getByLabel('Title');
+  await title.fill(`${await title.inputValue()} · undo test`);
   await dialog.getByLabel('Note').fill('EU merchant risk shifted after r4');
   await dialog.getByRole('button', { name: 'Pin finding' }).click();
 
   await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Findings' }).click();
   // Other tests in this worker may have pinned findings on the same demo workspace: find this one by its title.
-  const card = app.getByTestId('finding').filter({ has: app.getByRole('heading', { name: /^merchant_risk: .*region=EU, release r2 → release r4/ }) });
+  const card = app.getByTestId('finding').filter({ has: app.getByRole('heading', { name: /^merchant_risk: .*region=EU, release r2 → release r4 .*· undo test$/ }) });
   await expect(card).toHaveCount(1);
   const before = await app.getByTestId('finding').count();
   await expect(card.getByTestId('finding-criterion')).toContainText('threshold');
