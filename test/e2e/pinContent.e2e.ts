@@ -42,7 +42,7 @@ test('a pinned fairness group carries the four-fifths criterion, its intervals, 
 
   const f = await pinned(harness, 'mobile impact ratio pinned');
   expect(f.severity).toBe('high');
-  expect(f.title).toContain('impact ratio 0.70 against channel=pos');
+  expect(f.title).toContain('channel=mobile (all) — impact ratio 0.70');
   expect(f.criterion).toMatch(/^Four-fifths rule: .* is at least 0\.80 \(US EEOC/);
   const line = (label: RegExp) => f.condition?.find((c) => label.test(c.label))?.value ?? '';
   expect(line(/^Impact ratio/)).toMatch(/^0\.70\d* \[0\.69\d*, 0\.71\d*\]$/);

@@ -6,7 +6,6 @@ import { call } from '../lib/api';
 import { driftOptionsFor } from '../lib/bundleMeta';
 import { Async, Empty } from '../components/States';
 import { PinButton, type PinContent } from '../components/PinButton';
-import { impactRatioSeverity, type Severity } from '../../../shared/severity';
 import type { ConditionLine } from '../../../shared/api/workspace';
 import { PlotChart } from '../components/PlotChart';
 import { useInspector } from '../stores/inspector';
@@ -465,7 +464,7 @@ function GroupTable({ report, selection, request }: { report: PerformanceReport;
             <PinButton
               title={`Performance & fairness: ${g.group} (${selection.name})${d?.below_four_fifths ? ` — impact ratio ${fmtNum(d.impact_ratio?.value ?? null, 2)}` : ''}`}
               defaultSeverity={pinSeverity(report, g, d)}
-              content={() => ({ title: `Performance & fairness: ${g.group} (${selection.name})${d?.below_four_fifths ? ` — impact ratio ${fmtNum(d.impact_ratio?.value ?? null, 2)}` : ''}`, evidence: [evidenceOf(g, d)], source })}
+              content={() => ({ ...groupPin(report, selection, g, d, ref, request).content(), title: `Performance & fairness: ${g.group} (${selection.name})${d?.below_four_fifths ? ` — impact ratio ${fmtNum(d.impact_ratio?.value ?? null, 2)}` : ''}`, source })}
             />
           </div>
         </div>
@@ -563,7 +562,7 @@ function Changes({ changes }: { changes: MetricChange[] }) {
 /** Impact ratios named in the banner; the rest are counted (each is marked in its table). */
 const FLAGGED_SHOWN = 4;
 
-function Body({ report, metric }: { report: PerformanceReport; metric: ChartMetric }) {
+function Body({ report, metric, request }: { report: PerformanceReport; metric: ChartMetric; request: PerfArgs | null }) {
   const setParams = useNavigation((s) => s.setParams);
   const flagged = report.disparities.filter((d) => d.below_four_fifths);
   const last = report.selections[report.selections.length - 1];
@@ -732,6 +731,12 @@ function OutcomeControls({ params, onApply }: { params: Record<string, string | 
       {thrBad && <span className="small sev-high">The threshold must be a number.</span>}
     </form>
   );
+}
+
+/** The request that produced the result on screen (its cache key), so a pin records that pair, not the pickers. */
+function requestOf(dataKey: string | null, bundleId: string): PerfArgs | null {
+  const prefix = `performance|${bundleId}|`;
+  return dataKey?.startsWith(prefix) ? (JSON.parse(dataKey.slice(prefix.length)) as PerfArgs) : null;
 }
 
 export function FairnessScreen({ bundleId }: { bundleId: string }) {
