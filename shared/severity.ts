@@ -11,7 +11,9 @@
  *          95–99 % complete, a release without recorded approval, logs shorter than the retention minimum, a
  *          shorter gap in another log, a critical cohort below its minimum evaluation rows, a significant AUC drop
  *          for a group, an impact ratio under the four-fifths rule.
- * low    — worth noting: rejected input rows, referential-check hits, lineage ≥ 99 % but not complete, an approval
+ *          Rejected input rows are high when at least as many rows were rejected as loaded (most of the input is
+ *          unreadable: the bundle barely opened) and medium when they are 5 % or more of the input.
+ * low    — worth noting: a few rejected input rows, referential-check hits, lineage ≥ 99 % but not complete, an approval
  *          found only in the audit log, the remainder of a long drift list.
  * info   — context: the bundle has no manifest to verify against.
  */
@@ -39,6 +41,13 @@ export const FIXED_SEVERITY = {
   approval_only_in_audit_log: 'low',
   drift_remainder: 'low',
 } as const satisfies Record<string, Severity>;
+
+/** Rows rejected at import, graded by their share of the input: most of it unreadable is a failed open, not a note. */
+export function rejectedRowsSeverity(rejected: number, loaded: number): Severity {
+  if (rejected <= 0) return 'info';
+  if (rejected >= loaded) return 'high';
+  return rejected * 20 >= rejected + loaded ? 'medium' : FIXED_SEVERITY.rows_rejected;
+}
 
 /** Drift past its threshold: high when the effect is at least twice the threshold. */
 export function driftSeverity(effect: number | null, threshold: number): Severity {

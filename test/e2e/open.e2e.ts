@@ -21,7 +21,7 @@ test('the renderer requests nothing outside file:// while every screen loads wit
   await app.reload();
   await openDemoThroughUi(app);
   const rail = app.getByRole('navigation', { name: 'Screens' });
-  for (const screen of ['Overview', 'Drift', 'Coverage', 'Lineage', 'Releases', 'Evals', 'Traces', 'SQL', 'Findings']) {
+  for (const screen of ['Overview', 'Drift', 'Coverage', 'Perf. & fairness', 'Lineage', 'Releases', 'Evals', 'Traces', 'SQL', 'Findings']) {
     await rail.getByRole('button', { name: screen }).click();
     await expect(app.locator('main h1')).toBeVisible();
     await expect(app.locator('main .loading-bar')).toHaveCount(0, { timeout: 60_000 });

@@ -65,12 +65,15 @@ test('a pinned drift finding reads as criterion, condition and chart; deleting i
   await drill.getByRole('button', { name: /Pin as finding/ }).click();
   const dialog = app.getByRole('dialog', { name: 'Pin as finding' });
   await expect(dialog).toContainText('Criterion:');
+  // Other tests in this worker (mainPath) pin the same drill-down on the same demo workspace: a title of its own.
+  const title = dialog.getByLabel('Title');
+  await title.fill(`${await title.inputValue()} · undo test`);
   await dialog.getByLabel('Note').fill('EU merchant risk shifted after r4');
   await dialog.getByRole('button', { name: 'Pin finding' }).click();
 
   await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Findings' }).click();
   // Other tests in this worker may have pinned findings on the same demo workspace: find this one by its title.
-  const card = app.getByTestId('finding').filter({ has: app.getByRole('heading', { name: /^merchant_risk: .*region=EU, release r2 → release r4/ }) });
+  const card = app.getByTestId('finding').filter({ has: app.getByRole('heading', { name: /^merchant_risk: .*region=EU, release r2 → release r4 .*· undo test$/ }) });
   await expect(card).toHaveCount(1);
   const before = await app.getByTestId('finding').count();
   await expect(card.getByTestId('finding-criterion')).toContainText('threshold');
@@ -99,10 +102,13 @@ test('1024×700: key columns stay visible with the inspector open; wide tables s
     });
     await expect(page.getByTestId('inspector')).toBeVisible();
     const table = page.getByTestId('drift-table');
-    const main = await page.locator('main').boundingBox();
-    for (const name of ['Column', 'Verdict', /^Effect \[95 % interval\]/]) {
-      const box = await table.getByRole('columnheader', typeof name === 'string' ? { name, exact: true } : { name }).boundingBox();
-      expect(box && main && box.x + box.width <= main.x + main.width, `${name} within the main area`).toBeTruthy();
+    // Within the table's own scrolling frame (not merely the main area): nothing key is cut at its right edge.
+    const frame = await table.locator('xpath=..').boundingBox();
+    for (const name of [/^Column$/, /^Verdict$/, /^Effect \[95 % interval\]/, /^n \(b \/ c\)$/]) {
+      const header = table.getByRole('columnheader', { name });
+      await expect(header).toHaveCount(1);
+      const box = await header.boundingBox();
+      expect(box && frame && box.x + box.width <= frame.x + frame.width, `${String(name)} within the table's frame`).toBeTruthy();
     }
 
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Releases' }).click();
@@ -121,6 +127,24 @@ test('1024×700: key columns stay visible with the inspector open; wide tables s
       await th.scrollIntoViewIfNeeded();
       await expect(th).toBeInViewport();
     }
+
+    // Performance & fairness with a group open in the inspector: the group table scrolls sideways, its group column
+    // stays put, and the last metric can be reached.
+    await page.evaluate(() => {
+      window.location.hash = '#/fairness?by=channel';
+    });
+    const groups = page.getByTestId('fairness-table-all');
+    await groups.locator('tr[data-group="channel=mobile"]').getByRole('button', { name: 'channel=mobile' }).click();
+    await expect(page.getByTestId('inspector')).toBeVisible();
+    const wrap = groups.locator('xpath=..');
+    await expect(wrap).toHaveClass(/table-scroll/);
+    const cell = groups.locator('tbody tr').first().locator('td').first();
+    const before = await cell.boundingBox();
+    await wrap.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+    expect((await cell.boundingBox())?.x).toBeCloseTo(before?.x ?? -1, 0);
+    const ece = groups.getByRole('columnheader', { name: 'ECE', exact: true });
+    await ece.scrollIntoViewIfNeeded();
+    await expect(ece).toBeInViewport();
   } finally {
     await page.close();
   }

@@ -13,7 +13,10 @@ import { BundleSchema, byCodePoint } from './schema';
 
 import { pct } from './format';
 import { plural } from '../../../shared/plural';
-import { driftSeverity, FIXED_SEVERITY, lineageSeverity, loggingGapSeverity, severityRank } from '../../../shared/severity';
+import { DRIFT_METHOD_INFO } from '../../../shared/driftMethods';
+
+const intFmt = new Intl.NumberFormat('en-US');
+import { driftSeverity, FIXED_SEVERITY, lineageSeverity, loggingGapSeverity, rejectedRowsSeverity, severityRank } from '../../../shared/severity';
 
 /** Drift headlines shown (strongest first); the rest are summed up in one low-severity line. */
 const MAX_DRIFT_HEADLINES = 5;
@@ -70,9 +73,9 @@ export async function overviewReport(
       headline.push({
         id: 'integrity:rejects',
         kind: 'integrity',
-        severity: FIXED_SEVERITY.rows_rejected,
+        severity: rejectedRowsSeverity(summary.rejects_total, summary.files.reduce((n, f) => n + f.rows_loaded, 0)),
         title: `${plural(summary.rejects_total, 'row')} rejected at import`,
-        detail: summary.files.filter((f) => f.rows_rejected > 0).map((f) => `${f.path}: ${f.rows_rejected}`).join('; '),
+        detail: summary.files.filter((f) => f.rows_rejected > 0).map((f) => `${f.path}: ${plural(f.rows_rejected, 'row')}`).join('; '),
         metric: 'rows_rejected',
         value: summary.rejects_total,
         target: { screen: 'open', params: { view: 'rejects' } },
@@ -83,7 +86,7 @@ export async function overviewReport(
           id: `integrity:${c.check}:${c.table}`,
           kind: 'integrity',
           severity: FIXED_SEVERITY.referential_check,
-          title: `${c.count} × ${c.check.replaceAll('_', ' ')} in ${c.table}`,
+          title: `Import check not met in ${c.table}: ${c.check.replaceAll('_', ' ')} (${plural(c.count, 'hit')})`,
           detail: c.detail,
           metric: c.check,
           value: c.count,
@@ -96,8 +99,8 @@ export async function overviewReport(
         id: `lineage:${c.table}`,
         kind: 'lineage',
         severity: lineageSeverity(c.share_complete),
-        title: `${c.total - c.complete} of ${c.total} ${c.unit}s do not resolve to a model version, dataset version and release`,
-        detail: c.gaps.map((g) => `${g.reason}: ${g.count}`).join('; '),
+        title: `${intFmt.format(c.total - c.complete)} of ${plural(c.total, c.unit)} ${c.total - c.complete === 1 ? 'does' : 'do'} not resolve to a model version, dataset version and release`,
+        detail: c.gaps.map((g) => `${g.reason}: ${intFmt.format(g.count)}`).join('; '),
         metric: 'lineage_completeness',
         value: c.share_complete,
         target: { screen: 'lineage', params: { view: 'completeness', table: c.table } },
@@ -145,7 +148,7 @@ export async function overviewReport(
       kind: 'eval',
       severity: FIXED_SEVERITY.shipped_without_passing_eval,
       title: `${rid} shipped without a passing pre-release eval`,
-      detail: g && g.n > 0 ? `${g.failures} of ${g.n} ${evals.gate.stages.join('/')} results failed before release` : `no ${evals.gate.stages.join('/')} result dated before release`,
+      detail: g && g.n > 0 ? `${intFmt.format(g.failures)} of ${plural(g.n, `${evals.gate.stages.join('/')} result`)} failed before release` : `no ${evals.gate.stages.join('/')} result dated before release`,
       metric: 'releases_without_passing_eval',
       value: g?.fail_rate ?? null,
       target: { screen: 'evals', params: { release: rid } },
@@ -167,7 +170,7 @@ export async function overviewReport(
       id: 'logging:retention',
       kind: 'logging',
       severity: FIXED_SEVERITY.retention_short,
-      title: `Logs cover ${posture.days_covered} days, below the ${posture.retention_min_days}-day minimum`,
+      title: `Logs cover ${plural(posture.days_covered, 'day')}, below the ${posture.retention_min_days}-day minimum`,
       detail: `${posture.first_event ?? '?'} → ${posture.last_event ?? '?'}`,
       metric: 'days_covered',
       value: posture.days_covered,
@@ -244,6 +247,12 @@ function fmtP(p: number | null): string {
   return p < 1e-300 ? '< 1e-300' : p < 0.001 ? p.toExponential(1) : p.toFixed(3);
 }
 
+/** "Distribution shift (Wasserstein)" → "distribution shift": the plain name without the technical one, for a title. */
+function shortMethodName(method: DriftScanFinding['method']): string {
+  const name = DRIFT_METHOD_INFO[method].name.replace(/\s*\([^)]*\)\s*$/, '');
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
 function driftParams(f: DriftScanFinding): Record<string, string> {
   const params: Record<string, string> = { table: f.table, base: `release:${f.baseline_release}`, cur: `release:${f.current_release}`, column: f.column };
   if (f.cohort_attribute !== null && f.cohort_value !== null) {
@@ -268,16 +277,17 @@ export function driftHeadlines(scan: DriftScanReport): HeadlineFinding[] {
   const findings = [...groups.values()].map((fs): HeadlineFinding => {
     const top = fs[0] as DriftScanFinding;
     const where = top.cohort === 'all' ? '' : ` for ${top.cohort}`;
-    const others = fs.slice(1).map((f) => `${f.cohort} (${f.method} ${fmtStat(f.statistic)})`);
+    const others = fs.slice(1).map((f) => `${f.cohort} (${fmtStat(f.effect)})`);
+    const info = DRIFT_METHOD_INFO[top.method];
     const pair = scan.pairs.find((p) => p.table === top.table && p.baseline_release === top.baseline_release && p.current_release === top.current_release);
     const unconfirmed = pair?.unconfirmed.filter((u) => u.startsWith(`${top.column} · `)).length ?? 0;
     return {
       id: `drift:${top.table}:${top.column}:${top.baseline_release}:${top.current_release}`,
       kind: 'drift',
       severity: driftSeverity(top.effect, top.threshold),
-      title: `${top.column} drifted${where}: release ${top.baseline_release} → ${top.current_release} (${top.method} ${fmtStat(top.statistic)})`,
+      title: `${top.column} drifted${where}: release ${top.baseline_release} → ${top.current_release} (${shortMethodName(top.method)} ${fmtStat(top.effect)}, threshold ${fmtStat(top.threshold)})`,
       detail:
-        `${top.table}; ${top.effect_name || 'effect'} ${fmtStat(top.effect)} vs threshold ${fmtStat(top.threshold)}, p (BH-adjusted) ${fmtP(top.p_adjusted)}, n ${top.n_baseline} / ${top.n_current}` +
+        `${top.table}; ${info.name}: ${fmtStat(top.effect)} vs threshold ${fmtStat(top.threshold)} (${info.meaning}); p adjusted (Benjamini–Hochberg) ${fmtP(top.p_adjusted)}; n ${intFmt.format(top.n_baseline)} / ${intFmt.format(top.n_current)}` +
         (others.length > 0 ? `; also drifted: ${others.join(', ')}` : '') +
         (unconfirmed > 0 ? `; ${plural(unconfirmed, 'more cohort')} crossed the threshold in the quick scan but not in the full test` : ''),
       metric: `drift_${top.method}`,

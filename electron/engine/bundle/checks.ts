@@ -4,6 +4,7 @@ import { verdictOver } from '../../../shared/verdict';
 import { CANONICAL_TABLES, META_TABLES } from '../../../shared/canonical';
 import { queryRows, quoteIdent, quoteLiteral } from '../db';
 import { presentSql } from '../../../shared/missing';
+import { plural } from '../../../shared/plural';
 
 interface CheckDef {
   check: string;
@@ -27,7 +28,7 @@ function defs(): CheckDef[] {
       whyEmpty: 'no span names a parent span',
       table: 'spans',
       offenders: `SELECT s.span_id AS example FROM spans s WHERE ${presentSql('s.parent_span_id')} AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.span_id = s.parent_span_id AND p.trace_id IS NOT DISTINCT FROM s.trace_id)`,
-      detail: (n) => `${n} span(s) name a parent span that is not in the bundle`,
+      detail: (n) => `${plural(n, 'span names', 'spans name')} a parent span that is not in the bundle`,
     },
     {
       check: 'span_end_before_start',
@@ -35,7 +36,7 @@ function defs(): CheckDef[] {
       whyEmpty: 'no span has both a start and an end time',
       table: 'spans',
       offenders: `SELECT coalesce(s.trace_id, '') || '/' || coalesce(s.span_id, '') AS example FROM spans s WHERE s.end_time < s.start_time`,
-      detail: (n) => `${n} span(s) end before they start (end_time < start_time): their durations are negative`,
+      detail: (n) => `${plural(n, 'span ends', 'spans end')} before ${n === 1 ? 'it starts' : 'they start'} (end_time < start_time): ${n === 1 ? 'its duration is' : 'their durations are'} negative`,
     },
     {
       // A span is reachable when its parent chain ends at a root (no parent, or a parent not in the bundle).
@@ -52,7 +53,7 @@ function defs(): CheckDef[] {
         )
         SELECT DISTINCT coalesce(s.trace_id, '') || '/' || s.span_id AS example FROM spans s
          WHERE s.span_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reach r WHERE r.span_id = s.span_id AND r.trace_id IS NOT DISTINCT FROM s.trace_id)`,
-      detail: (n) => `${n} span(s) are in a parent cycle (a span its own ancestor: self-parent, a↔b, ...) or below one: their parent chain never reaches a root`,
+      detail: (n) => `${plural(n, 'span is', 'spans are')} in a parent cycle (a span its own ancestor: self-parent, a↔b, ...) or below one: ${n === 1 ? 'its' : 'their'} parent chain never reaches a root`,
     },
     {
       check: 'unknown_eval_span',
@@ -60,7 +61,7 @@ function defs(): CheckDef[] {
       whyEmpty: 'no eval result names a span_id',
       table: 'eval_results',
       offenders: `SELECT e.eval_id AS example FROM eval_results e WHERE ${presentSql('e.span_id')} AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.span_id = e.span_id)`,
-      detail: (n) => `${n} eval result(s) point at a span_id that is not in spans`,
+      detail: (n) => `${plural(n, 'eval result points', 'eval results point')} at a span_id that is not in spans`,
     },
     {
       check: 'unknown_eval_record',
@@ -68,7 +69,7 @@ function defs(): CheckDef[] {
       whyEmpty: 'no eval result names a record_id',
       table: 'eval_results',
       offenders: `SELECT e.eval_id AS example FROM eval_results e WHERE ${presentSql('e.record_id')} AND NOT EXISTS (SELECT 1 FROM records r WHERE r.record_id = e.record_id)`,
-      detail: (n) => `${n} eval result(s) point at a record_id that is not in records`,
+      detail: (n) => `${plural(n, 'eval result points', 'eval results point')} at a record_id that is not in records`,
     },
     {
       check: 'unknown_eval_trace',
@@ -76,7 +77,7 @@ function defs(): CheckDef[] {
       whyEmpty: 'no eval result names a trace_id',
       table: 'eval_results',
       offenders: `SELECT e.eval_id AS example FROM eval_results e WHERE ${presentSql('e.trace_id')} AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = e.trace_id)`,
-      detail: (n) => `${n} eval result(s) point at a trace_id that has no span`,
+      detail: (n) => `${plural(n, 'eval result points', 'eval results point')} at a trace_id that has no span`,
     },
     {
       check: 'unknown_model_version',
@@ -84,7 +85,7 @@ function defs(): CheckDef[] {
       whyEmpty: 'no release names a model_version',
       table: 'releases',
       offenders: `SELECT r.release_id AS example FROM releases r WHERE ${presentSql('r.model_version')} AND NOT EXISTS (SELECT 1 FROM model_versions m WHERE m.model_version = r.model_version)`,
-      detail: (n) => `${n} release(s) name a model_version that is not in model_versions`,
+      detail: (n) => `${plural(n, 'release names', 'releases name')} a model_version that is not in model_versions`,
     },
     {
       check: 'unknown_dataset_version',
@@ -92,7 +93,7 @@ function defs(): CheckDef[] {
       whyEmpty: 'no release names a dataset_version',
       table: 'releases',
       offenders: `SELECT r.release_id AS example FROM releases r WHERE ${presentSql('r.dataset_version')} AND NOT EXISTS (SELECT 1 FROM dataset_versions d WHERE d.dataset_version = r.dataset_version)`,
-      detail: (n) => `${n} release(s) name a dataset_version that is not in dataset_versions`,
+      detail: (n) => `${plural(n, 'release names', 'releases name')} a dataset_version that is not in dataset_versions`,
     },
   ];
   for (const t of CANONICAL_TABLES) {
@@ -106,7 +107,7 @@ function defs(): CheckDef[] {
       offenders: `SELECT ${example} AS example FROM ${quoteIdent(t.name)} WHERE ${presentSql(quoteIdent(t.key))} GROUP BY ${group} HAVING count(*) > 1`,
       examined: `SELECT count(*) FROM ${quoteIdent(t.name)} WHERE ${presentSql(quoteIdent(t.key))}`,
       whyEmpty: `no ${t.name} rows with a ${t.key}`,
-      detail: (n) => `${n} ${t.name === 'spans' ? '(trace_id, span_id)' : t.key} value(s) occur more than once in ${t.name}`,
+      detail: (n) => `${plural(n, `${t.name === 'spans' ? '(trace_id, span_id)' : t.key} value occurs`, `${t.name === 'spans' ? '(trace_id, span_id)' : t.key} values occur`)} more than once in ${t.name}`,
     });
   }
   return out;

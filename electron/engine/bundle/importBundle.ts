@@ -628,7 +628,11 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     await recordColumnMap(conn, state.mapped);
     const { findings: checks, outcomes: checkOutcomes } = await runChecks(conn);
     const tables = tableMappings(await tableSummaries(conn, tableNames), state.mapped);
-    const rejectsTotal = Number((await queryRows<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${quoteIdent(META_TABLES.rejects)}`))[0]?.n ?? 0);
+    // Rows, not reject entries: a row with several unreadable values has one entry per value but is one rejected row
+    // (the files' rows_rejected count it once; an entry without a line, a whole unreadable file, counts once).
+    const rejectsTotal = Number(
+      (await queryRows<{ n: number }>(conn, `SELECT (count(DISTINCT (file, line)) FILTER (WHERE line IS NOT NULL) + count(*) FILTER (WHERE line IS NULL))::BIGINT AS n FROM ${quoteIdent(META_TABLES.rejects)}`))[0]?.n ?? 0,
+    );
     const summary: ImportSummary = {
       bundleId,
       path: bundle.inputPath,

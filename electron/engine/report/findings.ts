@@ -1,6 +1,6 @@
 import type { ReportFinding, ReportModel } from '../../../shared/api/report';
 import type { Finding, Severity } from '../../../shared/api/workspace';
-import { driftSeverity, FIXED_SEVERITY, lineageSeverity, loggingGapSeverity, severityRank } from '../../../shared/severity';
+import { driftSeverity, FIXED_SEVERITY, lineageSeverity, loggingGapSeverity, rejectedRowsSeverity, severityRank } from '../../../shared/severity';
 import { plural } from '../../../shared/plural';
 import { sha256Hex } from './canonicalJson';
 import { fairnessFindings } from './fairness';
@@ -27,8 +27,8 @@ export function automaticFindings(s: Sections): Omit<ReportFinding, 'id'>[] {
     add(FIXED_SEVERITY.integrity_unverified, 'integrity', 'Bundle integrity cannot be verified', 'The bundle has no manifest with file hashes; hashes were computed on import but there is nothing to compare them with.');
   }
   if (integ.rejects_total > 0) {
-    const files = integ.files.filter((f) => f.rows_rejected > 0).map((f) => `${f.path}: ${f.rows_rejected}`);
-    add(FIXED_SEVERITY.rows_rejected, 'integrity', `${plural(integ.rejects_total, 'input row')} rejected on import`, `Rows that could not be loaded: ${files.join(', ')}.`);
+    const files = integ.files.filter((f) => f.rows_rejected > 0).map((f) => `${f.path}: ${plural(f.rows_rejected, 'row')}`);
+    add(rejectedRowsSeverity(integ.rejects_total, integ.files.reduce((n, f) => n + f.rows_loaded, 0)), 'integrity', `${plural(integ.rejects_total, 'input row')} rejected on import`, `Rows that could not be loaded: ${files.join(', ')}.`);
   }
 
   if (s.logging.status === 'ok') {

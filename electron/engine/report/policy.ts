@@ -240,7 +240,12 @@ export function evaluatePolicy(policy: Policy, m: ReportModel): PolicyOutcome {
             if (r.not_computable === null) {
               if (rule.max_statistic !== undefined && r.statistic !== null) checked(`drift.rules[${i}].max_statistic`);
               if (rule.max_effect !== undefined && r.effect !== null) checked(`drift.rules[${i}].max_effect`);
-              if (rule.fail_if_flagged) checked(`drift.rules[${i}].fail_if_flagged`);
+              // An inconclusive result neither shows drift nor rules it out: it is not a pass of "fail if flagged".
+              if (rule.fail_if_flagged && r.decision !== 'inconclusive') checked(`drift.rules[${i}].fail_if_flagged`);
+              else if (rule.fail_if_flagged) {
+                const entry = seen.get(`drift.rules[${i}].fail_if_flagged`);
+                if (entry) entry.whyNone = "every matching drift result is inconclusive (the effect's 95 % interval straddles the threshold)";
+              }
             }
             if (rule.max_statistic !== undefined && r.statistic !== null && r.statistic > rule.max_statistic)
               v(`drift.rules[${i}].max_statistic`, subject, `${r.method} ${r.statistic.toPrecision(4)}`, String(rule.max_statistic), `Drift ${r.method} ${r.statistic.toPrecision(4)} exceeds ${rule.max_statistic}`);

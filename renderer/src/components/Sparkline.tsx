@@ -1,3 +1,4 @@
+import { plural } from '../lib/format';
 /**
  * A tiny inline SVG trend of a statistic over time; drifted buckets get a dot (shape, not only colour).
  * Partial buckets (first or last, covering part of their span) are drawn as faded hollow dots and left out
@@ -23,7 +24,7 @@ export function Sparkline({
   const d = full.map((p, k) => `${k === 0 ? 'M' : 'L'}${x(p.i).toFixed(1)},${y(p.v).toFixed(1)}`).join('');
   const partial = pts.filter((p) => p.partial);
   return (
-    <svg width={width} height={height} role="img" aria-label={`trend of ${full.length} full buckets, ${full.filter((p) => p.drifted).length} drifted${partial.length ? `; ${partial.length} partial bucket(s) not in the line` : ''}`}>
+    <svg width={width} height={height} role="img" aria-label={`trend of ${plural(full.length, 'full bucket')}, ${full.filter((p) => p.drifted).length} drifted${partial.length ? `; ${plural(partial.length, 'partial bucket')} not in the line` : ''}`}>
       {threshold !== null && <line x1={0} x2={width} y1={y(threshold)} y2={y(threshold)} stroke="var(--muted)" strokeDasharray="2 2" strokeWidth={1} />}
       <path d={d} fill="none" stroke="var(--current)" strokeWidth={1.5} />
       {full

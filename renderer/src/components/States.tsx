@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import type { UiError } from '../lib/api';
 import { StaleContext } from '../lib/freshness';
+import { VERDICT_LABEL, VERDICT_MARK } from '../../../shared/verdict';
+import { visibleText } from '../../../shared/visibleText';
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -66,6 +68,19 @@ export function ErrorState({ error, what, onRetry }: { error: UiError; what: str
             Run again
           </button>
         )}
+      </div>
+    );
+  // The bundle lacks what the analysis needs (no label column, no cohort attribute, …): the analysis does not apply to
+  // it. That is a verdict with its reason, not a failure to retry.
+  if (error.code === 'not_computable')
+    return (
+      <div className="state" role="status" data-state="not-applicable">
+        <h3>
+          <span className="badge na">{VERDICT_MARK.not_applicable} {VERDICT_LABEL.not_applicable}</span> {what[0]?.toUpperCase()}
+          {what.slice(1)} cannot be computed for this bundle
+        </h3>
+        <div>{visibleText(error.message)}</div>
+        {where && <div className="where">at {where}</div>}
       </div>
     );
   return (

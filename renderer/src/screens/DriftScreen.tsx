@@ -23,7 +23,7 @@ import { DriftPickers } from './drift/DriftPickers';
 import { DistributionChart, DriftOverTimeChart } from './drift/DriftCharts';
 import { cohortDisplay, formatSelector, resolveParams, selectorLabel, selectorValid, toRouteParams, type DriftParams } from './drift/params';
 import { formatCohortParam } from '../../../shared/cohortParam';
-import { driftSeverity } from '../../../shared/severity';
+import { driftSeverity, type Severity } from '../../../shared/severity';
 import type { DriftOptions, DriftReport, DriftRequest, DriftResult, DriftSeriesPoint } from '../../../shared/api/drift';
 import type { UiError } from '../lib/api';
 
@@ -90,6 +90,15 @@ function conditionOf(r: DriftResult, p: DriftParams): ConditionLine[] {
   return lines;
 }
 
+/**
+ * The engine's reason in words: without its leading verdict word (the badge beside it says it) and with the effect's
+ * technical symbol ("W1/σ_baseline", "D") named as "effect"; the exact text stays in the tooltip.
+ */
+function plainWhy(r: DriftResult): string {
+  const why = r.why.replace(/^[a-z ]+: /, '');
+  return r.effect_name ? why.split(r.effect_name).join('effect') : why;
+}
+
 const DECISION_ORDER: Record<DriftResult['decision'], number> = { drift: 0, inconclusive: 1, no_drift: 2, not_computable: 3, data_quality: 4 };
 
 function ResultsTable({ report, series, params, select }: { report: DriftReport; series: DriftSeriesPoint[] | null; params: DriftParams; select: (column: string) => void }) {
@@ -124,11 +133,13 @@ function ResultsTable({ report, series, params, select }: { report: DriftReport;
               <th>Column</th>
               <th>Verdict</th>
               <th className="num" title="Effect size with its 95 % interval (whisker) against the threshold (dashed)">
-                Effect [95 % interval]{shared !== undefined ? <span className="muted"> · threshold {readable(shared)}</span> : ' / threshold'}
+                Effect [95 % interval]{shared !== undefined ? <span className="muted" style={{ display: 'block' }}>threshold {readable(shared)}</span> : ' / threshold'}
+              </th>
+              <th className="num" title="values compared: baseline / current">n (b / c)</th>
+              <th className="num" title="p-value after the multiple-testing correction, compared with alpha">
+                p<span style={{ display: 'block' }}>(adjusted)</span>
               </th>
               <th>What is compared</th>
-              <th className="num" title="p-value after the multiple-testing correction, compared with alpha">p (adjusted)</th>
-              <th className="num" title="values compared: baseline / current">n (b / c)</th>
               <th title="Effect per week; partial first/last weeks are hollow and not in the line">Effect by week</th>
             </tr>
           </thead>
@@ -143,7 +154,7 @@ function ResultsTable({ report, series, params, select }: { report: DriftReport;
                     </button>
                     <span className="col-kind">{r.method === 'null_rate' ? 'missing values' : r.column_kind}</span>
                   </td>
-                  <td>
+                  <td data-cell="verdict">
                     <DriftFlag r={r} />
                   </td>
                   <td className="num" title={`${r.effect_name}; interval: ${r.effect_ci_method ?? '—'}`}>
@@ -158,12 +169,12 @@ function ResultsTable({ report, series, params, select }: { report: DriftReport;
                       <EffectWhisker effect={r.effect} ci={r.effect_ci} threshold={r.threshold} max={max} width={64} />
                     </span>
                   </td>
-                  <td className="small" style={{ maxWidth: 170 }} title={`${r.method}: ${info.meaning}. ${info.formula}`}>
-                    {info.name}
-                  </td>
-                  <td className="num">{readableP(r.p_adjusted)}</td>
                   <td className="num" title={`missing values ${fmtPct(r.null_rate_baseline)} → ${fmtPct(r.null_rate_current)}`}>
                     {fmtInt(r.n_baseline)} / {fmtInt(r.n_current)}
+                  </td>
+                  <td className="num">{readableP(r.p_adjusted)}</td>
+                  <td className="small" style={{ maxWidth: 170 }} title={`${r.method}: ${info.meaning}. ${info.formula}`}>
+                    {info.name}
                   </td>
                   <td>
                     {r.method === 'null_rate' ? null : series ? (
@@ -268,7 +279,7 @@ function DrillDown({ bundleId, report, series, result, params, request }: { bund
         </span>
       </div>
       <div className="small" data-testid="drift-why" style={{ marginBottom: 8 }}>
-        <DriftFlag r={result} /> {result.why.replace(/^[a-z ]+: /, '')}
+        <DriftFlag r={result} /> <span title={result.why}>{plainWhy(result)}</span>
       </div>
       {result.not_computable && <div className="banner warn">Not computable: {result.not_computable}</div>}
       <div className="grid-2">
@@ -299,6 +310,44 @@ function DrillDown({ bundleId, report, series, result, params, request }: { bund
   );
 }
 
+function heatmapTitle(attribute: string, p: DriftParams, report: DriftReport): string {
+  const drifted = new Set(report.results.filter((r) => r.section === 'drift' && r.drifted).map((r) => r.cohort));
+  const cohorts = new Set(report.results.filter((r) => r.section === 'drift').map((r) => r.cohort));
+  return `Drift by ${attribute}: ${drifted.size} of ${cohorts.size} cohorts with a drifted column, ${selectorLabel(p.baseline)} → ${selectorLabel(p.current)}`;
+}
+
+/** The shared drift grade of the grid's strongest drifted cell; low when no cell drifted. */
+function heatmapSeverity(report: DriftReport): Severity {
+  const grades = report.results.filter((r) => r.section === 'drift' && r.drifted).map((r) => driftSeverity(r.effect, r.threshold));
+  return grades.length === 0 ? 'low' : grades.includes('high') ? 'high' : 'medium';
+}
+
+/** A pinned heatmap: the grid's criterion, each drifted cell formatted, and every cell as raw evidence. */
+function heatmapPin(view: { request: DriftRequest; params: DriftParams; report: DriftReport }): PinContent {
+  const { request, params: p, report } = view;
+  const attribute = request.cohort_by ?? '';
+  const title = heatmapTitle(attribute, p, report);
+  const cells = report.results.filter((r) => r.section === 'drift');
+  const drifted = cells.filter((r) => r.drifted).sort((a, b) => (b.effect ?? 0) / (b.threshold || 1) - (a.effect ?? 0) / (a.threshold || 1));
+  const unsure = cells.filter((r) => r.decision === 'inconclusive').length;
+  return {
+    title,
+    source: { screen: 'drift', params: toRouteParams({ ...p, column: null, heatAttr: attribute }) },
+    request: requestRecord(request),
+    criterion: `Per cell (cohort × column): drift when the column's effect is at or above its method's threshold and, for methods with a p-value, p adjusted for ${report.tests_corrected} tests across the whole grid (${report.correction === 'none' ? 'no correction' : report.correction.toUpperCase()}) is below α = ${report.alpha}; inconclusive when the effect's 95 % interval straddles the threshold.`,
+    condition: [
+      { label: 'Compared', value: `${selectorLabel(p.baseline)} → ${selectorLabel(p.current)}, cohorts by ${attribute}` },
+      { label: 'Cells', value: `${fmtInt(cells.length)}: ${fmtInt(drifted.length)} drifted, ${fmtInt(unsure)} inconclusive` },
+      ...drifted.slice(0, 12).map((r) => ({
+        label: `${r.cohort} · ${r.column}`,
+        value: `${methodWords(r.method)} (${r.method}): effect ${fmtNum(r.effect, 4)}${r.effect_ci ? ` [${fmtNum(r.effect_ci[0], 4)}, ${fmtNum(r.effect_ci[1], 4)}]` : ''} vs ${fmtNum(r.threshold, 3)}, p adjusted ${fmtP(r.p_adjusted)}, n ${fmtInt(r.n_baseline)} / ${fmtInt(r.n_current)}`,
+      })),
+      ...(drifted.length > 12 ? [{ label: 'More', value: `${fmtInt(drifted.length - 12)} more drifted cells in the evidence` }] : []),
+    ],
+    evidence: cells.map(evidenceOf),
+  };
+}
+
 /** Cohorts shown before "others": the largest by rows, the rest one click away. */
 const HEATMAP_TOP = 12;
 
@@ -308,10 +357,10 @@ function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; para
   const attr = options.cohort_attributes.find((a) => a.attribute === params.heatAttr) ?? null;
   const key = attr ? JSON.stringify([bundleId, params.table, params.baseline, params.current, params.method, attr.attribute]) : null;
   // Every cohort of the attribute in ONE engine call (one grouped pass, corrected across the grid).
-  const state = useApi(key ? `heatmap|${key}` : null, () => {
-    const req = requestFor(bundleId, { ...params, cohort: [] });
-    delete req.by;
-    return call('computeDrift', { ...req, cohort_by: attr?.attribute ?? '' });
+  // The answer carries its request and the parameters it was asked with: the pin records that pair.
+  const state = useApi<{ request: DriftRequest; params: DriftParams; report: DriftReport }>(key ? `heatmap|${key}` : null, async () => {
+    const req: DriftRequest = { ...requestFor(bundleId, { ...params, cohort: [] }), cohort_by: attr?.attribute ?? '' };
+    return { request: req, params, report: await call('computeDrift', req) };
   });
   if (options.cohort_attributes.length === 0) return <Empty title="No cohort attributes">This bundle declares no cohort columns, so there is no cohort × column view.</Empty>;
   return (
@@ -331,14 +380,15 @@ function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; para
         {state.data && (
           <StaleContext.Provider value={state.stale}>
             <PinButton
-              title={`Drift by ${attr?.attribute ?? ''}: ${selectorLabel(params.baseline)} → ${selectorLabel(params.current)}`}
-              evidence={() => (state.data?.results ?? []).filter((r) => r.section === 'drift').map((r) => evidenceOf(r))}
+              title={heatmapTitle(state.data.request.cohort_by ?? '', state.data.params, state.data.report)}
+              defaultSeverity={heatmapSeverity(state.data.report)}
+              content={() => heatmapPin(state.data as NonNullable<typeof state.data>)}
             />
           </StaleContext.Provider>
         )}
       </div>
       <Async state={state} what="the cohort heatmap">
-        {(report) => (
+        {({ report }) => (
           <HeatmapGrid
             report={report}
             attribute={attr?.attribute ?? ''}
@@ -429,7 +479,7 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
         ['Threshold', readable(drilled.threshold)],
         ['p (adjusted)', `${readableP(drilled.p_adjusted)} (α ${readable(drilled.alpha)})`],
         ['Verdict', <DriftFlag key="v" r={drilled} />],
-        ['Why', drilled.why.replace(/^[a-z ]+: /, '')],
+        ['Why', <span key="w" title={drilled.why}>{plainWhy(drilled)}</span>],
         ['Cohort', drilled.cohort],
         ['Kind', drilled.column_kind],
         ['n baseline', fmtInt(drilled.n_baseline)],

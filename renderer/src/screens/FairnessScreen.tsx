@@ -5,7 +5,8 @@ import { useApi } from '../lib/useApi';
 import { call } from '../lib/api';
 import { driftOptionsFor } from '../lib/bundleMeta';
 import { Async, Empty } from '../components/States';
-import { PinButton } from '../components/PinButton';
+import { PinButton, type PinContent } from '../components/PinButton';
+import type { ConditionLine } from '../../../shared/api/workspace';
 import { PlotChart } from '../components/PlotChart';
 import { useInspector } from '../stores/inspector';
 import { StaleContext, useStale } from '../lib/freshness';
@@ -323,7 +324,85 @@ function evidenceOf(g: GroupMetrics, d: Disparity | undefined): Record<string, s
   };
 }
 
-function GroupTable({ report, selection }: { report: PerformanceReport; selection: SelectionInfo }) {
+/** A pinned impact-ratio chart: every group's ratio with its interval against the four-fifths rule, graded by the worst. */
+function impactPin(report: PerformanceReport, selection: SelectionInfo, request: PerfArgs | null): { content: () => PinContent; severity: Severity; title: string } {
+  const ds = report.disparities.filter((d) => d.selection === selection.name && d.impact_ratio);
+  const under = ds.filter((d) => d.below_four_fifths === true).sort((a, b) => (a.impact_ratio?.value ?? 1) - (b.impact_ratio?.value ?? 1));
+  const ref = report.references.find((r) => r.selection === selection.name);
+  const scope = selection.name === 'all' ? 'all serving rows' : selection.name;
+  const title = under.length > 0 ? `Impact ratio under 0.8 for ${under.map((d) => d.group).join(', ')} (${scope})` : `Impact ratios by ${report.by.join(' × ')} (${scope}): none under 0.8`;
+  const grades = under.map((d) => impactRatioSeverity(d.impact_ratio?.ci?.high ?? null, PERFORMANCE_DEFAULTS.minImpactRatio));
+  const severity: Severity = grades.length === 0 ? 'low' : grades.includes('high') ? 'high' : 'medium';
+  return {
+    title,
+    severity,
+    content: () => ({
+      title,
+      ...(request ? { request: { method: 'performance', args: JSON.stringify(request) } } : {}),
+      criterion: `Four-fifths rule: each group's selection rate (favourable outcome) divided by the reference group's — the impact ratio, with a Katz log 95 % interval — is at least ${fmtNum(PERFORMANCE_DEFAULTS.minImpactRatio, 2)} (US EEOC Uniform Guidelines, 29 CFR 1607.4(D)).`,
+      condition: [
+        { label: 'Rows', value: `${scope} (${visibleText(selection.scope)}), ${fmtInt(selection.rows)} rows` },
+        { label: 'Reference group', value: `${visibleText(ref?.group ?? '—')}${ref?.why ? ` (${visibleText(ref.why)})` : ref?.source === 'most_favoured' ? ' (most favoured)' : ''}` },
+        ...ds.map((d) => ({ label: visibleText(d.group), value: `${ci(d.impact_ratio, false)}${d.below_four_fifths ? ' — not met: under 0.8' : ' — met'}` })),
+      ],
+      chart: {
+        kind: 'bars',
+        title: `Impact ratio per group against ${ref?.group ?? 'the reference'} (${scope})`,
+        x_label: 'group',
+        y_label: 'Impact ratio',
+        categories: ds.map((d) => d.group),
+        series: [{ name: 'impact ratio', role: 'value', values: ds.map((d) => d.impact_ratio?.value ?? null) }],
+      },
+      evidence: ds.map((d) => ({ selection: d.selection, group: d.group, reference: d.reference, impact_ratio: d.impact_ratio?.value ?? null, impact_ratio_low: d.impact_ratio?.ci?.low ?? null, impact_ratio_high: d.impact_ratio?.ci?.high ?? null, below_four_fifths: d.below_four_fifths })),
+    }),
+  };
+}
+
+/** The engine request a finding stores: without the session-specific bundle id. */
+type PerfArgs = Omit<PerformanceRequest, 'bundleId'>;
+
+/**
+ * What a pinned group finding records: the criterion it is judged against (the four-fifths rule), the condition
+ * found (formatted, with intervals), a severity from the shared model, the group chart as drawn, and the raw numbers.
+ */
+function groupPin(report: PerformanceReport, selection: SelectionInfo, g: GroupMetrics, d: Disparity | undefined, ref: string | null, request: PerfArgs | null): { content: () => PinContent; severity: Severity; title: string } {
+  const c = g.classification;
+  const under = d?.below_four_fifths === true;
+  const title = `Performance & fairness: ${g.group} (${selection.name})${under ? ` — impact ratio ${fmtNum(d?.impact_ratio?.value ?? null, 2)} against ${d?.reference ?? ''}` : ''}`;
+  const severity: Severity = under ? impactRatioSeverity(d?.impact_ratio?.ci?.high ?? null, PERFORMANCE_DEFAULTS.minImpactRatio) : 'low';
+  const groups = report.groups.filter((x) => x.selection === selection.name && x.classification);
+  const condition: ConditionLine[] = [
+    { label: 'Group', value: `${visibleText(g.group)} in ${selection.name === 'all' ? 'all serving rows' : selection.name} (${visibleText(selection.scope)})` },
+    { label: 'Rows (labelled)', value: `${fmtInt(g.n)} (${c ? fmtPct(c.label_coverage.value) : '—'} labelled)${g.excluded ? `; excluded from disparities: ${g.excluded}` : ''}` },
+    { label: 'Selection rate [95 % interval]', value: c ? ci(c.selection_rate) : '—' },
+    { label: 'Reference group', value: g.group === ref ? 'this group' : visibleText(d?.reference ?? ref ?? '—') },
+    { label: 'Impact ratio [95 % interval]', value: g.group === ref ? 'reference (1.00)' : d ? ci(d.impact_ratio, false) : '—' },
+    { label: 'Accuracy / recall / false positive rate', value: c ? `${ci(c.accuracy)} / ${ci(c.recall)} / ${ci(c.fpr)}` : '—' },
+    { label: 'AUC (DeLong interval)', value: c ? ci(c.auc, false) : '—' },
+    { label: 'Verdict (four-fifths rule)', value: g.group === ref ? 'reference group' : d?.below_four_fifths === null || !d ? 'not applicable: no impact ratio for this group' : under ? 'not met: impact ratio under 0.8' : 'met' },
+  ];
+  return {
+    title,
+    severity,
+    content: () => ({
+      title,
+      ...(request ? { request: { method: 'performance', args: JSON.stringify(request) } } : {}),
+      criterion: `Four-fifths rule: a group's selection rate (favourable outcome) divided by the reference group's — the impact ratio, with a Katz log 95 % interval — is at least ${fmtNum(PERFORMANCE_DEFAULTS.minImpactRatio, 2)} (US EEOC Uniform Guidelines, 29 CFR 1607.4(D)); groups under ${fmtInt(report.min_rows)} rows or ${fmtPct(report.min_share, 0)} of rows are excluded (docs/metrics.md).`,
+      condition,
+      chart: {
+        kind: 'bars',
+        title: `Selection rate (favourable outcome) per group, ${selection.name === 'all' ? 'all serving rows' : selection.name}`,
+        x_label: 'group',
+        y_label: 'Selection rate',
+        categories: groups.map((x) => x.group),
+        series: [{ name: 'selection rate', role: 'value', values: groups.map((x) => x.classification?.selection_rate.value ?? null) }],
+      },
+      evidence: [evidenceOf(g, d)],
+    }),
+  };
+}
+
+function GroupTable({ report, selection, request }: { report: PerformanceReport; selection: SelectionInfo; request: PerfArgs | null }) {
   const select = useInspector((s) => s.select);
   const navigate = useNavigation((s) => s.navigate);
   const groups = report.groups.filter((g) => g.selection === selection.name);
@@ -385,7 +464,7 @@ function GroupTable({ report, selection }: { report: PerformanceReport; selectio
             <PinButton
               title={`Performance & fairness: ${g.group} (${selection.name})${d?.below_four_fifths ? ` — impact ratio ${fmtNum(d.impact_ratio?.value ?? null, 2)}` : ''}`}
               defaultSeverity={pinSeverity(report, g, d)}
-              content={() => ({ title: `Performance & fairness: ${g.group} (${selection.name})${d?.below_four_fifths ? ` — impact ratio ${fmtNum(d.impact_ratio?.value ?? null, 2)}` : ''}`, evidence: [evidenceOf(g, d)], source })}
+              content={() => ({ ...groupPin(report, selection, g, d, ref, request).content(), title: `Performance & fairness: ${g.group} (${selection.name})${d?.below_four_fifths ? ` — impact ratio ${fmtNum(d.impact_ratio?.value ?? null, 2)}` : ''}`, source })}
             />
           </div>
         </div>
@@ -394,8 +473,8 @@ function GroupTable({ report, selection }: { report: PerformanceReport; selectio
     });
   };
   return (
-    <div style={{ overflowX: 'auto' }}>
-      <table className="data" data-testid={`fairness-table-${selection.name}`}>
+    <div className="table-scroll">
+      <table className="data sticky-first" data-testid={`fairness-table-${selection.name}`}>
         <thead>
           <tr>
             <th>Group</th>
@@ -451,7 +530,8 @@ function GroupTable({ report, selection }: { report: PerformanceReport; selectio
 function Changes({ changes }: { changes: MetricChange[] }) {
   const shown = changes.filter((c) => c.metric === 'auc' || c.metric === 'recall' || c.metric === 'accuracy' || c.metric === 'fpr' || c.metric === 'selection_rate');
   return (
-    <table className="data" data-testid="fairness-changes">
+    <div className="table-scroll">
+    <table className="data sticky-first" data-testid="fairness-changes">
       <thead>
         <tr>
           <th>Group</th>
@@ -465,7 +545,7 @@ function Changes({ changes }: { changes: MetricChange[] }) {
         {shown.map((c) => (
           <tr key={`${c.group}|${c.metric}`} className={c.excludes_zero && (c.diff ?? 0) < 0 && c.metric !== 'fpr' ? 'row-bad' : undefined}>
             <td>{visibleText(c.group)}</td>
-            <td>{c.metric}</td>
+            <td title={c.metric}>{c.metric in METRIC_LABEL ? METRIC_LABEL[c.metric as ChartMetric] : c.metric}</td>
             <td className="num">{fmtNum(c.baseline)}</td>
             <td className="num">{fmtNum(c.current)}</td>
             <td className="num">
@@ -475,13 +555,14 @@ function Changes({ changes }: { changes: MetricChange[] }) {
         ))}
       </tbody>
     </table>
+    </div>
   );
 }
 
 /** Impact ratios named in the banner; the rest are counted (each is marked in its table). */
 const FLAGGED_SHOWN = 4;
 
-function Body({ report, metric }: { report: PerformanceReport; metric: ChartMetric }) {
+function Body({ report, metric, request }: { report: PerformanceReport; metric: ChartMetric; request: PerfArgs | null }) {
   const setParams = useNavigation((s) => s.setParams);
   const flagged = report.disparities.filter((d) => d.below_four_fifths);
   const last = report.selections[report.selections.length - 1];
@@ -537,6 +618,10 @@ function Body({ report, metric }: { report: PerformanceReport; metric: ChartMetr
         <section className="card">
           <div className="card-head">
             <h2>Impact ratio ({last.name})</h2>
+            {(() => {
+              const pin = impactPin(report, last, request);
+              return <PinButton title={pin.title} defaultSeverity={pin.severity} content={pin.content} />;
+            })()}
           </div>
           <ImpactChart report={report} selection={last.name} />
         </section>
@@ -558,7 +643,7 @@ function Body({ report, metric }: { report: PerformanceReport; metric: ChartMetr
             </h2>
             <span className="muted small">{fmtInt(s.rows)} rows · click a group for its confusion matrix and reliability curve</span>
           </div>
-          <GroupTable report={report} selection={s} />
+          <GroupTable report={report} selection={s} request={request} />
         </section>
       ))}
     </>
@@ -648,6 +733,12 @@ function OutcomeControls({ params, onApply }: { params: Record<string, string | 
   );
 }
 
+/** The request that produced the result on screen (its cache key), so a pin records that pair, not the pickers. */
+function requestOf(dataKey: string | null, bundleId: string): PerfArgs | null {
+  const prefix = `performance|${bundleId}|`;
+  return dataKey?.startsWith(prefix) ? (JSON.parse(dataKey.slice(prefix.length)) as PerfArgs) : null;
+}
+
 export function FairnessScreen({ bundleId }: { bundleId: string }) {
   const route = useNavigation((s) => s.route);
   const setParams = useNavigation((s) => s.setParams);
@@ -688,7 +779,7 @@ export function FairnessScreen({ bundleId }: { bundleId: string }) {
         </label>
         <label className="field inline">
           × (intersection){' '}
-          <select value={by2} onChange={(e) => setBy(by1, e.target.value)} aria-label="Intersect with">
+          <select value={by2} onChange={(e) => setBy(by1, e.target.value)} aria-label="Intersect with" disabled={attrs.length < 2}>
             <option value="">—</option>
             <AttributeOptions declared={declared.filter((a) => a !== by1)} others={others.filter((a) => a !== by1)} />
           </select>
@@ -730,7 +821,7 @@ export function FairnessScreen({ bundleId }: { bundleId: string }) {
       )}
       {by1 && (
         <Async state={state} what="performance and fairness">
-          {(r) => <Body report={r} metric={metric} />}
+          {(r) => <Body report={r} metric={metric} request={requestOf(state.dataKey, bundleId)} />}
         </Async>
       )}
       {state.error?.where?.field === 'threshold' && !state.loading && (

@@ -104,7 +104,7 @@ describe('drift scan on a hand-built bundle', () => {
     expect(drift[0]).toMatchObject({
       id: 'drift:records:f1:r2:r3',
       severity: 'high',
-      title: 'f1 drifted for region=EU: release r2 → r3 (ks 0.50)',
+      title: 'f1 drifted for region=EU: release r2 → r3 (largest gap in the distribution 0.50, threshold 0.10)',
       target: { screen: 'drift', params: { table: 'records', base: 'release:r2', cur: 'release:r3', cohort: 'region=EU', column: 'f1', hattr: 'region' } },
     });
     expect(drift[0]?.detail).toContain('also drifted: all');
@@ -144,9 +144,11 @@ describe('drift headlines', () => {
       ['drift:records:c5:r1:r2', 'medium'],
       ['drift:more', 'low'],
     ]);
-    expect(h[0]?.title).toBe('c1 drifted for region=EU: release r1 → r2 (ks 0.50)');
-    expect(h[0]?.detail).toContain('also drifted: all (ks 0.15); 1 more cohort crossed the threshold in the quick scan but not in the full test');
-    expect(h[1]?.title).toBe('c2 drifted: release r1 → r2 (ks 0.19)');
+    expect(h[0]?.title).toBe('c1 drifted for region=EU: release r1 → r2 (largest gap in the distribution 0.50, threshold 0.10)');
+    // The method in words with what its number means, the correction named, counts in the one number format.
+    expect(h[0]?.detail).toMatch(/^records; Largest gap in the distribution \(KS\): 0\.50 vs threshold 0\.10 \(largest difference .*\); p adjusted \(Benjamini–Hochberg\) 1\.0e-5; n 500 \/ 400/);
+    expect(h[0]?.detail).toContain('also drifted: all (0.15); 1 more cohort crossed the threshold in the quick scan but not in the full test');
+    expect(h[1]?.title).toBe('c2 drifted: release r1 → r2 (largest gap in the distribution 0.19, threshold 0.10)');
     expect(h[1]?.target.params).toEqual({ table: 'records', base: 'release:r1', cur: 'release:r2', column: 'c2' });
     expect(h[5]?.title).toBe('2 more drifted columns between promoted releases');
   });
@@ -203,7 +205,7 @@ describe('drift scan on the demo bundle', () => {
   it('puts the drift at the top of the overview, linked to the drill-down for that column and cohort', () => {
     const drift = overview.headline.filter((h) => h.kind === 'drift');
     expect(drift.map((h) => h.id)).toEqual(['drift:records:merchant_risk:r2:r4', 'drift:records:score:r2:r4']);
-    const m = /^merchant_risk drifted for (region=EU|language=de|language=fr): release r2 → r4 \(wasserstein_norm \d+\.\d\d\)$/.exec(drift[0]?.title ?? '');
+    const m = /^merchant_risk drifted for (region=EU|language=de|language=fr): release r2 → r4 \(distribution shift \d+\.\d\d, threshold 0\.10\)$/.exec(drift[0]?.title ?? '');
     expect(m).not.toBeNull();
     const cohort = m?.[1] ?? '';
     expect(drift[0]?.severity).toBe('high');

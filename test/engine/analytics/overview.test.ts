@@ -35,14 +35,33 @@ describe('overview', () => {
     const summary = {
       integrity: { state: 'altered', root_hash: 'x', problems: [{ path: 'spans.jsonl', status: 'hash_mismatch', detail: 'sha differs' }] },
       rejects_total: 2,
-      files: [{ path: 'spans.jsonl', rows_rejected: 2 }],
+      files: [{ path: 'spans.jsonl', rows_rejected: 2, rows_loaded: 998 }],
       checks: [{ check: 'orphan_parent_span', table: 'spans', count: 3, detail: 'parent missing', examples: [] }],
       period: { start: null, end: null },
     } as unknown as ImportSummary;
     const o = await overviewReport(await open(miniBundle()), summary);
     expect(o.headline.find((h) => h.id === 'integrity:altered')).toMatchObject({ severity: 'high', detail: 'hash_mismatch: spans.jsonl' });
     expect(o.headline.find((h) => h.id === 'integrity:rejects')?.value).toBe(2);
-    expect(o.headline.find((h) => h.id === 'integrity:orphan_parent_span:spans')?.severity).toBe('low');
+    expect(o.headline.find((h) => h.id === 'integrity:orphan_parent_span:spans')).toMatchObject({ severity: 'low', title: 'Import check not met in spans: orphan parent span (3 hits)' });
+    expect(o.headline.find((h) => h.id === 'integrity:rejects')).toMatchObject({ severity: 'low', title: '2 rows rejected at import', detail: 'spans.jsonl: 2 rows' });
+  });
+
+  it('grades rejected rows by their share of the input: a bundle that barely opened is high, as in the report', async () => {
+    // sklearn's breast_cancer.csv opened as records: its first line is not a header, one row loads.
+    const barely = { integrity: { state: 'unverified', root_hash: 'x', problems: [] }, rejects_total: 15363, files: [{ path: 'records.csv', rows_rejected: 15363, rows_loaded: 1 }], checks: [], period: { start: null, end: null } } as unknown as ImportSummary;
+    const o = await overviewReport(await open(miniBundle()), barely);
+    expect(o.headline.find((h) => h.id === 'integrity:rejects')).toMatchObject({ severity: 'high', title: '15,363 rows rejected at import', detail: 'records.csv: 15,363 rows' });
+    expect(o.headline[0]?.severity).toBe('high');
+    const some = { ...barely, rejects_total: 60, files: [{ path: 'records.csv', rows_rejected: 60, rows_loaded: 940 }] } as unknown as ImportSummary;
+    expect((await overviewReport(await open(miniBundle()), some)).headline.find((h) => h.id === 'integrity:rejects')?.severity).toBe('medium');
+  });
+
+  it('writes counts in one number format with the noun agreeing', async () => {
+    const o = await overviewReport(await open(miniBundle()));
+    for (const h of o.headline) {
+      expect(h.title, h.title).not.toMatch(/\(s\)|\b1 days\b|\b\d{4,}\b(?![-:])/);
+    }
+    expect(o.headline.find((h) => h.id === 'logging:retention')?.title).toMatch(/^Logs cover \d+ days?, below the \d+-day minimum$/);
   });
 
   it('an empty database gives an empty overview', async () => {

@@ -48,7 +48,7 @@ describe('referential checks', () => {
   });
 
   it('finds spans whose parent is missing from their trace', () => {
-    expect(finding('orphan_parent_span', 'spans')).toEqual({ check: 'orphan_parent_span', table: 'spans', count: 2, detail: '2 span(s) name a parent span that is not in the bundle', examples: ['c', 'd'] });
+    expect(finding('orphan_parent_span', 'spans')).toEqual({ check: 'orphan_parent_span', table: 'spans', count: 2, detail: '2 spans name a parent span that is not in the bundle', examples: ['c', 'd'] });
   });
 
   it('finds eval results pointing at unknown spans, records and traces', () => {
@@ -58,13 +58,13 @@ describe('referential checks', () => {
   });
 
   it('finds releases naming unknown model and dataset versions', () => {
-    expect(finding('unknown_model_version', 'releases')).toMatchObject({ count: 1, examples: ['r2'], detail: '1 release(s) name a model_version that is not in model_versions' });
+    expect(finding('unknown_model_version', 'releases')).toMatchObject({ count: 1, examples: ['r2'], detail: '1 release names a model_version that is not in model_versions' });
     expect(finding('unknown_dataset_version', 'releases')).toMatchObject({ count: 1, examples: ['r2'] });
   });
 
   it('finds duplicate ids per canonical key (spans keyed by trace and span id)', () => {
     expect(finding('duplicate_id', 'spans')).toMatchObject({ count: 1, examples: ['t1/a'] });
-    expect(finding('duplicate_id', 'records')).toMatchObject({ count: 1, examples: ['r2'], detail: '1 record_id value(s) occur more than once in records' });
+    expect(finding('duplicate_id', 'records')).toMatchObject({ count: 1, examples: ['r2'], detail: '1 record_id value occurs more than once in records' });
     expect(finding('duplicate_id', 'releases')).toBeUndefined();
   });
 

@@ -77,6 +77,15 @@ describe('hostile files in a folder bundle', () => {
     expect(await countOf(engine, s, 'releases')).toBe(0);
   }, HOSTILE_TIMEOUT);
 
+  it('a row with several unreadable values is one rejected row: the total counts rows, as each file does', async () => {
+    // Like sklearn's breast_cancer.csv: a first line that is not the header, then rows wider than it.
+    const s = await open('two-bad-values', { 'records.csv': '2,2,malignant,benign\n1.5,2.5,3.5,4.5,5.5,0\n1.5,2.5,3.5,4.5,5.5,1\n' });
+    const report = fileReport(s, 'records.csv');
+    const entries = await rejectsOf(engine, s, 'records.csv');
+    expect(entries.length).toBeGreaterThan(report?.rows_rejected ?? 0);
+    expect(s.rejects_total).toBe(report?.rows_rejected);
+  }, HOSTILE_TIMEOUT);
+
   it('empty JSON objects among real ones are rejected once and not loaded', async () => {
     const s = await open('emptyobj', { 'e.jsonl': '{"a":1}\n{}\n{}\n', 'records.jsonl': '{"record_id":"r1"}\n{}\n' });
     expect(fileReport(s, 'e.jsonl')).toMatchObject({ rows_read: 3, rows_loaded: 1, rows_rejected: 2 });

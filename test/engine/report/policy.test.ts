@@ -4,7 +4,7 @@ import path from 'node:path';
 import { buildReportModel } from '../../../electron/engine/report/model';
 import { effectiveParams, parseReportParams } from '../../../electron/engine/report/params';
 import { evaluatePolicy, parsePolicy } from '../../../electron/engine/report/policy';
-import { inputs, signoff } from './fixtures';
+import { driftResult, inputs, signoff } from './fixtures';
 
 function model(inp = inputs()) {
   const eff = effectiveParams({}, signoff(), { exported_at: '2026-09-01T00:00:00Z', period_end: null });
@@ -62,6 +62,17 @@ describe('check policy', () => {
     expect(byRule['drift.rules[1].fail_if_flagged']).toMatchObject({ verdict: 'not_met', violations: 1 });
     const unavailable = evaluatePolicy(policy, model(inputs({ coverage: { status: 'unavailable', reason: 'no eval_results table' } })));
     expect(unavailable.rules.find((r) => r.rule === 'coverage.min_critical_coverage')).toMatchObject({ verdict: 'not_applicable', why: 'section unavailable: no eval_results table' });
+  });
+
+  it('"fail if flagged" over inconclusive results only is not applicable, never met', () => {
+    const unsure = driftResult('amount', 'all', false, { decision: 'inconclusive', effect_ci: [0.05, 0.2], why: 'inconclusive: the interval straddles the threshold' });
+    const base = inputs();
+    if (base.drift.status !== 'ok') throw new Error('fixture drift unavailable');
+    const first = base.drift.data.comparisons[0];
+    if (!first) throw new Error('fixture comparison missing');
+    const inp = inputs({ drift: { status: 'ok', data: { ...base.drift.data, comparisons: [{ ...first, results: [unsure] }] } } });
+    const policy = parsePolicy({ drift: { rules: [{ column: 'amount', fail_if_flagged: true }] } }, 'p');
+    expect(evaluatePolicy(policy, model(inp)).rules.find((r) => r.rule === 'drift.rules[0].fail_if_flagged')).toMatchObject({ verdict: 'not_applicable', checked: 0, why: expect.stringContaining('inconclusive') });
   });
 
   it('fairness and performance rules are not evaluated (and say why) when nothing could be measured', () => {

@@ -45,7 +45,11 @@ export function WindowPicker({ label, value, options, onChange }: { label: strin
     const next = `${a}/${b}`;
     if (next !== value.value) onChange({ key: 'window', value: next });
   };
-  const period = options.period.start && options.period.end ? `${options.period.start.slice(0, 10)} → ${options.period.end.slice(0, 10)}` : null;
+  // A period within one day is shown with its times (a date alone would read "2023-11-30 → 2023-11-30").
+  const sameDay = options.period.start?.slice(0, 10) === options.period.end?.slice(0, 10);
+  const period = options.period.start && options.period.end ? (sameDay ? `${instantText(options.period.start)} → ${instantText(options.period.end)}` : `${options.period.start.slice(0, 10)} → ${options.period.end.slice(0, 10)}`) : null;
+  // Wide enough for what is in it: a date-time must not be cut to "2023-11-30 07:2".
+  const width = (text: string) => Math.max(11, text.length + 1);
   return (
     <form
       className="window-picker"
@@ -57,11 +61,11 @@ export function WindowPicker({ label, value, options, onChange }: { label: strin
     >
       <label className="field">
         from
-        <input aria-label={`${label} from`} value={from} onChange={(e) => setFrom(e.target.value)} onBlur={apply} placeholder="YYYY-MM-DD" size={11} aria-invalid={error !== null} />
+        <input aria-label={`${label} from`} value={from} onChange={(e) => setFrom(e.target.value)} onBlur={apply} placeholder="YYYY-MM-DD" size={width(from)} aria-invalid={error !== null} />
       </label>
       <label className="field">
         until
-        <input aria-label={`${label} until`} value={until} onChange={(e) => setUntil(e.target.value)} onBlur={apply} placeholder="YYYY-MM-DD" size={11} aria-invalid={error !== null} title="Not included: the window ends just before this instant" />
+        <input aria-label={`${label} until`} value={until} onChange={(e) => setUntil(e.target.value)} onBlur={apply} placeholder="YYYY-MM-DD" size={width(until)} aria-invalid={error !== null} title="Not included: the window ends just before this instant" />
       </label>
       <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
       <div className="window-hint small">
