@@ -4,6 +4,7 @@
  * test controls rather than a race it hopes to win.
  */
 import { driftHeadline } from '../../shared/driftVerdict';
+import type { DriftDecision } from '../../shared/api/drift';
 import { rmSync } from 'node:fs';
 import { test, expect, openDemoThroughUi, type Harness } from './bridge';
 import { openFolderThroughUi, recordsOnlyBundle } from './recordsOnly';
@@ -56,7 +57,7 @@ test('pin during reload: the pin waits for the new result, and its title, reques
   // Every evidence row is the pinned cohort's, and the count in the title is the count in the evidence.
   expect(new Set(f.evidence.map((r) => r['cohort']))).toEqual(new Set([cohort]));
   // The title's headline is the one the evidence rows themselves give.
-  const fromEvidence = f.evidence.map((r) => ({ column: String(r['column']), method: String(r['method']), drifted: r['drifted'] === true, decision: String(r['verdict']), not_computable: r['verdict'] === 'not_computable' ? 'not computable' : null }));
+  const fromEvidence = f.evidence.map((r) => ({ column: String(r['column']), method: String(r['method']), drifted: r['drifted'] === true, decision: String(r['verdict']) as DriftDecision, not_computable: r['verdict'] === 'not_computable' ? 'not computable' : null }));
   expect(f.title).toContain(driftHeadline(fromEvidence));
 });
 
