@@ -747,7 +747,9 @@ export function FairnessScreen({ bundleId }: { bundleId: string }) {
   const cur = parseSelector(route.params.cur);
   // Until the bundle's options arrive, the pickers show what the route asks for (never an empty picker).
   const routeAttrs = (route.params.by ?? '').split(',').filter((a) => a.length > 0);
-  const declared = options.data ? options.data.cohort_attributes.map((a) => a.attribute) : routeAttrs;
+  // Attributes the engine only offered (a file's few-valued text columns, possibly of spans) are not declared:
+  // records' own few-valued columns come below as "other columns of records", said so.
+  const declared = options.data ? options.data.cohort_attributes.filter((a) => !a.offered).map((a) => a.attribute) : routeAttrs;
   // A bundle that declares no cohort (another tool's export) can still be grouped by a few-valued column of records.
   const others = options.data ? groupableColumns(options.data, declared) : [];
   const attrs = [...declared, ...others];
