@@ -1,3 +1,4 @@
+// Property tests here run with the run's one printed fast-check seed (vitest setup: test/helpers/propertySeed.ts; FC_SEED replays).
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';

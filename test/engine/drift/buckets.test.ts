@@ -1,3 +1,4 @@
+// Property tests here run with the run's one printed fast-check seed (vitest setup: test/helpers/propertySeed.ts; FC_SEED replays).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { memoryDb } from '../../../electron/engine/db';
