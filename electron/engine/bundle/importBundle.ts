@@ -14,8 +14,9 @@ import { discoverBundle, type BundleFile, type DiscoveredBundle } from './discov
 import { STRUCTURED_READERS } from './formats';
 import { rootHash, sha256File } from './hash';
 import { changedSince, copyAndHash, type Fingerprint } from './snapshot';
-import { loadIntoTable, mapSpec, type LoadCounts, type SourceSpec } from './load';
-import { csvPlan, drainCsvRejects, dropUnits, jsonKeyTypes, jsonNestedKeys, jsonObjectsSource, jsonStructure, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
+import { loadIntoTable, mapSpec, targetParts, type LoadCounts, type SourceSpec } from './load';
+import { BATCH_UNITS, batchStructures, batchUnitCounts, batchWhere, dropBatch, loadBatchIntoTable, stageBatch, type BatchStructure, type FileCounts, type UnitCounts } from './loadBatch';
+import { csvPlan, drainCsvRejects, dropUnits, jsonKeyTypes, jsonNestedKeys, jsonObjectsSource, jsonStructure, leafType, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
 import { convert } from './convert';
 import { COLUMN_ALIASES, dropInferred, missingRequiredText, planMapping, styleKey, type MappingPlan, type SourceColumn } from './mapping';
 import { recordColumnMap, tableMappings } from './mappingStore';
@@ -24,7 +25,8 @@ import { MANIFEST_NAME, manifestDuplicates, manifestEntries, readManifest, type 
 import { addReject, createMetaTables } from './meta';
 import { recordColumnRoles, type DeclaredRole } from './roles';
 import { createBundleDb, lockDown, memoryLimitBytes } from './session';
-import { FileProblem, flatFormat, headText, plainFile, refuseNonUtf8Text, type FlatFormat } from './sniff';
+import { FileProblem, flatFormat, headText, nonUtf8Reason, plainFile, readHead, refuseNonUtf8Text, type FlatFormat } from './sniff';
+import { LIMITS } from './limits';
 import { period, tableSummaries } from './summary';
 import { extraTableName, isCanonicalName, stemOf, tableFromColumns, tableFromFileName } from './tableRole';
 import { TargetTables } from './target';
@@ -157,11 +159,7 @@ async function vetTime(conn: DuckDBConnection, spec: SourceSpec, plan: MappingPl
   const source = plan.entries.find((e) => e.column === column)?.source;
   const src = source ? spec.columns.find((c) => c.name.toLowerCase() === source.toLowerCase()) : undefined;
   if (!source || !src) return;
-  const text = src.type.toUpperCase() === 'VARCHAR';
-  const conv = convert('v', src.type, 'TIMESTAMP').expr;
-  const present = text ? `nullif(trim(v), '') IS NOT NULL` : 'v IS NOT NULL';
-  const numeric = text ? `regexp_full_match(trim(v), '[+-]?[0-9.]+([eE][+-]?[0-9]+)?')` : 'true';
-  const bad = `${present} AND ((${conv}) IS NULL OR (${numeric} AND (${conv}) < TIMESTAMP '1990-01-01'))`;
+  const { bad, present } = vetSql(src.type);
   const row = await queryOne<{ bad: number; n: number; example: string | null }>(
     conn,
     `SELECT count(*) FILTER (WHERE ${bad})::BIGINT AS bad, count(*) FILTER (WHERE ${present})::BIGINT AS n, CAST(first(v) FILTER (WHERE ${bad}) AS VARCHAR) AS example FROM (SELECT ${src.expr} AS v FROM ${spec.from})`,
@@ -173,6 +171,28 @@ async function vetTime(conn: DuckDBConnection, spec: SourceSpec, plan: MappingPl
     column,
     `"${source}" was not used for ${column}: ${n} of ${Number(row?.n ?? 0)} values do not read as times after 1990 (e.g. ${JSON.stringify(row?.example ?? '')}); map it explicitly (--map ${plan.table}.${column}=${source}) if they are`,
   );
+}
+
+/** SQL over a value v of an inferred time column: present, and present but not a time after 1990. */
+function vetSql(srcType: string): { bad: string; present: string } {
+  const text = srcType.toUpperCase() === 'VARCHAR';
+  const conv = convert('v', srcType, 'TIMESTAMP').expr;
+  const present = text ? `nullif(trim(v), '') IS NOT NULL` : 'v IS NOT NULL';
+  const numeric = text ? `regexp_full_match(trim(v), '[+-]?[0-9.]+([eE][+-]?[0-9]+)?')` : 'true';
+  return { present, bad: `${present} AND ((${conv}) IS NULL OR (${numeric} AND (${conv}) < TIMESTAMP '1990-01-01'))` };
+}
+
+/** Batch files (of one source over a batch) in which an inferred time column would be dropped by vetTime. */
+async function vetFailures(conn: DuckDBConnection, spec: SourceSpec, plan: MappingPlan): Promise<Set<number>> {
+  const out = new Set<number>();
+  for (const column of plan.vet) {
+    const source = plan.entries.find((e) => e.column === column)?.source;
+    const src = source ? spec.columns.find((c) => c.name.toLowerCase() === source.toLowerCase()) : undefined;
+    if (!src) continue;
+    const rows = await queryRows<{ f: number }>(conn, `SELECT DISTINCT _f AS f FROM (SELECT _f, ${src.expr} AS v FROM ${spec.from}) WHERE ${vetSql(src.type).bad}`);
+    for (const r of rows) out.add(Number(r.f));
+  }
+  return out;
 }
 
 async function loadJsonFile(state: ImportState, file: string, plainPath: string, kind: 'jsonl' | 'json', innerPath: string, m: ManifestFile | undefined): Promise<Loaded> {
@@ -286,6 +306,186 @@ async function loadFlatAs(state: ImportState, f: BundleFile, plainPath: string, 
     inferred: [...plan.inferred, ...inferredTable],
     ...withRoute(state, f.relPath, csvRoute, counts),
   };
+}
+
+/** Small JSON Lines files are loaded in batches (#14 item 14): files up to this size, batches up to these sizes. */
+const BATCH_FILE_MAX_BYTES = 1024 * 1024;
+const BATCH_MAX_FILES = 5000;
+const BATCH_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Whether a file can join a batch: a plain (not gzipped), non-empty, small JSON Lines file that no structured reader
+ * claims, UTF-8 by its first bytes, with nothing declared for it beyond its hash and row count. Anything else takes
+ * the per-file path.
+ */
+async function batchable(f: BundleFile, m: ManifestFile | undefined): Promise<boolean> {
+  if (f.relPath === MANIFEST_NAME || f.bytes === 0 || f.bytes > BATCH_FILE_MAX_BYTES) return false;
+  if (m && (m.table !== undefined || m.map !== undefined || m.columns !== undefined || m.header !== undefined)) return false;
+  const declared = m?.format?.toLowerCase();
+  if (declared !== undefined ? declared !== 'jsonl' && declared !== 'ndjson' : !/\.(jsonl|ndjson)$/i.test(f.relPath)) return false;
+  // read_text expands glob characters; such a path is read alone.
+  if (/[*?[\]{}\\]/.test(f.absPath)) return false;
+  const head = await readHead(f.absPath, LIMITS.sniffBytes);
+  if (head[0] === 0x1f && head[1] === 0x8b) return false;
+  if (nonUtf8Reason(head) !== null) return false;
+  const text = head.toString('utf8');
+  if (STRUCTURED_READERS.some((r) => r.sniff({ relPath: f.relPath, head: text }))) return false;
+  return declared !== undefined || exportSummaryKind(text) === null;
+}
+
+/**
+ * Loads batchable files together. Files are taken in bundle order, a batch of up to BATCH_MAX_FILES at a time; the
+ * files of one structure (and one table-by-name) are loaded together when the first of them is reached, so the tables
+ * and columns they create are the ones the per-file path would create (only the order of rows differs). A file whose
+ * structure no other file of its batch shares, whose inferred time column would be dropped, or whose group fails to
+ * load, is loaded alone by the per-file path.
+ */
+class Batcher {
+  private readonly batchOf = new Map<string, number>();
+  private readonly batches: BundleFile[][] = [];
+  private staged = -1;
+  /** Per staged batch: the group of each file number, and the groups not loaded yet. */
+  private groupOf = new Map<number, number[]>();
+  private readonly results = new Map<string, Loaded>();
+
+  private constructor(private readonly state: ImportState) {}
+
+  static async create(state: ImportState, files: BundleFile[], entries: Map<string, ManifestFile>): Promise<Batcher> {
+    const b = new Batcher(state);
+    const ok: BundleFile[] = [];
+    for (let at = 0; at < files.length; at += 64) {
+      cancelled(state.job);
+      const part = files.slice(at, at + 64);
+      const flags = await Promise.all(part.map((f) => batchable(f, entries.get(f.relPath)).catch(() => false)));
+      part.forEach((f, i) => flags[i] && ok.push(f));
+    }
+    let current: BundleFile[] = [];
+    let bytes = 0;
+    for (const f of ok) {
+      if (current.length >= BATCH_MAX_FILES || bytes + f.bytes > BATCH_MAX_BYTES) {
+        b.batches.push(current);
+        current = [];
+        bytes = 0;
+      }
+      b.batchOf.set(f.relPath, b.batches.length);
+      current.push(f);
+      bytes += f.bytes;
+    }
+    if (current.length > 1) b.batches.push(current);
+    else for (const f of current) b.batchOf.delete(f.relPath);
+    return b;
+  }
+
+  /** The file's result when it was (or now is) loaded with others; null: load it alone. */
+  async resultFor(f: BundleFile, m: ManifestFile | undefined): Promise<Loaded | null> {
+    const batch = this.batchOf.get(f.relPath);
+    if (batch === undefined) return null;
+    const done = this.results.get(f.relPath);
+    if (done) {
+      this.results.delete(f.relPath);
+      return done;
+    }
+    if (batch !== this.staged && !(await this.stage(batch))) return null;
+    const files = this.batches[batch] as BundleFile[];
+    const idx = files.indexOf(f);
+    const group = this.groupOf.get(idx);
+    if (!group) return null;
+    for (const i of group) this.groupOf.delete(i);
+    const loaded = await this.loadGroup(files, group, m);
+    for (const [i, r] of loaded) this.results.set((files[i] as BundleFile).relPath, r);
+    return this.resultFor(f, m);
+  }
+
+  async close(): Promise<void> {
+    await dropBatch(this.state.conn);
+  }
+
+  private async stage(batch: number): Promise<boolean> {
+    const { conn } = this.state;
+    const files = this.batches[batch] as BundleFile[];
+    this.staged = batch;
+    this.groupOf = new Map();
+    try {
+      await stageBatch(conn, files);
+    } catch {
+      // A file that cannot be read as text (not UTF-8 past its head, too long a line): every file of the batch alone.
+      cancelled(this.state.job);
+      for (const f of files) this.batchOf.delete(f.relPath);
+      await dropBatch(conn).catch(() => undefined);
+      return false;
+    }
+    this.counts = await batchUnitCounts(conn);
+    for (const s of await batchStructures(conn)) {
+      const byName = new Map<string, number[]>();
+      for (const i of s.files) {
+        const key = tableFromFileName((files[i] as BundleFile).relPath) ?? '';
+        byName.set(key, [...(byName.get(key) ?? []), i]);
+      }
+      for (const group of byName.values()) {
+        if (group.length < 2) continue;
+        this.structures.set(group, s.keys);
+        for (const i of group) this.groupOf.set(i, group);
+      }
+    }
+    return true;
+  }
+
+  private counts = new Map<number, UnitCounts>();
+  private readonly structures = new Map<number[], BatchStructure['keys']>();
+
+  /** Loads one group of same-structure files; an empty map when the group has to be loaded file by file. */
+  private async loadGroup(files: BundleFile[], group: number[], m: ManifestFile | undefined): Promise<Map<number, Loaded>> {
+    const { conn, targets } = this.state;
+    const out = new Map<number, Loaded>();
+    const keys = this.structures.get(group) ?? [];
+    this.structures.delete(group);
+    const first = files[group[0] as number] as BundleFile;
+    const names = keys.map((k) => k.k);
+    if (names.some((n) => n.includes('\u0000'))) return out;
+    const table = chooseTable(this.state, first.relPath, m, names, []);
+    const typeOf = new Map(keys.map((k) => [k.k, leafType(new Set(k.t))]));
+    const structure = Object.create(null) as Record<string, string>;
+    for (const k of names) structure[k] = targets.column(table, k) ? 'VARCHAR' : (typeOf.get(k) as string);
+    const notes: string[] = [];
+    const route = routeFile(this.state, first.relPath, m, Object.entries(structure).map(([name, type]) => ({ name, type })), notes);
+    const plan = route.plan;
+    if (!plan) return out;
+    const wanted = nestedPrefixes(plan, m?.map, this.state.mapping[plan.table]);
+    if (Object.entries(structure).some(([k, t]) => t === 'JSON' && wanted.has(styleKey(k)))) return out;
+    for (const k of names) if (!plan.bySource.has(k.toLowerCase()) && targets.column(route.table, k)?.canonical) structure[k] = typeOf.get(k) as string;
+    const sourceOf = (members: number[]): SourceSpec => jsonObjectsSource(targets, route.table, structure, null, plan, [], { units: BATCH_UNITS, where: batchWhere(members) });
+    const failing = await vetFailures(conn, sourceOf(group), plan);
+    const members = group.filter((i) => !failing.has(i));
+    if (members.length === 0) return out;
+    const spec = mapSpec(sourceOf(members), plan, '');
+    const { parts } = await targetParts(targets, route.table, spec);
+    let counts: Map<number, FileCounts>;
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      counts = await loadBatchIntoTable(conn, parts, route.table, spec, members);
+      await conn.run('COMMIT');
+    } catch {
+      await conn.run('ROLLBACK');
+      cancelled(this.state.job);
+      return out;
+    }
+    for (const i of members) {
+      const f = files[i] as BundleFile;
+      const u = this.counts.get(i) as UnitCounts;
+      const c = counts.get(i) ?? { loaded: 0, rejected: 0, lenient: [] };
+      const loadCounts: LoadCounts = { loaded: c.loaded, rejected: c.rejected, addedColumns: [], lenient: c.lenient };
+      out.set(i, {
+        table: route.table,
+        format: 'jsonl',
+        rows_read: u.units,
+        rows_loaded: c.loaded,
+        rows_rejected: c.rejected + u.invalid + u.notObject + u.empty,
+        inferred: [...notes],
+        ...withRoute(this.state, f.relPath, route, loadCounts),
+      });
+    }
+    return out;
+  }
 }
 
 /** A structured reader fills canonical columns by name: each column it produced is inferred "by the reader". */
@@ -546,6 +746,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     const state: ImportState = { conn, targets, reserved, workDir, job, stageCount: 0, jsonLineLimit, mapping: auditorMapping, mapped: [] };
 
     const reports: FileReport[] = [];
+    const batcher = await Batcher.create(state, files, entries);
     let loadedBytes = 0;
     let rowsDone = 0;
     for (const f of files) {
@@ -568,7 +769,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
         continue;
       }
       job.progress({ phase: 'load', message: `Loading ${f.relPath}`, file: f.relPath, bytesDone: loadedBytes, bytesTotal, rowsDone, fraction: 0.2 + (bytesTotal ? (0.75 * loadedBytes) / bytesTotal : 0) });
-      const r = await loadOne(state, f, m);
+      const r = (await batcher.resultFor(f, m)) ?? (await loadOne(state, f, m));
       if (r.unreadable) await addReject(conn, f.relPath, null, null, r.unreadable, null);
       loadedBytes += f.bytes;
       rowsDone += r.rows_loaded;
@@ -595,6 +796,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
       });
       job.progress({ phase: 'load', message: `Loaded ${f.relPath}: ${r.rows_loaded} rows, ${r.rows_rejected} rejected`, file: f.relPath, bytesDone: loadedBytes, bytesTotal, rowsDone });
     }
+    await batcher.close();
     // A folder file that changed on disk after it was read is reported (what loaded is the copy that was hashed).
     for (const [rel, r] of reads) {
       if (changes.has(rel)) continue;

@@ -20,6 +20,8 @@ export interface SourceSpec {
    * checked columns; when none fails the rows go straight in without a staging table.
    */
   probe?: boolean;
+  /** SQL giving each row's file (bundle path) when one source reads many files (the batched load); else the file is one literal. */
+  fileExpr?: string;
 }
 
 export interface LoadCounts {
@@ -67,7 +69,7 @@ export function mapSpec(spec: SourceSpec, plan: MappingPlan, file: string): Sour
   }
   for (const g of plan.generated) {
     const row = spec.lineExpr ?? 'row_number() OVER ()';
-    out.push({ name: g, type: 'VARCHAR', expr: `(${quoteLiteral(file)} || ':' || CAST(${row} AS VARCHAR))` });
+    out.push({ name: g, type: 'VARCHAR', expr: `(${spec.fileExpr ?? quoteLiteral(file)} || ':' || CAST(${row} AS VARCHAR))` });
   }
   return { ...spec, columns: out };
 }
@@ -91,6 +93,18 @@ export function dedupeColumnNames(names: string[]): string[] {
  * required value) are not loaded; each such cell becomes a reject with line, column and reason.
  */
 export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTables, file: string, table: string, spec: SourceSpec): Promise<LoadCounts> {
+  const { parts, addedColumns } = await targetParts(targets, table, spec);
+  if (parts.length === 0) return { loaded: 0, rejected: 0, addedColumns, lenient: [] };
+  const counts = await insertRows(conn, table, file, spec, parts, addedColumns);
+  counts.lenient.push(...(await nonFiniteNotes(conn, table, parts, counts.firstRow)));
+  return { loaded: counts.loaded, rejected: counts.rejected, addedColumns, lenient: counts.lenient };
+}
+
+/**
+ * Creates the table and columns a source needs and says how each source column converts into its target column.
+ * Shared by the per-file load and the batched load of many small files (loadBatch.ts).
+ */
+export async function targetParts(targets: TargetTables, table: string, spec: SourceSpec): Promise<{ parts: Part[]; addedColumns: string[] }> {
   const addedColumns: string[] = [];
   if (!targets.has(table)) {
     await targets.ensureTable(
@@ -123,13 +137,13 @@ export async function loadIntoTable(conn: DuckDBConnection, targets: TargetTable
       required: col.canonical?.required === true,
     });
   }
-  if (parts.length === 0) return { loaded: 0, rejected: 0, addedColumns, lenient: [] };
-  const counts = await insertRows(conn, table, file, spec, parts, addedColumns);
-  counts.lenient.push(...(await nonFiniteNotes(conn, table, parts, counts.firstRow)));
-  return { loaded: counts.loaded, rejected: counts.rejected, addedColumns, lenient: counts.lenient };
+  return { parts, addedColumns };
 }
 
-const FLOAT_TYPES = new Set(['DOUBLE', 'FLOAT', 'REAL', 'FLOAT4', 'FLOAT8']);
+export const FLOAT_TYPES = new Set(['DOUBLE', 'FLOAT', 'REAL', 'FLOAT4', 'FLOAT8']);
+
+/** How non-finite float values are described in a file's leniency notes. */
+export const NON_FINITE_NOTE = 'non-finite (inf, -inf or nan): kept as ±Infinity / NaN, counted as missing in statistics';
 
 /**
  * inf, -inf and nan values loaded into floating-point columns (a CSV's "inf" cells, Parquet's ±Infinity): kept as
@@ -144,11 +158,11 @@ async function nonFiniteNotes(conn: DuckDBConnection, table: string, parts: Part
     `SELECT ${floats.map((c, i) => `count(*) FILTER (NOT isfinite(${quoteIdent(c)}))::BIGINT AS ${quoteIdent(`n_${i}`)}`).join(', ')} FROM ${quoteIdent(table)} WHERE rowid >= ${firstRow}`,
   );
   return floats
-    .map((c, i) => ({ column: c, count: Number(row?.[`n_${i}`] ?? 0), note: 'non-finite (inf, -inf or nan): kept as ±Infinity / NaN, counted as missing in statistics', plain: true as const }))
+    .map((c, i) => ({ column: c, count: Number(row?.[`n_${i}`] ?? 0), note: NON_FINITE_NOTE, plain: true as const }))
     .filter((x) => x.count > 0);
 }
 
-type Part = { target: string; conv: string; canFail: boolean; src: string; srcIsText: boolean; targetType: string; required: boolean; lenient: { sql: (e: string) => string; note: string } | null };
+export type Part = { target: string; conv: string; canFail: boolean; src: string; srcIsText: boolean; targetType: string; required: boolean; lenient: { sql: (e: string) => string; note: string } | null };
 
 async function insertRows(
   conn: DuckDBConnection,
@@ -194,25 +208,7 @@ async function insertRows(
       return done({ loaded: res.rowsChanged, rejected: 0, addedColumns, lenient });
     }
   }
-  const checks = parts
-    .map((p, i) => {
-      const c = `c.${quoteIdent(`c_${i}`)}`;
-      const s = `c.${quoteIdent(`s_${i}`)}`;
-      const present = p.srcIsText ? `nullif(trim(CAST(${s} AS VARCHAR)), '') IS NOT NULL` : `${s} IS NOT NULL`;
-      const out: string[] = [];
-      if (p.canFail) {
-        out.push(
-          `CASE WHEN ${present} AND ${c} IS NULL THEN {'column': ${quoteLiteral(p.target)}, 'reason': 'wrong type: cannot convert ' || left(CAST(${s} AS VARCHAR), 120) || ' to ${p.targetType}'} END`,
-        );
-      }
-      if (p.required) out.push(`CASE WHEN ${c} IS NULL THEN {'column': ${quoteLiteral(p.target)}, 'reason': 'required value missing'} END`);
-      return out;
-    })
-    .flat();
-  // Raw text travels only with bad rows, so the typed table stays as small as the target rows.
-  const converted = `SELECT s."__ad_line", s."__ad_raw", ${parts.map((p, i) => `s.${quoteIdent(`s_${i}`)}, ${p.conv} AS ${quoteIdent(`c_${i}`)}`).join(', ')} FROM (${inner}) s`;
-  const checked = `SELECT c.*, list_filter([${checks.join(', ')}], x -> x IS NOT NULL) AS "__ad_bad" FROM (${converted}) c`;
-  const typed = `SELECT "__ad_line", ${parts.map((_p, i) => quoteIdent(`c_${i}`)).join(', ')}, CASE WHEN len("__ad_bad") > 0 THEN left("__ad_raw", 500) END AS "__ad_raw", "__ad_bad" FROM (${checked})`;
+  const typed = typedRowsSql(inner, parts);
   await conn.run(`CREATE OR REPLACE TEMP TABLE "__ad_typed" AS ${typed}`);
   try {
     if (!spec.probe) lenient = await countLenientTyped(conn, parts);
@@ -228,6 +224,35 @@ async function insertRows(
   } finally {
     await conn.run(`DROP TABLE IF EXISTS "__ad_typed"`);
   }
+}
+
+/**
+ * Each source row with its converted values c_i and "__ad_bad", the list of its failures (column, reason): a value
+ * that does not convert, a required value missing. `inner` selects "__ad_line", "__ad_raw" and the sources s_i, plus
+ * any of `keep` (passed through).
+ */
+export function typedRowsSql(inner: string, parts: Part[], keep: string[] = []): string {
+  const checks = parts
+    .map((p, i) => {
+      const c = `c.${quoteIdent(`c_${i}`)}`;
+      const s = `c.${quoteIdent(`s_${i}`)}`;
+      const present = p.srcIsText ? `nullif(trim(CAST(${s} AS VARCHAR)), '') IS NOT NULL` : `${s} IS NOT NULL`;
+      const out: string[] = [];
+      if (p.canFail) {
+        out.push(
+          `CASE WHEN ${present} AND ${c} IS NULL THEN {'column': ${quoteLiteral(p.target)}, 'reason': 'wrong type: cannot convert ' || left(CAST(${s} AS VARCHAR), 120) || ' to ${p.targetType}'} END`,
+        );
+      }
+      if (p.required) out.push(`CASE WHEN ${c} IS NULL THEN {'column': ${quoteLiteral(p.target)}, 'reason': 'required value missing'} END`);
+      return out;
+    })
+    .flat();
+  const kept = keep.map((k) => `s.${quoteIdent(k)}, `).join('');
+  // Raw text travels only with bad rows, so the typed table stays as small as the target rows.
+  const converted = `SELECT ${kept}s."__ad_line", s."__ad_raw", ${parts.map((p, i) => `s.${quoteIdent(`s_${i}`)}, ${p.conv} AS ${quoteIdent(`c_${i}`)}`).join(', ')} FROM (${inner}) s`;
+  const bad = checks.length > 0 ? `list_filter([${checks.join(', ')}], x -> x IS NOT NULL)` : `CAST([] AS STRUCT("column" VARCHAR, reason VARCHAR)[])`;
+  const checked = `SELECT c.*, ${bad} AS "__ad_bad" FROM (${converted}) c`;
+  return `SELECT ${keep.map((k) => `${quoteIdent(k)}, `).join('')}"__ad_line", ${parts.map((_p, i) => quoteIdent(`c_${i}`)).join(', ')}, CASE WHEN len("__ad_bad") > 0 THEN left("__ad_raw", 500) END AS "__ad_raw", "__ad_bad" FROM (${checked})`;
 }
 
 /** The same count over the materialised typed rows (c_i = the converted value of part i). */

@@ -261,7 +261,7 @@ export async function stageJsonUnits(conn: DuckDBConnection, file: string, plain
   // Two unnests in one SELECT advance together; a lateral join would copy the whole text per line.
   // A trailing CR is JSON whitespace, so lines keep it; blank lines (spaces, tabs, CR only) are not units.
   const linesOf = (p: string): string =>
-    `SELECT CAST(ord AS BIGINT) AS _line, l AS _t FROM (SELECT unnest(ls) AS l, unnest(generate_series(1, len(ls))) AS ord FROM (SELECT string_split(content, chr(10)) AS ls FROM read_text(${quoteLiteral(p)}))) WHERE NOT regexp_full_match(l, '[ \\t\\r]*')`;
+    `SELECT CAST(ord AS BIGINT) AS _line, l AS _t FROM (SELECT unnest(ls) AS l, unnest(generate_series(1, len(ls))) AS ord FROM (SELECT string_split(content, chr(10)) AS ls FROM read_text(${quoteLiteral(p)}))) WHERE NOT ${blankLineSql('l')}`;
   const p = quoteLiteral(plainPath);
   let select = linesOf(plainPath);
   let asLines = true;
@@ -287,7 +287,7 @@ export async function stageJsonUnits(conn: DuckDBConnection, file: string, plain
       // A valid JSON text starting with "{" is an object: one parse per line instead of two. An object without
       // a single quote character has no key ("{}"): kind EMPTY, rejected once by rejectEmptyObjects. No ORDER BY:
       // the lines come from unnesting one list, already in file order (sorting them would copy every line).
-      `CREATE OR REPLACE TEMP TABLE ${UNITS_TABLE} AS SELECT _line, _t, CASE WHEN NOT json_valid(_t) THEN 'INVALID' WHEN starts_with(ltrim(_t), '{') THEN (CASE WHEN contains(_t, '"') THEN 'OBJECT' ELSE 'EMPTY' END) ELSE json_type(_t) END AS _kind FROM (${sel})`,
+      `CREATE OR REPLACE TEMP TABLE ${UNITS_TABLE} AS SELECT _line, _t, ${UNIT_KIND_SQL} AS _kind FROM (${sel})`,
     );
   };
   let screened: ScreenedLine[] = [];
@@ -318,14 +318,7 @@ export async function stageJsonUnits(conn: DuckDBConnection, file: string, plain
     conn,
     `SELECT count(*)::BIGINT AS units, count(*) FILTER (_kind = 'INVALID')::BIGINT AS invalid, count(*) FILTER (_kind NOT IN ('INVALID', 'OBJECT', 'EMPTY'))::BIGINT AS not_object FROM ${UNITS_TABLE}`,
   );
-  await conn.run(
-    `INSERT INTO ${quoteIdent(META_TABLES.rejects)}
-     SELECT ${quoteLiteral(file)}, _line, CASE WHEN _kind = ${quoteLiteral(DUPLICATE_KEY)} THEN ${DUPLICATE_OF} END,
-            CASE WHEN _kind = 'INVALID' THEN 'malformed JSON'
-                 WHEN _kind = ${quoteLiteral(DUPLICATE_KEY)} THEN 'duplicate key ' || to_json(${DUPLICATE_OF}) || ' in one JSON object: readers disagree on which value holds (DuckDB keeps the first, JavaScript and Python the last), so the row is not loaded'
-                 ELSE 'not a JSON object (found ' || lower(_kind) || ')' END, left(rtrim(_t, chr(13)), 500)
-     FROM ${UNITS_TABLE} WHERE _kind NOT IN ('OBJECT', 'EMPTY') ORDER BY _line`,
-  );
+  await conn.run(unitRejectsSql(quoteLiteral(file), UNITS_TABLE, 'true', '_line'));
   return {
     units: Number(counts?.units ?? 0) + screened.length,
     invalid: Number(counts?.invalid ?? 0) + screened.length,
@@ -333,10 +326,36 @@ export async function stageJsonUnits(conn: DuckDBConnection, file: string, plain
   };
 }
 
+/** A staged unit's kind: INVALID, OBJECT, EMPTY (an object without keys) or the JSON type of a non-object. */
+export const UNIT_KIND_SQL = `CASE WHEN NOT json_valid(_t) THEN 'INVALID' WHEN starts_with(ltrim(_t), '{') THEN (CASE WHEN contains(_t, '"') THEN 'OBJECT' ELSE 'EMPTY' END) ELSE json_type(_t) END`;
+
+/** SQL: the blank-line test (spaces, tabs, CR only): such a line is not a unit. */
+export function blankLineSql(line: string): string {
+  return `regexp_full_match(${line}, '[ \\t\\r]*')`;
+}
+
+/**
+ * Rejects every staged unit that is not an object (malformed JSON, another JSON value, an object holding a key twice),
+ * naming its line and why. `fileSql` gives the file; `where` and `order` narrow and order a batch of files.
+ */
+export function unitRejectsSql(fileSql: string, units: string, where: string, order: string): string {
+  return `INSERT INTO ${quoteIdent(META_TABLES.rejects)}
+     SELECT ${fileSql}, _line, CASE WHEN _kind = ${quoteLiteral(DUPLICATE_KEY)} THEN ${DUPLICATE_OF} END,
+            CASE WHEN _kind = 'INVALID' THEN 'malformed JSON'
+                 WHEN _kind = ${quoteLiteral(DUPLICATE_KEY)} THEN 'duplicate key ' || to_json(${DUPLICATE_OF}) || ' in one JSON object: readers disagree on which value holds (DuckDB keeps the first, JavaScript and Python the last), so the row is not loaded'
+                 ELSE 'not a JSON object (found ' || lower(_kind) || ')' END, left(rtrim(_t, chr(13)), 500)
+     FROM ${units} WHERE _kind NOT IN ('OBJECT', 'EMPTY') AND ${where} ORDER BY ${order}`;
+}
+
+/** Rejects every `{}` unit: an object without keys carries no row. */
+export function emptyObjectRejectsSql(fileSql: string, units: string, where: string, order: string): string {
+  return `INSERT INTO ${quoteIdent(META_TABLES.rejects)} SELECT ${fileSql}, _line, NULL, 'empty JSON object', left(rtrim(_t, chr(13)), 500) FROM ${units} WHERE _kind = 'EMPTY' AND ${where} ORDER BY ${order}`;
+}
+
 /** The unit kind of an object holding one key twice ({"label":0,"label":1}). */
-const DUPLICATE_KEY = 'DUPLICATE_KEY';
+export const DUPLICATE_KEY = 'DUPLICATE_KEY';
 /** SQL: the first key of a staged unit that appears twice in it. */
-const DUPLICATE_OF = `list_filter(json_keys(_t), (k, i) -> list_position(json_keys(_t), k) < i)[1]`;
+export const DUPLICATE_OF = `list_filter(json_keys(_t), (k, i) -> list_position(json_keys(_t), k) < i)[1]`;
 
 /**
  * A top-level key given twice in one object is read first-wins by DuckDB but last-wins by JavaScript and Python:
@@ -344,9 +363,9 @@ const DUPLICATE_OF = `list_filter(json_keys(_t), (k, i) -> list_position(json_ke
  * key named (#14 item 12). A statement of its own, each object's keys parsed once: inside the staging statement it
  * parsed a 100 MB line again next to json_valid and ran out of a 2 GB memory limit.
  */
-async function markDuplicateKeys(conn: DuckDBConnection): Promise<void> {
+export async function markDuplicateKeys(conn: DuckDBConnection, units = UNITS_TABLE): Promise<void> {
   await conn.run(
-    `UPDATE ${UNITS_TABLE} SET _kind = ${quoteLiteral(DUPLICATE_KEY)} WHERE _kind = 'OBJECT' AND list_transform([json_keys(_t)], ks -> len(ks) <> len(list_distinct(ks)))[1]`,
+    `UPDATE ${units} SET _kind = ${quoteLiteral(DUPLICATE_KEY)} WHERE _kind = 'OBJECT' AND list_transform([json_keys(_t)], ks -> len(ks) <> len(list_distinct(ks)))[1]`,
   );
 }
 
@@ -498,7 +517,7 @@ export async function jsonStructure(
   return { table: t, structure };
 }
 
-function leafType(seen: Set<string>): string {
+export function leafType(seen: Set<string>): string {
   if (seen.size === 0) return 'NULL';
   if (seen.has('OBJECT') || seen.has('ARRAY')) return 'JSON';
   const all = [...seen];
@@ -515,6 +534,7 @@ export function jsonObjectsSource(
   lineKey: string | null,
   plan: MappingPlan | null = null,
   nested: { name: string; pointer: string }[] = [],
+  batch: { units: string; where: string } | null = null,
 ): SourceSpec {
   const keys = Object.keys(structure).filter((k) => k !== lineKey);
   const pointerOf = new Map(nested.map((n) => [n.name, n.pointer]));
@@ -539,10 +559,10 @@ export function jsonObjectsSource(
     }
   });
   const lineExpr = lineKey ? `TRY_CAST(json_extract_string(_t, ${quoteLiteral(pointer(lineKey))}) AS BIGINT)` : '_line';
-  const from = `(SELECT _line, _t, ${text.length > 0 ? `json_extract_string(_t, [${text.map(quoteLiteral).join(', ')}])` : 'NULL'} AS _s, ${
+  const from = `(SELECT ${batch ? '_f, _p, ' : ''}_line, _t, ${text.length > 0 ? `json_extract_string(_t, [${text.map(quoteLiteral).join(', ')}])` : 'NULL'} AS _s, ${
     json.length > 0 ? `json_extract(_t, [${json.map(quoteLiteral).join(', ')}])` : 'NULL'
-  } AS _j FROM ${UNITS_TABLE} WHERE _kind = 'OBJECT')`;
-  return { from, lineExpr, rawExpr: '_t', columns };
+  } AS _j FROM ${batch ? `${batch.units} WHERE _kind = 'OBJECT' AND ${batch.where}` : `${UNITS_TABLE} WHERE _kind = 'OBJECT'`})`;
+  return { from, lineExpr, rawExpr: '_t', columns, ...(batch ? { fileExpr: '_p' } : {}) };
 }
 
 /** Rejects every `{}` unit (an object with no keys carries no row; it is never loaded); returns how many. */
@@ -550,7 +570,7 @@ export async function rejectEmptyObjects(conn: DuckDBConnection, file: string): 
   const n = await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${UNITS_TABLE} WHERE _kind = 'EMPTY'`);
   if (Number(n?.n ?? 0) === 0) return 0;
   await conn.run(
-    `INSERT INTO ${quoteIdent(META_TABLES.rejects)} SELECT ${quoteLiteral(file)}, _line, NULL, 'empty JSON object', left(rtrim(_t, chr(13)), 500) FROM ${UNITS_TABLE} WHERE _kind = 'EMPTY' ORDER BY _line`,
+    emptyObjectRejectsSql(quoteLiteral(file), UNITS_TABLE, 'true', '_line'),
   );
   return Number(n?.n ?? 0);
 }

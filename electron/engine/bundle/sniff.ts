@@ -33,7 +33,7 @@ export function extOf(innerPath: string): string {
   return dot < 0 ? '' : base.slice(dot + 1).toLowerCase();
 }
 
-async function readHead(p: string, n: number): Promise<Buffer> {
+export async function readHead(p: string, n: number): Promise<Buffer> {
   const fh = await fsp.open(p, 'r');
   try {
     const buf = Buffer.alloc(n);
@@ -129,6 +129,13 @@ export async function refuseNonUtf8Text(plainPath: string): Promise<void> {
   } finally {
     await fh.close();
   }
+  const found = nonUtf8Reason(head);
+  if (found) throw new FileProblem(`not UTF-8 text: the file ${found}; re-export it as UTF-8`);
+}
+
+/** Why a file's first bytes (256 are looked at) show it is not UTF-8 text (a UTF-16/32 byte-order mark, UTF-16 zeros), or null. */
+export function nonUtf8Reason(headBytes: Buffer): string | null {
+  const head = headBytes.subarray(0, 256);
   const starts = (...b: number[]): boolean => head.length >= b.length && b.every((x, i) => head[i] === x);
   let found: string | null = null;
   if (starts(0xff, 0xfe, 0, 0)) found = 'starts with a UTF-32 (little-endian) byte-order mark';
@@ -146,5 +153,5 @@ export async function refuseNonUtf8Text(plainPath: string): Promise<void> {
     if (pairs >= 4 && zeroOdd === pairs && zeroEven === 0) found = 'looks like UTF-16 (little-endian) without a byte-order mark (every second byte is zero)';
     else if (pairs >= 4 && zeroEven === pairs && zeroOdd === 0) found = 'looks like UTF-16 (big-endian) without a byte-order mark (every second byte is zero)';
   }
-  if (found) throw new FileProblem(`not UTF-8 text: the file ${found}; re-export it as UTF-8`);
+  return found;
 }

@@ -1,0 +1,160 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { META_TABLES } from '../../../shared/canonical';
+import { queryRows, quoteIdent, quoteLiteral } from '../db';
+import { FLOAT_TYPES, targetParts, typedRowsSql, NON_FINITE_NOTE, type LoadCounts, type SourceSpec } from './load';
+import { blankLineSql, emptyObjectRejectsSql, markDuplicateKeys, UNIT_KIND_SQL, unitRejectsSql } from './loadFlat';
+
+/**
+ * Many small JSON Lines files loaded together (#14 item 14): one statement stages the lines of every file of a batch,
+ * one query finds each file's structure (its keys in order of first appearance, with the JSON types each carries), and
+ * the files of one structure are loaded into their table by one statement, each row keeping its file and line. The
+ * per-file path (loadFlat.ts) is the reference: a file whose structure no other file shares is loaded by it, and
+ * every count, reject and note of a batched file is what that path gives the file alone.
+ */
+
+/** Every non-blank line of the batch's files: _f (file number), _p (bundle path), _line, _t, _kind. */
+export const BATCH_UNITS = '__ad_bunits';
+/** The batch's files: _f, _p (bundle path), _path (where the engine reads it). */
+const BATCH_FILES = '__ad_bfiles';
+
+export interface BatchFile {
+  relPath: string;
+  /** Where the engine reads it (a private copy). */
+  absPath: string;
+}
+
+/** Stages the lines of every file in one statement. Throws when any file cannot be read as text (the caller falls back). */
+export async function stageBatch(conn: DuckDBConnection, files: BatchFile[]): Promise<void> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${BATCH_FILES} (_f INTEGER, _p VARCHAR, _path VARCHAR)`);
+  const app = await conn.createAppender(BATCH_FILES, 'main', 'temp');
+  try {
+    files.forEach((f, i) => {
+      app.appendInteger(i);
+      app.appendVarchar(f.relPath);
+      app.appendVarchar(f.absPath);
+      app.endRow();
+    });
+    app.flushSync();
+  } finally {
+    app.closeSync();
+  }
+  // read_text over the list of files: one scan; each file's lines numbered from 1, as the per-file path does.
+  const lines = `SELECT b._f, b._p, CAST(x.ord AS BIGINT) AS _line, x.l AS _t
+    FROM (SELECT filename, unnest(ls) AS l, unnest(generate_series(1, len(ls))) AS ord FROM (SELECT filename, string_split(content, chr(10)) AS ls FROM read_text([${files.map((f) => quoteLiteral(f.absPath)).join(', ')}]))) x
+    JOIN ${BATCH_FILES} b ON b._path = x.filename WHERE NOT ${blankLineSql('x.l')}`;
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${BATCH_UNITS} AS SELECT _f, _p, _line, _t, ${UNIT_KIND_SQL} AS _kind FROM (${lines})`);
+  await markDuplicateKeys(conn, BATCH_UNITS);
+}
+
+export async function dropBatch(conn: DuckDBConnection): Promise<void> {
+  await conn.run(`DROP TABLE IF EXISTS ${BATCH_UNITS}`);
+  await conn.run(`DROP TABLE IF EXISTS ${BATCH_FILES}`);
+}
+
+export interface UnitCounts {
+  /** Non-blank lines. */
+  units: number;
+  invalid: number;
+  /** Valid JSON that is not an object, or an object holding a key twice. */
+  notObject: number;
+  empty: number;
+  objects: number;
+}
+
+export async function batchUnitCounts(conn: DuckDBConnection): Promise<Map<number, UnitCounts>> {
+  const rows = await queryRows<{ f: number; units: number; invalid: number; not_object: number; empty: number; objects: number }>(
+    conn,
+    `SELECT _f AS f, count(*)::BIGINT AS units, count(*) FILTER (_kind = 'INVALID')::BIGINT AS invalid, count(*) FILTER (_kind NOT IN ('INVALID', 'OBJECT', 'EMPTY'))::BIGINT AS not_object,
+            count(*) FILTER (_kind = 'EMPTY')::BIGINT AS empty, count(*) FILTER (_kind = 'OBJECT')::BIGINT AS objects FROM ${BATCH_UNITS} GROUP BY _f`,
+  );
+  return new Map(rows.map((r) => [Number(r.f), { units: Number(r.units), invalid: Number(r.invalid), notObject: Number(r.not_object), empty: Number(r.empty), objects: Number(r.objects) }]));
+}
+
+/** A structure several files share: their top-level keys in order of first appearance, each with the JSON types it carries. */
+export interface BatchStructure {
+  keys: { k: string; t: string[] }[];
+  files: number[];
+}
+
+/**
+ * Files grouped by structure. The key order and the types are those jsonKeys / jsonKeyTypes give a file alone
+ * (first appearance by line then position, ties by name; NULL values carry no type), so a group's structure is each
+ * member's structure.
+ */
+export async function batchStructures(conn: DuckDBConnection): Promise<BatchStructure[]> {
+  const rows = await queryRows<{ sig: string; files: string }>(
+    conn,
+    `WITH kv AS (
+       SELECT _f, _line, k, i, json_type(_t, '/' || replace(replace(k, '~', '~0'), '/', '~1')) AS t
+       FROM (SELECT _f, _line, _t, unnest(ks) AS k, unnest(generate_series(1, len(ks))) AS i FROM (SELECT _f, _line, _t, json_keys(_t) AS ks FROM ${BATCH_UNITS} WHERE _kind = 'OBJECT'))
+     ), per_key AS (
+       SELECT _f, k, min(CAST(_line AS HUGEINT) * 1000000 + i) AS pos, list_sort(list_distinct(coalesce(list(t) FILTER (WHERE t IS NOT NULL AND t <> 'NULL'), []))) AS ts FROM kv GROUP BY _f, k
+     ), per_file AS (
+       SELECT _f, CAST(to_json(list({'k': k, 't': ts} ORDER BY pos, k)) AS VARCHAR) AS sig FROM per_key GROUP BY _f
+     )
+     SELECT sig, CAST(to_json(list(_f ORDER BY _f)) AS VARCHAR) AS files FROM per_file GROUP BY sig ORDER BY min(_f)`,
+  );
+  return rows.map((r) => ({ keys: JSON.parse(r.sig) as BatchStructure['keys'], files: JSON.parse(r.files) as number[] }));
+}
+
+/** SQL: the rows of the given batch files. */
+export function batchWhere(files: number[]): string {
+  return `_f IN (${files.join(', ')})`;
+}
+
+export interface FileCounts {
+  loaded: number;
+  rejected: number;
+  lenient: LoadCounts['lenient'];
+}
+
+/**
+ * Loads the objects of the given batch files (one structure, one table) in one statement, rejects with file and
+ * line, and returns each file's counts, lenient readings and non-finite values (what loadIntoTable gives each file).
+ * Run inside a transaction by the caller; table and columns are created before it.
+ */
+export async function loadBatchIntoTable(
+  conn: DuckDBConnection,
+  parts: Awaited<ReturnType<typeof targetParts>>['parts'],
+  table: string,
+  spec: SourceSpec,
+  files: number[],
+): Promise<Map<number, FileCounts>> {
+  const where = batchWhere(files);
+  await conn.run(unitRejectsSql('_p', BATCH_UNITS, where, '_f, _line'));
+  await conn.run(emptyObjectRejectsSql('_p', BATCH_UNITS, where, '_f, _line'));
+  const inner = `SELECT _f AS "__ad_f", _p AS "__ad_p", CAST(${spec.lineExpr ?? 'NULL'} AS BIGINT) AS "__ad_line", CAST(${spec.rawExpr ?? 'NULL'} AS VARCHAR) AS "__ad_raw", ${parts
+    .map((p, i) => `${p.src} AS ${quoteIdent(`s_${i}`)}`)
+    .join(', ')} FROM ${spec.from}`;
+  const value = (p: (typeof parts)[number], e: string): string => (p.lenient ? p.lenient.sql(e) : e);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE "__ad_typed" AS ${typedRowsSql(inner, parts, ['__ad_f', '__ad_p'])}`);
+  try {
+    await conn.run(
+      `INSERT INTO ${quoteIdent(table)} (${parts.map((p) => quoteIdent(p.target)).join(', ')}) SELECT ${parts.map((p, i) => value(p, quoteIdent(`c_${i}`))).join(', ')} FROM "__ad_typed" WHERE len("__ad_bad") = 0 ORDER BY "__ad_f", "__ad_line"`,
+    );
+    await conn.run(
+      `INSERT INTO ${quoteIdent(META_TABLES.rejects)} SELECT "__ad_p", "__ad_line", b.column, b.reason, "__ad_raw"
+       FROM (SELECT "__ad_f", "__ad_p", "__ad_line", "__ad_raw", unnest("__ad_bad") AS b FROM "__ad_typed" WHERE len("__ad_bad") > 0) ORDER BY "__ad_f", "__ad_line"`,
+    );
+    const lenient = parts.map((p, i) => ({ p, i })).filter(({ p }) => p.lenient);
+    const floats = [...new Map(parts.map((p, i) => ({ p, i })).filter(({ p }) => FLOAT_TYPES.has(p.targetType.toUpperCase())).map((x) => [x.p.target, x])).values()];
+    const counts = await queryRows<Record<string, number>>(
+      conn,
+      `SELECT "__ad_f" AS f, count(*) FILTER (len("__ad_bad") = 0)::BIGINT AS loaded, count(*) FILTER (len("__ad_bad") > 0)::BIGINT AS rejected${lenient
+        .map(({ p, i }) => `, count(*) FILTER (WHERE len("__ad_bad") = 0 AND ${quoteIdent(`c_${i}`)} IS DISTINCT FROM ${p.lenient?.sql(quoteIdent(`c_${i}`))})::BIGINT AS ${quoteIdent(`l_${i}`)}`)
+        .join('')}${floats.map(({ i }) => `, count(*) FILTER (WHERE len("__ad_bad") = 0 AND NOT isfinite(${quoteIdent(`c_${i}`)}))::BIGINT AS ${quoteIdent(`n_${i}`)}`).join('')}
+       FROM "__ad_typed" GROUP BY "__ad_f"`,
+    );
+    const out = new Map<number, FileCounts>();
+    for (const r of counts) {
+      const notes: LoadCounts['lenient'] = [
+        ...lenient.map(({ p, i }) => ({ column: p.target, count: Number(r[`l_${i}`] ?? 0), note: p.lenient?.note ?? '' })),
+        ...floats.map(({ p, i }) => ({ column: p.target, count: Number(r[`n_${i}`] ?? 0), note: NON_FINITE_NOTE, plain: true as const })),
+      ].filter((x) => x.count > 0);
+      out.set(Number(r['f']), { loaded: Number(r['loaded']), rejected: Number(r['rejected']), lenient: notes });
+    }
+    return out;
+  } finally {
+    await conn.run(`DROP TABLE IF EXISTS "__ad_typed"`);
+  }
+}
