@@ -5,6 +5,12 @@
  * Each measurement runs in its own child process so peak RSS is per measurement.
  *
  *   npx tsx bench/import.bench.ts [--scale 50] [--threads 2] [--keep DIR]
+ *
+ * Many tiny files (#14 item 14): `--tiny N` writes N JSON Lines files of `--rows` spans each (default 3) under
+ * spans/, as a folder and as a zip, and imports both; `--alone` also imports the folder with every file loaded by
+ * itself (the per-file path the batched load replaced), for a before/after in the same run.
+ *
+ *   npx tsx bench/import.bench.ts --tiny 100000 [--rows 3] [--alone]
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -53,6 +59,15 @@ async function child(mode: string, dir: string, threads: number, memory: string)
     }
     conn.disconnectSync();
     instance.closeSync();
+  } else if (mode === 'import-alone') {
+    const { importBundle } = await import('../electron/engine/bundle/importBundle');
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ad-bench-work-'));
+    const job = { id: 'bench', signal: new AbortController().signal, progress: () => undefined, onCancel: () => undefined };
+    const b = await importBundle({ dataDir: work, threads, memoryLimit: memory }, dir, 'bench', work, job, { loadAlone: true });
+    detail = { rows: Object.fromEntries(b.summary.tables.map((t) => [t.name, t.rows])), integrity: b.summary.integrity.state, rejects: b.summary.rejects_total };
+    b.conn.disconnectSync();
+    b.instance.closeSync();
+    fs.rmSync(work, { recursive: true, force: true });
   } else {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ad-bench-data-'));
     const perFile: Record<string, number> = {};
@@ -70,7 +85,7 @@ async function child(mode: string, dir: string, threads: number, memory: string)
       },
     });
     const s = await engine.openBundle({ path: dir });
-    detail = { perFile, rows: Object.fromEntries(s.tables.map((t) => [t.name, t.rows])), integrity: s.integrity.state, rejects: s.rejects_total };
+    detail = { perFile: Object.keys(perFile).length > 50 ? `${Object.keys(perFile).length} files` : perFile, rows: Object.fromEntries(s.tables.map((t) => [t.name, t.rows])), integrity: s.integrity.state, rejects: s.rejects_total };
     await engine.dispose();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
@@ -111,11 +126,67 @@ async function spanColumns(conn: import('@duckdb/node-api').DuckDBConnection, sr
   return `{${cols.map(([n, t]) => `'${n}': '${json.has(n as string) ? 'JSON' : n === 'start_time' || n === 'end_time' ? 'VARCHAR' : t}'`).join(', ')}}`;
 }
 
+/** N tiny JSON Lines files of `rows` spans each under spans/ (a folder), and the same files as a zip. */
+async function tinyBundles(work: string, n: number, rows: number): Promise<{ folder: string; zip: string }> {
+  const folder = path.join(work, `tiny-${n}x${rows}`);
+  const zip = `${folder}.zip`;
+  if (!fs.existsSync(zip)) {
+    const { zipSync } = await import('fflate');
+    fs.mkdirSync(path.join(folder, 'spans'), { recursive: true });
+    const entries: Record<string, Uint8Array> = {};
+    for (let i = 0; i < n; i++) {
+      const lines = Array.from({ length: rows }, (_, k) =>
+        JSON.stringify({ trace_id: `t${i}`, span_id: `s${i}_${k}`, parent_span_id: k === 0 ? null : `s${i}_0`, name: 'llm', start_time: `2026-01-01T00:00:0${k % 10}Z`, end_time: `2026-01-01T00:00:1${k % 10}Z`, input_tokens: 10 + k }),
+      );
+      const rel = `spans/${String(i).padStart(6, '0')}.jsonl`;
+      const data = Buffer.from(`${lines.join('\n')}\n`);
+      fs.writeFileSync(path.join(folder, rel), data);
+      entries[rel] = data;
+    }
+    fs.writeFileSync(zip, zipSync(entries, { level: 6 }));
+  }
+  return { folder, zip };
+}
+
+async function tinyMain(n: number, rows: number, alone: boolean, threads: number, memory: string, keep: string | undefined): Promise<void> {
+  const work = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ad-bench-tiny-'));
+  const { folder, zip } = await tinyBundles(work, n, rows);
+  const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const results: Record<string, unknown> = { files: n, rows, threads, memory, node: process.version, cpus: os.cpus().length };
+  const runs: [string, string, string][] = [
+    ['folder', 'import', folder],
+    ['zip', 'import', zip],
+    ...(alone ? ([['folder, each file alone', 'import-alone', folder]] as [string, string, string][]) : []),
+  ];
+  for (const [name, mode, dir] of runs) {
+    const before = load();
+    const m = measure(mode, dir, threads, memory);
+    const filesPerSecond = Math.round(n / (m.ms / 1000));
+    results[name] = { ...m, filesPerSecond, loadBefore: before, loadAfter: load() };
+    console.error(`${name}: ${(m.ms / 1000).toFixed(1)} s, ${filesPerSecond} files/s, peak RSS ${m.maxRssMiB} MiB (load average before ${before}, after ${load()})`);
+  }
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  if (!keep) fs.rmSync(work, { recursive: true, force: true });
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { scale: { type: 'string' }, threads: { type: 'string' }, memory: { type: 'string' }, keep: { type: 'string' }, child: { type: 'string' }, dir: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      scale: { type: 'string' },
+      threads: { type: 'string' },
+      memory: { type: 'string' },
+      keep: { type: 'string' },
+      child: { type: 'string' },
+      dir: { type: 'string' },
+      tiny: { type: 'string' },
+      rows: { type: 'string' },
+      alone: { type: 'boolean' },
+    },
+  });
   const threads = Number(values.threads ?? 2);
   const memory = values.memory ?? '8GB';
   if (values.child) return child(values.child, values.dir as string, threads, memory);
+  if (values.tiny) return tinyMain(Number(values.tiny), Number(values.rows ?? 3), values.alone === true, threads, memory, values.keep);
   const scale = Number(values.scale ?? 50);
   const work = values.keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ad-bench-'));
   const jsonlDir = path.join(work, `demo-x${scale}-jsonl`);

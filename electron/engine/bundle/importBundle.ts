@@ -693,6 +693,7 @@ async function hashBundleFiles(bundle: DiscoveredBundle, workDir: string, bytesT
   if (copyDir) await fs.mkdir(copyDir, { recursive: true });
   let bytesBefore = 0;
   const hashOne = async (f: BundleFile, i: number, before: number): Promise<() => void> => {
+    job.progress({ phase: 'hash', message: `Hashing ${f.relPath}`, file: f.relPath, bytesDone: before, bytesTotal, fraction: bytesTotal ? (0.2 * before) / bytesTotal : 0 });
     let nextReport = 64 * 1024 * 1024;
     const onBytes = (done: number): void => {
       if (done < nextReport) return;
@@ -730,9 +731,14 @@ async function hashBundleFiles(bundle: DiscoveredBundle, workDir: string, bytesT
     while (window.length < HASH_PARALLEL && at + window.length < bundle.files.length && (bundle.files[at + window.length] as BundleFile).bytes <= HASH_SMALL_BYTES && (bundle.files[at] as BundleFile).bytes <= HASH_SMALL_BYTES) {
       window.push(at + window.length);
     }
-    const first = bundle.files[at] as BundleFile;
-    job.progress({ phase: 'hash', message: `Hashing ${first.relPath}`, file: first.relPath, bytesDone: bytesBefore, bytesTotal, fraction: bytesTotal ? (0.2 * bytesBefore) / bytesTotal : 0 });
-    const settled = await Promise.allSettled(window.map((i) => hashOne(bundle.files[i] as BundleFile, i, bytesBefore)));
+    let before = bytesBefore;
+    const settled = await Promise.allSettled(
+      window.map((i) => {
+        const p = hashOne(bundle.files[i] as BundleFile, i, before);
+        before += (bundle.files[i] as BundleFile).bytes;
+        return p;
+      }),
+    );
     for (const r of settled) if (r.status === 'rejected') throw r.reason;
     for (const r of settled) if (r.status === 'fulfilled') r.value();
     for (const i of window) bytesBefore += (bundle.files[i] as BundleFile).bytes;
