@@ -16,7 +16,7 @@ import { rootHash, sha256File } from './hash';
 import { changedSince, copyAndHash, type Fingerprint } from './snapshot';
 import { loadIntoTable, mapSpec, targetParts, type LoadCounts, type SourceSpec } from './load';
 import { BATCH_UNITS, batchStructures, batchUnitCounts, batchWhere, dropBatch, loadBatchIntoTable, stageBatch, type BatchStructure, type FileCounts, type UnitCounts } from './loadBatch';
-import { csvPlan, drainCsvRejects, dropUnits, jsonKeyTypes, jsonNestedKeys, jsonObjectsSource, jsonStructure, leafType, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
+import { csvPlan, drainCsvRejects, dropUnits, jsonKeyTypes, jsonNestedKeys, jsonObjectsSource, jsonStructure, leafType, markNonFiniteText, numbersAndText, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
 import { convert } from './convert';
 import { COLUMN_ALIASES, dropInferred, missingRequiredText, planMapping, styleKey, type MappingPlan, type SourceColumn } from './mapping';
 import { recordColumnMap, tableMappings } from './mappingStore';
@@ -445,7 +445,13 @@ class Batcher {
     const names = keys.map((k) => k.k);
     if (names.some((n) => n.includes('\u0000'))) return out;
     const table = chooseTable(this.state, first.relPath, m, names, []);
-    const typeOf = new Map(keys.map((k) => [k.k, leafType(new Set(k.t))]));
+    const typeOf = new Map(
+      keys.map((k) => {
+        const seen = new Set(k.t);
+        if (k.nf === true && numbersAndText(seen)) markNonFiniteText(seen);
+        return [k.k, leafType(seen)];
+      }),
+    );
     const structure = Object.create(null) as Record<string, string>;
     for (const k of names) structure[k] = targets.column(table, k) ? 'VARCHAR' : (typeOf.get(k) as string);
     const notes: string[] = [];

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { META_TABLES } from '../../../shared/canonical';
 import { queryRows, quoteIdent, quoteLiteral } from '../db';
 import { FLOAT_TYPES, targetParts, typedRowsSql, NON_FINITE_NOTE, type LoadCounts, type SourceSpec } from './load';
-import { blankLineSql, emptyObjectRejectsSql, markDuplicateKeys, UNIT_KIND_SQL, unitRejectsSql } from './loadFlat';
+import { blankLineSql, emptyObjectRejectsSql, markDuplicateKeys, nonFiniteTextSql, UNIT_KIND_SQL, unitRejectsSql } from './loadFlat';
 
 /**
  * Many small JSON Lines files loaded together (#14 item 14): one statement stages the lines of every file of a batch,
@@ -72,7 +72,8 @@ export async function batchUnitCounts(conn: DuckDBConnection): Promise<Map<numbe
 
 /** A structure several files share: their top-level keys in order of first appearance, each with the JSON types it carries. */
 export interface BatchStructure {
-  keys: { k: string; t: string[] }[];
+  /** t: the JSON types the key carries; nf: its strings all spell inf / nan (null: it has no strings). */
+  keys: { k: string; t: string[]; nf: boolean | null }[];
   files: number[];
 }
 
@@ -85,12 +86,13 @@ export async function batchStructures(conn: DuckDBConnection): Promise<BatchStru
   const rows = await queryRows<{ sig: string; files: string }>(
     conn,
     `WITH kv AS (
-       SELECT _f, _line, k, i, json_type(_t, '/' || replace(replace(k, '~', '~0'), '/', '~1')) AS t
+       SELECT _f, _line, _t, k, i, '/' || replace(replace(k, '~', '~0'), '/', '~1') AS ptr, json_type(_t, ptr) AS t
        FROM (SELECT _f, _line, _t, unnest(ks) AS k, unnest(generate_series(1, len(ks))) AS i FROM (SELECT _f, _line, _t, json_keys(_t) AS ks FROM ${BATCH_UNITS} WHERE _kind = 'OBJECT'))
      ), per_key AS (
-       SELECT _f, k, min(CAST(_line AS HUGEINT) * 1000000 + i) AS pos, list_sort(list_distinct(coalesce(list(t) FILTER (WHERE t IS NOT NULL AND t <> 'NULL'), []))) AS ts FROM kv GROUP BY _f, k
+       SELECT _f, k, min(CAST(_line AS HUGEINT) * 1000000 + i) AS pos, list_sort(list_distinct(coalesce(list(t) FILTER (WHERE t IS NOT NULL AND t <> 'NULL'), []))) AS ts,
+              bool_and(${nonFiniteTextSql('_t', 'ptr')}) FILTER (WHERE t = 'VARCHAR') AS nf FROM kv GROUP BY _f, k
      ), per_file AS (
-       SELECT _f, CAST(to_json(list({'k': k, 't': ts} ORDER BY pos, k)) AS VARCHAR) AS sig FROM per_key GROUP BY _f
+       SELECT _f, CAST(to_json(list({'k': k, 't': ts, 'nf': nf} ORDER BY pos, k)) AS VARCHAR) AS sig FROM per_key GROUP BY _f
      )
      SELECT sig, CAST(to_json(list(_f ORDER BY _f)) AS VARCHAR) AS files FROM per_file GROUP BY sig ORDER BY min(_f)`,
   );

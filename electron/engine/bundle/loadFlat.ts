@@ -151,6 +151,12 @@ export async function csvPlan(
     types[name] = 'DOUBLE';
     inferred.push(`column ${JSON.stringify(name)} read as numbers: its inf / nan cells are non-finite values (counted as missing in statistics), not text`);
   }
+  // The sniffer saw only numbers in its sample: an inf / nan further down would be rejected by an integer column.
+  const intCols = sniffedCols.filter((c) => INTEGER_TYPES.has(c.type.toUpperCase()) && !(c.name in types)).map((c) => c.name);
+  for (const name of await lateNonFiniteColumns(conn, baseOpts, intCols)) {
+    types[name] = 'DOUBLE';
+    inferred.push(`column ${JSON.stringify(name)} read as numbers with decimals: past the rows the sniffer sampled it holds inf / nan cells (non-finite values, counted as missing in statistics)`);
+  }
   const id = String(++csvScans);
   const rejectsTable = `__ad_csv_rej_${id}`;
   const rejectsScan = `__ad_csv_scan_${id}`;
@@ -191,8 +197,6 @@ export async function csvPlan(
   };
 }
 
-/** Spellings of non-finite numbers other tools write (pandas, R, numpy, Java); DuckDB's DOUBLE cast reads them all. */
-const NON_FINITE_TOKENS = ['inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity', 'nan', '+nan', '-nan'];
 /** Rows the sniffer samples (DuckDB's default sample size); a non-finite cell within them made it type the column as text. */
 const SNIFF_SAMPLE_ROWS = 20_480;
 
@@ -217,6 +221,27 @@ async function nonFiniteNumericColumns(conn: DuckDBConnection, baseOpts: string[
     return [];
   }
   return names.filter((_n, i) => row?.[`ok_${i}`] === true && Number(row?.[`nf_${i}`] ?? 0) > 0 && Number(row?.[`num_${i}`] ?? 0) > 0);
+}
+
+const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT']);
+
+/**
+ * Integer columns (as sniffed from a sample) holding an inf / nan cell anywhere in the file: one scan of those
+ * columns as text. Only a file longer than the sample can hold one (the sample's would have made the column text).
+ */
+async function lateNonFiniteColumns(conn: DuckDBConnection, baseOpts: string[], names: string[]): Promise<string[]> {
+  if (names.length === 0) return [];
+  const tokens = NON_FINITE_TOKENS.map(quoteLiteral).join(', ');
+  let row: Record<string, number | null> | undefined;
+  try {
+    row = await queryOne<Record<string, number | null>>(
+      conn,
+      `SELECT ${names.map((n, i) => `count(*) FILTER (lower(trim(${quoteIdent(n)})) IN (${tokens}))::BIGINT AS ${quoteIdent(`nf_${i}`)}`).join(', ')} FROM (SELECT * FROM read_csv(${[...baseOpts, 'all_varchar = true', 'ignore_errors = true', ...CSV_LINE_OPTS].join(', ')}) OFFSET ${SNIFF_SAMPLE_ROWS})`,
+    );
+  } catch {
+    return [];
+  }
+  return names.filter((_n, i) => Number(row?.[`nf_${i}`] ?? 0) > 0);
 }
 
 /** Moves DuckDB's CSV rejects into _ad_rejects; returns the number of rejected lines. */
@@ -474,11 +499,41 @@ export async function jsonKeyTypes(conn: DuckDBConnection, keys: string[]): Prom
     conn,
     `SELECT DISTINCT i, t FROM (SELECT unnest(json_type(_t, [${ptrs}])) AS t, unnest(generate_series(1, ${keys.length})) AS i FROM ${UNITS_TABLE} WHERE _kind = 'OBJECT') ORDER BY ALL`,
   );
+  const seenOf = keys.map((_k, idx) => new Set(types.filter((t) => Number(t.i) === idx + 1 && t.t !== null && t.t !== 'NULL').map((t) => t.t as string)));
+  // A key carrying numbers and strings: are the strings all spellings of inf / nan ("inf", "-Infinity", "NaN")?
+  const mixed = keys.map((k, idx) => ({ k, idx })).filter(({ idx }) => numbersAndText(seenOf[idx] as Set<string>));
+  if (mixed.length > 0) {
+    const row = await queryOne<Record<string, boolean | null>>(
+      conn,
+      `SELECT ${mixed.map(({ k, idx }) => `bool_and(${nonFiniteTextSql('_t', quoteLiteral(pointer(k)))}) FILTER (WHERE json_type(_t, ${quoteLiteral(pointer(k))}) = 'VARCHAR') AS ${quoteIdent(`nf_${idx}`)}`).join(', ')} FROM ${UNITS_TABLE} WHERE _kind = 'OBJECT'`,
+    );
+    for (const { idx } of mixed) if (row?.[`nf_${idx}`] === true) markNonFiniteText(seenOf[idx] as Set<string>);
+  }
   keys.forEach((k, idx) => {
-    const seen = new Set(types.filter((t) => Number(t.i) === idx + 1 && t.t !== null && t.t !== 'NULL').map((t) => t.t as string));
-    out[k] = leafType(seen);
+    out[k] = leafType(seenOf[idx] as Set<string>);
   });
   return out;
+}
+
+/** Spellings of non-finite numbers other tools write (pandas, R, numpy, Java, JavaScript); DuckDB's DOUBLE cast reads them all. */
+export const NON_FINITE_TOKENS = ['inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity', 'nan', '+nan', '-nan'];
+
+/** SQL: the string at a JSON pointer (SQL giving it) of a staged unit is a spelling of inf / nan. */
+export function nonFiniteTextSql(unit: string, pointerSql: string): string {
+  return `lower(trim(json_extract_string(${unit}, ${pointerSql}))) IN (${NON_FINITE_TOKENS.map(quoteLiteral).join(', ')})`;
+}
+
+/** A JSON key's types: numbers, and strings (that may all be inf / nan spellings). */
+export function numbersAndText(seen: Set<string>): boolean {
+  return seen.has('VARCHAR') && [...seen].some((t) => t === 'BIGINT' || t === 'UBIGINT' || t === 'DOUBLE');
+}
+
+/** The pseudo JSON type of strings that all spell inf / nan: with numbers beside them the key is DOUBLE (#14 item 11). */
+export const NON_FINITE_TEXT = 'NONFINITE';
+
+export function markNonFiniteText(seen: Set<string>): void {
+  seen.delete('VARCHAR');
+  seen.add(NON_FINITE_TEXT);
 }
 
 /**
@@ -523,6 +578,8 @@ export function leafType(seen: Set<string>): string {
   const all = [...seen];
   if (all.every((t) => t === 'BIGINT' || t === 'UBIGINT')) return 'BIGINT';
   if (all.every((t) => t === 'BIGINT' || t === 'UBIGINT' || t === 'DOUBLE')) return 'DOUBLE';
+  if (all.every((t) => t === 'BIGINT' || t === 'UBIGINT' || t === 'DOUBLE' || t === NON_FINITE_TEXT) && all.some((t) => t !== NON_FINITE_TEXT)) return 'DOUBLE';
+  if (all.every((t) => t === NON_FINITE_TEXT)) return 'VARCHAR';
   if (all.every((t) => t === 'BOOLEAN')) return 'BOOLEAN';
   return 'VARCHAR';
 }

@@ -86,6 +86,69 @@ describe('import path: data not lost or misread', () => {
     await engine.closeBundle({ bundleId: s.bundleId });
   }, HOSTILE_TIMEOUT);
 
+  it('inf / nan past the CSV sniffer\'s sample: the integer column becomes DOUBLE, every value loads, the non-finite ones are reported', async () => {
+    const dir = path.join(root, 'bundles', 'inf-late');
+    const body = ['record_id,latency_ms'];
+    // 25 000 integer rows (beyond the 20 480 rows DuckDB's sniffer samples), then the special values.
+    for (let i = 0; i < 25_000; i++) body.push(`r${i},${i % 977}`);
+    body.push('x1,inf', 'x2,-inf', 'x3,NaN', 'x4,12');
+    writeFiles(dir, { 'spans.jsonl': GOOD_SPANS, 'records.csv': `${body.join('\n')}\n` });
+    const s = await engine.openBundle({ path: dir });
+    expectAccounted(s);
+    const f = fileReport(s, 'records.csv');
+    expect([f.rows_read, f.rows_loaded, f.rows_rejected]).toEqual([25_004, 25_004, 0]);
+    const type = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT data_type FROM duckdb_columns() WHERE table_name = 'records' AND column_name = 'latency_ms'" });
+    expect(type.rows[0]?.[0]).toBe('DOUBLE');
+    const vals = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT CAST(latency_ms AS VARCHAR) FROM records WHERE record_id IN ('x1', 'x2', 'x3', 'x4', 'r5') ORDER BY record_id" });
+    expect(vals.rows.map((x) => x[0])).toEqual(['5.0', 'inf', '-inf', 'nan', '12.0']);
+    expect((f.leniency ?? []).join('\n')).toMatch(/latency_ms: 3 values non-finite/);
+    await engine.closeBundle({ bundleId: s.bundleId });
+  }, HOSTILE_TIMEOUT);
+
+  it('JSON string values "inf", "-Infinity", "NaN" in a numeric key: the column loads as DOUBLE, the non-finite values are reported; JSON Lines and a JSON array', async () => {
+    const dir = path.join(root, 'bundles', 'inf-json');
+    const rows = [
+      { record_id: 'r1', latency_ms: 12.5, drift_score: 3 },
+      { record_id: 'r2', latency_ms: 'inf', drift_score: 4 },
+      { record_id: 'r3', latency_ms: '-Infinity', drift_score: 'NaN' },
+      { record_id: 'r4', latency_ms: 7, drift_score: null },
+    ];
+    writeFiles(dir, {
+      'spans.jsonl': GOOD_SPANS,
+      'records.jsonl': rows.map((r) => JSON.stringify(r)).join('\n') + '\n',
+      'measures.json': JSON.stringify(rows.map(({ record_id, ...r }) => ({ measure_id: record_id, ...r }))),
+      // Words stay words: a key whose strings are not all non-finite spellings is text.
+      'notes.jsonl': '{"id":1,"v":2}\n{"id":2,"v":"nan bread"}\n',
+    });
+    const s = await engine.openBundle({ path: dir });
+    expectAccounted(s);
+    for (const [file, table] of [
+      ['records.jsonl', 'records'],
+      ['measures.json', 'measures'],
+    ] as const) {
+      const f = fileReport(s, file);
+      expect([f.rows_read, f.rows_loaded, f.rows_rejected], file).toEqual([4, 4, 0]);
+      const types = await engine.runSql({ bundleId: s.bundleId, sql: `SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = '${table}' AND column_name IN ('latency_ms', 'drift_score') ORDER BY column_name` });
+      expect(types.rows, file).toEqual([
+        ['drift_score', 'DOUBLE'],
+        ['latency_ms', 'DOUBLE'],
+      ]);
+      const leniency = (f.leniency ?? []).join('\n');
+      expect(leniency, file).toMatch(/latency_ms: 2 values non-finite/);
+      expect(leniency, file).toMatch(/drift_score: 1 value non-finite/);
+    }
+    const vals = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT CAST(latency_ms AS VARCHAR), CAST(drift_score AS VARCHAR) FROM records ORDER BY record_id" });
+    expect(vals.rows).toEqual([
+      ['12.5', '3.0'],
+      ['inf', '4.0'],
+      ['-inf', 'nan'],
+      ['7.0', null],
+    ]);
+    const notes = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT data_type FROM duckdb_columns() WHERE table_name = 'notes' AND column_name = 'v'" });
+    expect(notes.rows[0]?.[0]).toBe('VARCHAR');
+    await engine.closeBundle({ bundleId: s.bundleId });
+  }, HOSTILE_TIMEOUT);
+
   it('a text column that merely contains the word "nan" among words stays text', async () => {
     const dir = path.join(root, 'bundles', 'nan-text');
     writeFiles(dir, { 'spans.jsonl': GOOD_SPANS, 'people.csv': 'id,name\n1,nan\n2,Nan Goldin\n3,inf\n' });
