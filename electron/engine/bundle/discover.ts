@@ -10,6 +10,17 @@ export interface BundleFile {
   /** Where the engine reads it: inside the bundle folder, or inside the private extraction dir for a zip. */
   absPath: string;
   bytes: number;
+  /** Device and inode when the folder was listed (a file read later must still be this one). */
+  listed?: { dev: bigint; ino: bigint };
+}
+
+/** A folder of a folder bundle as it was listed: a folder swapped later (for a link, say) is caught by its inode. */
+export interface ListedDir {
+  /** Relative to the bundle root ("" for the root). */
+  rel: string;
+  abs: string;
+  dev: bigint;
+  ino: bigint;
 }
 
 export interface DiscoveredBundle {
@@ -19,6 +30,8 @@ export interface DiscoveredBundle {
   /** Folder whose files are the bundle (the bundle itself, or the private extraction dir). */
   root: string;
   files: BundleFile[];
+  /** The folders walked (folder bundles). */
+  dirs: ListedDir[];
 }
 
 function isInside(root: string, candidate: string): boolean {
@@ -26,11 +39,14 @@ function isInside(root: string, candidate: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-/** Lists every file of a folder bundle; refuses symbolic links that leave the bundle. */
-export async function walkFolder(root: string): Promise<BundleFile[]> {
+/** Lists every file of a folder bundle; refuses symbolic links that leave the bundle. `dirs` receives the folders walked. */
+export async function walkFolder(root: string, dirs: ListedDir[] = []): Promise<BundleFile[]> {
   const realRoot = await fs.realpath(root);
   const out: BundleFile[] = [];
   async function walk(dir: string): Promise<void> {
+    // The root may be reached through a link (a bundle opened by a linked path): it is compared as followed.
+    const dst = dir === root ? await fs.stat(dir, { bigint: true }) : await fs.lstat(dir, { bigint: true });
+    dirs.push({ rel: path.relative(root, dir).split(path.sep).join('/'), abs: dir, dev: dst.dev, ino: dst.ino });
     const entries = await fs.readdir(dir, { withFileTypes: true });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
@@ -46,15 +62,15 @@ export async function walkFolder(root: string): Promise<BundleFile[]> {
         if (!isInside(realRoot, target)) {
           throw new ApiError('bad_bundle', `Symbolic link ${rel} points outside the bundle (${target}); refused.`, { file: rel });
         }
-        const st = await fs.stat(target);
+        const st = await fs.stat(target, { bigint: true });
         // Links to folders inside the bundle are not followed (their files are listed once, at their real place).
-        if (st.isFile() && !isIgnoredFile(rel)) out.push({ relPath: rel, absPath: target, bytes: st.size });
+        if (st.isFile() && !isIgnoredFile(rel)) out.push({ relPath: rel, absPath: target, bytes: Number(st.size), listed: { dev: st.dev, ino: st.ino } });
       } else if (e.isDirectory()) {
         await walk(abs);
       } else if (e.isFile()) {
         if (isIgnoredFile(rel)) continue;
-        const st = await fs.stat(abs);
-        out.push({ relPath: rel, absPath: abs, bytes: st.size });
+        const st = await fs.stat(abs, { bigint: true });
+        out.push({ relPath: rel, absPath: abs, bytes: Number(st.size), listed: { dev: st.dev, ino: st.ino } });
       }
       if (out.length > LIMITS.folderMaxFiles) throw new ApiError('bad_bundle', `Bundle has more than ${LIMITS.folderMaxFiles} files; refused.`);
     }
@@ -84,10 +100,11 @@ export async function discoverBundle(inputPath: string, extractDir: string, sign
     throw new ApiError('not_found', `Bundle not found: ${resolved}`);
   }
   if (st.isDirectory()) {
-    const files = await walkFolder(resolved);
+    const dirs: ListedDir[] = [];
+    const files = await walkFolder(resolved, dirs);
     // A folder holding a single zip and nothing else is not a bundle; say so rather than importing nothing.
     if (files.length === 0) throw new ApiError('bad_bundle', `Bundle folder ${resolved} contains no files.`, { file: resolved });
-    return { inputPath: resolved, kind: 'folder', root: resolved, files };
+    return { inputPath: resolved, kind: 'folder', root: resolved, files, dirs };
   }
   if (st.isFile() && (resolved.toLowerCase().endsWith('.zip') || (await looksLikeZip(resolved)))) {
     await extractZip(resolved, extractDir, signal);
@@ -97,10 +114,10 @@ export async function discoverBundle(inputPath: string, extractDir: string, sign
     if (tops.size === 1 && files.every((f) => f.relPath.includes('/'))) {
       const top = [...tops][0] as string;
       const root = path.join(extractDir, top);
-      return { inputPath: resolved, kind: 'zip', root, files: await walkFolder(root) };
+      return { inputPath: resolved, kind: 'zip', root, files: await walkFolder(root), dirs: [] };
     }
     if (files.length === 0) throw new ApiError('bad_bundle', `Zip ${path.basename(resolved)} contains no files.`, { file: resolved });
-    return { inputPath: resolved, kind: 'zip', root: extractDir, files };
+    return { inputPath: resolved, kind: 'zip', root: extractDir, files, dirs: [] };
   }
   throw new ApiError('bad_bundle', `Not a bundle: ${resolved} is neither a folder nor a .zip file.`);
 }

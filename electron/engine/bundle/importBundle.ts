@@ -13,7 +13,7 @@ import { runChecks } from './checks';
 import { discoverBundle, type BundleFile, type DiscoveredBundle } from './discover';
 import { STRUCTURED_READERS } from './formats';
 import { rootHash, sha256File } from './hash';
-import { changedSince, copyAndHash, type Fingerprint } from './snapshot';
+import { changedSince, copyAndHash, swappedDirs, type Fingerprint } from './snapshot';
 import { loadIntoTable, mapSpec, targetParts, type LoadCounts, type SourceSpec } from './load';
 import { BATCH_UNITS, batchStructures, batchUnitCounts, batchWhere, dropBatch, loadBatchIntoTable, stageBatch, type BatchStructure, type FileCounts, type UnitCounts } from './loadBatch';
 import { csvPlan, drainCsvRejects, dropUnits, jsonKeyTypes, jsonNestedKeys, jsonObjectsSource, jsonStructure, leafType, markNonFiniteText, numbersAndText, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
@@ -711,7 +711,7 @@ async function hashBundleFiles(bundle: DiscoveredBundle, workDir: string, bytesT
       const dest = path.join(copyDir, `${i}${path.extname(f.relPath).slice(0, 16)}`);
       let snap: Awaited<ReturnType<typeof copyAndHash>>;
       try {
-        snap = await copyAndHash(f.absPath, dest, f.bytes, onBytes, job.signal);
+        snap = await copyAndHash(f.absPath, dest, f.bytes, onBytes, job.signal, f.listed);
       } catch (e) {
         cancelled(job);
         throw new ApiError('bad_bundle', `${f.relPath} could not be read: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`, { file: f.relPath });
@@ -750,7 +750,24 @@ async function hashBundleFiles(bundle: DiscoveredBundle, workDir: string, bytesT
     for (const i of window) bytesBefore += (bundle.files[i] as BundleFile).bytes;
     at += window.length;
   }
+  await noteSwappedDirs(bundle.dirs, out.files, out.changes);
   return out;
+}
+
+/**
+ * A folder of the bundle replaced while the import ran (by a symbolic link to elsewhere, say): every file under it
+ * may have been read from somewhere else, so each is reported as changed, naming the folder (#14).
+ */
+async function noteSwappedDirs(dirs: DiscoveredBundle['dirs'], files: BundleFile[], changes: Map<string, string>): Promise<void> {
+  const swapped = await swappedDirs(dirs);
+  if (swapped.length === 0) return;
+  for (const f of files) {
+    const d = swapped.find((x) => x.rel === '' || f.relPath.startsWith(`${x.rel}/`));
+    if (d && !changes.get(f.relPath)?.includes('folder')) {
+      const folder = d.rel === '' ? 'the bundle folder' : `the folder ${JSON.stringify(d.rel)}`;
+      changes.set(f.relPath, `${folder} ${d.why} during the import${changes.has(f.relPath) ? `; ${changes.get(f.relPath)}` : ''}`);
+    }
+  }
 }
 
 /** Files up to this size are hashed HASH_PARALLEL at a time. */
@@ -848,6 +865,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     }
     await batcher?.close();
     // A folder file that changed on disk after it was read is reported (what loaded is the copy that was hashed).
+    await noteSwappedDirs(bundle.dirs, files, changes);
     for (const [rel, r] of reads) {
       if (changes.has(rel)) continue;
       const why = await changedSince(r.src, r.read);

@@ -39,7 +39,14 @@ const CHUNK = 1024 * 1024;
  * the bundle listing saw. Opened without blocking, and refused unless still a regular file (a FIFO swapped in
  * after the listing would hang an ordinary open).
  */
-export async function copyAndHash(src: string, dest: string, listedBytes: number, onBytes?: (done: number) => void, signal?: AbortSignal): Promise<Snapshot> {
+export async function copyAndHash(
+  src: string,
+  dest: string,
+  listedBytes: number,
+  onBytes?: (done: number) => void,
+  signal?: AbortSignal,
+  listed?: { dev: bigint; ino: bigint },
+): Promise<Snapshot> {
   await fs.mkdir(path.dirname(dest), { recursive: true });
   const inFh = await fs.open(src, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOFOLLOW ?? 0));
   try {
@@ -67,11 +74,32 @@ export async function copyAndHash(src: string, dest: string, listedBytes: number
     const after = fingerprint(await inFh.stat({ bigint: true }));
     let changed: string | null = null;
     if (!sameFingerprint(before, after) || after.size !== BigInt(done)) changed = 'it was written to while it was being read';
+    else if (listed && (listed.dev !== after.dev || listed.ino !== after.ino)) changed = 'it was replaced by another file after the bundle was listed';
     else if (BigInt(listedBytes) !== after.size) changed = `its size changed after the bundle was listed (${listedBytes} → ${done} bytes)`;
     return { sha256: hash.digest('hex'), bytes: done, read: after, changed };
   } finally {
     await inFh.close();
   }
+}
+
+/**
+ * Folders of the bundle that are no longer the folders listed (replaced by a symbolic link or another folder), with
+ * why: a file opened through such a folder was not the bundle's file, whatever its name.
+ */
+export async function swappedDirs(dirs: { rel: string; abs: string; dev: bigint; ino: bigint }[]): Promise<{ rel: string; why: string }[]> {
+  const out: { rel: string; why: string }[] = [];
+  for (const d of dirs) {
+    let why: string | null = null;
+    try {
+      const st = d.rel === '' ? await fs.stat(d.abs, { bigint: true }) : await fs.lstat(d.abs, { bigint: true });
+      if (st.isSymbolicLink()) why = 'was replaced by a symbolic link';
+      else if (!st.isDirectory() || st.dev !== d.dev || st.ino !== d.ino) why = 'was replaced';
+    } catch {
+      why = 'was removed or renamed';
+    }
+    if (why) out.push({ rel: d.rel, why });
+  }
+  return out;
 }
 
 /** Why the file at `src` is no longer the one that was read (replaced, rewritten, removed), or null. */

@@ -94,6 +94,36 @@ describe('a swapped-during-import file', () => {
     }
   }, HOSTILE_TIMEOUT);
 
+  it('a folder of the bundle swapped for a symbolic link mid-import: the files read through it are reported as changed, naming the folder', async () => {
+    const dir = path.join(root, 'dir-swap');
+    writeFiles(dir, { 'records.csv': ORIGINAL, 'spans/a.jsonl': GOOD_SPANS });
+    fs.writeFileSync(path.join(dir, 'manifest.json'), manifestFor(dir, { 'records.csv': {}, 'spans/a.jsonl': {} }));
+    // Outside the bundle: a same-named file with other spans, reached once spans/ is a link to this folder.
+    const outside = path.join(root, 'dir-swap-outside');
+    const forged = GOOD_SPANS.replaceAll('"t1"', '"t9"');
+    writeFiles(outside, { 'a.jsonl': forged });
+    let swapped = false;
+    onEvent = (p) => {
+      // records.csv is hashed before spans/a.jsonl: the folder is swapped the moment records.csv is named.
+      if (!swapped && p.phase === 'hash' && p.file === 'records.csv') {
+        fs.renameSync(path.join(dir, 'spans'), path.join(root, 'dir-swap-original-spans'));
+        fs.symlinkSync(outside, path.join(dir, 'spans'));
+        swapped = true;
+      }
+    };
+    try {
+      const s = await engine.openBundle({ path: dir });
+      expect(swapped).toBe(true);
+      const f = s.files.find((x) => x.path === 'spans/a.jsonl');
+      expect(f?.inferred?.join('\n')).toMatch(/changed on disk during the import \(.*folder "spans".*symbolic link/);
+      expect(s.open_problems.join('\n')).toMatch(/spans\/a\.jsonl: changed on disk during the import \(.*folder "spans"/);
+      expect(s.integrity.state, 'what was read is not what the manifest lists').toBe('altered');
+      await engine.closeBundle({ bundleId: s.bundleId });
+    } finally {
+      onEvent = () => undefined;
+    }
+  }, HOSTILE_TIMEOUT);
+
   it('an untouched folder bundle reports no change and leaves no copy behind', async () => {
     const dir = bundle('untouched');
     const s = await engine.openBundle({ path: dir });
