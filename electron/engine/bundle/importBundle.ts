@@ -344,9 +344,12 @@ class Batcher {
   private readonly batchOf = new Map<string, number>();
   private readonly batches: BundleFile[][] = [];
   private staged = -1;
-  /** Per staged batch: the group of each file number, and the groups not loaded yet. */
+  /** Per staged batch: the group of each file number not loaded yet. */
   private groupOf = new Map<number, number[]>();
   private readonly results = new Map<string, Loaded>();
+  /** Per staged batch: each file's unit counts, and the structure of each group. */
+  private counts = new Map<number, UnitCounts>();
+  private readonly structures = new Map<number[], BatchStructure['keys']>();
 
   private constructor(private readonly state: ImportState) {}
 
@@ -431,9 +434,6 @@ class Batcher {
     }
     return true;
   }
-
-  private counts = new Map<number, UnitCounts>();
-  private readonly structures = new Map<number[], BatchStructure['keys']>();
 
   /** Loads one group of same-structure files; an empty map when the group has to be loaded file by file. */
   private async loadGroup(files: BundleFile[], group: number[], m: ManifestFile | undefined): Promise<Map<number, Loaded>> {

@@ -6,6 +6,7 @@ import type { ImportSummary } from '../../../shared/api/bundle';
 import type { Job } from '../../../electron/engine/context';
 import { queryRows } from '../../../electron/engine/db';
 import { importBundle, type ImportedBundle } from '../../../electron/engine/bundle/importBundle';
+import { uniforms } from '../../../electron/engine/drift/interval';
 import { jsonl, manifestFor, rmDir, tempDir, writeFiles } from './helpers';
 
 /**
@@ -19,19 +20,8 @@ import { jsonl, manifestFor, rmDir, tempDir, writeFiles } from './helpers';
 
 const SEED = Number(process.env['AD_TEST_SEED'] ?? 1414);
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function makeBundle(dir: string): void {
-  const rand = rng(SEED);
+  const rand = uniforms(SEED);
   const files: Record<string, string> = {};
   for (let i = 0; i < 240; i++) {
     const lines: string[] = [];
