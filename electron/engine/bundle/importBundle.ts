@@ -237,7 +237,7 @@ async function loadJsonFile(state: ImportState, file: string, plainPath: string,
 }
 
 async function loadFlatFile(state: ImportState, f: BundleFile, plainPath: string, innerPath: string, gz: boolean, m: ManifestFile | undefined): Promise<Loaded> {
-  const fmt = await flatFormat(innerPath, plainPath, m?.format);
+  const fmt = await flatFormat(innerPath, plainPath, m?.format, f.bytes === 0 && plainPath === f.absPath);
   try {
     return await loadFlatAs(state, f, plainPath, innerPath, gz, m, fmt);
   } catch (e) {

@@ -87,7 +87,7 @@ export async function isParquetMagic(plainPath: string): Promise<boolean> {
  * Flat format from the manifest, the extension, then the content. null: not a data file
  * (README, PDF, ...) — hashed and listed, not loaded.
  */
-export async function flatFormat(innerPath: string, plainPath: string, manifestFormat: string | undefined): Promise<FlatFormat | null> {
+export async function flatFormat(innerPath: string, plainPath: string, manifestFormat: string | undefined, empty = false): Promise<FlatFormat | null> {
   const declared = manifestFormat?.toLowerCase().replace(/\.gz$/, '');
   if (declared === 'parquet' || declared === 'csv' || declared === 'tsv' || declared === 'jsonl' || declared === 'json') return declared;
   if (declared === 'ndjson') return 'jsonl';
@@ -108,6 +108,8 @@ export async function flatFormat(innerPath: string, plainPath: string, manifestF
     default:
       break;
   }
+  // An empty file with no known extension has no content to recognise.
+  if (empty) return null;
   if (await isParquetMagic(plainPath)) return 'parquet';
   const head = (await readHead(plainPath, 1024)).toString('utf8').trimStart();
   if (head.startsWith('{')) return 'jsonl';

@@ -171,9 +171,12 @@ interface EntryData {
  */
 async function locateEntries(fh: fsp.FileHandle, zipName: string, zipSize: number, entries: ZipEntry[]): Promise<Map<ZipEntry, EntryData>> {
   const located: EntryData[] = [];
-  for (const e of entries) {
-    if (e.isDirectory || checkEntryName(zipName, e.name) === '') continue;
-    const lh = await readAt(fh, e.localHeaderOffset, 30);
+  const files = entries.filter((e) => !e.isDirectory && checkEntryName(zipName, e.name) !== '');
+  // Local headers are read 64 at a time (a zip of 100 000 tiny entries spent its time on one read after another).
+  const headers: Buffer[] = [];
+  for (let at = 0; at < files.length; at += 64) headers.push(...(await Promise.all(files.slice(at, at + 64).map((e) => readAt(fh, e.localHeaderOffset, 30)))));
+  for (const [i, e] of files.entries()) {
+    const lh = headers[i] as Buffer;
     if (lh.length < 30 || lh.readUInt32LE(0) !== SIG_LOCAL) throw bad(zipName, `entry "${e.name}" is truncated or corrupt (local header not found).`, e.name);
     const dataStart = e.localHeaderOffset + 30 + lh.readUInt16LE(26) + lh.readUInt16LE(28);
     const dataEnd = dataStart + e.compressedSize;
@@ -213,16 +216,20 @@ export async function extractZip(zipPath: string, destDir: string, signal?: Abor
   try {
     const located = await locateEntries(fh, zipName, zipSize, entries);
     await fsp.mkdir(destDir, { recursive: true });
+    const made = new Set<string>([destDir]);
     for (const e of entries) {
       if (signal?.aborted) throw new ApiError('cancelled', 'Cancelled.');
       const rel = checkEntryName(zipName, e.name);
       if (rel === '') continue;
       const out = path.join(destDir, ...rel.split('/'));
+      const folder = e.isDirectory ? out : path.dirname(out);
       try {
-        await fsp.mkdir(e.isDirectory ? out : path.dirname(out), { recursive: true });
+        // Each folder is made once (entries of one folder follow each other in most zips).
+        if (!made.has(folder)) await fsp.mkdir(folder, { recursive: true });
       } catch (err) {
         throw createFailure(zipName, e.name, err);
       }
+      made.add(folder);
       const where = located.get(e);
       if (e.isDirectory || !where) continue;
       const { dataStart } = where;
