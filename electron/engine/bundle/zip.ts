@@ -68,9 +68,11 @@ export async function readCentralDirectory(zipPath: string): Promise<ZipEntry[]>
     let cdSize = tail.readUInt32LE(eocd + 12);
     let cdOffset = tail.readUInt32LE(eocd + 16);
     const eocdAbs = size - tailLen + eocd;
+    let zip64 = false;
     if (eocdAbs >= 20) {
       const loc = await readAt(fh, eocdAbs - 20, 20);
       if (loc.length === 20 && loc.readUInt32LE(0) === SIG_EOCD64_LOCATOR) {
+        zip64 = true;
         const rec = await readAt(fh, Number(loc.readBigUInt64LE(8)), 56);
         if (rec.length < 56 || rec.readUInt32LE(0) !== SIG_EOCD64) throw bad(zipName, 'the zip64 end record is missing or corrupt.');
         entryCount = Number(rec.readBigUInt64LE(32));
@@ -83,8 +85,11 @@ export async function readCentralDirectory(zipPath: string): Promise<ZipEntry[]>
     const cd = await readAt(fh, cdOffset, cdSize);
     const entries: ZipEntry[] = [];
     let p = 0;
-    for (let i = 0; i < entryCount; i++) {
+    // A writer without zip64 records keeps only the low 16 bits of the entry count (100 000 entries say 34 464):
+    // the records the central directory still holds past the count are read too, never dropped silently.
+    for (let i = 0; i < entryCount || (!zip64 && p + 46 <= cd.length && cd.readUInt32LE(p) === SIG_CENTRAL); i++) {
       if (p + 46 > cd.length || cd.readUInt32LE(p) !== SIG_CENTRAL) throw bad(zipName, 'the central directory is corrupt.');
+      if (i >= LIMITS.zipMaxEntries) throw bad(zipName, `it has more than ${LIMITS.zipMaxEntries} entries; refused.`);
       const madeBy = cd.readUInt16LE(p + 4);
       const flags = cd.readUInt16LE(p + 8);
       const method = cd.readUInt16LE(p + 10);
@@ -130,6 +135,7 @@ export async function readCentralDirectory(zipPath: string): Promise<ZipEntry[]>
       });
       p += 46 + nameLen + extraLen + commentLen;
     }
+    if (!zip64 && entries.length % 65536 !== entryCount % 65536) throw bad(zipName, 'the central directory is corrupt (it holds another number of entries than the archive records).');
     return entries;
   } finally {
     await fh.close();

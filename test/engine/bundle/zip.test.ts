@@ -3,6 +3,7 @@ import path from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../electron/engine/engine';
+import { readCentralDirectory } from '../../../electron/engine/bundle/zip';
 import { engineIn, errorOf, jsonl, manifestFor, rmDir, tempDir, writeFiles } from './helpers';
 
 const enc = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
@@ -117,3 +118,25 @@ describe('zip bundles and hostile archives', () => {
     expect(await errorOf(() => engine.openBundle({ path: path.join(root, 'nope') }))).toMatchObject({ code: 'not_found', message: `Bundle not found: ${path.join(root, 'nope')}` });
   });
 });
+
+describe('a zip whose end record keeps only the low 16 bits of its entry count (no zip64 record)', () => {
+  it('every entry of the central directory is listed: 65 540 entries, not the 4 the count says', async () => {
+    const dir = tempDir('zip-wrapped-count');
+    try {
+      const entries: Zippable = {};
+      for (let i = 0; i < 65_540; i++) entries[`e/${i}.txt`] = new Uint8Array(0);
+      const p = path.join(dir, 'many.zip');
+      fs.writeFileSync(p, zipSync(entries));
+      const buf = fs.readFileSync(p);
+      // The archive as its writer made it: the end record says 65 540 mod 65 536 = 4 entries, and there is no zip64 record.
+      expect(buf.readUInt16LE(buf.length - 22 + 10)).toBe(4);
+      expect(buf.readUInt32LE(buf.length - 22 - 20)).not.toBe(0x07064b50);
+      const listed = await readCentralDirectory(p);
+      expect(listed.length).toBe(65_540);
+      expect(listed[65_539]?.name).toBe('e/65539.txt');
+    } finally {
+      rmDir(dir);
+    }
+  });
+});
+
