@@ -23,7 +23,7 @@ const SEED = Number(process.env['AD_TEST_SEED'] ?? 1414);
 function makeBundle(dir: string): void {
   const rand = uniforms(SEED);
   const files: Record<string, string> = {};
-  for (let i = 0; i < 240; i++) {
+  for (let i = 0; i < 180; i++) {
     const lines: string[] = [];
     const n = 1 + Math.floor(rand() * 4);
     for (let k = 0; k < n; k++) {
@@ -46,7 +46,7 @@ function makeBundle(dir: string): void {
     else if (r < 0.14) lines.splice(1, 0, '', '   ');
     files[`spans/${String(i).padStart(4, '0')}.jsonl`] = lines.join('\n') + (rand() < 0.5 ? '\n' : '');
   }
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < 40; i++) {
     // A time column named "timestamp", given as text: in files 7 and 23 one value is not a time after 1990, so it
     // is not taken for ts there.
     const rows = [0, 1].map((k) => ({ record_id: `r${i}_${k}`, timestamp: i === 7 || i === 23 ? (k === 0 ? '01010001' : '2026-02-01T00:00:00Z') : `2026-02-0${1 + k}T00:00:00Z`, score: k / 2, label: k === 0 ? 'yes' : null }));
