@@ -140,8 +140,13 @@ function withRoute(state: ImportState, file: string, route: Route, counts: LoadC
     state.mapped.push({ file, table: route.table, entries: route.plan.entries });
   }
   if (route.notLoadedAs) out.notLoadedAs = route.notLoadedAs;
-  if (counts && counts.lenient.length > 0) out.leniency = counts.lenient.map((l) => `${l.column}: ${l.count} value${l.count === 1 ? '' : 's'} ${l.plain ? l.note : `read leniently (${l.note})`}`);
+  if (counts && counts.lenient.length > 0) out.leniency = leniencyNotes(counts);
   return out;
+}
+
+/** A file's leniency lines from what its load counted ("value: 2 values non-finite …"). */
+function leniencyNotes(counts: LoadCounts): string[] {
+  return counts.lenient.map((l) => `${l.column}: ${l.count} value${l.count === 1 ? '' : 's'} ${l.plain ? l.note : `read leniently (${l.note})`}`);
 }
 
 /** Checks inferred time columns read from text or numbers, then renames the mapped source columns. */
@@ -513,6 +518,8 @@ async function loadStructuredFile(state: ImportState, f: BundleFile, plainPath: 
     let loaded = 0;
     let rejected = out.rejected;
     const tables: string[] = [];
+    /** What the load itself noted (non-finite values kept, lenient readings), per column. */
+    const notes: string[] = [];
     for (const t of out.tables) {
       const table = isCanonicalName(t.table) ? t.table : extraTableName(t.table, state.reserved);
       tables.push(table);
@@ -524,6 +531,7 @@ async function loadStructuredFile(state: ImportState, f: BundleFile, plainPath: 
         const counts = await loadIntoTable(conn, targets, f.relPath, table, jsonObjectsSource(targets, table, found.structure, LINE_KEY));
         loaded += counts.loaded;
         rejected += counts.rejected;
+        notes.push(...leniencyNotes(counts));
       } finally {
         await dropUnits(conn);
       }
@@ -536,7 +544,7 @@ async function loadStructuredFile(state: ImportState, f: BundleFile, plainPath: 
       rows_loaded: loaded,
       rows_rejected: read - loaded,
       inferred: [`format ${reader.format} (recognised by its reader)`],
-      ...(out.leniency.size > 0 ? { leniency: [...out.leniency].map(([note, n]) => `${n} value${n === 1 ? '' : 's'}: ${note}`) } : {}),
+      ...(out.leniency.size > 0 || notes.length > 0 ? { leniency: [...[...out.leniency].map(([note, n]) => `${n} value${n === 1 ? '' : 's'}: ${note}`), ...notes] } : {}),
     };
   } finally {
     await fs.rm(stageDir, { recursive: true, force: true });

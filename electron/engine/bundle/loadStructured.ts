@@ -30,7 +30,8 @@ export interface StructuredOutput {
 }
 
 function stringify(row: CanonicalRow, line: number): string {
-  return JSON.stringify({ ...row, [LINE_KEY]: line }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  // JSON has no NaN / Infinity: a reader's non-finite number is staged as text the DOUBLE conversion reads back.
+  return JSON.stringify({ ...row, [LINE_KEY]: line }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf') : v));
 }
 
 /** A RowSink that stages rows as NDJSON per table (loaded afterwards by the JSON loader) and appends rejects. */

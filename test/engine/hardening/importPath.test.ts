@@ -149,6 +149,25 @@ describe('import path: data not lost or misread', () => {
     await engine.closeBundle({ bundleId: s.bundleId });
   }, HOSTILE_TIMEOUT);
 
+  it('a built-in reader (Phoenix evaluations) keeps scores "NaN" and "inf" as non-finite values and reports them', async () => {
+    const dir = path.join(root, 'bundles', 'inf-reader');
+    const evals = [
+      { 'context.span_id': '0b1c2d3e4f506172', eval_name: 'relevance', label: 'relevant', score: 0.5 },
+      { 'context.span_id': '1b1c2d3e4f506172', eval_name: 'relevance', label: 'relevant', score: 'NaN' },
+      { 'context.span_id': '2b1c2d3e4f506172', eval_name: 'relevance', label: 'unknown', score: 'inf' },
+    ];
+    writeFiles(dir, { 'spans.jsonl': GOOD_SPANS, 'phoenix/span_evals.jsonl': evals.map((e) => JSON.stringify(e)).join('\n') + '\n' });
+    const s = await engine.openBundle({ path: dir });
+    expectAccounted(s);
+    const f = fileReport(s, 'phoenix/span_evals.jsonl');
+    expect(f.format).toBe('phoenix-evals');
+    expect([f.rows_read, f.rows_loaded, f.rows_rejected]).toEqual([3, 3, 0]);
+    const vals = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT CAST(value AS VARCHAR) FROM eval_results ORDER BY span_id" });
+    expect(vals.rows.map((x) => x[0])).toEqual(['0.5', 'nan', 'inf']);
+    expect((f.leniency ?? []).join('\n')).toMatch(/value: 2 values non-finite \(inf, -inf or nan\)/);
+    await engine.closeBundle({ bundleId: s.bundleId });
+  }, HOSTILE_TIMEOUT);
+
   it('a text column that merely contains the word "nan" among words stays text', async () => {
     const dir = path.join(root, 'bundles', 'nan-text');
     writeFiles(dir, { 'spans.jsonl': GOOD_SPANS, 'people.csv': 'id,name\n1,nan\n2,Nan Goldin\n3,inf\n' });

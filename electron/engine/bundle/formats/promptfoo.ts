@@ -7,7 +7,7 @@
 import type { RowValue, SniffInput, StructuredReader } from './types';
 import { excerpt, headHasKey, isObject, parseJson, startsWithObject, toRowValue, type JsonObject } from './common/json';
 import { looseTimestamp } from './common/time';
-import { evalRow, numberOrNull, textOrNull } from './common/evalRow';
+import { evalRow, measureOrNull, numberOrNull, textOrNull } from './common/evalRow';
 
 function providerOf(raw: unknown): string | null {
   if (typeof raw === 'string') return raw;
@@ -63,7 +63,7 @@ export const promptfooReader: StructuredReader = {
           eval_id: base,
           evaluator: 'promptfoo',
           metric: 'score',
-          value: numberOrNull(r.score),
+          value: measureOrNull(r.score),
           passed: r.success,
           extra: {
             label: r.success ? 'pass' : 'fail',
@@ -86,8 +86,8 @@ export const promptfooReader: StructuredReader = {
             eval_id: `${base}:${j}`,
             evaluator: `promptfoo:${type}`,
             metric: textOrNull(assertion.metric) ?? type,
-            value: numberOrNull(c.score),
-            threshold: numberOrNull(assertion.threshold),
+            value: measureOrNull(c.score),
+            threshold: measureOrNull(assertion.threshold),
             passed: c.pass,
             extra: { label: c.pass ? 'pass' : 'fail', explanation: textOrNull(c.reason), provider, vars },
           }),

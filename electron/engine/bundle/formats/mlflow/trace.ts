@@ -10,7 +10,7 @@ import { DepthError, errorMessage, excerpt, headHasKey, isObject, jsonRecords, t
 import { normalizeFlexibleId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../common/ids';
 import { durationMs, looseTimestamp, nanosToIso, parseUnixNanos } from '../common/time';
 import { emitSpan } from '../common/spanRow';
-import { evalRow, numberOrNull, textOrNull } from '../common/evalRow';
+import { evalRow, measureOrNull, textOrNull } from '../common/evalRow';
 import { passedFromLabel } from '../llmAttributes';
 
 export const MLFLOW_BIG_INTEGER_KEYS = ['start_time_unix_nano', 'end_time_unix_nano', 'time_unix_nano', 'start_time', 'end_time', 'timestamp'] as const;
@@ -147,7 +147,7 @@ function assessmentRows(info: JsonObject, traceId: string | null, sink: RowSink,
         stage: 'monitoring',
         evaluator: name,
         metric: name,
-        value: numberOrNull(value),
+        value: measureOrNull(value),
         passed,
         ts: ts.ok ? ts.value : null,
         span_id: spanId && spanId.ok ? spanId.value : null,

@@ -10,7 +10,7 @@ import type { RowSink, SniffInput, StructuredReader } from '../types';
 import { errorMessage, excerpt, fileName, firstRecord, headHasKey, isObject, parseJson, toRowValue, type JsonObject } from '../common/json';
 import { normalizeFlexibleId, TRACE_ID_HEX_LENGTH } from '../common/ids';
 import { looseTimestamp } from '../common/time';
-import { evalRow, numberOrNull, textOrNull } from '../common/evalRow';
+import { evalRow, measureOrNull, numberOrNull, textOrNull } from '../common/evalRow';
 import { passedFromLabel } from '../llmAttributes';
 import { forEachRecord, RecordError } from './records';
 
@@ -104,7 +104,7 @@ function emitRun(sink: RowSink, run: JsonObject, ctx: ExperimentContext, line: n
       eval_id: runId,
       evaluator: 'experiment_run',
       metric: 'task_error',
-      value: numberOrNull(run.latency_ms),
+      value: measureOrNull(run.latency_ms),
       passed: error === null,
       extra: { experiment: ctx.experimentName ?? ctx.experimentId, repetition, explanation: error, label: null },
     }),
@@ -124,7 +124,7 @@ function emitRun(sink: RowSink, run: JsonObject, ctx: ExperimentContext, line: n
         eval_id: `${runId}:${name}`,
         evaluator: name,
         metric: name,
-        value: numberOrNull(result.score),
+        value: measureOrNull(result.score),
         passed: annotationError !== null ? false : passedFromLabel(label),
         extra: {
           experiment: ctx.experimentName ?? ctx.experimentId,

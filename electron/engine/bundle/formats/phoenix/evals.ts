@@ -8,7 +8,7 @@ import type { ReaderSource, SniffInput, StructuredReader } from '../types';
 import { fileName, fileStem, firstRecord, isObject } from '../common/json';
 import { normalizeFlexibleId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../common/ids';
 import { looseTimestamp } from '../common/time';
-import { evalRow, numberOrNull, textOrNull } from '../common/evalRow';
+import { evalRow, measureOrNull, numberOrNull, textOrNull } from '../common/evalRow';
 import { parquetKeyValueMetadata } from '../common/parquet';
 import { getAttribute, passedFromLabel } from '../llmAttributes';
 import { forEachRecord, isParquet, RecordError } from './records';
@@ -59,7 +59,7 @@ export function phoenixEvalRow(record: Record<string, unknown>, fallbackName: st
   if (spanId === null && traceId === null) throw new RecordError('context.span_id', 'an evaluation needs context.span_id, span_id, context.trace_id or trace_id');
   const name = textOrNull(firstValue(record, NAME_KEYS)) ?? fallbackName;
   const label = textOrNull(firstValue(record, ['label', 'result.label']));
-  const score = numberOrNull(firstValue(record, ['score', 'result.score']));
+  const score = measureOrNull(firstValue(record, ['score', 'result.score']));
   const explanation = textOrNull(firstValue(record, ['explanation', 'result.explanation']));
   if (label === null && score === null) throw new RecordError('label', 'an evaluation needs a label or a score');
   const position = numberOrNull(record.document_position);
