@@ -361,6 +361,7 @@ class Batcher {
   static async create(state: ImportState, files: BundleFile[], entries: Map<string, ManifestFile>): Promise<Batcher> {
     const b = new Batcher(state);
     const ok: BundleFile[] = [];
+    if (files.length > 64) state.job.progress({ phase: 'load', message: `Looking for small files to load together among ${files.length} files`, fraction: 0.2 });
     for (let at = 0; at < files.length; at += 64) {
       cancelled(state.job);
       const part = files.slice(at, at + 64);
