@@ -13,7 +13,7 @@ import { jsonl, manifestFor, rmDir, tempDir, writeFiles } from './helpers';
  * #14 item 14: small JSON Lines files are loaded in batches (one staging read, one load per structure). The
  * batched import must give exactly what loading every file by itself gives: the same tables, rejects (file, line,
  * column, reason), per-file reports, counts, notes and integrity. A seeded mix of a few hundred tiny files with the
- * hard cases (bad lines, non-objects, empty objects, duplicate keys, values that do not convert, missing required
+ * hard cases (generated ids, bad lines, non-objects, empty objects, duplicate keys, values that do not convert, missing required
  * values, upper-case ids read leniently, an extra key, a time column that fails the vet in a few files, files of a
  * structure of their own, a manifest with hashes and row counts, a wrong row count) is imported both ways.
  */
@@ -52,6 +52,8 @@ function makeBundle(dir: string): void {
     const rows = [0, 1].map((k) => ({ record_id: `r${i}_${k}`, timestamp: i === 7 || i === 23 ? (k === 0 ? '01010001' : '2026-02-01T00:00:00Z') : `2026-02-0${1 + k}T00:00:00Z`, score: k / 2, label: k === 0 ? 'yes' : null }));
     files[`records-${i}.jsonl`] = jsonl(rows);
   }
+  // Evaluation rows without an id: eval_id is generated from the file and line ("evals-3.jsonl:2").
+  for (let i = 0; i < 12; i++) files[`evals-${i}.jsonl`] = jsonl([0, 1, 2].map((k) => ({ metric: 'accuracy', value: k / 4, model_version: `m${i % 2}` })));
   // Structures of their own: loaded alone.
   files['spans/odd-1.jsonl'] = jsonl([{ trace_id: 'x', span_id: 'y', extra_only_here: true }]);
   files['misc/things.jsonl'] = jsonl([{ thing: 1, other: 'a' }, { thing: 2.5, other: 'b' }]);
@@ -144,6 +146,8 @@ describe('batched loading of many small JSON Lines files', () => {
     expect(byPath.get('records-8.jsonl')?.mapping?.find((e) => e.column === 'ts')?.source).toBe('timestamp');
     expect(s.files.some((f) => f.leniency && f.leniency.length > 0)).toBe(true);
     expect(s.integrity.state).toBe('altered');
+    const ids = await queryRows<{ id: string }>(batched.value.conn, `SELECT eval_id AS id FROM eval_results WHERE eval_id LIKE 'evals-3.jsonl:%' ORDER BY 1`);
+    expect(ids.map((r) => r.id)).toEqual(['evals-3.jsonl:1', 'evals-3.jsonl:2', 'evals-3.jsonl:3']);
     const spans = s.files.filter((f) => f.path.startsWith('spans/0'));
     expect(spans.reduce((a, f) => a + f.rows_read, 0)).toBe(spans.reduce((a, f) => a + f.rows_loaded + f.rows_rejected, 0));
   });
