@@ -1,10 +1,10 @@
-import type { AnalyticsApi, CoverageReport, EvalReport, HealthReport } from '../../../shared/api/analytics';
+import type { AnalyticsApi, CoverageReport, EvalReport, HealthReport, PostureReport } from '../../../shared/api/analytics';
 import type { PerformanceApi } from '../../../shared/api/performance';
 import { sessionMemo, type EngineContext } from '../context';
 import { coverageReport } from './coverage';
 import { evalReport } from './evals';
 import { healthReport } from './health';
-import { lineageReport } from './lineage';
+import { lineageCompletenessWithGaps, lineageReport, type LineageCompletenessResult } from './lineage';
 import { overviewReport } from './overview';
 import { postureReport } from './posture';
 import { performanceReport } from './performance';
@@ -21,23 +21,39 @@ export function analyticsHandlers(ctx: EngineContext): AnalyticsApi & Performanc
   const evals = (bundleId: string, smallCellK?: number, gateMaxFailRate?: number): Promise<EvalReport> =>
     memo(bundleId, ['evals', smallCellK ?? null, gateMaxFailRate ?? null], () => evalReport(ctx.session(bundleId).conn, { smallCellK, gateMaxFailRate }));
   const health = (bundleId: string): Promise<HealthReport> => memo(bundleId, ['health'], () => healthReport(ctx.session(bundleId).conn));
+  // Read by the Overview, posture and lineage (and so the report): one pass over spans and records per session.
+  const completeness = (bundleId: string): Promise<LineageCompletenessResult> =>
+    memo(bundleId, ['lineageCompleteness'], () => lineageCompletenessWithGaps(ctx.session(bundleId).conn));
+  const posture = (bundleId: string, retentionDays?: number, auditWindowHours?: number): Promise<PostureReport> =>
+    memo(bundleId, ['posture', retentionDays ?? null, auditWindowHours ?? null], async () =>
+      postureReport(
+        ctx.session(bundleId).conn,
+        { retentionDays, auditWindowHours },
+        { coverage: await coverage(bundleId), evals: await evals(bundleId), health: await health(bundleId), completeness: await completeness(bundleId) },
+      ),
+    );
   return {
     lineage: async ({ bundleId, id }) =>
-      id === undefined ? memo(bundleId, ['lineage'], () => lineageReport(ctx.session(bundleId).conn, {})) : lineageReport(ctx.session(bundleId).conn, { id }),
+      id === undefined
+        ? memo(bundleId, ['lineage'], async () => lineageReport(ctx.session(bundleId).conn, {}, { completeness: await completeness(bundleId) }))
+        : lineageReport(ctx.session(bundleId).conn, { id }, { completeness: await completeness(bundleId) }),
     coverage: async ({ bundleId, minRows, smallCellK }) => coverage(bundleId, minRows, smallCellK),
     evals: async ({ bundleId, smallCellK, gateMaxFailRate }) => evals(bundleId, smallCellK, gateMaxFailRate),
     health: async ({ bundleId }) => health(bundleId),
-    posture: async ({ bundleId, retentionDays, auditWindowHours }) =>
-      memo(bundleId, ['posture', retentionDays ?? null, auditWindowHours ?? null], async () =>
-        postureReport(ctx.session(bundleId).conn, { retentionDays, auditWindowHours }, { coverage: await coverage(bundleId), evals: await evals(bundleId), health: await health(bundleId) }),
-      ),
+    posture: async ({ bundleId, retentionDays, auditWindowHours }) => posture(bundleId, retentionDays, auditWindowHours),
     performance: async ({ bundleId, ...req }) => memo(bundleId, ['performance', req], () => performanceReport(ctx.session(bundleId).conn, req)),
     // One scan per open bundle, shared with the Overview's headline (performanceScan.ts).
     performanceScan: async ({ bundleId }) => sharedPerformanceScan(ctx.session(bundleId).conn),
     overview: async ({ bundleId }) =>
       memo(bundleId, ['overview'], async () => {
         const session = ctx.session(bundleId);
-        return overviewReport(session.conn, session.summary, { coverage: await coverage(bundleId), evals: await evals(bundleId), health: await health(bundleId) });
+        return overviewReport(session.conn, session.summary, {
+          coverage: await coverage(bundleId),
+          evals: await evals(bundleId),
+          health: await health(bundleId),
+          completeness: await completeness(bundleId),
+          posture: await posture(bundleId),
+        });
       }),
   };
 }

@@ -295,6 +295,18 @@ async function completenessOf(
   };
 }
 
+/** Completeness with the metrics it could not measure: a bundle-wide result, computed once per session (handlers.ts). */
+export interface LineageCompletenessResult {
+  completeness: LineageCompleteness[];
+  notMeasurable: NotMeasurable[];
+}
+
+export async function lineageCompletenessWithGaps(conn: DuckDBConnection, schema?: BundleSchema): Promise<LineageCompletenessResult> {
+  const notMeasurable: NotMeasurable[] = [];
+  const completeness = await lineageCompleteness(conn, schema ?? (await BundleSchema.load(conn)), notMeasurable);
+  return { completeness, notMeasurable };
+}
+
 export async function lineageCompleteness(conn: DuckDBConnection, schema: BundleSchema, notMeasurable: NotMeasurable[]): Promise<LineageCompleteness[]> {
   const out: LineageCompleteness[] = [];
   if (schema.hasColumn('spans', 'trace_id')) {
@@ -462,13 +474,20 @@ export async function lineageLookup(conn: DuckDBConnection, schema: BundleSchema
   return chain;
 }
 
-export async function lineageReport(conn: DuckDBConnection, opts: { id?: string } & EvalOptions = {}): Promise<LineageReport> {
+export async function lineageReport(
+  conn: DuckDBConnection,
+  opts: { id?: string } & EvalOptions = {},
+  /** Completeness already computed for this bundle (the engine's session memo), so it is not computed again. */
+  inputs: { completeness?: LineageCompletenessResult } = {},
+): Promise<LineageReport> {
   const schema = await BundleSchema.load(conn);
   const notMeasurable: NotMeasurable[] = [];
   const changelog = await changeLog(conn, schema, opts);
   if (changelog.length === 0) notMeasurable.push({ metric: 'change_log', reason: 'the bundle names no release' });
   const { nodes, edges } = await buildGraph(conn, schema, changelog);
-  const completeness = await lineageCompleteness(conn, schema, notMeasurable);
+  const c = inputs.completeness ?? (await lineageCompletenessWithGaps(conn, schema));
+  notMeasurable.push(...c.notMeasurable);
+  const completeness = c.completeness;
   const chain = opts.id ? await lineageLookup(conn, schema, opts.id, changelog) : null;
   return { nodes, edges, completeness, changelog, chain, not_measurable: notMeasurable };
 }

@@ -1,12 +1,12 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { CoverageReport, DriftScanFinding, DriftScanReport, EvalReport, HealthReport, HeadlineFinding, Overview, OverviewRelease } from '../../../shared/api/analytics';
+import type { CoverageReport, DriftScanFinding, DriftScanReport, EvalReport, HealthReport, HeadlineFinding, Overview, OverviewRelease, PostureReport } from '../../../shared/api/analytics';
 import type { ImportSummary } from '../../../shared/api/bundle';
 import { queryRows } from '../db';
 import { coverageReport } from './coverage';
 import { driftScan } from './driftScan';
 import { evalReport } from './evals';
 import { healthReport } from './health';
-import { changeLog, lineageCompleteness, loadEvents } from './lineage';
+import { changeLog, lineageCompletenessWithGaps, loadEvents, type LineageCompletenessResult } from './lineage';
 import { postureReport } from './posture';
 import { performanceHeadlines, sharedPerformanceScan } from './performanceScan';
 import { BundleSchema, byCodePoint } from './schema';
@@ -36,7 +36,7 @@ export async function overviewReport(
   conn: DuckDBConnection,
   summary?: ImportSummary,
   /** Results already computed with default options (the engine's session memo), so they are not computed twice. */
-  inputs: { coverage?: CoverageReport; evals?: EvalReport; health?: HealthReport } = {},
+  inputs: { coverage?: CoverageReport; evals?: EvalReport; health?: HealthReport; completeness?: LineageCompletenessResult; posture?: PostureReport } = {},
 ): Promise<Overview> {
   const schema = await BundleSchema.load(conn);
   const changelog = await changeLog(conn, schema);
@@ -44,8 +44,10 @@ export async function overviewReport(
   const coverage = inputs.coverage ?? (await coverageReport(conn));
   const evals = inputs.evals ?? (await evalReport(conn));
   const health = inputs.health ?? (await healthReport(conn));
-  const completeness = await lineageCompleteness(conn, schema, []);
-  const posture = await postureReport(conn, {}, { coverage, evals, health, completeness });
+  const lineage = inputs.completeness ?? (await lineageCompletenessWithGaps(conn, schema));
+  const completeness = lineage.completeness;
+  // The posture with default options: the overview reads its logging window, gaps and retention only.
+  const posture = inputs.posture ?? (await postureReport(conn, {}, { coverage, evals, health, completeness: lineage }));
 
   const releases: OverviewRelease[] = changelog.map((c) => ({
     release_id: c.release_id,

@@ -18,7 +18,7 @@ import { notApplicable, verdictOver, type CheckVerdict } from '../../../shared/v
 import { coverageReport } from './coverage';
 import { evalReport } from './evals';
 import { healthReport } from './health';
-import { changeLog, lineageCompleteness } from './lineage';
+import { changeLog, lineageCompletenessWithGaps, type LineageCompletenessResult } from './lineage';
 import { pct } from './format';
 import { plural } from '../../../shared/plural';
 import { ANALYTICS_DEFAULTS, BundleSchema, count, num } from './schema';
@@ -31,7 +31,8 @@ export interface PostureOptions {
 
 /** Results of the other analyses, when the caller has them already (overview), so they are not computed twice. */
 export interface PostureInputs {
-  completeness?: LineageCompleteness[];
+  /** Lineage completeness with what it could not measure (`lineageCompletenessWithGaps`). */
+  completeness?: LineageCompletenessResult;
   coverage?: CoverageReport;
   evals?: EvalReport;
   health?: HealthReport;
@@ -256,8 +257,7 @@ export async function postureReport(conn: DuckDBConnection, opts: PostureOptions
   const audit = await deploymentAudit(conn, schema, auditWindow, notMeasurable);
 
   // Evidence from the other analyses, for the checklist.
-  const lineageGaps: NotMeasurable[] = [];
-  const completeness = inputs.completeness ?? (await lineageCompleteness(conn, schema, lineageGaps));
+  const { completeness, notMeasurable: lineageGaps } = inputs.completeness ?? (await lineageCompletenessWithGaps(conn, schema));
   const changelog = await changeLog(conn, schema);
   const coverage = inputs.coverage ?? (await coverageReport(conn, { minRows: opts.minRows }));
   const evals = inputs.evals ?? (await evalReport(conn));

@@ -64,7 +64,7 @@ export class BundleSchema {
   text(table: string, column: string, alias?: string): string {
     const type = this.columnType(table, column);
     if (!type) return 'CAST(NULL AS VARCHAR)';
-    return textOrNullSql(qualify(column, alias));
+    return textOrNullSql(qualify(column, alias), type);
   }
 
   /** A timestamp column as TIMESTAMP (UTC), whatever it was stored as; NULL when absent or unparseable. */
