@@ -1,24 +1,31 @@
 /**
- * Analytics benchmark and result snapshot: opens a bundle once and runs each analysis behind the Overview, posture,
- * lineage, coverage, health, evals, performance and the report preview, in a fresh engine per analysis group, counting
- * the SQL statements each one sends to DuckDB and their total time (by wrapping the connection's run calls).
- *   npx tsx bench/analytics.bench.ts --bundle DIR [--out DIR] [--only overview,posture]
- * With --out, every result is also written as JSON (byte-for-byte comparable between two versions of the code).
+ * Analytics benchmark and result snapshot: opens a bundle once and runs, in the order a user meets them, the analyses
+ * behind the Overview (overview + posture, in parallel as the renderer asks), Lineage, Coverage, Releases, Evals, the
+ * performance scan and the report preview, counting the SQL statements each sends to DuckDB and their time (by
+ * wrapping the connection's run calls). Later steps reuse what earlier ones computed (the session memo), as in the app.
+ *   npx tsx bench/analytics.bench.ts --bundle DIR [--out DIR] [--only overview+posture,lineage] [--top N] [--root CHECKOUT]
+ * --out writes every result as JSON (compare two versions of the code byte for byte); --top N lists the N slowest
+ * statements of each step; --root runs another checkout's engine (e.g. main, for a before/after in one sitting).
+ * Statements of analyses that run in parallel wait for each other on the one connection: their SQL ms overlap.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DuckDBConnection } from '@duckdb/node-api';
-import { createEngine } from '../electron/engine/engine';
+import { pathToFileURL } from 'node:url';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { createEngine as CreateEngine } from '../electron/engine/engine';
 
-const { values } = parseArgs({ options: { bundle: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, top: { type: 'string' } } });
+const { values } = parseArgs({ options: { bundle: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, top: { type: 'string' }, root: { type: 'string' } } });
+const root = path.resolve(values.root ?? path.join(import.meta.dirname, '..'));
+const { DuckDBConnection: Connection } = (await import(pathToFileURL(path.join(root, 'node_modules/@duckdb/node-api/lib/index.js')).href)) as { DuckDBConnection: typeof DuckDBConnection };
+const { createEngine } = (await import(pathToFileURL(path.join(root, 'electron/engine/engine.ts')).href)) as { createEngine: typeof CreateEngine };
 if (!values.bundle) throw new Error('--bundle DIR is required');
 const load = (): string => os.loadavg().map((x) => x.toFixed(1)).join(' ');
 
 // Every statement an analysis sends goes through one of these (runAndReadAll calls run; none calls another).
 const stats = { n: 0, ms: 0, perSql: new Map<string, { n: number; ms: number }>() };
-const proto = DuckDBConnection.prototype as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+const proto = Connection.prototype as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
 for (const name of ['run', 'stream', 'start', 'startStream']) {
   const orig = proto[name] as (...a: unknown[]) => Promise<unknown>;
   proto[name] = async function (this: unknown, ...args: unknown[]) {
@@ -29,7 +36,7 @@ for (const name of ['run', 'stream', 'start', 'startStream']) {
       const ms = performance.now() - t0;
       stats.n++;
       stats.ms += ms;
-      const key = String(args[0]).replace(/\s+/g, ' ').slice(0, 140);
+      const key = String(args[0]).replace(/\s+/g, ' ');
       const e = stats.perSql.get(key) ?? { n: 0, ms: 0 };
       e.n++;
       e.ms += ms;
@@ -66,7 +73,7 @@ async function main(): Promise<void> {
       console.log(`| ${name} | ${Math.round(ms).toLocaleString('en-US')} | ${stats.n} | ${Math.round(stats.ms).toLocaleString('en-US')} | ${load()} |`);
       if (values.top) {
         const top = [...stats.perSql.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, Number(values.top));
-        for (const [sql, e] of top) console.log(`    ${Math.round(e.ms)} ms ×${e.n}  ${sql}`);
+        for (const [sql, e] of top) console.log(`    ${Math.round(e.ms)} ms ×${e.n}  ${sql.slice(0, 140)}`);
       }
       if (values.out) writeFileSync(path.join(values.out, `${name}.json`), JSON.stringify(out, null, 1));
     }

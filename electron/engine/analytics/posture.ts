@@ -1,6 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type {
-  LineageCompleteness,
   CoverageReport,
   EvalReport,
   HealthReport,
