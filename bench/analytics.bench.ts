@@ -55,6 +55,14 @@ async function main(): Promise<void> {
     const steps: [string, () => Promise<unknown>][] = [
       ['overview+posture', () => Promise.all([engine.overview({ bundleId }), engine.posture({ bundleId })])],
       ['lineage', () => engine.lineage({ bundleId })],
+      ['importChecks', async () => (await engine.getSummary({ bundleId })).check_outcomes],
+      [
+        'driftTable',
+        async () => {
+          const d = (await engine.driftOptions({ bundleId })).defaults;
+          return d.table && d.baseline && d.current ? engine.computeDrift({ bundleId, table: d.table, baseline: d.baseline, current: d.current }) : null;
+        },
+      ],
       ['coverage', () => engine.coverage({ bundleId })],
       ['health', () => engine.health({ bundleId })],
       ['evals', () => engine.evals({ bundleId })],
