@@ -1,89 +1,60 @@
 /**
- * Analytics benchmark and result snapshot: opens a bundle once and runs, in the order a user meets them, the analyses
- * behind the Overview (overview + posture, in parallel as the renderer asks), Lineage, Coverage, Releases, Evals, the
- * performance scan and the report preview, counting the SQL statements each sends to DuckDB and their time (by
- * wrapping the connection's run calls). Later steps reuse what earlier ones computed (the session memo), as in the app.
- *   npx tsx bench/analytics.bench.ts --bundle DIR [--out DIR] [--only overview+posture,lineage] [--top N] [--root CHECKOUT]
- * --out writes every result as JSON (compare two versions of the code byte for byte); --top N lists the N slowest
- * statements of each step; --root runs another checkout's engine (e.g. main, for a before/after in one sitting).
- * Statements of analyses that run in parallel wait for each other on the one connection: their SQL ms overlap.
+ * Analytics benchmark: every analytics call on the demo bundle at a given scale (default 50 ≈ 1M spans).
+ *   npx tsx bench/analytics.bench.ts [--scale 50] [--bundle DIR] [--repeat 3]
+ * Generates the bundle into a temp dir unless --bundle names an existing one, imports it once, then times each call
+ * `repeat` times (median reported) next to a floor: one scan of spans summing duration_ms.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import type { createEngine as CreateEngine } from '../electron/engine/engine';
+import { generateDemoBundle } from '../electron/engine/demo/generate';
+import { createEngine } from '../electron/engine/engine';
+import { queryValue } from '../electron/engine/db';
 
-const { values } = parseArgs({ options: { bundle: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, top: { type: 'string' }, root: { type: 'string' } } });
-const root = path.resolve(values.root ?? path.join(import.meta.dirname, '..'));
-const { DuckDBConnection: Connection } = (await import(pathToFileURL(path.join(root, 'node_modules/@duckdb/node-api/lib/index.js')).href)) as { DuckDBConnection: typeof DuckDBConnection };
-const { createEngine } = (await import(pathToFileURL(path.join(root, 'electron/engine/engine.ts')).href)) as { createEngine: typeof CreateEngine };
-if (!values.bundle) throw new Error('--bundle DIR is required');
-const load = (): string => os.loadavg().map((x) => x.toFixed(1)).join(' ');
+const { values } = parseArgs({ options: { scale: { type: 'string' }, bundle: { type: 'string' }, repeat: { type: 'string' } } });
+const scale = Number(values.scale ?? 50);
+const repeat = Number(values.repeat ?? 3);
 
-// Every statement an analysis sends goes through one of these (runAndReadAll calls run; none calls another).
-const stats = { n: 0, ms: 0, perSql: new Map<string, { n: number; ms: number }>() };
-const proto = Connection.prototype as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-for (const name of ['run', 'stream', 'start', 'startStream']) {
-  const orig = proto[name] as (...a: unknown[]) => Promise<unknown>;
-  proto[name] = async function (this: unknown, ...args: unknown[]) {
-    const t0 = performance.now();
-    try {
-      return await orig.apply(this, args);
-    } finally {
-      const ms = performance.now() - t0;
-      stats.n++;
-      stats.ms += ms;
-      const key = String(args[0]).replace(/\s+/g, ' ');
-      const e = stats.perSql.get(key) ?? { n: 0, ms: 0 };
-      e.n++;
-      e.ms += ms;
-      stats.perSql.set(key, e);
-    }
-  };
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)] ?? NaN;
 }
 
 async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'ad-analytics-bench-'));
-  const only = values.only?.split(',');
-  const engine = createEngine({ dataDir: path.join(tmp, 'data') });
-  if (values.out) mkdirSync(values.out, { recursive: true });
+  const bundle = values.bundle ?? path.join(tmp, 'bundle');
   try {
-    const { bundleId } = await engine.openBundle({ path: values.bundle as string });
-    const steps: [string, () => Promise<unknown>][] = [
-      ['overview+posture', () => Promise.all([engine.overview({ bundleId }), engine.posture({ bundleId })])],
-      ['lineage', () => engine.lineage({ bundleId })],
-      ['importChecks', async () => (await engine.getSummary({ bundleId })).check_outcomes],
-      [
-        'driftTable',
-        async () => {
-          const d = (await engine.driftOptions({ bundleId })).defaults;
-          return d.table && d.baseline && d.current ? engine.computeDrift({ bundleId, table: d.table, baseline: d.baseline, current: d.current }) : null;
-        },
-      ],
-      ['coverage', () => engine.coverage({ bundleId })],
-      ['health', () => engine.health({ bundleId })],
-      ['evals', () => engine.evals({ bundleId })],
-      ['performanceScan', () => engine.performanceScan({ bundleId })],
-      ['reportPreview', () => engine.reportPreview({ bundleId })],
-    ];
-    console.log('| analysis | ms | SQL statements | SQL ms | load average |\n|---|---|---|---|---|');
-    for (const [name, fn] of steps) {
-      if (only && !only.includes(name)) continue;
-      stats.n = 0;
-      stats.ms = 0;
-      stats.perSql.clear();
+    if (!values.bundle || !existsSync(path.join(bundle, 'manifest.json'))) {
       const t0 = performance.now();
-      const out = await fn();
-      const ms = performance.now() - t0;
-      console.log(`| ${name} | ${Math.round(ms).toLocaleString('en-US')} | ${stats.n} | ${Math.round(stats.ms).toLocaleString('en-US')} | ${load()} |`);
-      if (values.top) {
-        const top = [...stats.perSql.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, Number(values.top));
-        for (const [sql, e] of top) console.log(`    ${Math.round(e.ms)} ms ×${e.n}  ${sql.slice(0, 140)}`);
+      const g = await generateDemoBundle({ outDir: bundle, seed: 42, scale, spansFormat: 'parquet' });
+      console.log(`generate: scale ${scale}, ${g.spans} spans, ${g.records} records in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    const engine = createEngine({ dataDir: path.join(tmp, 'data') });
+    const t1 = performance.now();
+    const summary = await engine.openBundle({ path: bundle });
+    console.log(`import: ${((performance.now() - t1) / 1000).toFixed(1)} s; ${summary.tables.map((t) => `${t.name} ${t.rows}`).join(', ')}`);
+    const { bundleId } = summary;
+    const conn = engine.context.session(bundleId).conn;
+    const calls: [string, () => Promise<unknown>][] = [
+      ['floor: scan spans (count, sum duration_ms)', () => queryValue(conn, 'select count(*) + coalesce(sum(duration_ms), 0) from spans')],
+      ['lineage (graph, completeness, change log)', () => engine.lineage({ bundleId })],
+      ['lineage --id (one trace)', () => engine.lineage({ bundleId, id: 'no-such-id' })],
+      ['coverage', () => engine.coverage({ bundleId })],
+      ['evals', () => engine.evals({ bundleId })],
+      ['health', () => engine.health({ bundleId })],
+      ['posture (includes coverage, evals, health)', () => engine.posture({ bundleId })],
+      ['overview (all of the above once)', () => engine.overview({ bundleId })],
+    ];
+    console.log(`\n| call | median ms (of ${repeat}) | min ms |\n|---|---:|---:|`);
+    for (const [name, fn] of calls) {
+      const times: number[] = [];
+      for (let i = 0; i < repeat; i++) {
+        const t = performance.now();
+        await fn();
+        times.push(performance.now() - t);
       }
-      if (values.out) writeFileSync(path.join(values.out, `${name}.json`), JSON.stringify(out, null, 1));
+      console.log(`| ${name} | ${median(times).toFixed(0)} | ${Math.min(...times).toFixed(0)} |`);
     }
     await engine.dispose();
   } finally {
