@@ -1,9 +1,8 @@
 /**
  * Analytics benchmark and result snapshot: opens a bundle once and runs, in the order a user meets them, the analyses
- * behind the Overview (overview + posture, in parallel as the renderer asks), Lineage, the import checks, the Drift table,
- * Coverage, Releases, Evals, the
- * performance scan and the report preview, counting the SQL statements each sends to DuckDB and their time (by
- * wrapping the connection's run calls). Later steps reuse what earlier ones computed (the session memo), as in the app.
+ * behind the Overview (overview + posture, in parallel as the renderer asks), Lineage, the import checks, the Drift
+ * table, Coverage, Releases, Evals, the performance scan and the report preview, counting the SQL statements each
+ * sends to DuckDB and their time (by wrapping the connection's run calls). Later steps reuse what earlier ones computed (the session memo), as in the app.
  *   npx tsx bench/analyticsSql.bench.ts --bundle DIR [--out DIR] [--only overview+posture,lineage] [--top N] [--root CHECKOUT]
  * --out writes every result as JSON (compare two versions of the code byte for byte); --top N lists the N slowest
  * statements of each step; --root runs another checkout's engine (e.g. main, for a before/after in one sitting).
