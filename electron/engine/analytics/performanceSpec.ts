@@ -211,7 +211,7 @@ export async function resolvePerformanceSpec(conn: DuckDBConnection, req: Omit<P
     }
   }
   if (labelValues.length > 2) notes.push(`${labelValues.length}${labelValues.length > 1000 ? '+' : ''} label values: "${positive}" is positive, every other value negative (one-vs-rest)`);
-  const y = `(CASE WHEN ${missingSql(label)} THEN NULL WHEN CAST(${label} AS VARCHAR) = ${quoteLiteral(positive)} THEN 1 ELSE 0 END)`;
+  const y = `(CASE WHEN ${missingSql(label, info.columns.find((c) => c.name === 'label')?.type)} THEN NULL WHEN CAST(${label} AS VARCHAR) = ${quoteLiteral(positive)} THEN 1 ELSE 0 END)`;
 
   // Predicted positive.
   const pred = q('prediction');
@@ -279,8 +279,8 @@ export async function resolvePerformanceSpec(conn: DuckDBConnection, req: Omit<P
   };
 }
 
-/** The group expression of one attribute: its text, NULL when missing. */
-export function groupExpr(attr: string): string {
-  return textOrNullSql(quoteIdent(attr));
+/** The group expression of one attribute: its text, NULL when missing. `type` (the column's, when known) only makes the SQL cheaper. */
+export function groupExpr(attr: string, type?: string): string {
+  return textOrNullSql(quoteIdent(attr), type);
 }
 

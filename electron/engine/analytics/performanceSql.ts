@@ -29,7 +29,7 @@ function baseCte(spec: PerformanceSpec, byList: readonly (readonly string[])[]):
     return `(${s.where.sql}) as w${i}`;
   });
   // Every row expression once (materialized), then one cheap branch per selection × attribute list.
-  const rows = `rowset as MATERIALIZED (select * from (select ${flags.join(', ')}, ${attrs.map((a, i) => `${groupExpr(a)} as g${i}`).join(', ')},
+  const rows = `rowset as MATERIALIZED (select * from (select ${flags.join(', ')}, ${attrs.map((a, i) => `${groupExpr(a, spec.info.columns.find((c) => c.name === a)?.type)} as g${i}`).join(', ')},
       ${spec.expr.y} as y, ${spec.expr.yhat} as yhat, ${spec.expr.score} as s, ${spec.expr.regLabel} as rl, ${spec.expr.regPred} as rp
       from ${t}) where ${spec.sides.map((_, i) => `w${i}`).join(' or ')})`;
   const parts: string[] = [];
