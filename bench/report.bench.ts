@@ -1,6 +1,6 @@
 /**
  * Report benchmark: where the audit report's time goes, phase by phase.
- *   npx tsx bench/report.bench.ts [--bundle DIR] [--scale 1] [--as-of ISO] [--params params.json] [--prefetch] [--calls] [--repeat 1] [--out report.pdf]
+ *   npx tsx bench/report.bench.ts [--bundle DIR] [--scale 1] [--as-of ISO] [--params params.json] [--prefetch] [--calls] [--queries] [--repeat 1] [--out report.pdf]
  * Generates the demo bundle (seed 42) into a temp dir unless --bundle names one, imports it, then times each engine call
  * the report makes, the model, the HTML, the Chromium print and the pdf-lib post-processing. Prints the load average
  * beside the numbers: the machine is shared, so compare ratios within one run.
@@ -16,6 +16,7 @@ import { chromiumPrinter } from '../electron/engine/report/pdf';
 import { renderReportHtml } from '../electron/engine/report/html/render';
 import type { ReportSource } from '../electron/engine/report/gather';
 import { defaultWorkspace } from '../electron/engine/workspace/workspaceFile';
+import { formatQueryStats, installQueryStats, takeQueryStats } from './queryStats';
 
 const { values } = parseArgs({
   options: {
@@ -30,6 +31,8 @@ const { values } = parseArgs({
     prefetch: { type: 'boolean' },
     /** Print every computeDrift call with its time. */
     calls: { type: 'boolean' },
+    /** Count the SQL statements of the overview prefetch and of the model, by shape (bench/queryStats.ts). */
+    queries: { type: 'boolean' },
   },
 });
 const scale = Number(values.scale ?? 1);
@@ -45,16 +48,21 @@ async function main(): Promise<void> {
       const g = await generateDemoBundle({ outDir: bundle, seed: 42, scale, spansFormat: 'parquet' });
       console.log(`generated demo scale ${scale}: ${g.spans} spans, ${g.records} records`);
     }
+    if (values.queries) installQueryStats();
     const engine = createEngine({ dataDir: path.join(tmp, 'data') });
     const printPdf = chromiumPrinter();
     let t = performance.now();
     const summary = await engine.openBundle({ path: bundle });
     console.log(`import ${s(performance.now() - t)} s (load ${load()}); ${summary.tables.map((x) => `${x.name} ${x.rows}`).join(', ')}`);
     const { bundleId } = summary;
+    takeQueryStats();
     if (values.prefetch) {
       t = performance.now();
+      const cpuOverview = process.cpuUsage();
       await engine.overview({ bundleId });
-      console.log(`overview prefetch (the app, right after import) ${s(performance.now() - t)} s (load ${load()})`);
+      const cpu = process.cpuUsage(cpuOverview);
+      console.log(`overview prefetch (the app, right after import) ${s(performance.now() - t)} s (load ${load()}); CPU ${s((cpu.user + cpu.system) / 1000)} s`);
+      if (values.queries) console.log(formatQueryStats(takeQueryStats()));
     }
     for (let run = 1; run <= repeat; run++) {
       // Every engine call the report makes, timed where it is made.
@@ -89,7 +97,9 @@ async function main(): Promise<void> {
       const { model, json } = await computeReport(source, { bundleId, signoff, findings: [], params });
       const modelMs = performance.now() - t;
       for (const [k, v] of [...timings.entries()].sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(26)} ${s(v)} s (${calls.get(k)} call(s))`);
-      console.log(`model total    ${s(modelMs)} s`);
+      const cpuModel = process.cpuUsage(cpu0);
+      console.log(`model total    ${s(modelMs)} s; CPU ${s((cpuModel.user + cpuModel.system) / 1000)} s`);
+      if (values.queries) console.log(formatQueryStats(takeQueryStats()));
       t = performance.now();
       const html = renderReportHtml(model);
       console.log(`html           ${s(performance.now() - t)} s (${(html.length / 1024).toFixed(0)} KiB); preview = model + html ${s(modelMs + performance.now() - t)} s`);

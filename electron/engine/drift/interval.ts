@@ -54,18 +54,53 @@ export function uniforms(seed: number): () => number {
 /** Poisson(λ): exact (Knuth) below 30, the normal approximation rounded to an integer above. */
 export function poisson(lambda: number, u: () => number): number {
   if (!(lambda > 0)) return 0;
-  if (lambda < 30) {
-    const limit = Math.exp(-lambda);
-    let k = 0;
-    let p = u();
-    while (p > limit) {
-      k++;
-      p *= u();
-    }
-    return k;
+  if (lambda < 30) return knuth(Math.exp(-lambda), u);
+  return normalDraw(lambda, Math.sqrt(lambda), u);
+}
+
+function knuth(limit: number, u: () => number): number {
+  let k = 0;
+  let p = u();
+  while (p > limit) {
+    k++;
+    p *= u();
   }
+  return k;
+}
+
+function normalDraw(lambda: number, root: number, u: () => number): number {
   const z = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * z));
+  return Math.max(0, Math.round(lambda + root * z));
+}
+
+/**
+ * `poisson` for a fixed list of means, drawn many times (a bootstrap's replicates): exp(−λ) and √λ are taken
+ * once per mean instead of once per draw. Every draw takes the same uniforms and operations as `poisson`, so
+ * the replicates are the same numbers.
+ */
+export function poissonSampler(lambdas: ArrayLike<number>): (u: () => number, out: { [i: number]: number; length: number }) => void {
+  const k = lambdas.length;
+  const lambda = Float64Array.from(lambdas);
+  // 0: λ ≤ 0 (no draw), 1: Knuth with limit exp(−λ), 2: normal with √λ.
+  const mode = new Uint8Array(k);
+  const constant = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    const l = lambda[i] as number;
+    if (!(l > 0)) mode[i] = 0;
+    else if (l < 30) {
+      mode[i] = 1;
+      constant[i] = Math.exp(-l);
+    } else {
+      mode[i] = 2;
+      constant[i] = Math.sqrt(l);
+    }
+  }
+  return (u, out) => {
+    for (let i = 0; i < k; i++) {
+      const m = mode[i];
+      out[i] = m === 0 ? 0 : m === 1 ? knuth(constant[i] as number, u) : normalDraw(lambda[i] as number, constant[i] as number, u);
+    }
+  };
 }
 
 function clip(x: number, lo: number, hi: number): number {
@@ -120,9 +155,14 @@ export function binsBootstrap(
 ): EffectInterval | null {
   const u = uniforms(seedOf(seedKey));
   const reps: number[] = [];
+  const drawB = poissonSampler(baseline);
+  const drawC = poissonSampler(current);
   for (let r = 0; r < BOOTSTRAP_REPLICATES; r++) {
-    const b = baseline.map((x) => poisson(x, u));
-    const c = current.map((x) => poisson(x, u));
+    // Fresh arrays each replicate: `effect` may keep them.
+    const b = new Array<number>(baseline.length);
+    const c = new Array<number>(current.length);
+    drawB(u, b);
+    drawC(u, c);
     if (!b.some((x) => x > 0) || !c.some((x) => x > 0)) continue;
     const e = effect(b, c);
     if (e !== null && Number.isFinite(e)) reps.push(e);
@@ -132,11 +172,12 @@ export function binsBootstrap(
 }
 
 /** W1/σ_baseline of two weighted point sets already merged in value order (side 0 baseline, 1 current). */
-function w1OverSigma(x: readonly number[], side: readonly number[], w: readonly number[]): number | null {
+function w1OverSigma(x: Float64Array, side: Uint8Array, w: Float64Array): number | null {
+  const k = x.length;
   let wb = 0;
   let wc = 0;
   let sb = 0;
-  for (let i = 0; i < x.length; i++) {
+  for (let i = 0; i < k; i++) {
     if (side[i] === 0) {
       wb += w[i] as number;
       sb += (w[i] as number) * (x[i] as number);
@@ -145,13 +186,13 @@ function w1OverSigma(x: readonly number[], side: readonly number[], w: readonly 
   if (!(wb > 0 && wc > 0)) return null;
   const mean = sb / wb;
   let ss = 0;
-  for (let i = 0; i < x.length; i++) if (side[i] === 0) ss += (w[i] as number) * ((x[i] as number) - mean) ** 2;
+  for (let i = 0; i < k; i++) if (side[i] === 0) ss += (w[i] as number) * ((x[i] as number) - mean) ** 2;
   const sigma = Math.sqrt(ss / wb);
   if (!(sigma > 0)) return null;
   let fb = 0;
   let fc = 0;
   let w1 = 0;
-  for (let i = 0; i < x.length - 1; i++) {
+  for (let i = 0; i < k - 1; i++) {
     if (side[i] === 0) fb += (w[i] as number) / wb;
     else fc += (w[i] as number) / wc;
     w1 += Math.abs(fb - fc) * ((x[i + 1] as number) - (x[i] as number));
@@ -166,17 +207,21 @@ export function atomsBootstrap(estimate: number, atoms: Atoms, seedKey: string):
     if ((atoms.countB[a] as number) > 0) pts.push([atoms.meanB[a] as number, 0, atoms.countB[a] as number]);
     if ((atoms.countC[a] as number) > 0) pts.push([atoms.meanC[a] as number, 1, atoms.countC[a] as number]);
   }
-  // Atoms are value ranges of the union, so this is nearly sorted already; sorted once, weights redrawn per replicate.
+  // Atoms are value ranges of the union, so this is nearly sorted already; sorted once, weights redrawn per replicate
+  // into one typed array (no allocation per replicate).
   pts.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
-  const x = pts.map((p) => p[0]);
-  const side = pts.map((p) => p[1]);
-  const count = pts.map((p) => p[2]);
+  const x = Float64Array.from(pts, (p) => p[0]);
+  const side = Uint8Array.from(pts, (p) => p[1]);
+  const count = Float64Array.from(pts, (p) => p[2]);
   const reference = w1OverSigma(x, side, count);
   if (reference === null) return null;
   const u = uniforms(seedOf(seedKey));
   const reps: number[] = [];
+  const draw = poissonSampler(count);
+  const w = new Float64Array(count.length);
   for (let r = 0; r < BOOTSTRAP_REPLICATES; r++) {
-    const e = w1OverSigma(x, side, count.map((c) => poisson(c, u)));
+    draw(u, w);
+    const e = w1OverSigma(x, side, w);
     if (e !== null) reps.push(e);
   }
   const ci = fromReplicates(estimate, reps, Number.POSITIVE_INFINITY, reference);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arcsineInterval, atomsBootstrap, binsBootstrap, dkwInterval, poisson, seedOf, uniforms } from '../../../electron/engine/drift/interval';
+import { arcsineInterval, atomsBootstrap, binsBootstrap, dkwInterval, poisson, poissonSampler, seedOf, uniforms } from '../../../electron/engine/drift/interval';
 import { psi } from '../../../electron/engine/drift/methods/psi';
 import { jensenShannon } from '../../../electron/engine/drift/methods/js';
 
@@ -21,6 +21,20 @@ describe('effect intervals', () => {
     expect(r?.ci[1]).toBeCloseTo(h + 1.959963984540054 * se, 12);
     // A difference whose interval spans 0 starts at 0.
     expect(arcsineInterval(0.5, 50, 0.52, 50)?.ci[0]).toBe(0);
+  });
+
+  it('the per-mean sampler draws exactly what poisson draws, uniform for uniform (bootstrap replicates unchanged)', () => {
+    const lambdas = [0, 0.5, 3, 29.999, 30, 31, 470, 12_000, -1, 7];
+    const a = uniforms(seedOf('sampler'));
+    const b = uniforms(seedOf('sampler'));
+    const draw = poissonSampler(lambdas);
+    const out = new Float64Array(lambdas.length);
+    for (let r = 0; r < 300; r++) {
+      draw(a, out);
+      expect([...out]).toEqual(lambdas.map((l) => poisson(l, b)));
+    }
+    // Both generators consumed the same uniforms.
+    expect(a()).toBe(b());
   });
 
   it('Poisson draws have the right mean below and above the exact/normal switch', () => {

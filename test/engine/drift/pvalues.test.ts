@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chi2Sf, kolmogorovSf, ksExactPValue, ksPValue, normalCdf, normalTwoSided } from '../../../electron/engine/drift/pvalues';
+import fc from 'fast-check';
+import { chi2Sf, kolmogorovSf, ksExactPValue, ksExactPValueFull, ksPValue, normalCdf, normalTwoSided } from '../../../electron/engine/drift/pvalues';
 import { adjustPValues } from '../../../electron/engine/drift/correction';
 
 // Reference values computed once with SciPy 1.17.1 (scipy.stats.chi2.sf, norm.sf, scipy.special.kolmogorov,
@@ -55,6 +56,39 @@ describe('exact two-sample KS p-value', () => {
     expect(ksExactPValue(5, 5, 0)).toBe(1);
     expect(ksPValue(100, 100, 1000).mode).toBe('exact');
     expect(ksPValue(6000, 6000, 300_000).mode).toBe('asymptotic');
+  });
+  it.each([
+    // scipy ks_2samp(a, b, method='exact') with a = arange(n), b = arange(m)·n/m + shift; dScaled = max |i·m − j·n| over the union.
+    [50, 80, 670, 0.3165494466568037],
+    [200, 150, 3150, 0.2838135411331729],
+    [300, 300, 3300, 0.9879477457246794],
+    [1000, 700, 29000, 0.4658556866730919],
+    [64, 1000, 4296, 0.9315924406749095],
+  ])('matches scipy ks_2samp exact for n = %d, m = %d', (n, m, dScaled, expected) => {
+    expect(ksExactPValue(n, m, dScaled) / expected).toBeCloseTo(1, 12);
+  });
+  // The banded recursion computes only the points inside |i·m − j·n| < dScaled: it must give the very same double
+  // as the recursion over the whole lattice (the drift JSON is byte-identical to before the speed-up).
+  it('the banded recursion gives the same double as the full lattice (property, every D)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 70 }), fc.double({ min: 0, max: 1, noNaN: true }), (n, m, frac) => {
+        const dScaled = Math.max(1, Math.round(frac * n * m));
+        expect(Object.is(ksExactPValue(n, m, dScaled), ksExactPValueFull(n, m, dScaled))).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
+  });
+  it('the banded recursion gives the same double as the full lattice on larger unequal samples', () => {
+    for (const [n, m] of [
+      [300, 217],
+      [217, 300],
+      [1000, 30],
+      [499, 500],
+    ] as const)
+      for (let k = 1; k <= 40; k++) {
+        const dScaled = Math.round((k / 40) ** 2 * n * m);
+        expect(ksExactPValue(n, m, dScaled)).toBe(ksExactPValueFull(n, m, dScaled));
+      }
   });
   it('asymptotic p approaches the exact one on large samples', () => {
     // n = m = 1900 (n·m ≤ limit, exact) vs the Stephens-corrected Kolmogorov value at the same D.
