@@ -15,14 +15,14 @@ let stats = new Map<string, Entry>();
 let installed = false;
 let nested = 0;
 
-/** A statement's shape: whitespace collapsed, string literals and numbers elided, cut to 90 characters. */
+/** A statement's shape: whitespace collapsed, string literals and numbers elided, cut to 56 characters. */
 function shapeOf(sql: string): string {
   return sql
     .replace(/\s+/g, ' ')
     .replace(/'[^']*'/g, "'…'")
     .replace(/\b\d+(\.\d+)?\b/g, 'N')
     .trim()
-    .slice(0, 90);
+    .slice(0, 56);
 }
 
 export function installQueryStats(): void {
@@ -69,7 +69,7 @@ export function takeQueryStats(top = 12): QueryStats {
   return {
     queries: all.reduce((n, e) => n + e.n, 0),
     ms: all.reduce((n, e) => n + e.ms, 0),
-    top: all.sort((a, b) => b.n - a.n || b.ms - a.ms).slice(0, top),
+    top: all.sort((a, b) => b.ms - a.ms || b.n - a.n).slice(0, top),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Report benchmark: where the audit report's time goes, phase by phase.
- *   npx tsx bench/report.bench.ts [--bundle DIR] [--scale 1] [--as-of ISO] [--params params.json] [--prefetch] [--calls] [--queries] [--repeat 1] [--out report.pdf]
+ *   npx tsx bench/report.bench.ts [--bundle DIR] [--scale 1] [--as-of ISO] [--params params.json] [--prefetch] [--calls] [--queries] [--preview-only] [--repeat 1 | --concurrency 1,2,…] [--out report.pdf]
  * Generates the demo bundle (seed 42) into a temp dir unless --bundle names one, imports it, then times each engine call
  * the report makes, the model, the HTML, the Chromium print and the pdf-lib post-processing. Prints the load average
  * beside the numbers: the machine is shared, so compare ratios within one run.
@@ -33,10 +33,15 @@ const { values } = parseArgs({
     calls: { type: 'boolean' },
     /** Count the SQL statements of the overview prefetch and of the model, by shape (bench/queryStats.ts). */
     queries: { type: 'boolean' },
+    /** Drift comparisons in flight at once, per run, e.g. "1,2,1,2" (A/B in one process; default the report's own). */
+    concurrency: { type: 'string' },
+    /** Stop after the model and HTML (the preview): no Chromium print. */
+    'preview-only': { type: 'boolean' },
   },
 });
 const scale = Number(values.scale ?? 1);
-const repeat = Number(values.repeat ?? 1);
+const concurrencies = values.concurrency ? values.concurrency.split(',').map(Number) : null;
+const repeat = concurrencies ? concurrencies.length : Number(values.repeat ?? 1);
 const load = (): string => os.loadavg().map((x) => x.toFixed(1)).join(' ');
 const s = (ms: number): string => (ms / 1000).toFixed(2);
 
@@ -91,10 +96,11 @@ async function main(): Promise<void> {
       const ws = defaultWorkspace(summary.integrity.root_hash, summary.exporter ?? '');
       const signoff = { ...ws.signoff, system: ws.signoff.system || 'benchmark system', auditor: 'Bench Auditor' };
       const params = { ...(values.params ? (JSON.parse(readFileSync(values.params, 'utf8')) as Record<string, unknown>) : {}), ...(values['as-of'] ? { as_of: values['as-of'] } : {}) };
-      console.log(`\nrun ${run} (load ${load()})`);
+      const driftConcurrency = concurrencies?.[run - 1];
+      console.log(`\nrun ${run}${driftConcurrency ? `, drift concurrency ${driftConcurrency}` : ''} (load ${load()})`);
       const cpu0 = process.cpuUsage();
       t = performance.now();
-      const { model, json } = await computeReport(source, { bundleId, signoff, findings: [], params });
+      const { model, json } = await computeReport(source, { bundleId, signoff, findings: [], params, ...(driftConcurrency ? { driftConcurrency } : {}) });
       const modelMs = performance.now() - t;
       for (const [k, v] of [...timings.entries()].sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(26)} ${s(v)} s (${calls.get(k)} call(s))`);
       const cpuModel = process.cpuUsage(cpu0);
@@ -103,6 +109,7 @@ async function main(): Promise<void> {
       t = performance.now();
       const html = renderReportHtml(model);
       console.log(`html           ${s(performance.now() - t)} s (${(html.length / 1024).toFixed(0)} KiB); preview = model + html ${s(modelMs + performance.now() - t)} s`);
+      if (values['preview-only']) continue;
       t = performance.now();
       const attachments = await reportAttachments(json, summary.path, summary);
       const pdf = await renderReportPdf(model, json, printPdf, attachments);

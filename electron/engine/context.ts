@@ -9,6 +9,14 @@ export interface BundleSession {
   instance: DuckDBInstance;
   /** Connection for engine analyses. */
   conn: DuckDBConnection;
+  /**
+   * A second analysis connection to the same database (same settings, made before the lock-down). One DuckDB
+   * connection runs one query at a time, so two drift comparisons — or a comparison and another analysis —
+   * asked at once run side by side only on two connections (`analysisLease`).
+   */
+  spare: DuckDBConnection;
+  /** Whether the spare connection is leased right now. */
+  spareBusy: boolean;
   /** Further connections in use right now (SQL console queries), interrupted when the bundle closes. */
   connections: Set<DuckDBConnection>;
   summary: ImportSummary;
@@ -17,6 +25,20 @@ export interface BundleSession {
    * imported, so a result computed for a screen is reused by the report and vice versa. Dropped with the session.
    */
   memo: Map<string, Promise<unknown>>;
+}
+
+/**
+ * Runs `work` on the spare connection when it is free, else on the main one (where DuckDB runs it after the
+ * query in progress). Results never depend on the connection: both see the same read-only database.
+ */
+export async function analysisLease<T>(session: BundleSession, work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  if (session.spareBusy) return work(session.conn);
+  session.spareBusy = true;
+  try {
+    return await work(session.spare);
+  } finally {
+    session.spareBusy = false;
+  }
 }
 
 /** The session's result for `key`, computing it once; a failed or interrupted computation is forgotten, not cached. */

@@ -54,12 +54,84 @@ export function quoteLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
+/**
+ * Catalog metadata of a bundle's database once its import is done. The database is read-only from then on
+ * (the analyses only read; the SQL console runs on its own connections and refuses every statement but a
+ * single SELECT, sql.ts), so its tables, columns, roles and column map never change: they are read once per
+ * session instead of once per analysis (the Overview asked for them ~300 times). A connection is cached only
+ * after `freezeCatalog` (the import calls it after locking the database down); any other connection —
+ * tests, tools, an import in progress — asks DuckDB every time.
+ */
+interface FrozenCatalog {
+  memo: Map<string, Promise<unknown>>;
+}
+
+const frozenCatalogs = new WeakMap<DuckDBConnection, FrozenCatalog>();
+
+/**
+ * From now on `conn`'s catalog is read once and cached (call only when nothing will create, drop or alter a
+ * table). `sameDatabase`: a frozen connection to the same database, whose cache this one shares.
+ */
+export function freezeCatalog(conn: DuckDBConnection, sameDatabase?: DuckDBConnection): void {
+  if (frozenCatalogs.has(conn)) return;
+  const shared = sameDatabase ? frozenCatalogs.get(sameDatabase) : undefined;
+  frozenCatalogs.set(conn, shared ?? { memo: new Map() });
+}
+
+export function isCatalogFrozen(conn: DuckDBConnection): boolean {
+  return frozenCatalogs.has(conn);
+}
+
+/**
+ * `work()` once per frozen connection and `key` (a failed look-up is forgotten, not cached); every call on a
+ * connection that is not frozen. The result is shared: callers must not mutate it.
+ */
+export function catalogMemo<T>(conn: DuckDBConnection, key: string, work: () => Promise<T>): Promise<T> {
+  const c = frozenCatalogs.get(conn);
+  if (!c) return work();
+  const hit = c.memo.get(key);
+  if (hit) return hit as Promise<T>;
+  const p = work();
+  c.memo.set(key, p);
+  p.catch(() => {
+    if (c.memo.get(key) === p) c.memo.delete(key);
+  });
+  return p;
+}
+
+/** Every table of schema main (any attached database), read in one query on a frozen connection. */
+function allTables(conn: DuckDBConnection): Promise<Set<string>> {
+  return catalogMemo(conn, 'tables', async () => {
+    const rows = await queryRows<{ t: string }>(conn, "select table_name as t from duckdb_tables() where schema_name = 'main'");
+    return new Set(rows.map((r) => r.t));
+  });
+}
+
+/** Every table's and view's columns of schema main, in column order, read in one query on a frozen connection. */
+function allColumns(conn: DuckDBConnection): Promise<Map<string, { name: string; type: string }[]>> {
+  return catalogMemo(conn, 'columns', async () => {
+    const rows = await queryRows<{ t: string; name: string; type: string }>(
+      conn,
+      "select table_name as t, column_name as name, data_type as type from duckdb_columns() where schema_name = 'main' order by table_name, database_name, column_index",
+    );
+    const out = new Map<string, { name: string; type: string }[]>();
+    for (const r of rows) {
+      const cols = out.get(r.t) ?? [];
+      cols.push({ name: r.name, type: r.type });
+      out.set(r.t, cols);
+    }
+    return out;
+  });
+}
+
 export async function tableExists(conn: DuckDBConnection, name: string): Promise<boolean> {
+  if (isCatalogFrozen(conn)) return (await allTables(conn)).has(name);
   const v = await queryValue(conn, "select count(*) from duckdb_tables() where schema_name = 'main' and table_name = ?", [name]);
   return Number(v) > 0;
 }
 
 export async function columnsOf(conn: DuckDBConnection, table: string): Promise<{ name: string; type: string }[]> {
+  if (isCatalogFrozen(conn)) return ((await allColumns(conn)).get(table) ?? []).map((c) => ({ ...c }));
   const rows = await queryRows<{ name: string; type: string }>(
     conn,
     "select column_name as name, data_type as type from duckdb_columns() where schema_name = 'main' and table_name = ? order by column_index",

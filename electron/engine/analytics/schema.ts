@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CANONICAL_TABLES, META_TABLES } from '../../../shared/canonical';
-import { queryRows, quoteIdent, quoteLiteral } from '../db';
+import { catalogMemo, queryRows, quoteIdent, quoteLiteral } from '../db';
 import { presentSql, textOrNullSql } from '../../../shared/missing';
 
 /** Defaults for every analytics parameter, stated once (docs/metrics.md repeats them). */
@@ -26,7 +26,12 @@ type SqlType = 'VARCHAR' | 'TIMESTAMP' | 'DOUBLE' | 'BIGINT' | 'BOOLEAN';
 export class BundleSchema {
   private constructor(private readonly tables: Map<string, Map<string, string>>) {}
 
-  static async load(conn: DuckDBConnection): Promise<BundleSchema> {
+  /** Read once per session once the catalog is frozen (db.ts): a BundleSchema is immutable. */
+  static load(conn: DuckDBConnection): Promise<BundleSchema> {
+    return catalogMemo(conn, 'bundleSchema', () => BundleSchema.read(conn));
+  }
+
+  private static async read(conn: DuckDBConnection): Promise<BundleSchema> {
     const rows = await queryRows<{ t: string; c: string; ty: string }>(
       conn,
       "select table_name as t, column_name as c, data_type as ty from duckdb_columns() where schema_name = 'main' and database_name = current_database() order by table_name, column_index",
@@ -117,6 +122,11 @@ export const COHORT_TABLES = ['eval_results', 'records', 'spans'] as const;
  * cohorts table. Sorted, so every consumer iterates in the same order.
  */
 export async function cohortAttributes(conn: DuckDBConnection, schema: BundleSchema): Promise<string[]> {
+  // Once per session on a frozen catalog (the schema is then the session's one BundleSchema); a fresh copy each call.
+  return [...(await catalogMemo(conn, 'cohortAttributes', () => readCohortAttributes(conn, schema)))];
+}
+
+async function readCohortAttributes(conn: DuckDBConnection, schema: BundleSchema): Promise<string[]> {
   const names = new Set<string>();
   if (schema.hasColumn(META_TABLES.columnRoles, 'column_name') && schema.hasColumn(META_TABLES.columnRoles, 'role')) {
     const rows = await queryRows<{ c: string }>(

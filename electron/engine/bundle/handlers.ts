@@ -32,7 +32,17 @@ export function bundleHandlers(ctx: EngineContext): BundleApi {
       try {
         await claimWorkDir(workDir);
         const imported = await ctx.runJob(jobId, (job) => importBundle(ctx.config, bundlePath, bundleId, workDir, job, opts));
-        ctx.sessions.set(bundleId, { id: bundleId, path: imported.summary.path, instance: imported.instance, conn: imported.conn, connections: new Set(), summary: imported.summary, memo: new Map() });
+        ctx.sessions.set(bundleId, {
+          id: bundleId,
+          path: imported.summary.path,
+          instance: imported.instance,
+          conn: imported.conn,
+          spare: imported.spare,
+          spareBusy: false,
+          connections: new Set(),
+          summary: imported.summary,
+          memo: new Map(),
+        });
         await addRecent(dataDir, {
           path: imported.summary.path,
           name: imported.summary.name,
@@ -53,9 +63,11 @@ export function bundleHandlers(ctx: EngineContext): BundleApi {
       ctx.sessions.delete(bundleId);
       await ctx.quiesce(bundleId, () => {
         s.conn.interrupt();
+        s.spare.interrupt();
         for (const c of s.connections) c.interrupt();
       });
       try {
+        s.spare.disconnectSync();
         s.conn.disconnectSync();
       } finally {
         s.instance.closeSync();

@@ -24,7 +24,7 @@ import { LINE_KEY, runStructuredReader } from './loadStructured';
 import { MANIFEST_NAME, manifestDuplicates, manifestEntries, readManifest, type ManifestRead } from './manifest';
 import { addReject, createMetaTables } from './meta';
 import { recordColumnRoles, type DeclaredRole } from './roles';
-import { createBundleDb, lockDown, memoryLimitBytes } from './session';
+import { analysisConnection, createBundleDb, lockDown, memoryLimitBytes } from './session';
 import { FileProblem, flatFormat, headText, nonUtf8Reason, plainFile, readHead, refuseNonUtf8Text, type FlatFormat } from './sniff';
 import { LIMITS } from './limits';
 import { period, tableSummaries } from './summary';
@@ -34,6 +34,8 @@ import { TargetTables } from './target';
 export interface ImportedBundle {
   instance: DuckDBInstance;
   conn: DuckDBConnection;
+  /** A second analysis connection to the same database (context.ts, BundleSession.spare). */
+  spare: DuckDBConnection;
   summary: ImportSummary;
 }
 
@@ -812,6 +814,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
 
   const { instance, conn } = await createBundleDb(config, path.join(workDir, 'spill'));
   job.onCancel(() => conn.interrupt());
+  let spare: DuckDBConnection | undefined;
   try {
     cancelled(job);
     await createMetaTables(conn);
@@ -935,15 +938,18 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
       ...(manifestRead.state === 'foreign' ? { foreign_manifest: manifestRead.detail } : {}),
     };
     cancelled(job);
-    await lockDown(conn);
+    spare = await analysisConnection(instance);
+    await lockDown(conn, [spare]);
     await Promise.all(['zip', 'files', 'gz', 'stage', 'screen'].map((d) => fs.rm(path.join(workDir, d), { recursive: true, force: true })));
     job.progress({ phase: 'done', message: `Imported ${bundle.inputPath}`, fraction: 1 });
-    return { instance, conn, summary };
+    return { instance, conn, spare, summary };
   } catch (e) {
-    try {
-      conn.disconnectSync();
-    } catch {
-      // already closed
+    for (const c of [conn, spare]) {
+      try {
+        c?.disconnectSync();
+      } catch {
+        // already closed
+      }
     }
     instance.closeSync();
     if (job.signal.aborted) throw new ApiError('cancelled', 'Cancelled.');

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TableSummary } from '../../../shared/api/bundle';
 import { CANONICAL_TABLES, META_TABLES } from '../../../shared/canonical';
 import type { MappingEntry, MappingTag, TableMappingEntry } from '../../../shared/mapping';
-import { queryRows, quoteIdent, tableExists } from '../db';
+import { catalogMemo, queryRows, quoteIdent, tableExists } from '../db';
 
 export interface FileMapping {
   file: string;
@@ -62,12 +62,16 @@ export function tableMappings(tables: TableSummary[], mapped: FileMapping[]): Ta
  */
 export async function absentColumns(conn: DuckDBConnection, table: string): Promise<Set<string>> {
   const def = CANONICAL_TABLES.find((d) => d.name === table);
-  if (!def || !(await tableExists(conn, META_TABLES.columnMap))) return new Set();
-  const present = await queryRows<{ c: string }>(
-    conn,
-    `SELECT DISTINCT column_name AS c FROM ${quoteIdent(META_TABLES.columnMap)} WHERE table_name = ? AND tag <> 'absent'`,
-    [table],
-  );
-  const have = new Set(present.map((r) => r.c));
-  return new Set(def.columns.map((c) => c.name).filter((c) => !have.has(c)));
+  if (!def) return new Set();
+  const absent = await catalogMemo(conn, `absentColumns\u0000${table}`, async () => {
+    if (!(await tableExists(conn, META_TABLES.columnMap))) return [];
+    const present = await queryRows<{ c: string }>(
+      conn,
+      `SELECT DISTINCT column_name AS c FROM ${quoteIdent(META_TABLES.columnMap)} WHERE table_name = ? AND tag <> 'absent'`,
+      [table],
+    );
+    const have = new Set(present.map((r) => r.c));
+    return def.columns.map((c) => c.name).filter((c) => !have.has(c));
+  });
+  return new Set(absent);
 }

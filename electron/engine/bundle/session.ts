@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { queryOne } from '../db';
+import { freezeCatalog, queryOne } from '../db';
 import { ApiError } from '../../../shared/api/common';
 import type { EngineConfig } from '../context';
 
@@ -38,9 +38,7 @@ export async function createBundleDb(config: EngineConfig, spillDir: string): Pr
     throw e;
   }
   try {
-    const conn = await instance.connect();
-    await conn.run(`SET TimeZone = 'UTC'`);
-    return { instance, conn };
+    return { instance, conn: await analysisConnection(instance) };
   } catch (e) {
     instance.closeSync();
     throw e;
@@ -48,12 +46,30 @@ export async function createBundleDb(config: EngineConfig, spillDir: string): Pr
 }
 
 /**
+ * A connection for engine analyses, with the session settings every analysis assumes (UTC). Connection
+ * settings cannot change once the configuration is locked, so every analysis connection is made before lockDown.
+ */
+export async function analysisConnection(instance: DuckDBInstance): Promise<DuckDBConnection> {
+  const conn = await instance.connect();
+  try {
+    await conn.run(`SET TimeZone = 'UTC'`);
+  } catch (e) {
+    conn.disconnectSync();
+    throw e;
+  }
+  return conn;
+}
+
+/**
  * After import: no file or network access, configuration frozen. Order matters: external access
  * must be switched off before the configuration is locked. Spilling to temp_directory keeps working.
+ * Nothing creates, drops or alters a table from here on, so the catalog is read once per session (db.ts).
  */
-export async function lockDown(conn: DuckDBConnection): Promise<void> {
+export async function lockDown(conn: DuckDBConnection, others: readonly DuckDBConnection[] = []): Promise<void> {
   await conn.run('SET enable_external_access = false');
   await conn.run('SET lock_configuration = true');
+  freezeCatalog(conn);
+  for (const o of others) freezeCatalog(o, conn);
 }
 
 const UNIT_BYTES: Record<string, number> = { B: 1, BYTES: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 };

@@ -15,7 +15,7 @@ import {
 import { columnKind } from './auto';
 import type { ColumnKind, ColumnSpec } from './columns';
 import { EMPTY_RANGE, groupedProfiles, numericRanges, type EcdfMethod } from './ecdf';
-import type { NumericRange } from './profile';
+import type { NumericProfile, NumericRange } from './profile';
 import type { ColumnData } from './methods/types';
 import type { Sample } from './select';
 
@@ -54,13 +54,15 @@ export async function loadColumnGroups(
   rows: ReadonlyMap<string, NumericRange>,
   ecdf?: EcdfMethod,
   kind?: ColumnKind,
+  /** A numeric column's profiles per group, when already computed (`groupedProfilesOfColumns`). */
+  profiled?: Map<string, NumericProfile>,
 ): Promise<Map<string, ColumnData>> {
   let categories: Promise<Map<string, CategoryCounts>> | null = null;
   const allCategories = (): Promise<Map<string, CategoryCounts>> => (categories ??= groupedCategoryCounts(conn, sample, spec.expr, spec.valueType));
   const out = new Map<string, ColumnData>();
 
   if (spec.valueType === 'float' || spec.valueType === 'integer') {
-    const profiles = await groupedProfiles(conn, sample, spec.expr, rows, ecdf);
+    const profiles = profiled ?? (await groupedProfiles(conn, sample, spec.expr, rows, ecdf));
     let numericBins: Promise<{ bins: Map<string, DriftBin[]>; edges: Map<string, number[]> }> | null = null;
     const rule: BinningRule = opts.binning ?? 'quantile';
     const requested = opts.bins ?? DEFAULT_BINS;

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/api/common';
-import { queryRows, quoteIdent, tableExists } from '../db';
+import { catalogMemo, queryRows, quoteIdent, tableExists } from '../db';
 import type { TableInfo } from './select';
 
 /** How the values are stored; the drift kind (numeric / categorical / binary) also depends on distinct counts. */
@@ -56,10 +56,13 @@ const BOOKKEEPING = new Set(['split', 'parent_span_id', 'name', 'kind', 'span_ki
 export async function cohortAttributes(conn: DuckDBConnection, info: TableInfo): Promise<Set<string>> {
   const out = new Set<string>();
   for (const [col, role] of info.roles) if (role === 'cohort') out.add(col);
-  if (await tableExists(conn, 'cohorts')) {
-    const rows = await queryRows<{ attribute: string }>(conn, 'select distinct attribute::VARCHAR as attribute from cohorts where attribute is not null order by 1');
-    for (const r of rows) if (info.columns.some((c) => c.name === r.attribute)) out.add(r.attribute);
-  }
+  // The cohorts table's attributes: read once per session (catalogMemo) — a read-only bundle's cohorts never change.
+  const declared = await catalogMemo(conn, 'cohortsTableAttributes', async () =>
+    (await tableExists(conn, 'cohorts'))
+      ? (await queryRows<{ attribute: string }>(conn, 'select distinct attribute::VARCHAR as attribute from cohorts where attribute is not null order by 1')).map((r) => r.attribute)
+      : [],
+  );
+  for (const attribute of declared) if (info.columns.some((c) => c.name === attribute)) out.add(attribute);
   return out;
 }
 

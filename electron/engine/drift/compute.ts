@@ -4,7 +4,7 @@ import type { CohortFilter, DriftReport, DriftRequest, DriftResult, DriftSeriesP
 import { DEFAULT_ALPHA } from './auto';
 import { driftBinsIpc, driftSeriesIpc } from './arrow';
 import { loadColumnGroups } from './column';
-import { EMPTY_RANGE, groupedRanges, type EcdfMethod } from './ecdf';
+import { EMPTY_RANGE, groupedProfilesOfColumns, groupedRanges, type EcdfMethod } from './ecdf';
 import type { NumericRange } from './profile';
 import { cohortAttributes, comparableColumns, defaultColumns, resolveColumns } from './columns';
 import { compareColumn } from './compare';
@@ -163,11 +163,14 @@ export async function computeDrift(conn: DuckDBConnection, args: DriftArgs, hook
       return r;
     };
     const perGroup = new Map<string, DriftResult[]>(groups.map((g) => [g, []]));
+    const rowsOf = (k: number) => new Map<string, NumericRange>(groups.map((g) => [g, (ranges.get(g) ?? [])[Math.max(0, k)] ?? EMPTY_RANGE]));
+    // Every numeric column's exact ECDF profile in one query (ecdf.ts), instead of one sort per column.
+    const profiles = await groupedProfilesOfColumns(conn, pass.sample, numeric.map((s) => s.expr), numeric.map((_, k) => rowsOf(k)), hooks.ecdf);
     for (const spec of columns) {
       checkCancel(hooks.signal);
       const k = numeric.indexOf(spec);
-      const rows = new Map<string, NumericRange>(groups.map((g) => [g, (ranges.get(g) ?? [])[Math.max(0, k)] ?? EMPTY_RANGE]));
-      const data = await loadColumnGroups(conn, pass.sample, spec, binOpts, rows, hooks.ecdf, plans.get(spec.name)?.kind);
+      const rows = rowsOf(k);
+      const data = await loadColumnGroups(conn, pass.sample, spec, binOpts, rows, hooks.ecdf, plans.get(spec.name)?.kind, k >= 0 ? profiles.get(k) : undefined);
       const label = spec.role === 'label' ? await labelCoverage(conn, info, pass.cohort, current, pass.sample.group, spec) : null;
       for (const g of groups) {
         const col = data.get(g);

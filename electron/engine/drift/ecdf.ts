@@ -234,26 +234,112 @@ export async function groupedProfiles(
     const r = constsByGroup.get(String(e.g));
     const base = out.get(String(e.g));
     if (!r || !base) continue;
-    const nb = base.nBaseline;
-    const nc = base.nCurrent;
-    const mins = [r.minb, r.minc].filter((x): x is number => x !== null);
-    const maxs = [r.maxb, r.maxc].filter((x): x is number => x !== null);
-    const mn2 = Math.min(...mins) / 2;
-    const ra2 = Math.max(...maxs) / 2 - mn2;
-    const minb = r.minb ?? 0;
-    const rb2 = r.maxb !== null && r.minb !== null ? r.maxb / 2 - r.minb / 2 : 0;
-    const zMean = nb > 0 && e.sz !== null ? e.sz / nb : null;
-    // var/rb² = E[z²] − E[z]² with z in [0, 1]: both sums exact, so only the final doubles round.
-    const zVar = zMean !== null && e.sz2 !== null ? Math.max(0, e.sz2 / nb - zMean * zMean) : null;
-    out.set(String(e.g), {
-      ...base,
-      distinct: Number(e.u ?? 0),
-      meanBaseline: zMean === null ? null : minb + zMean * rb2 * 2,
-      stdBaseline: zVar === null ? null : Math.sqrt(zVar) * rb2 * 2,
-      dScaled: e.dscaled === null ? 0 : Number(e.dscaled),
-      w1: nb > 0 && nc > 0 ? (e.w1part ?? 0) * ra2 * 2 : null,
-      atoms: rankAtoms(e.hb, e.hc, e.edges, Math.min(...mins)),
+    out.set(String(e.g), profileFromRow(e, r, base));
+  }
+  return out;
+}
+
+/** The profile of one group from its row of the sorted pass (`r`: its ranges; `base`: its counts). */
+function profileFromRow(e: EcdfRow, r: NumericRange, base: NumericProfile): NumericProfile {
+  const nb = base.nBaseline;
+  const nc = base.nCurrent;
+  const mins = [r.minb, r.minc].filter((x): x is number => x !== null);
+  const maxs = [r.maxb, r.maxc].filter((x): x is number => x !== null);
+  const mn2 = Math.min(...mins) / 2;
+  const ra2 = Math.max(...maxs) / 2 - mn2;
+  const minb = r.minb ?? 0;
+  const rb2 = r.maxb !== null && r.minb !== null ? r.maxb / 2 - r.minb / 2 : 0;
+  const zMean = nb > 0 && e.sz !== null ? e.sz / nb : null;
+  // var/rb² = E[z²] − E[z]² with z in [0, 1]: both sums exact, so only the final doubles round.
+  const zVar = zMean !== null && e.sz2 !== null ? Math.max(0, e.sz2 / nb - zMean * zMean) : null;
+  return {
+    ...base,
+    distinct: Number(e.u ?? 0),
+    meanBaseline: zMean === null ? null : minb + zMean * rb2 * 2,
+    stdBaseline: zVar === null ? null : Math.sqrt(zVar) * rb2 * 2,
+    dScaled: e.dscaled === null ? 0 : Number(e.dscaled),
+    w1: nb > 0 && nc > 0 ? (e.w1part ?? 0) * ra2 * 2 : null,
+    atoms: rankAtoms(e.hb, e.hc, e.edges, Math.min(...mins)),
+  };
+}
+
+/**
+ * `groupedProfiles` for several numeric columns of one sample in ONE query: the columns are unpivoted into
+ * (column, value) rows and the sorted pass is partitioned by column and group, with per-(column, group)
+ * constants computed in SQL exactly as the grouped pass computes them (the same doubles), so every column and
+ * group gets the very profile `groupedProfiles` gives it (test/engine/drift/ecdfPass.test.ts). One scan of the
+ * selection instead of one per column, and DuckDB spreads the partitions over its threads. A column with a
+ * group that takes the bucketed pass (large samples) is left to `groupedProfiles`. `ranges[k]`: column k's
+ * ranges per group (from `groupedRanges`). Result: column index → group → profile.
+ */
+export async function groupedProfilesOfColumns(
+  conn: DuckDBConnection,
+  sample: Sample,
+  exprs: readonly string[],
+  ranges: readonly ReadonlyMap<string, NumericRange>[],
+  method: EcdfMethod = 'auto',
+): Promise<Map<number, Map<string, NumericProfile>>> {
+  const out = new Map<number, Map<string, NumericProfile>>();
+  const together: number[] = [];
+  for (let k = 0; k < exprs.length; k++) {
+    const byGroup = ranges[k] ?? new Map<string, NumericRange>();
+    const bucketed = [...byGroup.values()].some((r) => {
+      const n = Number(r.nb) + Number(r.nc);
+      return n > 0 && (method === 'bucketed' || (method === 'auto' && n >= BUCKETED_MIN_VALUES));
     });
+    if (bucketed) out.set(k, await groupedProfiles(conn, sample, exprs[k] as string, byGroup, method));
+    else together.push(k);
+  }
+  if (together.length === 0) return out;
+  if (together.length === 1) {
+    const k = together[0] as number;
+    out.set(k, await groupedProfiles(conn, sample, exprs[k] as string, ranges[k] ?? new Map(), method));
+    return out;
+  }
+  for (const k of together) {
+    const m = new Map<string, NumericProfile>();
+    for (const [g, r] of ranges[k] ?? new Map<string, NumericRange>()) m.set(g, baseProfile(r));
+    out.set(k, m);
+  }
+  const src = sidesWith(sample, together.map((k, i) => `${exprs[k]} as v${i}`).join(', '));
+  const list = together.map((_, i) => `v${i}`).join(', ');
+  const rows = await queryRows<EcdfRow & { c: number }>(
+    conn,
+    `with src as (select s, g, unnest(range(${together.length})) as c, unnest([${list}]) as v from (${src.sql})),
+     k as (
+       select c, g, nb, nc, (nb * nc)::DOUBLE as nbnc, mx / 2 - mn / 2 as ra2, coalesce(minb, 0) / 2 as minb2,
+         case when maxb is not null and minb is not null then maxb / 2 - minb / 2 else 0 end as rb2
+       from (select c, g, count(v) filter (where s = 0) as nb, count(v) filter (where s = 1) as nc, min(v) as mn, max(v) as mx,
+               min(v) filter (where s = 0) as minb, max(v) filter (where s = 0) as maxb
+             from src where v is not null group by c, g)),
+     o as (
+       select src.c, src.g, s, v, k.nbnc, k.ra2, k.minb2, k.rb2, k.nb + k.nc as n,
+         sum(case when s = 0 then k.nc else -k.nb end) over (partition by src.c, src.g order by v rows between unbounded preceding and current row) as sd,
+         lead(v) over (partition by src.c, src.g order by v) as vnext,
+         count(*) over (partition by src.c, src.g order by v) as cle,
+         row_number() over (partition by src.c, src.g order by v) as rn
+       from src join k on src.c = k.c and src.g = k.g where v is not null)
+     select c, g,
+       max(abs(sd)) filter (where vnext is distinct from v)::VARCHAR as dscaled,
+       count(*) filter (where vnext is distinct from v) as u,
+       sum(case when vnext > v and nbnc > 0 and ra2 > 0 then (abs(sd)::DOUBLE / nbnc * ((vnext / 2 - v / 2) / ra2))::DECIMAL(38, 30) else 0 end)::DOUBLE as w1part,
+       sum(case when s = 0 then (case when rb2 > 0 then (v / 2 - minb2) / rb2 else 0 end)::DECIMAL(38, 20) end)::DOUBLE as sz,
+       sum(case when s = 0 then (case when rb2 > 0 then ((v / 2 - minb2) / rb2) * ((v / 2 - minb2) / rb2) else 0 end)::DECIMAL(38, 20) end)::DOUBLE as sz2,
+       to_json(histogram(((cle - 1) * ${ATOMS}) // n) filter (where s = 0))::VARCHAR as hb,
+       to_json(histogram(((cle - 1) * ${ATOMS}) // n) filter (where s = 1))::VARCHAR as hc,
+       to_json(list([(rn * ${ATOMS}) // n - 1, v]) filter (where (rn * ${ATOMS}) // n > ((rn - 1) * ${ATOMS}) // n))::VARCHAR as edges
+     from o group by c, g`,
+    src.params,
+  );
+  for (const e of rows) {
+    const k = together[Number(e.c)];
+    if (k === undefined) continue;
+    const g = String(e.g);
+    const r = ranges[k]?.get(g);
+    const profiles = out.get(k);
+    const base = profiles?.get(g);
+    if (!r || !profiles || !base) continue;
+    profiles.set(g, profileFromRow(e, r, base));
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import type { DriftApi } from '../../../shared/api/drift';
 import { driftSchemas } from '../../../shared/api/drift';
 import { ApiError } from '../../../shared/api/common';
-import type { EngineContext } from '../context';
+import { analysisLease, sessionMemo, type EngineContext } from '../context';
 import { computeDrift } from './compute';
 import { driftOptions } from './options';
 
@@ -19,18 +19,22 @@ export function driftHandlers(ctx: EngineContext): DriftApi {
   return {
     driftOptions: async (raw) => {
       const args = validated(driftSchemas.driftOptions, raw);
-      return driftOptions(ctx.session(args.bundleId).conn);
+      // Derived from the read-only bundle alone: once per session (the Drift screen, the report and check share it);
+      // each caller gets its own copy.
+      return structuredClone(await sessionMemo(ctx.session(args.bundleId), 'driftOptions', () => driftOptions(ctx.session(args.bundleId).conn)));
     },
     computeDrift: async (raw) => {
       const { bundleId, jobId, ...request } = validated(driftSchemas.computeDrift, raw);
       const session = ctx.session(bundleId);
-      return ctx.runJob(jobId, async (job) => {
-        job.onCancel(() => session.conn.interrupt());
-        return computeDrift(session.conn, request, {
-          signal: job.signal,
-          progress: (message, fraction) => job.progress({ phase: 'compute', message, fraction }),
-        });
-      });
+      return ctx.runJob(jobId, async (job) =>
+        analysisLease(session, (conn) => {
+          job.onCancel(() => conn.interrupt());
+          return computeDrift(conn, request, {
+            signal: job.signal,
+            progress: (message, fraction) => job.progress({ phase: 'compute', message, fraction }),
+          });
+        }),
+      );
     },
   };
 }

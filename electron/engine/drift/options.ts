@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DriftOptions } from '../../../shared/api/drift';
-import { queryRows, queryValue, quoteIdent, tableExists } from '../db';
+import { catalogMemo, columnsOf, queryRows, quoteIdent, tableExists } from '../db';
 import { columnKind } from './auto';
 import { cohortAttributes, comparableColumns, defaultColumns } from './columns';
 import { describeTable } from './select';
@@ -10,17 +10,19 @@ import { CANONICAL_TABLE_NAMES, CANONICAL_TABLES } from '../../../shared/canonic
 const OBSERVATION_TABLES = new Set(['records', 'spans', 'eval_results']);
 
 async function listTables(conn: DuckDBConnection): Promise<string[]> {
-  const rows = await queryRows<{ name: string }>(
-    conn,
-    "select table_name as name from duckdb_tables() where schema_name = 'main' and not starts_with(table_name, '_ad_') union select view_name from duckdb_views() where schema_name = 'main' and not internal and not starts_with(view_name, '_ad_') order by 1",
-  );
-  return rows.map((r) => r.name);
+  const names = await catalogMemo(conn, 'driftTables', async () => {
+    const rows = await queryRows<{ name: string }>(
+      conn,
+      "select table_name as name from duckdb_tables() where schema_name = 'main' and not starts_with(table_name, '_ad_') union select view_name from duckdb_views() where schema_name = 'main' and not internal and not starts_with(view_name, '_ad_') order by 1",
+    );
+    return rows.map((r) => r.name);
+  });
+  return [...names];
 }
 
 async function distinctStrings(conn: DuckDBConnection, table: string, column: string): Promise<string[]> {
   if (!(await tableExists(conn, table))) return [];
-  const has = await queryValue(conn, "select count(*) from duckdb_columns() where schema_name = 'main' and table_name = ? and column_name = ?", [table, column]);
-  if (Number(has) === 0) return [];
+  if (!(await columnsOf(conn, table)).some((c) => c.name === column)) return [];
   const rows = await queryRows<{ v: string }>(conn, `select distinct ${quoteIdent(column)}::VARCHAR as v from ${quoteIdent(table)} where ${quoteIdent(column)} is not null order by 1`);
   return rows.map((r) => r.v);
 }

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/api/common';
 import type { CohortFilter, Selector } from '../../../shared/api/drift';
-import { columnsOf, queryRows, quoteIdent, tableExists, type SqlParam } from '../db';
+import { catalogMemo, columnsOf, queryRows, quoteIdent, tableExists, type SqlParam } from '../db';
 import { META_TABLES, CANONICAL_TABLES } from '../../../shared/canonical';
 import { absentColumns } from '../bundle/mappingStore';
 
@@ -25,7 +25,13 @@ export const SELECTOR_COLUMN: Record<Exclude<Selector['key'], 'window'>, string>
   model_version: 'model_version',
 };
 
+/** A table's columns, roles and time column (read once per session once the catalog is frozen; a fresh copy each call). */
 export async function describeTable(conn: DuckDBConnection, table: string): Promise<TableInfo> {
+  const info = await catalogMemo(conn, `describeTable\u0000${table}`, () => readTableInfo(conn, table));
+  return { ...info, columns: info.columns.map((c) => ({ ...c })), roles: new Map(info.roles) };
+}
+
+async function readTableInfo(conn: DuckDBConnection, table: string): Promise<TableInfo> {
   if (!(await tableExists(conn, table)) && (await columnsOf(conn, table)).length === 0)
     throw new ApiError('not_found', `table "${table}" is not in this bundle`, { field: 'table' });
   // Canonical columns no file supplied are not columns of this bundle: never offered, never a time column.

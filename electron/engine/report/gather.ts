@@ -148,12 +148,39 @@ function cohortKey(c: { attribute: string; value: string } | null): string {
   return c ? `${c.attribute}=${c.value}` : 'all';
 }
 
+/** Drift engine calls the report keeps in flight at once (the engine has two analysis connections per bundle). */
+export const DRIFT_CONCURRENCY = 2;
+
+/**
+ * `fn` over `items`, at most `limit` at a time, results in the order of `items`. The first failure stops further
+ * starts and is thrown once the calls in flight have settled (a cancelled report must not leave work running).
+ */
+export async function mapInOrder<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const worker = async (): Promise<void> => {
+    while (failure === null && next < items.length) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i] as T, i);
+      } catch (e) {
+        failure ??= { error: e };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure !== null) throw (failure as { error: unknown }).error;
+  return out;
+}
+
 export async function runDrift(
   source: ReportSource,
   bundleId: string,
   params: EffectiveReportParams,
   plan: DriftPlan,
   onStep: (done: number, total: number, label: string) => void,
+  concurrency = DRIFT_CONCURRENCY,
 ): Promise<DriftSection> {
   const comparisons: DriftComparison[] = [];
   const { baseline, current } = plan;
@@ -163,19 +190,14 @@ export async function runDrift(
   const attributes = [...new Set(plan.cohorts.map((c) => c.attribute))];
   const steps = plan.tables.flatMap((table) => [null, ...attributes].map((attribute) => ({ table, attribute })));
   const attributes_absent: DriftSection['attributes_absent'] = [];
-  let done = 0;
-  for (const { table, attribute } of steps) {
-    const values = attribute === null ? [null] : plan.cohorts.filter((c) => c.attribute === attribute);
-    onStep(done, steps.length, `${table} ${attribute === null ? 'all' : `by ${attribute}`}`);
+  // The comparisons are independent: DRIFT_CONCURRENCY of them at a time (the engine runs them on separate DuckDB
+  // connections, and one's JavaScript overlaps the other's SQL); the results are read in step order below, so the
+  // section is the same whatever order they finish in.
+  let finished = 0;
+  onStep(0, steps.length, steps.length > 0 ? `${steps[0]?.table} all` : 'drift');
+  const outcomes = await mapInOrder(steps, concurrency, async ({ table, attribute }) => {
     const columns = plan.columns[table];
-    const fail = (reason: string) => {
-      for (const c of values) comparisons.push({ table, baseline, current, cohort: cohortKey(c), status: 'unavailable', reason, correction: null, alpha: null, notes: [], tested: 0, drifted: 0, results: [] });
-    };
-    if (columns && columns.length === 0) {
-      fail(`no comparable columns selected in ${table}`);
-      done += 1;
-      continue;
-    }
+    if (columns && columns.length === 0) return { ok: false as const, error: null };
     try {
       const r = await source.computeDrift({
         bundleId,
@@ -190,6 +212,28 @@ export async function runDrift(
         correction: params.drift_correction,
         alpha: params.drift_alpha,
       });
+      return { ok: true as const, report: r };
+    } catch (e) {
+      rethrowCancel(e);
+      return { ok: false as const, error: e };
+    } finally {
+      finished += 1;
+      onStep(finished, steps.length, `${table} ${attribute === null ? 'all' : `by ${attribute}`}`);
+    }
+  });
+  for (const [i, { table, attribute }] of steps.entries()) {
+    const values = attribute === null ? [null] : plan.cohorts.filter((c) => c.attribute === attribute);
+    const fail = (reason: string) => {
+      for (const c of values) comparisons.push({ table, baseline, current, cohort: cohortKey(c), status: 'unavailable', reason, correction: null, alpha: null, notes: [], tested: 0, drifted: 0, results: [] });
+    };
+    const outcome = outcomes[i] as (typeof outcomes)[number];
+    if (!outcome.ok && outcome.error === null) {
+      fail(`no comparable columns selected in ${table}`);
+      continue;
+    }
+    try {
+      if (!outcome.ok) throw outcome.error;
+      const r = outcome.report;
       for (const c of values) {
         const key = cohortKey(c);
         const results = r.results
@@ -222,9 +266,8 @@ export async function runDrift(
       if (attribute !== null && isApiErrorShape(e) && e.code === 'bad_argument' && e.where?.field === 'cohort_by') attributes_absent.push({ table, attribute, cohorts: values.length });
       else fail(reasonOf(e));
     }
-    done += 1;
   }
-  onStep(done, steps.length, 'drift charts');
+  onStep(steps.length, steps.length, 'drift charts');
   const chosen = chartOrder(comparisons).slice(0, params.drift_max_charts);
   // KS / Wasserstein carry no bins: their distributions are drawn from a PSI run over the same selection — one run
   // per table, cohort attribute and column, over only the cohorts charted for that column (a PSI run over every
@@ -242,28 +285,33 @@ export async function runDrift(
   }
   const psiBins = new Map<string, DriftResult>();
   const MAX_COHORT_FILTERS = 20;
-  for (const run of psiRuns.values()) {
+  const psiCalls = [...psiRuns.values()].flatMap((run) => {
     const values = [...run.values].sort();
     const batches = run.attribute === null ? [[]] : Array.from({ length: Math.ceil(values.length / MAX_COHORT_FILTERS) }, (_, i) => values.slice(i * MAX_COHORT_FILTERS, (i + 1) * MAX_COHORT_FILTERS));
-    for (const batch of batches) {
-      try {
-        const psi = await source.computeDrift({
-          bundleId,
-          table: run.table,
-          columns: [...run.columns].sort(),
-          methods: ['psi'],
-          baseline,
-          current,
-          ...(run.attribute !== null ? { cohort: batch.map((value) => ({ attribute: run.attribute as string, value })) } : {}),
-          bins: params.drift_bins,
-          binning: params.drift_binning,
-        });
-        for (const x of psi.results) if (x.bins && x.bins.length > 0) psiBins.set(`${run.table}\u0000${x.cohort}\u0000${x.column}`, x);
-      } catch (e) {
-        rethrowCancel(e);
-        // no chart for these results; the tables still list them
-      }
+    return batches.map((batch) => ({ run, batch }));
+  });
+  const psiReports = await mapInOrder(psiCalls, concurrency, async ({ run, batch }) => {
+    try {
+      return await source.computeDrift({
+        bundleId,
+        table: run.table,
+        columns: [...run.columns].sort(),
+        methods: ['psi'],
+        baseline,
+        current,
+        ...(run.attribute !== null ? { cohort: batch.map((value) => ({ attribute: run.attribute as string, value })) } : {}),
+        bins: params.drift_bins,
+        binning: params.drift_binning,
+      });
+    } catch (e) {
+      rethrowCancel(e);
+      // no chart for these results; the tables still list them
+      return null;
     }
+  });
+  for (const [i, psi] of psiReports.entries()) {
+    const run = (psiCalls[i] as (typeof psiCalls)[number]).run;
+    for (const x of psi?.results ?? []) if (x.bins && x.bins.length > 0) psiBins.set(`${run.table}\u0000${x.cohort}\u0000${x.column}`, x);
   }
   const charts: DriftChart[] = [];
   for (const { c, r } of chosen) {
@@ -344,6 +392,7 @@ export async function gatherReportInputs(
   bundleId: string,
   params: EffectiveReportParams,
   progress: (phase: string, message: string, fraction?: number) => void,
+  driftConcurrency = DRIFT_CONCURRENCY,
 ): Promise<ReportInputs> {
   progress('compute', 'Reading the import summary');
   const summary = await source.getSummary({ bundleId });
@@ -372,8 +421,13 @@ export async function gatherReportInputs(
       : plan.problem
         ? { status: 'unavailable', reason: plan.problem }
         : await attempt(() =>
-            runDrift(source, bundleId, params, plan, (done, total, label) =>
-              progress('drift', `Drift ${done + 1 > total ? total : done + 1}/${total}: ${label}`, 0.1 + 0.8 * (done / Math.max(total, 1))),
+            runDrift(
+              source,
+              bundleId,
+              params,
+              plan,
+              (done, total, label) => progress('drift', `Drift ${done + 1 > total ? total : done + 1}/${total}: ${label}`, 0.1 + 0.8 * (done / Math.max(total, 1))),
+              driftConcurrency,
             ).then((d) => ({ ...d, cohorts_skipped: skipped })),
           );
   progress('compute', 'Performance and fairness per group', 0.92);

@@ -26,6 +26,8 @@ export interface ReportRequest {
   findings: Finding[];
   /** Already merged: workspace params, then params file, then command-line overrides. */
   params: ReportParams;
+  /** Drift comparisons in flight at once (default DRIFT_CONCURRENCY; benchmarks compare 1 with it). Never changes the report. */
+  driftConcurrency?: number;
 }
 
 /** The parameters the gathered inputs depend on: not the as-of time, title or paper, which only the model and its rendering use. */
@@ -54,7 +56,7 @@ export async function computeReport(
     inputs = hit.inputs;
   } else {
     // Cached once complete, never while in flight: a cancelled export must not hand its cancellation to the next one.
-    inputs = await gatherReportInputs(source, req.bundleId, eff, progress);
+    inputs = await gatherReportInputs(source, req.bundleId, eff, progress, req.driftConcurrency);
     cache?.set(req.bundleId, { key, inputs });
   }
   const model = buildReportModel(inputs, { signoff: req.signoff, findings: req.findings }, req.params, eff);

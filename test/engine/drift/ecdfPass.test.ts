@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { memoryDb } from '../../../electron/engine/db';
 import { computeDrift } from '../../../electron/engine/drift/compute';
+import { groupedProfiles, groupedProfilesOfColumns, groupedRanges } from '../../../electron/engine/drift/ecdf';
+import type { NumericRange } from '../../../electron/engine/drift/profile';
+import type { Sample } from '../../../electron/engine/drift/select';
 import { makeRecords, request } from './helpers';
 
 /**
@@ -52,6 +55,40 @@ describe('ECDF pass', () => {
         expect(Math.abs(r.effect_ci[0] - s.effect_ci[0])).toBeLessThan(0.05);
         expect(Math.abs(r.effect_ci[1] - s.effect_ci[1])).toBeLessThan(0.05);
       });
+    }
+  });
+});
+
+describe('one sorted pass for several columns', () => {
+  // computeDrift profiles every numeric column of a pass in one query (groupedProfilesOfColumns); each column and
+  // cohort must get the very profile (same doubles, same atoms) its own sorted pass gives.
+  it('gives every column and group exactly the profile of its own pass (grouped and ungrouped, nulls, ties, constants)', async () => {
+    const { conn } = await memoryDb();
+    const n = 900;
+    const seq = (k: number, f: (i: number) => number | string | null) => Array.from({ length: k }, (_, i) => f(i));
+    await makeRecords(
+      conn,
+      {
+        x: { type: 'DOUBLE', baseline: seq(n, (i) => Math.sin(i) * 3e6), current: seq(n, (i) => Math.sin(i * 1.3) * 3e6 + 0.4) },
+        y: { type: 'DOUBLE', baseline: seq(n, (i) => (i % 7 === 0 ? null : (i % 13) / 3)), current: seq(n, (i) => (i % 5 === 0 ? null : (i % 11) / 3)) },
+        k: { type: 'BIGINT', baseline: seq(n, (i) => i % 4), current: seq(n, (i) => (i * 7) % 5) },
+        one: { type: 'DOUBLE', baseline: seq(n, () => 2.5), current: seq(n, () => 2.5) },
+        none: { type: 'DOUBLE', baseline: seq(n, () => null), current: seq(n, (i) => (i < 3 ? 1 : null)) },
+      },
+      { cohort: { baseline: seq(n, (i) => (i % 2 ? 'EU' : i % 5 ? 'US' : 'APAC')) as string[], current: seq(n, (i) => (i % 3 ? 'EU' : 'US')) as string[] } },
+    );
+    const exprs = ['"x"', '"y"', '"k"::DOUBLE', '"one"', '"none"'];
+    const base: Sample = { table: 'records', baseline: { sql: 'dataset_version = ?', params: ['base'] }, current: { sql: 'dataset_version = ?', params: ['cur'] } };
+    for (const sample of [base, { ...base, group: '"region"::VARCHAR' }]) {
+      const ranges = await groupedRanges(conn, sample, exprs);
+      const perColumn = exprs.map((_, k) => new Map([...ranges.entries()].map(([g, r]) => [g, r[k] as NumericRange])));
+      const together = await groupedProfilesOfColumns(conn, sample, exprs, perColumn, 'sorted');
+      expect(together.size).toBe(exprs.length);
+      for (const [k, expr] of exprs.entries()) {
+        const alone = await groupedProfiles(conn, sample, expr, perColumn[k] as Map<string, NumericRange>, 'sorted');
+        expect(together.get(k)).toEqual(alone);
+        expect([...(together.get(k)?.keys() ?? [])].sort()).toEqual([...ranges.keys()].sort());
+      }
     }
   });
 });
