@@ -363,7 +363,13 @@ export function strength(f: Pick<DriftScanFinding, 'effect' | 'threshold' | 'sta
   return f.threshold > 0 ? Math.abs(e) / f.threshold : Math.abs(e);
 }
 
-/** The exact engine on the candidates, one call per cohort with just its candidate columns; raw p-values (corrected by the caller). */
+/**
+ * The exact engine on the candidates; raw p-values (corrected by the caller). Candidates over all rows: one call
+ * with just their columns. Candidates in cohorts: ONE call per cohort attribute (cohort_by: every value of it in
+ * a grouped pass) over the union of their columns, instead of one call per cohort value — a cohort's results in
+ * the grouped pass are the very results of asking for that cohort alone (test/engine/drift/cohortGrid.test.ts),
+ * and only the candidates' cells are read.
+ */
 async function confirm(
   conn: DuckDBConnection,
   table: string,
@@ -371,30 +377,40 @@ async function confirm(
   current: string,
   kept: Candidate[],
 ): Promise<{ candidate: Candidate; result: DriftResult }[]> {
-  const byCohort = new Map<string, Candidate[]>();
+  const byAttribute = new Map<string, Candidate[]>();
   for (const c of kept) {
-    const key = cohortLabel(c.attribute, c.value);
-    byCohort.set(key, [...(byCohort.get(key) ?? []), c]);
+    const key = c.attribute ?? '';
+    byAttribute.set(key, [...(byAttribute.get(key) ?? []), c]);
   }
-  const out: { candidate: Candidate; result: DriftResult }[] = [];
-  for (const key of [...byCohort.keys()].sort(byCodePoint)) {
-    const group = (byCohort.get(key) as Candidate[]).sort((a, b) => byCodePoint(a.column, b.column));
-    const first = group[0] as Candidate;
-    const cohort: CohortFilter[] = first.attribute === null ? [] : [{ attribute: first.attribute, value: first.value ?? '' }];
+  const found = new Map<Candidate, DriftResult[]>();
+  for (const key of [...byAttribute.keys()].sort(byCodePoint)) {
+    const group = byAttribute.get(key) as Candidate[];
+    const attribute = (group[0] as Candidate).attribute;
     const report = await computeDrift(conn, {
       table,
-      columns: group.map((c) => c.column),
+      columns: [...new Set(group.map((c) => c.column))].sort(byCodePoint),
       baseline: { key: 'release', value: baseline },
       current: { key: 'release', value: current },
-      ...(cohort.length ? { cohort } : {}),
+      ...(attribute !== null ? { cohort_by: attribute } : {}),
       correction: 'none',
     });
     for (const c of group) {
-      const primary = report.results.find((r) => r.column === c.column && r.method !== 'null_rate');
-      const nulls = report.results.find((r) => r.column === c.column && r.method === 'null_rate');
-      if (c.distribution && primary) out.push({ candidate: c, result: primary });
-      if (c.nullRate && nulls) out.push({ candidate: c, result: nulls });
+      const label = cohortLabel(c.attribute, c.value);
+      found.set(
+        c,
+        report.results.filter((r) => r.column === c.column && r.cohort === label),
+      );
     }
+  }
+  // In the order the per-cohort calls gave: by cohort label, then column.
+  const ordered = [...kept].sort((a, b) => byCodePoint(cohortLabel(a.attribute, a.value), cohortLabel(b.attribute, b.value)) || byCodePoint(a.column, b.column));
+  const out: { candidate: Candidate; result: DriftResult }[] = [];
+  for (const c of ordered) {
+    const results = found.get(c) ?? [];
+    const primary = results.find((r) => r.method !== 'null_rate');
+    const nulls = results.find((r) => r.method === 'null_rate');
+    if (c.distribution && primary) out.push({ candidate: c, result: primary });
+    if (c.nullRate && nulls) out.push({ candidate: c, result: nulls });
   }
   return out;
 }

@@ -285,7 +285,16 @@ export async function runDrift(
   }
   const psiBins = new Map<string, DriftResult>();
   const MAX_COHORT_FILTERS = 20;
-  const psiCalls = [...psiRuns.values()].flatMap((run) => {
+  // Runs over the same cohorts (always so for the all-rows charts) are one call over their columns together: a
+  // column's PSI bins do not depend on the other columns of a call, and each call costs its own scans.
+  const merged = new Map<string, { table: string; attribute: string | null; values: Set<string>; columns: Set<string> }>();
+  for (const run of psiRuns.values()) {
+    const key = `${run.table}\u0000${run.attribute ?? ''}\u0000${[...run.values].sort().join('\u0000')}`;
+    const m = merged.get(key);
+    if (m) for (const c of run.columns) m.columns.add(c);
+    else merged.set(key, { ...run, columns: new Set(run.columns) });
+  }
+  const psiCalls = [...merged.values()].flatMap((run) => {
     const values = [...run.values].sort();
     const batches = run.attribute === null ? [[]] : Array.from({ length: Math.ceil(values.length / MAX_COHORT_FILTERS) }, (_, i) => values.slice(i * MAX_COHORT_FILTERS, (i + 1) * MAX_COHORT_FILTERS));
     return batches.map((batch) => ({ run, batch }));
