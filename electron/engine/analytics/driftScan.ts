@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DriftScanFinding, DriftScanReport, NotMeasurable } from '../../../shared/api/analytics';
-import type { CohortFilter, DriftOptions, DriftResult } from '../../../shared/api/drift';
+import type { DriftOptions, DriftResult } from '../../../shared/api/drift';
 import { queryRows, quoteIdent } from '../db';
 import { DEFAULT_ALPHA, DEFAULT_THRESHOLDS } from '../drift/auto';
 import { comparableColumns } from '../drift/columns';

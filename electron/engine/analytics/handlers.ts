@@ -1,11 +1,11 @@
 import type { AnalyticsApi, CoverageReport, EvalReport, HealthReport, PostureReport } from '../../../shared/api/analytics';
 import type { PerformanceApi } from '../../../shared/api/performance';
-import { sessionMemo, type EngineContext } from '../context';
+import { analysisLease, sessionMemo, type EngineContext } from '../context';
 import { coverageReport } from './coverage';
 import { evalReport } from './evals';
 import { healthReport } from './health';
 import { lineageCompletenessWithGaps, lineageReport, type LineageCompletenessResult } from './lineage';
-import { overviewReport } from './overview';
+import { driftScanHeadlines, overviewReport } from './overview';
 import { postureReport } from './posture';
 import { performanceReport } from './performance';
 import { sharedPerformanceScan } from './performanceScan';
@@ -47,12 +47,16 @@ export function analyticsHandlers(ctx: EngineContext): AnalyticsApi & Performanc
     overview: async ({ bundleId }) =>
       memo(bundleId, ['overview'], async () => {
         const session = ctx.session(bundleId);
+        // The release-to-release drift scan needs nothing else of the Overview: it starts first, on the spare
+        // connection when free, and runs beside the rest (driftScanHeadlines never rejects: a failure is a finding).
+        const driftHeadlines = analysisLease(session, (conn) => driftScanHeadlines(conn));
         return overviewReport(session.conn, session.summary, {
           coverage: await coverage(bundleId),
           evals: await evals(bundleId),
           health: await health(bundleId),
           completeness: await completeness(bundleId),
           posture: await posture(bundleId),
+          driftHeadlines,
         });
       }),
   };

@@ -35,8 +35,19 @@ async function distinctNames(conn: DuckDBConnection, schema: BundleSchema, sourc
 export async function overviewReport(
   conn: DuckDBConnection,
   summary?: ImportSummary,
-  /** Results already computed with default options (the engine's session memo), so they are not computed twice. */
-  inputs: { coverage?: CoverageReport; evals?: EvalReport; health?: HealthReport; completeness?: LineageCompletenessResult; posture?: PostureReport } = {},
+  /**
+   * Results already computed with default options (the engine's session memo), so they are not computed twice;
+   * `driftHeadlines`: the drift scan's headlines, already under way (the engine runs the scan on a second
+   * connection while the rest of the Overview runs on this one).
+   */
+  inputs: {
+    coverage?: CoverageReport;
+    evals?: EvalReport;
+    health?: HealthReport;
+    completeness?: LineageCompletenessResult;
+    posture?: PostureReport;
+    driftHeadlines?: Promise<HeadlineFinding[]>;
+  } = {},
 ): Promise<Overview> {
   const schema = await BundleSchema.load(conn);
   const changelog = await changeLog(conn, schema);
@@ -178,7 +189,7 @@ export async function overviewReport(
       value: posture.days_covered,
       target: { screen: 'posture', params: { view: 'retention' } },
     });
-  headline.push(...(await driftScanHeadlines(conn)));
+  headline.push(...(await (inputs.driftHeadlines ?? driftScanHeadlines(conn))));
   headline.push(...(await performanceScanHeadlines(conn)));
   headline.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || byCodePoint(a.kind, b.kind) || byCodePoint(a.id, b.id));
 
@@ -199,7 +210,7 @@ export async function overviewReport(
 }
 
 /** A bundle the scan cannot read must not take the Overview down: the failure becomes a finding pointing at Drift. */
-async function driftScanHeadlines(conn: DuckDBConnection): Promise<HeadlineFinding[]> {
+export async function driftScanHeadlines(conn: DuckDBConnection): Promise<HeadlineFinding[]> {
   try {
     return driftHeadlines(await driftScan(conn));
   } catch (e) {
