@@ -50,14 +50,19 @@ export function analyticsHandlers(ctx: EngineContext): AnalyticsApi & Performanc
         // The release-to-release drift scan needs nothing else of the Overview: it starts first, on the spare
         // connection when free, and runs beside the rest (driftScanHeadlines never rejects: a failure is a finding).
         const driftHeadlines = analysisLease(session, (conn) => driftScanHeadlines(conn));
-        return overviewReport(session.conn, session.summary, {
-          coverage: await coverage(bundleId),
-          evals: await evals(bundleId),
-          health: await health(bundleId),
-          completeness: await completeness(bundleId),
-          posture: await posture(bundleId),
-          driftHeadlines,
-        });
+        try {
+          return await overviewReport(session.conn, session.summary, {
+            coverage: await coverage(bundleId),
+            evals: await evals(bundleId),
+            health: await health(bundleId),
+            completeness: await completeness(bundleId),
+            posture: await posture(bundleId),
+            driftHeadlines,
+          });
+        } finally {
+          // Never settle with the scan still running: closing the bundle waits for this call, then closes DuckDB.
+          await driftHeadlines;
+        }
       }),
   };
 }
