@@ -1,3 +1,4 @@
+// Property tests here run with the run's one printed fast-check seed (vitest setup: test/helpers/propertySeed.ts; FC_SEED replays).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { chi2Sf, kolmogorovSf, ksExactPValue, ksExactPValueFull, ksPValue, normalCdf, normalTwoSided } from '../../../electron/engine/drift/pvalues';
