@@ -1,6 +1,7 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ApiError, type Progress } from '../../shared/api/common';
 import type { ImportSummary } from '../../shared/api/bundle';
+import { memoIn } from './db';
 
 /** One opened bundle: its DuckDB database (locked down after import) and what the import found. */
 export interface BundleSession {
@@ -43,14 +44,7 @@ export async function analysisLease<T>(session: BundleSession, work: (conn: Duck
 
 /** The session's result for `key`, computing it once; a failed or interrupted computation is forgotten, not cached. */
 export function sessionMemo<T>(session: BundleSession, key: string, work: () => Promise<T>): Promise<T> {
-  const hit = session.memo.get(key);
-  if (hit) return hit as Promise<T>;
-  const p = work();
-  session.memo.set(key, p);
-  p.catch(() => {
-    if (session.memo.get(key) === p) session.memo.delete(key);
-  });
-  return p;
+  return memoIn(session.memo, key, work);
 }
 
 export interface EngineConfig {

@@ -88,13 +88,17 @@ export function isCatalogFrozen(conn: DuckDBConnection): boolean {
  */
 export function catalogMemo<T>(conn: DuckDBConnection, key: string, work: () => Promise<T>): Promise<T> {
   const c = frozenCatalogs.get(conn);
-  if (!c) return work();
-  const hit = c.memo.get(key);
+  return c ? memoIn(c.memo, key, work) : work();
+}
+
+/** `work()` once per `key` in `memo`; a failed or interrupted computation is forgotten, not cached. */
+export function memoIn<T>(memo: Map<string, Promise<unknown>>, key: string, work: () => Promise<T>): Promise<T> {
+  const hit = memo.get(key);
   if (hit) return hit as Promise<T>;
   const p = work();
-  c.memo.set(key, p);
+  memo.set(key, p);
   p.catch(() => {
-    if (c.memo.get(key) === p) c.memo.delete(key);
+    if (memo.get(key) === p) memo.delete(key);
   });
   return p;
 }

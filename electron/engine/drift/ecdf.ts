@@ -130,6 +130,20 @@ export async function numericProfile(conn: DuckDBConnection, sample: Sample, exp
 }
 
 /**
+ * What the sorted pass aggregates per group from its window columns (sd, vnext, cle, rn, n and the group's
+ * constants): shared by the one-column and the several-columns passes, so both give the same numbers.
+ */
+const PROFILE_AGGREGATES = `
+       max(abs(sd)) filter (where vnext is distinct from v)::VARCHAR as dscaled,
+       count(*) filter (where vnext is distinct from v) as u,
+       sum(case when vnext > v and nbnc > 0 and ra2 > 0 then (abs(sd)::DOUBLE / nbnc * ((vnext / 2 - v / 2) / ra2))::DECIMAL(38, 30) else 0 end)::DOUBLE as w1part,
+       sum(case when s = 0 then (case when rb2 > 0 then (v / 2 - minb2) / rb2 else 0 end)::DECIMAL(38, 20) end)::DOUBLE as sz,
+       sum(case when s = 0 then (case when rb2 > 0 then ((v / 2 - minb2) / rb2) * ((v / 2 - minb2) / rb2) else 0 end)::DECIMAL(38, 20) end)::DOUBLE as sz2,
+       to_json(histogram(((cle - 1) * ${ATOMS}) // n) filter (where s = 0))::VARCHAR as hb,
+       to_json(histogram(((cle - 1) * ${ATOMS}) // n) filter (where s = 1))::VARCHAR as hc,
+       to_json(list([(rn * ${ATOMS}) // n - 1, v]) filter (where (rn * ${ATOMS}) // n > ((rn - 1) * ${ATOMS}) // n))::VARCHAR as edges`;
+
+/**
  * The exact ECDF profile of one column for every group of a sample (one group when it is not grouped).
  *
  * Groups of BUCKETED_MIN_VALUES values or more take the bucketed pass one by one (buckets.ts); all the
@@ -217,15 +231,7 @@ export async function groupedProfiles(
        from ${only ? `(${src.sql}) src` : 'src join k on src.g = k.g'} where v is not null)
      -- atoms: union-rank ranges of ATOMS (by the count of values ≤ v, so ties never split): counts per side;
      -- and the value at each range's upper rank (deterministic whatever order ties take) to place them.
-     select ${only ? "'' as g" : 'g'},
-       max(abs(sd)) filter (where vnext is distinct from v)::VARCHAR as dscaled,
-       count(*) filter (where vnext is distinct from v) as u,
-       sum(case when vnext > v and nbnc > 0 and ra2 > 0 then (abs(sd)::DOUBLE / nbnc * ((vnext / 2 - v / 2) / ra2))::DECIMAL(38, 30) else 0 end)::DOUBLE as w1part,
-       sum(case when s = 0 then (case when rb2 > 0 then (v / 2 - minb2) / rb2 else 0 end)::DECIMAL(38, 20) end)::DOUBLE as sz,
-       sum(case when s = 0 then (case when rb2 > 0 then ((v / 2 - minb2) / rb2) * ((v / 2 - minb2) / rb2) else 0 end)::DECIMAL(38, 20) end)::DOUBLE as sz2,
-       to_json(histogram(((cle - 1) * ${ATOMS}) // n) filter (where s = 0))::VARCHAR as hb,
-       to_json(histogram(((cle - 1) * ${ATOMS}) // n) filter (where s = 1))::VARCHAR as hc,
-       to_json(list([(rn * ${ATOMS}) // n - 1, v]) filter (where (rn * ${ATOMS}) // n > ((rn - 1) * ${ATOMS}) // n))::VARCHAR as edges
+     select ${only ? "'' as g" : 'g'}, ${PROFILE_AGGREGATES}
      from o${only ? '' : ' group by g'}`,
     params,
   );
@@ -319,15 +325,7 @@ export async function groupedProfilesOfColumns(
          count(*) over (partition by src.c, src.g order by v) as cle,
          row_number() over (partition by src.c, src.g order by v) as rn
        from src join k on src.c = k.c and src.g = k.g where v is not null)
-     select c, g,
-       max(abs(sd)) filter (where vnext is distinct from v)::VARCHAR as dscaled,
-       count(*) filter (where vnext is distinct from v) as u,
-       sum(case when vnext > v and nbnc > 0 and ra2 > 0 then (abs(sd)::DOUBLE / nbnc * ((vnext / 2 - v / 2) / ra2))::DECIMAL(38, 30) else 0 end)::DOUBLE as w1part,
-       sum(case when s = 0 then (case when rb2 > 0 then (v / 2 - minb2) / rb2 else 0 end)::DECIMAL(38, 20) end)::DOUBLE as sz,
-       sum(case when s = 0 then (case when rb2 > 0 then ((v / 2 - minb2) / rb2) * ((v / 2 - minb2) / rb2) else 0 end)::DECIMAL(38, 20) end)::DOUBLE as sz2,
-       to_json(histogram(((cle - 1) * ${ATOMS}) // n) filter (where s = 0))::VARCHAR as hb,
-       to_json(histogram(((cle - 1) * ${ATOMS}) // n) filter (where s = 1))::VARCHAR as hc,
-       to_json(list([(rn * ${ATOMS}) // n - 1, v]) filter (where (rn * ${ATOMS}) // n > ((rn - 1) * ${ATOMS}) // n))::VARCHAR as edges
+     select c, g, ${PROFILE_AGGREGATES}
      from o group by c, g`,
     src.params,
   );

@@ -131,27 +131,6 @@ export function ksExactPValue(n: number, m: number, dScaled: number): number {
   return Math.min(1, Math.max(0, row[m] as number));
 }
 
-/** The same p-value over the whole lattice, O(n·m): the reference the banded recursion is tested against. */
-export function ksExactPValueFull(n: number, m: number, dScaled: number): number {
-  if (n <= 0 || m <= 0) return Number.NaN;
-  if (dScaled <= 0) return 1;
-  const row = new Float64Array(m + 1);
-  for (let i = 0; i <= n; i++) {
-    for (let j = 0; j <= m; j++) {
-      if (Math.abs(i * m - j * n) >= dScaled) {
-        row[j] = 1;
-      } else if (i === 0 && j === 0) {
-        row[j] = 0;
-      } else {
-        const fromAbove = i > 0 ? (row[j] as number) * (i / (i + j)) : 0;
-        const fromLeft = j > 0 ? (row[j - 1] as number) * (j / (i + j)) : 0;
-        row[j] = fromAbove + fromLeft;
-      }
-    }
-  }
-  return Math.min(1, Math.max(0, row[m] as number));
-}
-
 /** Kolmogorov limiting distribution: P(K > λ). Matches scipy.special.kolmogorov. */
 export function kolmogorovSf(lambda: number): number {
   if (Number.isNaN(lambda)) return Number.NaN;

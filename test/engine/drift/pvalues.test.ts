@@ -1,7 +1,7 @@
 // Property tests here run with the run's one printed fast-check seed (vitest setup: test/helpers/propertySeed.ts; FC_SEED replays).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { chi2Sf, kolmogorovSf, ksExactPValue, ksExactPValueFull, ksPValue, normalCdf, normalTwoSided } from '../../../electron/engine/drift/pvalues';
+import { chi2Sf, kolmogorovSf, ksExactPValue, ksPValue, normalCdf, normalTwoSided } from '../../../electron/engine/drift/pvalues';
 import { adjustPValues } from '../../../electron/engine/drift/correction';
 
 // Reference values computed once with SciPy 1.17.1 (scipy.stats.chi2.sf, norm.sf, scipy.special.kolmogorov,
@@ -46,6 +46,27 @@ describe('Kolmogorov distribution', () => {
     expect(kolmogorovSf(x) / expected).toBeCloseTo(1, 11);
   });
 });
+
+/** The same p-value over the whole lattice, O(n·m): the recursion as it was before the band: the reference the engine's banded one must equal. */
+function ksExactPValueFull(n: number, m: number, dScaled: number): number {
+  if (n <= 0 || m <= 0) return Number.NaN;
+  if (dScaled <= 0) return 1;
+  const row = new Float64Array(m + 1);
+  for (let i = 0; i <= n; i++) {
+    for (let j = 0; j <= m; j++) {
+      if (Math.abs(i * m - j * n) >= dScaled) {
+        row[j] = 1;
+      } else if (i === 0 && j === 0) {
+        row[j] = 0;
+      } else {
+        const fromAbove = i > 0 ? (row[j] as number) * (i / (i + j)) : 0;
+        const fromLeft = j > 0 ? (row[j - 1] as number) * (j / (i + j)) : 0;
+        row[j] = fromAbove + fromLeft;
+      }
+    }
+  }
+  return Math.min(1, Math.max(0, row[m] as number));
+}
 
 describe('exact two-sample KS p-value', () => {
   it('matches scipy for unequal sizes (0..6 vs 3.5..13.5: D = 5/7·… )', () => {
