@@ -1,7 +1,7 @@
 import type { DriftApi } from '../../../shared/api/drift';
 import { driftSchemas } from '../../../shared/api/drift';
 import { ApiError } from '../../../shared/api/common';
-import { analysisLease, sessionMemo, type EngineContext } from '../context';
+import { analysisLease, type EngineContext } from '../context';
 import { computeDrift } from './compute';
 import { driftOptions } from './options';
 
@@ -19,9 +19,7 @@ export function driftHandlers(ctx: EngineContext): DriftApi {
   return {
     driftOptions: async (raw) => {
       const args = validated(driftSchemas.driftOptions, raw);
-      // Derived from the read-only bundle alone: once per session (the Drift screen, the report and check share it);
-      // each caller gets its own copy.
-      return structuredClone(await sessionMemo(ctx.session(args.bundleId), 'driftOptions', () => driftOptions(ctx.session(args.bundleId).conn)));
+      return driftOptions(ctx.session(args.bundleId).conn);
     },
     computeDrift: async (raw) => {
       const { bundleId, jobId, ...request } = validated(driftSchemas.computeDrift, raw);

@@ -39,8 +39,16 @@ async function offeredCohortColumns(conn: DuckDBConnection, table: string, colum
   return new Set(text.filter((_c, i) => Number(row[`c${i}`] ?? 0) >= 2 && Number(row[`c${i}`] ?? 0) <= MAX_OFFERED_COHORT_VALUES).map((c) => c.name));
 }
 
-/** What the drift screen can offer: tables, comparable columns with kinds and roles, selectors, cohorts, period. */
+/**
+ * What the drift screen can offer: tables, comparable columns with kinds and roles, selectors, cohorts, period.
+ * Derived from the read-only bundle alone, so read once per session once the catalog is frozen (the Overview's
+ * drift scan, the Drift screen, the report and `check` share it); each caller gets its own copy.
+ */
 export async function driftOptions(conn: DuckDBConnection): Promise<DriftOptions> {
+  return structuredClone(await catalogMemo(conn, 'driftOptions', () => readDriftOptions(conn)));
+}
+
+async function readDriftOptions(conn: DuckDBConnection): Promise<DriftOptions> {
   const tables: DriftOptions['tables'] = [];
   let start: string | null = null;
   let end: string | null = null;
