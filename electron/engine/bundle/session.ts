@@ -52,6 +52,8 @@ export async function createBundleDb(config: EngineConfig, spillDir: string): Pr
 export async function analysisConnection(instance: DuckDBInstance): Promise<DuckDBConnection> {
   const conn = await instance.connect();
   try {
+    // GLOBAL too: connections made after the lock (the SQL console's) inherit it; they can no longer set it.
+    await conn.run(`SET GLOBAL TimeZone = 'UTC'`);
     await conn.run(`SET TimeZone = 'UTC'`);
   } catch (e) {
     conn.disconnectSync();
