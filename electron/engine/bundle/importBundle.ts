@@ -15,7 +15,8 @@ import { STRUCTURED_READERS } from './formats';
 import { rootHash, sha256File } from './hash';
 import { changedSince, copyAndHash, swappedDirs, type Fingerprint } from './snapshot';
 import { loadIntoTable, mapSpec, targetParts, type LoadCounts, type SourceSpec } from './load';
-import { BATCH_UNITS, batchStructures, batchUnitCounts, batchWhere, dropBatch, loadBatchIntoTable, stageBatch, type BatchStructure, type FileCounts, type UnitCounts } from './loadBatch';
+import { BATCH_UNITS, batchStructures, batchUnitRejects, batchUnitCounts, batchWhere, dropBatch, loadBatchIntoTable, stageBatch, type BatchStructure, type FileCounts, type UnitCounts } from './loadBatch';
+import { csvDialectOpts, CSV_BATCH_ROWS, csvNonFiniteByFile, drainCsvGroupRejects, dropCsvGroup, sniffCsvFile, stageCsvGroup, type CsvGroupScan, type CsvSniff } from './loadBatchCsv';
 import { csvPlan, drainCsvRejects, dropUnits, jsonKeyTypes, jsonNestedKeys, jsonObjectsSource, jsonStructure, leafType, markNonFiniteText, numbersAndText, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
 import { convert } from './convert';
 import { COLUMN_ALIASES, dropInferred, missingRequiredText, planMapping, styleKey, type MappingPlan, type SourceColumn } from './mapping';
@@ -478,7 +479,8 @@ class Batcher {
     let counts: Map<number, FileCounts>;
     await conn.run('BEGIN TRANSACTION');
     try {
-      counts = await loadBatchIntoTable(conn, parts, route.table, spec, members);
+      await batchUnitRejects(conn, members);
+      counts = await loadBatchIntoTable(conn, parts, route.table, spec);
       await conn.run('COMMIT');
     } catch {
       await conn.run('ROLLBACK');
@@ -501,6 +503,238 @@ class Batcher {
       });
     }
     return out;
+  }
+}
+
+/** Small CSV / TSV files are loaded in groups (#14 item 14): files up to 20 KiB (fewer rows than the sniffer samples). */
+const CSV_BATCH_FILE_MAX_BYTES = 20 * 1024;
+
+/** Whether a CSV / TSV file can join a group: as batchable() for JSON Lines, by its extension, nothing declared. */
+async function csvBatchable(f: BundleFile, m: ManifestFile | undefined): Promise<'csv' | 'tsv' | null> {
+  if (f.relPath === MANIFEST_NAME || f.bytes === 0 || f.bytes > CSV_BATCH_FILE_MAX_BYTES) return null;
+  if (m && (m.table !== undefined || m.map !== undefined || m.columns !== undefined || m.header !== undefined || m.format !== undefined)) return null;
+  const fmt = /\.csv$/i.test(f.relPath) ? 'csv' : /\.(tsv|tab)$/i.test(f.relPath) ? 'tsv' : null;
+  if (!fmt || /[*?[\]{}\\]/.test(f.absPath)) return null;
+  const head = await readHead(f.absPath, LIMITS.sniffBytes);
+  if (head[0] === 0x1f && head[1] === 0x8b) return null;
+  if (nonUtf8Reason(head) !== null) return null;
+  const text = head.toString('utf8');
+  if (STRUCTURED_READERS.some((r) => r.sniff({ relPath: f.relPath, head: text })) || exportSummaryKind(text) !== null) return null;
+  return fmt;
+}
+
+/** How the per-file path would read one small CSV / TSV file (CsvBatcher.planFile). */
+interface CsvFilePlan {
+  sniff: CsvSniff;
+  route: Route;
+  /** Notes of the route (table chosen, mapping). */
+  notes: string[];
+  /** Each column with the type it is read as. */
+  read: { name: string; type: string }[];
+  /** Text columns that may be numbers with inf / nan cells. */
+  textCols: string[];
+  /** The reader's notes (delimiter, header). */
+  inferred: string[];
+}
+
+/**
+ * Loads small CSV / TSV files in groups. Each file of a batch is sniffed as the per-file path sniffs it; files the
+ * per-file path would read alike (format, dialect, header, the type each column is read as, the table and column
+ * mapping) form a group, split further by the text columns that hold inf / nan cells, and each part is read by one read_csv and loaded by one statement. A file the
+ * sniff cannot vouch for, whose inferred time column would be dropped, or whose group fails, is loaded alone.
+ */
+class CsvBatcher {
+  private readonly batchOf = new Map<string, number>();
+  private readonly batches: { f: BundleFile; fmt: 'csv' | 'tsv' }[][] = [];
+  private staged = -1;
+  private groupOf = new Map<number, number[]>();
+  private plans = new Map<number, CsvFilePlan>();
+  private readonly results = new Map<string, Loaded>();
+
+  private constructor(private readonly state: ImportState) {}
+
+  static async create(state: ImportState, files: BundleFile[], entries: Map<string, ManifestFile>): Promise<CsvBatcher> {
+    const b = new CsvBatcher(state);
+    let current: { f: BundleFile; fmt: 'csv' | 'tsv' }[] = [];
+    for (let at = 0; at < files.length; at += 64) {
+      cancelled(state.job);
+      const part = files.slice(at, at + 64);
+      const fmts = await Promise.all(part.map((f) => csvBatchable(f, entries.get(f.relPath)).catch(() => null)));
+      part.forEach((f, i) => {
+        const fmt = fmts[i];
+        if (!fmt) return;
+        if (current.length >= BATCH_MAX_FILES) {
+          b.batches.push(current);
+          current = [];
+        }
+        b.batchOf.set(f.relPath, b.batches.length);
+        current.push({ f, fmt });
+      });
+    }
+    if (current.length > 1) b.batches.push(current);
+    else for (const x of current) b.batchOf.delete(x.f.relPath);
+    return b;
+  }
+
+  /** The file's result when it was (or now is) loaded with others; null: load it alone. */
+  async resultFor(f: BundleFile, m: ManifestFile | undefined): Promise<Loaded | null> {
+    const batch = this.batchOf.get(f.relPath);
+    if (batch === undefined) return null;
+    const done = this.results.get(f.relPath);
+    if (done) {
+      this.results.delete(f.relPath);
+      if (done.mapping && done.table) this.state.mapped.push({ file: f.relPath, table: done.table, entries: done.mapping });
+      return done;
+    }
+    if (batch !== this.staged) await this.stage(batch);
+    const files = this.batches[batch] as { f: BundleFile; fmt: 'csv' | 'tsv' }[];
+    const group = this.groupOf.get(files.findIndex((x) => x.f === f));
+    if (!group) return null;
+    for (const i of group) this.groupOf.delete(i);
+    let loaded = new Map<number, Loaded>();
+    try {
+      loaded = await this.loadGroup(files, group);
+    } catch {
+      cancelled(this.state.job);
+    }
+    for (const [i, r] of loaded) this.results.set((files[i] as { f: BundleFile }).f.relPath, r);
+    return this.results.has(f.relPath) ? this.resultFor(f, m) : null;
+  }
+
+  private async stage(batch: number): Promise<void> {
+    const { conn } = this.state;
+    const files = this.batches[batch] as { f: BundleFile; fmt: 'csv' | 'tsv' }[];
+    this.staged = batch;
+    this.groupOf = new Map();
+    this.plans = new Map();
+    const byKey = new Map<string, number[]>();
+    for (let i = 0; i < files.length; i++) {
+      if (i % 64 === 0) cancelled(this.state.job);
+      const { f, fmt } = files[i] as { f: BundleFile; fmt: 'csv' | 'tsv' };
+      const s = await sniffCsvFile(conn, f.absPath, fmt === 'tsv' ? '\t' : null).catch(() => null);
+      const p = s ? this.planFile(f, fmt, s) : null;
+      if (!p) continue;
+      this.plans.set(i, p);
+      const plan = p.route.plan as MappingPlan;
+      // Files are read alike when the per-file path would read them alike: same dialect, header, read types, route.
+      const key = JSON.stringify([fmt, s?.dialect, p.read, p.route.table, plan.entries, [...plan.bySource], plan.generated, plan.vet, plan.derived, p.notes]);
+      byKey.set(key, [...(byKey.get(key) ?? []), i]);
+    }
+    for (const group of byKey.values()) for (const i of group) this.groupOf.set(i, group);
+  }
+
+  /**
+   * How the per-file path (csvPlan) would read the file: its route, and each column's read type (a canonical column
+   * by its canonical type, the rest as sniffed); null when it would not go to a canonical table.
+   */
+  private planFile(f: BundleFile, fmt: 'csv' | 'tsv', sniff: CsvSniff): CsvFilePlan | null {
+    const { targets } = this.state;
+    const notes: string[] = [];
+    const route = routeFile(this.state, f.relPath, undefined, sniff.columns, notes, true);
+    const plan = route.plan;
+    if (!plan) return null;
+    const typed = new Set<string>();
+    const read = sniff.columns.map((c) => {
+      const target = plan.bySource.get(c.name.toLowerCase())?.target ?? (plan.entries.some((e) => e.column === c.name.toLowerCase()) ? null : c.name);
+      const canonical = target === null ? null : (targets.column(route.table, target)?.canonical?.type ?? null);
+      if (canonical) typed.add(c.name);
+      const t = canonical ? (canonical === 'TIMESTAMP' ? 'TIMESTAMPTZ' : canonical === 'JSON' ? 'VARCHAR' : canonical) : c.type;
+      return { name: c.name, type: t === 'TIMESTAMP WITH TIME ZONE' ? 'TIMESTAMPTZ' : t };
+    });
+    const textCols = sniff.columns.filter((c) => c.type === 'VARCHAR' && !typed.has(c.name)).map((c) => c.name);
+    const inferred = [
+      ...(fmt === 'tsv' ? [] : [`delimiter ${JSON.stringify(sniff.delimiter)} (sniffed)`]),
+      sniff.hasHeader ? 'header row (sniffed)' : 'no header row (sniffed): columns named column0..N; declare "header" in the manifest to name them',
+    ];
+    return { sniff, route, notes, read, textCols, inferred };
+  }
+
+  /** Loads one group of files read alike; the files it could not load are missing from the map (loaded alone). */
+  private async loadGroup(files: { f: BundleFile; fmt: 'csv' | 'tsv' }[], group: number[]): Promise<Map<number, Loaded>> {
+    const { conn } = this.state;
+    const out = new Map<number, Loaded>();
+    const { fmt } = files[group[0] as number] as { f: BundleFile; fmt: 'csv' | 'tsv' };
+    const p = this.plans.get(group[0] as number) as CsvFilePlan;
+    const dialect = csvDialectOpts(p.sniff.delimiter, p.sniff.hasHeader);
+    // Text columns that are numbers with inf / nan cells are read as DOUBLE, per file (as nonFiniteNumericColumns does).
+    const nonFinite = await csvNonFiniteByFile(conn, group.map((i) => (files[i] as { f: BundleFile }).f.absPath), dialect, p.textCols);
+    const parts = new Map<string, number[]>();
+    for (const i of group) {
+      const key = JSON.stringify(nonFinite.get((files[i] as { f: BundleFile }).f.absPath) ?? []);
+      parts.set(key, [...(parts.get(key) ?? []), i]);
+    }
+    for (const [key, members] of parts) {
+      const nf = JSON.parse(key) as string[];
+      const inferred = [...p.inferred, ...nf.map((name) => `column ${JSON.stringify(name)} read as numbers: its inf / nan cells are non-finite values (counted as missing in statistics), not text`), ...p.notes];
+      const columns = p.read.map((c) => (nf.includes(c.name) ? { name: c.name, type: 'DOUBLE' } : c));
+      for (const [i, r] of await this.loadPart(files, members, dialect, columns, p.route, inferred, fmt)) out.set(i, r);
+    }
+    return out;
+  }
+
+  private async loadPart(
+    files: { f: BundleFile }[],
+    members: number[],
+    dialect: string[],
+    columns: { name: string; type: string }[],
+    route: Route,
+    inferred: string[],
+    fmt: 'csv' | 'tsv',
+  ): Promise<Map<number, Loaded>> {
+    const { conn, targets } = this.state;
+    const plan = route.plan as MappingPlan;
+    const out = new Map<number, Loaded>();
+    let scan: CsvGroupScan | null = null;
+    try {
+      try {
+        scan = await stageCsvGroup(conn, members.map((i) => ({ f: i, relPath: (files[i] as { f: BundleFile }).f.relPath, absPath: (files[i] as { f: BundleFile }).f.absPath })), dialect, columns);
+      } catch {
+        return out;
+      }
+      const sourceOf = (ms: number[]): SourceSpec => ({
+        from: `(SELECT _f, _p, _row, ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${CSV_BATCH_ROWS} WHERE ${batchWhere(ms)})`,
+        lineExpr: null,
+        rawExpr: null,
+        columns: columns.map((c) => ({ name: c.name, type: c.type, expr: quoteIdent(c.name) })),
+        fileExpr: '_p',
+        rowExpr: '_row',
+      });
+      const failing = await vetFailures(conn, sourceOf(members), plan);
+      const loadable = members.filter((i) => !failing.has(i));
+      if (loadable.length === 0) return out;
+      const spec = mapSpec(sourceOf(loadable), plan, '');
+      const { parts } = await targetParts(targets, route.table, spec);
+      let counts: Map<number, FileCounts>;
+      let csvRejected: Map<number, number>;
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        counts = await loadBatchIntoTable(conn, parts, route.table, spec);
+        csvRejected = await drainCsvGroupRejects(conn, scan, loadable);
+        await conn.run('COMMIT');
+      } catch {
+        await conn.run('ROLLBACK');
+        cancelled(this.state.job);
+        return out;
+      }
+      for (const i of loadable) {
+        const f = (files[i] as { f: BundleFile }).f;
+        const c = counts.get(i) ?? { loaded: 0, rejected: 0, lenient: [] };
+        const rejected = c.rejected + (csvRejected.get(i) ?? 0);
+        const loadCounts: LoadCounts = { loaded: c.loaded, rejected: c.rejected, addedColumns: [], lenient: c.lenient };
+        out.set(i, {
+          table: route.table,
+          format: fmt,
+          rows_read: c.loaded + rejected,
+          rows_loaded: c.loaded,
+          rows_rejected: rejected,
+          inferred: [...inferred],
+          ...withRoute({ ...this.state, mapped: [] }, f.relPath, route, loadCounts),
+        });
+      }
+      return out;
+    } finally {
+      await dropCsvGroup(conn, scan);
+    }
   }
 }
 
@@ -826,6 +1060,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
 
     const reports: FileReport[] = [];
     const batcher = opts.loadAlone ? null : await Batcher.create(state, files, entries);
+    const csvBatcher = opts.loadAlone ? null : await CsvBatcher.create(state, files, entries);
     let loadedBytes = 0;
     let rowsDone = 0;
     for (const f of files) {
@@ -848,7 +1083,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
         continue;
       }
       job.progress({ phase: 'load', message: `Loading ${f.relPath}`, file: f.relPath, bytesDone: loadedBytes, bytesTotal, rowsDone, fraction: 0.2 + (bytesTotal ? (0.75 * loadedBytes) / bytesTotal : 0) });
-      const r = (await batcher?.resultFor(f, m)) ?? (await loadOne(state, f, m));
+      const r = (await batcher?.resultFor(f, m)) ?? (await csvBatcher?.resultFor(f, m)) ?? (await loadOne(state, f, m));
       if (r.unreadable) await addReject(conn, f.relPath, null, null, r.unreadable, null);
       loadedBytes += f.bytes;
       rowsDone += r.rows_loaded;

@@ -22,6 +22,8 @@ export interface SourceSpec {
   probe?: boolean;
   /** SQL giving each row's file (bundle path) when one source reads many files (the batched load); else the file is one literal. */
   fileExpr?: string;
+  /** SQL giving each row's 1-based number within its file when lineExpr is null and one source reads many files. */
+  rowExpr?: string;
 }
 
 export interface LoadCounts {
@@ -68,7 +70,7 @@ export function mapSpec(spec: SourceSpec, plan: MappingPlan, file: string): Sour
     out.push({ name: d.column, type: 'TIMESTAMP', expr: `(CAST(${start.expr} AS TIMESTAMP) + to_microseconds(${micros}))` });
   }
   for (const g of plan.generated) {
-    const row = spec.lineExpr ?? 'row_number() OVER ()';
+    const row = spec.lineExpr ?? spec.rowExpr ?? 'row_number() OVER ()';
     out.push({ name: g, type: 'VARCHAR', expr: `(${spec.fileExpr ?? quoteLiteral(file)} || ':' || CAST(${row} AS VARCHAR))` });
   }
   return { ...spec, columns: out };

@@ -104,6 +104,13 @@ export function batchWhere(files: number[]): string {
   return `_f IN (${files.join(', ')})`;
 }
 
+/** Rejects the staged lines of the given batch files that are not objects, or are empty objects, with file and line. */
+export async function batchUnitRejects(conn: DuckDBConnection, files: number[]): Promise<void> {
+  const where = batchWhere(files);
+  await conn.run(unitRejectsSql('_p', BATCH_UNITS, where, '_f, _line'));
+  await conn.run(emptyObjectRejectsSql('_p', BATCH_UNITS, where, '_f, _line'));
+}
+
 export interface FileCounts {
   loaded: number;
   rejected: number;
@@ -111,8 +118,8 @@ export interface FileCounts {
 }
 
 /**
- * Loads the objects of the given batch files (one structure, one table) in one statement, rejects with file and
- * line, and returns each file's counts, lenient readings and non-finite values (what loadIntoTable gives each file).
+ * Loads the rows of the given batch files (one structure, one table) in one statement, rejects with file and
+ * line (or row order), and returns each file's counts, lenient readings and non-finite values (what loadIntoTable gives each file).
  * Run inside a transaction by the caller; table and columns are created before it.
  */
 export async function loadBatchIntoTable(
@@ -120,23 +127,19 @@ export async function loadBatchIntoTable(
   parts: Awaited<ReturnType<typeof targetParts>>['parts'],
   table: string,
   spec: SourceSpec,
-  files: number[],
 ): Promise<Map<number, FileCounts>> {
-  const where = batchWhere(files);
-  await conn.run(unitRejectsSql('_p', BATCH_UNITS, where, '_f, _line'));
-  await conn.run(emptyObjectRejectsSql('_p', BATCH_UNITS, where, '_f, _line'));
-  const inner = `SELECT _f AS "__ad_f", _p AS "__ad_p", CAST(${spec.lineExpr ?? 'NULL'} AS BIGINT) AS "__ad_line", CAST(${spec.rawExpr ?? 'NULL'} AS VARCHAR) AS "__ad_raw", ${parts
+  const inner = `SELECT _f AS "__ad_f", _p AS "__ad_p", CAST(${spec.rowExpr ?? spec.lineExpr ?? 'NULL'} AS BIGINT) AS "__ad_ord", CAST(${spec.lineExpr ?? 'NULL'} AS BIGINT) AS "__ad_line", CAST(${spec.rawExpr ?? 'NULL'} AS VARCHAR) AS "__ad_raw", ${parts
     .map((p, i) => `${p.src} AS ${quoteIdent(`s_${i}`)}`)
     .join(', ')} FROM ${spec.from}`;
   const value = (p: (typeof parts)[number], e: string): string => (p.lenient ? p.lenient.sql(e) : e);
-  await conn.run(`CREATE OR REPLACE TEMP TABLE "__ad_typed" AS ${typedRowsSql(inner, parts, ['__ad_f', '__ad_p'])}`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE "__ad_typed" AS ${typedRowsSql(inner, parts, ['__ad_f', '__ad_p', '__ad_ord'])}`);
   try {
     await conn.run(
-      `INSERT INTO ${quoteIdent(table)} (${parts.map((p) => quoteIdent(p.target)).join(', ')}) SELECT ${parts.map((p, i) => value(p, quoteIdent(`c_${i}`))).join(', ')} FROM "__ad_typed" WHERE len("__ad_bad") = 0 ORDER BY "__ad_f", "__ad_line"`,
+      `INSERT INTO ${quoteIdent(table)} (${parts.map((p) => quoteIdent(p.target)).join(', ')}) SELECT ${parts.map((p, i) => value(p, quoteIdent(`c_${i}`))).join(', ')} FROM "__ad_typed" WHERE len("__ad_bad") = 0 ORDER BY "__ad_f", "__ad_ord"`,
     );
     await conn.run(
       `INSERT INTO ${quoteIdent(META_TABLES.rejects)} SELECT "__ad_p", "__ad_line", b.column, b.reason, "__ad_raw"
-       FROM (SELECT "__ad_f", "__ad_p", "__ad_line", "__ad_raw", unnest("__ad_bad") AS b FROM "__ad_typed" WHERE len("__ad_bad") > 0) ORDER BY "__ad_f", "__ad_line"`,
+       FROM (SELECT "__ad_f", "__ad_p", "__ad_ord", "__ad_line", "__ad_raw", unnest("__ad_bad") AS b FROM "__ad_typed" WHERE len("__ad_bad") > 0) ORDER BY "__ad_f", "__ad_ord"`,
     );
     const lenient = parts.map((p, i) => ({ p, i })).filter(({ p }) => p.lenient);
     const floats = [...new Map(parts.map((p, i) => ({ p, i })).filter(({ p }) => FLOAT_TYPES.has(p.targetType.toUpperCase())).map((x) => [x.p.target, x])).values()];

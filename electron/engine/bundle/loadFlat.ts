@@ -75,7 +75,7 @@ export interface CsvPlan {
 }
 
 /** The CSV line limit (docs: 64 MiB lines) for the sniffer and the reader; the buffer must hold two lines. */
-const CSV_LINE_OPTS = [`max_line_size = ${LIMITS.csvMaxLineBytes}`, `buffer_size = ${2 * LIMITS.csvMaxLineBytes}`];
+export const CSV_LINE_OPTS = [`max_line_size = ${LIMITS.csvMaxLineBytes}`, `buffer_size = ${2 * LIMITS.csvMaxLineBytes}`];
 
 /** Names DuckDB's per-scan reject tables uniquely within the process. */
 let csvScans = 0;
@@ -206,20 +206,29 @@ const SNIFF_SAMPLE_ROWS = 20_480;
  */
 async function nonFiniteNumericColumns(conn: DuckDBConnection, baseOpts: string[], names: string[]): Promise<string[]> {
   if (names.length === 0) return [];
-  const tokens = NON_FINITE_TOKENS.map(quoteLiteral).join(', ');
-  const per = names.map((n, i) => {
-    const v = `trim(${quoteIdent(n)})`;
-    return `bool_and(${v} = '' OR ${quoteIdent(n)} IS NULL OR TRY_CAST(${v} AS DOUBLE) IS NOT NULL) AS ${quoteIdent(`ok_${i}`)}, count(*) FILTER (lower(${v}) IN (${tokens}))::BIGINT AS ${quoteIdent(`nf_${i}`)}, count(*) FILTER (TRY_CAST(${v} AS DOUBLE) IS NOT NULL AND lower(${v}) NOT IN (${tokens}))::BIGINT AS ${quoteIdent(`num_${i}`)}`;
-  });
   let row: Record<string, boolean | number | null> | undefined;
   try {
     row = await queryOne<Record<string, boolean | number | null>>(
       conn,
-      `SELECT ${per.join(', ')} FROM (SELECT * FROM read_csv(${[...baseOpts, 'all_varchar = true', 'ignore_errors = true', ...CSV_LINE_OPTS].join(', ')}) LIMIT ${SNIFF_SAMPLE_ROWS})`,
+      `SELECT ${nonFiniteAggregates(names).join(', ')} FROM (SELECT * FROM read_csv(${[...baseOpts, 'all_varchar = true', 'ignore_errors = true', ...CSV_LINE_OPTS].join(', ')}) LIMIT ${SNIFF_SAMPLE_ROWS})`,
     );
   } catch {
     return [];
   }
+  return nonFiniteChosen(names, row);
+}
+
+/** SQL aggregates over the text cells of the named columns (ok_i: every present value is a number; nf_i, num_i: counts). */
+export function nonFiniteAggregates(names: string[]): string[] {
+  const tokens = NON_FINITE_TOKENS.map(quoteLiteral).join(', ');
+  return names.map((n, i) => {
+    const v = `trim(${quoteIdent(n)})`;
+    return `bool_and(${v} = '' OR ${quoteIdent(n)} IS NULL OR TRY_CAST(${v} AS DOUBLE) IS NOT NULL) AS ${quoteIdent(`ok_${i}`)}, count(*) FILTER (lower(${v}) IN (${tokens}))::BIGINT AS ${quoteIdent(`nf_${i}`)}, count(*) FILTER (TRY_CAST(${v} AS DOUBLE) IS NOT NULL AND lower(${v}) NOT IN (${tokens}))::BIGINT AS ${quoteIdent(`num_${i}`)}`;
+  });
+}
+
+/** The columns nonFiniteAggregates found to be numbers with some inf / nan cells. */
+export function nonFiniteChosen(names: string[], row: Record<string, unknown> | undefined): string[] {
   return names.filter((_n, i) => row?.[`ok_${i}`] === true && Number(row?.[`nf_${i}`] ?? 0) > 0 && Number(row?.[`num_${i}`] ?? 0) > 0);
 }
 

@@ -65,6 +65,40 @@ function makeBundle(dir: string): void {
   fs.writeFileSync(path.join(dir, 'manifest.json'), manifestFor(dir, entries));
 }
 
+/**
+ * Small CSV / TSV files (#14 item 14, CSV): groups by header, dialect and sniffed types. The mix: rows DuckDB's reader
+ * rejects (a value that is not a time, a ragged row), rows the load rejects (a missing required id, a count that does
+ * not convert), upper-case ids read leniently, an extra numeric column holding inf / nan cells in some files (read as
+ * numbers there), whole numbers in others and text in one (so column types differ between files of one header),
+ * quoted fields in a few files (another dialect), evaluation files without ids (generated from file and row), TSV
+ * files, and a manifest with row counts, one of them wrong.
+ */
+function makeCsvBundle(dir: string): void {
+  const rand = uniforms(SEED + 1);
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 60; i++) {
+    const lines = ['trace_id,span_id,parent_span_id,name,start_time,input_tokens,latency'];
+    const n = 1 + Math.floor(rand() * 4);
+    for (let k = 0; k < n; k++) {
+      const trace = rand() < 0.05 ? `ABCDEF${String(i).padStart(26, '0')}` : `t${i}`;
+      const span = rand() < 0.04 ? '' : `s${i}_${k}`;
+      const start = rand() < 0.04 ? 'not a time' : `2026-01-0${1 + (i % 9)}T00:00:0${k}Z`;
+      const tokens = rand() < 0.04 ? 'many' : String(k * 10);
+      const latency = i === 13 ? 'fast' : i % 5 === 0 && k === 0 ? (i % 10 === 0 ? 'inf' : 'NaN') : i % 2 === 0 ? String(k * 3) : `${k}.5`;
+      const name = i % 11 === 0 ? '"llm, chat"' : 'llm';
+      lines.push([trace, span, k === 0 ? '' : `s${i}_0`, name, start, tokens, latency].join(','));
+    }
+    if (rand() < 0.1) lines.push(`t${i},x${i},,llm,2026-01-01T00:00:00Z,1,2,surplus`);
+    files[`spans/${String(i).padStart(4, '0')}.csv`] = lines.join('\n') + (rand() < 0.5 ? '\n' : '');
+  }
+  for (let i = 0; i < 10; i++) files[`evals-${i}.csv`] = ['metric,value,model_version', ...[0, 1, 2].map((k) => `accuracy,${k / 4},m${i % 2}`)].join('\n') + '\n';
+  for (let i = 0; i < 6; i++) files[`evals-t${i}.tsv`] = ['metric\tvalue\tmodel_version', ...[0, 1].map((k) => `f1\t${i === 2 && k === 1 ? 'nan' : k / 3}\tm${i}`)].join('\n') + '\n';
+  writeFiles(dir, files);
+  const entries: Record<string, { rows?: number }> = {};
+  for (const p of Object.keys(files)) entries[p] = p.startsWith('evals-') ? { rows: p === 'evals-4.csv' ? 4 : p.endsWith('.tsv') ? 2 : 3 } : {};
+  fs.writeFileSync(path.join(dir, 'manifest.json'), manifestFor(dir, entries));
+}
+
 function job(): Job {
   return { id: 'test', signal: new AbortController().signal, progress: () => undefined, onCancel: () => undefined };
 }
@@ -150,5 +184,47 @@ describe('batched loading of many small JSON Lines files', () => {
     expect(ids.map((r) => r.id)).toEqual(['evals-3.jsonl:1', 'evals-3.jsonl:2', 'evals-3.jsonl:3']);
     const spans = s.files.filter((f) => f.path.startsWith('spans/0'));
     expect(spans.reduce((a, f) => a + f.rows_read, 0)).toBe(spans.reduce((a, f) => a + f.rows_loaded + f.rows_rejected, 0));
+  });
+});
+
+describe('batched loading of many small CSV / TSV files', () => {
+  let root: string;
+  let dir: string;
+  const opened: ImportedBundle[] = [];
+
+  beforeAll(() => {
+    root = tempDir('batched-csv');
+    dir = path.join(root, 'bundle');
+    makeCsvBundle(dir);
+  });
+  afterAll(() => {
+    for (const b of opened) {
+      b.conn.disconnectSync();
+      b.instance.closeSync();
+    }
+    rmDir(root);
+  });
+
+  it(`gives the tables, rejects, counts and summary that loading each file alone gives (seed ${SEED})`, async () => {
+    const config = { dataDir: path.join(root, 'data'), memoryLimit: '512MB', threads: 1 };
+    const batched = await withStatementCount(() => importBundle(config, dir, 'c1', path.join(root, 'w1'), job()));
+    const alone = await withStatementCount(() => importBundle(config, dir, 'c1', path.join(root, 'w2'), job(), { loadAlone: true }));
+    opened.push(batched.value, alone.value);
+
+    expect(batched.statements * 3).toBeLessThan(alone.statements);
+
+    const s = batched.value.summary;
+    expect(comparable(s)).toEqual(comparable(alone.value.summary));
+    expect(await tableDump(batched.value)).toEqual(await tableDump(alone.value));
+
+    const reasons = (await queryRows<{ r: string }>(batched.value.conn, `SELECT DISTINCT regexp_replace(reason, ':.*', '') AS r FROM _ad_rejects ORDER BY r`)).map((r) => r.r);
+    expect(reasons).toEqual(expect.arrayContaining(['cast', 'too many columns', 'required value missing', 'wrong type']));
+    const byPath = new Map(s.files.map((f) => [f.path, f]));
+    expect(byPath.get('evals-4.csv')?.status).toBe('rowcount_mismatch');
+    expect(s.files.some((f) => f.inferred?.includes('column "latency" read as numbers: its inf / nan cells are non-finite values (counted as missing in statistics), not text'))).toBe(true);
+    expect(s.files.some((f) => f.leniency?.some((l) => l.includes('non-finite')))).toBe(true);
+    expect(s.files.some((f) => f.leniency?.some((l) => l.includes('read leniently')))).toBe(true);
+    const ids = await queryRows<{ id: string }>(batched.value.conn, `SELECT eval_id AS id FROM eval_results WHERE eval_id LIKE 'evals-3.csv:%' ORDER BY 1`);
+    expect(ids.map((r) => r.id)).toEqual(['evals-3.csv:1', 'evals-3.csv:2', 'evals-3.csv:3']);
   });
 });

@@ -1,0 +1,152 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { META_TABLES } from '../../../shared/canonical';
+import { queryOne, queryRows, quoteIdent, quoteLiteral, type Row } from '../db';
+import { CSV_LINE_OPTS, nonFiniteAggregates, nonFiniteChosen } from './loadFlat';
+
+/**
+ * Many small CSV / TSV files loaded together (#14 item 14). Each file is still sniffed by itself (one statement, the
+ * same sniff the per-file path runs), so a file is grouped only with files the per-file path would read with the same
+ * dialect, header and column types; a group is then read by one read_csv over its files, its rejects drained by
+ * one statement. The per-file path (csvPlan in loadFlat.ts) is the reference.
+ */
+
+/** A group's rows: _f (file number), _p (bundle path), _row (row number within the file), then the file's columns. */
+export const CSV_BATCH_ROWS = '__ad_crows';
+const CSV_BATCH_FILES = '__ad_cfiles';
+
+/** Column names the staging table uses itself: a file holding one is read alone. */
+const OWN_NAMES = new Set(['_f', '_p', '_row', '__ad_file', '__ad_n']);
+
+export interface CsvSniff {
+  delimiter: string;
+  hasHeader: boolean;
+  columns: { name: string; type: string }[];
+  /** The dialect the per-file read would re-detect (delimiter, quote, escape, line end, header); grouped files share it. */
+  dialect: string;
+}
+
+/**
+ * The sniff the per-file path runs first (csvPlan), or null when the file needs what only that path does: a second
+ * sniff (one column found), a date or time format, comment or skipped lines, column names it renames.
+ */
+export async function sniffCsvFile(conn: DuckDBConnection, absPath: string, delimiter: '\t' | null): Promise<CsvSniff | null> {
+  const row = await queryOne<Row>(
+    conn,
+    `SELECT Delimiter, Quote, Escape, NewLineDelimiter, Comment, SkipRows, HasHeader, Columns, DateFormat, TimestampFormat FROM sniff_csv(${[
+      quoteLiteral(absPath),
+      ...(delimiter ? [`delim = ${quoteLiteral(delimiter)}`] : []),
+      'ignore_errors = true',
+      ...CSV_LINE_OPTS,
+    ].join(', ')})`,
+  );
+  if (!row) return null;
+  const columns = (typeof row['Columns'] === 'string' ? JSON.parse(row['Columns']) : row['Columns']) as { name: string; type: string }[];
+  if (columns.length <= 1 || row['DateFormat'] !== null || row['TimestampFormat'] !== null || Number(row['SkipRows']) !== 0 || row['Comment'] !== '(empty)') return null;
+  const seen = new Set<string>();
+  for (const c of columns) {
+    const l = c.name.toLowerCase();
+    if (c.name.trim() === '' || c.name.includes('\u0000') || seen.has(l) || OWN_NAMES.has(l)) return null;
+    seen.add(l);
+  }
+  const dialect = JSON.stringify([row['Delimiter'], row['Quote'], row['Escape'], row['NewLineDelimiter'], row['HasHeader']]);
+  return { delimiter: String(row['Delimiter']), hasHeader: row['HasHeader'] === true, columns, dialect };
+}
+
+/** The read options the per-file path uses (delimiter and header); `types` as given to read_csv. */
+export function csvDialectOpts(delimiter: string, hasHeader: boolean): string[] {
+  return [`delim = ${quoteLiteral(delimiter)}`, `header = ${hasHeader ? 'true' : 'false'}`];
+}
+
+function pathList(paths: string[]): string {
+  return `[${paths.map(quoteLiteral).join(', ')}]`;
+}
+
+/**
+ * Per file, the text columns that are numbers with inf / nan cells (what nonFiniteNumericColumns finds for a file
+ * alone); one scan of the group. Files of at most 20 KiB hold fewer rows than the sniffer samples.
+ */
+export async function csvNonFiniteByFile(conn: DuckDBConnection, paths: string[], dialect: string[], names: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (names.length === 0) return out;
+  const rows = await queryRows<Row>(
+    conn,
+    `SELECT "__ad_file" AS f, ${nonFiniteAggregates(names).join(', ')} FROM read_csv(${[pathList(paths), ...dialect, 'all_varchar = true', 'ignore_errors = true', `filename = '__ad_file'`, ...CSV_LINE_OPTS].join(', ')}) GROUP BY "__ad_file"`,
+  );
+  for (const r of rows) out.set(String(r['f']), nonFiniteChosen(names, r));
+  return out;
+}
+
+/** Names DuckDB's reject tables of a group read uniquely within the process. */
+let groupScans = 0;
+
+export interface CsvGroupScan {
+  rejectsTable: string;
+  rejectsScan: string;
+}
+
+/**
+ * Reads a group's files in one read_csv with every column typed as the per-file read types it, each row keeping its
+ * file and its row number; rows DuckDB cannot parse go to its reject store, per file and line.
+ */
+export async function stageCsvGroup(
+  conn: DuckDBConnection,
+  files: { f: number; relPath: string; absPath: string }[],
+  dialect: string[],
+  columns: { name: string; type: string }[],
+): Promise<CsvGroupScan> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${CSV_BATCH_FILES} (_f INTEGER, _p VARCHAR, _path VARCHAR)`);
+  const app = await conn.createAppender(CSV_BATCH_FILES, 'main', 'temp');
+  try {
+    for (const f of files) {
+      app.appendInteger(f.f);
+      app.appendVarchar(f.relPath);
+      app.appendVarchar(f.absPath);
+      app.endRow();
+    }
+    app.flushSync();
+  } finally {
+    app.closeSync();
+  }
+  const id = String(++groupScans);
+  const scan = { rejectsTable: `__ad_csvg_rej_${id}`, rejectsScan: `__ad_csvg_scan_${id}` };
+  const read = `read_csv(${[
+    pathList(files.map((f) => f.absPath)),
+    ...dialect,
+    `columns = {${columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.type)}`).join(', ')}}`,
+    `filename = '__ad_file'`,
+    'store_rejects = true',
+    `rejects_table = ${quoteLiteral(scan.rejectsTable)}`,
+    `rejects_scan = ${quoteLiteral(scan.rejectsScan)}`,
+    ...CSV_LINE_OPTS,
+  ].join(', ')})`;
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE ${CSV_BATCH_ROWS} AS SELECT b._f, b._p, row_number() OVER (PARTITION BY b._f ORDER BY x."__ad_n") AS _row, x.* EXCLUDE ("__ad_file", "__ad_n")
+     FROM (SELECT row_number() OVER () AS "__ad_n", * FROM ${read}) x JOIN ${CSV_BATCH_FILES} b ON b._path = x."__ad_file"`,
+  );
+  return scan;
+}
+
+/** Moves the group's parse rejects of the given files into _ad_rejects (as drainCsvRejects does per file); rejected lines per file. */
+export async function drainCsvGroupRejects(conn: DuckDBConnection, scan: CsvGroupScan, members: number[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  const exists = await queryOne<{ n: number }>(conn, `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = ?`, [scan.rejectsTable]);
+  if (!exists || Number(exists.n) === 0 || members.length === 0) return out;
+  const rejects = `(SELECT b._f, b._p, r.* FROM ${quoteIdent(scan.rejectsTable)} r JOIN ${quoteIdent(scan.rejectsScan)} s ON s.scan_id = r.scan_id AND s.file_id = r.file_id
+     JOIN ${CSV_BATCH_FILES} b ON b._path = s.file_path WHERE b._f IN (${members.join(', ')}))`;
+  await conn.run(
+    `INSERT INTO ${quoteIdent(META_TABLES.rejects)}
+     SELECT _p, line, column_name, lower(error_type) || ': ' || error_message, left(csv_line, 500) FROM ${rejects} ORDER BY _f, line, column_idx`,
+  );
+  const rows = await queryRows<{ f: number; n: number }>(conn, `SELECT _f AS f, count(DISTINCT line)::BIGINT AS n FROM ${rejects} GROUP BY _f`);
+  for (const r of rows) out.set(Number(r.f), Number(r.n));
+  return out;
+}
+
+export async function dropCsvGroup(conn: DuckDBConnection, scan: CsvGroupScan | null): Promise<void> {
+  await conn.run(`DROP TABLE IF EXISTS ${CSV_BATCH_ROWS}`);
+  await conn.run(`DROP TABLE IF EXISTS ${CSV_BATCH_FILES}`);
+  if (scan) {
+    await conn.run(`DROP TABLE IF EXISTS ${quoteIdent(scan.rejectsTable)}`);
+    await conn.run(`DROP TABLE IF EXISTS ${quoteIdent(scan.rejectsScan)}`);
+  }
+}
