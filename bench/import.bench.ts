@@ -10,7 +10,9 @@
  * spans/, as a folder and as a zip, and imports both; `--alone` also imports the folder with every file loaded by
  * itself (the per-file path the batched load replaced), for a before/after in the same run.
  *
- *   npx tsx bench/import.bench.ts --tiny 100000 [--rows 3] [--alone]
+ *   npx tsx bench/import.bench.ts --tiny 100000 [--rows 3] [--alone] [--tiny-format csv]
+ *
+ * `--tiny-format csv` writes the same spans as CSV files (a header line, one row per span) instead.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -126,19 +128,21 @@ async function spanColumns(conn: import('@duckdb/node-api').DuckDBConnection, sr
   return `{${cols.map(([n, t]) => `'${n}': '${json.has(n as string) ? 'JSON' : n === 'start_time' || n === 'end_time' ? 'VARCHAR' : t}'`).join(', ')}}`;
 }
 
-/** N tiny JSON Lines files of `rows` spans each under spans/ (a folder), and the same files as a zip. */
-async function tinyBundles(work: string, n: number, rows: number): Promise<{ folder: string; zip: string }> {
-  const folder = path.join(work, `tiny-${n}x${rows}`);
+/** N tiny JSON Lines (or CSV) files of `rows` spans each under spans/ (a folder), and the same files as a zip. */
+async function tinyBundles(work: string, n: number, rows: number, format: 'jsonl' | 'csv'): Promise<{ folder: string; zip: string }> {
+  const folder = path.join(work, `tiny-${n}x${rows}${format === 'csv' ? '-csv' : ''}`);
   const zip = `${folder}.zip`;
   if (!fs.existsSync(zip)) {
     const { zipSync } = await import('fflate');
     fs.mkdirSync(path.join(folder, 'spans'), { recursive: true });
     const entries: Record<string, Uint8Array> = {};
     for (let i = 0; i < n; i++) {
-      const lines = Array.from({ length: rows }, (_, k) =>
-        JSON.stringify({ trace_id: `t${i}`, span_id: `s${i}_${k}`, parent_span_id: k === 0 ? null : `s${i}_0`, name: 'llm', start_time: `2026-01-01T00:00:0${k % 10}Z`, end_time: `2026-01-01T00:00:1${k % 10}Z`, input_tokens: 10 + k }),
-      );
-      const rel = `spans/${String(i).padStart(6, '0')}.jsonl`;
+      const spans = Array.from({ length: rows }, (_, k) => ({ trace_id: `t${i}`, span_id: `s${i}_${k}`, parent_span_id: k === 0 ? null : `s${i}_0`, name: 'llm', start_time: `2026-01-01T00:00:0${k % 10}Z`, end_time: `2026-01-01T00:00:1${k % 10}Z`, input_tokens: 10 + k }));
+      const lines =
+        format === 'csv'
+          ? [Object.keys(spans[0] ?? {}).join(','), ...spans.map((s) => Object.values(s).map((v) => v ?? '').join(','))]
+          : spans.map((s) => JSON.stringify(s));
+      const rel = `spans/${String(i).padStart(6, '0')}.${format}`;
       const data = Buffer.from(`${lines.join('\n')}\n`);
       fs.writeFileSync(path.join(folder, rel), data);
       entries[rel] = data;
@@ -148,11 +152,11 @@ async function tinyBundles(work: string, n: number, rows: number): Promise<{ fol
   return { folder, zip };
 }
 
-async function tinyMain(n: number, rows: number, alone: boolean, threads: number, memory: string, keep: string | undefined): Promise<void> {
+async function tinyMain(n: number, rows: number, format: 'jsonl' | 'csv', alone: boolean, threads: number, memory: string, keep: string | undefined): Promise<void> {
   const work = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ad-bench-tiny-'));
-  const { folder, zip } = await tinyBundles(work, n, rows);
+  const { folder, zip } = await tinyBundles(work, n, rows, format);
   const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
-  const results: Record<string, unknown> = { files: n, rows, threads, memory, node: process.version, cpus: os.cpus().length };
+  const results: Record<string, unknown> = { files: n, rows, format, threads, memory, node: process.version, cpus: os.cpus().length };
   const runs: [string, string, string][] = [
     ['folder', 'import', folder],
     ['zip', 'import', zip],
@@ -181,12 +185,15 @@ async function main(): Promise<void> {
       tiny: { type: 'string' },
       rows: { type: 'string' },
       alone: { type: 'boolean' },
+      'tiny-format': { type: 'string' },
     },
   });
   const threads = Number(values.threads ?? 2);
   const memory = values.memory ?? '8GB';
   if (values.child) return child(values.child, values.dir as string, threads, memory);
-  if (values.tiny) return tinyMain(Number(values.tiny), Number(values.rows ?? 3), values.alone === true, threads, memory, values.keep);
+  const tinyFormat = values['tiny-format'] ?? 'jsonl';
+  if (tinyFormat !== 'jsonl' && tinyFormat !== 'csv') throw new Error(`--tiny-format is jsonl or csv, not ${tinyFormat}`);
+  if (values.tiny) return tinyMain(Number(values.tiny), Number(values.rows ?? 3), tinyFormat, values.alone === true, threads, memory, values.keep);
   const scale = Number(values.scale ?? 50);
   const work = values.keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ad-bench-'));
   const jsonlDir = path.join(work, `demo-x${scale}-jsonl`);

@@ -16,7 +16,7 @@ import { rootHash, sha256File } from './hash';
 import { changedSince, copyAndHash, swappedDirs, type Fingerprint } from './snapshot';
 import { loadIntoTable, mapSpec, targetParts, type LoadCounts, type SourceSpec } from './load';
 import { BATCH_UNITS, batchStructures, batchUnitRejects, batchUnitCounts, batchWhere, dropBatch, loadBatchIntoTable, stageBatch, type BatchStructure, type FileCounts, type UnitCounts } from './loadBatch';
-import { csvDialectOpts, CSV_BATCH_ROWS, csvNonFiniteByFile, drainCsvGroupRejects, dropCsvGroup, sniffCsvFile, stageCsvGroup, type CsvGroupScan, type CsvSniff } from './loadBatchCsv';
+import { csvDialectOpts, CSV_BATCH_FILE_MAX_BYTES, CSV_BATCH_ROWS, csvNonFiniteByFile, drainCsvGroupRejects, dropCsvGroup, sniffCsvFile, stageCsvGroup, type CsvGroupScan, type CsvSniff } from './loadBatchCsv';
 import { csvPlan, drainCsvRejects, dropUnits, jsonKeyTypes, jsonNestedKeys, jsonObjectsSource, jsonStructure, leafType, markNonFiniteText, numbersAndText, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
 import { convert } from './convert';
 import { COLUMN_ALIASES, dropInferred, missingRequiredText, planMapping, styleKey, type MappingPlan, type SourceColumn } from './mapping';
@@ -506,9 +506,6 @@ class Batcher {
   }
 }
 
-/** Small CSV / TSV files are loaded in groups (#14 item 14): files up to 20 KiB (fewer rows than the sniffer samples). */
-const CSV_BATCH_FILE_MAX_BYTES = 20 * 1024;
-
 /** Whether a CSV / TSV file can join a group: as batchable() for JSON Lines, by its extension, nothing declared. */
 async function csvBatchable(f: BundleFile, m: ManifestFile | undefined): Promise<'csv' | 'tsv' | null> {
   if (f.relPath === MANIFEST_NAME || f.bytes === 0 || f.bytes > CSV_BATCH_FILE_MAX_BYTES) return null;
@@ -551,10 +548,16 @@ class CsvBatcher {
   private plans = new Map<number, CsvFilePlan>();
   private readonly results = new Map<string, Loaded>();
 
-  private constructor(private readonly state: ImportState) {}
+  /** Connections that sniff beside the import's own (a tiny file's sniff is a few ms of mostly one-thread work). */
+  private sniffers: DuckDBConnection[] = [];
 
-  static async create(state: ImportState, files: BundleFile[], entries: Map<string, ManifestFile>): Promise<CsvBatcher> {
-    const b = new CsvBatcher(state);
+  private constructor(
+    private readonly state: ImportState,
+    private readonly instance: DuckDBInstance,
+  ) {}
+
+  static async create(state: ImportState, instance: DuckDBInstance, files: BundleFile[], entries: Map<string, ManifestFile>): Promise<CsvBatcher> {
+    const b = new CsvBatcher(state, instance);
     let current: { f: BundleFile; fmt: 'csv' | 'tsv' }[] = [];
     for (let at = 0; at < files.length; at += 64) {
       cancelled(state.job);
@@ -607,11 +610,23 @@ class CsvBatcher {
     this.staged = batch;
     this.groupOf = new Map();
     this.plans = new Map();
+    if (this.sniffers.length === 0) this.sniffers = [conn, ...(await Promise.all([1, 2, 3].map(() => this.instance.connect())))];
+    const sniffs: (CsvSniff | null)[] = new Array<CsvSniff | null>(files.length).fill(null);
+    let next = 0;
+    await Promise.all(
+      this.sniffers.map(async (c) => {
+        while (next < files.length) {
+          const i = next++;
+          cancelled(this.state.job);
+          const { f, fmt } = files[i] as { f: BundleFile; fmt: 'csv' | 'tsv' };
+          sniffs[i] = await sniffCsvFile(c, f.absPath, fmt === 'tsv' ? '\t' : null).catch(() => null);
+        }
+      }),
+    );
     const byKey = new Map<string, number[]>();
     for (let i = 0; i < files.length; i++) {
-      if (i % 64 === 0) cancelled(this.state.job);
       const { f, fmt } = files[i] as { f: BundleFile; fmt: 'csv' | 'tsv' };
-      const s = await sniffCsvFile(conn, f.absPath, fmt === 'tsv' ? '\t' : null).catch(() => null);
+      const s = sniffs[i];
       const p = s ? this.planFile(f, fmt, s) : null;
       if (!p) continue;
       this.plans.set(i, p);
@@ -621,6 +636,11 @@ class CsvBatcher {
       byKey.set(key, [...(byKey.get(key) ?? []), i]);
     }
     for (const group of byKey.values()) for (const i of group) this.groupOf.set(i, group);
+  }
+
+  close(): void {
+    for (const c of this.sniffers.slice(1)) c.disconnectSync();
+    this.sniffers = [];
   }
 
   /**
@@ -1060,7 +1080,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
 
     const reports: FileReport[] = [];
     const batcher = opts.loadAlone ? null : await Batcher.create(state, files, entries);
-    const csvBatcher = opts.loadAlone ? null : await CsvBatcher.create(state, files, entries);
+    const csvBatcher = opts.loadAlone ? null : await CsvBatcher.create(state, instance, files, entries);
     let loadedBytes = 0;
     let rowsDone = 0;
     for (const f of files) {
@@ -1111,6 +1131,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
       job.progress({ phase: 'load', message: `Loaded ${f.relPath}: ${r.rows_loaded} rows, ${r.rows_rejected} rejected`, file: f.relPath, bytesDone: loadedBytes, bytesTotal, rowsDone });
     }
     await batcher?.close();
+    csvBatcher?.close();
     // A folder file that changed on disk after it was read is reported (what loaded is the copy that was hashed).
     await noteSwappedDirs(bundle.dirs, files, changes);
     for (const [rel, r] of reads) {

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { META_TABLES } from '../../../shared/canonical';
 import { queryOne, queryRows, quoteIdent, quoteLiteral, type Row } from '../db';
-import { CSV_LINE_OPTS, nonFiniteAggregates, nonFiniteChosen } from './loadFlat';
+import { nonFiniteAggregates, nonFiniteChosen } from './loadFlat';
 
 /**
  * Many small CSV / TSV files loaded together (#14 item 14). Each file is still sniffed by itself (one statement, the
@@ -9,6 +9,16 @@ import { CSV_LINE_OPTS, nonFiniteAggregates, nonFiniteChosen } from './loadFlat'
  * dialect, header and column types; a group is then read by one read_csv over its files, its rejects drained by
  * one statement. The per-file path (csvPlan in loadFlat.ts) is the reference.
  */
+
+/** Largest file grouped: fewer rows than the sniffer samples (20 480), so a sample-based check sees every row. */
+export const CSV_BATCH_FILE_MAX_BYTES = 20 * 1024;
+
+/**
+ * The per-file path gives the sniffer and the reader a 64 MiB line limit and a 128 MiB buffer; allocating that buffer
+ * took half of a tiny file's sniff. A grouped file is shorter than this limit, so the whole file is one buffer
+ * either way and the result is the same.
+ */
+const CSV_LINE_OPTS = [`max_line_size = ${4 * CSV_BATCH_FILE_MAX_BYTES}`, `buffer_size = ${8 * CSV_BATCH_FILE_MAX_BYTES}`];
 
 /** A group's rows: _f (file number), _p (bundle path), _row (row number within the file), then the file's columns. */
 export const CSV_BATCH_ROWS = '__ad_crows';
