@@ -91,6 +91,8 @@ function makeCsvBundle(dir: string): void {
     if (rand() < 0.1) lines.push(`t${i},x${i},,llm,2026-01-01T00:00:00Z,1,2,surplus`);
     files[`spans/${String(i).padStart(4, '0')}.csv`] = lines.join('\n') + (rand() < 0.5 ? '\n' : '');
   }
+  // Always one upper-case trace id read leniently, whatever the seed.
+  files['spans/upper.csv'] = `trace_id,span_id,name,start_time\nABCDEF${'0'.repeat(26)},u1,llm,2026-01-01T00:00:00Z\nABCDEF${'1'.repeat(26)},u2,llm,2026-01-01T00:00:01Z\n`;
   for (let i = 0; i < 10; i++) files[`evals-${i}.csv`] = ['metric,value,model_version', ...[0, 1, 2].map((k) => `accuracy,${k / 4},m${i % 2}`)].join('\n') + '\n';
   for (let i = 0; i < 6; i++) files[`evals-t${i}.tsv`] = ['metric\tvalue\tmodel_version', ...[0, 1].map((k) => `f1\t${i === 2 && k === 1 ? 'nan' : k / 3}\tm${i}`)].join('\n') + '\n';
   writeFiles(dir, files);
@@ -128,7 +130,8 @@ async function tableDump(b: ImportedBundle): Promise<Record<string, unknown>> {
   const tables = await queryRows<{ t: string }>(b.conn, `SELECT table_name AS t FROM duckdb_tables() WHERE NOT temporary ORDER BY table_name`);
   for (const { t } of tables) {
     const cols = await queryRows<{ c: string; ty: string }>(b.conn, `SELECT column_name AS c, data_type AS ty FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index`, [t]);
-    const rows = await queryRows(b.conn, `SELECT * FROM "${t}" ORDER BY ALL`);
+    // As text: a DATE or TIMESTAMP 'infinity' cannot become a JS Date.
+    const rows = await queryRows(b.conn, `SELECT COLUMNS(*)::VARCHAR FROM "${t}" ORDER BY ALL`);
     out[t] = { cols: cols.map((c) => `${c.c} ${c.ty}`), rows: JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) };
   }
   return out;
