@@ -451,6 +451,11 @@ export interface Overview {
   model_versions: string[];
   releases: OverviewRelease[];
   headline: HeadlineFinding[];
+  /**
+   * Present (true) when the Overview was asked without the release-to-release drift scan and the performance and
+   * fairness scan (`scans: false`): `headline` then lacks their findings, which the full Overview adds.
+   */
+  scans_pending?: true;
 }
 
 export const analyticsSchemas = {
@@ -473,7 +478,13 @@ export const analyticsSchemas = {
       auditWindowHours: z.number().min(0).max(24 * 365).optional(),
     })
     .strict(),
-  overview: z.object({ bundleId: bundleIdSchema }).strict(),
+  overview: z
+    .object({
+      bundleId: bundleIdSchema,
+      /** false: everything but the two scans (most of the Overview's time), so the screen can answer first and add them. */
+      scans: z.boolean().optional(),
+    })
+    .strict(),
 } as const;
 
 export interface AnalyticsApi {

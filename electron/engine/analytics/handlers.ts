@@ -1,4 +1,4 @@
-import type { AnalyticsApi, CoverageReport, EvalReport, HealthReport, PostureReport } from '../../../shared/api/analytics';
+import type { AnalyticsApi, CoverageReport, EvalReport, HealthReport, Overview, PostureReport } from '../../../shared/api/analytics';
 import type { PerformanceApi } from '../../../shared/api/performance';
 import { analysisLease, sessionMemo, type EngineContext } from '../context';
 import { coverageReport } from './coverage';
@@ -32,6 +32,39 @@ export function analyticsHandlers(ctx: EngineContext): AnalyticsApi & Performanc
         { coverage: await coverage(bundleId), evals: await evals(bundleId), health: await health(bundleId), completeness: await completeness(bundleId) },
       ),
     );
+  // The Overview without its two scans: what the screen shows first while they run (they take most of the time).
+  const overviewWithoutScans = (bundleId: string): Promise<Overview> =>
+    memo(bundleId, ['overview', 'without scans'], async () => {
+      const session = ctx.session(bundleId);
+      return overviewReport(session.conn, session.summary, {
+        coverage: await coverage(bundleId),
+        evals: await evals(bundleId),
+        health: await health(bundleId),
+        completeness: await completeness(bundleId),
+        posture: await posture(bundleId),
+        withoutScans: true,
+      });
+    });
+  const overview = (bundleId: string): Promise<Overview> =>
+    memo(bundleId, ['overview'], async () => {
+      const session = ctx.session(bundleId);
+      // The release-to-release drift scan needs nothing else of the Overview: it starts first, on the spare
+      // connection when free, and runs beside the rest (driftScanHeadlines never rejects: a failure is a finding).
+      const driftHeadlines = analysisLease(session, (conn) => driftScanHeadlines(conn));
+      try {
+        return await overviewReport(session.conn, session.summary, {
+          coverage: await coverage(bundleId),
+          evals: await evals(bundleId),
+          health: await health(bundleId),
+          completeness: await completeness(bundleId),
+          posture: await posture(bundleId),
+          driftHeadlines,
+        });
+      } finally {
+        // Never settle with the scan still running: closing the bundle waits for this call, then closes DuckDB.
+        await driftHeadlines;
+      }
+    });
   return {
     lineage: async ({ bundleId, id }) =>
       id === undefined
@@ -44,25 +77,6 @@ export function analyticsHandlers(ctx: EngineContext): AnalyticsApi & Performanc
     performance: async ({ bundleId, ...req }) => memo(bundleId, ['performance', req], () => performanceReport(ctx.session(bundleId).conn, req)),
     // One scan per open bundle, shared with the Overview's headline (performanceScan.ts).
     performanceScan: async ({ bundleId }) => sharedPerformanceScan(ctx.session(bundleId).conn),
-    overview: async ({ bundleId }) =>
-      memo(bundleId, ['overview'], async () => {
-        const session = ctx.session(bundleId);
-        // The release-to-release drift scan needs nothing else of the Overview: it starts first, on the spare
-        // connection when free, and runs beside the rest (driftScanHeadlines never rejects: a failure is a finding).
-        const driftHeadlines = analysisLease(session, (conn) => driftScanHeadlines(conn));
-        try {
-          return await overviewReport(session.conn, session.summary, {
-            coverage: await coverage(bundleId),
-            evals: await evals(bundleId),
-            health: await health(bundleId),
-            completeness: await completeness(bundleId),
-            posture: await posture(bundleId),
-            driftHeadlines,
-          });
-        } finally {
-          // Never settle with the scan still running: closing the bundle waits for this call, then closes DuckDB.
-          await driftHeadlines;
-        }
-      }),
+    overview: async ({ bundleId, scans }) => (scans === false ? overviewWithoutScans(bundleId) : overview(bundleId)),
   };
 }

@@ -47,6 +47,8 @@ export async function overviewReport(
     completeness?: LineageCompletenessResult;
     posture?: PostureReport;
     driftHeadlines?: Promise<HeadlineFinding[]>;
+    /** Leave out the drift and performance scans (the slow part): the result says `scans_pending`. */
+    withoutScans?: boolean;
   } = {},
 ): Promise<Overview> {
   const schema = await BundleSchema.load(conn);
@@ -189,8 +191,10 @@ export async function overviewReport(
       value: posture.days_covered,
       target: { screen: 'posture', params: { view: 'retention' } },
     });
-  headline.push(...(await (inputs.driftHeadlines ?? driftScanHeadlines(conn))));
-  headline.push(...(await performanceScanHeadlines(conn)));
+  if (!inputs.withoutScans) {
+    headline.push(...(await (inputs.driftHeadlines ?? driftScanHeadlines(conn))));
+    headline.push(...(await performanceScanHeadlines(conn)));
+  }
   headline.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || byCodePoint(a.kind, b.kind) || byCodePoint(a.id, b.id));
 
   return {
@@ -206,6 +210,7 @@ export async function overviewReport(
     ]),
     releases,
     headline,
+    ...(inputs.withoutScans ? { scans_pending: true as const } : {}),
   };
 }
 

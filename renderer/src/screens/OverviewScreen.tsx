@@ -98,7 +98,7 @@ function OverviewBody({ overview }: { overview: Overview }) {
           </div>
           <div className="stat">
             <div className="v" style={{ color: headline.some((h) => h.severity === 'high') ? 'var(--bad)' : undefined }}>{headline.length}</div>
-            <div className="l">headline findings</div>
+            <div className="l">{overview.scans_pending ? 'headline findings so far' : 'headline findings'}</div>
           </div>
           {summary && (
             <div className="stat">
@@ -119,8 +119,18 @@ function OverviewBody({ overview }: { overview: Overview }) {
           <h2>What needs attention</h2>
           <span className="muted small">click a finding to open its evidence</span>
         </div>
+        {overview.scans_pending && (
+          <div className="stale-note" role="status" data-testid="overview-scans-pending">
+            <div className="loading-bar" />
+            The release-to-release drift scan and the performance and fairness scan are still running; their findings will be added to this list.
+          </div>
+        )}
         {headline.length === 0 ? (
-          <div className="muted">✓ The engine found no drift, coverage, canary, lineage, logging or integrity problems with the default parameters.</div>
+          overview.scans_pending ? (
+            <div className="muted">No coverage, canary, lineage, logging or integrity problems with the default parameters; drift and performance are not checked yet.</div>
+          ) : (
+            <div className="muted">✓ The engine found no drift, coverage, canary, lineage, logging or integrity problems with the default parameters.</div>
+          )
         ) : (
           <ul style={{ listStyle: 'none', margin: 0, padding: 0 }} data-testid="headline-findings">
             {headline.map((h) => (
@@ -268,6 +278,8 @@ function PostureCard({ posture }: { posture: PostureReport }) {
 }
 
 export function OverviewScreen({ bundleId }: { bundleId: string }) {
+  // The Overview without its two scans answers first (most of the time is the scans); the full one replaces it.
+  const quick = useApi(`overview-without-scans|${bundleId}`, () => call('overview', { bundleId, scans: false }));
   const state = useApi(`overview|${bundleId}`, () => call('overview', { bundleId }));
   const posture = useApi(`posture|${bundleId}`, () => call('posture', { bundleId }));
   return (
@@ -278,9 +290,13 @@ export function OverviewScreen({ bundleId }: { bundleId: string }) {
           <div className="sub">The bundle at a glance: what it covers, what shipped when, and what looks wrong.</div>
         </div>
       </div>
-      <Async state={state} what="the overview">
-        {(o) => <OverviewBody overview={o} />}
-      </Async>
+      {state.data === null && state.error === null && quick.data !== null ? (
+        <OverviewBody overview={quick.data} />
+      ) : (
+        <Async state={state} what="the overview">
+          {(o) => <OverviewBody overview={o} />}
+        </Async>
+      )}
       <Async state={posture} what="the logging and compliance posture">
         {(p) => <PostureCard posture={p} />}
       </Async>

@@ -62,6 +62,7 @@ export const useSession = create<SessionState>((set, get) => ({
       const bundleId = summary.bundleId;
       prefetch(`overview|${bundleId}`, () => call('overview', { bundleId }));
       prefetch(`posture|${bundleId}`, () => call('posture', { bundleId }));
+      prefetch(`overview-without-scans|${bundleId}`, () => call('overview', { bundleId, scans: false }));
     } catch (e) {
       if (get().importing?.jobId !== jobId) return;
       set({ importing: null, openError: toUiError(e) });

@@ -117,6 +117,18 @@ describe('analytics on the demo bundle', () => {
     expect(overview.releases.map((r) => r.release_id)).toEqual(['r1', 'r2', 'r3', 'r4', 'r5']);
   });
 
+  it('overview without its scans: the same Overview minus the drift and performance findings, and says the scans are pending', async () => {
+    const quick = await engine.overview({ bundleId, scans: false });
+    expect(quick.scans_pending).toBe(true);
+    expect(overview.scans_pending).toBeUndefined();
+    const scanned = new Set(['drift', 'performance', 'fairness']);
+    expect(overview.headline.some((h) => scanned.has(h.kind))).toBe(true);
+    expect(quick.headline).toEqual(overview.headline.filter((h) => !scanned.has(h.kind)));
+    const { scans_pending: _pending, headline: _quickHeadline, ...quickRest } = quick;
+    const { headline: _fullHeadline, ...fullRest } = overview;
+    expect(quickRest).toEqual(fullRest);
+  });
+
   it('is deterministic: recomputing gives byte-identical JSON', async () => {
     expect(JSON.stringify(await engine.overview({ bundleId }))).toBe(JSON.stringify(overview));
     expect(JSON.stringify(await engine.health({ bundleId }))).toBe(JSON.stringify(health));
