@@ -85,18 +85,21 @@ test('exports the audit report from the UI: a cancelled export leaves no file, t
 });
 
 test('right after import the Overview is fetched in the background, once, and the screen joins that request', async ({ app, harness }) => {
+  // Two requests: the full Overview and the one without its scans (the screen's first answer); each is made once.
   const original = harness.engine.overview;
-  let calls = 0;
+  const calls = { full: 0, withoutScans: 0 };
   harness.engine.overview = async (args) => {
-    calls++;
+    if (args.scans === false) calls.withoutScans++;
+    else calls.full++;
     return original(args);
   };
   try {
     await openDemoThroughUi(app);
-    await expect.poll(() => calls, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => ({ ...calls }), { timeout: 10_000 }).toEqual({ full: 1, withoutScans: 1 });
     await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Overview' }).click();
     await expect(app.getByTestId('headline-findings')).toBeVisible({ timeout: 60_000 });
-    expect(calls).toBe(1);
+    await expect(app.getByTestId('overview-scans-pending')).toHaveCount(0, { timeout: 60_000 });
+    expect(calls).toEqual({ full: 1, withoutScans: 1 });
   } finally {
     harness.engine.overview = original;
   }
