@@ -5,7 +5,7 @@ import { coverageReport } from './coverage';
 import { evalReport } from './evals';
 import { healthReport } from './health';
 import { lineageCompletenessWithGaps, lineageReport, type LineageCompletenessResult } from './lineage';
-import { driftScanHeadlines, overviewReport } from './overview';
+import { driftScanHeadlines, overviewWithoutScans as buildOverviewWithoutScans, scanHeadlines, withScanHeadlines } from './overview';
 import { postureReport } from './posture';
 import { performanceReport } from './performance';
 import { sharedPerformanceScan } from './performanceScan';
@@ -36,15 +36,15 @@ export function analyticsHandlers(ctx: EngineContext): AnalyticsApi & Performanc
   const overviewWithoutScans = (bundleId: string): Promise<Overview> =>
     memo(bundleId, ['overview', 'without scans'], async () => {
       const session = ctx.session(bundleId);
-      return overviewReport(session.conn, session.summary, {
+      return buildOverviewWithoutScans(session.conn, session.summary, {
         coverage: await coverage(bundleId),
         evals: await evals(bundleId),
         health: await health(bundleId),
         completeness: await completeness(bundleId),
         posture: await posture(bundleId),
-        withoutScans: true,
       });
     });
+  // The full Overview: the scan-free one (shared, not rebuilt) plus the scans' findings.
   const overview = (bundleId: string): Promise<Overview> =>
     memo(bundleId, ['overview'], async () => {
       const session = ctx.session(bundleId);
@@ -52,14 +52,8 @@ export function analyticsHandlers(ctx: EngineContext): AnalyticsApi & Performanc
       // connection when free, and runs beside the rest (driftScanHeadlines never rejects: a failure is a finding).
       const driftHeadlines = analysisLease(session, (conn) => driftScanHeadlines(conn));
       try {
-        return await overviewReport(session.conn, session.summary, {
-          coverage: await coverage(bundleId),
-          evals: await evals(bundleId),
-          health: await health(bundleId),
-          completeness: await completeness(bundleId),
-          posture: await posture(bundleId),
-          driftHeadlines,
-        });
+        const base = await overviewWithoutScans(bundleId);
+        return withScanHeadlines(base, await scanHeadlines(session.conn, driftHeadlines));
       } finally {
         // Never settle with the scan still running: closing the bundle waits for this call, then closes DuckDB.
         await driftHeadlines;

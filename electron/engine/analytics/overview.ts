@@ -28,28 +28,24 @@ async function distinctNames(conn: DuckDBConnection, schema: BundleSchema, sourc
   return rows.map((r) => r.v);
 }
 
+/** Results already computed with default options (the engine's session memo), so they are not computed twice. */
+export interface OverviewInputs {
+  coverage?: CoverageReport;
+  evals?: EvalReport;
+  health?: HealthReport;
+  completeness?: LineageCompletenessResult;
+  posture?: PostureReport;
+}
+
 /**
- * The bundle at a glance. Drift findings are the drift engine's (issue 4); integrity findings come from the import
- * summary when the caller passes it.
+ * The bundle at a glance, without the two scans (drift, performance and fairness) that take most of its time:
+ * `scans_pending` says so, and `withScanHeadlines` completes it. Integrity findings come from the import summary
+ * when the caller passes it.
  */
-export async function overviewReport(
+export async function overviewWithoutScans(
   conn: DuckDBConnection,
   summary?: ImportSummary,
-  /**
-   * Results already computed with default options (the engine's session memo), so they are not computed twice;
-   * `driftHeadlines`: the drift scan's headlines, already under way (the engine runs the scan on a second
-   * connection while the rest of the Overview runs on this one).
-   */
-  inputs: {
-    coverage?: CoverageReport;
-    evals?: EvalReport;
-    health?: HealthReport;
-    completeness?: LineageCompletenessResult;
-    posture?: PostureReport;
-    driftHeadlines?: Promise<HeadlineFinding[]>;
-    /** Leave out the drift and performance scans (the slow part): the result says `scans_pending`. */
-    withoutScans?: boolean;
-  } = {},
+  inputs: OverviewInputs = {},
 ): Promise<Overview> {
   const schema = await BundleSchema.load(conn);
   const changelog = await changeLog(conn, schema);
@@ -191,11 +187,7 @@ export async function overviewReport(
       value: posture.days_covered,
       target: { screen: 'posture', params: { view: 'retention' } },
     });
-  if (!inputs.withoutScans) {
-    headline.push(...(await (inputs.driftHeadlines ?? driftScanHeadlines(conn))));
-    headline.push(...(await performanceScanHeadlines(conn)));
-  }
-  headline.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || byCodePoint(a.kind, b.kind) || byCodePoint(a.id, b.id));
+  headline.sort(byHeadlineOrder);
 
   return {
     period: { start: posture.first_event ?? summary?.period.start ?? null, end: posture.last_event ?? summary?.period.end ?? null },
@@ -210,8 +202,31 @@ export async function overviewReport(
     ]),
     releases,
     headline,
-    ...(inputs.withoutScans ? { scans_pending: true as const } : {}),
+    scans_pending: true,
   };
+}
+
+const byHeadlineOrder = (a: HeadlineFinding, b: HeadlineFinding): number =>
+  severityRank(a.severity) - severityRank(b.severity) || byCodePoint(a.kind, b.kind) || byCodePoint(a.id, b.id);
+
+/** The Overview without its scans plus the scans' findings: the full Overview (same order as if built at once). */
+export function withScanHeadlines(base: Overview, scanned: HeadlineFinding[]): Overview {
+  const { scans_pending: _pending, ...rest } = base;
+  return { ...rest, headline: [...base.headline, ...scanned].sort(byHeadlineOrder) };
+}
+
+/** The drift scan's and the performance and fairness scan's headline findings (`drift` already under way, if given). */
+export async function scanHeadlines(conn: DuckDBConnection, drift?: Promise<HeadlineFinding[]>): Promise<HeadlineFinding[]> {
+  return [...(await (drift ?? driftScanHeadlines(conn))), ...(await performanceScanHeadlines(conn))];
+}
+
+/** The whole Overview in one call (tests, tools); the engine builds it from the memoised scan-free one instead. */
+export async function overviewReport(
+  conn: DuckDBConnection,
+  summary?: ImportSummary,
+  inputs: OverviewInputs = {},
+): Promise<Overview> {
+  return withScanHeadlines(await overviewWithoutScans(conn, summary, inputs), await scanHeadlines(conn));
 }
 
 /** A bundle the scan cannot read must not take the Overview down: the failure becomes a finding pointing at Drift. */
