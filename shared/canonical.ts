@@ -273,4 +273,6 @@ export const META_TABLES = {
   columnRoles: '_ad_column_roles',
   checks: '_ad_checks',
   columnMap: '_ad_column_map',
+  /** Canonical text columns in which no value can be blank (`electron/engine/bundle/textFacts.ts`). */
+  blankFree: '_ad_blank_free',
 } as const;

@@ -15,6 +15,14 @@ const BLANK_SQL_CHARS = "' ' || chr(9) || chr(10) || chr(13) || chr(11) || chr(1
 const BLANK_FIRST_CODES = '0, 9, 10, 11, 12, 13, 32';
 
 /**
+ * SQL: true when a non-NULL text could be blank (it starts with one of the code points above). A column where this
+ * holds for no value has no blank values: its missing values are exactly its NULLs.
+ */
+export function mayBeBlankSql(text: string): string {
+  return `(ascii(${text}) IN (${BLANK_FIRST_CODES}))`;
+}
+
+/**
  * DuckDB column types whose text form is never blank: a value of these is missing only when NULL, and needs no trim.
  * (VARCHAR is handled on its own; other types, e.g. BLOB, JSON or lists, take the general form.)
  */
@@ -32,7 +40,7 @@ function asText(expr: string, type?: string): string {
 
 /** SQL: a non-NULL text is blank. NULL when the text is NULL. */
 function blankTextSql(text: string): string {
-  return `(ascii(${text}) IN (${BLANK_FIRST_CODES}) AND trim(${text}, ${BLANK_SQL_CHARS}) = '')`;
+  return `(${mayBeBlankSql(text)} AND trim(${text}, ${BLANK_SQL_CHARS}) = '')`;
 }
 
 /**

@@ -24,7 +24,11 @@ type SqlType = 'VARCHAR' | 'TIMESTAMP' | 'DOUBLE' | 'BIGINT' | 'BOOLEAN';
  * before naming a column, so a missing table or column becomes NULL or "not measurable", never an error.
  */
 export class BundleSchema {
-  private constructor(private readonly tables: Map<string, Map<string, string>>) {}
+  private constructor(
+    private readonly tables: Map<string, Map<string, string>>,
+    /** "table\u0000column" of text columns with no blank value (bundle/textFacts.ts): missing there is NULL. */
+    private readonly blankFree: ReadonlySet<string> = new Set(),
+  ) {}
 
   /** Read once per session once the catalog is frozen (db.ts): a BundleSchema is immutable. */
   static load(conn: DuckDBConnection): Promise<BundleSchema> {
@@ -45,7 +49,7 @@ export class BundleSchema {
       if (absent.get(r.t)?.has(r.c)) continue;
       cols.set(r.c, r.ty);
     }
-    return new BundleSchema(tables);
+    return new BundleSchema(tables, await blankFreeColumns(conn, tables));
   }
 
   has(table: string): boolean {
@@ -69,6 +73,7 @@ export class BundleSchema {
   text(table: string, column: string, alias?: string): string {
     const type = this.columnType(table, column);
     if (!type) return 'CAST(NULL AS VARCHAR)';
+    if (type === 'VARCHAR' && this.blankFree.has(`${table}\u0000${column}`)) return qualify(column, alias);
     return textOrNullSql(qualify(column, alias), type);
   }
 
@@ -97,6 +102,13 @@ export class BundleSchema {
     // Exports write booleans as true/false, 1/0, yes/no; anything else is NULL rather than a guess.
     return `CASE lower(trim(CAST(${ref} AS VARCHAR))) WHEN 'true' THEN true WHEN '1' THEN true WHEN 'yes' THEN true WHEN 't' THEN true WHEN 'false' THEN false WHEN '0' THEN false WHEN 'no' THEN false WHEN 'f' THEN false ELSE NULL END`;
   }
+}
+
+/** The import's list of text columns without blank values (none when the database has no such table). */
+async function blankFreeColumns(conn: DuckDBConnection, tables: Map<string, Map<string, string>>): Promise<Set<string>> {
+  if (!tables.has(META_TABLES.blankFree)) return new Set();
+  const rows = await queryRows<{ t: string; c: string }>(conn, `select table_name as t, column_name as c from ${quoteIdent(META_TABLES.blankFree)}`);
+  return new Set(rows.map((r) => `${r.t}\u0000${r.c}`));
 }
 
 /** table → canonical columns no file supplied, from _ad_column_map (empty when the database has no such table). */

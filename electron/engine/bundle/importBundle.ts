@@ -26,6 +26,7 @@ import { MANIFEST_NAME, manifestDuplicates, manifestEntries, readManifest, type 
 import { addReject, createMetaTables } from './meta';
 import { recordColumnRoles, type DeclaredRole } from './roles';
 import { analysisConnection, createBundleDb, lockDown, memoryLimitBytes } from './session';
+import { recordBlankFreeColumns } from './textFacts';
 import { FileProblem, flatFormat, headText, nonUtf8Reason, plainFile, readHead, refuseNonUtf8Text, type FlatFormat } from './sniff';
 import { LIMITS } from './limits';
 import { period, tableSummaries } from './summary';
@@ -1171,6 +1172,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     const rejectsTotal = Number(
       (await queryRows<{ n: number }>(conn, `SELECT (count(DISTINCT (file, line)) FILTER (WHERE line IS NOT NULL) + count(*) FILTER (WHERE line IS NULL))::BIGINT AS n FROM ${quoteIdent(META_TABLES.rejects)}`))[0]?.n ?? 0,
     );
+    await recordBlankFreeColumns(conn);
     const summary: ImportSummary = {
       bundleId,
       path: bundle.inputPath,
