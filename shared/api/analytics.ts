@@ -456,6 +456,12 @@ export interface Overview {
    * fairness scan (`scans: false`): `headline` then lacks their findings, which the full Overview adds.
    */
   scans_pending?: true;
+  /**
+   * Present (true) when the Overview was asked before its checks (`checks: false`): period, systems, model versions,
+   * releases and the import's own findings only. The lineage, coverage, canary, eval and logging findings come next
+   * (`scans: false`), the scans' last.
+   */
+  checks_pending?: true;
 }
 
 export const analyticsSchemas = {
@@ -483,6 +489,8 @@ export const analyticsSchemas = {
       bundleId: bundleIdSchema,
       /** false: everything but the two scans (most of the Overview's time), so the screen can answer first and add them. */
       scans: z.boolean().optional(),
+      /** false: only what needs no check (period, releases, the import's findings); implies no scans. The screen's very first answer. */
+      checks: z.boolean().optional(),
     })
     .strict(),
 } as const;

@@ -85,22 +85,54 @@ test('exports the audit report from the UI: a cancelled export leaves no file, t
 });
 
 test('right after import the Overview is fetched in the background, once, and the screen joins that request', async ({ app, harness }) => {
-  // Two requests: the full Overview and the one without its scans (the screen's first answer); each is made once.
+  // Three requests: the full Overview, the one without its scans and the one before its checks (the screen's first
+  // answer); each is made once.
   const original = harness.engine.overview;
-  const calls = { full: 0, withoutScans: 0 };
+  const calls = { full: 0, withoutScans: 0, beforeChecks: 0 };
   harness.engine.overview = async (args) => {
-    if (args.scans === false) calls.withoutScans++;
+    if (args.checks === false) calls.beforeChecks++;
+    else if (args.scans === false) calls.withoutScans++;
     else calls.full++;
     return original(args);
   };
   try {
     await openDemoThroughUi(app);
-    await expect.poll(() => ({ ...calls }), { timeout: 10_000 }).toEqual({ full: 1, withoutScans: 1 });
+    await expect.poll(() => ({ ...calls }), { timeout: 10_000 }).toEqual({ full: 1, withoutScans: 1, beforeChecks: 1 });
     await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Overview' }).click();
     await expect(app.getByTestId('headline-findings')).toBeVisible({ timeout: 60_000 });
+    await expect(app.getByTestId('overview-checks-pending')).toHaveCount(0, { timeout: 60_000 });
     await expect(app.getByTestId('overview-scans-pending')).toHaveCount(0, { timeout: 60_000 });
-    expect(calls).toEqual({ full: 1, withoutScans: 1 });
+    expect(calls).toEqual({ full: 1, withoutScans: 1, beforeChecks: 1 });
   } finally {
+    harness.engine.overview = original;
+  }
+});
+
+test('the Overview answers in three steps, each saying what is still running, and never claims "no problems" early', async ({ app, harness }) => {
+  // Hold the checks and the scans back until the first answer has been looked at.
+  const original = harness.engine.overview;
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  harness.engine.overview = async (args) => {
+    if (args.checks !== false) await held;
+    return original(args);
+  };
+  try {
+    await openDemoThroughUi(app);
+    await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Overview' }).click();
+    const pending = app.getByTestId('overview-checks-pending');
+    await expect(pending).toBeVisible({ timeout: 60_000 });
+    await expect(pending).toContainText('checks');
+    await expect(app.getByTestId('release-events')).toContainText('r5');
+    await expect(app.getByText('headline findings so far')).toBeVisible();
+    await expect(app.getByText(/found no drift, coverage/)).toHaveCount(0);
+    await app.screenshot({ path: path.join('test-results', 'overview-checks-pending.png') });
+    release();
+    await expect(pending).toHaveCount(0, { timeout: 60_000 });
+    await expect(app.getByTestId('overview-scans-pending')).toHaveCount(0, { timeout: 60_000 });
+    await expect(app.getByTestId('headline-findings')).toContainText('shipped without a passing pre-release eval');
+  } finally {
+    release();
     harness.engine.overview = original;
   }
 });

@@ -5,7 +5,7 @@ import { coverageReport } from './coverage';
 import { evalReport } from './evals';
 import { healthReport } from './health';
 import { lineageCompletenessWithGaps, lineageReport, type LineageCompletenessResult } from './lineage';
-import { driftScanHeadlines, overviewWithoutScans as buildOverviewWithoutScans, scanHeadlines, withScanHeadlines } from './overview';
+import { driftScanHeadlines, overviewBasics as buildOverviewBasics, overviewWithoutScans as buildOverviewWithoutScans, scanHeadlines, withScanHeadlines } from './overview';
 import { postureReport } from './posture';
 import { performanceReport } from './performance';
 import { sharedPerformanceScan } from './performanceScan';
@@ -32,17 +32,29 @@ export function analyticsHandlers(ctx: EngineContext): AnalyticsApi & Performanc
         { coverage: await coverage(bundleId), evals: await evals(bundleId), health: await health(bundleId), completeness: await completeness(bundleId) },
       ),
     );
-  // The Overview without its two scans: what the screen shows first while they run (they take most of the time).
+  // The Overview before its checks: what the screen shows first (the checks and scans take most of the time).
+  const overviewBasics = (bundleId: string): Promise<Overview> =>
+    memo(bundleId, ['overview', 'basics'], async () => {
+      const session = ctx.session(bundleId);
+      return buildOverviewBasics(session.conn, session.summary);
+    });
+  // The Overview without its two scans: what the screen shows next while they run.
   const overviewWithoutScans = (bundleId: string): Promise<Overview> =>
     memo(bundleId, ['overview', 'without scans'], async () => {
       const session = ctx.session(bundleId);
-      return buildOverviewWithoutScans(session.conn, session.summary, {
-        coverage: await coverage(bundleId),
-        evals: await evals(bundleId),
-        health: await health(bundleId),
-        completeness: await completeness(bundleId),
-        posture: await posture(bundleId),
-      });
+      const basics = await overviewBasics(bundleId);
+      return buildOverviewWithoutScans(
+        session.conn,
+        session.summary,
+        {
+          coverage: await coverage(bundleId),
+          evals: await evals(bundleId),
+          health: await health(bundleId),
+          completeness: await completeness(bundleId),
+          posture: await posture(bundleId),
+        },
+        basics,
+      );
     });
   // The full Overview: the scan-free one (shared, not rebuilt) plus the scans' findings.
   const overview = (bundleId: string): Promise<Overview> =>
@@ -71,6 +83,6 @@ export function analyticsHandlers(ctx: EngineContext): AnalyticsApi & Performanc
     performance: async ({ bundleId, ...req }) => memo(bundleId, ['performance', req], () => performanceReport(ctx.session(bundleId).conn, req)),
     // One scan per open bundle, shared with the Overview's headline (performanceScan.ts).
     performanceScan: async ({ bundleId }) => sharedPerformanceScan(ctx.session(bundleId).conn),
-    overview: async ({ bundleId, scans }) => (scans === false ? overviewWithoutScans(bundleId) : overview(bundleId)),
+    overview: async ({ bundleId, scans, checks }) => (checks === false ? overviewBasics(bundleId) : scans === false ? overviewWithoutScans(bundleId) : overview(bundleId)),
   };
 }

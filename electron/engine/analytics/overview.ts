@@ -7,7 +7,7 @@ import { driftScan } from './driftScan';
 import { evalReport } from './evals';
 import { healthReport } from './health';
 import { changeLog, lineageCompletenessWithGaps, loadEvents, type LineageCompletenessResult } from './lineage';
-import { postureReport } from './posture';
+import { postureReport, postureWindow } from './posture';
 import { performanceHeadlines, sharedPerformanceScan } from './performanceScan';
 import { BundleSchema, byCodePoint } from './schema';
 
@@ -37,27 +37,57 @@ export interface OverviewInputs {
   posture?: PostureReport;
 }
 
+/** Findings of the import itself (manifest mismatch, rejected rows, import checks not met), from its summary. */
+function integrityHeadlines(summary: ImportSummary | undefined): HeadlineFinding[] {
+  const headline: HeadlineFinding[] = [];
+  if (!summary) return headline;
+  if (summary.integrity.state === 'altered')
+    headline.push({
+      id: 'integrity:altered',
+      kind: 'integrity',
+      severity: FIXED_SEVERITY.integrity_altered,
+      title: 'Bundle does not match its manifest',
+      detail: summary.integrity.problems.map((p) => `${p.status}: ${p.path}`).join('; '),
+      metric: 'integrity_state',
+      value: summary.integrity.problems.length,
+      target: { screen: 'open', params: { view: 'integrity' } },
+    });
+  if (summary.rejects_total > 0)
+    headline.push({
+      id: 'integrity:rejects',
+      kind: 'integrity',
+      severity: rejectedRowsSeverity(summary.rejects_total, summary.files.reduce((n, f) => n + f.rows_loaded, 0)),
+      title: `${plural(summary.rejects_total, 'row')} rejected at import`,
+      detail: summary.files.filter((f) => f.rows_rejected > 0).map((f) => `${f.path}: ${plural(f.rows_rejected, 'row')}`).join('; '),
+      metric: 'rows_rejected',
+      value: summary.rejects_total,
+      target: { screen: 'open', params: { view: 'rejects' } },
+    });
+  for (const c of summary.checks)
+    if (c.count > 0)
+      headline.push({
+        id: `integrity:${c.check}:${c.table}`,
+        kind: 'integrity',
+        severity: FIXED_SEVERITY.referential_check,
+        title: `Import check not met in ${c.table}: ${c.check.replaceAll('_', ' ')} (${plural(c.count, 'hit')})`,
+        detail: c.detail,
+        metric: c.check,
+        value: c.count,
+        target: { screen: 'open', params: { view: 'checks', check: c.check } },
+      });
+  return headline;
+}
+
 /**
- * The bundle at a glance, without the two scans (drift, performance and fairness) that take most of its time:
- * `scans_pending` says so, and `withScanHeadlines` completes it. Integrity findings come from the import summary
- * when the caller passes it.
+ * The bundle at a glance before any check has run: period, systems, model versions, the release timeline and the
+ * import's own findings. `checks_pending` and `scans_pending` say the rest is still to come; `overviewWithoutScans`
+ * adds the checks' findings to exactly this, and `withScanHeadlines` the scans'.
  */
-export async function overviewWithoutScans(
-  conn: DuckDBConnection,
-  summary?: ImportSummary,
-  inputs: OverviewInputs = {},
-): Promise<Overview> {
+export async function overviewBasics(conn: DuckDBConnection, summary?: ImportSummary): Promise<Overview> {
   const schema = await BundleSchema.load(conn);
   const changelog = await changeLog(conn, schema);
   const events = await loadEvents(conn, schema);
-  const coverage = inputs.coverage ?? (await coverageReport(conn));
-  const evals = inputs.evals ?? (await evalReport(conn));
-  const health = inputs.health ?? (await healthReport(conn));
-  const lineage = inputs.completeness ?? (await lineageCompletenessWithGaps(conn, schema));
-  const completeness = lineage.completeness;
-  // The posture with default options: the overview reads its logging window, gaps and retention only.
-  const posture = inputs.posture ?? (await postureReport(conn, {}, { coverage, evals, health, completeness: lineage }));
-
+  const window = await postureWindow(conn);
   const releases: OverviewRelease[] = changelog.map((c) => ({
     release_id: c.release_id,
     released_at: c.released_at,
@@ -66,44 +96,46 @@ export async function overviewWithoutScans(
     outcome: c.outcome,
     events: events.filter((e) => e.release_id === c.release_id).map((e) => ({ event_type: e.event_type, ts: e.ts })),
   }));
+  return {
+    period: { start: window.first ?? summary?.period.start ?? null, end: window.last ?? summary?.period.end ?? null },
+    systems: await distinctNames(conn, schema, [['spans', 'service_name']]),
+    model_names: await distinctNames(conn, schema, [
+      ['model_versions', 'model_name'],
+      ['spans', 'model_name'],
+    ]),
+    model_versions: await distinctNames(conn, schema, [
+      ['model_versions', 'model_version'],
+      ['releases', 'model_version'],
+    ]),
+    releases,
+    headline: integrityHeadlines(summary).sort(byHeadlineOrder),
+    checks_pending: true,
+    scans_pending: true,
+  };
+}
 
-  const headline: HeadlineFinding[] = [];
-  if (summary) {
-    if (summary.integrity.state === 'altered')
-      headline.push({
-        id: 'integrity:altered',
-        kind: 'integrity',
-        severity: FIXED_SEVERITY.integrity_altered,
-        title: 'Bundle does not match its manifest',
-        detail: summary.integrity.problems.map((p) => `${p.status}: ${p.path}`).join('; '),
-        metric: 'integrity_state',
-        value: summary.integrity.problems.length,
-        target: { screen: 'open', params: { view: 'integrity' } },
-      });
-    if (summary.rejects_total > 0)
-      headline.push({
-        id: 'integrity:rejects',
-        kind: 'integrity',
-        severity: rejectedRowsSeverity(summary.rejects_total, summary.files.reduce((n, f) => n + f.rows_loaded, 0)),
-        title: `${plural(summary.rejects_total, 'row')} rejected at import`,
-        detail: summary.files.filter((f) => f.rows_rejected > 0).map((f) => `${f.path}: ${plural(f.rows_rejected, 'row')}`).join('; '),
-        metric: 'rows_rejected',
-        value: summary.rejects_total,
-        target: { screen: 'open', params: { view: 'rejects' } },
-      });
-    for (const c of summary.checks)
-      if (c.count > 0)
-        headline.push({
-          id: `integrity:${c.check}:${c.table}`,
-          kind: 'integrity',
-          severity: FIXED_SEVERITY.referential_check,
-          title: `Import check not met in ${c.table}: ${c.check.replaceAll('_', ' ')} (${plural(c.count, 'hit')})`,
-          detail: c.detail,
-          metric: c.check,
-          value: c.count,
-          target: { screen: 'open', params: { view: 'checks', check: c.check } },
-        });
-  }
+/**
+ * The bundle at a glance, without the two scans (drift, performance and fairness) that take most of its time:
+ * `scans_pending` says so, and `withScanHeadlines` completes it. Built on `overviewBasics` (computed here unless
+ * given): the lineage, coverage, canary, eval and logging findings are added to its headline.
+ */
+export async function overviewWithoutScans(
+  conn: DuckDBConnection,
+  summary?: ImportSummary,
+  inputs: OverviewInputs = {},
+  basics?: Overview,
+): Promise<Overview> {
+  const base = basics ?? (await overviewBasics(conn, summary));
+  const schema = await BundleSchema.load(conn);
+  const coverage = inputs.coverage ?? (await coverageReport(conn));
+  const evals = inputs.evals ?? (await evalReport(conn));
+  const health = inputs.health ?? (await healthReport(conn));
+  const lineage = inputs.completeness ?? (await lineageCompletenessWithGaps(conn, schema));
+  const completeness = lineage.completeness;
+  // The posture with default options: the overview reads its logging window, gaps and retention only.
+  const posture = inputs.posture ?? (await postureReport(conn, {}, { coverage, evals, health, completeness: lineage }));
+
+  const headline: HeadlineFinding[] = [...base.headline];
   for (const c of completeness)
     if (c.share_complete !== null && c.share_complete < 1)
       headline.push({
@@ -191,16 +223,10 @@ export async function overviewWithoutScans(
 
   return {
     period: { start: posture.first_event ?? summary?.period.start ?? null, end: posture.last_event ?? summary?.period.end ?? null },
-    systems: await distinctNames(conn, schema, [['spans', 'service_name']]),
-    model_names: await distinctNames(conn, schema, [
-      ['model_versions', 'model_name'],
-      ['spans', 'model_name'],
-    ]),
-    model_versions: await distinctNames(conn, schema, [
-      ['model_versions', 'model_version'],
-      ['releases', 'model_version'],
-    ]),
-    releases,
+    systems: base.systems,
+    model_names: base.model_names,
+    model_versions: base.model_versions,
+    releases: base.releases,
     headline,
     scans_pending: true,
   };

@@ -93,6 +93,13 @@ async function loggingWindow(conn: DuckDBConnection, schema: BundleSchema, sourc
   return { first: row?.lo ?? null, last: row?.hi ?? null, days: count(row?.days) };
 }
 
+/** The logging window the posture reports (first to last span or serving record), on its own: the Overview's period. */
+export async function postureWindow(conn: DuckDBConnection): Promise<{ first: string | null; last: string | null }> {
+  const schema = await BundleSchema.load(conn);
+  const { first, last } = await loggingWindow(conn, schema, await logSources(conn, schema));
+  return { first, last };
+}
+
 async function tableCoverage(conn: DuckDBConnection, schema: BundleSchema, s: LogSource, window: { first: string | null; last: string | null }): Promise<TableLogCoverage> {
   const ts = tsOf(schema, s);
   const base = (

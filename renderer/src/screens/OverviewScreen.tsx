@@ -98,7 +98,7 @@ function OverviewBody({ overview }: { overview: Overview }) {
           </div>
           <div className="stat">
             <div className="v" style={{ color: headline.some((h) => h.severity === 'high') ? 'var(--bad)' : undefined }}>{headline.length}</div>
-            <div className="l">{overview.scans_pending ? 'headline findings so far' : 'headline findings'}</div>
+            <div className="l">{overview.scans_pending || overview.checks_pending ? 'headline findings so far' : 'headline findings'}</div>
           </div>
           {summary && (
             <div className="stat">
@@ -119,14 +119,23 @@ function OverviewBody({ overview }: { overview: Overview }) {
           <h2>What needs attention</h2>
           <span className="muted small">click a finding to open its evidence</span>
         </div>
-        {overview.scans_pending && (
-          <div className="stale-note" role="status" data-testid="overview-scans-pending">
+        {overview.checks_pending ? (
+          <div className="stale-note" role="status" data-testid="overview-checks-pending">
             <div className="loading-bar" />
-            The release-to-release drift scan and the performance and fairness scan are still running; their findings will be added to this list.
+            The lineage, coverage, release health, eval and logging checks and the drift, performance and fairness scans are still running; their findings will be added to this list.
           </div>
+        ) : (
+          overview.scans_pending && (
+            <div className="stale-note" role="status" data-testid="overview-scans-pending">
+              <div className="loading-bar" />
+              The release-to-release drift scan and the performance and fairness scan are still running; their findings will be added to this list.
+            </div>
+          )
         )}
         {headline.length === 0 ? (
-          overview.scans_pending ? (
+          overview.checks_pending ? (
+            <div className="muted">No integrity problem found at import; nothing else is checked yet.</div>
+          ) : overview.scans_pending ? (
             <div className="muted">No coverage, canary, lineage, logging or integrity problems with the default parameters; drift and performance are not checked yet.</div>
           ) : (
             <div className="muted">✓ The engine found no drift, coverage, canary, lineage, logging or integrity problems with the default parameters.</div>
@@ -278,9 +287,12 @@ function PostureCard({ posture }: { posture: PostureReport }) {
 }
 
 export function OverviewScreen({ bundleId }: { bundleId: string }) {
-  // The Overview without its two scans answers first (most of the time is the scans); the full one replaces it.
+  // Three answers, each replacing the one before: the Overview before its checks (period, releases, import
+  // findings), then without its two scans, then the full one. Most of the time is the checks and the scans.
+  const basics = useApi(`overview-basics|${bundleId}`, () => call('overview', { bundleId, checks: false }));
   const quick = useApi(`overview-without-scans|${bundleId}`, () => call('overview', { bundleId, scans: false }));
   const state = useApi(`overview|${bundleId}`, () => call('overview', { bundleId }));
+  const early = state.data === null && state.error === null ? (quick.data ?? (quick.error === null ? basics.data : null)) : null;
   const posture = useApi(`posture|${bundleId}`, () => call('posture', { bundleId }));
   return (
     <div>
@@ -290,8 +302,8 @@ export function OverviewScreen({ bundleId }: { bundleId: string }) {
           <div className="sub">The bundle at a glance: what it covers, what shipped when, and what looks wrong.</div>
         </div>
       </div>
-      {state.data === null && state.error === null && quick.data !== null ? (
-        <OverviewBody overview={quick.data} />
+      {early !== null ? (
+        <OverviewBody overview={early} />
       ) : (
         <Async state={state} what="the overview">
           {(o) => <OverviewBody overview={o} />}

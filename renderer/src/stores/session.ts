@@ -63,6 +63,7 @@ export const useSession = create<SessionState>((set, get) => ({
       prefetch(`overview|${bundleId}`, () => call('overview', { bundleId }));
       prefetch(`posture|${bundleId}`, () => call('posture', { bundleId }));
       prefetch(`overview-without-scans|${bundleId}`, () => call('overview', { bundleId, scans: false }));
+      prefetch(`overview-basics|${bundleId}`, () => call('overview', { bundleId, checks: false }));
     } catch (e) {
       if (get().importing?.jobId !== jobId) return;
       set({ importing: null, openError: toUiError(e) });

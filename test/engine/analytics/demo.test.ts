@@ -129,6 +129,20 @@ describe('analytics on the demo bundle', () => {
     expect(quickRest).toEqual(fullRest);
   });
 
+  it('overview before its checks: the same period, systems, models and releases, only the import findings, and says what is pending', async () => {
+    const basics = await engine.overview({ bundleId, checks: false });
+    expect(basics.checks_pending).toBe(true);
+    expect(basics.scans_pending).toBe(true);
+    expect(overview.checks_pending).toBeUndefined();
+    expect(basics.headline).toEqual(overview.headline.filter((h) => h.kind === 'integrity'));
+    const { checks_pending: _c, scans_pending: _s, headline: _bh, ...basicsRest } = basics;
+    const { headline: _fh, ...fullRest } = overview;
+    expect(basicsRest).toEqual(fullRest);
+    // The checks' findings are what the next answer adds: the demo has lineage, coverage, canary, eval and logging ones.
+    const quick = await engine.overview({ bundleId, scans: false });
+    expect(new Set(quick.headline.filter((h) => h.kind !== 'integrity').map((h) => h.kind))).toEqual(new Set(['lineage', 'coverage', 'canary', 'eval', 'logging']));
+  });
+
   it('is deterministic: recomputing gives byte-identical JSON', async () => {
     expect(JSON.stringify(await engine.overview({ bundleId }))).toBe(JSON.stringify(overview));
     expect(JSON.stringify(await engine.health({ bundleId }))).toBe(JSON.stringify(health));
