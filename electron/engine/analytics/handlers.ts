@@ -32,11 +32,12 @@ export function analyticsHandlers(ctx: EngineContext): AnalyticsApi & Performanc
         { coverage: await coverage(bundleId), evals: await evals(bundleId), health: await health(bundleId), completeness: await completeness(bundleId) },
       ),
     );
-  // The Overview before its checks: what the screen shows first (the checks and scans take most of the time).
+  // The Overview before its checks: what the screen shows first (the checks and scans take most of the time). On
+  // the spare connection when free, so its few small queries do not queue behind the checks on the main one.
   const overviewBasics = (bundleId: string): Promise<Overview> =>
     memo(bundleId, ['overview', 'basics'], async () => {
       const session = ctx.session(bundleId);
-      return buildOverviewBasics(session.conn, session.summary);
+      return analysisLease(session, (conn) => buildOverviewBasics(conn, session.summary));
     });
   // The Overview without its two scans: what the screen shows next while they run.
   const overviewWithoutScans = (bundleId: string): Promise<Overview> =>
@@ -60,8 +61,10 @@ export function analyticsHandlers(ctx: EngineContext): AnalyticsApi & Performanc
   const overview = (bundleId: string): Promise<Overview> =>
     memo(bundleId, ['overview'], async () => {
       const session = ctx.session(bundleId);
-      // The release-to-release drift scan needs nothing else of the Overview: it starts first, on the spare
-      // connection when free, and runs beside the rest (driftScanHeadlines never rejects: a failure is a finding).
+      // The first answer comes first; then the release-to-release drift scan, which needs nothing else of the
+      // Overview, starts on the spare connection when free and runs beside the checks (driftScanHeadlines never
+      // rejects: a failure is a finding).
+      await overviewBasics(bundleId);
       const driftHeadlines = analysisLease(session, (conn) => driftScanHeadlines(conn));
       try {
         const base = await overviewWithoutScans(bundleId);
