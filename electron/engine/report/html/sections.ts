@@ -194,11 +194,12 @@ export function integritySection(m: ReportModel, n: string): string {
       ], { flag: (c) => c.verdict === 'not_met' })}${emptyLine}`
     : '';
   const emptyTables = i.tables.filter((x) => x.rows === 0).map((x) => x.name);
-  const tables = `<h3>Tables</h3>${table(i.tables.filter((x) => x.rows > 0), [
+  // A short list stays on one page with its heading (it used to leave one row behind and spill onto a page of its own).
+  const tables = `<div class="${i.tables.length <= 24 ? 'keep' : ''}"><h3>Tables</h3>${table(i.tables.filter((x) => x.rows > 0), [
     { head: 'Table', cell: (x) => esc(x.name) },
     { head: 'Rows', num: true, cell: (x) => fmtInt(x.rows) },
     { head: 'Kind', cell: (x) => (x.canonical ? 'canonical' : 'extra') },
-  ], { empty: 'No table has rows.' })}${emptyTables.length ? `<p class="muted small">Empty (no file fed them, or every row was rejected): ${esc(emptyTables.join(', '))}.</p>` : ''}`;
+  ], { empty: 'No table has rows.' })}${emptyTables.length ? `<p class="muted small">Empty (no file fed them, or every row was rejected): ${esc(emptyTables.join(', '))}.</p>` : ''}</div>`;
   return chapter('integrity', n, `${kv}<h3>Input files</h3>${files}${problems}${checks}${tables}`, 'Every input file with its SHA-256, the bundle root hash and what the import loaded. The parameters are listed in Appendix B.');
 }
 
