@@ -48,6 +48,9 @@ test('screenshots of every screen on the demo bundle', async ({ browser }) => {
 
   await page.getByRole('button', { name: 'Overview', exact: true }).click();
   await expect(page.getByTestId('release-timeline').locator('svg').first()).toBeVisible();
+  // The complete Overview: its checks and scans have answered.
+  await expect(page.getByTestId('overview-checks-pending')).toHaveCount(0, { timeout: 120_000 });
+  await expect(page.getByTestId('overview-scans-pending')).toHaveCount(0, { timeout: 120_000 });
   await shot(page, 'overview');
 
   await go(page, '#/drift?table=records&base=release:r2&cur=release:r4&cohort=region=EU&column=merchant_risk&hattr=region');
@@ -161,6 +164,8 @@ test('screenshots at 1024×700 (light and dark) and of a bundle nobody designed 
     await shot(page, 'records-only-import');
     await go(page, '#/overview');
     await expect(page.getByTestId('checklist')).toBeVisible({ timeout: 120_000 });
+    await expect(page.getByTestId('overview-checks-pending')).toHaveCount(0, { timeout: 120_000 });
+    await expect(page.getByTestId('overview-scans-pending')).toHaveCount(0, { timeout: 120_000 });
     await shot(page, 'records-only-overview');
     await go(page, '#/drift');
     await expect(page.getByTestId('drift-table')).toBeVisible({ timeout: 120_000 });
