@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { META_TABLES } from '../../../shared/canonical';
 import { quoteIdent, quoteLiteral, queryOne } from '../db';
-import { convert, extraColumnType } from './convert';
-import { leniencyFor } from './leniency';
+import { convert, extraColumnType, isTimestamp } from './convert';
+import { INFINITE_TIME, leniencyFor } from './leniency';
 import type { MappingPlan } from './mapping';
 import type { TargetTables } from './target';
 
@@ -124,19 +124,22 @@ export async function targetParts(targets: TargetTables, table: string, spec: So
     } else if (!col.canonical) {
       col = await targets.ensureColumn(table, col.name, c.targetType ?? extraColumnType(c.type));
     }
-    const conv = convert(`s.${quoteIdent(`s_${parts.length}`)}`, c.type, col.type);
+    let conv = convert(`s.${quoteIdent(`s_${parts.length}`)}`, c.type, col.type);
     // A unit change by a power of ten divides where it can (4464000 / 1e6 is 4.464; × 1e-6 is 4.4639999999999995).
     if (c.scale !== undefined) conv.expr = c.scale < 1 && Number.isInteger(1 / c.scale) ? `((${conv.expr}) / ${1 / c.scale})` : `((${conv.expr}) * ${c.scale})`;
-    const lenient = col.canonical && col.type === 'VARCHAR' ? leniencyFor(table, col.name) : null;
+    const required = col.canonical?.required === true;
+    // An infinite date or time: a required one rejects its row (as a value that does not convert), any other is missing.
+    if (isTimestamp(col.type) && required) conv = { expr: INFINITE_TIME.sql(conv.expr), canFail: true };
+    const lenient = col.canonical && col.type === 'VARCHAR' ? leniencyFor(table, col.name) : isTimestamp(col.type) && !required ? INFINITE_TIME : null;
     parts.push({
       target: col.name,
       conv: conv.expr,
-      lenient: lenient ? { sql: lenient.sql, note: lenient.note } : null,
+      lenient: lenient ? { sql: lenient.sql, note: lenient.note, ...(lenient.plain ? { plain: lenient.plain } : {}) } : null,
       canFail: conv.canFail,
       src: c.expr,
       srcIsText: c.type.toUpperCase() === 'VARCHAR',
       targetType: col.type,
-      required: col.canonical?.required === true,
+      required,
     });
   }
   return { parts, addedColumns };
@@ -164,7 +167,7 @@ async function nonFiniteNotes(conn: DuckDBConnection, table: string, parts: Part
     .filter((x) => x.count > 0);
 }
 
-export type Part = { target: string; conv: string; canFail: boolean; src: string; srcIsText: boolean; targetType: string; required: boolean; lenient: { sql: (e: string) => string; note: string } | null };
+export type Part = { target: string; conv: string; canFail: boolean; src: string; srcIsText: boolean; targetType: string; required: boolean; lenient: { sql: (e: string) => string; note: string; plain?: true } | null };
 
 async function insertRows(
   conn: DuckDBConnection,
@@ -258,25 +261,28 @@ export function typedRowsSql(inner: string, parts: Part[], keep: string[] = []):
 }
 
 /** The same count over the materialised typed rows (c_i = the converted value of part i). */
-async function countLenientTyped(conn: DuckDBConnection, parts: { target: string; lenient: { sql: (e: string) => string; note: string } | null }[]): Promise<LoadCounts['lenient']> {
+async function countLenientTyped(conn: DuckDBConnection, parts: Pick<Part, 'target' | 'lenient'>[]): Promise<LoadCounts['lenient']> {
   const withLenient = parts.map((p, i) => ({ p, i })).filter(({ p }) => p.lenient);
   if (withLenient.length === 0) return [];
   const row = await queryOne<Record<string, number>>(
     conn,
     `SELECT ${withLenient.map(({ p, i }) => `count(*) FILTER (WHERE ${quoteIdent(`c_${i}`)} IS DISTINCT FROM ${p.lenient?.sql(quoteIdent(`c_${i}`))})::BIGINT AS ${quoteIdent(`l_${i}`)}`).join(', ')} FROM "__ad_typed" WHERE len("__ad_bad") = 0`,
   );
-  return withLenient.map(({ p, i }) => ({ column: p.target, count: Number(row?.[`l_${i}`] ?? 0), note: p.lenient?.note ?? '' })).filter((x) => x.count > 0);
+  return withLenient.map(({ p, i }) => lenientCount(p, Number(row?.[`l_${i}`] ?? 0))).filter((x) => x.count > 0);
 }
 
 /** How many values each lenient reading changes (counted over the file's rows, one scan). */
-async function countLenient(conn: DuckDBConnection, inner: string, parts: { target: string; conv: string; lenient: { sql: (e: string) => string; note: string } | null }[]): Promise<LoadCounts['lenient']> {
+async function countLenient(conn: DuckDBConnection, inner: string, parts: Pick<Part, 'target' | 'conv' | 'lenient'>[]): Promise<LoadCounts['lenient']> {
   const withLenient = parts.filter((p) => p.lenient);
   if (withLenient.length === 0) return [];
   const row = await queryOne<Record<string, number>>(
     conn,
     `SELECT ${withLenient.map((p, k) => `count(*) FILTER (WHERE (${p.conv}) IS DISTINCT FROM ${p.lenient?.sql(`(${p.conv})`)})::BIGINT AS ${quoteIdent(`l_${k}`)}`).join(', ')} FROM (${inner}) s`,
   );
-  return withLenient
-    .map((p, k) => ({ column: p.target, count: Number(row?.[`l_${k}`] ?? 0), note: p.lenient?.note ?? '' }))
-    .filter((x) => x.count > 0);
+  return withLenient.map((p, k) => lenientCount(p, Number(row?.[`l_${k}`] ?? 0))).filter((x) => x.count > 0);
+}
+
+/** A file's note on one lenient reading of a column: how many values it changed. */
+export function lenientCount(p: Pick<Part, 'target' | 'lenient'>, count: number): LoadCounts['lenient'][number] {
+  return { column: p.target, count, note: p.lenient?.note ?? '', ...(p.lenient?.plain ? { plain: p.lenient.plain } : {}) };
 }

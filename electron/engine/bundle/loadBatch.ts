@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { META_TABLES } from '../../../shared/canonical';
 import { queryRows, quoteIdent, quoteLiteral } from '../db';
-import { FLOAT_TYPES, targetParts, typedRowsSql, NON_FINITE_NOTE, type LoadCounts, type SourceSpec } from './load';
+import { FLOAT_TYPES, lenientCount, targetParts, typedRowsSql, NON_FINITE_NOTE, type LoadCounts, type SourceSpec } from './load';
 import { blankLineSql, emptyObjectRejectsSql, markDuplicateKeys, nonFiniteTextSql, UNIT_KIND_SQL, unitRejectsSql } from './loadFlat';
 
 /**
@@ -153,7 +153,7 @@ export async function loadBatchIntoTable(
     const out = new Map<number, FileCounts>();
     for (const r of counts) {
       const notes: LoadCounts['lenient'] = [
-        ...lenient.map(({ p, i }) => ({ column: p.target, count: Number(r[`l_${i}`] ?? 0), note: p.lenient?.note ?? '' })),
+        ...lenient.map(({ p, i }) => lenientCount(p, Number(r[`l_${i}`] ?? 0))),
         ...floats.map(({ p, i }) => ({ column: p.target, count: Number(r[`n_${i}`] ?? 0), note: NON_FINITE_NOTE, plain: true as const })),
       ].filter((x) => x.count > 0);
       out.set(Number(r['f']), { loaded: Number(r['loaded']), rejected: Number(r['rejected']), lenient: notes });

@@ -257,10 +257,12 @@ describe('import path: data not lost or misread', () => {
     writeFiles(dir, {
       'spans.jsonl': GOOD_SPANS,
       // A date column (sniffed with a date format: loaded alone), PostgreSQL's open end "infinity" among real dates.
-      'records-valid.csv': 'record_id,valid_to\nv1,2026-01-31\nv2,infinity\nv3,2026-03-31\nv4,-infinity\n',
+      'records-valid.csv': 'record_id,ts,valid_to\nv1,2026-01-01T00:00:00Z,2026-01-31\nv2,2026-01-02T00:00:00Z,infinity\nv3,2026-01-03T00:00:00Z,2026-03-31\nv4,2026-01-04T00:00:00Z,-infinity\n',
       // ISO times with a zone in the canonical ts column (grouped with the next file).
       'records-ts-1.csv': 'record_id,ts,score\nt1,2026-01-01T00:00:00Z,0.5\nt2,infinity,0.25\n',
       'records-ts-2.csv': 'record_id,ts,score\nt3,2026-02-01T00:00:00Z,0.75\nt4,-infinity,1\n',
+      // A required time: the row cannot load without one, so an infinite one rejects it, named.
+      'audit_log.csv': 'log_id,ts,actor,action\na1,2026-01-05T10:00:00Z,ana,release.approve\na2,infinity,bo,deploy.promote\n',
     });
     const s = await engine.openBundle({ path: dir });
     expectAccounted(s);
@@ -281,11 +283,15 @@ describe('import path: data not lost or misread', () => {
       ['t2', null, null],
       ['t3', null, '2026-02-01 00:00:00'],
       ['t4', null, null],
-      ['v1', '2026-01-31', null],
-      ['v2', null, null],
-      ['v3', '2026-03-31', null],
-      ['v4', null, null],
+      ['v1', '2026-01-31', '2026-01-01 00:00:00'],
+      ['v2', null, '2026-01-02 00:00:00'],
+      ['v3', '2026-03-31', '2026-01-03 00:00:00'],
+      ['v4', null, '2026-01-04 00:00:00'],
     ]);
+    const audit = fileReport(s, 'audit_log.csv');
+    expect([audit.rows_read, audit.rows_loaded, audit.rows_rejected]).toEqual([2, 1, 1]);
+    const rejects = await rejectsOf(engine, s, 'audit_log.csv');
+    expect(rejects.map((r) => `${r.column}: ${r.reason}`).sort()).toEqual(['ts: required value missing', 'ts: wrong type: cannot convert infinity to TIMESTAMP']);
     // On main the infinite ts reached the import summary's time range and the open failed ("value out of range for JS Date").
     expect(s.tables.find((t) => t.name === 'records')?.rows).toBe(8);
     await engine.overview({ bundleId: s.bundleId });
