@@ -138,6 +138,10 @@ describe('name variants', () => {
     // input_length is filled from the input value, so it is no gap.
     expect(gaps).toEqual(['input_tokens', 'retry_count']);
     expect(mapLlmAttributes({ 'llm.cost.prompt': '-Infinity', 'llm.cost.completion': 0.5 }).cost_usd).toBe(Number.NEGATIVE_INFINITY);
+    // A non-finite total with both parts known: the total is their sum, no gap.
+    const summed: string[] = [];
+    expect(mapLlmAttributes({ 'llm.token_count.total': Number.NaN, 'llm.token_count.prompt': 2, 'llm.token_count.completion': 3 }, {}, (c) => summed.push(c)).total_tokens).toBe(5);
+    expect(summed).toEqual([]);
     const evals = spanEvaluations({ 'gen_ai.evaluation.name': 'relevance', 'gen_ai.evaluation.score.value': 'NaN' });
     expect(evals.map((e) => [e.name, e.score])).toEqual([['relevance', Number.NaN]]);
   });

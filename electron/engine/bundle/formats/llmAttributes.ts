@@ -223,8 +223,7 @@ export function mapLlmAttributes(attrs: AttributeMap, resource: AttributeMap = {
 
   const input = count('input_tokens', pick(LLM_KEYS.inputTokens));
   const output = count('output_tokens', pick(LLM_KEYS.outputTokens));
-  const explicitTotal = count('total_tokens', pick(LLM_KEYS.totalTokens));
-  const total = explicitTotal ?? (input !== null && output !== null ? input + output : null);
+  const total = count('total_tokens', pick(LLM_KEYS.totalTokens), () => (input !== null && output !== null ? input + output : null));
 
   let cost = asAmount(pick(LLM_KEYS.costTotal));
   if (cost === null) {
