@@ -9,20 +9,18 @@ export interface Leniency {
   sql: (e: string) => string;
   /** What was accepted, for the file's report. */
   note: string;
-  /** The note says what the values are ("N values <note>"), not how they were read. */
-  plain?: true;
 }
 
 /**
  * Dates and times "infinity" / "-infinity" (DuckDB reads them; PostgreSQL writes them for an open end) are not points
- * in time: in any date or time column they are loaded as missing, and the file's report counts them (#14 item 11).
- * Kept, they broke every time range (the import summary's period failed on them) and time window.
+ * in time: in any date or time column that may be missing they are loaded as missing, and the file's report counts
+ * them (#14 item 11); in a required one they reject the row. Kept, they broke every time range (the import summary's
+ * period failed on them) and time window. `sql` turns an infinite value into NULL.
  */
-export const INFINITE_TIME: Leniency = {
-  sql: (e) => `(CASE WHEN isfinite(${e}) THEN ${e} END)`,
+export const INFINITE_TIME = {
+  sql: (e: string): string => `(CASE WHEN isfinite(${e}) THEN ${e} END)`,
   note: 'infinite (infinity or -infinity), not a point in time: loaded as missing',
-  plain: true,
-};
+} as const;
 
 /** OTLP / W3C ids: hex in any case (optional 0x) or base64 of the 16 / 8 bytes → lower-case hex. */
 function idSql(hexLen: number, parent: boolean): (e: string) => string {

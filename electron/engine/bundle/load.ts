@@ -128,18 +128,19 @@ export async function targetParts(targets: TargetTables, table: string, spec: So
     // A unit change by a power of ten divides where it can (4464000 / 1e6 is 4.464; × 1e-6 is 4.4639999999999995).
     if (c.scale !== undefined) conv.expr = c.scale < 1 && Number.isInteger(1 / c.scale) ? `((${conv.expr}) / ${1 / c.scale})` : `((${conv.expr}) * ${c.scale})`;
     const required = col.canonical?.required === true;
-    // An infinite date or time: a required one rejects its row (as a value that does not convert), any other is missing.
+    // An infinite date or time: in a required column it rejects the row, as a value that does not convert.
     if (isTimestamp(col.type) && required) conv = { expr: INFINITE_TIME.sql(conv.expr), canFail: true };
-    const lenient = col.canonical && col.type === 'VARCHAR' ? leniencyFor(table, col.name) : isTimestamp(col.type) && !required ? INFINITE_TIME : null;
+    const lenient = col.canonical && col.type === 'VARCHAR' ? leniencyFor(table, col.name) : null;
     parts.push({
       target: col.name,
       conv: conv.expr,
-      lenient: lenient ? { sql: lenient.sql, note: lenient.note, ...(lenient.plain ? { plain: lenient.plain } : {}) } : null,
+      lenient: lenient ? { sql: lenient.sql, note: lenient.note } : null,
       canFail: conv.canFail,
       src: c.expr,
       srcIsText: c.type.toUpperCase() === 'VARCHAR',
       targetType: col.type,
       required,
+      infiniteTime: isTimestamp(col.type) && !required,
     });
   }
   return { parts, addedColumns };
@@ -152,22 +153,43 @@ export const NON_FINITE_NOTE = 'non-finite (inf, -inf or nan): kept as ±Infinit
 
 /**
  * inf, -inf and nan values loaded into floating-point columns (a CSV's "inf" cells, Parquet's ±Infinity): kept as
- * they are, visible in the console, counted as missing in statistics, and reported per file and column. Counted
- * over the rows this file appended (row ids from `firstRow` on: the import only appends).
+ * they are, visible in the console, counted as missing in statistics, and reported per file and column. Infinite
+ * dates and times (INFINITE_TIME) are counted the same way and then made missing. Counted over the rows this file
+ * appended (row ids from `firstRow` on: the import only appends): a scan of the loaded columns, not of the file.
  */
 async function nonFiniteNotes(conn: DuckDBConnection, table: string, parts: Part[], firstRow: number): Promise<LoadCounts['lenient']> {
-  const floats = [...new Set(parts.filter((p) => FLOAT_TYPES.has(p.targetType.toUpperCase())).map((p) => p.target))];
-  if (floats.length === 0) return [];
+  // In the parts' order, as the grouped load (loadBatch.ts) lists them.
+  const cols = [...new Map(parts.filter((p) => FLOAT_TYPES.has(p.targetType.toUpperCase()) || p.infiniteTime).map((p) => [p.target, p.infiniteTime])).entries()];
+  if (cols.length === 0) return [];
   const row = await queryOne<Record<string, number>>(
     conn,
-    `SELECT ${floats.map((c, i) => `count(*) FILTER (NOT isfinite(${quoteIdent(c)}))::BIGINT AS ${quoteIdent(`n_${i}`)}`).join(', ')} FROM ${quoteIdent(table)} WHERE rowid >= ${firstRow}`,
+    `SELECT ${cols.map(([c], i) => `count(*) FILTER (NOT isfinite(${quoteIdent(c)}))::BIGINT AS ${quoteIdent(`n_${i}`)}`).join(', ')} FROM ${quoteIdent(table)} WHERE rowid >= ${firstRow}`,
   );
-  return floats
-    .map((c, i) => ({ column: c, count: Number(row?.[`n_${i}`] ?? 0), note: NON_FINITE_NOTE, plain: true as const }))
+  const notes = cols
+    .map(([c, time], i) => ({ column: c, count: Number(row?.[`n_${i}`] ?? 0), note: time ? INFINITE_TIME.note : NON_FINITE_NOTE, plain: true as const }))
     .filter((x) => x.count > 0);
+  const infinite = notes.filter((n) => n.note === INFINITE_TIME.note).map((n) => n.column);
+  if (infinite.length > 0) {
+    await conn.run(
+      `UPDATE ${quoteIdent(table)} SET ${infinite.map((c) => `${quoteIdent(c)} = ${INFINITE_TIME.sql(quoteIdent(c))}`).join(', ')}
+       WHERE rowid >= ${firstRow} AND (${infinite.map((c) => `NOT isfinite(${quoteIdent(c)})`).join(' OR ')})`,
+    );
+  }
+  return notes;
 }
 
-export type Part = { target: string; conv: string; canFail: boolean; src: string; srcIsText: boolean; targetType: string; required: boolean; lenient: { sql: (e: string) => string; note: string; plain?: true } | null };
+export type Part = {
+  target: string;
+  conv: string;
+  canFail: boolean;
+  src: string;
+  srcIsText: boolean;
+  targetType: string;
+  required: boolean;
+  lenient: { sql: (e: string) => string; note: string } | null;
+  /** A date or time column that may be missing: an infinite value is loaded as missing and counted (INFINITE_TIME). */
+  infiniteTime: boolean;
+};
 
 async function insertRows(
   conn: DuckDBConnection,
@@ -177,8 +199,8 @@ async function insertRows(
   parts: Part[],
   addedColumns: string[],
 ): Promise<{ loaded: number; rejected: number; lenient: LoadCounts['lenient']; firstRow: number }> {
-  // Where this file's rows start (row ids; the import only appends): needed only to count non-finite floats.
-  const firstRow = parts.some((p) => FLOAT_TYPES.has(p.targetType.toUpperCase())) ? Number((await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${quoteIdent(table)}`))?.n ?? 0) : 0;
+  // Where this file's rows start (row ids; the import only appends): needed only to count non-finite floats and times.
+  const firstRow = parts.some((p) => FLOAT_TYPES.has(p.targetType.toUpperCase()) || p.infiniteTime) ? Number((await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${quoteIdent(table)}`))?.n ?? 0) : 0;
   const done = (c: LoadCounts): { loaded: number; rejected: number; lenient: LoadCounts['lenient']; firstRow: number } => ({ loaded: c.loaded, rejected: c.rejected, lenient: c.lenient, firstRow });
   // Rows whose every column is NULL or absent (`{}`) are excluded by the caller; here every source row has a column.
   const inner = `SELECT CAST(${spec.lineExpr ?? 'NULL'} AS BIGINT) AS "__ad_line", CAST(${spec.rawExpr ?? 'NULL'} AS VARCHAR) AS "__ad_raw", ${parts
@@ -261,28 +283,25 @@ export function typedRowsSql(inner: string, parts: Part[], keep: string[] = []):
 }
 
 /** The same count over the materialised typed rows (c_i = the converted value of part i). */
-async function countLenientTyped(conn: DuckDBConnection, parts: Pick<Part, 'target' | 'lenient'>[]): Promise<LoadCounts['lenient']> {
+async function countLenientTyped(conn: DuckDBConnection, parts: { target: string; lenient: { sql: (e: string) => string; note: string } | null }[]): Promise<LoadCounts['lenient']> {
   const withLenient = parts.map((p, i) => ({ p, i })).filter(({ p }) => p.lenient);
   if (withLenient.length === 0) return [];
   const row = await queryOne<Record<string, number>>(
     conn,
     `SELECT ${withLenient.map(({ p, i }) => `count(*) FILTER (WHERE ${quoteIdent(`c_${i}`)} IS DISTINCT FROM ${p.lenient?.sql(quoteIdent(`c_${i}`))})::BIGINT AS ${quoteIdent(`l_${i}`)}`).join(', ')} FROM "__ad_typed" WHERE len("__ad_bad") = 0`,
   );
-  return withLenient.map(({ p, i }) => lenientCount(p, Number(row?.[`l_${i}`] ?? 0))).filter((x) => x.count > 0);
+  return withLenient.map(({ p, i }) => ({ column: p.target, count: Number(row?.[`l_${i}`] ?? 0), note: p.lenient?.note ?? '' })).filter((x) => x.count > 0);
 }
 
 /** How many values each lenient reading changes (counted over the file's rows, one scan). */
-async function countLenient(conn: DuckDBConnection, inner: string, parts: Pick<Part, 'target' | 'conv' | 'lenient'>[]): Promise<LoadCounts['lenient']> {
+async function countLenient(conn: DuckDBConnection, inner: string, parts: { target: string; conv: string; lenient: { sql: (e: string) => string; note: string } | null }[]): Promise<LoadCounts['lenient']> {
   const withLenient = parts.filter((p) => p.lenient);
   if (withLenient.length === 0) return [];
   const row = await queryOne<Record<string, number>>(
     conn,
     `SELECT ${withLenient.map((p, k) => `count(*) FILTER (WHERE (${p.conv}) IS DISTINCT FROM ${p.lenient?.sql(`(${p.conv})`)})::BIGINT AS ${quoteIdent(`l_${k}`)}`).join(', ')} FROM (${inner}) s`,
   );
-  return withLenient.map((p, k) => lenientCount(p, Number(row?.[`l_${k}`] ?? 0))).filter((x) => x.count > 0);
-}
-
-/** A file's note on one lenient reading of a column: how many values it changed. */
-export function lenientCount(p: Pick<Part, 'target' | 'lenient'>, count: number): LoadCounts['lenient'][number] {
-  return { column: p.target, count, note: p.lenient?.note ?? '', ...(p.lenient?.plain ? { plain: p.lenient.plain } : {}) };
+  return withLenient
+    .map((p, k) => ({ column: p.target, count: Number(row?.[`l_${k}`] ?? 0), note: p.lenient?.note ?? '' }))
+    .filter((x) => x.count > 0);
 }

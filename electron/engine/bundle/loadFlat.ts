@@ -140,16 +140,18 @@ export async function csvPlan(
     `header = ${header ? 'false' : sniff.HasHeader ? 'true' : 'false'}`,
     ...(header ? [`names = [${header.map(quoteLiteral).join(', ')}]`] : []),
   ];
-  // Columns that are numbers with inf / nan cells (one scan of the sample). One the sniffer typed as a date or time
-  // (DuckDB reads "inf" and "infinity" as dates) is numbers already when the table and mapping are chosen, which
-  // would otherwise take it for the file's time column; text ones are chosen as text, as before.
-  const nonFinite = new Set(await nonFiniteNumericColumns(conn, baseOpts, nonFiniteCandidates(sniffedCols)));
-  const table = chooseTable(sniffedCols.map((c) => ({ name: c.name, type: nonFinite.has(c.name) && c.type !== 'VARCHAR' ? 'DOUBLE' : c.type })));
+  // A column the sniffer typed as a date or time only because its sampled cells say inf / infinity (DuckDB reads them
+  // as dates) is numbers already when the table and mapping are chosen, which would otherwise take it for the file's
+  // time column (one scan of the sample, of those columns only).
+  const infDates = new Set(await nonFiniteNumericColumns(conn, baseOpts, nonFiniteCandidates(sniffedCols.filter((c) => c.type !== 'VARCHAR'))));
+  const table = chooseTable(sniffedCols.map((c) => ({ name: c.name, type: infDates.has(c.name) ? 'DOUBLE' : c.type })));
   const types = Object.create(null) as Record<string, string>;
   for (const c of sniffedCols) {
     const canonical = canonicalTypeOf(table, c.name);
     if (canonical) types[c.name] = canonical === 'TIMESTAMP' ? 'TIMESTAMPTZ' : canonical === 'JSON' ? 'VARCHAR' : canonical;
   }
+  const textCols = sniffedCols.filter((c) => c.type === 'VARCHAR' && !(c.name in types)).map((c) => c.name);
+  const nonFinite = new Set([...infDates, ...(await nonFiniteNumericColumns(conn, baseOpts, textCols))]);
   for (const c of sniffedCols) {
     if (!nonFinite.has(c.name) || c.name in types) continue;
     types[c.name] = 'DOUBLE';
