@@ -17,7 +17,7 @@ import { changedSince, copyAndHash, swappedDirs, type Fingerprint } from './snap
 import { loadIntoTable, mapSpec, targetParts, type LoadCounts, type SourceSpec } from './load';
 import { BATCH_UNITS, batchStructures, batchUnitRejects, batchUnitCounts, batchWhere, dropBatch, loadBatchIntoTable, stageBatch, type BatchStructure, type FileCounts, type UnitCounts } from './loadBatch';
 import { csvDialectOpts, CSV_BATCH_FILE_MAX_BYTES, CSV_BATCH_ROWS, csvNonFiniteByFile, drainCsvGroupRejects, dropCsvGroup, sniffCsvFile, stageCsvGroup, type CsvGroupScan, type CsvSniff } from './loadBatchCsv';
-import { csvPlan, drainCsvRejects, dropUnits, jsonKeyTypes, jsonNestedKeys, jsonObjectsSource, jsonStructure, leafType, markNonFiniteText, numbersAndText, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
+import { csvPlan, drainCsvRejects, dropUnits, jsonKeyTypes, jsonNestedKeys, jsonObjectsSource, jsonStructure, leafType, markNonFiniteText, nonFiniteCandidates, nonFiniteReadNote, numbersAndText, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
 import { convert } from './convert';
 import { COLUMN_ALIASES, dropInferred, missingRequiredText, planMapping, styleKey, type MappingPlan, type SourceColumn } from './mapping';
 import { recordColumnMap, tableMappings } from './mappingStore';
@@ -529,7 +529,7 @@ interface CsvFilePlan {
   notes: string[];
   /** Each column with the type it is read as. */
   read: { name: string; type: string }[];
-  /** Text columns that may be numbers with inf / nan cells. */
+  /** Columns that may be numbers with inf / nan cells (sniffed as text, dates or times: nonFiniteCandidates). */
   textCols: string[];
   /** The reader's notes (delimiter, header). */
   inferred: string[];
@@ -662,7 +662,7 @@ class CsvBatcher {
       const t = canonical ? (canonical === 'TIMESTAMP' ? 'TIMESTAMPTZ' : canonical === 'JSON' ? 'VARCHAR' : canonical) : c.type;
       return { name: c.name, type: t === 'TIMESTAMP WITH TIME ZONE' ? 'TIMESTAMPTZ' : t };
     });
-    const textCols = sniff.columns.filter((c) => c.type === 'VARCHAR' && !typed.has(c.name)).map((c) => c.name);
+    const textCols = nonFiniteCandidates(sniff.columns.filter((c) => !typed.has(c.name)));
     const inferred = [
       ...(fmt === 'tsv' ? [] : [`delimiter ${JSON.stringify(sniff.delimiter)} (sniffed)`]),
       sniff.hasHeader ? 'header row (sniffed)' : 'no header row (sniffed): columns named column0..N; declare "header" in the manifest to name them',
@@ -686,7 +686,7 @@ class CsvBatcher {
     }
     for (const [key, members] of parts) {
       const nf = JSON.parse(key) as string[];
-      const inferred = [...p.inferred, ...nf.map((name) => `column ${JSON.stringify(name)} read as numbers: its inf / nan cells are non-finite values (counted as missing in statistics), not text`), ...p.notes];
+      const inferred = [...p.inferred, ...nf.map((name) => nonFiniteReadNote(name, p.sniff.columns.find((c) => c.name === name)?.type ?? 'VARCHAR')), ...p.notes];
       const columns = p.read.map((c) => (nf.includes(c.name) ? { name: c.name, type: 'DOUBLE' } : c));
       for (const [i, r] of await this.loadPart(files, members, dialect, columns, p.route, inferred, fmt)) out.set(i, r);
     }

@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { META_TABLES } from '../../../shared/canonical';
 import { quoteIdent, quoteLiteral, queryOne } from '../db';
-import { convert, extraColumnType } from './convert';
-import { leniencyFor } from './leniency';
+import { convert, extraColumnType, isTimestamp } from './convert';
+import { INFINITE_TIME, leniencyFor } from './leniency';
 import type { MappingPlan } from './mapping';
 import type { TargetTables } from './target';
 
@@ -124,9 +124,12 @@ export async function targetParts(targets: TargetTables, table: string, spec: So
     } else if (!col.canonical) {
       col = await targets.ensureColumn(table, col.name, c.targetType ?? extraColumnType(c.type));
     }
-    const conv = convert(`s.${quoteIdent(`s_${parts.length}`)}`, c.type, col.type);
+    let conv = convert(`s.${quoteIdent(`s_${parts.length}`)}`, c.type, col.type);
     // A unit change by a power of ten divides where it can (4464000 / 1e6 is 4.464; × 1e-6 is 4.4639999999999995).
     if (c.scale !== undefined) conv.expr = c.scale < 1 && Number.isInteger(1 / c.scale) ? `((${conv.expr}) / ${1 / c.scale})` : `((${conv.expr}) * ${c.scale})`;
+    const required = col.canonical?.required === true;
+    // An infinite date or time: in a required column it rejects the row, as a value that does not convert.
+    if (isTimestamp(col.type) && required) conv = { expr: INFINITE_TIME.sql(conv.expr), canFail: true };
     const lenient = col.canonical && col.type === 'VARCHAR' ? leniencyFor(table, col.name) : null;
     parts.push({
       target: col.name,
@@ -136,7 +139,8 @@ export async function targetParts(targets: TargetTables, table: string, spec: So
       src: c.expr,
       srcIsText: c.type.toUpperCase() === 'VARCHAR',
       targetType: col.type,
-      required: col.canonical?.required === true,
+      required,
+      infiniteTime: isTimestamp(col.type) && !required,
     });
   }
   return { parts, addedColumns };
@@ -149,22 +153,43 @@ export const NON_FINITE_NOTE = 'non-finite (inf, -inf or nan): kept as ±Infinit
 
 /**
  * inf, -inf and nan values loaded into floating-point columns (a CSV's "inf" cells, Parquet's ±Infinity): kept as
- * they are, visible in the console, counted as missing in statistics, and reported per file and column. Counted
- * over the rows this file appended (row ids from `firstRow` on: the import only appends).
+ * they are, visible in the console, counted as missing in statistics, and reported per file and column. Infinite
+ * dates and times (INFINITE_TIME) are counted the same way and then made missing. Counted over the rows this file
+ * appended (row ids from `firstRow` on: the import only appends): a scan of the loaded columns, not of the file.
  */
 async function nonFiniteNotes(conn: DuckDBConnection, table: string, parts: Part[], firstRow: number): Promise<LoadCounts['lenient']> {
-  const floats = [...new Set(parts.filter((p) => FLOAT_TYPES.has(p.targetType.toUpperCase())).map((p) => p.target))];
-  if (floats.length === 0) return [];
+  // In the parts' order, as the grouped load (loadBatch.ts) lists them.
+  const cols = [...new Map(parts.filter((p) => FLOAT_TYPES.has(p.targetType.toUpperCase()) || p.infiniteTime).map((p) => [p.target, p.infiniteTime])).entries()];
+  if (cols.length === 0) return [];
   const row = await queryOne<Record<string, number>>(
     conn,
-    `SELECT ${floats.map((c, i) => `count(*) FILTER (NOT isfinite(${quoteIdent(c)}))::BIGINT AS ${quoteIdent(`n_${i}`)}`).join(', ')} FROM ${quoteIdent(table)} WHERE rowid >= ${firstRow}`,
+    `SELECT ${cols.map(([c], i) => `count(*) FILTER (NOT isfinite(${quoteIdent(c)}))::BIGINT AS ${quoteIdent(`n_${i}`)}`).join(', ')} FROM ${quoteIdent(table)} WHERE rowid >= ${firstRow}`,
   );
-  return floats
-    .map((c, i) => ({ column: c, count: Number(row?.[`n_${i}`] ?? 0), note: NON_FINITE_NOTE, plain: true as const }))
+  const notes = cols
+    .map(([c, time], i) => ({ column: c, count: Number(row?.[`n_${i}`] ?? 0), note: time ? INFINITE_TIME.note : NON_FINITE_NOTE, plain: true as const }))
     .filter((x) => x.count > 0);
+  const infinite = notes.filter((n) => n.note === INFINITE_TIME.note).map((n) => n.column);
+  if (infinite.length > 0) {
+    await conn.run(
+      `UPDATE ${quoteIdent(table)} SET ${infinite.map((c) => `${quoteIdent(c)} = ${INFINITE_TIME.sql(quoteIdent(c))}`).join(', ')}
+       WHERE rowid >= ${firstRow} AND (${infinite.map((c) => `NOT isfinite(${quoteIdent(c)})`).join(' OR ')})`,
+    );
+  }
+  return notes;
 }
 
-export type Part = { target: string; conv: string; canFail: boolean; src: string; srcIsText: boolean; targetType: string; required: boolean; lenient: { sql: (e: string) => string; note: string } | null };
+export type Part = {
+  target: string;
+  conv: string;
+  canFail: boolean;
+  src: string;
+  srcIsText: boolean;
+  targetType: string;
+  required: boolean;
+  lenient: { sql: (e: string) => string; note: string } | null;
+  /** A date or time column that may be missing: an infinite value is loaded as missing and counted (INFINITE_TIME). */
+  infiniteTime: boolean;
+};
 
 async function insertRows(
   conn: DuckDBConnection,
@@ -174,8 +199,8 @@ async function insertRows(
   parts: Part[],
   addedColumns: string[],
 ): Promise<{ loaded: number; rejected: number; lenient: LoadCounts['lenient']; firstRow: number }> {
-  // Where this file's rows start (row ids; the import only appends): needed only to count non-finite floats.
-  const firstRow = parts.some((p) => FLOAT_TYPES.has(p.targetType.toUpperCase())) ? Number((await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${quoteIdent(table)}`))?.n ?? 0) : 0;
+  // Where this file's rows start (row ids; the import only appends): needed only to count non-finite floats and times.
+  const firstRow = parts.some((p) => FLOAT_TYPES.has(p.targetType.toUpperCase()) || p.infiniteTime) ? Number((await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${quoteIdent(table)}`))?.n ?? 0) : 0;
   const done = (c: LoadCounts): { loaded: number; rejected: number; lenient: LoadCounts['lenient']; firstRow: number } => ({ loaded: c.loaded, rejected: c.rejected, lenient: c.lenient, firstRow });
   // Rows whose every column is NULL or absent (`{}`) are excluded by the caller; here every source row has a column.
   const inner = `SELECT CAST(${spec.lineExpr ?? 'NULL'} AS BIGINT) AS "__ad_line", CAST(${spec.rawExpr ?? 'NULL'} AS VARCHAR) AS "__ad_raw", ${parts

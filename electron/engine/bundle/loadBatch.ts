@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { META_TABLES } from '../../../shared/canonical';
 import { queryRows, quoteIdent, quoteLiteral } from '../db';
 import { FLOAT_TYPES, targetParts, typedRowsSql, NON_FINITE_NOTE, type LoadCounts, type SourceSpec } from './load';
+import { INFINITE_TIME } from './leniency';
 import { blankLineSql, emptyObjectRejectsSql, markDuplicateKeys, nonFiniteTextSql, UNIT_KIND_SQL, unitRejectsSql } from './loadFlat';
 
 /**
@@ -131,7 +132,8 @@ export async function loadBatchIntoTable(
   const inner = `SELECT _f AS "__ad_f", _p AS "__ad_p", CAST(${spec.rowExpr ?? spec.lineExpr ?? 'NULL'} AS BIGINT) AS "__ad_ord", CAST(${spec.lineExpr ?? 'NULL'} AS BIGINT) AS "__ad_line", CAST(${spec.rawExpr ?? 'NULL'} AS VARCHAR) AS "__ad_raw", ${parts
     .map((p, i) => `${p.src} AS ${quoteIdent(`s_${i}`)}`)
     .join(', ')} FROM ${spec.from}`;
-  const value = (p: (typeof parts)[number], e: string): string => (p.lenient ? p.lenient.sql(e) : e);
+  // An infinite date or time is loaded as missing (and counted below), as nonFiniteNotes does for a file loaded alone.
+  const value = (p: (typeof parts)[number], e: string): string => (p.lenient ? p.lenient.sql(e) : p.infiniteTime ? INFINITE_TIME.sql(e) : e);
   await conn.run(`CREATE OR REPLACE TEMP TABLE "__ad_typed" AS ${typedRowsSql(inner, parts, ['__ad_f', '__ad_p', '__ad_ord'])}`);
   try {
     await conn.run(
@@ -142,19 +144,20 @@ export async function loadBatchIntoTable(
        FROM (SELECT "__ad_f", "__ad_p", "__ad_ord", "__ad_line", "__ad_raw", unnest("__ad_bad") AS b FROM "__ad_typed" WHERE len("__ad_bad") > 0) ORDER BY "__ad_f", "__ad_ord"`,
     );
     const lenient = parts.map((p, i) => ({ p, i })).filter(({ p }) => p.lenient);
-    const floats = [...new Map(parts.map((p, i) => ({ p, i })).filter(({ p }) => FLOAT_TYPES.has(p.targetType.toUpperCase())).map((x) => [x.p.target, x])).values()];
+    // Floating-point and date / time columns: their non-finite values are counted per file.
+    const nonFinite = [...new Map(parts.map((p, i) => ({ p, i })).filter(({ p }) => FLOAT_TYPES.has(p.targetType.toUpperCase()) || p.infiniteTime).map((x) => [x.p.target, x])).values()];
     const counts = await queryRows<Record<string, number>>(
       conn,
       `SELECT "__ad_f" AS f, count(*) FILTER (len("__ad_bad") = 0)::BIGINT AS loaded, count(*) FILTER (len("__ad_bad") > 0)::BIGINT AS rejected${lenient
         .map(({ p, i }) => `, count(*) FILTER (WHERE len("__ad_bad") = 0 AND ${quoteIdent(`c_${i}`)} IS DISTINCT FROM ${p.lenient?.sql(quoteIdent(`c_${i}`))})::BIGINT AS ${quoteIdent(`l_${i}`)}`)
-        .join('')}${floats.map(({ i }) => `, count(*) FILTER (WHERE len("__ad_bad") = 0 AND NOT isfinite(${quoteIdent(`c_${i}`)}))::BIGINT AS ${quoteIdent(`n_${i}`)}`).join('')}
+        .join('')}${nonFinite.map(({ i }) => `, count(*) FILTER (WHERE len("__ad_bad") = 0 AND NOT isfinite(${quoteIdent(`c_${i}`)}))::BIGINT AS ${quoteIdent(`n_${i}`)}`).join('')}
        FROM "__ad_typed" GROUP BY "__ad_f"`,
     );
     const out = new Map<number, FileCounts>();
     for (const r of counts) {
       const notes: LoadCounts['lenient'] = [
         ...lenient.map(({ p, i }) => ({ column: p.target, count: Number(r[`l_${i}`] ?? 0), note: p.lenient?.note ?? '' })),
-        ...floats.map(({ p, i }) => ({ column: p.target, count: Number(r[`n_${i}`] ?? 0), note: NON_FINITE_NOTE, plain: true as const })),
+        ...nonFinite.map(({ p, i }) => ({ column: p.target, count: Number(r[`n_${i}`] ?? 0), note: p.infiniteTime ? INFINITE_TIME.note : NON_FINITE_NOTE, plain: true as const })),
       ].filter((x) => x.count > 0);
       out.set(Number(r['f']), { loaded: Number(r['loaded']), rejected: Number(r['rejected']), lenient: notes });
     }

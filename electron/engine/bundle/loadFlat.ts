@@ -134,22 +134,28 @@ export async function csvPlan(
   if (!header) {
     inferred.push(sniff.HasHeader ? 'header row (sniffed)' : 'no header row (sniffed): columns named column0..N; declare "header" in the manifest to name them');
   }
-  const table = chooseTable(sniffedCols.map((c) => ({ name: c.name, type: c.type })));
-  const types = Object.create(null) as Record<string, string>;
-  for (const c of sniffedCols) {
-    const canonical = canonicalTypeOf(table, c.name);
-    if (canonical) types[c.name] = canonical === 'TIMESTAMP' ? 'TIMESTAMPTZ' : canonical === 'JSON' ? 'VARCHAR' : canonical;
-  }
   const baseOpts = [
     quoteLiteral(plainPath),
     `delim = ${quoteLiteral(delimiter ?? sniff.Delimiter)}`,
     `header = ${header ? 'false' : sniff.HasHeader ? 'true' : 'false'}`,
     ...(header ? [`names = [${header.map(quoteLiteral).join(', ')}]`] : []),
   ];
+  // A column the sniffer typed as a date or time only because its sampled cells say inf / infinity (DuckDB reads them
+  // as dates) is numbers already when the table and mapping are chosen, which would otherwise take it for the file's
+  // time column (one scan of the sample, of those columns only).
+  const infDates = new Set(await nonFiniteNumericColumns(conn, baseOpts, nonFiniteCandidates(sniffedCols.filter((c) => c.type !== 'VARCHAR'))));
+  const table = chooseTable(sniffedCols.map((c) => ({ name: c.name, type: infDates.has(c.name) ? 'DOUBLE' : c.type })));
+  const types = Object.create(null) as Record<string, string>;
+  for (const c of sniffedCols) {
+    const canonical = canonicalTypeOf(table, c.name);
+    if (canonical) types[c.name] = canonical === 'TIMESTAMP' ? 'TIMESTAMPTZ' : canonical === 'JSON' ? 'VARCHAR' : canonical;
+  }
   const textCols = sniffedCols.filter((c) => c.type === 'VARCHAR' && !(c.name in types)).map((c) => c.name);
-  for (const name of await nonFiniteNumericColumns(conn, baseOpts, textCols)) {
-    types[name] = 'DOUBLE';
-    inferred.push(`column ${JSON.stringify(name)} read as numbers: its inf / nan cells are non-finite values (counted as missing in statistics), not text`);
+  const nonFinite = new Set([...infDates, ...(await nonFiniteNumericColumns(conn, baseOpts, textCols))]);
+  for (const c of sniffedCols) {
+    if (!nonFinite.has(c.name) || c.name in types) continue;
+    types[c.name] = 'DOUBLE';
+    inferred.push(nonFiniteReadNote(c.name, c.type));
   }
   // The sniffer saw only numbers in its sample: an inf / nan further down would be rejected by an integer column.
   const intCols = sniffedCols.filter((c) => INTEGER_TYPES.has(c.type.toUpperCase()) && !(c.name in types)).map((c) => c.name);
@@ -227,9 +233,30 @@ export function nonFiniteAggregates(names: string[]): string[] {
   });
 }
 
-/** The columns nonFiniteAggregates found to be numbers with some inf / nan cells. */
+/**
+ * The columns nonFiniteAggregates found to be numbers with some inf / nan cells: every present cell a number or one
+ * of the non-finite spellings, at least one of those (a column of inf / nan cells only is numbers too, as DuckDB
+ * reads a column of nan cells alone).
+ */
 export function nonFiniteChosen(names: string[], row: Record<string, unknown> | undefined): string[] {
-  return names.filter((_n, i) => row?.[`ok_${i}`] === true && Number(row?.[`nf_${i}`] ?? 0) > 0 && Number(row?.[`num_${i}`] ?? 0) > 0);
+  return names.filter((_n, i) => row?.[`ok_${i}`] === true && Number(row?.[`nf_${i}`] ?? 0) > 0);
+}
+
+/**
+ * Sniffed types an inf / nan column can be given: text (inf beside numbers, or inf and nan), and dates or times
+ * (DuckDB's sniffer reads "inf" and "infinity" as dates, so a sampled column of only inf cells is typed DATE).
+ */
+const NON_FINITE_SNIFFED = new Set(['VARCHAR', 'DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ']);
+
+/** The sniffed columns that may be numbers with inf / nan cells (checked by nonFiniteAggregates); both CSV paths use it. */
+export function nonFiniteCandidates(columns: { name: string; type: string }[]): string[] {
+  return columns.filter((c) => NON_FINITE_SNIFFED.has(c.type.toUpperCase())).map((c) => c.name);
+}
+
+/** The file's note on a column read as numbers because of its inf / nan cells (`sniffed`: the type the sniffer gave). */
+export function nonFiniteReadNote(name: string, sniffed: string): string {
+  const not = sniffed.toUpperCase() === 'VARCHAR' ? 'not text' : `not ${sniffed.toUpperCase() === 'DATE' ? 'dates' : 'times'} (DuckDB's sniffer reads "inf" as a date)`;
+  return `column ${JSON.stringify(name)} read as numbers: its inf / nan cells are non-finite values (counted as missing in statistics), ${not}`;
 }
 
 const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT']);

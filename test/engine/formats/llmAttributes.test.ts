@@ -127,6 +127,25 @@ describe('name variants', () => {
     expect(m.fallback_taken).toBeNull();
   });
 
+  it('keeps a non-finite cost or evaluation score (protobuf JSON "NaN" / "Infinity", a JS NaN) and reports a non-finite count it must leave missing', () => {
+    const gaps: string[] = [];
+    const m = mapLlmAttributes(
+      { 'gen_ai.usage.input_tokens': 'NaN', 'gen_ai.usage.output_tokens': 4, 'gen_ai.usage.cost': 'Infinity', retry_count: Number.NEGATIVE_INFINITY, 'input.length': 'inf', 'input.value': 'abc' },
+      {},
+      (column) => gaps.push(column),
+    );
+    expect(m).toMatchObject({ input_tokens: null, output_tokens: 4, total_tokens: null, cost_usd: Number.POSITIVE_INFINITY, retry_count: null, input_length: 3 });
+    // input_length is filled from the input value, so it is no gap.
+    expect(gaps).toEqual(['input_tokens', 'retry_count']);
+    expect(mapLlmAttributes({ 'llm.cost.prompt': '-Infinity', 'llm.cost.completion': 0.5 }).cost_usd).toBe(Number.NEGATIVE_INFINITY);
+    // A non-finite total with both parts known: the total is their sum, no gap.
+    const summed: string[] = [];
+    expect(mapLlmAttributes({ 'llm.token_count.total': Number.NaN, 'llm.token_count.prompt': 2, 'llm.token_count.completion': 3 }, {}, (c) => summed.push(c)).total_tokens).toBe(5);
+    expect(summed).toEqual([]);
+    const evals = spanEvaluations({ 'gen_ai.evaluation.name': 'relevance', 'gen_ai.evaluation.score.value': 'NaN' });
+    expect(evals.map((e) => [e.name, e.score])).toEqual([['relevance', Number.NaN]]);
+  });
+
   it('looks up dotted keys in flat, nested and mixed attribute objects', () => {
     expect(getAttribute({ llm: { token_count: { prompt: 4 } } }, 'llm.token_count.prompt')).toBe(4);
     expect(getAttribute({ llm: { 'token_count.prompt': 5 } }, 'llm.token_count.prompt')).toBe(5);

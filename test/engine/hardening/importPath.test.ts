@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,6 +166,135 @@ describe('import path: data not lost or misread', () => {
     const vals = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT CAST(value AS VARCHAR) FROM eval_results ORDER BY span_id" });
     expect(vals.rows.map((x) => x[0])).toEqual(['0.5', 'nan', 'inf']);
     expect((f.leniency ?? []).join('\n')).toMatch(/value: 2 values non-finite \(inf, -inf or nan\)/);
+    await engine.closeBundle({ bundleId: s.bundleId });
+  }, HOSTILE_TIMEOUT);
+
+  it('OTLP protobuf JSON doubles "NaN", "Infinity", "-Infinity" (otlp-nonfinite/traces.json): cost and evaluation scores load as non-finite values, reported; a token or retry count given one is missing, reported; the attributes keep the value', async () => {
+    const dir = path.join(root, 'bundles', 'inf-otlp');
+    writeFiles(dir, { 'traces.json': fs.readFileSync(path.resolve('test/fixtures/external/otlp-nonfinite/traces.json')) });
+    const s = await engine.openBundle({ path: dir });
+    expectAccounted(s);
+    const f = fileReport(s, 'traces.json');
+    expect(f.format).toBe('otlp-json');
+    // Four spans (the demo's GetCart, three GenAI calls under it) and the three evaluations the GenAI spans carry.
+    expect([f.rows_loaded, f.rows_rejected]).toEqual([7, 0]);
+    const spans = await engine.runSql({
+      bundleId: s.bundleId,
+      sql: "SELECT input_tokens, output_tokens, total_tokens, CAST(cost_usd AS VARCHAR), retry_count, json_extract_string(attributes, '$.\"gen_ai.usage.input_tokens\"') FROM spans WHERE name LIKE 'chat %' ORDER BY start_time",
+    });
+    expect(spans.rows.map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v)))).toEqual([
+      [97, 52, 149, '0.00471', null, '97'],
+      [null, 52, null, 'inf', null, 'NaN'],
+      [97, null, null, '-inf', null, '97'],
+    ]);
+    const evals = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT CAST(value AS VARCHAR) FROM eval_results WHERE metric = 'relevance' ORDER BY ts" });
+    expect(evals.rows.map((r) => r[0])).toEqual(['0.75', 'nan', 'inf']);
+    const notes = (f.leniency ?? []).join('\n');
+    expect(notes).toMatch(/cost_usd: 2 values non-finite \(inf, -inf or nan\)/);
+    expect(notes).toMatch(/value: 2 values non-finite \(inf, -inf or nan\)/);
+    for (const column of ['input_tokens', 'output_tokens', 'retry_count']) {
+      expect(notes, column).toMatch(new RegExp(`1 value: ${column} given NaN or ±Infinity, which a count cannot be: loaded as missing`));
+    }
+    await engine.closeBundle({ bundleId: s.bundleId });
+  }, HOSTILE_TIMEOUT);
+
+  it('a CSV column whose sampled cells are all inf / -inf / infinity (DuckDB sniffs a DATE) or only inf and nan loads as DOUBLE, the non-finite values reported: a file loaded alone and small files loaded in a group', async () => {
+    const dir = path.join(root, 'bundles', 'inf-all');
+    const spellings = ['inf', '-inf', 'infinity', '-Infinity', 'Inf'];
+    // Past 20 KiB: loaded alone (the grouped path takes smaller files).
+    const big = ['record_id,alone_score', ...Array.from({ length: 3000 }, (_, i) => `b${i},${spellings[i % spellings.length]}`)];
+    writeFiles(dir, {
+      'spans.jsonl': GOOD_SPANS,
+      'records-big.csv': `${big.join('\n')}\n`,
+      'records-dates.csv': 'record_id,date_like\nd1,inf\nd2,\nd3,-infinity\n',
+      'records-mix-1.csv': 'record_id,mix\nm1,inf\nm2,nan\n',
+      'records-mix-2.csv': 'record_id,mix\nm3,-inf\nm4,NaN\nm5,inf\n',
+    });
+    const s = await engine.openBundle({ path: dir });
+    expectAccounted(s);
+    const types = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'records' AND column_name IN ('alone_score', 'date_like', 'mix') ORDER BY column_name" });
+    expect(types.rows).toEqual([
+      ['alone_score', 'DOUBLE'],
+      ['date_like', 'DOUBLE'],
+      ['mix', 'DOUBLE'],
+    ]);
+    for (const [file, column, n, rows] of [
+      ['records-big.csv', 'alone_score', 3000, 3000],
+      ['records-dates.csv', 'date_like', 2, 3],
+      ['records-mix-1.csv', 'mix', 2, 2],
+      ['records-mix-2.csv', 'mix', 3, 3],
+    ] as const) {
+      const f = fileReport(s, file);
+      expect([f.rows_read, f.rows_loaded, f.rows_rejected], file).toEqual([rows, rows, 0]);
+      expect((f.leniency ?? []).join('\n'), file).toMatch(new RegExp(`${column}: ${n} values non-finite \\(inf, -inf or nan\\)`));
+      expect((f.inferred ?? []).join('\n'), file).toMatch(new RegExp(`column "${column}" read as numbers`));
+    }
+    const vals = await engine.runSql({
+      bundleId: s.bundleId,
+      sql: "SELECT record_id, CAST(coalesce(alone_score, date_like, mix) AS VARCHAR) FROM records WHERE record_id IN ('b0', 'b1', 'b2', 'b3', 'd1', 'd2', 'd3', 'm1', 'm2', 'm3', 'm4') ORDER BY record_id",
+    });
+    expect(vals.rows).toEqual([
+      ['b0', 'inf'],
+      ['b1', '-inf'],
+      ['b2', 'inf'],
+      ['b3', '-inf'],
+      ['d1', 'inf'],
+      ['d2', null],
+      ['d3', '-inf'],
+      ['m1', 'inf'],
+      ['m2', 'nan'],
+      ['m3', '-inf'],
+      ['m4', 'nan'],
+    ]);
+    const opts = await engine.driftOptions({ bundleId: s.bundleId });
+    const cols = opts.tables.find((t) => t.name === 'records')?.columns ?? [];
+    expect(cols.find((c) => c.name === 'mix')?.kind, 'drift sees numbers, not dates or categories').toBe('numeric');
+    await engine.closeBundle({ bundleId: s.bundleId });
+  }, HOSTILE_TIMEOUT);
+
+  it('a real date or time column holding infinity among real dates: every row loads, each infinite value is missing (not a point in time) and reported on the file; alone, grouped, and in a canonical time column', async () => {
+    const dir = path.join(root, 'bundles', 'inf-dates');
+    writeFiles(dir, {
+      'spans.jsonl': GOOD_SPANS,
+      // A date column (sniffed with a date format: loaded alone), PostgreSQL's open end "infinity" among real dates.
+      'records-valid.csv': 'record_id,ts,valid_to\nv1,2026-01-01T00:00:00Z,2026-01-31\nv2,2026-01-02T00:00:00Z,infinity\nv3,2026-01-03T00:00:00Z,2026-03-31\nv4,2026-01-04T00:00:00Z,-infinity\n',
+      // ISO times with a zone in the canonical ts column (grouped with the next file).
+      'records-ts-1.csv': 'record_id,ts,score\nt1,2026-01-01T00:00:00Z,0.5\nt2,infinity,0.25\n',
+      'records-ts-2.csv': 'record_id,ts,score\nt3,2026-02-01T00:00:00Z,0.75\nt4,-infinity,1\n',
+      // A required time: the row cannot load without one, so an infinite one rejects it, named.
+      'audit_log.csv': 'log_id,ts,actor,action\na1,2026-01-05T10:00:00Z,ana,release.approve\na2,infinity,bo,deploy.promote\n',
+    });
+    const s = await engine.openBundle({ path: dir });
+    expectAccounted(s);
+    for (const [file, column, n, rows] of [
+      ['records-valid.csv', 'valid_to', 2, 4],
+      ['records-ts-1.csv', 'ts', 1, 2],
+      ['records-ts-2.csv', 'ts', 1, 2],
+    ] as const) {
+      const f = fileReport(s, file);
+      expect([f.rows_read, f.rows_loaded, f.rows_rejected], file).toEqual([rows, rows, 0]);
+      expect((f.leniency ?? []).join('\n'), file).toMatch(new RegExp(`${column}: ${n} values? infinite \\(infinity or -infinity\\), not a point in time: loaded as missing`));
+    }
+    const type = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT data_type FROM duckdb_columns() WHERE table_name = 'records' AND column_name = 'valid_to'" });
+    expect(type.rows[0]?.[0]).toBe('DATE');
+    const vals = await engine.runSql({ bundleId: s.bundleId, sql: 'SELECT record_id, CAST(valid_to AS VARCHAR), CAST(ts AS VARCHAR) FROM records ORDER BY record_id' });
+    expect(vals.rows).toEqual([
+      ['t1', null, '2026-01-01 00:00:00'],
+      ['t2', null, null],
+      ['t3', null, '2026-02-01 00:00:00'],
+      ['t4', null, null],
+      ['v1', '2026-01-31', '2026-01-01 00:00:00'],
+      ['v2', null, '2026-01-02 00:00:00'],
+      ['v3', '2026-03-31', '2026-01-03 00:00:00'],
+      ['v4', null, '2026-01-04 00:00:00'],
+    ]);
+    const audit = fileReport(s, 'audit_log.csv');
+    expect([audit.rows_read, audit.rows_loaded, audit.rows_rejected]).toEqual([2, 1, 1]);
+    const rejects = await rejectsOf(engine, s, 'audit_log.csv');
+    expect(rejects.map((r) => `${r.column}: ${r.reason}`).sort()).toEqual(['ts: required value missing', 'ts: wrong type: cannot convert infinity to TIMESTAMP']);
+    // On main the infinite ts reached the import summary's time range and the open failed ("value out of range for JS Date").
+    expect(s.tables.find((t) => t.name === 'records')?.rows).toBe(8);
+    await engine.overview({ bundleId: s.bundleId });
     await engine.closeBundle({ bundleId: s.bundleId });
   }, HOSTILE_TIMEOUT);
 

@@ -6,6 +6,7 @@
  */
 import type { RowValue } from './types';
 import { isObject, type JsonObject } from './common/json';
+import { nonFiniteOf } from './common/evalRow';
 
 export type AttributeMap = Readonly<Record<string, unknown>>;
 
@@ -116,7 +117,10 @@ function asCount(v: unknown): number | null {
   return null;
 }
 
+/** Amounts and scores (DOUBLE columns): NaN and ±Infinity are kept, so the import loads and reports them (#14 item 11). */
 function asAmount(v: unknown): number | null {
+  const nonFinite = nonFiniteOf(v);
+  if (nonFinite !== null) return nonFinite;
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
   return null;
@@ -195,15 +199,31 @@ export function canonicalSpanKind(attrs: AttributeMap): string | null {
   return null;
 }
 
-/** Maps span attributes (and, for version / release ids, resource attributes) onto canonical span columns. */
-export function mapLlmAttributes(attrs: AttributeMap, resource: AttributeMap = {}): LlmSpanColumns {
+/** The integer columns filled from attributes: a non-finite value given for one cannot be stored there. */
+export type CountColumn = 'input_tokens' | 'output_tokens' | 'total_tokens' | 'retry_count' | 'input_length' | 'output_length';
+
+/** What the file's report says of a count given NaN or ±Infinity (the span loads, the count is missing). */
+export function nonFiniteCountNote(column: CountColumn): string {
+  return `${column} given NaN or ±Infinity, which a count cannot be: loaded as missing (the span's attributes keep the value)`;
+}
+
+/**
+ * Maps span attributes (and, for version / release ids, resource attributes) onto canonical span columns.
+ * `onNonFiniteCount` hears of each count column left missing because its attribute was NaN or ±Infinity.
+ */
+export function mapLlmAttributes(attrs: AttributeMap, resource: AttributeMap = {}, onNonFiniteCount?: (column: CountColumn) => void): LlmSpanColumns {
   const pick = (keys: readonly string[]) => first(attrs, keys);
   const pickWithResource = (name: ResourceFallbackKey) => pick(LLM_KEYS[name]) ?? first(resource, LLM_KEYS[name]);
+  /** The count, or null; a non-finite value (never a count) is reported when nothing else fills the column. */
+  const count = (column: CountColumn, raw: unknown, fallback: () => number | null = () => null): number | null => {
+    const n = asCount(raw) ?? fallback();
+    if (n === null && nonFiniteOf(raw) !== null) onNonFiniteCount?.(column);
+    return n;
+  };
 
-  const input = asCount(pick(LLM_KEYS.inputTokens));
-  const output = asCount(pick(LLM_KEYS.outputTokens));
-  const explicitTotal = asCount(pick(LLM_KEYS.totalTokens));
-  const total = explicitTotal ?? (input !== null && output !== null ? input + output : null);
+  const input = count('input_tokens', pick(LLM_KEYS.inputTokens));
+  const output = count('output_tokens', pick(LLM_KEYS.outputTokens));
+  const total = count('total_tokens', pick(LLM_KEYS.totalTokens), () => (input !== null && output !== null ? input + output : null));
 
   let cost = asAmount(pick(LLM_KEYS.costTotal));
   if (cost === null) {
@@ -232,9 +252,9 @@ export function mapLlmAttributes(attrs: AttributeMap, resource: AttributeMap = {
     model_version: asText(pickWithResource('modelVersion')),
     dataset_version: asText(pickWithResource('datasetVersion')),
     release_id: asText(pickWithResource('releaseId')),
-    retry_count: asCount(pick(LLM_KEYS.retryCount)),
-    input_length: asCount(pick(LLM_KEYS.inputLength)) ?? valueLength(pick(LLM_KEYS.inputValue)),
-    output_length: asCount(pick(LLM_KEYS.outputLength)) ?? valueLength(pick(LLM_KEYS.outputValue)),
+    retry_count: count('retry_count', pick(LLM_KEYS.retryCount)),
+    input_length: count('input_length', pick(LLM_KEYS.inputLength), () => valueLength(pick(LLM_KEYS.inputValue))),
+    output_length: count('output_length', pick(LLM_KEYS.outputLength), () => valueLength(pick(LLM_KEYS.outputValue))),
     route_target: asText(pick(LLM_KEYS.routeTarget)),
     fallback_taken: asFlag(pick(LLM_KEYS.fallbackTaken)),
     guardrail_blocked: asFlag(pick(LLM_KEYS.guardrailBlocked)),

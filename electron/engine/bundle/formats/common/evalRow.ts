@@ -49,19 +49,26 @@ export function numberOrNull(v: unknown): number | null {
 }
 
 /**
- * A measured value (a score, a latency, a threshold): like numberOrNull, but NaN and ±Infinity (as numbers or as the
- * strings other tools write: "inf", "-Infinity", "NaN") are kept, so the import loads them as non-finite values and
- * reports them instead of turning them into missing values without a word (#14 item 11).
+ * NaN or ±Infinity when `v` is one (a number, or the strings other tools write: "inf", "-Infinity", "NaN", the
+ * protobuf JSON mapping's "NaN" / "Infinity" / "-Infinity"); null for anything else, finite numbers included.
+ */
+export function nonFiniteOf(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? null : v;
+  if (typeof v !== 'string') return null;
+  const t = v.trim().toLowerCase().replace(/^\+/, '');
+  if (t === 'nan' || t === '-nan') return Number.NaN;
+  if (t === 'inf' || t === 'infinity') return Number.POSITIVE_INFINITY;
+  if (t === '-inf' || t === '-infinity') return Number.NEGATIVE_INFINITY;
+  return null;
+}
+
+/**
+ * A measured value (a score, a latency, a threshold): like numberOrNull, but NaN and ±Infinity (see nonFiniteOf) are
+ * kept, so the import loads them as non-finite values and reports them instead of turning them into missing values
+ * without a word (#14 item 11).
  */
 export function measureOrNull(v: unknown): number | null {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string') {
-    const t = v.trim().toLowerCase().replace(/^\+/, '');
-    if (t === 'nan' || t === '-nan') return Number.NaN;
-    if (t === 'inf' || t === 'infinity') return Number.POSITIVE_INFINITY;
-    if (t === '-inf' || t === '-infinity') return Number.NEGATIVE_INFINITY;
-  }
-  return numberOrNull(v);
+  return nonFiniteOf(v) ?? numberOrNull(v);
 }
 
 export function textOrNull(v: unknown): string | null {

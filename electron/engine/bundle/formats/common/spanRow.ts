@@ -1,6 +1,6 @@
 /** Assembles a canonical `spans` row (and the eval_results rows its attributes carry) from reader-neutral parts. */
 import type { CanonicalRow, RowSink, RowValue } from '../types';
-import { mapLlmAttributes, passedFromLabel, spanEvaluations } from '../llmAttributes';
+import { mapLlmAttributes, nonFiniteCountNote, passedFromLabel, spanEvaluations, type CountColumn } from '../llmAttributes';
 
 export interface SpanParts {
   trace_id: string;
@@ -22,8 +22,9 @@ export interface SpanParts {
   links: RowValue[];
 }
 
-export function spanRow(parts: SpanParts): CanonicalRow {
-  const llm = mapLlmAttributes(parts.attributes, parts.resource);
+/** `onNonFiniteCount`: a count column left missing because its attribute was NaN or ±Infinity (see mapLlmAttributes). */
+export function spanRow(parts: SpanParts, onNonFiniteCount?: (column: CountColumn) => void): CanonicalRow {
+  const llm = mapLlmAttributes(parts.attributes, parts.resource, onNonFiniteCount);
   const exporterKind = parts.span_kind ? parts.span_kind.trim().toUpperCase() : null;
   return {
     trace_id: parts.trace_id,
@@ -53,10 +54,12 @@ function mapExporterKind(kind: string): string {
 
 /**
  * Emits the span row and one eval_results row per evaluation its attributes or events carry
- * (stage monitoring: they were recorded on production traffic).
+ * (stage monitoring: they were recorded on production traffic). Non-finite amounts and scores are kept (loaded as
+ * non-finite DOUBLEs and counted on the file); non-finite counts are reported through the sink's lenient notes.
  */
 export function emitSpan(sink: RowSink, parts: SpanParts, line: number): void {
-  const row = spanRow(parts);
+  // A count given NaN or ±Infinity cannot fill an integer column: the span loads without it, and the file says so.
+  const row = spanRow(parts, (column) => sink.lenient?.(nonFiniteCountNote(column)));
   sink.row('spans', row, line);
   const evals = spanEvaluations(parts.attributes, parts.events);
   evals.forEach((e, i) => {
