@@ -6,13 +6,17 @@ import { ATOMS, type Atoms, type NumericProfile, type NumericRange } from './pro
 
 type Cell = string | number | boolean | null;
 
-interface EcdfRow extends Record<string, Cell> {
+/** What both sorted passes give per group, besides the atoms. */
+interface EcdfStats extends Record<string, Cell> {
   g: string;
   dscaled: string | null;
   u: number | null;
   w1part: number | null;
   sz: number | null;
   sz2: number | null;
+}
+
+interface EcdfRow extends EcdfStats {
   hb: string | null;
   hc: string | null;
   edges: string | null;
@@ -26,8 +30,14 @@ interface EcdfRow extends Record<string, Cell> {
 function rankAtoms(hb: string | null, hc: string | null, edges: string | null, min: number): Atoms | null {
   const b = new Map(Object.entries((hb ? JSON.parse(hb) : {}) as Record<string, number>).map(([k, v]) => [Number(k), Number(v)]));
   const c = new Map(Object.entries((hc ? JSON.parse(hc) : {}) as Record<string, number>).map(([k, v]) => [Number(k), Number(v)]));
+  const ends = ((edges ? JSON.parse(edges) : []) as [number, number][]).map(([i, v]) => [Number(i), Number(v)] as const);
+  return atomsOfRanks(b, c, ends, min);
+}
+
+/** rankAtoms from the maps themselves: rank range → count per side, and [range, value at its upper rank] pairs. */
+function atomsOfRanks(b: ReadonlyMap<number, number>, c: ReadonlyMap<number, number>, unsorted: (readonly [number, number])[], min: number): Atoms | null {
   const keys = [...new Set([...b.keys(), ...c.keys()])].sort((x, y) => x - y);
-  const ends = ((edges ? JSON.parse(edges) : []) as [number, number][]).map(([i, v]) => [Number(i), Number(v)] as const).sort((x, y) => x[0] - y[0]);
+  const ends = [...unsorted].sort((x, y) => x[0] - y[0]);
   if (keys.length === 0 || ends.length === 0) return null;
   const upper = (a: number): number => (ends.find(([i]) => i >= a) ?? (ends[ends.length - 1] as readonly [number, number]))[1];
   const lower = (a: number): number => [...ends].reverse().find(([i]) => i < a)?.[1] ?? min;
@@ -245,8 +255,11 @@ export async function groupedProfiles(
   return out;
 }
 
-/** The profile of one group from its row of the sorted pass (`r`: its ranges; `base`: its counts). */
-function profileFromRow(e: EcdfRow, r: NumericRange, base: NumericProfile): NumericProfile {
+/**
+ * The profile of one group from its row of the sorted pass (`r`: its ranges; `base`: its counts; `atoms`: when
+ * the pass gave them in another form than the row's hb, hc and edges).
+ */
+function profileFromRow(e: EcdfStats & { hb?: string | null; hc?: string | null; edges?: string | null }, r: NumericRange, base: NumericProfile, atoms?: Atoms | null): NumericProfile {
   const nb = base.nBaseline;
   const nc = base.nCurrent;
   const mins = [r.minb, r.minc].filter((x): x is number => x !== null);
@@ -265,7 +278,7 @@ function profileFromRow(e: EcdfRow, r: NumericRange, base: NumericProfile): Nume
     stdBaseline: zVar === null ? null : Math.sqrt(zVar) * rb2 * 2,
     dScaled: e.dscaled === null ? 0 : Number(e.dscaled),
     w1: nb > 0 && nc > 0 ? (e.w1part ?? 0) * ra2 * 2 : null,
-    atoms: rankAtoms(e.hb, e.hc, e.edges, Math.min(...mins)),
+    atoms: atoms !== undefined ? atoms : rankAtoms(e.hb ?? null, e.hc ?? null, e.edges ?? null, Math.min(...mins)),
   };
 }
 
@@ -309,24 +322,42 @@ export async function groupedProfilesOfColumns(
   }
   const src = sidesWith(sample, together.map((k, i) => `${exprs[k]} as v${i}`).join(', '));
   const list = together.map((_, i) => `v${i}`).join(', ');
-  const rows = await queryRows<EcdfRow & { c: number }>(
+  // Ties first: one row per (column, group, distinct value) with its count per side, so the window sorts distinct
+  // values, not rows (most numeric columns repeat values: integers, rounded amounts, flags). Every aggregate below is
+  // the sorted pass's over the rows it stands for — at a tie's last row the row pass has S, the count of values ≤ v
+  // and the next distinct value, exactly what this row has — and the DECIMAL terms of a value, rounded per row
+  // there, are rounded once here and multiplied by the count: the same exact sums, so the same doubles.
+  const rows = await queryRows<EcdfStats & { c: number; atoms: string | null; ends: string | null }>(
     conn,
     `with src as (select s, g, unnest(range(${together.length})) as c, unnest([${list}]) as v from (${src.sql})),
+     d as (select c, g, v, count(*) filter (where s = 0) as cb, count(*) filter (where s = 1) as cc from src where v is not null group by c, g, v),
      k as (
        select c, g, nb, nc, (nb * nc)::DOUBLE as nbnc, mx / 2 - mn / 2 as ra2, coalesce(minb, 0) / 2 as minb2,
          case when maxb is not null and minb is not null then maxb / 2 - minb / 2 else 0 end as rb2
-       from (select c, g, count(v) filter (where s = 0) as nb, count(v) filter (where s = 1) as nc, min(v) as mn, max(v) as mx,
-               min(v) filter (where s = 0) as minb, max(v) filter (where s = 0) as maxb
-             from src where v is not null group by c, g)),
-     o as (
-       select src.c, src.g, s, v, k.nbnc, k.ra2, k.minb2, k.rb2, k.nb + k.nc as n,
-         sum(case when s = 0 then k.nc else -k.nb end) over (partition by src.c, src.g order by v rows between unbounded preceding and current row) as sd,
-         lead(v) over (partition by src.c, src.g order by v) as vnext,
-         count(*) over (partition by src.c, src.g order by v) as cle,
-         row_number() over (partition by src.c, src.g order by v) as rn
-       from src join k on src.c = k.c and src.g = k.g where v is not null)
-     select c, g, ${PROFILE_AGGREGATES}
-     from o group by c, g`,
+       from (select c, g, sum(cb)::BIGINT as nb, sum(cc)::BIGINT as nc, min(v) as mn, max(v) as mx,
+               min(v) filter (where cb > 0) as minb, max(v) filter (where cb > 0) as maxb
+             from d group by c, g)),
+     o as materialized (
+       select d.c, d.g, v, cb, cc, k.nbnc, k.ra2, k.minb2, k.rb2, k.nb + k.nc as n,
+         sum(cb::HUGEINT * k.nc - cc::HUGEINT * k.nb) over (partition by d.c, d.g order by v rows between unbounded preceding and current row) as sd,
+         lead(v) over (partition by d.c, d.g order by v) as vnext,
+         sum(cb + cc) over (partition by d.c, d.g order by v rows between unbounded preceding and current row) as cume
+       from d join k on d.c = k.c and d.g = k.g),
+     a as (
+       select c, g, to_json(list([atom, ab, ac] order by atom))::VARCHAR as atoms
+       from (select c, g, ((cume - 1) * ${ATOMS}) // n as atom, sum(cb) as ab, sum(cc) as ac from o group by c, g, atom)
+       group by c, g),
+     x as (
+       select c, g,
+         max(abs(sd))::VARCHAR as dscaled,
+         count(*) as u,
+         sum(case when vnext > v and nbnc > 0 and ra2 > 0 then (abs(sd)::DOUBLE / nbnc * ((vnext / 2 - v / 2) / ra2))::DECIMAL(38, 30) else 0 end)::DOUBLE as w1part,
+         sum(case when cb > 0 then (case when rb2 > 0 then (v / 2 - minb2) / rb2 else 0 end)::DECIMAL(38, 20) * cb end)::DOUBLE as sz,
+         sum(case when cb > 0 then (case when rb2 > 0 then ((v / 2 - minb2) / rb2) * ((v / 2 - minb2) / rb2) else 0 end)::DECIMAL(38, 20) * cb end)::DOUBLE as sz2,
+         -- the distinct values whose rows cross a rank-range boundary: [rows before, rows through, value]
+         to_json(list([cume - cb - cc, cume, v]) filter (where (cume * ${ATOMS}) // n > ((cume - cb - cc) * ${ATOMS}) // n))::VARCHAR as ends
+       from o group by c, g)
+     select x.*, a.atoms from x join a on x.c = a.c and x.g = a.g`,
     src.params,
   );
   for (const e of rows) {
@@ -337,8 +368,38 @@ export async function groupedProfilesOfColumns(
     const profiles = out.get(k);
     const base = profiles?.get(g);
     if (!r || !profiles || !base) continue;
-    profiles.set(g, profileFromRow(e, r, base));
+    const mins = [r.minb, r.minc].filter((x): x is number => x !== null);
+    profiles.set(g, profileFromRow(e, r, base, tieAtoms(e.atoms, e.ends, base.nBaseline + base.nCurrent, Math.min(...mins))));
   }
   return out;
 }
 
+/** a / b for non-negative integers below 2^53 (exact: no rounding of a quotient). */
+const idiv = (a: number, b: number): number => (a - (a % b)) / b;
+
+/**
+ * The sorted pass's atoms from the tie pass: `atoms` = [rank range, count b, count c] per range; `ends` = [rows
+ * before, rows through, value] of every distinct value whose rows cross a range boundary. The row pass records
+ * [⌊rn·A/n⌋ − 1, v] at each row rn where ⌊rn·A/n⌋ steps up; the rows of a value are rn = before + 1 … through.
+ */
+function tieAtoms(atoms: string | null, ends: string | null, n: number, min: number): Atoms | null {
+  const b = new Map<number, number>();
+  const c = new Map<number, number>();
+  for (const [k, cb, cc] of (atoms ? JSON.parse(atoms) : []) as [number, number, number][]) {
+    if (Number(cb) > 0) b.set(Number(k), Number(cb));
+    if (Number(cc) > 0) c.set(Number(k), Number(cc));
+  }
+  const pairs: [number, number][] = [];
+  for (const [before, through, v] of (ends ? JSON.parse(ends) : []) as [number, number, number][]) {
+    const p = Number(before);
+    const q = Number(through);
+    if (n >= ATOMS) {
+      // ⌊rn·A/n⌋ steps by 0 or 1 per row: every step from the value's first row to its last.
+      for (let j = idiv(p * ATOMS, n) + 1; j <= idiv(q * ATOMS, n); j++) pairs.push([j - 1, Number(v)]);
+    } else {
+      // Fewer values than ranges: every row steps up (possibly by more than one).
+      for (let rn = p + 1; rn <= q; rn++) pairs.push([idiv(rn * ATOMS, n) - 1, Number(v)]);
+    }
+  }
+  return atomsOfRanks(b, c, pairs, min);
+}
