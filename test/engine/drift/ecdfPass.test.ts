@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { memoryDb } from '../../../electron/engine/db';
 import { computeDrift } from '../../../electron/engine/drift/compute';
 import { groupedProfiles, groupedProfilesOfColumns, groupedRanges } from '../../../electron/engine/drift/ecdf';
@@ -90,5 +91,38 @@ describe('one sorted pass for several columns', () => {
         expect([...(together.get(k)?.keys() ?? [])].sort()).toEqual([...ranges.keys()].sort());
       }
     }
+  });
+});
+
+describe('the several-columns pass over ties', () => {
+  // It sorts distinct values with their counts per side instead of rows: heavy ties, tiny groups (fewer values than
+  // the 64 rank ranges, so a row steps over several), one-sided groups and nulls must still give every column and
+  // group the row pass's very profile.
+  const side = fc.array(fc.record({ x: fc.option(fc.integer({ min: -3, max: 3 }), { freq: 5 }), y: fc.option(fc.double({ min: -1e3, max: 1e3, noNaN: true, noDefaultInfinity: true })), region: fc.constantFrom('EU', 'EU', 'EU', 'US', 'APAC') }), { minLength: 20, maxLength: 150, size: 'max' });
+  it('gives the row pass profiles on random tied samples (seeded)', async () => {
+    const { conn } = await memoryDb();
+    await fc.assert(
+      fc.asyncProperty(side, side, fc.integer({ min: 1, max: 4 }), async (b, c, step) => {
+        const coarse = (v: number | null): number | null => (v === null ? null : Math.round(v / (step * 100)) * step);
+        await makeRecords(
+          conn,
+          {
+            x: { type: 'BIGINT', baseline: b.map((r) => r.x), current: c.map((r) => r.x) },
+            y: { type: 'DOUBLE', baseline: b.map((r) => r.y), current: c.map((r) => r.y) },
+            z: { type: 'DOUBLE', baseline: b.map((r) => coarse(r.y)), current: c.map((r) => coarse(r.y)) },
+          },
+          { cohort: { baseline: b.map((r) => r.region), current: c.map((r) => r.region) } },
+        );
+        const exprs = ['"x"::DOUBLE', '"y"', '"z"'];
+        const base: Sample = { table: 'records', baseline: { sql: 'dataset_version = ?', params: ['base'] }, current: { sql: 'dataset_version = ?', params: ['cur'] } };
+        for (const sample of [base, { ...base, group: '"region"::VARCHAR' }]) {
+          const ranges = await groupedRanges(conn, sample, exprs);
+          const perColumn = exprs.map((_, k) => new Map([...ranges.entries()].map(([g, r]) => [g, r[k] as NumericRange])));
+          const together = await groupedProfilesOfColumns(conn, sample, exprs, perColumn, 'sorted');
+          for (const [k, expr] of exprs.entries()) expect(together.get(k)).toEqual(await groupedProfiles(conn, sample, expr, perColumn[k] as Map<string, NumericRange>, 'sorted'));
+        }
+      }),
+      { numRuns: 10 },
+    );
   });
 });
