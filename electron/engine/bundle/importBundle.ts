@@ -16,7 +16,7 @@ import { rootHash, sha256File } from './hash';
 import { changedSince, copyAndHash, swappedDirs, type Fingerprint } from './snapshot';
 import { loadIntoTable, mapSpec, targetParts, type LoadCounts, type SourceSpec } from './load';
 import { BATCH_UNITS, batchStructures, batchUnitRejects, batchUnitCounts, batchWhere, dropBatch, loadBatchIntoTable, stageBatch, type BatchStructure, type FileCounts, type UnitCounts } from './loadBatch';
-import { csvDialectOpts, CSV_BATCH_FILE_MAX_BYTES, CSV_BATCH_ROWS, csvNonFiniteByFile, drainCsvGroupRejects, dropCsvGroup, sniffCsvFile, stageCsvGroup, type CsvGroupScan, type CsvSniff } from './loadBatchCsv';
+import { csvDialectOpts, CSV_BATCH_FILE_MAX_BYTES, CSV_BATCH_ROWS, csvNonFiniteByFile, drainCsvGroupRejects, dropCsvGroup, isPlainCsv, plainSniffs, sniffCsvFile, stageCsvGroup, type CsvGroupScan, type CsvSniff } from './loadBatchCsv';
 import { csvPlan, drainCsvRejects, dropUnits, jsonKeyTypes, jsonNestedKeys, jsonObjectsSource, jsonStructure, leafType, markNonFiniteText, nonFiniteCandidates, nonFiniteReadNote, numbersAndText, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
 import { convert } from './convert';
 import { COLUMN_ALIASES, dropInferred, missingRequiredText, planMapping, styleKey, type MappingPlan, type SourceColumn } from './mapping';
@@ -508,7 +508,7 @@ class Batcher {
 }
 
 /** Whether a CSV / TSV file can join a group: as batchable() for JSON Lines, by its extension, nothing declared. */
-async function csvBatchable(f: BundleFile, m: ManifestFile | undefined): Promise<'csv' | 'tsv' | null> {
+async function csvBatchable(f: BundleFile, m: ManifestFile | undefined): Promise<CsvMember | null> {
   if (f.relPath === MANIFEST_NAME || f.bytes === 0 || f.bytes > CSV_BATCH_FILE_MAX_BYTES) return null;
   if (m && (m.table !== undefined || m.map !== undefined || m.columns !== undefined || m.header !== undefined || m.format !== undefined)) return null;
   const fmt = /\.csv$/i.test(f.relPath) ? 'csv' : /\.(tsv|tab)$/i.test(f.relPath) ? 'tsv' : null;
@@ -518,8 +518,18 @@ async function csvBatchable(f: BundleFile, m: ManifestFile | undefined): Promise
   if (nonUtf8Reason(head) !== null) return null;
   const text = head.toString('utf8');
   if (STRUCTURED_READERS.some((r) => r.sniff({ relPath: f.relPath, head: text })) || exportSummaryKind(text) !== null) return null;
-  return fmt;
+  return { f, fmt, plain: head.length === f.bytes && isPlainCsv(head, fmt === 'tsv' ? '\t' : ',') };
 }
+
+/** A file of a CSV batch: its format, and whether its dialect is plain (isPlainCsv; then it is sniffed with it given). */
+interface CsvMember {
+  f: BundleFile;
+  fmt: 'csv' | 'tsv';
+  plain: boolean;
+}
+
+/** Plain files sniffed in one statement. */
+const PLAIN_SNIFFS_PER_STATEMENT = 25;
 
 /** How the per-file path would read one small CSV / TSV file (CsvBatcher.planFile). */
 interface CsvFilePlan {
@@ -543,7 +553,9 @@ interface CsvFilePlan {
  */
 class CsvBatcher {
   private readonly batchOf = new Map<string, number>();
-  private readonly batches: { f: BundleFile; fmt: 'csv' | 'tsv' }[][] = [];
+  /** Each batched file's place in its batch. */
+  private readonly indexOf = new Map<string, number>();
+  private readonly batches: CsvMember[][] = [];
   private staged = -1;
   private groupOf = new Map<number, number[]>();
   private plans = new Map<number, CsvFilePlan>();
@@ -559,21 +571,21 @@ class CsvBatcher {
 
   static async create(state: ImportState, instance: DuckDBInstance, files: BundleFile[], entries: Map<string, ManifestFile>): Promise<CsvBatcher> {
     const b = new CsvBatcher(state, instance);
-    let current: { f: BundleFile; fmt: 'csv' | 'tsv' }[] = [];
+    let current: CsvMember[] = [];
     for (let at = 0; at < files.length; at += 64) {
       cancelled(state.job);
       const part = files.slice(at, at + 64);
-      const fmts = await Promise.all(part.map((f) => csvBatchable(f, entries.get(f.relPath)).catch(() => null)));
-      part.forEach((f, i) => {
-        const fmt = fmts[i];
-        if (!fmt) return;
+      const members = await Promise.all(part.map((f) => csvBatchable(f, entries.get(f.relPath)).catch(() => null)));
+      for (const x of members) {
+        if (!x) continue;
         if (current.length >= BATCH_MAX_FILES) {
           b.batches.push(current);
           current = [];
         }
-        b.batchOf.set(f.relPath, b.batches.length);
-        current.push({ f, fmt });
-      });
+        b.batchOf.set(x.f.relPath, b.batches.length);
+        b.indexOf.set(x.f.relPath, current.length);
+        current.push(x);
+      }
     }
     if (current.length > 1) b.batches.push(current);
     else for (const x of current) b.batchOf.delete(x.f.relPath);
@@ -591,8 +603,8 @@ class CsvBatcher {
       return done;
     }
     if (batch !== this.staged) await this.stage(batch);
-    const files = this.batches[batch] as { f: BundleFile; fmt: 'csv' | 'tsv' }[];
-    const group = this.groupOf.get(files.findIndex((x) => x.f === f));
+    const files = this.batches[batch] as CsvMember[];
+    const group = this.groupOf.get(this.indexOf.get(f.relPath) as number);
     if (!group) return null;
     for (const i of group) this.groupOf.delete(i);
     let loaded = new Map<number, Loaded>();
@@ -606,27 +618,14 @@ class CsvBatcher {
   }
 
   private async stage(batch: number): Promise<void> {
-    const { conn } = this.state;
-    const files = this.batches[batch] as { f: BundleFile; fmt: 'csv' | 'tsv' }[];
+    const files = this.batches[batch] as CsvMember[];
     this.staged = batch;
     this.groupOf = new Map();
     this.plans = new Map();
-    if (this.sniffers.length === 0) this.sniffers = [conn, ...(await Promise.all([1, 2, 3].map(() => this.instance.connect())))];
-    const sniffs: (CsvSniff | null)[] = new Array<CsvSniff | null>(files.length).fill(null);
-    let next = 0;
-    await Promise.all(
-      this.sniffers.map(async (c) => {
-        while (next < files.length) {
-          const i = next++;
-          cancelled(this.state.job);
-          const { f, fmt } = files[i] as { f: BundleFile; fmt: 'csv' | 'tsv' };
-          sniffs[i] = await sniffCsvFile(c, f.absPath, fmt === 'tsv' ? '\t' : null).catch(() => null);
-        }
-      }),
-    );
+    const sniffs = await this.sniffAll(files);
     const byKey = new Map<string, number[]>();
     for (let i = 0; i < files.length; i++) {
-      const { f, fmt } = files[i] as { f: BundleFile; fmt: 'csv' | 'tsv' };
+      const { f, fmt } = files[i] as CsvMember;
       const s = sniffs[i];
       const p = s ? this.planFile(f, fmt, s) : null;
       if (!p) continue;
@@ -634,9 +633,68 @@ class CsvBatcher {
       const plan = p.route.plan as MappingPlan;
       // Files are read alike when the per-file path would read them alike: same dialect, header, read types, route.
       const key = JSON.stringify([fmt, s?.dialect, p.read, p.route.table, plan.entries, [...plan.bySource], plan.generated, plan.vet, plan.derived, p.notes]);
-      byKey.set(key, [...(byKey.get(key) ?? []), i]);
+      const group = byKey.get(key);
+      if (group) group.push(i);
+      else byKey.set(key, [i]);
     }
     for (const group of byKey.values()) for (const i of group) this.groupOf.set(i, group);
+  }
+
+  /**
+   * Each file's sniff, as sniffCsvFile gives it, on the import's connection and three more. A plain file (isPlainCsv)
+   * is sniffed with its dialect given, many in one statement; the batch's first plain file is also sniffed in full,
+   * and if the two differ no file of the batch is taken as plain. Null: the sniff failed or cannot vouch for the file.
+   */
+  private async sniffAll(files: CsvMember[]): Promise<(CsvSniff | null)[]> {
+    const { conn } = this.state;
+    if (this.sniffers.length === 0) this.sniffers = [conn, ...(await Promise.all([1, 2, 3].map(() => this.instance.connect())))];
+    const sniffs: (CsvSniff | null)[] = new Array<CsvSniff | null>(files.length).fill(null);
+    const full = async (c: DuckDBConnection, i: number): Promise<CsvSniff | null> => {
+      const { f, fmt } = files[i] as CsvMember;
+      return sniffCsvFile(c, f.absPath, fmt === 'tsv' ? '\t' : null).catch(() => null);
+    };
+    const plain = (fmt: 'csv' | 'tsv'): number[] => files.flatMap((x, i) => (x.plain && x.fmt === fmt ? [i] : []));
+    // Chunks of plain files sniffed with the dialect given; every other file alone, in full.
+    const work: { files: number[]; given: boolean }[] = [];
+    const single = new Set(files.keys());
+    for (const fmt of ['csv', 'tsv'] as const) {
+      const members = plain(fmt);
+      const first = members[0];
+      if (first === undefined) continue;
+      const path0 = (files[first] as CsvMember).f.absPath;
+      const [given] = await plainSniffs(conn, [path0], fmt === 'tsv' ? '\t' : ',');
+      const own = await full(conn, first);
+      sniffs[first] = own;
+      single.delete(first);
+      if (JSON.stringify(given ?? null) !== JSON.stringify(own)) continue;
+      for (let at = 1; at < members.length; at += PLAIN_SNIFFS_PER_STATEMENT) {
+        const chunk = members.slice(at, at + PLAIN_SNIFFS_PER_STATEMENT);
+        for (const i of chunk) single.delete(i);
+        work.push({ files: chunk, given: true });
+      }
+    }
+    for (const i of single) work.push({ files: [i], given: false });
+    let next = 0;
+    await Promise.all(
+      this.sniffers.map(async (c) => {
+        while (next < work.length) {
+          const { files: chunk, given } = work[next++] as { files: number[]; given: boolean };
+          cancelled(this.state.job);
+          if (!given) {
+            sniffs[chunk[0] as number] = await full(c, chunk[0] as number);
+            continue;
+          }
+          const fmt = (files[chunk[0] as number] as CsvMember).fmt;
+          const got = await plainSniffs(
+            c,
+            chunk.map((i) => (files[i] as CsvMember).f.absPath),
+            fmt === 'tsv' ? '\t' : ',',
+          );
+          chunk.forEach((i, k) => (sniffs[i] = got[k] ?? null));
+        }
+      }),
+    );
+    return sniffs;
   }
 
   close(): void {

@@ -35,21 +35,23 @@ export interface CsvSniff {
   dialect: string;
 }
 
+/** The sniff's fields the batch uses; Columns as JSON text (turning DuckDB's list of structs into JS objects cost more). */
+const SNIFF_COLUMNS = 'Delimiter, Quote, Escape, NewLineDelimiter, Comment, SkipRows, HasHeader, to_json(Columns)::VARCHAR AS Columns, DateFormat, TimestampFormat';
+
 /**
  * The sniff the per-file path runs first (csvPlan), or null when the file needs what only that path does: a second
  * sniff (one column found), a date or time format, comment or skipped lines, column names it renames.
  */
 export async function sniffCsvFile(conn: DuckDBConnection, absPath: string, delimiter: '\t' | null): Promise<CsvSniff | null> {
-  const row = await queryOne<Row>(
-    conn,
-    `SELECT Delimiter, Quote, Escape, NewLineDelimiter, Comment, SkipRows, HasHeader, Columns, DateFormat, TimestampFormat FROM sniff_csv(${[
-      quoteLiteral(absPath),
-      ...(delimiter ? [`delim = ${quoteLiteral(delimiter)}`] : []),
-      'ignore_errors = true',
-      ...CSV_LINE_OPTS,
-    ].join(', ')})`,
-  );
-  if (!row) return null;
+  const row = await queryOne<Row>(conn, `SELECT ${SNIFF_COLUMNS} FROM ${sniffCall(absPath, delimiter ? [`delim = ${quoteLiteral(delimiter)}`] : [])}`);
+  return row ? sniffOf(row) : null;
+}
+
+function sniffCall(absPath: string, given: string[]): string {
+  return `sniff_csv(${[quoteLiteral(absPath), ...given, 'ignore_errors = true', ...CSV_LINE_OPTS].join(', ')})`;
+}
+
+function sniffOf(row: Row): CsvSniff | null {
   const columns = (typeof row['Columns'] === 'string' ? JSON.parse(row['Columns']) : row['Columns']) as { name: string; type: string }[];
   if (columns.length <= 1 || row['DateFormat'] !== null || row['TimestampFormat'] !== null || Number(row['SkipRows']) !== 0 || row['Comment'] !== '(empty)') return null;
   const seen = new Set<string>();
@@ -60,6 +62,67 @@ export async function sniffCsvFile(conn: DuckDBConnection, absPath: string, deli
   }
   const dialect = JSON.stringify([row['Delimiter'], row['Quote'], row['Escape'], row['NewLineDelimiter'], row['HasHeader']]);
   return { delimiter: String(row['Delimiter']), hasHeader: row['HasHeader'] === true, columns, dialect };
+}
+
+/**
+ * Whether a small file is "plain": no byte that any of the sniffer's other dialect candidates turns on (no quote,
+ * escape or comment character, no carriage return, no NUL; for a .csv none of the other candidate delimiters | ; and
+ * tab), every line non-empty and holding the same number (at least one) of the file's delimiter. Every delimiter
+ * candidate but that one then reads one column a line, and every quote, escape and comment candidate reads the file
+ * alike, so the file's own sniff finds its delimiter, no quote, no escape, "\n" and no comment; only the header and the
+ * column types are left to find, and plainSniffs finds those with the same sniffer. (Shown against the full sniff in
+ * test/engine/bundle/csvPlainDialect.test.ts, and checked again on the first plain file of every batch.)
+ */
+export function isPlainCsv(bytes: Uint8Array, delimiter: ',' | '\t'): boolean {
+  const delim = delimiter.charCodeAt(0);
+  let perLine = -1;
+  let count = 0;
+  let lineLength = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    const b = i < bytes.length ? (bytes[i] as number) : 0x0a;
+    if (b === 0x0a) {
+      if (lineLength === 0) {
+        if (i === bytes.length && perLine >= 1) break;
+        return false;
+      }
+      if (perLine === -1) perLine = count;
+      else if (count !== perLine) return false;
+      count = 0;
+      lineLength = 0;
+      continue;
+    }
+    lineLength++;
+    if (b === delim) count++;
+    else if (b === 0x22 || b === 0x27 || b === 0x5c || b === 0x23 || b === 0x0d || b === 0x00) return false;
+    else if (delim === 0x2c && (b === 0x7c || b === 0x3b || b === 0x09)) return false;
+  }
+  return perLine >= 1;
+}
+
+/** What the full sniff of a plain file finds besides its header and types (see isPlainCsv): given, the sniffer finds only those. */
+function plainDialectOpts(delimiter: ',' | '\t'): string[] {
+  return [`delim = ${quoteLiteral(delimiter)}`, `quote = ''`, `escape = ''`, `new_line = '\\n'`, `comment = ''`];
+}
+
+/**
+ * The sniffs of many plain files (isPlainCsv) in one statement, each with its dialect given: what sniffCsvFile gives
+ * for each. A file whose sniff fails makes the statement fail; then each is sniffed by itself (null when that fails).
+ */
+export async function plainSniffs(conn: DuckDBConnection, paths: string[], delimiter: ',' | '\t'): Promise<(CsvSniff | null)[]> {
+  const given = plainDialectOpts(delimiter);
+  try {
+    const rows = await queryRows<Row>(conn, paths.map((p, i) => `SELECT ${i} AS "__ad_i", ${SNIFF_COLUMNS} FROM ${sniffCall(p, given)}`).join(' UNION ALL '));
+    const out = new Array<CsvSniff | null>(paths.length).fill(null);
+    for (const r of rows) out[Number(r['__ad_i'])] = sniffOf(r);
+    return out;
+  } catch {
+    const out: (CsvSniff | null)[] = [];
+    for (const p of paths) {
+      const row = await queryOne<Row>(conn, `SELECT ${SNIFF_COLUMNS} FROM ${sniffCall(p, given)}`).catch(() => undefined);
+      out.push(row ? sniffOf(row) : null);
+    }
+    return out;
+  }
 }
 
 /** The read options the per-file path uses (delimiter and header); `types` as given to read_csv. */

@@ -94,6 +94,27 @@ function makeCsvBundle(dir: string): void {
   // Always one upper-case trace id read leniently, whatever the seed.
   files['spans/upper.csv'] = `trace_id,span_id,name,start_time\nABCDEF${'0'.repeat(26)},u1,llm,2026-01-01T00:00:00Z\nABCDEF${'1'.repeat(26)},u2,llm,2026-01-01T00:00:01Z\n`;
   for (let i = 0; i < 10; i++) files[`evals-${i}.csv`] = ['metric,value,model_version', ...[0, 1, 2].map((k) => `accuracy,${k / 4},m${i % 2}`)].join('\n') + '\n';
+  // Cases a batch that trusted one file's sniff for others would get wrong. Most files above are plain (isPlainCsv)
+  // and sniffed with their dialect given; these sit beside them with the same header text or the same columns:
+  // a column of whole numbers where the others hold decimals, dates in other formats, a quoted file, other delimiters
+  // (one with the header text of the plain files), Windows line ends, a byte-order mark, a file without a header line.
+  const head = 'trace_id,span_id,parent_span_id,name,start_time,input_tokens,latency';
+  files['spans/z-ints.csv'] = `${head}\nt900,s900,,llm,2026-01-01T00:00:00Z,1,4\nt900,s901,s900,llm,2026-01-01T00:00:01Z,2,5\n`;
+  files['spans/z-decimals.csv'] = `${head}\nt901,s910,,llm,2026-01-01T00:00:00Z,1,4.25\nt901,s911,s910,llm,2026-01-01T00:00:01Z,2,5\n`;
+  files['spans/z-dates-us.csv'] = `trace_id,span_id,name,start_time,day\nt902,s920,llm,2026-01-01T00:00:00Z,01/02/2026\nt902,s921,llm,2026-01-01T00:00:01Z,12/31/2026\n`;
+  files['spans/z-dates-iso.csv'] = `trace_id,span_id,name,start_time,day\nt903,s930,llm,2026-01-01T00:00:00Z,2026-01-02\nt903,s931,llm,2026-01-01T00:00:01Z,2026-12-31\n`;
+  files['spans/z-dates-text.csv'] = `trace_id,span_id,name,start_time,day\nt904,s940,llm,2026-01-01T00:00:00Z,2026-01-02\nt904,s941,llm,2026-01-01T00:00:01Z,tomorrow\n`;
+  files['spans/z-start-dmy.csv'] = `trace_id,span_id,name,start_time\nt905,s950,llm,02/01/2026 10:00:00\nt905,s951,llm,13/01/2026 10:00:00\n`;
+  files['spans/z-quoted.csv'] = `${head}\n"t906","s960","","llm","2026-01-01T00:00:00Z","1","2"\n`;
+  files['spans/z-semicolon.csv'] = `${head.replace(/,/g, ';')}\nt907;s970;;llm;2026-01-01T00:00:00Z;1;2,5\n`;
+  files['spans/z-semicolon-rows.csv'] = `${head}\nt908;s980;;llm;2026-01-01T00:00:00Z;1;2\nt908;s981;s980;llm;2026-01-01T00:00:01Z;1;2\n`;
+  files['spans/z-tab.csv'] = `${head.replace(/,/g, '\t')}\nt909\ts990\t\tllm\t2026-01-01T00:00:00Z\t1\t2\n`;
+  files['spans/z-crlf.csv'] = `${head}\r\nt910,s1000,,llm,2026-01-01T00:00:00Z,1,2\r\n`;
+  files['spans/z-bom.csv'] = `\ufeff${head}\nt911,s1010,,llm,2026-01-01T00:00:00Z,1,2\n`;
+  files['spans/z-inf.csv'] = `${head}\nt912,s1020,,llm,2026-01-01T00:00:00Z,1,inf\nt912,s1021,s1020,llm,2026-01-01T00:00:01Z,2,3\n`;
+  files['spans/z-bad-line.csv'] = `${head}\nt913,s1030,,llm,2026-01-01T00:00:00Z,1,2\nt913,s1031\nt913,s1032,s1030,llm,2026-01-01T00:00:02Z,1,2\n`;
+  files['spans/z-noheader.csv'] = `t914,s1040,,llm,2026-01-01T00:00:00Z,1,2\nt914,s1041,s1040,llm,2026-01-01T00:00:01Z,3,4\n`;
+  files['spans/z-numbers-only.csv'] = `1,2,3\n4,5,6\n`;
   for (let i = 0; i < 6; i++) files[`evals-t${i}.tsv`] = ['metric\tvalue\tmodel_version', ...[0, 1].map((k) => `f1\t${i === 2 && k === 1 ? 'nan' : k / 3}\tm${i}`)].join('\n') + '\n';
   writeFiles(dir, files);
   const entries: Record<string, { rows?: number }> = {};
@@ -106,19 +127,25 @@ function job(): Job {
 }
 
 /** Counts the SQL statements an import runs (to show that the batched path was taken). */
-async function withStatementCount<T>(fn: () => Promise<T>): Promise<{ value: T; statements: number }> {
+async function withStatementCount<T>(fn: () => Promise<T>): Promise<{ value: T; statements: number; sniffs: number; sniffStatements: number }> {
   let statements = 0;
+  let sniffs = 0;
+  let sniffStatements = 0;
   const proto = DuckDBConnection.prototype as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
   const originals = { run: proto['run'], runAndReadAll: proto['runAndReadAll'] };
   for (const m of ['run', 'runAndReadAll'] as const) {
     const orig = originals[m] as (...a: unknown[]) => Promise<unknown>;
     proto[m] = function (this: unknown, ...a: unknown[]) {
       statements++;
+      if (m === 'run' && typeof a[0] === 'string' && a[0].includes('FROM sniff_csv(')) {
+        sniffs += a[0].split('FROM sniff_csv(').length - 1;
+        sniffStatements++;
+      }
       return orig.apply(this, a);
     };
   }
   try {
-    return { value: await fn(), statements };
+    return { value: await fn(), statements, sniffs, sniffStatements };
   } finally {
     proto['run'] = originals.run as (...a: unknown[]) => Promise<unknown>;
     proto['runAndReadAll'] = originals.runAndReadAll as (...a: unknown[]) => Promise<unknown>;
@@ -215,6 +242,10 @@ describe('batched loading of many small CSV / TSV files', () => {
     opened.push(batched.value, alone.value);
 
     expect(batched.statements * 3).toBeLessThan(alone.statements);
+    // Plain files were sniffed many to a statement: fewer statements than files sniffed, and all files were sniffed.
+    const csvFiles = batched.value.summary.files.filter((f) => /\.(csv|tsv)$/.test(f.path)).length;
+    expect(batched.sniffs).toBeGreaterThanOrEqual(csvFiles);
+    expect(batched.sniffStatements * 2).toBeLessThan(csvFiles);
 
     const s = batched.value.summary;
     expect(comparable(s)).toEqual(comparable(alone.value.summary));
