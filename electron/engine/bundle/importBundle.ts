@@ -334,7 +334,7 @@ async function batchable(f: BundleFile, m: ManifestFile | undefined): Promise<bo
   if (declared !== undefined ? declared !== 'jsonl' && declared !== 'ndjson' : !/\.(jsonl|ndjson)$/i.test(f.relPath)) return false;
   // read_text expands glob characters; such a path is read alone.
   if (/[*?[\]{}\\]/.test(f.absPath)) return false;
-  const head = await readHead(f.absPath, LIMITS.sniffBytes);
+  const head = await readHead(f.absPath, Math.min(LIMITS.sniffBytes, f.bytes + 1));
   if (head[0] === 0x1f && head[1] === 0x8b) return false;
   if (nonUtf8Reason(head) !== null) return false;
   const text = head.toString('utf8');
@@ -513,7 +513,8 @@ async function csvBatchable(f: BundleFile, m: ManifestFile | undefined): Promise
   if (m && (m.table !== undefined || m.map !== undefined || m.columns !== undefined || m.header !== undefined || m.format !== undefined)) return null;
   const fmt = /\.csv$/i.test(f.relPath) ? 'csv' : /\.(tsv|tab)$/i.test(f.relPath) ? 'tsv' : null;
   if (!fmt || /[*?[\]{}\\]/.test(f.absPath)) return null;
-  const head = await readHead(f.absPath, LIMITS.sniffBytes);
+  // The whole file (it is smaller than LIMITS.sniffBytes), and one byte more should it have grown.
+  const head = await readHead(f.absPath, Math.min(LIMITS.sniffBytes, f.bytes + 1));
   if (head[0] === 0x1f && head[1] === 0x8b) return null;
   if (nonUtf8Reason(head) !== null) return null;
   const text = head.toString('utf8');

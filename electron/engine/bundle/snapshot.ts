@@ -47,13 +47,17 @@ export async function copyAndHash(
   signal?: AbortSignal,
   listed?: { dev: bigint; ino: bigint },
 ): Promise<Snapshot> {
-  await fs.mkdir(path.dirname(dest), { recursive: true });
   const inFh = await fs.open(src, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOFOLLOW ?? 0));
   try {
-    const before = fingerprint(await inFh.stat({ bigint: true }));
-    const st = await inFh.stat();
+    const st = await inFh.stat({ bigint: true });
+    const before = fingerprint(st);
     if (!st.isFile()) throw new Error(`${path.basename(src)} is no longer a regular file`);
-    const outFh = await fs.open(dest, 'wx', 0o600);
+    // The folder is made when it is missing (a bundle of 100 000 files copies them all into one folder).
+    const outFh = await fs.open(dest, 'wx', 0o600).catch(async (e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      await fs.mkdir(path.dirname(dest), { recursive: true });
+      return fs.open(dest, 'wx', 0o600);
+    });
     const hash = createHash('sha256');
     let done = 0;
     try {
@@ -67,6 +71,9 @@ export async function copyAndHash(
         await outFh.write(chunk, 0, bytesRead);
         done += bytesRead;
         onBytes?.(done);
+        // A short read of a regular file is its end (a tiny file then costs one read, not two); had it grown
+        // meanwhile, the size check below says so.
+        if (bytesRead < CHUNK) break;
       }
     } finally {
       await outFh.close();
