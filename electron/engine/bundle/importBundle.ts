@@ -343,50 +343,40 @@ async function batchable(f: BundleFile, m: ManifestFile | undefined): Promise<bo
 }
 
 /**
- * Loads batchable files together. Files are taken in bundle order, a batch of up to BATCH_MAX_FILES at a time; the
- * files of one structure (and one table-by-name) are loaded together when the first of them is reached, so the tables
- * and columns they create are the ones the per-file path would create (only the order of rows differs). A file whose
- * structure no other file of its batch shares, whose inferred time column would be dropped, or whose group fails to
- * load, is loaded alone by the per-file path.
+ * What the two batchers (JSON Lines, CSV / TSV) share: batchable files taken in bundle order into batches of up to
+ * BATCH_MAX_FILES (a last batch of one file is not a batch); a batch staged when its first file is reached; a file's
+ * group loaded when its first file is reached; results handed out as each file is reached, so the column map lists
+ * files in bundle order, as the per-file path does. A file with no result is loaded alone by the per-file path.
  */
-class Batcher {
+abstract class FileBatcher<T> {
   private readonly batchOf = new Map<string, number>();
-  private readonly batches: BundleFile[][] = [];
+  /** Each batched file's place in its batch. */
+  private readonly indexOf = new Map<string, number>();
+  protected readonly batches: T[][] = [];
   private staged = -1;
   /** Per staged batch: the group of each file number not loaded yet. */
-  private groupOf = new Map<number, number[]>();
+  protected groupOf = new Map<number, number[]>();
   private readonly results = new Map<string, Loaded>();
-  /** Per staged batch: each file's unit counts, and the structure of each group. */
-  private counts = new Map<number, UnitCounts>();
-  private readonly structures = new Map<number[], BatchStructure['keys']>();
 
-  private constructor(private readonly state: ImportState) {}
+  protected constructor(
+    protected readonly state: ImportState,
+    private readonly fileOf: (x: T) => BundleFile,
+  ) {}
 
-  static async create(state: ImportState, files: BundleFile[], entries: Map<string, ManifestFile>): Promise<Batcher> {
-    const b = new Batcher(state);
-    const ok: BundleFile[] = [];
-    if (files.length > 64) state.job.progress({ phase: 'load', message: `Looking for small files to load together among ${files.length} files`, fraction: 0.2 });
-    for (let at = 0; at < files.length; at += 64) {
-      cancelled(state.job);
-      const part = files.slice(at, at + 64);
-      const flags = await Promise.all(part.map((f) => batchable(f, entries.get(f.relPath)).catch(() => false)));
-      part.forEach((f, i) => flags[i] && ok.push(f));
-    }
-    let current: BundleFile[] = [];
-    let bytes = 0;
-    for (const f of ok) {
-      if (current.length >= BATCH_MAX_FILES || bytes + f.bytes > BATCH_MAX_BYTES) {
-        b.batches.push(current);
+  /** Puts the batchable files into batches, in order; `full` says when a batch takes no more. */
+  protected fill(members: T[], full: (batch: T[], next: T) => boolean): void {
+    let current: T[] = [];
+    for (const x of members) {
+      if (full(current, x)) {
+        this.batches.push(current);
         current = [];
-        bytes = 0;
       }
-      b.batchOf.set(f.relPath, b.batches.length);
-      current.push(f);
-      bytes += f.bytes;
+      this.batchOf.set(this.fileOf(x).relPath, this.batches.length);
+      this.indexOf.set(this.fileOf(x).relPath, current.length);
+      current.push(x);
     }
-    if (current.length > 1) b.batches.push(current);
-    else for (const f of current) b.batchOf.delete(f.relPath);
-    return b;
+    if (current.length > 1) this.batches.push(current);
+    else for (const x of current) this.batchOf.delete(this.fileOf(x).relPath);
   }
 
   /** The file's result when it was (or now is) loaded with others; null: load it alone. */
@@ -400,32 +390,76 @@ class Batcher {
       if (done.mapping && done.table) this.state.mapped.push({ file: f.relPath, table: done.table, entries: done.mapping });
       return done;
     }
-    if (batch !== this.staged && !(await this.stage(batch))) return null;
-    const files = this.batches[batch] as BundleFile[];
-    const idx = files.indexOf(f);
-    const group = this.groupOf.get(idx);
+    const files = this.batches[batch] as T[];
+    if (batch !== this.staged) {
+      this.staged = batch;
+      this.groupOf = new Map();
+      if (!(await this.stage(files))) {
+        for (const x of files) this.batchOf.delete(this.fileOf(x).relPath);
+        return null;
+      }
+    }
+    const group = this.groupOf.get(this.indexOf.get(f.relPath) as number);
     if (!group) return null;
     for (const i of group) this.groupOf.delete(i);
     const loaded = await this.loadGroup(files, group, m);
-    for (const [i, r] of loaded) this.results.set((files[i] as BundleFile).relPath, r);
-    return this.resultFor(f, m);
+    for (const [i, r] of loaded) this.results.set(this.fileOf(files[i] as T).relPath, r);
+    return this.results.has(f.relPath) ? this.resultFor(f, m) : null;
+  }
+
+  /** Reads a batch and sets groupOf; false: every file of the batch is loaded alone. */
+  protected abstract stage(files: T[]): Promise<boolean>;
+
+  /** Loads one group (file numbers in the batch); the files it could not load are missing from the map. */
+  protected abstract loadGroup(files: T[], group: number[], m: ManifestFile | undefined): Promise<Map<number, Loaded>>;
+}
+
+/**
+ * Loads batchable files together. Files are taken in bundle order, a batch of up to BATCH_MAX_FILES at a time; the
+ * files of one structure (and one table-by-name) are loaded together when the first of them is reached, so the tables
+ * and columns they create are the ones the per-file path would create (only the order of rows differs). A file whose
+ * structure no other file of its batch shares, whose inferred time column would be dropped, or whose group fails to
+ * load, is loaded alone by the per-file path.
+ */
+class Batcher extends FileBatcher<BundleFile> {
+  /** Per staged batch: each file's unit counts, and the structure of each group. */
+  private counts = new Map<number, UnitCounts>();
+  private readonly structures = new Map<number[], BatchStructure['keys']>();
+
+  private constructor(state: ImportState) {
+    super(state, (f) => f);
+  }
+
+  static async create(state: ImportState, files: BundleFile[], entries: Map<string, ManifestFile>): Promise<Batcher> {
+    const b = new Batcher(state);
+    const ok: BundleFile[] = [];
+    if (files.length > 64) state.job.progress({ phase: 'load', message: `Looking for small files to load together among ${files.length} files`, fraction: 0.2 });
+    for (let at = 0; at < files.length; at += 64) {
+      cancelled(state.job);
+      const part = files.slice(at, at + 64);
+      const flags = await Promise.all(part.map((f) => batchable(f, entries.get(f.relPath)).catch(() => false)));
+      part.forEach((f, i) => flags[i] && ok.push(f));
+    }
+    let bytes = 0;
+    b.fill(ok, (current, f) => {
+      const full = current.length >= BATCH_MAX_FILES || bytes + f.bytes > BATCH_MAX_BYTES;
+      bytes = (full ? 0 : bytes) + f.bytes;
+      return full;
+    });
+    return b;
   }
 
   async close(): Promise<void> {
     await dropBatch(this.state.conn);
   }
 
-  private async stage(batch: number): Promise<boolean> {
+  protected async stage(files: BundleFile[]): Promise<boolean> {
     const { conn } = this.state;
-    const files = this.batches[batch] as BundleFile[];
-    this.staged = batch;
-    this.groupOf = new Map();
     try {
       await stageBatch(conn, files);
     } catch {
       // A file that cannot be read as text (not UTF-8 past its head, too long a line): every file of the batch alone.
       cancelled(this.state.job);
-      for (const f of files) this.batchOf.delete(f.relPath);
       await dropBatch(conn).catch(() => undefined);
       return false;
     }
@@ -446,7 +480,7 @@ class Batcher {
   }
 
   /** Loads one group of same-structure files; an empty map when the group has to be loaded file by file. */
-  private async loadGroup(files: BundleFile[], group: number[], m: ManifestFile | undefined): Promise<Map<number, Loaded>> {
+  protected async loadGroup(files: BundleFile[], group: number[], m: ManifestFile | undefined): Promise<Map<number, Loaded>> {
     const { conn, targets } = this.state;
     const out = new Map<number, Loaded>();
     const keys = this.structures.get(group) ?? [];
@@ -552,76 +586,33 @@ interface CsvFilePlan {
  * mapping) form a group, split further by the text columns that hold inf / nan cells, and each part is read by one read_csv and loaded by one statement. A file the
  * sniff cannot vouch for, whose inferred time column would be dropped, or whose group fails, is loaded alone.
  */
-class CsvBatcher {
-  private readonly batchOf = new Map<string, number>();
-  /** Each batched file's place in its batch. */
-  private readonly indexOf = new Map<string, number>();
-  private readonly batches: CsvMember[][] = [];
-  private staged = -1;
-  private groupOf = new Map<number, number[]>();
+class CsvBatcher extends FileBatcher<CsvMember> {
   private plans = new Map<number, CsvFilePlan>();
-  private readonly results = new Map<string, Loaded>();
 
   /** Connections that sniff beside the import's own (a tiny file's sniff is a few ms of mostly one-thread work). */
   private sniffers: DuckDBConnection[] = [];
 
   private constructor(
-    private readonly state: ImportState,
+    state: ImportState,
     private readonly instance: DuckDBInstance,
-  ) {}
+  ) {
+    super(state, (x) => x.f);
+  }
 
   static async create(state: ImportState, instance: DuckDBInstance, files: BundleFile[], entries: Map<string, ManifestFile>): Promise<CsvBatcher> {
     const b = new CsvBatcher(state, instance);
-    let current: CsvMember[] = [];
+    const ok: CsvMember[] = [];
     for (let at = 0; at < files.length; at += 64) {
       cancelled(state.job);
       const part = files.slice(at, at + 64);
       const members = await Promise.all(part.map((f) => csvBatchable(f, entries.get(f.relPath)).catch(() => null)));
-      for (const x of members) {
-        if (!x) continue;
-        if (current.length >= BATCH_MAX_FILES) {
-          b.batches.push(current);
-          current = [];
-        }
-        b.batchOf.set(x.f.relPath, b.batches.length);
-        b.indexOf.set(x.f.relPath, current.length);
-        current.push(x);
-      }
+      for (const x of members) if (x) ok.push(x);
     }
-    if (current.length > 1) b.batches.push(current);
-    else for (const x of current) b.batchOf.delete(x.f.relPath);
+    b.fill(ok, (current) => current.length >= BATCH_MAX_FILES);
     return b;
   }
 
-  /** The file's result when it was (or now is) loaded with others; null: load it alone. */
-  async resultFor(f: BundleFile, m: ManifestFile | undefined): Promise<Loaded | null> {
-    const batch = this.batchOf.get(f.relPath);
-    if (batch === undefined) return null;
-    const done = this.results.get(f.relPath);
-    if (done) {
-      this.results.delete(f.relPath);
-      if (done.mapping && done.table) this.state.mapped.push({ file: f.relPath, table: done.table, entries: done.mapping });
-      return done;
-    }
-    if (batch !== this.staged) await this.stage(batch);
-    const files = this.batches[batch] as CsvMember[];
-    const group = this.groupOf.get(this.indexOf.get(f.relPath) as number);
-    if (!group) return null;
-    for (const i of group) this.groupOf.delete(i);
-    let loaded = new Map<number, Loaded>();
-    try {
-      loaded = await this.loadGroup(files, group);
-    } catch {
-      cancelled(this.state.job);
-    }
-    for (const [i, r] of loaded) this.results.set((files[i] as { f: BundleFile }).f.relPath, r);
-    return this.results.has(f.relPath) ? this.resultFor(f, m) : null;
-  }
-
-  private async stage(batch: number): Promise<void> {
-    const files = this.batches[batch] as CsvMember[];
-    this.staged = batch;
-    this.groupOf = new Map();
+  protected async stage(files: CsvMember[]): Promise<boolean> {
     this.plans = new Map();
     const sniffs = await this.sniffAll(files);
     const byKey = new Map<string, number[]>();
@@ -639,6 +630,7 @@ class CsvBatcher {
       else byKey.set(key, [i]);
     }
     for (const group of byKey.values()) for (const i of group) this.groupOf.set(i, group);
+    return true;
   }
 
   /**
@@ -730,7 +722,16 @@ class CsvBatcher {
   }
 
   /** Loads one group of files read alike; the files it could not load are missing from the map (loaded alone). */
-  private async loadGroup(files: { f: BundleFile; fmt: 'csv' | 'tsv' }[], group: number[]): Promise<Map<number, Loaded>> {
+  protected async loadGroup(files: CsvMember[], group: number[]): Promise<Map<number, Loaded>> {
+    try {
+      return await this.loadGroupParts(files, group);
+    } catch {
+      cancelled(this.state.job);
+      return new Map();
+    }
+  }
+
+  private async loadGroupParts(files: CsvMember[], group: number[]): Promise<Map<number, Loaded>> {
     const { conn } = this.state;
     const out = new Map<number, Loaded>();
     const { fmt } = files[group[0] as number] as { f: BundleFile; fmt: 'csv' | 'tsv' };
