@@ -164,6 +164,8 @@ test('screenshots at 1024×700 (light and dark) and of a bundle nobody designed 
     await shot(page, 'records-only-import');
     await go(page, '#/overview');
     await expect(page.getByTestId('checklist')).toBeVisible({ timeout: 120_000 });
+    // The complete Overview itself (not only the posture card): its findings count no longer says "so far".
+    await expect(page.getByText('headline findings', { exact: true })).toBeVisible({ timeout: 120_000 });
     await expect(page.getByTestId('overview-checks-pending')).toHaveCount(0, { timeout: 120_000 });
     await expect(page.getByTestId('overview-scans-pending')).toHaveCount(0, { timeout: 120_000 });
     await shot(page, 'records-only-overview');

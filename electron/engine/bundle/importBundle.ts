@@ -1232,6 +1232,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     const rejectsTotal = Number(
       (await queryRows<{ n: number }>(conn, `SELECT (count(DISTINCT (file, line)) FILTER (WHERE line IS NOT NULL) + count(*) FILTER (WHERE line IS NULL))::BIGINT AS n FROM ${quoteIdent(META_TABLES.rejects)}`))[0]?.n ?? 0,
     );
+    job.progress({ phase: 'check', message: 'Noting the text columns that hold no blank value', fraction: 0.98 });
     await recordBlankFreeColumns(conn);
     const summary: ImportSummary = {
       bundleId,

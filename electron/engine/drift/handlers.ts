@@ -26,7 +26,10 @@ export function driftHandlers(ctx: EngineContext): DriftApi {
       const session = ctx.session(bundleId);
       return ctx.runJob(jobId, async (job) =>
         analysisLease(session, (conn) => {
-          job.onCancel(() => conn.interrupt());
+          // Interrupting a connection stops every query on it: only the spare one, which this job holds alone. On the
+          // main connection (spare busy) the Overview's checks may be queued too, so a cancel there takes effect at
+          // the next step (computeDrift checks the signal between its queries).
+          if (conn === session.spare) job.onCancel(() => conn.interrupt());
           return computeDrift(conn, request, {
             signal: job.signal,
             progress: (message, fraction) => job.progress({ phase: 'compute', message, fraction }),

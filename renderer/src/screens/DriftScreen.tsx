@@ -351,14 +351,27 @@ function heatmapPin(view: { request: DriftRequest; params: DriftParams; report: 
 /** Cohorts shown before "others": the largest by rows, the rest one click away. */
 const HEATMAP_TOP = 12;
 
-function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; params: DriftParams; options: DriftOptions; onPick: (attr: string, value: string, column: string) => void }) {
+function Heatmap({
+  bundleId,
+  params,
+  options,
+  after,
+  onPick,
+}: {
+  bundleId: string;
+  params: DriftParams;
+  options: DriftOptions;
+  /** The drift table has answered once: the heatmap waits for it on the first visit, so the table (the first answer) has the engine to itself. */
+  after: boolean;
+  onPick: (attr: string, value: string, column: string) => void;
+}) {
   const navigateParams = useNavigation((s) => s.setParams);
   const [showAll, setShowAll] = useState(false);
   const attr = options.cohort_attributes.find((a) => a.attribute === params.heatAttr) ?? null;
   const key = attr ? JSON.stringify([bundleId, params.table, params.baseline, params.current, params.method, attr.attribute]) : null;
   // Every cohort of the attribute in ONE engine call (one grouped pass, corrected across the grid).
   // The answer carries its request and the parameters it was asked with: the pin records that pair.
-  const state = useApi<{ request: DriftRequest; params: DriftParams; report: DriftReport }>(key ? `heatmap|${key}` : null, async () => {
+  const state = useApi<{ request: DriftRequest; params: DriftParams; report: DriftReport }>(key && after ? `heatmap|${key}` : null, async () => {
     const req: DriftRequest = { ...requestFor(bundleId, { ...params, cohort: [] }), cohort_by: attr?.attribute ?? '' };
     return { request: req, params, report: await call('computeDrift', req) };
   });
@@ -387,7 +400,7 @@ function Heatmap({ bundleId, params, options, onPick }: { bundleId: string; para
           </StaleContext.Provider>
         )}
       </div>
-      <Async state={state} what="the cohort heatmap">
+      <Async state={after ? state : { ...state, loading: true }} what="the cohort heatmap">
         {({ report }) => (
           <HeatmapGrid
             report={report}
@@ -434,6 +447,10 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
   const req = requestFor(bundleId, params);
   const key = JSON.stringify(req);
   const state = useApi<DriftView>(ready ? `driftView|${key}` : null, async () => ({ params: { ...params, column: null }, request: req, report: await call('computeDrift', req) }));
+  const [tableAnswered, setTableAnswered] = useState(false);
+  useEffect(() => {
+    if (state.data !== null || state.error !== null) setTableAnswered(true);
+  }, [state.data, state.error]);
   // The weekly series (sparklines, drift over time) costs several times the table itself: it is asked for once the
   // table is on screen, so the first answer does not wait for it.
   const seriesReq: DriftRequest = { ...req, by: 'week' };
@@ -566,7 +583,7 @@ function DriftBody({ bundleId, options }: { bundleId: string; options: DriftOpti
           );
         }}
       </Async>}
-      {ready && <Heatmap bundleId={bundleId} params={params} options={options} onPick={(attribute, value, column) => update({ cohort: [{ attribute, value }], column })} />}
+      {ready && <Heatmap bundleId={bundleId} params={params} options={options} after={tableAnswered} onPick={(attribute, value, column) => update({ cohort: [{ attribute, value }], column })} />}
     </>
   );
 }

@@ -292,7 +292,8 @@ export function OverviewScreen({ bundleId }: { bundleId: string }) {
   const basics = useApi(`overview-basics|${bundleId}`, () => call('overview', { bundleId, checks: false }));
   const quick = useApi(`overview-without-scans|${bundleId}`, () => call('overview', { bundleId, scans: false }));
   const state = useApi(`overview|${bundleId}`, () => call('overview', { bundleId }));
-  const early = state.data === null && state.error === null ? (quick.data ?? (quick.error === null ? basics.data : null)) : null;
+  // The latest answer that arrived; the checks still run inside the full Overview when the scan-free request failed.
+  const early = state.data === null && state.error === null ? (quick.data ?? basics.data) : null;
   const posture = useApi(`posture|${bundleId}`, () => call('posture', { bundleId }));
   return (
     <div>

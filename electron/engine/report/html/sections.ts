@@ -195,7 +195,7 @@ export function integritySection(m: ReportModel, n: string): string {
     : '';
   const emptyTables = i.tables.filter((x) => x.rows === 0).map((x) => x.name);
   // A short list stays on one page with its heading (it used to leave one row behind and spill onto a page of its own).
-  const tables = `<div class="${i.tables.length <= 24 ? 'keep' : ''}"><h3>Tables</h3>${table(i.tables.filter((x) => x.rows > 0), [
+  const tables = `<div${i.tables.filter((x) => x.rows > 0).length <= 24 ? ' class="keep"' : ''}><h3>Tables</h3>${table(i.tables.filter((x) => x.rows > 0), [
     { head: 'Table', cell: (x) => esc(x.name) },
     { head: 'Rows', num: true, cell: (x) => fmtInt(x.rows) },
     { head: 'Kind', cell: (x) => (x.canonical ? 'canonical' : 'extra') },
