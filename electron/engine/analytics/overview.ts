@@ -222,7 +222,7 @@ export async function overviewWithoutScans(
   headline.sort(byHeadlineOrder);
 
   return {
-    period: { start: posture.first_event ?? summary?.period.start ?? null, end: posture.last_event ?? summary?.period.end ?? null },
+    period: base.period,
     systems: base.systems,
     model_names: base.model_names,
     model_versions: base.model_versions,
