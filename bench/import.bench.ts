@@ -10,9 +10,10 @@
  * spans/, as a folder and as a zip, and imports both; `--alone` also imports the folder with every file loaded by
  * itself (the per-file path the batched load replaced), for a before/after in the same run.
  *
- *   npx tsx bench/import.bench.ts --tiny 100000 [--rows 3] [--alone] [--tiny-format csv]
+ *   npx tsx bench/import.bench.ts --tiny 100000 [--rows 3] [--alone] [--tiny-format jsonl|csv|json|parquet|jsonl.gz|csv.gz]
  *
- * `--tiny-format csv` writes the same spans as CSV files (a header line, one row per span) instead.
+ * `--tiny-format` writes the same spans as CSV files (a header line, one row per span), JSON arrays, Parquet files
+ * (DuckDB's writer) or gzipped JSON Lines / CSV instead.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -128,31 +129,61 @@ async function spanColumns(conn: import('@duckdb/node-api').DuckDBConnection, sr
   return `{${cols.map(([n, t]) => `'${n}': '${json.has(n as string) ? 'JSON' : n === 'start_time' || n === 'end_time' ? 'VARCHAR' : t}'`).join(', ')}}`;
 }
 
-/** N tiny JSON Lines (or CSV) files of `rows` spans each under spans/ (a folder), and the same files as a zip. */
-async function tinyBundles(work: string, n: number, rows: number, format: 'jsonl' | 'csv'): Promise<{ folder: string; zip: string }> {
-  const folder = path.join(work, `tiny-${n}x${rows}${format === 'csv' ? '-csv' : ''}`);
+const TINY_FORMATS = ['jsonl', 'csv', 'json', 'parquet', 'jsonl.gz', 'csv.gz'] as const;
+type TinyFormat = (typeof TINY_FORMATS)[number];
+
+/** N tiny files of `rows` spans each under spans/ (a folder), and the same files as a zip. */
+async function tinyBundles(work: string, n: number, rows: number, format: TinyFormat): Promise<{ folder: string; zip: string }> {
+  const folder = path.join(work, `tiny-${n}x${rows}${format === 'jsonl' ? '' : `-${format.replace('.', '-')}`}`);
   const zip = `${folder}.zip`;
   if (!fs.existsSync(zip)) {
-    const { zipSync } = await import('fflate');
+    const { zipSync, gzipSync } = await import('fflate');
     fs.mkdirSync(path.join(folder, 'spans'), { recursive: true });
     const entries: Record<string, Uint8Array> = {};
+    const writer = format === 'parquet' ? await parquetWriter() : null;
     for (let i = 0; i < n; i++) {
       const spans = Array.from({ length: rows }, (_, k) => ({ trace_id: `t${i}`, span_id: `s${i}_${k}`, parent_span_id: k === 0 ? null : `s${i}_0`, name: 'llm', start_time: `2026-01-01T00:00:0${k % 10}Z`, end_time: `2026-01-01T00:00:1${k % 10}Z`, input_tokens: 10 + k }));
-      const lines =
-        format === 'csv'
-          ? [Object.keys(spans[0] ?? {}).join(','), ...spans.map((s) => Object.values(s).map((v) => v ?? '').join(','))]
-          : spans.map((s) => JSON.stringify(s));
       const rel = `spans/${String(i).padStart(6, '0')}.${format}`;
-      const data = Buffer.from(`${lines.join('\n')}\n`);
-      fs.writeFileSync(path.join(folder, rel), data);
+      let data: Uint8Array;
+      if (writer) data = await writer.write(spans, path.join(folder, rel));
+      else {
+        const text =
+          format === 'json'
+            ? JSON.stringify(spans, null, 1)
+            : (format.startsWith('csv') ? [Object.keys(spans[0] ?? {}).join(','), ...spans.map((s) => Object.values(s).map((v) => v ?? '').join(','))] : spans.map((s) => JSON.stringify(s))).join('\n');
+        const plain = Buffer.from(`${text}\n`);
+        data = format.endsWith('.gz') ? gzipSync(plain) : plain;
+        fs.writeFileSync(path.join(folder, rel), data);
+      }
       entries[rel] = data;
     }
+    writer?.close();
     fs.writeFileSync(zip, zipSync(entries, { level: 6 }));
   }
   return { folder, zip };
 }
 
-async function tinyMain(n: number, rows: number, format: 'jsonl' | 'csv', alone: boolean, threads: number, memory: string, keep: string | undefined): Promise<void> {
+/** Writes each tiny file's spans as a Parquet file (DuckDB's writer, as a pipeline's part files would be). */
+async function parquetWriter(): Promise<{ write: (spans: Record<string, unknown>[], to: string) => Promise<Uint8Array>; close: () => void }> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const conn = await instance.connect();
+  const lit = (v: unknown): string => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
+  return {
+    write: async (spans, to) => {
+      const rows = spans.map((s) => `(${Object.values(s).map(lit).join(', ')})`).join(', ');
+      const cols = Object.keys(spans[0] ?? {}).join(', ');
+      await conn.run(`COPY (SELECT * REPLACE (CAST(start_time AS TIMESTAMPTZ) AS start_time, CAST(end_time AS TIMESTAMPTZ) AS end_time) FROM (VALUES ${rows}) v(${cols})) TO ${lit(to)} (FORMAT parquet)`);
+      return fs.readFileSync(to);
+    },
+    close: () => {
+      conn.disconnectSync();
+      instance.closeSync();
+    },
+  };
+}
+
+async function tinyMain(n: number, rows: number, format: TinyFormat, alone: boolean, threads: number, memory: string, keep: string | undefined): Promise<void> {
   const work = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ad-bench-tiny-'));
   const { folder, zip } = await tinyBundles(work, n, rows, format);
   const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -192,8 +223,8 @@ async function main(): Promise<void> {
   const memory = values.memory ?? '8GB';
   if (values.child) return child(values.child, values.dir as string, threads, memory);
   const tinyFormat = values['tiny-format'] ?? 'jsonl';
-  if (tinyFormat !== 'jsonl' && tinyFormat !== 'csv') throw new Error(`--tiny-format is jsonl or csv, not ${tinyFormat}`);
-  if (values.tiny) return tinyMain(Number(values.tiny), Number(values.rows ?? 3), tinyFormat, values.alone === true, threads, memory, values.keep);
+  if (!(TINY_FORMATS as readonly string[]).includes(tinyFormat)) throw new Error(`--tiny-format is one of ${TINY_FORMATS.join(', ')}, not ${tinyFormat}`);
+  if (values.tiny) return tinyMain(Number(values.tiny), Number(values.rows ?? 3), tinyFormat as TinyFormat, values.alone === true, threads, memory, values.keep);
   const scale = Number(values.scale ?? 50);
   const work = values.keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ad-bench-'));
   const jsonlDir = path.join(work, `demo-x${scale}-jsonl`);
