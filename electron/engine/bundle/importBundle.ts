@@ -17,6 +17,7 @@ import { changedSince, copyAndHash, swappedDirs, type Fingerprint } from './snap
 import { loadIntoTable, mapSpec, targetParts, type LoadCounts, type SourceSpec } from './load';
 import { BATCH_UNITS, batchStructures, batchUnitRejects, batchUnitCounts, batchWhere, dropBatch, loadBatchIntoTable, stageBatch, type BatchStructure, type FileCounts, type UnitCounts } from './loadBatch';
 import { csvDialectOpts, CSV_BATCH_FILE_MAX_BYTES, CSV_BATCH_ROWS, csvNonFiniteByFile, drainCsvGroupRejects, dropCsvGroup, isPlainCsv, plainSniffs, sniffCsvFile, stageCsvGroup, type CsvGroupScan, type CsvSniff } from './loadBatchCsv';
+import { dropParquetFiles, parquetGroupable, parquetGroupSource, parquetSignatures, stageParquetFiles } from './loadBatchParquet';
 import { csvPlan, drainCsvRejects, dropUnits, jsonKeyTypes, jsonNestedKeys, jsonObjectsSource, jsonStructure, leafType, markNonFiniteText, nonFiniteCandidates, nonFiniteReadNote, numbersAndText, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
 import { convert } from './convert';
 import { COLUMN_ALIASES, dropInferred, missingRequiredText, planMapping, styleKey, type MappingPlan, type SourceColumn } from './mapping';
@@ -819,6 +820,136 @@ class CsvBatcher extends FileBatcher<CsvMember> {
   }
 }
 
+/** Largest Parquet file grouped (bigger files gain little from sharing a statement). */
+const PARQUET_BATCH_FILE_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Whether a Parquet file can join a group: a small `.parquet` file with nothing declared for it beyond its hash and
+ * row count, its magic bytes at both ends (else the per-file path names what is wrong), its path free of glob characters.
+ */
+async function parquetBatchable(f: BundleFile, m: ManifestFile | undefined): Promise<boolean> {
+  if (f.relPath === MANIFEST_NAME || f.bytes < 12 || f.bytes > PARQUET_BATCH_FILE_MAX_BYTES) return false;
+  if (m && (m.table !== undefined || m.map !== undefined || m.columns !== undefined || m.header !== undefined || m.format !== undefined)) return false;
+  if (!/\.parquet$/i.test(f.relPath) || /[*?[\]{}\\]/.test(f.absPath)) return false;
+  const fh = await fs.open(f.absPath, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const tail = Buffer.alloc(4);
+    await fh.read(head, 0, 4, 0);
+    await fh.read(tail, 0, 4, f.bytes - 4);
+    return head.toString('latin1') === 'PAR1' && tail.toString('latin1') === 'PAR1';
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Loads small Parquet files in groups: files of one schema (parquetSignatures) and one table-by-name are read by one
+ * read_parquet and loaded by one statement. A file whose metadata cannot be read, whose schema no other file of its
+ * batch shares, whose inferred time column would be dropped, or whose group fails, is loaded alone.
+ */
+class ParquetBatcher extends FileBatcher<BundleFile> {
+  private constructor(state: ImportState) {
+    super(state, (f) => f);
+  }
+
+  static async create(state: ImportState, files: BundleFile[], entries: Map<string, ManifestFile>): Promise<ParquetBatcher> {
+    const b = new ParquetBatcher(state);
+    const ok: BundleFile[] = [];
+    for (let at = 0; at < files.length; at += 64) {
+      cancelled(state.job);
+      const part = files.slice(at, at + 64);
+      const flags = await Promise.all(part.map((f) => parquetBatchable(f, entries.get(f.relPath)).catch(() => false)));
+      part.forEach((f, i) => flags[i] && ok.push(f));
+    }
+    let bytes = 0;
+    b.fill(ok, (current, f) => {
+      const full = current.length >= BATCH_MAX_FILES || bytes + f.bytes > BATCH_MAX_BYTES;
+      bytes = (full ? 0 : bytes) + f.bytes;
+      return full;
+    });
+    return b;
+  }
+
+  async close(): Promise<void> {
+    await dropParquetFiles(this.state.conn);
+  }
+
+  protected async stage(files: BundleFile[]): Promise<boolean> {
+    const { conn } = this.state;
+    const sigs = await parquetSignatures(
+      conn,
+      files.map((f) => f.absPath),
+    );
+    cancelled(this.state.job);
+    await stageParquetFiles(conn, files);
+    const byKey = new Map<string, number[]>();
+    sigs.forEach((sig, i) => {
+      if (sig === null) return;
+      const key = JSON.stringify([sig, tableFromFileName((files[i] as BundleFile).relPath)]);
+      byKey.set(key, [...(byKey.get(key) ?? []), i]);
+    });
+    for (const group of byKey.values()) if (group.length > 1) for (const i of group) this.groupOf.set(i, group);
+    return true;
+  }
+
+  protected async loadGroup(files: BundleFile[], group: number[], m: ManifestFile | undefined): Promise<Map<number, Loaded>> {
+    try {
+      return await this.loadGroupOnce(files, group, m);
+    } catch {
+      cancelled(this.state.job);
+      return new Map();
+    }
+  }
+
+  private async loadGroupOnce(files: BundleFile[], group: number[], m: ManifestFile | undefined): Promise<Map<number, Loaded>> {
+    const { conn, targets } = this.state;
+    const out = new Map<number, Loaded>();
+    const first = files[group[0] as number] as BundleFile;
+    const own = await parquetSource(conn, first.absPath, first.bytes);
+    if (own.lineExpr === null || !parquetGroupable(own.columns)) return out;
+    const notes: string[] = [];
+    const route = routeFile(this.state, first.relPath, m, own.columns, notes);
+    const plan = route.plan;
+    if (!plan) return out;
+    const sourceOf = (ms: number[]): SourceSpec =>
+      parquetGroupSource(
+        ms.map((i) => (files[i] as BundleFile).absPath),
+        own.columns,
+      );
+    const failing = await vetFailures(conn, sourceOf(group), plan);
+    const members = group.filter((i) => !failing.has(i));
+    if (members.length === 0) return out;
+    const spec = mapSpec(sourceOf(members), plan, '');
+    const { parts } = await targetParts(targets, route.table, spec);
+    let counts: Map<number, FileCounts>;
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      counts = await loadBatchIntoTable(conn, parts, route.table, spec);
+      await conn.run('COMMIT');
+    } catch {
+      await conn.run('ROLLBACK');
+      cancelled(this.state.job);
+      return out;
+    }
+    for (const i of members) {
+      const f = files[i] as BundleFile;
+      const c = counts.get(i) ?? { loaded: 0, rejected: 0, lenient: [] };
+      const loadCounts: LoadCounts = { loaded: c.loaded, rejected: c.rejected, addedColumns: [], lenient: c.lenient };
+      out.set(i, {
+        table: route.table,
+        format: 'parquet',
+        rows_read: c.loaded + c.rejected,
+        rows_loaded: c.loaded,
+        rows_rejected: c.rejected,
+        inferred: [...notes],
+        ...withRoute({ ...this.state, mapped: [] }, f.relPath, route, loadCounts),
+      });
+    }
+    return out;
+  }
+}
+
 /** A structured reader fills canonical columns by name: each column it produced is inferred "by the reader". */
 function readerEntries(table: CanonicalTableName, keys: string[], format: string): MappingEntry[] {
   const have = new Set(keys.map((k) => k.toLowerCase()));
@@ -1142,6 +1273,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     const reports: FileReport[] = [];
     const batcher = opts.loadAlone ? null : await Batcher.create(state, files, entries);
     const csvBatcher = opts.loadAlone ? null : await CsvBatcher.create(state, instance, files, entries);
+    const parquetBatcher = opts.loadAlone ? null : await ParquetBatcher.create(state, files, entries);
     let loadedBytes = 0;
     let rowsDone = 0;
     for (const f of files) {
@@ -1164,7 +1296,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
         continue;
       }
       job.progress({ phase: 'load', message: `Loading ${f.relPath}`, file: f.relPath, bytesDone: loadedBytes, bytesTotal, rowsDone, fraction: 0.2 + (bytesTotal ? (0.75 * loadedBytes) / bytesTotal : 0) });
-      const r = (await batcher?.resultFor(f, m)) ?? (await csvBatcher?.resultFor(f, m)) ?? (await loadOne(state, f, m));
+      const r = (await batcher?.resultFor(f, m)) ?? (await csvBatcher?.resultFor(f, m)) ?? (await parquetBatcher?.resultFor(f, m)) ?? (await loadOne(state, f, m));
       if (r.unreadable) await addReject(conn, f.relPath, null, null, r.unreadable, null);
       loadedBytes += f.bytes;
       rowsDone += r.rows_loaded;
@@ -1193,6 +1325,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     }
     await batcher?.close();
     csvBatcher?.close();
+    await parquetBatcher?.close();
     // A folder file that changed on disk after it was read is reported (what loaded is the copy that was hashed).
     await noteSwappedDirs(bundle.dirs, files, changes);
     for (const [rel, r] of reads) {
