@@ -65,13 +65,35 @@ const byOwnName = (s: Source): boolean => s.tag === 'inferred' && s.note === 'sa
 const byReader = (s: Source): boolean => s.tag === 'inferred' && (s.note ?? '').startsWith('mapped by the ') && !(s.note ?? '').includes(';');
 const sourceText = (s: Source): string => s.source ?? (s.tag === 'generated' ? '(computed)' : '—');
 
+/** Files named before "and N more files" when many files share one source, tag and note. */
+const FILES_NAMED = 3;
+
+/** The sources grouped by what they say (source, tag, note), in order of first file: 100 000 part files read alike are one line. */
+function sourceGroups(sources: Source[]): { s: Source; files: string[] }[] {
+  const groups = new Map<string, { s: Source; files: string[] }>();
+  for (const s of sources) {
+    const key = JSON.stringify([s.source, s.tag, s.note ?? null]);
+    const g = groups.get(key);
+    if (g) g.files.push(s.file);
+    else groups.set(key, { s, files: [s.file] });
+  }
+  return [...groups.values()];
+}
+
+function filesText(files: string[]): string {
+  if (files.length <= FILES_NAMED) return files.join(', ');
+  const more = files.length - FILES_NAMED;
+  return `${files.slice(0, FILES_NAMED).join(', ')} and ${more.toLocaleString('en-US')} more file${more === 1 ? '' : 's'}`;
+}
+
 /** A table filled by several files: each file's own source, tag and note, so a column one file lacks is never shown as filled. */
 function PerFile({ e, what }: { e: TableMappingEntry; what: 'source' | 'how' }) {
+  const groups = sourceGroups(e.sources);
   return (
     <>
-      {e.sources.map((s) => (
+      {groups.map(({ s, files }) => (
         <div key={s.file} className="wrap">
-          <span className="muted">{v(s.file)}:</span>{' '}
+          <span className="muted">{groups.length === 1 && files.length > FILES_NAMED ? `all ${files.length.toLocaleString('en-US')} files` : v(filesText(files))}:</span>{' '}
           {what === 'source' ? (
             <span className="mono">{v(sourceText(s))}</span>
           ) : (

@@ -165,13 +165,43 @@ function TablesCard({ summary }: { summary: ImportSummary }) {
   );
 }
 
+/** Files listed at a time: a bundle of 100 000 files is read page by page, not drawn as 100 000 rows. */
+const FILES_PAGE = 200;
+
+/** A file the auditor should look at: not plainly loaded, or loaded with rejects or notes. */
+function needsAttention(f: FileReport): boolean {
+  return f.status !== 'ok' || f.rows_rejected > 0 || !!f.not_loaded_as || (f.rows_read > 0 && f.rows_loaded === 0) || (f.leniency?.length ?? 0) > 0;
+}
+
 function FilesCard({ summary, onRejects }: { summary: ImportSummary; onRejects: (file: string) => void }) {
+  const [offset, setOffset] = useState(0);
+  const [attentionOnly, setAttentionOnly] = useState(false);
+  const listed = attentionOnly ? summary.files.filter(needsAttention) : summary.files;
+  const start = Math.min(offset, Math.max(0, listed.length - 1) - (Math.max(0, listed.length - 1) % FILES_PAGE));
+  const page = listed.slice(start, start + FILES_PAGE);
+  const attention = summary.files.length > FILES_PAGE ? summary.files.filter(needsAttention).length : 0;
   return (
     <section className="card" aria-label="Files">
       <div className="card-head">
         <h2>Files</h2>
         <span className="muted small">{plural(summary.files.length, 'file')}</span>
       </div>
+      {summary.files.length > FILES_PAGE && (
+        <div className="row between small" style={{ marginBottom: 8 }}>
+          <label className="row">
+            <input
+              type="checkbox"
+              checked={attentionOnly}
+              onChange={(e) => {
+                setAttentionOnly(e.target.checked);
+                setOffset(0);
+              }}
+            />
+            Only the {fmtInt(attention)} {attention === 1 ? 'file' : 'files'} with rejects, notes or a problem
+          </label>
+          <FilesPager start={start} shown={page.length} total={listed.length} setOffset={setOffset} />
+        </div>
+      )}
       <table className="data" data-testid="files-table">
         <thead>
           <tr>
@@ -186,7 +216,7 @@ function FilesCard({ summary, onRejects }: { summary: ImportSummary; onRejects: 
           </tr>
         </thead>
         <tbody>
-          {summary.files.map((f) => (
+          {page.map((f) => (
             <tr key={f.path}>
               <td className="mono small wrap" title={`sha256 ${f.sha256}`}>
                 {visibleText(f.path)}
@@ -215,7 +245,30 @@ function FilesCard({ summary, onRejects }: { summary: ImportSummary; onRejects: 
           ))}
         </tbody>
       </table>
+      {listed.length > FILES_PAGE && (
+        <div className="row between small" style={{ marginTop: 8 }}>
+          <span />
+          <FilesPager start={start} shown={page.length} total={listed.length} setOffset={setOffset} />
+        </div>
+      )}
     </section>
+  );
+}
+
+function FilesPager({ start, shown, total, setOffset }: { start: number; shown: number; total: number; setOffset: (n: number) => void }) {
+  if (total <= FILES_PAGE) return <span className="muted">{plural(total, 'file')}</span>;
+  return (
+    <span className="row">
+      <span className="muted" data-testid="files-range">
+        {fmtInt(start + 1)}–{fmtInt(start + shown)} of {fmtInt(total)}
+      </span>
+      <button type="button" disabled={start === 0} onClick={() => setOffset(Math.max(0, start - FILES_PAGE))}>
+        Previous
+      </button>
+      <button type="button" disabled={start + FILES_PAGE >= total} onClick={() => setOffset(start + FILES_PAGE)}>
+        Next
+      </button>
+    </span>
   );
 }
 

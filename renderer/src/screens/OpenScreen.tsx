@@ -1,9 +1,9 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { useSession } from '../stores/session';
-import { useJobs } from '../stores/jobs';
+import { FILE_ROWS_MAX, useJobs } from '../stores/jobs';
 import { call, pathForFile, toUiError, type UiError } from '../lib/api';
 import { ErrorState } from '../components/States';
-import { fmtDateTime } from '../lib/format';
+import { fmtDateTime, fmtInt } from '../lib/format';
 
 function ImportProgress() {
   const importing = useSession((s) => s.importing);
@@ -27,6 +27,11 @@ function ImportProgress() {
       <div className="progress" role="progressbar" aria-label="Overall import progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round((overall ?? 0) * 100)}>
         <div style={{ width: `${Math.round((overall ?? 0.02) * 100)}%` }} />
       </div>
+      {job && job.filesSeen > FILE_ROWS_MAX && (
+        <div className="small muted" style={{ marginTop: 8 }} data-testid="import-file-count">
+          {fmtInt(job.filesLoaded)} of {fmtInt(job.filesSeen)} files loaded; the table shows the latest {FILE_ROWS_MAX}.
+        </div>
+      )}
       {files.length > 0 && (
         <table className="data" style={{ marginTop: 12 }}>
           <thead>
