@@ -54,6 +54,12 @@ function makeBundle(dir: string): void {
   }
   // Evaluation rows without an id: eval_id is generated from the file and line ("evals-3.jsonl:2").
   for (let i = 0; i < 12; i++) files[`evals-${i}.jsonl`] = jsonl([0, 1, 2].map((k) => ({ metric: 'accuracy', value: k / 4, model_version: `m${i % 2}` })));
+  // "infinity" / "-infinity" times (#14, wave 5): in an inferred time column (loaded as missing, noted) and in the
+  // required audit_log.ts (the row rejected), each pair sharing the structure of its group.
+  for (const [i, t] of ['infinity', '-infinity'].entries()) {
+    files[`records-inf-${i}.jsonl`] = jsonl([0, 1].map((k) => ({ record_id: `ri${i}_${k}`, timestamp: k === 0 ? t : '2026-02-01T00:00:00Z', score: k / 2, label: k === 0 ? 'yes' : null })));
+    files[`audit_log-${i}.jsonl`] = jsonl([0, 1].map((k) => ({ log_id: `l${i}_${k}`, ts: k === i ? t : '2026-02-01T00:00:00Z', actor: 'ana', action: 'release.approve' })));
+  }
   // Structures of their own: loaded alone.
   files['spans/odd-1.jsonl'] = jsonl([{ trace_id: 'x', span_id: 'y', extra_only_here: true }]);
   files['misc/things.jsonl'] = jsonl([{ thing: 1, other: 'a' }, { thing: 2.5, other: 'b' }]);
@@ -214,6 +220,10 @@ describe('batched loading of many small JSON Lines files', () => {
     expect(ids.map((r) => r.id)).toEqual(['evals-3.jsonl:1', 'evals-3.jsonl:2', 'evals-3.jsonl:3']);
     const spans = s.files.filter((f) => f.path.startsWith('spans/0'));
     expect(spans.reduce((a, f) => a + f.rows_read, 0)).toBe(spans.reduce((a, f) => a + f.rows_loaded + f.rows_rejected, 0));
+    expect(byPath.get('records-inf-1.jsonl')?.leniency).toEqual(['ts: 1 value infinite (infinity or -infinity), not a point in time: loaded as missing']);
+    expect([byPath.get('audit_log-1.jsonl')?.rows_loaded, byPath.get('audit_log-1.jsonl')?.rows_rejected]).toEqual([1, 1]);
+    const infRejects = await queryRows<{ line: number; reason: string }>(batched.value.conn, `SELECT line, reason FROM _ad_rejects WHERE file = 'audit_log-1.jsonl' ORDER BY reason`);
+    expect(infRejects.map((r) => `${Number(r.line)} ${r.reason}`)).toEqual(['2 required value missing', '2 wrong type: cannot convert -infinity to TIMESTAMP']);
   });
 });
 

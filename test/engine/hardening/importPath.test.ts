@@ -298,6 +298,53 @@ describe('import path: data not lost or misread', () => {
     await engine.closeBundle({ bundleId: s.bundleId });
   }, HOSTILE_TIMEOUT);
 
+  it('JSON and JSON Lines "infinity" / "-infinity" in a time column load as a CSV\'s do: missing, counted and noted; in the required audit_log.ts the row is rejected, named; per file and batched', async () => {
+    const dir = path.join(root, 'bundles', 'inf-dates-json');
+    const rec = (id: string, ts: string): string => JSON.stringify({ record_id: id, ts, score: 0.5 });
+    writeFiles(dir, {
+      'spans.jsonl': GOOD_SPANS,
+      // Same structure: loaded by the batched JSON Lines path.
+      'records-ts-1.jsonl': `${[rec('j1', '2026-01-01T00:00:00Z'), rec('j2', 'infinity')].join('\n')}\n`,
+      'records-ts-2.jsonl': `${[rec('j3', '-infinity'), rec('j4', '2026-01-02T00:00:00Z'), rec('j5', 'Infinity')].join('\n')}\n`,
+      // A JSON array: the per-file path.
+      'records-arr.json': JSON.stringify([
+        { record_id: 'a1', ts: '2026-01-03T00:00:00Z', score: 1 },
+        { record_id: 'a2', ts: 'infinity', score: 1 },
+      ]),
+      'audit_log.jsonl': `${[
+        JSON.stringify({ log_id: 'l1', ts: '2026-01-05T10:00:00Z', actor: 'ana', action: 'release.approve' }),
+        JSON.stringify({ log_id: 'l2', ts: 'infinity', actor: 'bo', action: 'deploy.promote' }),
+      ].join('\n')}\n`,
+    });
+    const s = await engine.openBundle({ path: dir });
+    expectAccounted(s);
+    for (const [file, n, rows] of [
+      ['records-ts-1.jsonl', 1, 2],
+      ['records-ts-2.jsonl', 2, 3],
+      ['records-arr.json', 1, 2],
+    ] as const) {
+      const f = fileReport(s, file);
+      expect([f.rows_read, f.rows_loaded, f.rows_rejected], file).toEqual([rows, rows, 0]);
+      expect((f.leniency ?? []).join('\n'), file).toMatch(new RegExp(`ts: ${n} values? infinite \\(infinity or -infinity\\), not a point in time: loaded as missing`));
+    }
+    const vals = await engine.runSql({ bundleId: s.bundleId, sql: 'SELECT record_id, CAST(ts AS VARCHAR) FROM records ORDER BY record_id' });
+    expect(vals.rows).toEqual([
+      ['a1', '2026-01-03 00:00:00'],
+      ['a2', null],
+      ['j1', '2026-01-01 00:00:00'],
+      ['j2', null],
+      ['j3', null],
+      ['j4', '2026-01-02 00:00:00'],
+      ['j5', null],
+    ]);
+    const audit = fileReport(s, 'audit_log.jsonl');
+    expect([audit.rows_read, audit.rows_loaded, audit.rows_rejected]).toEqual([2, 1, 1]);
+    const rejects = await rejectsOf(engine, s, 'audit_log.jsonl');
+    expect(rejects.map((r) => `${r.line} ${r.column}: ${r.reason}`).sort()).toEqual(['2 ts: required value missing', '2 ts: wrong type: cannot convert infinity to TIMESTAMP']);
+    await engine.overview({ bundleId: s.bundleId });
+    await engine.closeBundle({ bundleId: s.bundleId });
+  }, HOSTILE_TIMEOUT);
+
   it('a text column that merely contains the word "nan" among words stays text', async () => {
     const dir = path.join(root, 'bundles', 'nan-text');
     writeFiles(dir, { 'spans.jsonl': GOOD_SPANS, 'people.csv': 'id,name\n1,nan\n2,Nan Goldin\n3,inf\n' });
