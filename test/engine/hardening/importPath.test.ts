@@ -3,7 +3,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../electron/engine/engine';
-import { GOOD_SPANS, HOSTILE_TIMEOUT, WriteGuard, engineIn, expectAccounted, fileReport, rejectsOf, rmDir, tempDir, writeFiles } from './helpers';
+import { GOOD_SPANS, HOSTILE_TIMEOUT, WriteGuard, engineIn, expectAccounted, fileReport, rejectsOf, rmDir, tempDir, writeFiles, writeParquet } from './helpers';
 
 /** #14 items 10, 11 and 12: data that must not be lost or misread on the import path. */
 describe('import path: data not lost or misread', () => {
@@ -166,6 +166,48 @@ describe('import path: data not lost or misread', () => {
     const vals = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT CAST(value AS VARCHAR) FROM eval_results ORDER BY span_id" });
     expect(vals.rows.map((x) => x[0])).toEqual(['0.5', 'nan', 'inf']);
     expect((f.leniency ?? []).join('\n')).toMatch(/value: 2 values non-finite \(inf, -inf or nan\)/);
+    await engine.closeBundle({ bundleId: s.bundleId });
+  }, HOSTILE_TIMEOUT);
+
+  it('Phoenix Parquet exports with NaN / ±Infinity doubles: evaluation scores load as non-finite values, counted; any other number column (a span\'s token count, a document position) is missing, counted per column; never a silent NULL', async () => {
+    const dir = path.join(root, 'bundles', 'inf-phoenix-parquet');
+    writeFiles(dir, { 'spans.jsonl': GOOD_SPANS });
+    await writeParquet(
+      path.join(dir, 'phoenix', 'evaluations-relevance.parquet'),
+      `SELECT * FROM (VALUES ('0b1c2d3e4f506172', 'relevant', 0.5, 0.0), ('1b1c2d3e4f506172', 'relevant', 'nan'::DOUBLE, 1.0), ('2b1c2d3e4f506172', NULL, 'inf'::DOUBLE, 'nan'::DOUBLE), ('3b1c2d3e4f506172', 'unknown', '-inf'::DOUBLE, 2.0))
+         AS t("context.span_id", label, score, document_position)`,
+    );
+    await writeParquet(
+      path.join(dir, 'phoenix', 'trace_dataset-1.parquet'),
+      `SELECT * FROM (VALUES ('llm', 'LLM', NULL, TIMESTAMPTZ '2026-01-01 00:00:00+00', TIMESTAMPTZ '2026-01-01 00:00:01+00', 'OK', '0b1c2d3e4f506172', '0b1c2d3e4f5061720b1c2d3e4f506172', 97.0, 'x:NaN,-Infinity]', [1.5, 'nan'::DOUBLE]),
+                                (  'tool', 'TOOL', '0b1c2d3e4f506172', TIMESTAMPTZ '2026-01-01 00:00:00.5+00', TIMESTAMPTZ '2026-01-01 00:00:00.7+00', 'OK', '1b1c2d3e4f506172', '0b1c2d3e4f5061720b1c2d3e4f506172', 'nan'::DOUBLE, NULL, NULL))
+         AS t(name, span_kind, parent_id, start_time, end_time, status_code, "context.span_id", "context.trace_id", "attributes.llm.token_count.prompt", "attributes.note", "attributes.weights")`,
+    );
+    const s = await engine.openBundle({ path: dir });
+    expectAccounted(s);
+    const ev = fileReport(s, 'phoenix/evaluations-relevance.parquet');
+    expect(ev.format).toBe('phoenix-evals');
+    expect([ev.rows_read, ev.rows_loaded, ev.rows_rejected]).toEqual([4, 4, 0]);
+    const vals = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT span_id, CAST(value AS VARCHAR) FROM eval_results ORDER BY span_id" });
+    expect(vals.rows).toEqual([
+      ['0b1c2d3e4f506172', '0.5'],
+      ['1b1c2d3e4f506172', 'nan'],
+      ['2b1c2d3e4f506172', 'inf'],
+      ['3b1c2d3e4f506172', '-inf'],
+    ]);
+    const evNotes = (ev.leniency ?? []).join('\n');
+    expect(evNotes).toMatch(/value: 3 values non-finite \(inf, -inf or nan\)/);
+    expect(evNotes).toMatch(/1 value: document_position given NaN or ±Infinity in a Parquet number column \(pandas writes NaN for a missing value\): loaded as missing/);
+    const sp = fileReport(s, 'phoenix/trace_dataset-1.parquet');
+    expect(sp.format).toBe('phoenix-spans');
+    expect([sp.rows_read, sp.rows_loaded, sp.rows_rejected]).toEqual([2, 2, 0]);
+    expect((sp.leniency ?? []).join('\n')).toMatch(/1 value: attributes\.llm\.token_count\.prompt given NaN or ±Infinity in a Parquet number column \(pandas writes NaN for a missing value\): loaded as missing/);
+    // A NaN nested in a list is kept as the text JSON can hold; a string holding the words is left as it is.
+    const spans = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT span_id, input_tokens, json_extract_string(attributes, '$.weights'), json_extract_string(attributes, '$.note') FROM spans WHERE span_id LIKE '%b1c2d3e4f506172' ORDER BY span_id" });
+    expect(spans.rows.map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v)))).toEqual([
+      ['0b1c2d3e4f506172', 97, '[1.5,"NaN"]', 'x:NaN,-Infinity]'],
+      ['1b1c2d3e4f506172', null, null, null],
+    ]);
     await engine.closeBundle({ bundleId: s.bundleId });
   }, HOSTILE_TIMEOUT);
 
