@@ -387,6 +387,49 @@ describe('import path: data not lost or misread', () => {
     await engine.closeBundle({ bundleId: s.bundleId });
   }, HOSTILE_TIMEOUT);
 
+  it('a CSV row the load rejects (a required value missing, an infinite required time) names its line and carries its text, as DuckDB\'s own rejects do: alone and grouped alike, past a header, blank lines, rows DuckDB rejected and quoted cells over several lines', async () => {
+    const dir = path.join(root, 'bundles', 'csv-reject-lines');
+    // DuckDB numbers a record by the lines before it, a quoted cell's line breaks not counted (its own rejects).
+    const body = [
+      'log_id,ts,actor,action',
+      'a1,2026-01-05T10:00:00Z,ana,"two\nlines"', // line 2
+      '', // line 3 (blank)
+      'a2,2026-01-05T10:00:00Z,bo,approve,surplus', // line 4: too many columns (DuckDB's reject)
+      ',2026-01-05T10:00:00Z,bo,no id', // line 5: required log_id missing
+      'a3,not a time,bo,x', // line 6: not a time (no time: the required ts is missing)
+      'a4,2026-01-05T10:00:00Z,bo,"x\n\ny"', // line 7
+      'a5,infinity,bo,late', // line 8: infinite required ts
+    ];
+    // Past 20 KiB: loaded alone; the same rows in a small file are loaded in a group (with a clean file of its header).
+    const filler = Array.from({ length: 400 }, (_, i) => `f${i},2026-01-06T10:00:00Z,ana,${'x'.repeat(50)}`);
+    writeFiles(dir, {
+      'spans.jsonl': GOOD_SPANS,
+      'audit_log-small.csv': `${body.join('\n')}\n`,
+      'audit_log-clean.csv': 'log_id,ts,actor,action\nc1,2026-01-05T10:00:00Z,ana,x\n',
+      'audit_log-big.csv': `${[...body, ...filler].join('\n')}\n`,
+      'records-crlf.csv': 'record_id,score\r\nr1,1\r\n,2\r\nr3,3\r\n',
+    });
+    const s = await engine.openBundle({ path: dir });
+    expectAccounted(s);
+    const expected = [
+      '4 - too many columns: Expected Number of Columns: 4 Found: 5',
+      '5 log_id required value missing ,2026-01-05T10:00:00Z,bo,no id',
+      '6 ts required value missing a3,not a time,bo,x',
+      '8 ts required value missing a5,infinity,bo,late',
+      '8 ts wrong type: cannot convert infinity to TIMESTAMP a5,infinity,bo,late',
+    ];
+    for (const file of ['audit_log-small.csv', 'audit_log-big.csv']) {
+      const f = fileReport(s, file);
+      expect([f.rows_read - f.rows_loaded, f.rows_rejected], file).toEqual([4, 4]);
+      const rejects = await rejectsOf(engine, s, file);
+      const shown = rejects.map((r) => `${r.line} ${r.column ?? '-'} ${r.reason}${r.column ? ` ${r.raw}` : ''}`).sort();
+      expect(shown, file).toEqual(expected);
+    }
+    const crlf = await rejectsOf(engine, s, 'records-crlf.csv');
+    expect(crlf.map((r) => [r.line, r.column, r.reason, r.raw])).toEqual([[3, 'record_id', 'required value missing', ',2']]);
+    await engine.closeBundle({ bundleId: s.bundleId });
+  }, HOSTILE_TIMEOUT);
+
   it('a text column that merely contains the word "nan" among words stays text', async () => {
     const dir = path.join(root, 'bundles', 'nan-text');
     writeFiles(dir, { 'spans.jsonl': GOOD_SPANS, 'people.csv': 'id,name\n1,nan\n2,Nan Goldin\n3,inf\n' });
