@@ -54,15 +54,18 @@ export function timestampFromText(v: string): string {
   const h = `TRY_CAST(${t} AS HUGEINT)`;
   const d = `TRY_CAST(${t} AS DOUBLE)`;
   const iso = `CAST(TRY_CAST(${v} AS TIMESTAMPTZ) AS TIMESTAMP)`;
+  // "infinity" / "-infinity" (as DuckDB's cast reads them, the CSV reader included) stay infinite: the load then treats
+  // them as a CSV's (INFINITE_TIME: missing and counted, or a reject in a required column) instead of rejecting them here.
+  const isoOrInfinite = `(CASE WHEN ${iso} BETWEEN TIMESTAMP '0001-01-01' AND TIMESTAMP '9999-12-31 23:59:59.999999' OR NOT isfinite(${iso}) THEN ${iso} END)`;
   // Digits first: a bare number must never be read as a date; ISO text is the common case after that.
   // [seconds, nanoseconds] (OpenTelemetry JS HrTime, as span dumps write it).
   const hr = `(CAST(regexp_extract(${t}, '^\\[\\s*([0-9]+)', 1) AS HUGEINT) * 1000000 + CAST(regexp_extract(${t}, ',\\s*([0-9]+)\\s*\\]$', 1) AS HUGEINT) // 1000)`;
   return `(CASE WHEN nullif(${t}, '') IS NULL THEN NULL
     WHEN regexp_full_match(${t}, '\\[\\s*[0-9]+\\s*,\\s*[0-9]+\\s*\\]') THEN ${fromMicros(hr)}
-    WHEN NOT regexp_matches(${v}, '^\\s*[+-]?[0-9.]+([eE][+-]?[0-9]+)?\\s*$') THEN (CASE WHEN ${iso} BETWEEN TIMESTAMP '0001-01-01' AND TIMESTAMP '9999-12-31 23:59:59.999999' THEN ${iso} END)
+    WHEN NOT regexp_matches(${v}, '^\\s*[+-]?[0-9.]+([eE][+-]?[0-9]+)?\\s*$') THEN ${isoOrInfinite}
     WHEN regexp_full_match(${t}, '[+-]?[0-9]+') THEN ${fromMicros(epochIntMicros(h))}
     WHEN regexp_full_match(${t}, '[+-]?([0-9]+[.][0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?|[+-]?[0-9]+[eE][+-]?[0-9]+') THEN ${fromMicros(epochDoubleMicros(d))}
-    ELSE (CASE WHEN ${iso} BETWEEN TIMESTAMP '0001-01-01' AND TIMESTAMP '9999-12-31 23:59:59.999999' THEN ${iso} END) END)`;
+    ELSE ${isoOrInfinite} END)`;
 }
 
 /** Converts `src` (of DuckDB type `srcType`) to `target` (a canonical or extra column type). */

@@ -18,6 +18,7 @@ import { loadIntoTable, mapSpec, targetParts, type LoadCounts, type SourceSpec }
 import { BATCH_UNITS, batchStructures, batchUnitRejects, batchUnitCounts, batchWhere, dropBatch, loadBatchIntoTable, stageBatch, type BatchStructure, type FileCounts, type UnitCounts } from './loadBatch';
 import { csvDialectOpts, CSV_BATCH_FILE_MAX_BYTES, CSV_BATCH_ROWS, csvNonFiniteByFile, drainCsvGroupRejects, dropCsvGroup, isPlainCsv, plainSniffs, sniffCsvFile, stageCsvGroup, type CsvGroupScan, type CsvSniff } from './loadBatchCsv';
 import { dropParquetFiles, parquetGroupable, parquetGroupSource, parquetSignatures, stageParquetFiles } from './loadBatchParquet';
+import { csvRowLines, type CsvDialect } from './csvLines';
 import { csvPlan, drainCsvRejects, dropUnits, jsonKeyTypes, jsonNestedKeys, jsonObjectsSource, jsonStructure, leafType, markNonFiniteText, nonFiniteCandidates, nonFiniteReadNote, numbersAndText, parquetSource, rejectEmptyObjects, stageJsonUnits } from './loadFlat';
 import { convert } from './convert';
 import { COLUMN_ALIASES, dropInferred, missingRequiredText, planMapping, styleKey, type MappingPlan, type SourceColumn } from './mapping';
@@ -749,7 +750,7 @@ class CsvBatcher extends FileBatcher<CsvMember> {
       const nf = JSON.parse(key) as string[];
       const inferred = [...p.inferred, ...nf.map((name) => nonFiniteReadNote(name, p.sniff.columns.find((c) => c.name === name)?.type ?? 'VARCHAR')), ...p.notes];
       const columns = p.read.map((c) => (nf.includes(c.name) ? { name: c.name, type: 'DOUBLE' } : c));
-      for (const [i, r] of await this.loadPart(files, members, dialect, columns, p.route, inferred, fmt)) out.set(i, r);
+      for (const [i, r] of await this.loadPart(files, members, { opts: dialect, sniffed: p.sniff.sniffed }, columns, p.route, inferred, fmt)) out.set(i, r);
     }
     return out;
   }
@@ -757,7 +758,7 @@ class CsvBatcher extends FileBatcher<CsvMember> {
   private async loadPart(
     files: { f: BundleFile }[],
     members: number[],
-    dialect: string[],
+    { opts: dialect, sniffed }: { opts: string[]; sniffed: CsvDialect },
     columns: { name: string; type: string }[],
     route: Route,
     inferred: string[],
@@ -780,6 +781,10 @@ class CsvBatcher extends FileBatcher<CsvMember> {
         columns: columns.map((c) => ({ name: c.name, type: c.type, expr: quoteIdent(c.name) })),
         fileExpr: '_p',
         rowExpr: '_row',
+        rowLines: (c, emitted) => {
+          const lineFiles = ms.map((i) => ({ f: i, path: (files[i] as { f: BundleFile }).f.absPath }));
+          return scan ? csvRowLines(c, { files: lineFiles, read: { dialect: sniffed }, rejectsTable: scan.rejectsTable, rejectsScan: scan.rejectsScan, columns: columns.length }, emitted) : Promise.resolve(false);
+        },
       });
       const failing = await vetFailures(conn, sourceOf(members), plan);
       const loadable = members.filter((i) => !failing.has(i));

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { META_TABLES } from '../../../shared/canonical';
 import { quoteIdent, quoteLiteral, queryOne } from '../db';
 import { convert, extraColumnType, isTimestamp } from './convert';
+import { CSV_ROW_LINES, dropCsvRowLines } from './csvLines';
 import { INFINITE_TIME, leniencyFor } from './leniency';
 import type { MappingPlan } from './mapping';
 import type { TargetTables } from './target';
@@ -24,6 +25,11 @@ export interface SourceSpec {
   fileExpr?: string;
   /** SQL giving each row's 1-based number within its file when lineExpr is null and one source reads many files. */
   rowExpr?: string;
+  /**
+   * CSV: fills CSV_ROW_LINES (csvLines.ts) with the line and text of each row the read emitted, by file key (0 for a
+   * file loaded alone) and row number (rowExpr); asked only when the load rejects a row. `emitted`: rows per file key.
+   */
+  rowLines?: (conn: DuckDBConnection, emitted: Map<number, number>) => Promise<boolean>;
 }
 
 export interface LoadCounts {
@@ -235,21 +241,38 @@ async function insertRows(
       return done({ loaded: res.rowsChanged, rejected: 0, addedColumns, lenient });
     }
   }
-  const typed = typedRowsSql(inner, parts);
+  // A CSV row carries no line: each row keeps its number in the read, and rejected rows are given their line after.
+  const ord = spec.rowLines ? `CAST(${spec.rowExpr ?? 'row_number() OVER ()'} AS BIGINT) AS "__ad_ord", ` : '';
+  const typed = typedRowsSql(ord ? `SELECT ${ord}${inner.slice('SELECT '.length)}` : inner, parts, ord ? ['__ad_ord'] : []);
   await conn.run(`CREATE OR REPLACE TEMP TABLE "__ad_typed" AS ${typed}`);
   try {
     if (!spec.probe) lenient = await countLenientTyped(conn, parts);
     const ins = await conn.run(
       `INSERT INTO ${quoteIdent(table)} (${insertCols}) SELECT ${parts.map((p, i) => value(p, quoteIdent(`c_${i}`))).join(', ')} FROM "__ad_typed" WHERE len("__ad_bad") = 0`,
     );
+    const rej = Number((await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM "__ad_typed" WHERE len("__ad_bad") > 0`))?.n ?? 0);
+    const lines = rej > 0 && spec.rowLines ? await rowLinesOf(conn, spec.rowLines, new Map([[0, ins.rowsChanged + rej]])) : false;
     await conn.run(
-      `INSERT INTO ${quoteIdent(META_TABLES.rejects)} SELECT ${quoteLiteral(file)}, "__ad_line", b.column, b.reason, "__ad_raw"
-       FROM (SELECT "__ad_line", "__ad_raw", unnest("__ad_bad") AS b FROM "__ad_typed" WHERE len("__ad_bad") > 0) ORDER BY "__ad_line"`,
+      `INSERT INTO ${quoteIdent(META_TABLES.rejects)} SELECT ${quoteLiteral(file)}, ${lines ? 'coalesce(t."__ad_line", l._line)' : '"__ad_line"'}, b.column, b.reason, ${lines ? 'coalesce(t."__ad_raw", l._raw)' : '"__ad_raw"'}
+       FROM (SELECT ${ord ? '"__ad_ord", ' : ''}"__ad_line", "__ad_raw", unnest("__ad_bad") AS b FROM "__ad_typed" WHERE len("__ad_bad") > 0) t
+       ${lines ? `LEFT JOIN ${CSV_ROW_LINES} l ON l._f = 0 AND l._ord = t."__ad_ord"` : ''} ORDER BY ${ord ? 't."__ad_ord"' : '"__ad_line"'}`,
     );
-    const rej = await queryOne<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM "__ad_typed" WHERE len("__ad_bad") > 0`);
-    return done({ loaded: ins.rowsChanged, rejected: Number(rej?.n ?? 0), addedColumns, lenient });
+    return done({ loaded: ins.rowsChanged, rejected: rej, addedColumns, lenient });
   } finally {
     await conn.run(`DROP TABLE IF EXISTS "__ad_typed"`);
+    if (ord) await dropCsvRowLines(conn);
+  }
+}
+
+/**
+ * Runs a source's rowLines: false (the rejects keep no line) when it fails; a reject without its line is what the
+ * load gave before, never a wrong line.
+ */
+export async function rowLinesOf(conn: DuckDBConnection, rowLines: NonNullable<SourceSpec['rowLines']>, emitted: Map<number, number>): Promise<boolean> {
+  try {
+    return await rowLines(conn, emitted);
+  } catch {
+    return false;
   }
 }
 

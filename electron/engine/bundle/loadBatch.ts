@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { META_TABLES } from '../../../shared/canonical';
 import { queryRows, quoteIdent, quoteLiteral } from '../db';
-import { FLOAT_TYPES, targetParts, typedRowsSql, NON_FINITE_NOTE, type LoadCounts, type SourceSpec } from './load';
+import { CSV_ROW_LINES, dropCsvRowLines } from './csvLines';
+import { FLOAT_TYPES, rowLinesOf, targetParts, typedRowsSql, NON_FINITE_NOTE, type LoadCounts, type SourceSpec } from './load';
 import { INFINITE_TIME } from './leniency';
 import { blankLineSql, emptyObjectRejectsSql, markDuplicateKeys, nonFiniteTextSql, UNIT_KIND_SQL, unitRejectsSql } from './loadFlat';
 
@@ -135,13 +136,10 @@ export async function loadBatchIntoTable(
   // An infinite date or time is loaded as missing (and counted below), as nonFiniteNotes does for a file loaded alone.
   const value = (p: (typeof parts)[number], e: string): string => (p.lenient ? p.lenient.sql(e) : p.infiniteTime ? INFINITE_TIME.sql(e) : e);
   await conn.run(`CREATE OR REPLACE TEMP TABLE "__ad_typed" AS ${typedRowsSql(inner, parts, ['__ad_f', '__ad_p', '__ad_ord'])}`);
+  let asked = false;
   try {
     await conn.run(
       `INSERT INTO ${quoteIdent(table)} (${parts.map((p) => quoteIdent(p.target)).join(', ')}) SELECT ${parts.map((p, i) => value(p, quoteIdent(`c_${i}`))).join(', ')} FROM "__ad_typed" WHERE len("__ad_bad") = 0 ORDER BY "__ad_f", "__ad_ord"`,
-    );
-    await conn.run(
-      `INSERT INTO ${quoteIdent(META_TABLES.rejects)} SELECT "__ad_p", "__ad_line", b.column, b.reason, "__ad_raw"
-       FROM (SELECT "__ad_f", "__ad_p", "__ad_ord", "__ad_line", "__ad_raw", unnest("__ad_bad") AS b FROM "__ad_typed" WHERE len("__ad_bad") > 0) ORDER BY "__ad_f", "__ad_ord"`,
     );
     const lenient = parts.map((p, i) => ({ p, i })).filter(({ p }) => p.lenient);
     // Floating-point and date / time columns: their non-finite values are counted per file.
@@ -152,6 +150,15 @@ export async function loadBatchIntoTable(
         .map(({ p, i }) => `, count(*) FILTER (WHERE len("__ad_bad") = 0 AND ${quoteIdent(`c_${i}`)} IS DISTINCT FROM ${p.lenient?.sql(quoteIdent(`c_${i}`))})::BIGINT AS ${quoteIdent(`l_${i}`)}`)
         .join('')}${nonFinite.map(({ i }) => `, count(*) FILTER (WHERE len("__ad_bad") = 0 AND NOT isfinite(${quoteIdent(`c_${i}`)}))::BIGINT AS ${quoteIdent(`n_${i}`)}`).join('')}
        FROM "__ad_typed" GROUP BY "__ad_f"`,
+    );
+    // CSV rows carry no line: the files with a rejected row are asked for their rows' lines and text (csvLines.ts).
+    const withRejects = counts.filter((r) => Number(r['rejected']) > 0).map((r): [number, number] => [Number(r['f']), Number(r['loaded']) + Number(r['rejected'])]);
+    asked = spec.rowLines !== undefined && withRejects.length > 0;
+    const lines = spec.rowLines && asked ? await rowLinesOf(conn, spec.rowLines, new Map(withRejects)) : false;
+    await conn.run(
+      `INSERT INTO ${quoteIdent(META_TABLES.rejects)} SELECT "__ad_p", ${lines ? 'coalesce(t."__ad_line", l._line)' : '"__ad_line"'}, b.column, b.reason, ${lines ? 'coalesce(t."__ad_raw", l._raw)' : '"__ad_raw"'}
+       FROM (SELECT "__ad_f", "__ad_p", "__ad_ord", "__ad_line", "__ad_raw", unnest("__ad_bad") AS b FROM "__ad_typed" WHERE len("__ad_bad") > 0) t
+       ${lines ? `LEFT JOIN ${CSV_ROW_LINES} l ON l._f = t."__ad_f" AND l._ord = t."__ad_ord"` : ''} ORDER BY t."__ad_f", t."__ad_ord"`,
     );
     const out = new Map<number, FileCounts>();
     for (const r of counts) {
@@ -164,5 +171,6 @@ export async function loadBatchIntoTable(
     return out;
   } finally {
     await conn.run(`DROP TABLE IF EXISTS "__ad_typed"`);
+    if (asked) await dropCsvRowLines(conn);
   }
 }

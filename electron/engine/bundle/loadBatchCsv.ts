@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { META_TABLES } from '../../../shared/canonical';
 import { queryOne, queryRows, quoteIdent, quoteLiteral, type Row } from '../db';
+import type { CsvDialect } from './csvLines';
 import { nonFiniteAggregates, nonFiniteChosen } from './loadFlat';
 
 /**
@@ -33,6 +34,8 @@ export interface CsvSniff {
   columns: { name: string; type: string }[];
   /** The dialect the per-file read would re-detect (delimiter, quote, escape, line end, header); grouped files share it. */
   dialect: string;
+  /** The same, as sniff_csv gives it (the line lookup of rejected rows reads the files with it: csvLines.ts). */
+  sniffed: CsvDialect;
 }
 
 /** The sniff's fields the batch uses; Columns as JSON text (turning DuckDB's list of structs into JS objects cost more). */
@@ -61,7 +64,16 @@ function sniffOf(row: Row): CsvSniff | null {
     seen.add(l);
   }
   const dialect = JSON.stringify([row['Delimiter'], row['Quote'], row['Escape'], row['NewLineDelimiter'], row['HasHeader']]);
-  return { delimiter: String(row['Delimiter']), hasHeader: row['HasHeader'] === true, columns, dialect };
+  const sniffed: CsvDialect = {
+    Delimiter: String(row['Delimiter']),
+    Quote: String(row['Quote']),
+    Escape: String(row['Escape']),
+    NewLineDelimiter: String(row['NewLineDelimiter']),
+    Comment: String(row['Comment']),
+    SkipRows: Number(row['SkipRows']),
+    HasHeader: row['HasHeader'] === true,
+  };
+  return { delimiter: String(row['Delimiter']), hasHeader: row['HasHeader'] === true, columns, dialect, sniffed };
 }
 
 /**

@@ -5,6 +5,7 @@ import { META_TABLES } from '../../../shared/canonical';
 import { queryOne, queryRows, quoteIdent, quoteLiteral } from '../db';
 import { jsonStructureType } from './convert';
 
+import { csvRowLines, type CsvLineFiles } from './csvLines';
 import { dedupeColumnNames, type SourceSpec } from './load';
 import { copyWithoutLines, SCREEN_MAX_BAD_LINES, screenJsonLines, type ScreenedLine } from './screenLines';
 import { FileProblem } from './sniff';
@@ -189,12 +190,15 @@ export async function csvPlan(
   }
   refuseNulColumnNames(cols.map((c) => c.column_name));
   const outNames = dedupeColumnNames(cols.map((c) => c.column_name));
+  // The read's options but its file and reject store: what the line lookup (csvLines.ts) sniffs the dialect with.
+  const lineFiles: CsvLineFiles = { files: [{ f: 0, path: plainPath }], read: { opts: readOpts.slice(1).filter((o) => !/^(store_rejects|rejects_table|rejects_scan) =/.test(o)) }, rejectsTable, rejectsScan, columns: cols.length };
   return {
     table,
     spec: {
       from,
       lineExpr: null,
       rawExpr: null,
+      rowLines: (c, emitted) => csvRowLines(c, lineFiles, emitted),
       columns: cols.map((c, i) => ({ name: outNames[i] as string, type: c.column_type === 'TIMESTAMP WITH TIME ZONE' ? 'TIMESTAMPTZ' : c.column_type, expr: quoteIdent(c.column_name) })),
     },
     inferred,

@@ -54,6 +54,12 @@ function makeBundle(dir: string): void {
   }
   // Evaluation rows without an id: eval_id is generated from the file and line ("evals-3.jsonl:2").
   for (let i = 0; i < 12; i++) files[`evals-${i}.jsonl`] = jsonl([0, 1, 2].map((k) => ({ metric: 'accuracy', value: k / 4, model_version: `m${i % 2}` })));
+  // "infinity" / "-infinity" times (#14, wave 5): in an inferred time column (loaded as missing, noted) and in the
+  // required audit_log.ts (the row rejected), each pair sharing the structure of its group.
+  for (const [i, t] of ['infinity', '-infinity'].entries()) {
+    files[`records-inf-${i}.jsonl`] = jsonl([0, 1].map((k) => ({ record_id: `ri${i}_${k}`, timestamp: k === 0 ? t : '2026-02-01T00:00:00Z', score: k / 2, label: k === 0 ? 'yes' : null })));
+    files[`audit_log-${i}.jsonl`] = jsonl([0, 1].map((k) => ({ log_id: `l${i}_${k}`, ts: k === i ? t : '2026-02-01T00:00:00Z', actor: 'ana', action: 'release.approve' })));
+  }
   // Structures of their own: loaded alone.
   files['spans/odd-1.jsonl'] = jsonl([{ trace_id: 'x', span_id: 'y', extra_only_here: true }]);
   files['misc/things.jsonl'] = jsonl([{ thing: 1, other: 'a' }, { thing: 2.5, other: 'b' }]);
@@ -115,6 +121,11 @@ function makeCsvBundle(dir: string): void {
   files['spans/z-bad-line.csv'] = `${head}\nt913,s1030,,llm,2026-01-01T00:00:00Z,1,2\nt913,s1031\nt913,s1032,s1030,llm,2026-01-01T00:00:02Z,1,2\n`;
   files['spans/z-noheader.csv'] = `t914,s1040,,llm,2026-01-01T00:00:00Z,1,2\nt914,s1041,s1040,llm,2026-01-01T00:00:01Z,3,4\n`;
   files['spans/z-numbers-only.csv'] = `1,2,3\n4,5,6\n`;
+  // Rows the load rejects (span_id missing) after what a row number would miscount as lines: a blank line, a quoted
+  // cell over two lines, a row DuckDB rejects; in a quoted file, a plain one and a file with Windows line ends.
+  files['spans/z-lines-quoted.csv'] = `${head}\nt915,s1050,,"llm\nchat",2026-01-01T00:00:00Z,1,2\n\nt915,s1051\nt915,,s1050,llm,2026-01-01T00:00:01Z,1,2\n`;
+  files['spans/z-lines-plain.csv'] = `${head}\nt916,s1060,,llm,2026-01-01T00:00:00Z,1,2\nt916,,s1060,llm,2026-01-01T00:00:01Z,1,2\n`;
+  files['spans/z-lines-crlf.csv'] = `${head}\r\nt917,,,llm,2026-01-01T00:00:00Z,1,2\r\n`;
   for (let i = 0; i < 6; i++) files[`evals-t${i}.tsv`] = ['metric\tvalue\tmodel_version', ...[0, 1].map((k) => `f1\t${i === 2 && k === 1 ? 'nan' : k / 3}\tm${i}`)].join('\n') + '\n';
   writeFiles(dir, files);
   const entries: Record<string, { rows?: number }> = {};
@@ -214,6 +225,10 @@ describe('batched loading of many small JSON Lines files', () => {
     expect(ids.map((r) => r.id)).toEqual(['evals-3.jsonl:1', 'evals-3.jsonl:2', 'evals-3.jsonl:3']);
     const spans = s.files.filter((f) => f.path.startsWith('spans/0'));
     expect(spans.reduce((a, f) => a + f.rows_read, 0)).toBe(spans.reduce((a, f) => a + f.rows_loaded + f.rows_rejected, 0));
+    expect(byPath.get('records-inf-1.jsonl')?.leniency).toEqual(['ts: 1 value infinite (infinity or -infinity), not a point in time: loaded as missing']);
+    expect([byPath.get('audit_log-1.jsonl')?.rows_loaded, byPath.get('audit_log-1.jsonl')?.rows_rejected]).toEqual([1, 1]);
+    const infRejects = await queryRows<{ line: number; reason: string }>(batched.value.conn, `SELECT line, reason FROM _ad_rejects WHERE file = 'audit_log-1.jsonl' ORDER BY reason`);
+    expect(infRejects.map((r) => `${Number(r.line)} ${r.reason}`)).toEqual(['2 required value missing', '2 wrong type: cannot convert -infinity to TIMESTAMP']);
   });
 });
 
@@ -258,6 +273,18 @@ describe('batched loading of many small CSV / TSV files', () => {
     expect(s.files.some((f) => f.inferred?.includes('column "latency" read as numbers: its inf / nan cells are non-finite values (counted as missing in statistics), not text'))).toBe(true);
     expect(s.files.some((f) => f.leniency?.some((l) => l.includes('non-finite')))).toBe(true);
     expect(s.files.some((f) => f.leniency?.some((l) => l.includes('read leniently')))).toBe(true);
+    // The load's own rejects name their line and carry their text (#14, wave 5), both ways (so the comparison above compares lines).
+    for (const b of [batched.value, alone.value]) {
+      const own = await queryRows<{ n: number; lined: number }>(b.conn, `SELECT count(*)::INTEGER AS n, count(*) FILTER (line IS NOT NULL AND raw IS NOT NULL)::INTEGER AS lined FROM _ad_rejects WHERE reason IN ('required value missing') OR reason LIKE 'wrong type%'`);
+      expect(own[0]?.n).toBeGreaterThan(3);
+      expect(own[0]?.lined).toBe(own[0]?.n);
+    }
+    const lined = await queryRows<{ file: string; line: number; raw: string }>(batched.value.conn, `SELECT file, line::INTEGER AS line, raw FROM _ad_rejects WHERE file LIKE 'spans/z-lines-%' AND column_name = 'span_id' ORDER BY file`);
+    expect(lined).toEqual([
+      { file: 'spans/z-lines-crlf.csv', line: 2, raw: 't917,,,llm,2026-01-01T00:00:00Z,1,2' },
+      { file: 'spans/z-lines-plain.csv', line: 3, raw: 't916,,s1060,llm,2026-01-01T00:00:01Z,1,2' },
+      { file: 'spans/z-lines-quoted.csv', line: 5, raw: 't915,,s1050,llm,2026-01-01T00:00:01Z,1,2' },
+    ]);
     const ids = await queryRows<{ id: string }>(batched.value.conn, `SELECT eval_id AS id FROM eval_results WHERE eval_id LIKE 'evals-3.csv:%' ORDER BY 1`);
     expect(ids.map((r) => r.id)).toEqual(['evals-3.csv:1', 'evals-3.csv:2', 'evals-3.csv:3']);
   });

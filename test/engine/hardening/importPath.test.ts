@@ -3,7 +3,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../electron/engine/engine';
-import { GOOD_SPANS, HOSTILE_TIMEOUT, WriteGuard, engineIn, expectAccounted, fileReport, rejectsOf, rmDir, tempDir, writeFiles } from './helpers';
+import { GOOD_SPANS, HOSTILE_TIMEOUT, WriteGuard, engineIn, expectAccounted, fileReport, rejectsOf, rmDir, tempDir, writeFiles, writeParquet } from './helpers';
 
 /** #14 items 10, 11 and 12: data that must not be lost or misread on the import path. */
 describe('import path: data not lost or misread', () => {
@@ -169,6 +169,48 @@ describe('import path: data not lost or misread', () => {
     await engine.closeBundle({ bundleId: s.bundleId });
   }, HOSTILE_TIMEOUT);
 
+  it('Phoenix Parquet exports with NaN / ±Infinity doubles: evaluation scores load as non-finite values, counted; any other number column (a span\'s token count, a document position) is missing, counted per column; never a silent NULL', async () => {
+    const dir = path.join(root, 'bundles', 'inf-phoenix-parquet');
+    writeFiles(dir, { 'spans.jsonl': GOOD_SPANS });
+    await writeParquet(
+      path.join(dir, 'phoenix', 'evaluations-relevance.parquet'),
+      `SELECT * FROM (VALUES ('0b1c2d3e4f506172', 'relevant', 0.5, 0.0), ('1b1c2d3e4f506172', 'relevant', 'nan'::DOUBLE, 1.0), ('2b1c2d3e4f506172', NULL, 'inf'::DOUBLE, 'nan'::DOUBLE), ('3b1c2d3e4f506172', 'unknown', '-inf'::DOUBLE, 2.0))
+         AS t("context.span_id", label, score, document_position)`,
+    );
+    await writeParquet(
+      path.join(dir, 'phoenix', 'trace_dataset-1.parquet'),
+      `SELECT * FROM (VALUES ('llm', 'LLM', NULL, TIMESTAMPTZ '2026-01-01 00:00:00+00', TIMESTAMPTZ '2026-01-01 00:00:01+00', 'OK', '0b1c2d3e4f506172', '0b1c2d3e4f5061720b1c2d3e4f506172', 97.0, 'x:NaN,-Infinity]', [1.5, 'nan'::DOUBLE]),
+                                (  'tool', 'TOOL', '0b1c2d3e4f506172', TIMESTAMPTZ '2026-01-01 00:00:00.5+00', TIMESTAMPTZ '2026-01-01 00:00:00.7+00', 'OK', '1b1c2d3e4f506172', '0b1c2d3e4f5061720b1c2d3e4f506172', 'nan'::DOUBLE, NULL, NULL))
+         AS t(name, span_kind, parent_id, start_time, end_time, status_code, "context.span_id", "context.trace_id", "attributes.llm.token_count.prompt", "attributes.note", "attributes.weights")`,
+    );
+    const s = await engine.openBundle({ path: dir });
+    expectAccounted(s);
+    const ev = fileReport(s, 'phoenix/evaluations-relevance.parquet');
+    expect(ev.format).toBe('phoenix-evals');
+    expect([ev.rows_read, ev.rows_loaded, ev.rows_rejected]).toEqual([4, 4, 0]);
+    const vals = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT span_id, CAST(value AS VARCHAR) FROM eval_results ORDER BY span_id" });
+    expect(vals.rows).toEqual([
+      ['0b1c2d3e4f506172', '0.5'],
+      ['1b1c2d3e4f506172', 'nan'],
+      ['2b1c2d3e4f506172', 'inf'],
+      ['3b1c2d3e4f506172', '-inf'],
+    ]);
+    const evNotes = (ev.leniency ?? []).join('\n');
+    expect(evNotes).toMatch(/value: 3 values non-finite \(inf, -inf or nan\)/);
+    expect(evNotes).toMatch(/1 value: document_position given NaN or ±Infinity in a Parquet number column \(pandas writes NaN for a missing value\): loaded as missing/);
+    const sp = fileReport(s, 'phoenix/trace_dataset-1.parquet');
+    expect(sp.format).toBe('phoenix-spans');
+    expect([sp.rows_read, sp.rows_loaded, sp.rows_rejected]).toEqual([2, 2, 0]);
+    expect((sp.leniency ?? []).join('\n')).toMatch(/1 value: attributes\.llm\.token_count\.prompt given NaN or ±Infinity in a Parquet number column \(pandas writes NaN for a missing value\): loaded as missing/);
+    // A NaN nested in a list is kept as the text JSON can hold; a string holding the words is left as it is.
+    const spans = await engine.runSql({ bundleId: s.bundleId, sql: "SELECT span_id, input_tokens, json_extract_string(attributes, '$.weights'), json_extract_string(attributes, '$.note') FROM spans WHERE span_id LIKE '%b1c2d3e4f506172' ORDER BY span_id" });
+    expect(spans.rows.map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v)))).toEqual([
+      ['0b1c2d3e4f506172', 97, '[1.5,"NaN"]', 'x:NaN,-Infinity]'],
+      ['1b1c2d3e4f506172', null, null, null],
+    ]);
+    await engine.closeBundle({ bundleId: s.bundleId });
+  }, HOSTILE_TIMEOUT);
+
   it('OTLP protobuf JSON doubles "NaN", "Infinity", "-Infinity" (otlp-nonfinite/traces.json): cost and evaluation scores load as non-finite values, reported; a token or retry count given one is missing, reported; the attributes keep the value', async () => {
     const dir = path.join(root, 'bundles', 'inf-otlp');
     writeFiles(dir, { 'traces.json': fs.readFileSync(path.resolve('test/fixtures/external/otlp-nonfinite/traces.json')) });
@@ -295,6 +337,96 @@ describe('import path: data not lost or misread', () => {
     // On main the infinite ts reached the import summary's time range and the open failed ("value out of range for JS Date").
     expect(s.tables.find((t) => t.name === 'records')?.rows).toBe(8);
     await engine.overview({ bundleId: s.bundleId });
+    await engine.closeBundle({ bundleId: s.bundleId });
+  }, HOSTILE_TIMEOUT);
+
+  it('JSON and JSON Lines "infinity" / "-infinity" in a time column load as a CSV\'s do: missing, counted and noted; in the required audit_log.ts the row is rejected, named; per file and batched', async () => {
+    const dir = path.join(root, 'bundles', 'inf-dates-json');
+    const rec = (id: string, ts: string): string => JSON.stringify({ record_id: id, ts, score: 0.5 });
+    writeFiles(dir, {
+      'spans.jsonl': GOOD_SPANS,
+      // Same structure: loaded by the batched JSON Lines path.
+      'records-ts-1.jsonl': `${[rec('j1', '2026-01-01T00:00:00Z'), rec('j2', 'infinity')].join('\n')}\n`,
+      'records-ts-2.jsonl': `${[rec('j3', '-infinity'), rec('j4', '2026-01-02T00:00:00Z'), rec('j5', 'Infinity')].join('\n')}\n`,
+      // A JSON array: the per-file path.
+      'records-arr.json': JSON.stringify([
+        { record_id: 'a1', ts: '2026-01-03T00:00:00Z', score: 1 },
+        { record_id: 'a2', ts: 'infinity', score: 1 },
+      ]),
+      'audit_log.jsonl': `${[
+        JSON.stringify({ log_id: 'l1', ts: '2026-01-05T10:00:00Z', actor: 'ana', action: 'release.approve' }),
+        JSON.stringify({ log_id: 'l2', ts: 'infinity', actor: 'bo', action: 'deploy.promote' }),
+      ].join('\n')}\n`,
+    });
+    const s = await engine.openBundle({ path: dir });
+    expectAccounted(s);
+    for (const [file, n, rows] of [
+      ['records-ts-1.jsonl', 1, 2],
+      ['records-ts-2.jsonl', 2, 3],
+      ['records-arr.json', 1, 2],
+    ] as const) {
+      const f = fileReport(s, file);
+      expect([f.rows_read, f.rows_loaded, f.rows_rejected], file).toEqual([rows, rows, 0]);
+      expect((f.leniency ?? []).join('\n'), file).toMatch(new RegExp(`ts: ${n} values? infinite \\(infinity or -infinity\\), not a point in time: loaded as missing`));
+    }
+    const vals = await engine.runSql({ bundleId: s.bundleId, sql: 'SELECT record_id, CAST(ts AS VARCHAR) FROM records ORDER BY record_id' });
+    expect(vals.rows).toEqual([
+      ['a1', '2026-01-03 00:00:00'],
+      ['a2', null],
+      ['j1', '2026-01-01 00:00:00'],
+      ['j2', null],
+      ['j3', null],
+      ['j4', '2026-01-02 00:00:00'],
+      ['j5', null],
+    ]);
+    const audit = fileReport(s, 'audit_log.jsonl');
+    expect([audit.rows_read, audit.rows_loaded, audit.rows_rejected]).toEqual([2, 1, 1]);
+    const rejects = await rejectsOf(engine, s, 'audit_log.jsonl');
+    expect(rejects.map((r) => `${r.line} ${r.column}: ${r.reason}`).sort()).toEqual(['2 ts: required value missing', '2 ts: wrong type: cannot convert infinity to TIMESTAMP']);
+    await engine.overview({ bundleId: s.bundleId });
+    await engine.closeBundle({ bundleId: s.bundleId });
+  }, HOSTILE_TIMEOUT);
+
+  it('a CSV row the load rejects (a required value missing, an infinite required time) names its line and carries its text, as DuckDB\'s own rejects do: alone and grouped alike, past a header, blank lines, rows DuckDB rejected and quoted cells over several lines', async () => {
+    const dir = path.join(root, 'bundles', 'csv-reject-lines');
+    // DuckDB numbers a record by the lines before it, a quoted cell's line breaks not counted (its own rejects).
+    const body = [
+      'log_id,ts,actor,action',
+      'a1,2026-01-05T10:00:00Z,ana,"two\nlines"', // line 2
+      '', // line 3 (blank)
+      'a2,2026-01-05T10:00:00Z,bo,approve,surplus', // line 4: too many columns (DuckDB's reject)
+      ',2026-01-05T10:00:00Z,bo,no id', // line 5: required log_id missing
+      'a3,not a time,bo,x', // line 6: not a time (no time: the required ts is missing)
+      'a4,2026-01-05T10:00:00Z,bo,"x\n\ny"', // line 7
+      'a5,infinity,bo,late', // line 8: infinite required ts
+    ];
+    // Past 20 KiB: loaded alone; the same rows in a small file are loaded in a group (with a clean file of its header).
+    const filler = Array.from({ length: 400 }, (_, i) => `f${i},2026-01-06T10:00:00Z,ana,${'x'.repeat(50)}`);
+    writeFiles(dir, {
+      'spans.jsonl': GOOD_SPANS,
+      'audit_log-small.csv': `${body.join('\n')}\n`,
+      'audit_log-clean.csv': 'log_id,ts,actor,action\nc1,2026-01-05T10:00:00Z,ana,x\n',
+      'audit_log-big.csv': `${[...body, ...filler].join('\n')}\n`,
+      'records-crlf.csv': 'record_id,score\r\nr1,1\r\n,2\r\nr3,3\r\n',
+    });
+    const s = await engine.openBundle({ path: dir });
+    expectAccounted(s);
+    const expected = [
+      '4 - too many columns: Expected Number of Columns: 4 Found: 5',
+      '5 log_id required value missing ,2026-01-05T10:00:00Z,bo,no id',
+      '6 ts required value missing a3,not a time,bo,x',
+      '8 ts required value missing a5,infinity,bo,late',
+      '8 ts wrong type: cannot convert infinity to TIMESTAMP a5,infinity,bo,late',
+    ];
+    for (const file of ['audit_log-small.csv', 'audit_log-big.csv']) {
+      const f = fileReport(s, file);
+      expect([f.rows_read - f.rows_loaded, f.rows_rejected], file).toEqual([4, 4]);
+      const rejects = await rejectsOf(engine, s, file);
+      const shown = rejects.map((r) => `${r.line} ${r.column ?? '-'} ${r.reason}${r.column ? ` ${r.raw}` : ''}`).sort();
+      expect(shown, file).toEqual(expected);
+    }
+    const crlf = await rejectsOf(engine, s, 'records-crlf.csv');
+    expect(crlf.map((r) => [r.line, r.column, r.reason, r.raw])).toEqual([[3, 'record_id', 'required value missing', ',2']]);
     await engine.closeBundle({ bundleId: s.bundleId });
   }, HOSTILE_TIMEOUT);
 

@@ -16,6 +16,8 @@ import { forEachRecord, isParquet, RecordError } from './records';
 const SPAN_KEYS = ['context.span_id', 'span_id'] as const;
 const TRACE_KEYS = ['context.trace_id', 'trace_id'] as const;
 const NAME_KEYS = ['eval_name', 'annotation_name', 'name'] as const;
+/** Where an evaluation's score is: kept when NaN or ±Infinity (a non-finite value, counted on the file). */
+const SCORE_KEYS = ['score', 'result.score'] as const;
 
 function firstValue(record: Record<string, unknown>, keys: readonly string[]): unknown {
   for (const key of keys) {
@@ -59,7 +61,7 @@ export function phoenixEvalRow(record: Record<string, unknown>, fallbackName: st
   if (spanId === null && traceId === null) throw new RecordError('context.span_id', 'an evaluation needs context.span_id, span_id, context.trace_id or trace_id');
   const name = textOrNull(firstValue(record, NAME_KEYS)) ?? fallbackName;
   const label = textOrNull(firstValue(record, ['label', 'result.label']));
-  const score = measureOrNull(firstValue(record, ['score', 'result.score']));
+  const score = measureOrNull(firstValue(record, SCORE_KEYS));
   const explanation = textOrNull(firstValue(record, ['explanation', 'result.explanation']));
   if (label === null && score === null) throw new RecordError('label', 'an evaluation needs a label or a score');
   const position = numberOrNull(record.document_position);
@@ -105,6 +107,6 @@ export const phoenixEvalsReader: StructuredReader = {
   },
   async read(source, sink) {
     const fallback = await defaultEvalName(source);
-    await forEachRecord(source, sink, (record, line) => sink.row('eval_results', phoenixEvalRow(record, fallback), line));
+    await forEachRecord(source, sink, (record, line) => sink.row('eval_results', phoenixEvalRow(record, fallback), line), [], SCORE_KEYS);
   },
 };

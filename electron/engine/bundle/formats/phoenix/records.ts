@@ -1,7 +1,7 @@
 /** Record iteration shared by the Phoenix readers: JSON Lines, a JSON array of records, or Parquet. */
 import type { ReaderSource, RowSink } from '../types';
 import { excerpt, jsonRecords } from '../common/json';
-import { parquetRecords } from '../common/parquet';
+import { nonFiniteMissingNote, parquetRecords } from '../common/parquet';
 
 export type RecordHandler = (record: Record<string, unknown>, line: number) => void;
 
@@ -11,11 +11,12 @@ export function isParquet(relPath: string): boolean {
 
 /**
  * Calls `handle` for each record; malformed lines are rejected (counted as read). Every handled record
- * is counted once. `handle` throws RecordError to reject a record with its field.
+ * is counted once. `handle` throws RecordError to reject a record with its field. `measured`: Parquet columns whose
+ * NaN / ±Infinity values are kept (a score); those of any other number column are missing, each counted on the file.
  */
-export async function forEachRecord(source: ReaderSource, sink: RowSink, handle: RecordHandler, bigIntegerKeys: readonly string[] = []): Promise<void> {
+export async function forEachRecord(source: ReaderSource, sink: RowSink, handle: RecordHandler, bigIntegerKeys: readonly string[] = [], measured: readonly string[] = []): Promise<void> {
   if (isParquet(source.relPath)) {
-    for await (const { line, value } of parquetRecords(source)) {
+    for await (const { line, value } of parquetRecords(source, { measured, onMissing: (column) => sink.lenient?.(nonFiniteMissingNote(column)) })) {
       if (sink.signal.aborted) return;
       handleOne(sink, handle, value, line);
     }
