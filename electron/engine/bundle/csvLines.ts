@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryOne, quoteIdent, quoteLiteral } from '../db';
 import { LIMITS } from './limits';
@@ -8,7 +9,8 @@ import { LIMITS } from './limits';
  * once more, with the dialect the real read used and one column more than it has:
  * then every record the real read could emit is a "missing columns" reject, with the line DuckDB names for its own
  * rejects (header and blank lines counted, a record's quoted line breaks not) and its text. Those records, less the
- * lines the real read rejected, are the rows it emitted, in order. Run only when the load rejected a row.
+ * lines the real read rejected, are the rows it emitted, in order. Run only when the load rejected a row, and only
+ * for files up to LIMITS.csvLineLookupBytes each (a larger file's rejects keep no line).
  */
 
 /** The relation csvRowLines fills: _f (file key), _ord (row number within the file, 1-based), _line, _raw. */
@@ -43,7 +45,9 @@ function option(v: string): string {
  * read). A file whose records do not add up to its rows gets no entry: its rejects keep no line rather than a wrong one.
  */
 export async function csvRowLines(conn: DuckDBConnection, src: CsvLineFiles, emitted: Map<number, number>): Promise<boolean> {
-  const files = src.files.filter((x) => emitted.has(x.f));
+  // Decided per file, so a file gets the same lines read alone or in a group.
+  const files: typeof src.files = [];
+  for (const x of src.files) if (emitted.has(x.f) && (await fs.stat(x.path)).size <= LIMITS.csvLineLookupBytes) files.push(x);
   const first = files[0];
   if (!first) return false;
   // The dialect the real read detected: a read of many files takes the first file's. The reject store's scan table

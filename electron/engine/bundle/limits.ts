@@ -16,6 +16,11 @@ export const LIMITS = {
   sniffBytes: 64 * 1024,
   /** Longest CSV / TSV line: the reader and the dialect sniffer both get it (the sniffer's default was 2 MB). */
   csvMaxLineBytes: 64 * 1024 * 1024,
+  /**
+   * CSV files read once more to find the line of a row the load rejects (csvLines.ts): up to this size each. A
+   * 30 MB file took 25 s more under load; above the limit such a reject names file and column, not the line.
+   */
+  csvLineLookupBytes: 8 * 1024 * 1024,
   /** Raw text kept per reject row. */
   rejectRawChars: 500,
 } as const;

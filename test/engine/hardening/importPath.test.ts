@@ -430,6 +430,19 @@ describe('import path: data not lost or misread', () => {
     await engine.closeBundle({ bundleId: s.bundleId });
   }, HOSTILE_TIMEOUT);
 
+  it('a CSV over 8 MiB is not read a second time to find a load reject\'s line: the reject names file, column and reason, with no line rather than a guessed one', async () => {
+    const dir = path.join(root, 'bundles', 'csv-reject-big');
+    const rows = Array.from({ length: 180_000 }, (_, i) => `r${i},${i % 7},${'y'.repeat(40)}`);
+    rows.push(',3,last row has no id');
+    writeFiles(dir, { 'spans.jsonl': GOOD_SPANS, 'records.csv': `record_id,score,note\n${rows.join('\n')}\n` });
+    expect(fs.statSync(path.join(dir, 'records.csv')).size).toBeGreaterThan(8 * 1024 * 1024);
+    const s = await engine.openBundle({ path: dir });
+    expectAccounted(s);
+    const rejects = await rejectsOf(engine, s, 'records.csv');
+    expect(rejects.map((r) => [r.line, r.column, r.reason])).toEqual([[null, 'record_id', 'required value missing']]);
+    await engine.closeBundle({ bundleId: s.bundleId });
+  }, HOSTILE_TIMEOUT);
+
   it('a text column that merely contains the word "nan" among words stays text', async () => {
     const dir = path.join(root, 'bundles', 'nan-text');
     writeFiles(dir, { 'spans.jsonl': GOOD_SPANS, 'people.csv': 'id,name\n1,nan\n2,Nan Goldin\n3,inf\n' });
