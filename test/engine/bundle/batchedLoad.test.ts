@@ -158,6 +158,8 @@ function makeJsonBundle(dir: string): void {
   // Always one upper-case trace id read leniently, whatever the seed.
   files['spans/upper.json'] = JSON.stringify([{ trace_id: `ABCDEF${'0'.repeat(26)}`, span_id: 'u1', name: 'llm', start_time: '2026-01-01T00:00:00Z' }]);
   files['spans/upper-2.json'] = JSON.stringify([{ trace_id: `ABCDEF${'1'.repeat(26)}`, span_id: 'u2', name: 'llm', start_time: '2026-01-01T00:00:00Z' }]);
+  // And inf / nan strings beside numbers (read as numbers, counted on the file).
+  for (const [i, nf] of ['inf', 'NaN'].entries()) files[`spans/nonfinite-${i}.json`] = JSON.stringify([0, 1].map((k) => ({ trace_id: `f${i}`, span_id: `f${i}_${k}`, name: 'llm', start_time: '2026-01-01T00:00:00Z', cost: k === 0 ? nf : 0.25 })));
   for (let i = 0; i < 30; i++) {
     const rows = [0, 1].map((k) => ({ record_id: `r${i}_${k}`, timestamp: i === 5 ? (k === 0 ? '01010001' : '2026-02-01T00:00:00Z') : `2026-02-0${1 + k}T00:00:00Z`, score: k / 2 }));
     files[`records-${i}.json`] = JSON.stringify(rows, null, 2);
