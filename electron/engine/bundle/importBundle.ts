@@ -325,15 +325,15 @@ const BATCH_MAX_FILES = 5000;
 const BATCH_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
- * Whether a file can join a batch: a plain (not gzipped), non-empty, small JSON Lines file that no structured reader
- * claims, UTF-8 by its first bytes, with nothing declared for it beyond its hash and row count. Anything else takes
- * the per-file path.
+ * Whether a file can join a batch: a plain (not gzipped), non-empty, small JSON Lines or JSON file (a JSON array,
+ * checked when staged) that no structured reader claims, UTF-8 by its first bytes, with nothing declared for it
+ * beyond its hash and row count. Anything else takes the per-file path.
  */
 async function batchable(f: BundleFile, m: ManifestFile | undefined): Promise<boolean> {
   if (f.relPath === MANIFEST_NAME || f.bytes === 0 || f.bytes > BATCH_FILE_MAX_BYTES) return false;
   if (m && (m.table !== undefined || m.map !== undefined || m.columns !== undefined || m.header !== undefined)) return false;
   const declared = m?.format?.toLowerCase();
-  if (declared !== undefined ? declared !== 'jsonl' && declared !== 'ndjson' : !/\.(jsonl|ndjson)$/i.test(f.relPath)) return false;
+  if (declared !== undefined ? declared !== 'jsonl' && declared !== 'ndjson' && declared !== 'json' : !/\.(jsonl|ndjson|json)$/i.test(f.relPath)) return false;
   // read_text expands glob characters; such a path is read alone.
   if (/[*?[\]{}\\]/.test(f.absPath)) return false;
   const head = await readHead(f.absPath, Math.min(LIMITS.sniffBytes, f.bytes + 1));
@@ -342,6 +342,12 @@ async function batchable(f: BundleFile, m: ManifestFile | undefined): Promise<bo
   const text = head.toString('utf8');
   if (STRUCTURED_READERS.some((r) => r.sniff({ relPath: f.relPath, head: text }))) return false;
   return declared !== undefined || exportSummaryKind(text) === null;
+}
+
+/** A batchable file the per-file path reads as JSON (an array, or else as it finds it): declared so, or named .json. */
+function jsonArrayFile(f: BundleFile, m: ManifestFile | undefined): boolean {
+  const declared = m?.format?.toLowerCase();
+  return declared !== undefined ? declared === 'json' : /\.json$/i.test(f.relPath);
 }
 
 /**
@@ -427,6 +433,8 @@ class Batcher extends FileBatcher<BundleFile> {
   /** Per staged batch: each file's unit counts, and the structure of each group. */
   private counts = new Map<number, UnitCounts>();
   private readonly structures = new Map<number[], BatchStructure['keys']>();
+  /** The batched JSON array files (.json), by bundle path: their units are array elements, their format "json". */
+  private readonly arrays = new Set<string>();
 
   private constructor(state: ImportState) {
     super(state, (f) => f);
@@ -442,6 +450,7 @@ class Batcher extends FileBatcher<BundleFile> {
       const flags = await Promise.all(part.map((f) => batchable(f, entries.get(f.relPath)).catch(() => false)));
       part.forEach((f, i) => flags[i] && ok.push(f));
     }
+    for (const f of ok) if (jsonArrayFile(f, entries.get(f.relPath))) b.arrays.add(f.relPath);
     let bytes = 0;
     b.fill(ok, (current, f) => {
       const full = current.length >= BATCH_MAX_FILES || bytes + f.bytes > BATCH_MAX_BYTES;
@@ -458,7 +467,7 @@ class Batcher extends FileBatcher<BundleFile> {
   protected async stage(files: BundleFile[]): Promise<boolean> {
     const { conn } = this.state;
     try {
-      await stageBatch(conn, files);
+      await stageBatch(conn, files.map((f) => ({ ...f, array: this.arrays.has(f.relPath) })));
     } catch {
       // A file that cannot be read as text (not UTF-8 past its head, too long a line): every file of the batch alone.
       cancelled(this.state.job);
@@ -531,7 +540,7 @@ class Batcher extends FileBatcher<BundleFile> {
       const loadCounts: LoadCounts = { loaded: c.loaded, rejected: c.rejected, addedColumns: [], lenient: c.lenient };
       out.set(i, {
         table: route.table,
-        format: 'jsonl',
+        format: this.arrays.has(f.relPath) ? 'json' : 'jsonl',
         rows_read: u.units,
         rows_loaded: c.loaded,
         rows_rejected: c.rejected + u.invalid + u.notObject + u.empty,

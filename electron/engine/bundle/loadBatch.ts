@@ -4,17 +4,18 @@ import { queryRows, quoteIdent, quoteLiteral } from '../db';
 import { CSV_ROW_LINES, dropCsvRowLines } from './csvLines';
 import { FLOAT_TYPES, rowLinesOf, targetParts, typedRowsSql, NON_FINITE_NOTE, type LoadCounts, type SourceSpec } from './load';
 import { INFINITE_TIME } from './leniency';
-import { blankLineSql, emptyObjectRejectsSql, markDuplicateKeys, nonFiniteTextSql, UNIT_KIND_SQL, unitRejectsSql } from './loadFlat';
+import { blankLineSql, DUPLICATE_KEY, emptyObjectRejectsSql, markDuplicateKeys, nonFiniteTextSql, UNIT_KIND_SQL, unitRejectsSql } from './loadFlat';
 
 /**
- * Many small JSON Lines files loaded together (#14 item 14): one statement stages the lines of every file of a batch,
+ * Many small JSON Lines files (and JSON array files) loaded together (#14 item 14): one statement stages the lines
+ * (array elements) of every file of a batch,
  * one query finds each file's structure (its keys in order of first appearance, with the JSON types each carries), and
  * the files of one structure are loaded into their table by one statement, each row keeping its file and line. The
  * per-file path (loadFlat.ts) is the reference: a file whose structure no other file shares is loaded by it, and
  * every count, reject and note of a batched file is what that path gives the file alone.
  */
 
-/** Every non-blank line of the batch's files: _f (file number), _p (bundle path), _line, _t, _kind. */
+/** Every non-blank line (array element) of the batch's files: _f (file number), _p (bundle path), _line, _t, _kind. */
 export const BATCH_UNITS = '__ad_bunits';
 /** The batch's files: _f, _p (bundle path), _path (where the engine reads it). */
 const BATCH_FILES = '__ad_bfiles';
@@ -23,9 +24,15 @@ export interface BatchFile {
   relPath: string;
   /** Where the engine reads it (a private copy). */
   absPath: string;
+  /** A JSON array file (.json): its units are the array's elements, numbered from 1; otherwise a JSON Lines file. */
+  array?: boolean;
 }
 
-/** Stages the lines of every file in one statement. Throws when any file cannot be read as text (the caller falls back). */
+/**
+ * Stages the units of every file in one statement: the lines of a JSON Lines file, the elements of a JSON array file.
+ * Throws when any file cannot be read as text (the caller falls back). A JSON array file the batch cannot vouch for
+ * stages no unit, so it joins no group and is loaded alone (see arrayElementsSql).
+ */
 export async function stageBatch(conn: DuckDBConnection, files: BatchFile[]): Promise<void> {
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${BATCH_FILES} (_f INTEGER, _p VARCHAR, _path VARCHAR)`);
   const app = await conn.createAppender(BATCH_FILES, 'main', 'temp');
@@ -40,12 +47,38 @@ export async function stageBatch(conn: DuckDBConnection, files: BatchFile[]): Pr
   } finally {
     app.closeSync();
   }
+  const paths = (array: boolean): string[] => files.filter((f) => f.array === array).map((f) => quoteLiteral(f.absPath));
+  const parts: string[] = [];
   // read_text over the list of files: one scan; each file's lines numbered from 1, as the per-file path does.
-  const lines = `SELECT b._f, b._p, CAST(x.ord AS BIGINT) AS _line, x.l AS _t
-    FROM (SELECT filename, unnest(ls) AS l, unnest(generate_series(1, len(ls))) AS ord FROM (SELECT filename, string_split(content, chr(10)) AS ls FROM read_text([${files.map((f) => quoteLiteral(f.absPath)).join(', ')}]))) x
-    JOIN ${BATCH_FILES} b ON b._path = x.filename WHERE NOT ${blankLineSql('x.l')}`;
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${BATCH_UNITS} AS SELECT _f, _p, _line, _t, ${UNIT_KIND_SQL} AS _kind FROM (${lines})`);
+  if (paths(false).length > 0) {
+    parts.push(`SELECT b._f, b._p, CAST(x.ord AS BIGINT) AS _line, x.l AS _t
+    FROM (SELECT filename, unnest(ls) AS l, unnest(generate_series(1, len(ls))) AS ord FROM (SELECT filename, string_split(content, chr(10)) AS ls FROM read_text([${paths(false).join(', ')}]))) x
+    JOIN ${BATCH_FILES} b ON b._path = x.filename WHERE NOT ${blankLineSql('x.l')}`);
+  }
+  if (paths(true).length > 0) parts.push(arrayElementsSql(paths(true)));
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${BATCH_UNITS} AS SELECT _f, _p, _line, _t, ${UNIT_KIND_SQL} AS _kind FROM (${parts.join(' UNION ALL ')})`);
   await markDuplicateKeys(conn, BATCH_UNITS);
+  const arrays = files.flatMap((f, i) => (f.array ? [i] : []));
+  if (arrays.length > 0) {
+    // A JSON array holding an array, or an object holding a key twice: the per-file path alone speaks for the file.
+    await conn.run(
+      `DELETE FROM ${BATCH_UNITS} WHERE _f IN (SELECT DISTINCT _f FROM ${BATCH_UNITS} WHERE _kind IN ('ARRAY', ${quoteLiteral(DUPLICATE_KEY)}) AND _f IN (${arrays.join(', ')}))`,
+    );
+  }
+}
+
+/**
+ * SQL: the elements of the given JSON array files (quoted paths), each numbered from 1 and given as text, as
+ * stageJsonUnits reads a ".json" file whose first non-blank character is "[" and that is valid JSON. Any other file
+ * (one object, JSON Lines in a .json file, a scalar, invalid JSON, a byte-order mark) yields no element: the per-file
+ * path reads it otherwise.
+ */
+function arrayElementsSql(paths: string[]): string {
+  const isArray = `left(ltrim(content, ' ' || chr(9) || chr(10) || chr(13)), 1) = '[' AND json_valid(content)`;
+  return `SELECT b._f, b._p, CAST(x.ord AS BIGINT) AS _line, CAST(x.e AS VARCHAR) AS _t
+    FROM (SELECT filename, unnest(es) AS e, unnest(generate_series(1, len(es))) AS ord
+          FROM (SELECT filename, CASE WHEN ${isArray} THEN json_extract(content, '$[*]') END AS es FROM read_text([${paths.join(', ')}]))) x
+    JOIN ${BATCH_FILES} b ON b._path = x.filename`;
 }
 
 export async function dropBatch(conn: DuckDBConnection): Promise<void> {

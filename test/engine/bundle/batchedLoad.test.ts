@@ -133,6 +133,82 @@ function makeCsvBundle(dir: string): void {
   fs.writeFileSync(path.join(dir, 'manifest.json'), manifestFor(dir, entries));
 }
 
+/**
+ * Small JSON array files (#14 item 14, JSON): their elements join the JSON Lines batches, each numbered as the per-file
+ * path numbers it. The mix: arrays of spans written compactly, pretty-printed or with Windows line ends, elements that
+ * are not objects (numbers, strings, null, true) or are `{}` beside objects, values that do not convert, missing required
+ * ids, upper-case ids read leniently, inf / nan strings beside numbers, evaluation files without ids (generated from
+ * file and element), a time column that fails the vet in one file, and files a shortcut would read wrong: an empty
+ * array, an array of non-objects only, invalid JSON amid valid files, duplicate keys, a top-level object, JSON Lines
+ * and a scalar in .json files, an array of arrays, a byte-order mark, objects whose keys come in another order (in
+ * two files, and within one file), JSON and JSON Lines files of one structure, and a manifest with row counts.
+ */
+function makeJsonBundle(dir: string): void {
+  const rand = uniforms(SEED + 2);
+  const files: Record<string, string> = {};
+  const span = (i: number, k: number): Record<string, unknown> => ({
+    trace_id: rand() < 0.05 ? `ABCDEF${String(i).padStart(26, '0')}` : `t${i}`,
+    span_id: rand() < 0.03 ? null : `s${i}_${k}`,
+    parent_span_id: k === 0 ? null : `s${i}_0`,
+    name: 'llm',
+    start_time: rand() < 0.03 ? 'not a time' : `2026-01-0${1 + (i % 9)}T00:00:0${k}Z`,
+    input_tokens: rand() < 0.03 ? 'many' : k * 10,
+    ...(i % 4 === 0 ? { latency: k === 0 && i % 8 === 0 ? 'inf' : k * 1.5 } : {}),
+  });
+  for (let i = 0; i < 120; i++) {
+    const units: unknown[] = Array.from({ length: 1 + Math.floor(rand() * 4) }, (_, k) => span(i, k));
+    const r = rand();
+    if (r < 0.04) units.push(7);
+    else if (r < 0.07) units.splice(1, 0, 'text', null);
+    else if (r < 0.1) units.push({});
+    else if (r < 0.12) units.unshift(true);
+    const style = i % 3;
+    const text = style === 0 ? JSON.stringify(units) : style === 1 ? JSON.stringify(units, null, 2) : JSON.stringify(units, null, 1).replace(/\n/g, '\r\n');
+    files[`spans/${String(i).padStart(4, '0')}.json`] = text + (rand() < 0.5 ? '\n' : '');
+  }
+  // Always one upper-case trace id read leniently, whatever the seed.
+  files['spans/upper.json'] = JSON.stringify([{ trace_id: `ABCDEF${'0'.repeat(26)}`, span_id: 'u1', name: 'llm', start_time: '2026-01-01T00:00:00Z' }]);
+  files['spans/upper-2.json'] = JSON.stringify([{ trace_id: `ABCDEF${'1'.repeat(26)}`, span_id: 'u2', name: 'llm', start_time: '2026-01-01T00:00:00Z' }]);
+  // And inf / nan strings beside numbers (read as numbers, counted on the file).
+  for (const [i, nf] of ['inf', 'NaN'].entries()) files[`spans/nonfinite-${i}.json`] = JSON.stringify([0, 1].map((k) => ({ trace_id: `f${i}`, span_id: `f${i}_${k}`, name: 'llm', start_time: '2026-01-01T00:00:00Z', cost: k === 0 ? nf : 0.25 })));
+  for (let i = 0; i < 30; i++) {
+    const rows = [0, 1].map((k) => ({ record_id: `r${i}_${k}`, timestamp: i === 5 ? (k === 0 ? '01010001' : '2026-02-01T00:00:00Z') : `2026-02-0${1 + k}T00:00:00Z`, score: k / 2 }));
+    files[`records-${i}.json`] = JSON.stringify(rows, null, 2);
+  }
+  for (let i = 0; i < 8; i++) files[`evals-${i}.json`] = JSON.stringify([0, 1, 2].map((k) => ({ metric: 'accuracy', value: k / 4, model_version: `m${i % 2}` })));
+  // JSON and JSON Lines files of one structure (spans/j-*), and the files a shortcut would read wrong.
+  const js = (i: number): Record<string, unknown>[] => [0, 1].map((k) => ({ trace_id: `j${i}`, span_id: `j${i}_${k}`, name: 'chat', start_time: `2026-03-01T00:00:0${k}Z` }));
+  for (let i = 0; i < 4; i++) files[`spans/j-${i}.${i % 2 === 0 ? 'json' : 'jsonl'}`] = i % 2 === 0 ? JSON.stringify(js(i)) : jsonl(js(i));
+  files['spans/z-empty.json'] = '[]\n';
+  files['spans/z-empty-2.json'] = ' [ ] ';
+  files['spans/z-scalars.json'] = '[1, "a", null, false]';
+  files['spans/z-scalars-2.json'] = '[2.5, "b"]';
+  files['spans/z-mixed.json'] = JSON.stringify([{ trace_id: 'm1', span_id: 'm1a', name: 'llm', start_time: '2026-01-01T00:00:00Z' }, 3, 'x', null, {}, true, { trace_id: 'm1', span_id: 'm1b', name: 'llm', start_time: 'soon' }]);
+  files['spans/z-invalid.json'] = '[{"trace_id": "bad", "span_id": "b1", "name": "llm",';
+  files['spans/z-invalid-2.json'] = '[{"trace_id": "bad2"} {"span_id": "b2"}]';
+  files['spans/z-dup.json'] = '[{"trace_id":"d1","span_id":"x","span_id":"y","name":"llm","start_time":"2026-01-01T00:00:00Z"},{"trace_id":"d1","span_id":"z","name":"llm","start_time":"2026-01-01T00:00:01Z"}]';
+  files['spans/z-dup-2.json'] = '[{"trace_id":"d2","span_id":"z2","name":"llm","start_time":"2026-01-01T00:00:01Z"},{"trace_id":"d2","trace_id":"d3","span_id":"x2","name":"llm","start_time":"2026-01-01T00:00:00Z"}]';
+  files['spans/z-object.json'] = JSON.stringify({ trace_id: 'o1', span_id: 'o1a', name: 'llm', start_time: '2026-01-01T00:00:00Z' });
+  files['spans/z-object-2.json'] = JSON.stringify({ trace_id: 'o2', span_id: 'o2a', name: 'llm', start_time: '2026-01-01T00:00:00Z' }, null, 2);
+  files['spans/z-lines.json'] = jsonl([{ trace_id: 'l1', span_id: 'l1a', name: 'llm', start_time: '2026-01-01T00:00:00Z' }, { trace_id: 'l1', span_id: 'l1b', name: 'llm', start_time: '2026-01-01T00:00:01Z' }]);
+  files['spans/z-scalar.json'] = '42\n';
+  files['spans/z-nested.json'] = JSON.stringify([[{ trace_id: 'n1', span_id: 'n1a', name: 'llm', start_time: '2026-01-01T00:00:00Z' }], { trace_id: 'n1', span_id: 'n1b', name: 'llm', start_time: '2026-01-01T00:00:01Z' }]);
+  files['spans/z-bom.json'] = `\ufeff${JSON.stringify([{ trace_id: 'b1', span_id: 'b1a', name: 'llm', start_time: '2026-01-01T00:00:00Z' }])}`;
+  // Keys in another order: the columns of a file follow their first appearance, so these are a structure of their own.
+  const reordered = (i: number): Record<string, unknown> => ({ start_time: '2026-01-01T00:00:00Z', name: 'llm', span_id: `q${i}`, trace_id: `q${i}` });
+  files['spans/z-order-1.json'] = JSON.stringify([reordered(1), reordered(2)]);
+  files['spans/z-order-2.json'] = JSON.stringify([reordered(3)]);
+  files['spans/z-order-3.json'] = JSON.stringify([{ trace_id: 'q4', span_id: 'q4a' }, { name: 'llm', trace_id: 'q4', start_time: '2026-01-01T00:00:00Z', span_id: 'q4b' }]);
+  files['spans/z-order-4.json'] = JSON.stringify([{ trace_id: 'q5', span_id: 'q5a' }, { start_time: '2026-01-01T00:00:00Z', name: 'llm', trace_id: 'q5', span_id: 'q5b' }]);
+  files['exports/models.json'] = JSON.stringify({ system: { package_version: '1.1.2', script: 'export_models.py' }, info: { num_total_models: 2 }, mlflow: { models: ['a', 'b'] } });
+  files['misc/things.json'] = JSON.stringify([{ thing: 1, other: 'a' }, { thing: 2.5, other: 'b' }]);
+  files['misc/things-2.json'] = JSON.stringify([{ thing: 3, other: 'c' }]);
+  writeFiles(dir, files);
+  const entries: Record<string, { rows?: number }> = {};
+  for (const p of Object.keys(files)) entries[p] = p.startsWith('records') ? { rows: p === 'records-3.json' ? 5 : 2 } : p.startsWith('evals') ? { rows: 3 } : {};
+  fs.writeFileSync(path.join(dir, 'manifest.json'), manifestFor(dir, entries));
+}
+
 function job(): Job {
   return { id: 'test', signal: new AbortController().signal, progress: () => undefined, onCancel: () => undefined };
 }
@@ -287,5 +363,62 @@ describe('batched loading of many small CSV / TSV files', () => {
     ]);
     const ids = await queryRows<{ id: string }>(batched.value.conn, `SELECT eval_id AS id FROM eval_results WHERE eval_id LIKE 'evals-3.csv:%' ORDER BY 1`);
     expect(ids.map((r) => r.id)).toEqual(['evals-3.csv:1', 'evals-3.csv:2', 'evals-3.csv:3']);
+  });
+});
+
+describe('batched loading of many small JSON array files', () => {
+  let root: string;
+  let dir: string;
+  const opened: ImportedBundle[] = [];
+
+  beforeAll(() => {
+    root = tempDir('batched-json');
+    dir = path.join(root, 'bundle');
+    makeJsonBundle(dir);
+  });
+  afterAll(() => {
+    for (const b of opened) {
+      b.conn.disconnectSync();
+      b.instance.closeSync();
+    }
+    rmDir(root);
+  });
+
+  it(`gives the tables, rejects, counts and summary that loading each file alone gives (seed ${SEED})`, async () => {
+    const config = { dataDir: path.join(root, 'data'), memoryLimit: '512MB', threads: 1 };
+    const batched = await withStatementCount(() => importBundle(config, dir, 'j1', path.join(root, 'w1'), job()));
+    const alone = await withStatementCount(() => importBundle(config, dir, 'j1', path.join(root, 'w2'), job(), { loadAlone: true }));
+    opened.push(batched.value, alone.value);
+
+    // The JSON array files were batched: a handful of statements per structure instead of about twenty per file.
+    expect(batched.statements * 4).toBeLessThan(alone.statements);
+
+    const s = batched.value.summary;
+    expect(comparable(s)).toEqual(comparable(alone.value.summary));
+    expect(await tableDump(batched.value)).toEqual(await tableDump(alone.value));
+
+    // The mix holds what it is meant to hold (so the comparison above covers those cases).
+    const reasons = (await queryRows<{ r: string }>(batched.value.conn, `SELECT DISTINCT regexp_replace(reason, ':.*', '') AS r FROM _ad_rejects ORDER BY r`)).map((r) => r.r);
+    expect(reasons).toEqual(expect.arrayContaining(['malformed JSON', 'not a JSON object (found array)', 'empty JSON object', 'required value missing', 'wrong type']));
+    expect(reasons.some((r) => r.startsWith('duplicate key'))).toBe(true);
+    const mixed = await queryRows<{ line: number; reason: string; raw: string }>(batched.value.conn, `SELECT line, reason, raw FROM _ad_rejects WHERE file = 'spans/z-mixed.json' ORDER BY line`);
+    expect(mixed.map((r) => [Number(r.line), r.raw])).toEqual([[2, '3'], [3, '"x"'], [4, 'null'], [5, '{}'], [6, 'true'], [7, expect.stringContaining('"soon"')]]);
+    const byPath = new Map(s.files.map((f) => [f.path, f]));
+    expect(byPath.get('spans/z-invalid.json')?.status).toBe('unreadable');
+    expect(byPath.get('spans/z-empty.json')?.rows_read).toBe(0);
+    expect(byPath.get('spans/z-object.json')).toMatchObject({ format: 'json', rows_loaded: 1 });
+    expect(byPath.get('spans/z-lines.json')).toMatchObject({ format: 'json', rows_loaded: 2 });
+    expect(byPath.get('spans/j-0.json')).toMatchObject({ format: 'json', rows_loaded: 2 });
+    expect(byPath.get('spans/j-1.jsonl')).toMatchObject({ format: 'jsonl', rows_loaded: 2 });
+    expect(byPath.get('exports/models.json')?.format).toBe('other');
+    expect(byPath.get('records-3.json')?.status).toBe('rowcount_mismatch');
+    expect(byPath.get('records-5.json')?.mapping?.find((e) => e.column === 'ts')?.note).toContain('was not used for ts');
+    expect(byPath.get('records-8.json')?.mapping?.find((e) => e.column === 'ts')?.source).toBe('timestamp');
+    expect(s.files.some((f) => f.leniency?.some((l) => l.includes('read leniently')))).toBe(true);
+    expect(s.files.some((f) => f.leniency?.some((l) => l.includes('non-finite')))).toBe(true);
+    const ids = await queryRows<{ id: string }>(batched.value.conn, `SELECT eval_id AS id FROM eval_results WHERE eval_id LIKE 'evals-3.json:%' ORDER BY 1`);
+    expect(ids.map((r) => r.id)).toEqual(['evals-3.json:1', 'evals-3.json:2', 'evals-3.json:3']);
+    const spans = s.files.filter((f) => f.path.startsWith('spans/0'));
+    expect(spans.reduce((a, f) => a + f.rows_read, 0)).toBe(spans.reduce((a, f) => a + f.rows_loaded + f.rows_rejected, 0));
   });
 });
