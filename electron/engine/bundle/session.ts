@@ -22,6 +22,9 @@ export async function createBundleDb(config: EngineConfig, spillDir: string): Pr
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
       allow_community_extensions: 'false',
+      // Each file is read once, by the import; DuckDB's cache of file contents kept ~31 KB of every small Parquet
+      // file read (3 GB for 100 000 files) for the life of the bundle.
+      enable_external_file_cache: 'false',
     });
   } catch (e) {
     // DuckDB says only "Failed to set config": find out whether the memory limit is what it refused.
