@@ -42,7 +42,7 @@ export class InflatedFiles {
    * not wanted). A file that is not gzip, is corrupt or inflates past its cap or the total is left out: the per-file
    * path reads it and reports it as it always did.
    */
-  static async create(files: BundleFile[], dir: string, signal: AbortSignal, capOf: (f: BundleFile) => number | null): Promise<InflatedFiles> {
+  static async create(files: BundleFile[], dir: string, signal: AbortSignal, capOf: (f: BundleFile) => number | null, onStart?: (n: number) => void): Promise<InflatedFiles> {
     const views = new Map<string, BatchView>();
     const wanted = files.flatMap((f, i) => {
       if (!/\.gz$/i.test(f.relPath) || f.bytes < 2 || f.bytes > GZ_BATCH_MAX_COMPRESSED) return [];
@@ -51,6 +51,7 @@ export class InflatedFiles {
     });
     const out = new InflatedFiles(dir, views);
     if (wanted.length === 0) return out;
+    onStart?.(wanted.length);
     await fs.mkdir(dir, { recursive: true });
     let total = 0;
     let next = 0;

@@ -1159,7 +1159,15 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
 
     const reports: FileReport[] = [];
     // Small gzipped files join the batches through inflated copies (gzBatch.ts).
-    const inflated = opts.loadAlone ? null : await InflatedFiles.create(files, path.join(workDir, 'gzb'), job.signal, (f) => gzBatchCap(f, entries.get(f.relPath)));
+    const inflated = opts.loadAlone
+      ? null
+      : await InflatedFiles.create(
+          files,
+          path.join(workDir, 'gzb'),
+          job.signal,
+          (f) => gzBatchCap(f, entries.get(f.relPath)),
+          (n) => job.progress({ phase: 'load', message: `Inflating ${n} small gzipped file${n === 1 ? '' : 's'} to load them together`, fraction: 0.2 }),
+        );
     cancelled(job);
     const views = inflated?.viewsOf(files) ?? [];
     const batcher = opts.loadAlone ? null : await Batcher.create(state, views, entries);
