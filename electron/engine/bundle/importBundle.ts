@@ -324,9 +324,9 @@ const BATCH_MAX_FILES = 5000;
 const BATCH_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
- * Whether a file can join a batch: a plain (not gzipped), non-empty, small JSON Lines file that no structured reader
- * claims, UTF-8 by its first bytes, with nothing declared for it beyond its hash and row count. Anything else takes
- * the per-file path.
+ * Whether a file can join a batch: a non-empty, small JSON Lines file (plain, or a small .gz through its inflated copy:
+ * gzBatch.ts) that no structured reader claims, UTF-8 by its first bytes, with nothing declared for it beyond its hash,
+ * row count and format. Anything else takes the per-file path.
  */
 async function batchable(f: BatchView, m: ManifestFile | undefined): Promise<boolean> {
   if (f.relPath === MANIFEST_NAME || f.bytes === 0 || f.bytes > BATCH_FILE_MAX_BYTES) return false;
