@@ -11,6 +11,7 @@ import { duckdbVersion, queryOne, queryRows, quoteIdent } from '../db';
 import { TOOL_VERSION } from '../version';
 import { runChecks } from './checks';
 import { discoverBundle, type BundleFile, type DiscoveredBundle } from './discover';
+import { InflatedFiles, type BatchView } from './gzBatch';
 import { STRUCTURED_READERS } from './formats';
 import { rootHash, sha256File } from './hash';
 import { changedSince, copyAndHash, swappedDirs, type Fingerprint } from './snapshot';
@@ -325,29 +326,46 @@ const BATCH_MAX_FILES = 5000;
 const BATCH_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
- * Whether a file can join a batch: a plain (not gzipped), non-empty, small JSON Lines or JSON file (a JSON array,
- * checked when staged) that no structured reader claims, UTF-8 by its first bytes, with nothing declared for it
- * beyond its hash and row count. Anything else takes the per-file path.
+ * Whether a file can join a batch: a non-empty, small JSON Lines or JSON file (a JSON array, checked when staged;
+ * plain, or a small .gz through its inflated copy: gzBatch.ts) that no structured reader claims, UTF-8 by its first
+ * bytes, with nothing declared for it beyond its hash, row count and format. Anything else takes the per-file path.
  */
-async function batchable(f: BundleFile, m: ManifestFile | undefined): Promise<boolean> {
+async function batchable(f: BatchView, m: ManifestFile | undefined): Promise<boolean> {
   if (f.relPath === MANIFEST_NAME || f.bytes === 0 || f.bytes > BATCH_FILE_MAX_BYTES) return false;
   if (m && (m.table !== undefined || m.map !== undefined || m.columns !== undefined || m.header !== undefined)) return false;
-  const declared = m?.format?.toLowerCase();
-  if (declared !== undefined ? declared !== 'jsonl' && declared !== 'ndjson' && declared !== 'json' : !/\.(jsonl|ndjson|json)$/i.test(f.relPath)) return false;
+  const declared = declaredFormat(m);
+  if (declared !== undefined ? declared !== 'jsonl' && declared !== 'ndjson' && declared !== 'json' : !/\.(jsonl|ndjson|json)$/i.test(f.innerPath)) return false;
   // read_text expands glob characters; such a path is read alone.
   if (/[*?[\]{}\\]/.test(f.absPath)) return false;
   const head = await readHead(f.absPath, Math.min(LIMITS.sniffBytes, f.bytes + 1));
   if (head[0] === 0x1f && head[1] === 0x8b) return false;
   if (nonUtf8Reason(head) !== null) return false;
   const text = head.toString('utf8');
-  if (STRUCTURED_READERS.some((r) => r.sniff({ relPath: f.relPath, head: text }))) return false;
+  if (STRUCTURED_READERS.some((r) => r.sniff({ relPath: f.innerPath, head: text }))) return false;
   return declared !== undefined || exportSummaryKind(text) === null;
 }
 
 /** A batchable file the per-file path reads as JSON (an array, or else as it finds it): declared so, or named .json. */
-function jsonArrayFile(f: BundleFile, m: ManifestFile | undefined): boolean {
-  const declared = m?.format?.toLowerCase();
-  return declared !== undefined ? declared === 'json' : /\.json$/i.test(f.relPath);
+function jsonArrayFile(f: BatchView, m: ManifestFile | undefined): boolean {
+  const declared = declaredFormat(m);
+  return declared !== undefined ? declared === 'json' : /\.json$/i.test(f.innerPath);
+}
+
+/** The format the manifest declares, as the per-file path reads it (a ".gz" suffix says nothing more). */
+function declaredFormat(m: ManifestFile | undefined): string | undefined {
+  return m?.format?.toLowerCase().replace(/\.gz$/, '');
+}
+
+/**
+ * The largest inflated size at which a gzipped file can still join a batch (InflatedFiles), by what the batchers take
+ * (batchable, csvBatchable); null: it would not be batched, so it is not inflated ahead.
+ */
+function gzBatchCap(f: BundleFile, m: ManifestFile | undefined): number | null {
+  if (m && (m.table !== undefined || m.map !== undefined || m.columns !== undefined || m.header !== undefined)) return null;
+  const declared = declaredFormat(m);
+  if (declared !== undefined) return declared === 'jsonl' || declared === 'ndjson' || declared === 'json' ? BATCH_FILE_MAX_BYTES : null;
+  const inner = f.relPath.slice(0, -3);
+  return /\.(jsonl|ndjson|json)$/i.test(inner) ? BATCH_FILE_MAX_BYTES : /\.(csv|tsv|tab)$/i.test(inner) ? CSV_BATCH_FILE_MAX_BYTES : null;
 }
 
 /**
@@ -429,7 +447,7 @@ abstract class FileBatcher<T> {
  * structure no other file of its batch shares, whose inferred time column would be dropped, or whose group fails to
  * load, is loaded alone by the per-file path.
  */
-class Batcher extends FileBatcher<BundleFile> {
+class Batcher extends FileBatcher<BatchView> {
   /** Per staged batch: each file's unit counts, and the structure of each group. */
   private counts = new Map<number, UnitCounts>();
   private readonly structures = new Map<number[], BatchStructure['keys']>();
@@ -440,9 +458,9 @@ class Batcher extends FileBatcher<BundleFile> {
     super(state, (f) => f);
   }
 
-  static async create(state: ImportState, files: BundleFile[], entries: Map<string, ManifestFile>): Promise<Batcher> {
+  static async create(state: ImportState, files: BatchView[], entries: Map<string, ManifestFile>): Promise<Batcher> {
     const b = new Batcher(state);
-    const ok: BundleFile[] = [];
+    const ok: BatchView[] = [];
     if (files.length > 64) state.job.progress({ phase: 'load', message: `Looking for small files to load together among ${files.length} files`, fraction: 0.2 });
     for (let at = 0; at < files.length; at += 64) {
       cancelled(state.job);
@@ -464,7 +482,7 @@ class Batcher extends FileBatcher<BundleFile> {
     await dropBatch(this.state.conn);
   }
 
-  protected async stage(files: BundleFile[]): Promise<boolean> {
+  protected async stage(files: BatchView[]): Promise<boolean> {
     const { conn } = this.state;
     try {
       await stageBatch(conn, files.map((f) => ({ ...f, array: this.arrays.has(f.relPath) })));
@@ -478,7 +496,7 @@ class Batcher extends FileBatcher<BundleFile> {
     for (const s of await batchStructures(conn)) {
       const byName = new Map<string, number[]>();
       for (const i of s.files) {
-        const key = tableFromFileName((files[i] as BundleFile).relPath) ?? '';
+        const key = tableFromFileName((files[i] as BatchView).innerPath) ?? '';
         byName.set(key, [...(byName.get(key) ?? []), i]);
       }
       for (const group of byName.values()) {
@@ -491,15 +509,15 @@ class Batcher extends FileBatcher<BundleFile> {
   }
 
   /** Loads one group of same-structure files; an empty map when the group has to be loaded file by file. */
-  protected async loadGroup(files: BundleFile[], group: number[], m: ManifestFile | undefined): Promise<Map<number, Loaded>> {
+  protected async loadGroup(files: BatchView[], group: number[], m: ManifestFile | undefined): Promise<Map<number, Loaded>> {
     const { conn, targets } = this.state;
     const out = new Map<number, Loaded>();
     const keys = this.structures.get(group) ?? [];
     this.structures.delete(group);
-    const first = files[group[0] as number] as BundleFile;
+    const first = files[group[0] as number] as BatchView;
     const names = keys.map((k) => k.k);
     if (names.some((n) => n.includes('\u0000'))) return out;
-    const table = chooseTable(this.state, first.relPath, m, names, []);
+    const table = chooseTable(this.state, first.innerPath, m, names, []);
     const typeOf = new Map(
       keys.map((k) => {
         const seen = new Set(k.t);
@@ -510,7 +528,7 @@ class Batcher extends FileBatcher<BundleFile> {
     const structure = Object.create(null) as Record<string, string>;
     for (const k of names) structure[k] = targets.column(table, k) ? 'VARCHAR' : (typeOf.get(k) as string);
     const notes: string[] = [];
-    const route = routeFile(this.state, first.relPath, m, Object.entries(structure).map(([name, type]) => ({ name, type })), notes);
+    const route = routeFile(this.state, first.innerPath, m, Object.entries(structure).map(([name, type]) => ({ name, type })), notes);
     const plan = route.plan;
     if (!plan) return out;
     const wanted = nestedPrefixes(plan, m?.map, this.state.mapping[plan.table]);
@@ -534,13 +552,13 @@ class Batcher extends FileBatcher<BundleFile> {
       return out;
     }
     for (const i of members) {
-      const f = files[i] as BundleFile;
+      const f = files[i] as BatchView;
       const u = this.counts.get(i) as UnitCounts;
       const c = counts.get(i) ?? { loaded: 0, rejected: 0, lenient: [] };
       const loadCounts: LoadCounts = { loaded: c.loaded, rejected: c.rejected, addedColumns: [], lenient: c.lenient };
       out.set(i, {
         table: route.table,
-        format: this.arrays.has(f.relPath) ? 'json' : 'jsonl',
+        format: (this.arrays.has(f.relPath) ? 'json' : 'jsonl') + (f.gz ? '.gz' : ''),
         rows_read: u.units,
         rows_loaded: c.loaded,
         rows_rejected: c.rejected + u.invalid + u.notObject + u.empty,
@@ -553,23 +571,23 @@ class Batcher extends FileBatcher<BundleFile> {
 }
 
 /** Whether a CSV / TSV file can join a group: as batchable() for JSON Lines, by its extension, nothing declared. */
-async function csvBatchable(f: BundleFile, m: ManifestFile | undefined): Promise<CsvMember | null> {
+async function csvBatchable(f: BatchView, m: ManifestFile | undefined): Promise<CsvMember | null> {
   if (f.relPath === MANIFEST_NAME || f.bytes === 0 || f.bytes > CSV_BATCH_FILE_MAX_BYTES) return null;
   if (m && (m.table !== undefined || m.map !== undefined || m.columns !== undefined || m.header !== undefined || m.format !== undefined)) return null;
-  const fmt = /\.csv$/i.test(f.relPath) ? 'csv' : /\.(tsv|tab)$/i.test(f.relPath) ? 'tsv' : null;
+  const fmt = /\.csv$/i.test(f.innerPath) ? 'csv' : /\.(tsv|tab)$/i.test(f.innerPath) ? 'tsv' : null;
   if (!fmt || /[*?[\]{}\\]/.test(f.absPath)) return null;
   // The whole file (it is smaller than LIMITS.sniffBytes), and one byte more should it have grown.
   const head = await readHead(f.absPath, Math.min(LIMITS.sniffBytes, f.bytes + 1));
   if (head[0] === 0x1f && head[1] === 0x8b) return null;
   if (nonUtf8Reason(head) !== null) return null;
   const text = head.toString('utf8');
-  if (STRUCTURED_READERS.some((r) => r.sniff({ relPath: f.relPath, head: text })) || exportSummaryKind(text) !== null) return null;
+  if (STRUCTURED_READERS.some((r) => r.sniff({ relPath: f.innerPath, head: text })) || exportSummaryKind(text) !== null) return null;
   return { f, fmt, plain: head.length === f.bytes && isPlainCsv(head, fmt === 'tsv' ? '\t' : ',') };
 }
 
 /** A file of a CSV batch: its format, and whether its dialect is plain (isPlainCsv; then it is sniffed with it given). */
 interface CsvMember {
-  f: BundleFile;
+  f: BatchView;
   fmt: 'csv' | 'tsv';
   plain: boolean;
 }
@@ -610,7 +628,7 @@ class CsvBatcher extends FileBatcher<CsvMember> {
     super(state, (x) => x.f);
   }
 
-  static async create(state: ImportState, instance: DuckDBInstance, files: BundleFile[], entries: Map<string, ManifestFile>): Promise<CsvBatcher> {
+  static async create(state: ImportState, instance: DuckDBInstance, files: BatchView[], entries: Map<string, ManifestFile>): Promise<CsvBatcher> {
     const b = new CsvBatcher(state, instance);
     const ok: CsvMember[] = [];
     for (let at = 0; at < files.length; at += 64) {
@@ -710,10 +728,10 @@ class CsvBatcher extends FileBatcher<CsvMember> {
    * How the per-file path (csvPlan) would read the file: its route, and each column's read type (a canonical column
    * by its canonical type, the rest as sniffed); null when it would not go to a canonical table.
    */
-  private planFile(f: BundleFile, fmt: 'csv' | 'tsv', sniff: CsvSniff): CsvFilePlan | null {
+  private planFile(f: BatchView, fmt: 'csv' | 'tsv', sniff: CsvSniff): CsvFilePlan | null {
     const { targets } = this.state;
     const notes: string[] = [];
-    const route = routeFile(this.state, f.relPath, undefined, sniff.columns, notes, true);
+    const route = routeFile(this.state, f.innerPath, undefined, sniff.columns, notes, true);
     const plan = route.plan;
     if (!plan) return null;
     const typed = new Set<string>();
@@ -765,7 +783,7 @@ class CsvBatcher extends FileBatcher<CsvMember> {
   }
 
   private async loadPart(
-    files: { f: BundleFile }[],
+    files: { f: BatchView }[],
     members: number[],
     { opts: dialect, sniffed }: { opts: string[]; sniffed: CsvDialect },
     columns: { name: string; type: string }[],
@@ -813,13 +831,13 @@ class CsvBatcher extends FileBatcher<CsvMember> {
         return out;
       }
       for (const i of loadable) {
-        const f = (files[i] as { f: BundleFile }).f;
+        const f = (files[i] as { f: BatchView }).f;
         const c = counts.get(i) ?? { loaded: 0, rejected: 0, lenient: [] };
         const rejected = c.rejected + (csvRejected.get(i) ?? 0);
         const loadCounts: LoadCounts = { loaded: c.loaded, rejected: c.rejected, addedColumns: [], lenient: c.lenient };
         out.set(i, {
           table: route.table,
-          format: fmt,
+          format: f.gz ? `${fmt}.gz` : fmt,
           rows_read: c.loaded + rejected,
           rows_loaded: c.loaded,
           rows_rejected: rejected,
@@ -1285,8 +1303,20 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     const state: ImportState = { conn, targets, reserved, workDir, job, stageCount: 0, jsonLineLimit, mapping: auditorMapping, mapped: [] };
 
     const reports: FileReport[] = [];
-    const batcher = opts.loadAlone ? null : await Batcher.create(state, files, entries);
-    const csvBatcher = opts.loadAlone ? null : await CsvBatcher.create(state, instance, files, entries);
+    // Small gzipped files join the batches through inflated copies (gzBatch.ts).
+    const inflated = opts.loadAlone
+      ? null
+      : await InflatedFiles.create(
+          files,
+          path.join(workDir, 'gzb'),
+          job.signal,
+          (f) => gzBatchCap(f, entries.get(f.relPath)),
+          (n) => job.progress({ phase: 'load', message: `Inflating ${n} small gzipped file${n === 1 ? '' : 's'} to load them together`, fraction: 0.2 }),
+        );
+    cancelled(job);
+    const views = inflated?.viewsOf(files) ?? [];
+    const batcher = opts.loadAlone ? null : await Batcher.create(state, views, entries);
+    const csvBatcher = opts.loadAlone ? null : await CsvBatcher.create(state, instance, views, entries);
     const parquetBatcher = opts.loadAlone ? null : await ParquetBatcher.create(state, files, entries);
     let loadedBytes = 0;
     let rowsDone = 0;
@@ -1311,6 +1341,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
       }
       job.progress({ phase: 'load', message: `Loading ${f.relPath}`, file: f.relPath, bytesDone: loadedBytes, bytesTotal, rowsDone, fraction: 0.2 + (bytesTotal ? (0.75 * loadedBytes) / bytesTotal : 0) });
       const r = (await batcher?.resultFor(f, m)) ?? (await csvBatcher?.resultFor(f, m)) ?? (await parquetBatcher?.resultFor(f, m)) ?? (await loadOne(state, f, m));
+      await inflated?.release(f.relPath);
       if (r.unreadable) await addReject(conn, f.relPath, null, null, r.unreadable, null);
       loadedBytes += f.bytes;
       rowsDone += r.rows_loaded;
@@ -1340,6 +1371,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     await batcher?.close();
     csvBatcher?.close();
     await parquetBatcher?.close();
+    await inflated?.dispose();
     // A folder file that changed on disk after it was read is reported (what loaded is the copy that was hashed).
     await noteSwappedDirs(bundle.dirs, files, changes);
     for (const [rel, r] of reads) {
@@ -1406,7 +1438,7 @@ export async function importBundle(config: EngineConfig, inputPath: string, bund
     cancelled(job);
     spare = await analysisConnection(instance);
     await lockDown(conn, [spare]);
-    await Promise.all(['zip', 'files', 'gz', 'stage', 'screen'].map((d) => fs.rm(path.join(workDir, d), { recursive: true, force: true })));
+    await Promise.all(['zip', 'files', 'gz', 'gzb', 'stage', 'screen'].map((d) => fs.rm(path.join(workDir, d), { recursive: true, force: true })));
     job.progress({ phase: 'done', message: `Imported ${bundle.inputPath}`, fraction: 1 });
     return { instance, conn, spare, summary };
   } catch (e) {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportSummary } from '../../../shared/api/bundle';
@@ -7,7 +8,8 @@ import type { Job } from '../../../electron/engine/context';
 import { queryRows } from '../../../electron/engine/db';
 import { importBundle, type ImportedBundle } from '../../../electron/engine/bundle/importBundle';
 import { uniforms } from '../../../electron/engine/drift/interval';
-import { jsonl, manifestFor, rmDir, tempDir, writeFiles } from './helpers';
+import { engineIn, errorOf, gz, jsonl, manifestFor, rmDir, tempDir, writeFiles, type FileSpec } from './helpers';
+import { workLeft } from '../hardening/helpers';
 
 /**
  * #14 item 14: small JSON Lines files are loaded in batches (one staging read, one load per structure). The
@@ -20,32 +22,35 @@ import { jsonl, manifestFor, rmDir, tempDir, writeFiles } from './helpers';
 
 const SEED = Number(process.env['AD_TEST_SEED'] ?? 1414);
 
+/** The lines of a small spans file of the JSON Lines mix (bad lines, non-objects, duplicate keys, blank lines now and then). */
+function spanJsonl(rand: () => number, i: number): string {
+  const lines: string[] = [];
+  const n = 1 + Math.floor(rand() * 4);
+  for (let k = 0; k < n; k++) {
+    const row: Record<string, unknown> = {
+      trace_id: rand() < 0.05 ? `ABCDEF${String(i).padStart(26, '0')}` : `t${i}`,
+      span_id: rand() < 0.03 ? null : `s${i}_${k}`,
+      parent_span_id: k === 0 ? null : `s${i}_0`,
+      name: 'llm',
+      start_time: rand() < 0.03 ? 'not a time' : `2026-01-0${1 + (i % 9)}T00:00:0${k}Z`,
+      input_tokens: rand() < 0.03 ? 'many' : k * 10,
+    };
+    if (i % 3 === 0) row['tenant'] = i % 7;
+    lines.push(JSON.stringify(row));
+  }
+  const r = rand();
+  if (r < 0.05) lines.push('{"trace_id": "t", broken');
+  else if (r < 0.08) lines.push('[1, 2]');
+  else if (r < 0.1) lines.push('{}');
+  else if (r < 0.12) lines.push('{"trace_id":"a","span_id":"x","span_id":"y","name":"llm","start_time":"2026-01-01T00:00:00Z","input_tokens":1}');
+  else if (r < 0.14) lines.splice(1, 0, '', '   ');
+  return lines.join('\n') + (rand() < 0.5 ? '\n' : '');
+}
+
 function makeBundle(dir: string): void {
   const rand = uniforms(SEED);
   const files: Record<string, string> = {};
-  for (let i = 0; i < 180; i++) {
-    const lines: string[] = [];
-    const n = 1 + Math.floor(rand() * 4);
-    for (let k = 0; k < n; k++) {
-      const row: Record<string, unknown> = {
-        trace_id: rand() < 0.05 ? `ABCDEF${String(i).padStart(26, '0')}` : `t${i}`,
-        span_id: rand() < 0.03 ? null : `s${i}_${k}`,
-        parent_span_id: k === 0 ? null : `s${i}_0`,
-        name: 'llm',
-        start_time: rand() < 0.03 ? 'not a time' : `2026-01-0${1 + (i % 9)}T00:00:0${k}Z`,
-        input_tokens: rand() < 0.03 ? 'many' : k * 10,
-      };
-      if (i % 3 === 0) row['tenant'] = i % 7;
-      lines.push(JSON.stringify(row));
-    }
-    const r = rand();
-    if (r < 0.05) lines.push('{"trace_id": "t", broken');
-    else if (r < 0.08) lines.push('[1, 2]');
-    else if (r < 0.1) lines.push('{}');
-    else if (r < 0.12) lines.push('{"trace_id":"a","span_id":"x","span_id":"y","name":"llm","start_time":"2026-01-01T00:00:00Z","input_tokens":1}');
-    else if (r < 0.14) lines.splice(1, 0, '', '   ');
-    files[`spans/${String(i).padStart(4, '0')}.jsonl`] = lines.join('\n') + (rand() < 0.5 ? '\n' : '');
-  }
+  for (let i = 0; i < 180; i++) files[`spans/${String(i).padStart(4, '0')}.jsonl`] = spanJsonl(rand, i);
   for (let i = 0; i < 40; i++) {
     // A time column named "timestamp", given as text: in files 7 and 23 one value is not a time after 1990, so it
     // is not taken for ts there.
@@ -79,24 +84,27 @@ function makeBundle(dir: string): void {
  * quoted fields in a few files (another dialect), evaluation files without ids (generated from file and row), TSV
  * files, and a manifest with row counts, one of them wrong.
  */
+/** A small spans CSV file of the CSV mix (rejected values, ragged rows, inf / nan cells, quoted fields now and then). */
+function spanCsv(rand: () => number, i: number): string {
+  const lines = ['trace_id,span_id,parent_span_id,name,start_time,input_tokens,latency'];
+  const n = 1 + Math.floor(rand() * 4);
+  for (let k = 0; k < n; k++) {
+    const trace = rand() < 0.05 ? `ABCDEF${String(i).padStart(26, '0')}` : `t${i}`;
+    const span = rand() < 0.04 ? '' : `s${i}_${k}`;
+    const start = rand() < 0.04 ? 'not a time' : `2026-01-0${1 + (i % 9)}T00:00:0${k}Z`;
+    const tokens = rand() < 0.04 ? 'many' : String(k * 10);
+    const latency = i === 13 ? 'fast' : i % 5 === 0 && k === 0 ? (i % 10 === 0 ? 'inf' : 'NaN') : i % 2 === 0 ? String(k * 3) : `${k}.5`;
+    const name = i % 11 === 0 ? '"llm, chat"' : 'llm';
+    lines.push([trace, span, k === 0 ? '' : `s${i}_0`, name, start, tokens, latency].join(','));
+  }
+  if (rand() < 0.1) lines.push(`t${i},x${i},,llm,2026-01-01T00:00:00Z,1,2,surplus`);
+  return lines.join('\n') + (rand() < 0.5 ? '\n' : '');
+}
+
 function makeCsvBundle(dir: string): void {
   const rand = uniforms(SEED + 1);
   const files: Record<string, string> = {};
-  for (let i = 0; i < 60; i++) {
-    const lines = ['trace_id,span_id,parent_span_id,name,start_time,input_tokens,latency'];
-    const n = 1 + Math.floor(rand() * 4);
-    for (let k = 0; k < n; k++) {
-      const trace = rand() < 0.05 ? `ABCDEF${String(i).padStart(26, '0')}` : `t${i}`;
-      const span = rand() < 0.04 ? '' : `s${i}_${k}`;
-      const start = rand() < 0.04 ? 'not a time' : `2026-01-0${1 + (i % 9)}T00:00:0${k}Z`;
-      const tokens = rand() < 0.04 ? 'many' : String(k * 10);
-      const latency = i === 13 ? 'fast' : i % 5 === 0 && k === 0 ? (i % 10 === 0 ? 'inf' : 'NaN') : i % 2 === 0 ? String(k * 3) : `${k}.5`;
-      const name = i % 11 === 0 ? '"llm, chat"' : 'llm';
-      lines.push([trace, span, k === 0 ? '' : `s${i}_0`, name, start, tokens, latency].join(','));
-    }
-    if (rand() < 0.1) lines.push(`t${i},x${i},,llm,2026-01-01T00:00:00Z,1,2,surplus`);
-    files[`spans/${String(i).padStart(4, '0')}.csv`] = lines.join('\n') + (rand() < 0.5 ? '\n' : '');
-  }
+  for (let i = 0; i < 60; i++) files[`spans/${String(i).padStart(4, '0')}.csv`] = spanCsv(rand, i);
   // Always one upper-case trace id read leniently, whatever the seed.
   files['spans/upper.csv'] = `trace_id,span_id,name,start_time\nABCDEF${'0'.repeat(26)},u1,llm,2026-01-01T00:00:00Z\nABCDEF${'1'.repeat(26)},u2,llm,2026-01-01T00:00:01Z\n`;
   for (let i = 0; i < 10; i++) files[`evals-${i}.csv`] = ['metric,value,model_version', ...[0, 1, 2].map((k) => `accuracy,${k / 4},m${i % 2}`)].join('\n') + '\n';
@@ -206,6 +214,55 @@ function makeJsonBundle(dir: string): void {
   writeFiles(dir, files);
   const entries: Record<string, { rows?: number }> = {};
   for (const p of Object.keys(files)) entries[p] = p.startsWith('records') ? { rows: p === 'records-3.json' ? 5 : 2 } : p.startsWith('evals') ? { rows: 3 } : {};
+  fs.writeFileSync(path.join(dir, 'manifest.json'), manifestFor(dir, entries));
+}
+
+const OTLP = path.join(__dirname, '..', '..', 'fixtures', 'bundles', 'external', 'traces.otlp.json');
+
+/**
+ * Small gzipped JSON Lines and CSV / TSV files (#14 item 14, .gz): the JSON Lines and CSV mixes above, most files
+ * gzipped and the rest plain (one structure, both kinds), and beside them the cases a shortcut would get wrong: a
+ * corrupt and a truncated .gz, a .gz that is not gzip, one that inflates to nothing, to UTF-16 (with and without a
+ * byte-order mark), to another gzip, to more than a batch takes; gzip of a structured export (OTLP JSON Lines); .gz
+ * files whose manifest entry declares a format (jsonl, ndjson.gz, csv) and a plain file declared "jsonl.gz"; an
+ * upper-case name; a wrong row count for a .gz.
+ */
+function makeGzBundle(dir: string): void {
+  const rand = uniforms(SEED + 2);
+  const files: Record<string, FileSpec> = {};
+  const pad = (i: number): string => String(i).padStart(4, '0');
+  const either = (name: string, text: string, i: number): void => {
+    if (i % 3 === 2) files[name] = text;
+    else files[`${name}.gz`] = gz(text);
+  };
+  for (let i = 0; i < 90; i++) either(`spans/${pad(i)}.jsonl`, spanJsonl(rand, i), i);
+  for (let i = 0; i < 24; i++) {
+    const rows = [0, 1].map((k) => ({ record_id: `r${i}_${k}`, timestamp: i === 7 ? (k === 0 ? '01010001' : '2026-02-01T00:00:00Z') : `2026-02-0${1 + k}T00:00:00Z`, score: k / 2 }));
+    either(`records-${i}.jsonl`, jsonl(rows), i);
+  }
+  for (let i = 0; i < 9; i++) either(`evals-${i}.jsonl`, jsonl([0, 1, 2].map((k) => ({ metric: 'accuracy', value: k / 4, model_version: `m${i % 2}` }))), i);
+  for (let i = 0; i < 45; i++) either(`spans/c${pad(i)}.csv`, spanCsv(rand, i), i);
+  for (let i = 0; i < 9; i++) either(`evals-t${i}.tsv`, ['metric	value	model_version', ...[0, 1].map((k) => `f1	${i === 4 && k === 1 ? 'nan' : k / 3}	m${i}`)].join('\n') + '\n', i);
+  const one = jsonl([{ trace_id: 'tx', span_id: 'sx', parent_span_id: null, name: 'llm', start_time: '2026-01-01T00:00:00Z', input_tokens: 3 }]);
+  const packed = gz(one);
+  files['spans/x-corrupt.jsonl.gz'] = new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8]);
+  files['spans/x-truncated.jsonl.gz'] = packed.subarray(0, packed.length - 6);
+  files['spans/x-not-gzip.jsonl.gz'] = one;
+  files['spans/x-empty.jsonl.gz'] = gz('');
+  files['spans/x-utf16.jsonl.gz'] = gzipSync(Buffer.from(`\ufeff${one}`, 'utf16le'));
+  files['spans/x-utf16-nobom.csv.gz'] = gzipSync(Buffer.from('trace_id,span_id,name,start_time\nt1,s1,llm,2026-01-01T00:00:00Z\n', 'utf16le'));
+  files['spans/x-double.jsonl.gz'] = gzipSync(packed);
+  files['spans/x-big.jsonl.gz'] = gz(one.repeat(Math.ceil((1024 * 1024) / one.length) + 1));
+  files['collector.jsonl.gz'] = gz(`${JSON.stringify(JSON.parse(fs.readFileSync(OTLP, 'utf8')))}\n`);
+  files['spans/x-declared.jsonl.gz'] = gz(one);
+  files['spans/x-declared.data.gz'] = gz(one);
+  files['spans/x-declared-plain.jsonl'] = one;
+  files['spans/x-declared.csv.gz'] = gz('trace_id,span_id,name,start_time\nt2,s2,llm,2026-01-01T00:00:00Z\n');
+  files['spans/X-UPPER.JSONL.GZ'] = gz(one);
+  writeFiles(dir, files);
+  const declared: Record<string, string> = { 'spans/x-declared.jsonl.gz': 'jsonl', 'spans/x-declared.data.gz': 'ndjson.gz', 'spans/x-declared-plain.jsonl': 'jsonl.gz', 'spans/x-declared.csv.gz': 'csv' };
+  const entries: Record<string, { rows?: number; format?: string }> = {};
+  for (const p of Object.keys(files)) entries[p] = { ...(p === 'records-3.jsonl.gz' ? { rows: 5 } : p.startsWith('records') ? { rows: 2 } : {}), ...(declared[p] ? { format: declared[p] } : {}) };
   fs.writeFileSync(path.join(dir, 'manifest.json'), manifestFor(dir, entries));
 }
 
@@ -420,5 +477,73 @@ describe('batched loading of many small JSON array files', () => {
     expect(ids.map((r) => r.id)).toEqual(['evals-3.json:1', 'evals-3.json:2', 'evals-3.json:3']);
     const spans = s.files.filter((f) => f.path.startsWith('spans/0'));
     expect(spans.reduce((a, f) => a + f.rows_read, 0)).toBe(spans.reduce((a, f) => a + f.rows_loaded + f.rows_rejected, 0));
+  });
+});
+
+describe('batched loading of many small gzipped JSON Lines and CSV / TSV files', () => {
+  let root: string;
+  let dir: string;
+  const opened: ImportedBundle[] = [];
+
+  beforeAll(() => {
+    root = tempDir('batched-gz');
+    dir = path.join(root, 'bundle');
+    makeGzBundle(dir);
+  });
+  afterAll(() => {
+    for (const b of opened) {
+      b.conn.disconnectSync();
+      b.instance.closeSync();
+    }
+    rmDir(root);
+  });
+
+  it(`gives the tables, rejects, counts and summary that loading each file alone gives (seed ${SEED})`, async () => {
+    const config = { dataDir: path.join(root, 'data'), memoryLimit: '512MB', threads: 1 };
+    const batched = await withStatementCount(() => importBundle(config, dir, 'g1', path.join(root, 'w1'), job()));
+    const alone = await withStatementCount(() => importBundle(config, dir, 'g1', path.join(root, 'w2'), job(), { loadAlone: true }));
+    opened.push(batched.value, alone.value);
+
+    // Two files in three are gzipped: batched, they take a handful of statements per structure.
+    expect(batched.statements * 3).toBeLessThan(alone.statements);
+    const s = batched.value.summary;
+    expect(comparable(s)).toEqual(comparable(alone.value.summary));
+    expect(await tableDump(batched.value)).toEqual(await tableDump(alone.value));
+    // The inflated copies are gone.
+    expect(fs.existsSync(path.join(root, 'w1', 'gzb'))).toBe(false);
+
+    const byPath = new Map(s.files.map((f) => [f.path, f]));
+    expect(byPath.get('spans/0000.jsonl.gz')).toMatchObject({ format: 'jsonl.gz', table: 'spans', status: 'ok' });
+    expect(byPath.get('spans/0002.jsonl')?.format).toBe('jsonl');
+    expect(byPath.get('spans/c0000.csv.gz')?.format).toBe('csv.gz');
+    expect(byPath.get('evals-t0.tsv.gz')?.format).toBe('tsv.gz');
+    expect(byPath.get('spans/x-declared.data.gz')).toMatchObject({ format: 'jsonl.gz', rows_loaded: 1 });
+    expect(byPath.get('collector.jsonl.gz')?.format).toBe('otlp-jsonl.gz');
+    expect(byPath.get('records-3.jsonl.gz')?.status).toBe('rowcount_mismatch');
+    expect(byPath.get('records-7.jsonl.gz')?.mapping?.find((e) => e.column === 'ts')?.note).toContain('was not used for ts');
+    for (const p of ['spans/x-corrupt.jsonl.gz', 'spans/x-truncated.jsonl.gz', 'spans/x-not-gzip.jsonl.gz', 'spans/x-utf16.jsonl.gz', 'spans/x-utf16-nobom.csv.gz']) expect(byPath.get(p)?.status, p).toBe('unreadable');
+    expect(byPath.get('spans/x-big.jsonl.gz')?.rows_loaded).toBeGreaterThan(1000);
+    const ids = await queryRows<{ id: string }>(batched.value.conn, `SELECT eval_id AS id FROM eval_results WHERE eval_id LIKE 'evals-3.jsonl.gz:%' ORDER BY 1`);
+    expect(ids.map((r) => r.id)).toEqual(['evals-3.jsonl.gz:1', 'evals-3.jsonl.gz:2', 'evals-3.jsonl.gz:3']);
+    // Rejects name the bundle's files, never the engine's copies.
+    const rejects = await queryRows<{ file: string; raw: string | null; reason: string }>(batched.value.conn, `SELECT file, raw, reason FROM _ad_rejects`);
+    expect(rejects.some((r) => r.file.endsWith('.jsonl.gz'))).toBe(true);
+    expect(rejects.some((r) => r.file.endsWith('.csv.gz'))).toBe(true);
+    expect(rejects.filter((r) => `${r.file} ${r.raw ?? ''} ${r.reason}`.includes(root))).toEqual([]);
+  });
+
+  it('leaves no inflated copy behind when the import is cancelled mid-load', async () => {
+    const dataDir = path.join(root, 'engine');
+    let engine: ReturnType<typeof engineIn> | null = null;
+    engine = engineIn(dataDir, (p) => {
+      if (p.phase === 'load' && p.message === 'Loading spans/0004.jsonl.gz') void engine?.cancelJob({ jobId: p.jobId });
+    });
+    try {
+      const e = await errorOf(() => (engine as ReturnType<typeof engineIn>).openBundle({ path: dir, jobId: 'gz-cancel' }));
+      expect(e.code).toBe('cancelled');
+      expect(workLeft(dataDir)).toEqual([]);
+    } finally {
+      await engine.dispose();
+    }
   });
 });
