@@ -1,15 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImportSummary } from '../../../shared/api/bundle';
-import type { Job } from '../../../electron/engine/context';
 import { queryRows } from '../../../electron/engine/db';
 import { importBundle, type ImportedBundle } from '../../../electron/engine/bundle/importBundle';
 import { uniforms } from '../../../electron/engine/drift/interval';
 import { engineIn, errorOf, gz, jsonl, manifestFor, rmDir, tempDir, writeFiles, type FileSpec } from './helpers';
 import { workLeft } from '../hardening/helpers';
+import { comparable, job, tableDump, withStatementCount } from './batchCompare';
 
 /**
  * #14 item 14: small JSON Lines files are loaded in batches (one staging read, one load per structure). The
@@ -259,58 +257,14 @@ function makeGzBundle(dir: string): void {
   files['spans/x-declared-plain.jsonl'] = one;
   files['spans/x-declared.csv.gz'] = gz('trace_id,span_id,name,start_time\nt2,s2,llm,2026-01-01T00:00:00Z\n');
   files['spans/X-UPPER.JSONL.GZ'] = gz(one);
+  // JSON arrays gzipped, beside plain ones of the same structure; one gzipped single object (loaded alone).
+  for (let i = 0; i < 6; i++) either(`spans/a${pad(i)}.json`, JSON.stringify([0, 1].map((k) => ({ trace_id: `ta${i}`, span_id: `sa${i}_${k}`, parent_span_id: null, name: 'llm', start_time: `2026-01-01T00:00:0${k}Z`, input_tokens: i === 4 && k === 1 ? 'many' : k }))), i);
+  files['spans/x-object.json.gz'] = gz(JSON.stringify({ trace_id: 'to', span_id: 'so', name: 'llm', start_time: '2026-01-01T00:00:00Z' }));
   writeFiles(dir, files);
   const declared: Record<string, string> = { 'spans/x-declared.jsonl.gz': 'jsonl', 'spans/x-declared.data.gz': 'ndjson.gz', 'spans/x-declared-plain.jsonl': 'jsonl.gz', 'spans/x-declared.csv.gz': 'csv' };
   const entries: Record<string, { rows?: number; format?: string }> = {};
   for (const p of Object.keys(files)) entries[p] = { ...(p === 'records-3.jsonl.gz' ? { rows: 5 } : p.startsWith('records') ? { rows: 2 } : {}), ...(declared[p] ? { format: declared[p] } : {}) };
   fs.writeFileSync(path.join(dir, 'manifest.json'), manifestFor(dir, entries));
-}
-
-function job(): Job {
-  return { id: 'test', signal: new AbortController().signal, progress: () => undefined, onCancel: () => undefined };
-}
-
-/** Counts the SQL statements an import runs (to show that the batched path was taken). */
-async function withStatementCount<T>(fn: () => Promise<T>): Promise<{ value: T; statements: number; sniffs: number; sniffStatements: number }> {
-  let statements = 0;
-  let sniffs = 0;
-  let sniffStatements = 0;
-  const proto = DuckDBConnection.prototype as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-  const originals = { run: proto['run'], runAndReadAll: proto['runAndReadAll'] };
-  for (const m of ['run', 'runAndReadAll'] as const) {
-    const orig = originals[m] as (...a: unknown[]) => Promise<unknown>;
-    proto[m] = function (this: unknown, ...a: unknown[]) {
-      statements++;
-      if (m === 'run' && typeof a[0] === 'string' && a[0].includes('FROM sniff_csv(')) {
-        sniffs += a[0].split('FROM sniff_csv(').length - 1;
-        sniffStatements++;
-      }
-      return orig.apply(this, a);
-    };
-  }
-  try {
-    return { value: await fn(), statements, sniffs, sniffStatements };
-  } finally {
-    proto['run'] = originals.run as (...a: unknown[]) => Promise<unknown>;
-    proto['runAndReadAll'] = originals.runAndReadAll as (...a: unknown[]) => Promise<unknown>;
-  }
-}
-
-async function tableDump(b: ImportedBundle): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
-  const tables = await queryRows<{ t: string }>(b.conn, `SELECT table_name AS t FROM duckdb_tables() WHERE NOT temporary ORDER BY table_name`);
-  for (const { t } of tables) {
-    const cols = await queryRows<{ c: string; ty: string }>(b.conn, `SELECT column_name AS c, data_type AS ty FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index`, [t]);
-    // As text: a DATE or TIMESTAMP 'infinity' cannot become a JS Date.
-    const rows = await queryRows(b.conn, `SELECT COLUMNS(*)::VARCHAR FROM "${t}" ORDER BY ALL`);
-    out[t] = { cols: cols.map((c) => `${c.c} ${c.ty}`), rows: JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) };
-  }
-  return out;
-}
-
-function comparable(s: ImportSummary): Omit<ImportSummary, 'import_ms'> {
-  const { import_ms: _ms, ...rest } = s;
-  return rest;
 }
 
 describe('batched loading of many small JSON Lines files', () => {
@@ -517,6 +471,8 @@ describe('batched loading of many small gzipped JSON Lines and CSV / TSV files',
     expect(byPath.get('spans/0002.jsonl')?.format).toBe('jsonl');
     expect(byPath.get('spans/c0000.csv.gz')?.format).toBe('csv.gz');
     expect(byPath.get('evals-t0.tsv.gz')?.format).toBe('tsv.gz');
+    expect(byPath.get('spans/a0000.json.gz')).toMatchObject({ format: 'json.gz', rows_loaded: 2 });
+    expect(byPath.get('spans/x-object.json.gz')).toMatchObject({ format: 'json.gz', rows_loaded: 1 });
     expect(byPath.get('spans/x-declared.data.gz')).toMatchObject({ format: 'jsonl.gz', rows_loaded: 1 });
     expect(byPath.get('collector.jsonl.gz')?.format).toBe('otlp-jsonl.gz');
     expect(byPath.get('records-3.jsonl.gz')?.status).toBe('rowcount_mismatch');
