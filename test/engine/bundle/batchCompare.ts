@@ -1,8 +1,11 @@
+import path from 'node:path';
 import { DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { ImportSummary } from '../../../shared/api/bundle';
 import type { Job } from '../../../electron/engine/context';
 import { queryRows } from '../../../electron/engine/db';
-import type { ImportedBundle } from '../../../electron/engine/bundle/importBundle';
+import { importBundle, type ImportedBundle } from '../../../electron/engine/bundle/importBundle';
+import { rmDir, tempDir } from './helpers';
 
 /** What the batched-load tests share: an import job, a statement counter, and the two sides to compare. */
 
@@ -55,4 +58,41 @@ export async function tableDump(b: ImportedBundle): Promise<Record<string, unkno
 export function comparable(s: ImportSummary): Omit<ImportSummary, 'import_ms'> {
   const { import_ms: _ms, ...rest } = s;
   return rest;
+}
+
+type Counted<T> = Awaited<ReturnType<typeof withStatementCount<T>>>;
+
+/**
+ * A bundle written by `make` into a temporary folder (within a describe: written before its tests, removed after
+ * them with every import closed), and `importBoth`: the bundle imported batched and with every file loaded alone,
+ * each with its statement counts, after checking that both give the same summary and the same tables.
+ */
+export function bundleBothWays(prefix: string, make: (dir: string) => void | Promise<void>): { root: () => string; dir: () => string; importBoth: (id: string) => Promise<{ batched: Counted<ImportedBundle>; alone: Counted<ImportedBundle> }> } {
+  let root = '';
+  const opened: ImportedBundle[] = [];
+  const dir = (): string => path.join(root, 'bundle');
+  beforeAll(async () => {
+    root = tempDir(prefix);
+    await make(dir());
+  });
+  afterAll(() => {
+    for (const b of opened) {
+      b.conn.disconnectSync();
+      b.instance.closeSync();
+    }
+    rmDir(root);
+  });
+  return {
+    root: () => root,
+    dir,
+    async importBoth(id) {
+      const config = { dataDir: path.join(root, 'data'), memoryLimit: '512MB', threads: 1 };
+      const batched = await withStatementCount(() => importBundle(config, dir(), id, path.join(root, 'w1'), job()));
+      const alone = await withStatementCount(() => importBundle(config, dir(), id, path.join(root, 'w2'), job(), { loadAlone: true }));
+      opened.push(batched.value, alone.value);
+      expect(comparable(batched.value.summary)).toEqual(comparable(alone.value.summary));
+      expect(await tableDump(batched.value)).toEqual(await tableDump(alone.value));
+      return { batched, alone };
+    },
+  };
 }

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../../electron/engine/db';
-import { importBundle, type ImportedBundle } from '../../../electron/engine/bundle/importBundle';
 import { uniforms } from '../../../electron/engine/drift/interval';
-import { engineIn, errorOf, gz, jsonl, manifestFor, rmDir, tempDir, writeFiles, type FileSpec } from './helpers';
+import { engineIn, errorOf, gz, jsonl, manifestFor, writeFiles, type FileSpec } from './helpers';
 import { workLeft } from '../hardening/helpers';
-import { comparable, job, tableDump, withStatementCount } from './batchCompare';
+import { bundleBothWays } from './batchCompare';
 
 /**
  * #14 item 14: small JSON Lines files are loaded in batches (one staging read, one load per structure). The
@@ -268,35 +267,15 @@ function makeGzBundle(dir: string): void {
 }
 
 describe('batched loading of many small JSON Lines files', () => {
-  let root: string;
-  let dir: string;
-  const opened: ImportedBundle[] = [];
-
-  beforeAll(() => {
-    root = tempDir('batched');
-    dir = path.join(root, 'bundle');
-    makeBundle(dir);
-  });
-  afterAll(() => {
-    for (const b of opened) {
-      b.conn.disconnectSync();
-      b.instance.closeSync();
-    }
-    rmDir(root);
-  });
+  const both = bundleBothWays('batched', makeBundle);
 
   it(`gives the tables, rejects, counts and summary that loading each file alone gives (seed ${SEED})`, async () => {
-    const config = { dataDir: path.join(root, 'data'), memoryLimit: '512MB', threads: 1 };
-    const batched = await withStatementCount(() => importBundle(config, dir, 'b1', path.join(root, 'w1'), job()));
-    const alone = await withStatementCount(() => importBundle(config, dir, 'b1', path.join(root, 'w2'), job(), { loadAlone: true }));
-    opened.push(batched.value, alone.value);
+    const { batched, alone } = await both.importBoth('b1');
 
     // The batched path was taken: a handful of statements per structure instead of about twenty per file.
     expect(batched.statements * 5).toBeLessThan(alone.statements);
 
     const s = batched.value.summary;
-    expect(comparable(s)).toEqual(comparable(alone.value.summary));
-    expect(await tableDump(batched.value)).toEqual(await tableDump(alone.value));
 
     // The mix holds what it is meant to hold (so the comparison above covers those cases).
     const reasons = (await queryRows<{ r: string }>(batched.value.conn, `SELECT DISTINCT regexp_replace(reason, ':.*', '') AS r FROM _ad_rejects ORDER BY r`)).map((r) => r.r);
@@ -320,28 +299,10 @@ describe('batched loading of many small JSON Lines files', () => {
 });
 
 describe('batched loading of many small CSV / TSV files', () => {
-  let root: string;
-  let dir: string;
-  const opened: ImportedBundle[] = [];
-
-  beforeAll(() => {
-    root = tempDir('batched-csv');
-    dir = path.join(root, 'bundle');
-    makeCsvBundle(dir);
-  });
-  afterAll(() => {
-    for (const b of opened) {
-      b.conn.disconnectSync();
-      b.instance.closeSync();
-    }
-    rmDir(root);
-  });
+  const both = bundleBothWays('batched-csv', makeCsvBundle);
 
   it(`gives the tables, rejects, counts and summary that loading each file alone gives (seed ${SEED})`, async () => {
-    const config = { dataDir: path.join(root, 'data'), memoryLimit: '512MB', threads: 1 };
-    const batched = await withStatementCount(() => importBundle(config, dir, 'c1', path.join(root, 'w1'), job()));
-    const alone = await withStatementCount(() => importBundle(config, dir, 'c1', path.join(root, 'w2'), job(), { loadAlone: true }));
-    opened.push(batched.value, alone.value);
+    const { batched, alone } = await both.importBoth('c1');
 
     expect(batched.statements * 3).toBeLessThan(alone.statements);
     // Plain files were sniffed many to a statement: fewer statements than files sniffed, and all files were sniffed.
@@ -350,8 +311,6 @@ describe('batched loading of many small CSV / TSV files', () => {
     expect(batched.sniffStatements * 2).toBeLessThan(csvFiles);
 
     const s = batched.value.summary;
-    expect(comparable(s)).toEqual(comparable(alone.value.summary));
-    expect(await tableDump(batched.value)).toEqual(await tableDump(alone.value));
 
     const reasons = (await queryRows<{ r: string }>(batched.value.conn, `SELECT DISTINCT regexp_replace(reason, ':.*', '') AS r FROM _ad_rejects ORDER BY r`)).map((r) => r.r);
     expect(reasons).toEqual(expect.arrayContaining(['cast', 'too many columns', 'required value missing', 'wrong type']));
@@ -378,35 +337,15 @@ describe('batched loading of many small CSV / TSV files', () => {
 });
 
 describe('batched loading of many small JSON array files', () => {
-  let root: string;
-  let dir: string;
-  const opened: ImportedBundle[] = [];
-
-  beforeAll(() => {
-    root = tempDir('batched-json');
-    dir = path.join(root, 'bundle');
-    makeJsonBundle(dir);
-  });
-  afterAll(() => {
-    for (const b of opened) {
-      b.conn.disconnectSync();
-      b.instance.closeSync();
-    }
-    rmDir(root);
-  });
+  const both = bundleBothWays('batched-json', makeJsonBundle);
 
   it(`gives the tables, rejects, counts and summary that loading each file alone gives (seed ${SEED})`, async () => {
-    const config = { dataDir: path.join(root, 'data'), memoryLimit: '512MB', threads: 1 };
-    const batched = await withStatementCount(() => importBundle(config, dir, 'j1', path.join(root, 'w1'), job()));
-    const alone = await withStatementCount(() => importBundle(config, dir, 'j1', path.join(root, 'w2'), job(), { loadAlone: true }));
-    opened.push(batched.value, alone.value);
+    const { batched, alone } = await both.importBoth('j1');
 
     // The JSON array files were batched: a handful of statements per structure instead of about twenty per file.
     expect(batched.statements * 4).toBeLessThan(alone.statements);
 
     const s = batched.value.summary;
-    expect(comparable(s)).toEqual(comparable(alone.value.summary));
-    expect(await tableDump(batched.value)).toEqual(await tableDump(alone.value));
 
     // The mix holds what it is meant to hold (so the comparison above covers those cases).
     const reasons = (await queryRows<{ r: string }>(batched.value.conn, `SELECT DISTINCT regexp_replace(reason, ':.*', '') AS r FROM _ad_rejects ORDER BY r`)).map((r) => r.r);
@@ -435,36 +374,16 @@ describe('batched loading of many small JSON array files', () => {
 });
 
 describe('batched loading of many small gzipped JSON Lines and CSV / TSV files', () => {
-  let root: string;
-  let dir: string;
-  const opened: ImportedBundle[] = [];
-
-  beforeAll(() => {
-    root = tempDir('batched-gz');
-    dir = path.join(root, 'bundle');
-    makeGzBundle(dir);
-  });
-  afterAll(() => {
-    for (const b of opened) {
-      b.conn.disconnectSync();
-      b.instance.closeSync();
-    }
-    rmDir(root);
-  });
+  const both = bundleBothWays('batched-gz', makeGzBundle);
 
   it(`gives the tables, rejects, counts and summary that loading each file alone gives (seed ${SEED})`, async () => {
-    const config = { dataDir: path.join(root, 'data'), memoryLimit: '512MB', threads: 1 };
-    const batched = await withStatementCount(() => importBundle(config, dir, 'g1', path.join(root, 'w1'), job()));
-    const alone = await withStatementCount(() => importBundle(config, dir, 'g1', path.join(root, 'w2'), job(), { loadAlone: true }));
-    opened.push(batched.value, alone.value);
+    const { batched, alone } = await both.importBoth('g1');
 
     // Two files in three are gzipped: batched, they take a handful of statements per structure.
     expect(batched.statements * 3).toBeLessThan(alone.statements);
     const s = batched.value.summary;
-    expect(comparable(s)).toEqual(comparable(alone.value.summary));
-    expect(await tableDump(batched.value)).toEqual(await tableDump(alone.value));
     // The inflated copies are gone.
-    expect(fs.existsSync(path.join(root, 'w1', 'gzb'))).toBe(false);
+    expect(fs.existsSync(path.join(both.root(), 'w1', 'gzb'))).toBe(false);
 
     const byPath = new Map(s.files.map((f) => [f.path, f]));
     expect(byPath.get('spans/0000.jsonl.gz')).toMatchObject({ format: 'jsonl.gz', table: 'spans', status: 'ok' });
@@ -485,17 +404,17 @@ describe('batched loading of many small gzipped JSON Lines and CSV / TSV files',
     const rejects = await queryRows<{ file: string; raw: string | null; reason: string }>(batched.value.conn, `SELECT file, raw, reason FROM _ad_rejects`);
     expect(rejects.some((r) => r.file.endsWith('.jsonl.gz'))).toBe(true);
     expect(rejects.some((r) => r.file.endsWith('.csv.gz'))).toBe(true);
-    expect(rejects.filter((r) => `${r.file} ${r.raw ?? ''} ${r.reason}`.includes(root))).toEqual([]);
+    expect(rejects.filter((r) => `${r.file} ${r.raw ?? ''} ${r.reason}`.includes(both.root()))).toEqual([]);
   });
 
   it('leaves no inflated copy behind when the import is cancelled mid-load', async () => {
-    const dataDir = path.join(root, 'engine');
+    const dataDir = path.join(both.root(), 'engine');
     let engine: ReturnType<typeof engineIn> | null = null;
     engine = engineIn(dataDir, (p) => {
       if (p.phase === 'load' && p.message === 'Loading spans/0004.jsonl.gz') void engine?.cancelJob({ jobId: p.jobId });
     });
     try {
-      const e = await errorOf(() => (engine as ReturnType<typeof engineIn>).openBundle({ path: dir, jobId: 'gz-cancel' }));
+      const e = await errorOf(() => (engine as ReturnType<typeof engineIn>).openBundle({ path: both.dir(), jobId: 'gz-cancel' }));
       expect(e.code).toBe('cancelled');
       expect(workLeft(dataDir)).toEqual([]);
     } finally {
