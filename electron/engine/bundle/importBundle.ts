@@ -389,6 +389,28 @@ abstract class FileBatcher<T> {
     private readonly fileOf: (x: T) => BundleFile,
   ) {}
 
+  /** The batchable files among `files` (memberOf reads a file's head: 64 files looked at a time); null: not batchable. */
+  protected static async members<V, M>(job: Job, files: V[], memberOf: (f: V) => Promise<M | null>): Promise<M[]> {
+    const out: M[] = [];
+    for (let at = 0; at < files.length; at += 64) {
+      cancelled(job);
+      const part = files.slice(at, at + 64);
+      for (const x of await Promise.all(part.map((f) => memberOf(f).catch(() => null)))) if (x !== null) out.push(x);
+    }
+    return out;
+  }
+
+  /** fill() with batches of up to BATCH_MAX_FILES files and BATCH_MAX_BYTES bytes. */
+  protected fillBySize(members: T[]): void {
+    let bytes = 0;
+    this.fill(members, (current, x) => {
+      const size = this.fileOf(x).bytes;
+      const full = current.length >= BATCH_MAX_FILES || bytes + size > BATCH_MAX_BYTES;
+      bytes = (full ? 0 : bytes) + size;
+      return full;
+    });
+  }
+
   /** Puts the batchable files into batches, in order; `full` says when a batch takes no more. */
   protected fill(members: T[], full: (batch: T[], next: T) => boolean): void {
     let current: T[] = [];
@@ -460,21 +482,10 @@ class Batcher extends FileBatcher<BatchView> {
 
   static async create(state: ImportState, files: BatchView[], entries: Map<string, ManifestFile>): Promise<Batcher> {
     const b = new Batcher(state);
-    const ok: BatchView[] = [];
     if (files.length > 64) state.job.progress({ phase: 'load', message: `Looking for small files to load together among ${files.length} files`, fraction: 0.2 });
-    for (let at = 0; at < files.length; at += 64) {
-      cancelled(state.job);
-      const part = files.slice(at, at + 64);
-      const flags = await Promise.all(part.map((f) => batchable(f, entries.get(f.relPath)).catch(() => false)));
-      part.forEach((f, i) => flags[i] && ok.push(f));
-    }
+    const ok = await FileBatcher.members(state.job, files, async (f) => ((await batchable(f, entries.get(f.relPath))) ? f : null));
     for (const f of ok) if (jsonArrayFile(f, entries.get(f.relPath))) b.arrays.add(f.relPath);
-    let bytes = 0;
-    b.fill(ok, (current, f) => {
-      const full = current.length >= BATCH_MAX_FILES || bytes + f.bytes > BATCH_MAX_BYTES;
-      bytes = (full ? 0 : bytes) + f.bytes;
-      return full;
-    });
+    b.fillBySize(ok);
     return b;
   }
 
@@ -630,13 +641,7 @@ class CsvBatcher extends FileBatcher<CsvMember> {
 
   static async create(state: ImportState, instance: DuckDBInstance, files: BatchView[], entries: Map<string, ManifestFile>): Promise<CsvBatcher> {
     const b = new CsvBatcher(state, instance);
-    const ok: CsvMember[] = [];
-    for (let at = 0; at < files.length; at += 64) {
-      cancelled(state.job);
-      const part = files.slice(at, at + 64);
-      const members = await Promise.all(part.map((f) => csvBatchable(f, entries.get(f.relPath)).catch(() => null)));
-      for (const x of members) if (x) ok.push(x);
-    }
+    const ok = await FileBatcher.members(state.job, files, (f) => csvBatchable(f, entries.get(f.relPath)));
     b.fill(ok, (current) => current.length >= BATCH_MAX_FILES);
     return b;
   }
@@ -887,19 +892,7 @@ class ParquetBatcher extends FileBatcher<BundleFile> {
 
   static async create(state: ImportState, files: BundleFile[], entries: Map<string, ManifestFile>): Promise<ParquetBatcher> {
     const b = new ParquetBatcher(state);
-    const ok: BundleFile[] = [];
-    for (let at = 0; at < files.length; at += 64) {
-      cancelled(state.job);
-      const part = files.slice(at, at + 64);
-      const flags = await Promise.all(part.map((f) => parquetBatchable(f, entries.get(f.relPath)).catch(() => false)));
-      part.forEach((f, i) => flags[i] && ok.push(f));
-    }
-    let bytes = 0;
-    b.fill(ok, (current, f) => {
-      const full = current.length >= BATCH_MAX_FILES || bytes + f.bytes > BATCH_MAX_BYTES;
-      bytes = (full ? 0 : bytes) + f.bytes;
-      return full;
-    });
+    b.fillBySize(await FileBatcher.members(state.job, files, async (f) => ((await parquetBatchable(f, entries.get(f.relPath))) ? f : null)));
     return b;
   }
 

@@ -29,24 +29,36 @@ export interface BatchFile {
 }
 
 /**
+ * A temporary table of a batch's files, to join a multi-file read's file names to: _f (the file's number in the
+ * batch), _p (its bundle path), _path (where the engine reads it).
+ */
+export async function stageFileList(conn: DuckDBConnection, table: string, files: { f: number; relPath: string; absPath: string }[]): Promise<void> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} (_f INTEGER, _p VARCHAR, _path VARCHAR)`);
+  const app = await conn.createAppender(table, 'main', 'temp');
+  try {
+    for (const x of files) {
+      app.appendInteger(x.f);
+      app.appendVarchar(x.relPath);
+      app.appendVarchar(x.absPath);
+      app.endRow();
+    }
+    app.flushSync();
+  } finally {
+    app.closeSync();
+  }
+}
+
+/**
  * Stages the units of every file in one statement: the lines of a JSON Lines file, the elements of a JSON array file.
  * Throws when any file cannot be read as text (the caller falls back). A JSON array file the batch cannot vouch for
  * stages no unit, so it joins no group and is loaded alone (see arrayElementsSql).
  */
 export async function stageBatch(conn: DuckDBConnection, files: BatchFile[]): Promise<void> {
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${BATCH_FILES} (_f INTEGER, _p VARCHAR, _path VARCHAR)`);
-  const app = await conn.createAppender(BATCH_FILES, 'main', 'temp');
-  try {
-    files.forEach((f, i) => {
-      app.appendInteger(i);
-      app.appendVarchar(f.relPath);
-      app.appendVarchar(f.absPath);
-      app.endRow();
-    });
-    app.flushSync();
-  } finally {
-    app.closeSync();
-  }
+  await stageFileList(
+    conn,
+    BATCH_FILES,
+    files.map((f, i) => ({ f: i, ...f })),
+  );
   const paths = (array: boolean): string[] => files.filter((f) => f.array === array).map((f) => quoteLiteral(f.absPath));
   const parts: string[] = [];
   // read_text over the list of files: one scan; each file's lines numbered from 1, as the per-file path does.

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { META_TABLES } from '../../../shared/canonical';
 import { queryOne, queryRows, quoteIdent, quoteLiteral, type Row } from '../db';
 import type { CsvDialect } from './csvLines';
+import { stageFileList } from './loadBatch';
 import { nonFiniteAggregates, nonFiniteChosen } from './loadFlat';
 
 /**
@@ -179,19 +180,7 @@ export async function stageCsvGroup(
   dialect: string[],
   columns: { name: string; type: string }[],
 ): Promise<CsvGroupScan> {
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${CSV_BATCH_FILES} (_f INTEGER, _p VARCHAR, _path VARCHAR)`);
-  const app = await conn.createAppender(CSV_BATCH_FILES, 'main', 'temp');
-  try {
-    for (const f of files) {
-      app.appendInteger(f.f);
-      app.appendVarchar(f.relPath);
-      app.appendVarchar(f.absPath);
-      app.endRow();
-    }
-    app.flushSync();
-  } finally {
-    app.closeSync();
-  }
+  await stageFileList(conn, CSV_BATCH_FILES, files);
   const id = String(++groupScans);
   const scan = { rejectsTable: `__ad_csvg_rej_${id}`, rejectsScan: `__ad_csvg_scan_${id}` };
   const read = `read_csv(${[

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, quoteIdent, quoteLiteral } from '../db';
 import type { SourceSpec } from './load';
+import { stageFileList } from './loadBatch';
 
 /**
  * Many small Parquet files loaded together (#14 item 14). A Parquet file carries its schema, so nothing is sniffed:
@@ -54,19 +55,11 @@ async function signatures(conn: DuckDBConnection, paths: string[]): Promise<(str
 
 /** Records the batch's files (number, bundle path, engine path) for the grouped read. */
 export async function stageParquetFiles(conn: DuckDBConnection, files: { relPath: string; absPath: string }[]): Promise<void> {
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${PARQUET_BATCH_FILES} (_f INTEGER, _p VARCHAR, _path VARCHAR)`);
-  const app = await conn.createAppender(PARQUET_BATCH_FILES, 'main', 'temp');
-  try {
-    files.forEach((f, i) => {
-      app.appendInteger(i);
-      app.appendVarchar(f.relPath);
-      app.appendVarchar(f.absPath);
-      app.endRow();
-    });
-    app.flushSync();
-  } finally {
-    app.closeSync();
-  }
+  await stageFileList(
+    conn,
+    PARQUET_BATCH_FILES,
+    files.map((x, i) => ({ f: i, relPath: x.relPath, absPath: x.absPath })),
+  );
 }
 
 export async function dropParquetFiles(conn: DuckDBConnection): Promise<void> {
