@@ -411,6 +411,53 @@ abstract class FileBatcher<T> {
     });
   }
 
+  /**
+   * Loads the files of a group whose inferred time column passes the vet (the others are loaded alone), by one
+   * statement in one transaction; `also` runs inside it too and gives each file's extra rejected rows. Null: the
+   * load failed, and the whole group is loaded alone.
+   */
+  protected async loadMembers(
+    group: number[],
+    route: Route,
+    sourceOf: (members: number[]) => SourceSpec,
+    also?: (members: number[]) => Promise<Map<number, number>>,
+  ): Promise<{ members: number[]; counts: Map<number, FileCounts>; extra: Map<number, number> } | null> {
+    const { conn, targets } = this.state;
+    const plan = route.plan as MappingPlan;
+    const failing = await vetFailures(conn, sourceOf(group), plan);
+    const members = group.filter((i) => !failing.has(i));
+    if (members.length === 0) return null;
+    const spec = mapSpec(sourceOf(members), plan, '');
+    const { parts } = await targetParts(targets, route.table, spec);
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      const counts = await loadBatchIntoTable(conn, parts, route.table, spec);
+      const extra = also ? await also(members) : new Map<number, number>();
+      await conn.run('COMMIT');
+      return { members, counts, extra };
+    } catch {
+      await conn.run('ROLLBACK');
+      cancelled(this.state.job);
+      return null;
+    }
+  }
+
+  /** A file's result from its group's load: its counts, with `read` rows read and `rejectedElsewhere` rejected before the load. */
+  protected loadedFile(file: string, route: Route, format: string, notes: string[], c: FileCounts | undefined, read: number | null, rejectedElsewhere: number): Loaded {
+    const counts = c ?? { loaded: 0, rejected: 0, lenient: [] };
+    const loadCounts: LoadCounts = { loaded: counts.loaded, rejected: counts.rejected, addedColumns: [], lenient: counts.lenient };
+    const rejected = counts.rejected + rejectedElsewhere;
+    return {
+      table: route.table,
+      format,
+      rows_read: read ?? counts.loaded + rejected,
+      rows_loaded: counts.loaded,
+      rows_rejected: rejected,
+      inferred: [...notes],
+      ...withRoute({ ...this.state, mapped: [] }, file, route, loadCounts),
+    };
+  }
+
   /** Puts the batchable files into batches, in order; `full` says when a batch takes no more. */
   protected fill(members: T[], full: (batch: T[], next: T) => boolean): void {
     let current: T[] = [];
@@ -546,36 +593,16 @@ class Batcher extends FileBatcher<BatchView> {
     if (Object.entries(structure).some(([k, t]) => t === 'JSON' && wanted.has(styleKey(k)))) return out;
     for (const k of names) if (!plan.bySource.has(k.toLowerCase()) && targets.column(route.table, k)?.canonical) structure[k] = typeOf.get(k) as string;
     const sourceOf = (members: number[]): SourceSpec => jsonObjectsSource(targets, route.table, structure, null, plan, [], { units: BATCH_UNITS, where: batchWhere(members) });
-    const failing = await vetFailures(conn, sourceOf(group), plan);
-    const members = group.filter((i) => !failing.has(i));
-    if (members.length === 0) return out;
-    const spec = mapSpec(sourceOf(members), plan, '');
-    const { parts } = await targetParts(targets, route.table, spec);
-    let counts: Map<number, FileCounts>;
-    await conn.run('BEGIN TRANSACTION');
-    try {
+    // The units that are not objects, or empty ones, are rejected inside the load's transaction.
+    const done = await this.loadMembers(group, route, sourceOf, async (members) => {
       await batchUnitRejects(conn, members);
-      counts = await loadBatchIntoTable(conn, parts, route.table, spec);
-      await conn.run('COMMIT');
-    } catch {
-      await conn.run('ROLLBACK');
-      cancelled(this.state.job);
-      return out;
-    }
-    for (const i of members) {
+      return new Map();
+    });
+    for (const i of done?.members ?? []) {
       const f = files[i] as BatchView;
       const u = this.counts.get(i) as UnitCounts;
-      const c = counts.get(i) ?? { loaded: 0, rejected: 0, lenient: [] };
-      const loadCounts: LoadCounts = { loaded: c.loaded, rejected: c.rejected, addedColumns: [], lenient: c.lenient };
-      out.set(i, {
-        table: route.table,
-        format: (this.arrays.has(f.relPath) ? 'json' : 'jsonl') + (f.gz ? '.gz' : ''),
-        rows_read: u.units,
-        rows_loaded: c.loaded,
-        rows_rejected: c.rejected + u.invalid + u.notObject + u.empty,
-        inferred: [...notes],
-        ...withRoute({ ...this.state, mapped: [] }, f.relPath, route, loadCounts),
-      });
+      const format = (this.arrays.has(f.relPath) ? 'json' : 'jsonl') + (f.gz ? '.gz' : '');
+      out.set(i, this.loadedFile(f.relPath, route, format, notes, done?.counts.get(i), u.units, u.invalid + u.notObject + u.empty));
     }
     return out;
   }
@@ -796,8 +823,7 @@ class CsvBatcher extends FileBatcher<CsvMember> {
     inferred: string[],
     fmt: 'csv' | 'tsv',
   ): Promise<Map<number, Loaded>> {
-    const { conn, targets } = this.state;
-    const plan = route.plan as MappingPlan;
+    const { conn } = this.state;
     const out = new Map<number, Loaded>();
     let scan: CsvGroupScan | null = null;
     try {
@@ -818,37 +844,11 @@ class CsvBatcher extends FileBatcher<CsvMember> {
           return scan ? csvRowLines(c, { files: lineFiles, read: { dialect: sniffed }, rejectsTable: scan.rejectsTable, rejectsScan: scan.rejectsScan, columns: columns.length }, emitted) : Promise.resolve(false);
         },
       });
-      const failing = await vetFailures(conn, sourceOf(members), plan);
-      const loadable = members.filter((i) => !failing.has(i));
-      if (loadable.length === 0) return out;
-      const spec = mapSpec(sourceOf(loadable), plan, '');
-      const { parts } = await targetParts(targets, route.table, spec);
-      let counts: Map<number, FileCounts>;
-      let csvRejected: Map<number, number>;
-      await conn.run('BEGIN TRANSACTION');
-      try {
-        counts = await loadBatchIntoTable(conn, parts, route.table, spec);
-        csvRejected = await drainCsvGroupRejects(conn, scan, loadable);
-        await conn.run('COMMIT');
-      } catch {
-        await conn.run('ROLLBACK');
-        cancelled(this.state.job);
-        return out;
-      }
-      for (const i of loadable) {
+      // DuckDB's own rejects of the read are drained inside the load's transaction.
+      const done = await this.loadMembers(members, route, sourceOf, (loadable) => drainCsvGroupRejects(conn, scan as CsvGroupScan, loadable));
+      for (const i of done?.members ?? []) {
         const f = (files[i] as { f: BatchView }).f;
-        const c = counts.get(i) ?? { loaded: 0, rejected: 0, lenient: [] };
-        const rejected = c.rejected + (csvRejected.get(i) ?? 0);
-        const loadCounts: LoadCounts = { loaded: c.loaded, rejected: c.rejected, addedColumns: [], lenient: c.lenient };
-        out.set(i, {
-          table: route.table,
-          format: f.gz ? `${fmt}.gz` : fmt,
-          rows_read: c.loaded + rejected,
-          rows_loaded: c.loaded,
-          rows_rejected: rejected,
-          inferred: [...inferred],
-          ...withRoute({ ...this.state, mapped: [] }, f.relPath, route, loadCounts),
-        });
+        out.set(i, this.loadedFile(f.relPath, route, f.gz ? `${fmt}.gz` : fmt, inferred, done?.counts.get(i), null, done?.extra.get(i) ?? 0));
       }
       return out;
     } finally {
@@ -928,7 +928,7 @@ class ParquetBatcher extends FileBatcher<BundleFile> {
   }
 
   private async loadGroupOnce(files: BundleFile[], group: number[], m: ManifestFile | undefined): Promise<Map<number, Loaded>> {
-    const { conn, targets } = this.state;
+    const { conn } = this.state;
     const out = new Map<number, Loaded>();
     const first = files[group[0] as number] as BundleFile;
     const own = await parquetSource(conn, first.absPath, first.bytes);
@@ -942,35 +942,8 @@ class ParquetBatcher extends FileBatcher<BundleFile> {
         ms.map((i) => (files[i] as BundleFile).absPath),
         own.columns,
       );
-    const failing = await vetFailures(conn, sourceOf(group), plan);
-    const members = group.filter((i) => !failing.has(i));
-    if (members.length === 0) return out;
-    const spec = mapSpec(sourceOf(members), plan, '');
-    const { parts } = await targetParts(targets, route.table, spec);
-    let counts: Map<number, FileCounts>;
-    await conn.run('BEGIN TRANSACTION');
-    try {
-      counts = await loadBatchIntoTable(conn, parts, route.table, spec);
-      await conn.run('COMMIT');
-    } catch {
-      await conn.run('ROLLBACK');
-      cancelled(this.state.job);
-      return out;
-    }
-    for (const i of members) {
-      const f = files[i] as BundleFile;
-      const c = counts.get(i) ?? { loaded: 0, rejected: 0, lenient: [] };
-      const loadCounts: LoadCounts = { loaded: c.loaded, rejected: c.rejected, addedColumns: [], lenient: c.lenient };
-      out.set(i, {
-        table: route.table,
-        format: 'parquet',
-        rows_read: c.loaded + c.rejected,
-        rows_loaded: c.loaded,
-        rows_rejected: c.rejected,
-        inferred: [...notes],
-        ...withRoute({ ...this.state, mapped: [] }, f.relPath, route, loadCounts),
-      });
-    }
+    const done = await this.loadMembers(group, route, sourceOf);
+    for (const i of done?.members ?? []) out.set(i, this.loadedFile((files[i] as BundleFile).relPath, route, 'parquet', notes, done?.counts.get(i), null, 0));
     return out;
   }
 }
