@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createEngine, type Engine } from '../engine/engine';
 import type { Progress } from '../../shared/api/common';
+import { visibleText } from '../../shared/visibleText';
 import type { PdfPrinter } from '../engine/report/printer';
 import type { ImportSummary } from '../../shared/api/bundle';
 import { UsageError } from './io';
@@ -41,7 +42,8 @@ export function stderrProgress(enabled: boolean): ((p: Progress) => void) | unde
   if (!enabled) return undefined;
   return (p) => {
     const pct = p.fraction !== undefined ? ` ${(p.fraction * 100).toFixed(0)}%` : '';
-    process.stderr.write(`[${p.phase}]${pct} ${p.message}\n`);
+    // Messages name the bundle's files: their control and bidi characters are shown, never sent to the terminal.
+    process.stderr.write(`[${p.phase}]${pct} ${visibleText(p.message)}\n`);
   };
 }
 

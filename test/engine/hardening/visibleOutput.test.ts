@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cli } from '../../helpers/cli';
 import { createEngine } from '../../../electron/engine/engine';
 import type { Engine } from '../../../electron/engine/engine';
@@ -56,6 +56,23 @@ describe('bundle text is shown visibly in the CLI and the report', () => {
     expect(inspect?.stdout).toContain('notes⟨U+001B⟩[31mred⟨U+202E⟩.csv');
     expect(sql?.stdout).toContain('root⟨U+001B⟩]52;c;cHduZWQ=⟨U+0007⟩');
     expect(sql?.stdout).toContain('invoice⟨U+202E⟩cod.exe');
+  }, HOSTILE_TIMEOUT);
+
+  it('progress lines on the terminal (--progress) name the bundle\'s files escaped too', async () => {
+    // Progress goes straight to the process's stderr (not through the command's writer): catch it there.
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      await cli('inspect', bundle, '--progress');
+    } finally {
+      spy.mockRestore();
+    }
+    const progress = lines.join('');
+    expect(progress).toContain('notes⟨U+001B⟩[31mred⟨U+202E⟩.csv');
+    expect(progress).not.toMatch(RAW);
   }, HOSTILE_TIMEOUT);
 
   it('--json keeps the exact data as \\u escapes, never raw', async () => {
