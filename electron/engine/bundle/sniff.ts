@@ -157,3 +157,13 @@ export function nonUtf8Reason(headBytes: Buffer): string | null {
   }
   return found;
 }
+
+/**
+ * Bookkeeping files other tools write beside their data (mlflow-export-import's summaries: {"system": {"script": …},
+ * "info": …, "mlflow": …} that no reader recognised): listed as `other`, never loaded as rows.
+ */
+export function exportSummaryKind(head: string): string | null {
+  const m = /^\uFEFF?\s*\{\s*"system"\s*:\s*\{[^{}]*"script"\s*:\s*"([^"]{1,100})"/.exec(head);
+  if (m && /"mlflow"\s*:/.test(head)) return `mlflow-export-import summary written by ${m[1]}`;
+  return null;
+}
