@@ -14,7 +14,7 @@ import { csvRowLines, type CsvDialect } from './csvLines';
 import { jsonObjectsSource, leafType, markNonFiniteText, nonFiniteCandidates, nonFiniteReadNote, numbersAndText, parquetSource } from './loadFlat';
 import { styleKey, type MappingPlan } from './mapping';
 import { MANIFEST_NAME } from './manifest';
-import { exportSummaryKind, nonUtf8Reason, readHead } from './sniff';
+import { exportSummaryKind, headText, nonUtf8Reason, readHead } from './sniff';
 import { LIMITS } from './limits';
 import { tableFromFileName } from './tableRole';
 import { cancelled, chooseTable, nestedPrefixes, routeFile, vetFailures, withRoute, type ImportState, type Loaded, type Route } from './route';
@@ -31,17 +31,30 @@ const BATCH_MAX_FILES = 5000;
 const BATCH_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
+ * Paths no batch takes: glob characters (DuckDB's list readers expand them), and a folder named like a hive
+ * partition ("date=2026-01-01/"), from which DuckDB's readers add a column to a file read alone that a group's read
+ * of other paths would not give it.
+ */
+function unbatchablePath(absPath: string): boolean {
+  return /[*?[\]{}\\]/.test(absPath) || /(^|[\\/])[^\\/=]+=[^\\/]*[\\/]/.test(absPath);
+}
+
+/** A .gz file a batcher may take only through its inflated copy (a .gz that is not gzip is the per-file path's to refuse). */
+function gzNotInflated(f: BatchView): boolean {
+  return /\.gz$/i.test(f.relPath) && !f.gz;
+}
+
+/**
  * Whether a file can join a batch: a non-empty, small JSON Lines or JSON file (a JSON array, checked when staged;
  * plain, or a small .gz through its inflated copy: gzBatch.ts) that no structured reader claims, UTF-8 by its first
  * bytes, with nothing declared for it beyond its hash, row count and format. Anything else takes the per-file path.
  */
 async function batchable(f: BatchView, m: ManifestFile | undefined): Promise<boolean> {
-  if (f.relPath === MANIFEST_NAME || f.bytes === 0 || f.bytes > BATCH_FILE_MAX_BYTES) return false;
+  if (f.relPath === MANIFEST_NAME || f.bytes === 0 || f.bytes > BATCH_FILE_MAX_BYTES || gzNotInflated(f)) return false;
   if (m && (m.table !== undefined || m.map !== undefined || m.columns !== undefined || m.header !== undefined)) return false;
   const declared = declaredFormat(m);
   if (declared !== undefined ? declared !== 'jsonl' && declared !== 'ndjson' && declared !== 'json' : !/\.(jsonl|ndjson|json)$/i.test(f.innerPath)) return false;
-  // read_text expands glob characters; such a path is read alone.
-  if (/[*?[\]{}\\]/.test(f.absPath)) return false;
+  if (unbatchablePath(f.absPath)) return false;
   const head = await readHead(f.absPath, Math.min(LIMITS.sniffBytes, f.bytes + 1));
   if (head[0] === 0x1f && head[1] === 0x8b) return false;
   if (nonUtf8Reason(head) !== null) return false;
@@ -57,7 +70,7 @@ function jsonArrayFile(f: BatchView, m: ManifestFile | undefined): boolean {
 }
 
 /** The format the manifest declares, as the per-file path reads it (a ".gz" suffix says nothing more). */
-export function declaredFormat(m: ManifestFile | undefined): string | undefined {
+function declaredFormat(m: ManifestFile | undefined): string | undefined {
   return m?.format?.toLowerCase().replace(/\.gz$/, '');
 }
 
@@ -318,7 +331,7 @@ async function csvBatchable(f: BatchView, m: ManifestFile | undefined): Promise<
   if (f.relPath === MANIFEST_NAME || f.bytes === 0 || f.bytes > CSV_BATCH_FILE_MAX_BYTES) return null;
   if (m && (m.table !== undefined || m.map !== undefined || m.columns !== undefined || m.header !== undefined || m.format !== undefined)) return null;
   const fmt = /\.csv$/i.test(f.innerPath) ? 'csv' : /\.(tsv|tab)$/i.test(f.innerPath) ? 'tsv' : null;
-  if (!fmt || /[*?[\]{}\\]/.test(f.absPath)) return null;
+  if (!fmt || unbatchablePath(f.absPath)) return null;
   // The whole file (it is smaller than LIMITS.sniffBytes), and one byte more should it have grown.
   const head = await readHead(f.absPath, Math.min(LIMITS.sniffBytes, f.bytes + 1));
   if (head[0] === 0x1f && head[1] === 0x8b) return null;
@@ -572,17 +585,20 @@ const PARQUET_BATCH_FILE_MAX_BYTES = 1024 * 1024;
 async function parquetBatchable(f: BundleFile, m: ManifestFile | undefined): Promise<boolean> {
   if (f.relPath === MANIFEST_NAME || f.bytes < 12 || f.bytes > PARQUET_BATCH_FILE_MAX_BYTES) return false;
   if (m && (m.table !== undefined || m.map !== undefined || m.columns !== undefined || m.header !== undefined || m.format !== undefined)) return false;
-  if (!/\.parquet$/i.test(f.relPath) || /[*?[\]{}\\]/.test(f.absPath)) return false;
+  if (!/\.parquet$/i.test(f.relPath) || unbatchablePath(f.absPath)) return false;
   const fh = await fs.open(f.absPath, 'r');
   try {
     const head = Buffer.alloc(4);
     const tail = Buffer.alloc(4);
     await fh.read(head, 0, 4, 0);
     await fh.read(tail, 0, 4, f.bytes - 4);
-    return head.toString('latin1') === 'PAR1' && tail.toString('latin1') === 'PAR1';
+    if (head.toString('latin1') !== 'PAR1' || tail.toString('latin1') !== 'PAR1') return false;
   } finally {
     await fh.close();
   }
+  // A structured reader's Parquet export (Phoenix evaluations, trace datasets: known by name) is its reader's to load.
+  const head = await headText(f.absPath);
+  return !STRUCTURED_READERS.some((r) => r.sniff({ relPath: f.relPath, head }));
 }
 
 /**
@@ -606,13 +622,21 @@ export class ParquetBatcher extends FileBatcher<BundleFile> {
   }
 
   protected async stage(files: BundleFile[]): Promise<boolean> {
-    const { conn } = this.state;
-    const sigs = await parquetSignatures(
-      conn,
-      files.map((f) => f.absPath),
-    );
-    cancelled(this.state.job);
-    await stageParquetFiles(conn, files);
+    const { conn, job } = this.state;
+    let sigs: (string | null)[];
+    try {
+      sigs = await parquetSignatures(
+        conn,
+        files.map((f) => f.absPath),
+        () => job.signal.aborted,
+      );
+      cancelled(job);
+      await stageParquetFiles(conn, files);
+    } catch {
+      // The batch's metadata could not be read or recorded: every file of it alone.
+      cancelled(job);
+      return false;
+    }
     const byKey = new Map<string, number[]>();
     sigs.forEach((sig, i) => {
       if (sig === null) return;

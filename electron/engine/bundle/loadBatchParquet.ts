@@ -26,13 +26,13 @@ export function parquetGroupable(columns: { name: string; expr: string }[]): boo
  * Each file's schema signature (null: DuckDB could not read its metadata). Two files with the same signature are read
  * by DuckDB with the same columns, in the same order, of the same types.
  */
-export async function parquetSignatures(conn: DuckDBConnection, paths: string[]): Promise<(string | null)[]> {
+export async function parquetSignatures(conn: DuckDBConnection, paths: string[], cancelled: () => boolean): Promise<(string | null)[]> {
   try {
     return await signatures(conn, paths);
   } catch {
-    // One unreadable file fails the statement: each file alone then.
+    // One unreadable file fails the statement: each file alone then (unless the statement failed for a cancel).
     const out: (string | null)[] = [];
-    for (const p of paths) out.push(((await signatures(conn, [p]).catch(() => [null])) as (string | null)[])[0] ?? null);
+    for (const p of paths) out.push(cancelled() ? null : (((await signatures(conn, [p]).catch(() => [null])) as (string | null)[])[0] ?? null));
     return out;
   }
 }

@@ -245,6 +245,9 @@ function makeGzBundle(dir: string): void {
   files['spans/x-corrupt.jsonl.gz'] = new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8]);
   files['spans/x-truncated.jsonl.gz'] = packed.subarray(0, packed.length - 6);
   files['spans/x-not-gzip.jsonl.gz'] = one;
+  // Not gzip, though named and declared so: unreadable alone, so never loaded through a batch.
+  files['spans/x-not-gzip-declared.jsonl.gz'] = one;
+  files['spans/x-not-gzip-declared.json.gz'] = one;
   files['spans/x-empty.jsonl.gz'] = gz('');
   files['spans/x-utf16.jsonl.gz'] = gzipSync(Buffer.from(`\ufeff${one}`, 'utf16le'));
   files['spans/x-utf16-nobom.csv.gz'] = gzipSync(Buffer.from('trace_id,span_id,name,start_time\nt1,s1,llm,2026-01-01T00:00:00Z\n', 'utf16le'));
@@ -260,7 +263,7 @@ function makeGzBundle(dir: string): void {
   for (let i = 0; i < 6; i++) either(`spans/a${pad(i)}.json`, JSON.stringify([0, 1].map((k) => ({ trace_id: `ta${i}`, span_id: `sa${i}_${k}`, parent_span_id: null, name: 'llm', start_time: `2026-01-01T00:00:0${k}Z`, input_tokens: i === 4 && k === 1 ? 'many' : k }))), i);
   files['spans/x-object.json.gz'] = gz(JSON.stringify({ trace_id: 'to', span_id: 'so', name: 'llm', start_time: '2026-01-01T00:00:00Z' }));
   writeFiles(dir, files);
-  const declared: Record<string, string> = { 'spans/x-declared.jsonl.gz': 'jsonl', 'spans/x-declared.data.gz': 'ndjson.gz', 'spans/x-declared-plain.jsonl': 'jsonl.gz', 'spans/x-declared.csv.gz': 'csv' };
+  const declared: Record<string, string> = { 'spans/x-not-gzip-declared.jsonl.gz': 'jsonl.gz', 'spans/x-not-gzip-declared.json.gz': 'jsonl', 'spans/x-declared.jsonl.gz': 'jsonl', 'spans/x-declared.data.gz': 'ndjson.gz', 'spans/x-declared-plain.jsonl': 'jsonl.gz', 'spans/x-declared.csv.gz': 'csv' };
   const entries: Record<string, { rows?: number; format?: string }> = {};
   for (const p of Object.keys(files)) entries[p] = { ...(p === 'records-3.jsonl.gz' ? { rows: 5 } : p.startsWith('records') ? { rows: 2 } : {}), ...(declared[p] ? { format: declared[p] } : {}) };
   fs.writeFileSync(path.join(dir, 'manifest.json'), manifestFor(dir, entries));
@@ -396,7 +399,7 @@ describe('batched loading of many small gzipped JSON Lines and CSV / TSV files',
     expect(byPath.get('collector.jsonl.gz')?.format).toBe('otlp-jsonl.gz');
     expect(byPath.get('records-3.jsonl.gz')?.status).toBe('rowcount_mismatch');
     expect(byPath.get('records-7.jsonl.gz')?.mapping?.find((e) => e.column === 'ts')?.note).toContain('was not used for ts');
-    for (const p of ['spans/x-corrupt.jsonl.gz', 'spans/x-truncated.jsonl.gz', 'spans/x-not-gzip.jsonl.gz', 'spans/x-utf16.jsonl.gz', 'spans/x-utf16-nobom.csv.gz']) expect(byPath.get(p)?.status, p).toBe('unreadable');
+    for (const p of ['spans/x-corrupt.jsonl.gz', 'spans/x-truncated.jsonl.gz', 'spans/x-not-gzip.jsonl.gz', 'spans/x-not-gzip-declared.jsonl.gz', 'spans/x-not-gzip-declared.json.gz', 'spans/x-utf16.jsonl.gz', 'spans/x-utf16-nobom.csv.gz']) expect(byPath.get(p)?.status, p).toBe('unreadable');
     expect(byPath.get('spans/x-big.jsonl.gz')?.rows_loaded).toBeGreaterThan(1000);
     const ids = await queryRows<{ id: string }>(batched.value.conn, `SELECT eval_id AS id FROM eval_results WHERE eval_id LIKE 'evals-3.jsonl.gz:%' ORDER BY 1`);
     expect(ids.map((r) => r.id)).toEqual(['evals-3.jsonl.gz:1', 'evals-3.jsonl.gz:2', 'evals-3.jsonl.gz:3']);

@@ -14,7 +14,8 @@ import { manifestFor, writeFiles } from './helpers';
  * doubles; a nested column; an inferred time column that fails the vet in two files; evaluation rows without ids
  * (generated from file and row); files holding a column named like the grouped read's own (filename,
  * file_row_number); empty files; files with the magic bytes but an unreadable footer; a path with glob characters;
- * copies of the ClickHouse OpenTelemetry export (aliased column names); a manifest with row counts, one wrong.
+ * copies of the ClickHouse OpenTelemetry export (aliased column names); folders named like hive partitions; Phoenix
+ * evaluation exports (their reader's, by name); a manifest with row counts, one wrong.
  */
 
 const SEED = Number(process.env['AD_TEST_SEED'] ?? 1414);
@@ -58,6 +59,10 @@ async function makeBundle(dir: string): Promise<void> {
     // Columns named like the grouped read's own: each such file is read alone.
     for (const k of [1, 2]) await copy(`spans/own-filename-${k}.parquet`, `SELECT 'tf${k}' AS trace_id, 'sf${k}' AS span_id, 'llm' AS name, TIMESTAMPTZ '2026-01-01 00:00:00+00' AS start_time, 'f${k}.txt' AS filename`);
     for (const k of [1, 2]) await copy(`spans/own-rownumber-${k}.parquet`, `SELECT 'tr${k}' AS trace_id, 'sr${k}' AS span_id, 'llm' AS name, TIMESTAMPTZ '2026-01-01 00:00:00+00' AS start_time, 7 AS file_row_number`);
+    // Folders named like hive partitions: read alone, DuckDB adds a "date" column from the path.
+    for (const k of [1, 2]) await copy(`spans/date=2026-01-0${k}/part-${k}.parquet`, `SELECT 'tp${k}' AS trace_id, 'sp${k}' AS span_id, NULL::VARCHAR AS parent_span_id, 'llm' AS name, TIMESTAMPTZ '2026-01-01 00:00:00+00' AS start_time`);
+    // Phoenix evaluation exports (known by name): their reader's to load, not a flat group's.
+    for (const k of ['a', 'b']) await copy(`evaluations-${k}.parquet`, `SELECT 's${k}' || i AS span_id, 'correct' AS label, i / 2 AS score, 'ok' AS explanation FROM range(3) r(i)`);
     await copy('spans/[x].parquet', `SELECT 'tg' AS trace_id, 'sg' AS span_id, NULL::VARCHAR AS parent_span_id, 'llm' AS name, TIMESTAMPTZ '2026-01-01 00:00:00+00' AS start_time`);
     await copy('spans/[y].parquet', `SELECT 'th' AS trace_id, 'sh' AS span_id, NULL::VARCHAR AS parent_span_id, 'llm' AS name, TIMESTAMPTZ '2026-01-01 00:00:00+00' AS start_time`);
   } finally {
@@ -103,6 +108,8 @@ describe('batched loading of many small Parquet files', () => {
     expect(byPath.get('spans/broken-1.parquet')?.status).toBe('unreadable');
     expect(byPath.get('spans/own-filename-1.parquet')?.rows_loaded).toBe(1);
     expect(byPath.get('spans/[x].parquet')?.rows_loaded).toBe(1);
+    expect(byPath.get('evaluations-a.parquet')?.format).toBe('phoenix-evals');
+    expect(byPath.get('spans/date=2026-01-02/part-2.parquet')?.rows_loaded).toBe(1);
     expect(byPath.get('traces-b.parquet')?.table).toBe('spans');
     expect((byPath.get('traces-b.parquet')?.rows_loaded ?? 0) > 0).toBe(true);
     expect(s.files.some((f) => f.leniency?.some((l) => l.includes('non-finite')))).toBe(true);
