@@ -5,7 +5,7 @@ export default defineConfig({
   // The built main process (out/main) runs in test/shell with `electron` replaced by fakes that follow Electron's docs.
   resolve: { alias: [{ find: /^electron$/, replacement: path.resolve(__dirname, 'test/shell/fakes/electron.ts') }] },
   test: {
-    include: ['test/engine/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/shared/**/*.test.ts', 'test/shell/**/*.test.ts'],
+    include: ['test/engine/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/shared/**/*.test.ts', 'test/shell/**/*.test.ts', 'test/renderer/**/*.test.ts'],
     // DuckDB's native binding: one process per file keeps instances apart.
     pool: 'forks',
     // Every fast-check property runs with one printed, overridable seed (FC_SEED): test/helpers/propertySeed.ts.

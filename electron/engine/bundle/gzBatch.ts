@@ -17,7 +17,7 @@ export interface BatchView extends BundleFile {
   gz: boolean;
 }
 
-export function plainView(f: BundleFile): BatchView {
+function plainView(f: BundleFile): BatchView {
   return { ...f, innerPath: f.relPath, gz: false };
 }
 
@@ -25,9 +25,9 @@ export function plainView(f: BundleFile): BatchView {
  * Compressed files up to this size only: a file read in one chunk is inflated by one zlib call, as the per-file path's
  * stream inflates it (so a gzip with trailing bytes is read alike both ways); tiny files are what batches are for.
  */
-export const GZ_BATCH_MAX_COMPRESSED = 64 * 1024;
+const GZ_BATCH_MAX_COMPRESSED = 64 * 1024;
 /** Inflated copies held at once; files past this are loaded by the per-file path, one at a time. */
-export const GZ_BATCH_MAX_TOTAL_BYTES = 1024 ** 3;
+const GZ_BATCH_MAX_TOTAL_BYTES = 1024 ** 3;
 const GZ_PARALLEL = 16;
 
 /** The small .gz files of a bundle inflated for the batchers; copies are deleted as their files are reached. */

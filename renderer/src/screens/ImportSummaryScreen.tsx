@@ -176,7 +176,8 @@ function needsAttention(f: FileReport): boolean {
 function FilesCard({ summary, onRejects }: { summary: ImportSummary; onRejects: (file: string) => void }) {
   const [offset, setOffset] = useState(0);
   const [attentionOnly, setAttentionOnly] = useState(false);
-  const listed = attentionOnly ? summary.files.filter(needsAttention) : summary.files;
+  // The filter is offered past one page only: a re-import with fewer files shows them all, whatever was ticked before.
+  const listed = attentionOnly && summary.files.length > FILES_PAGE ? summary.files.filter(needsAttention) : summary.files;
   const start = Math.min(offset, Math.max(0, listed.length - 1) - (Math.max(0, listed.length - 1) % FILES_PAGE));
   const page = listed.slice(start, start + FILES_PAGE);
   const attention = summary.files.length > FILES_PAGE ? summary.files.filter(needsAttention).length : 0;

@@ -9,18 +9,25 @@ export interface JobProgress {
   latest: Progress;
   /** Latest event per file, for per-file import bars: every file of a small bundle, the latest FILE_ROWS_MAX of a large one. */
   byFile: Record<string, Progress>;
-  /** Files whose load has ended ("Loaded …" events), and files seen at all. */
+  /** Files whose load has ended ("Loaded …" events), and distinct files named by any event (hashed, loading). */
   filesLoaded: number;
   filesSeen: number;
 }
 
 interface JobsState {
   jobs: Record<string, JobProgress>;
-  record(p: Progress): void;
   /** Applies many events in one update (one render for all of them). */
   recordAll(events: Progress[]): void;
   clear(jobId: string): void;
 }
+
+/**
+ * Per job, every file an event has named: counted once each, though the table keeps only FILE_ROWS_MAX rows (a Set
+ * outside the store, so an update does not copy it).
+ */
+const seenFiles = new Map<string, Set<string>>();
+/** Jobs cleared when they ended: an event still queued for one must not bring it back. */
+const cleared = new Set<string>();
 
 function loadedEvent(p: Progress): boolean {
   return p.phase === 'load' && p.message.startsWith('Loaded');
@@ -30,6 +37,7 @@ function apply(jobs: Record<string, JobProgress>, events: Progress[]): Record<st
   const out = { ...jobs };
   const copied = new Set<string>();
   for (const p of events) {
+    if (cleared.has(p.jobId)) continue;
     let job = out[p.jobId];
     if (!job || !copied.has(p.jobId)) {
       job = { latest: p, byFile: { ...(job?.byFile ?? {}) }, filesLoaded: job?.filesLoaded ?? 0, filesSeen: job?.filesSeen ?? 0 };
@@ -38,9 +46,14 @@ function apply(jobs: Record<string, JobProgress>, events: Progress[]): Record<st
     }
     job.latest = p;
     if (!p.file) continue;
+    const seen = seenFiles.get(p.jobId) ?? new Set<string>();
+    seenFiles.set(p.jobId, seen);
+    if (!seen.has(p.file)) {
+      seen.add(p.file);
+      job.filesSeen = seen.size;
+    }
     const known = p.file in job.byFile;
     if (!known) {
-      job.filesSeen += 1;
       const keys = Object.keys(job.byFile);
       if (keys.length >= FILE_ROWS_MAX) {
         // The oldest finished row makes room; else the oldest row.
@@ -56,13 +69,12 @@ function apply(jobs: Record<string, JobProgress>, events: Progress[]): Record<st
 
 export const useJobs = create<JobsState>((set) => ({
   jobs: {},
-  record(p) {
-    set((s) => ({ jobs: apply(s.jobs, [p]) }));
-  },
   recordAll(events) {
     if (events.length > 0) set((s) => ({ jobs: apply(s.jobs, events) }));
   },
   clear(jobId) {
+    cleared.add(jobId);
+    seenFiles.delete(jobId);
     set((s) => {
       const jobs = { ...s.jobs };
       delete jobs[jobId];
