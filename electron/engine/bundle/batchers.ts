@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ManifestFile } from '../../../shared/manifest';
 import type { Job } from '../context';
@@ -11,7 +10,7 @@ import { BATCH_UNITS, batchStructures, batchUnitRejects, batchUnitCounts, batchW
 import { csvDialectOpts, CSV_BATCH_FILE_MAX_BYTES, CSV_BATCH_ROWS, csvNonFiniteByFile, drainCsvGroupRejects, dropCsvGroup, isPlainCsv, plainSniffs, sniffCsvFile, stageCsvGroup, type CsvGroupScan, type CsvSniff } from './loadBatchCsv';
 import { dropParquetFiles, parquetGroupable, parquetGroupSource, parquetSignatures, stageParquetFiles } from './loadBatchParquet';
 import { csvRowLines, type CsvDialect } from './csvLines';
-import { jsonObjectsSource, leafType, markNonFiniteText, nonFiniteCandidates, nonFiniteReadNote, numbersAndText, parquetSource } from './loadFlat';
+import { jsonObjectsSource, leafType, markNonFiniteText, nonFiniteCandidates, nonFiniteReadNote, numbersAndText, parquetShapeProblem, parquetSource } from './loadFlat';
 import { styleKey, type MappingPlan } from './mapping';
 import { MANIFEST_NAME } from './manifest';
 import { exportSummaryKind, headText, nonUtf8Reason, readHead } from './sniff';
@@ -25,7 +24,7 @@ import { cancelled, chooseTable, nestedPrefixes, routeFile, vetFailures, withRou
  * the per-file path in importBundle.ts gives it alone; a file a batcher cannot vouch for is left to that path.
  */
 
-/** Small JSON Lines files are loaded in batches: files up to this size, batches up to these sizes. */
+/** Small JSON Lines / JSON files are batched up to this size each; every batcher's batches hold up to these files and bytes. */
 const BATCH_FILE_MAX_BYTES = 1024 * 1024;
 const BATCH_MAX_FILES = 5000;
 const BATCH_MAX_BYTES = 64 * 1024 * 1024;
@@ -50,8 +49,7 @@ function gzNotInflated(f: BatchView): boolean {
  * bytes, with nothing declared for it beyond its hash, row count and format. Anything else takes the per-file path.
  */
 async function batchable(f: BatchView, m: ManifestFile | undefined): Promise<boolean> {
-  if (f.relPath === MANIFEST_NAME || f.bytes === 0 || f.bytes > BATCH_FILE_MAX_BYTES || gzNotInflated(f)) return false;
-  if (m && (m.table !== undefined || m.map !== undefined || m.columns !== undefined || m.header !== undefined)) return false;
+  if (f.relPath === MANIFEST_NAME || f.bytes === 0 || f.bytes > BATCH_FILE_MAX_BYTES || gzNotInflated(f) || declaresMore(m)) return false;
   const declared = declaredFormat(m);
   if (declared !== undefined ? declared !== 'jsonl' && declared !== 'ndjson' && declared !== 'json' : !/\.(jsonl|ndjson|json)$/i.test(f.innerPath)) return false;
   if (unbatchablePath(f.absPath)) return false;
@@ -69,6 +67,14 @@ function jsonArrayFile(f: BatchView, m: ManifestFile | undefined): boolean {
   return declared !== undefined ? declared === 'json' : /\.json$/i.test(f.innerPath);
 }
 
+/**
+ * Whether the manifest declares more for a file than its hash, row count and format (a table, a column map, column
+ * types, a header): such a file is read by the per-file path, which applies them.
+ */
+function declaresMore(m: ManifestFile | undefined): boolean {
+  return m !== undefined && (m.table !== undefined || m.map !== undefined || m.columns !== undefined || m.header !== undefined);
+}
+
 /** The format the manifest declares, as the per-file path reads it (a ".gz" suffix says nothing more). */
 function declaredFormat(m: ManifestFile | undefined): string | undefined {
   return m?.format?.toLowerCase().replace(/\.gz$/, '');
@@ -79,7 +85,7 @@ function declaredFormat(m: ManifestFile | undefined): string | undefined {
  * (batchable, csvBatchable); null: it would not be batched, so it is not inflated ahead.
  */
 export function gzBatchCap(f: BundleFile, m: ManifestFile | undefined): number | null {
-  if (m && (m.table !== undefined || m.map !== undefined || m.columns !== undefined || m.header !== undefined)) return null;
+  if (declaresMore(m)) return null;
   const declared = declaredFormat(m);
   if (declared !== undefined) return declared === 'jsonl' || declared === 'ndjson' || declared === 'json' ? BATCH_FILE_MAX_BYTES : null;
   const inner = f.relPath.slice(0, -3);
@@ -87,7 +93,7 @@ export function gzBatchCap(f: BundleFile, m: ManifestFile | undefined): number |
 }
 
 /**
- * What the two batchers (JSON Lines, CSV / TSV) share: batchable files taken in bundle order into batches of up to
+ * What the batchers (JSON, CSV / TSV, Parquet) share: batchable files taken in bundle order into batches of up to
  * BATCH_MAX_FILES (a last batch of one file is not a batch); a batch staged when its first file is reached; a file's
  * group loaded when its first file is reached; results handed out as each file is reached, so the column map lists
  * files in bundle order, as the per-file path does. A file with no result is loaded alone by the per-file path.
@@ -329,7 +335,7 @@ export class Batcher extends FileBatcher<BatchView> {
 /** Whether a CSV / TSV file can join a group: as batchable() for JSON Lines, by its extension, nothing declared. */
 async function csvBatchable(f: BatchView, m: ManifestFile | undefined): Promise<CsvMember | null> {
   if (f.relPath === MANIFEST_NAME || f.bytes === 0 || f.bytes > CSV_BATCH_FILE_MAX_BYTES) return null;
-  if (m && (m.table !== undefined || m.map !== undefined || m.columns !== undefined || m.header !== undefined || m.format !== undefined)) return null;
+  if (declaresMore(m) || m?.format !== undefined) return null;
   const fmt = /\.csv$/i.test(f.innerPath) ? 'csv' : /\.(tsv|tab)$/i.test(f.innerPath) ? 'tsv' : null;
   if (!fmt || unbatchablePath(f.absPath)) return null;
   // The whole file (it is smaller than LIMITS.sniffBytes), and one byte more should it have grown.
@@ -580,22 +586,13 @@ const PARQUET_BATCH_FILE_MAX_BYTES = 1024 * 1024;
 
 /**
  * Whether a Parquet file can join a group: a small `.parquet` file with nothing declared for it beyond its hash and
- * row count, its magic bytes at both ends (else the per-file path names what is wrong), its path free of glob characters.
+ * row count, its size and magic bytes those of a Parquet file (else the per-file path names what is wrong), its path
+ * batchable (unbatchablePath), not claimed by a structured reader.
  */
 async function parquetBatchable(f: BundleFile, m: ManifestFile | undefined): Promise<boolean> {
-  if (f.relPath === MANIFEST_NAME || f.bytes < 12 || f.bytes > PARQUET_BATCH_FILE_MAX_BYTES) return false;
-  if (m && (m.table !== undefined || m.map !== undefined || m.columns !== undefined || m.header !== undefined || m.format !== undefined)) return false;
+  if (f.relPath === MANIFEST_NAME || f.bytes > PARQUET_BATCH_FILE_MAX_BYTES || declaresMore(m) || m?.format !== undefined) return false;
   if (!/\.parquet$/i.test(f.relPath) || unbatchablePath(f.absPath)) return false;
-  const fh = await fs.open(f.absPath, 'r');
-  try {
-    const head = Buffer.alloc(4);
-    const tail = Buffer.alloc(4);
-    await fh.read(head, 0, 4, 0);
-    await fh.read(tail, 0, 4, f.bytes - 4);
-    if (head.toString('latin1') !== 'PAR1' || tail.toString('latin1') !== 'PAR1') return false;
-  } finally {
-    await fh.close();
-  }
+  if ((await parquetShapeProblem(f.absPath, f.bytes)) !== null) return false;
   // A structured reader's Parquet export (Phoenix evaluations, trace datasets: known by name) is its reader's to load.
   const head = await headText(f.absPath);
   return !STRUCTURED_READERS.some((r) => r.sniff({ relPath: f.relPath, head }));

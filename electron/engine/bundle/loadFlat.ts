@@ -29,19 +29,26 @@ export function refuseNulColumnNames(names: string[]): void {
 
 /* ----------------------------------------------------------------- Parquet */
 
-export async function parquetSource(conn: DuckDBConnection, plainPath: string, bytes: number): Promise<SourceSpec> {
-  if (bytes < 12) throw new FileProblem(bytes === 0 ? 'zero-byte file; not a Parquet file' : 'truncated Parquet file (shorter than its header and footer)');
+/** What is wrong with a file as Parquet by its size and magic bytes at both ends; null: nothing (its footer is DuckDB's to read). */
+export async function parquetShapeProblem(plainPath: string, bytes: number): Promise<string | null> {
+  if (bytes < 12) return bytes === 0 ? 'zero-byte file; not a Parquet file' : 'truncated Parquet file (shorter than its header and footer)';
   const fh = await fs.open(plainPath, 'r');
   try {
     const head = Buffer.alloc(4);
     const tail = Buffer.alloc(4);
     await fh.read(head, 0, 4, 0);
     await fh.read(tail, 0, 4, bytes - 4);
-    if (head.toString('latin1') !== 'PAR1') throw new FileProblem('not a Parquet file (wrong magic bytes at the start)');
-    if (tail.toString('latin1') !== 'PAR1') throw new FileProblem('truncated Parquet file (footer magic bytes missing at the end)');
+    if (head.toString('latin1') !== 'PAR1') return 'not a Parquet file (wrong magic bytes at the start)';
+    if (tail.toString('latin1') !== 'PAR1') return 'truncated Parquet file (footer magic bytes missing at the end)';
+    return null;
   } finally {
     await fh.close();
   }
+}
+
+export async function parquetSource(conn: DuckDBConnection, plainPath: string, bytes: number): Promise<SourceSpec> {
+  const problem = await parquetShapeProblem(plainPath, bytes);
+  if (problem) throw new FileProblem(problem);
   const describe = async (fn: string): Promise<{ column_name: string; column_type: string }[]> => {
     try {
       return await queryRows<{ column_name: string; column_type: string }>(conn, `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ${fn})`);
